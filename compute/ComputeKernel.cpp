@@ -1,0 +1,98 @@
+#include "ComputeKernel.h"
+
+namespace flowscope {
+
+VkShaderModule createShaderModule(VkDevice device, std::span<const uint32_t> spirv) {
+  VkShaderModuleCreateInfo info{VK_STRUCTURE_TYPE_SHADER_MODULE_CREATE_INFO};
+  info.codeSize = spirv.size_bytes();
+  info.pCode = spirv.data();
+  VkShaderModule module;
+  vkCheck(vkCreateShaderModule(device, &info, nullptr, &module), "vkCreateShaderModule");
+  return module;
+}
+
+ComputeKernel::ComputeKernel(const GpuContext& ctx, std::span<const uint32_t> spirv,
+                             uint32_t bufferCount, uint32_t pushConstantBytes, uint32_t maxSets)
+    : ctx_(ctx), bufferCount_(bufferCount), pushBytes_(pushConstantBytes) {
+  VkDevice device = ctx.device();
+  std::vector<VkDescriptorSetLayoutBinding> bindings(bufferCount);
+  for (uint32_t i = 0; i < bufferCount; ++i)
+    bindings[i] = {i, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr};
+  VkDescriptorSetLayoutCreateInfo setInfo{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO};
+  setInfo.bindingCount = bufferCount;
+  setInfo.pBindings = bindings.data();
+  vkCheck(vkCreateDescriptorSetLayout(device, &setInfo, nullptr, &setLayout_),
+          "vkCreateDescriptorSetLayout");
+
+  VkPushConstantRange range{VK_SHADER_STAGE_COMPUTE_BIT, 0, pushConstantBytes};
+  VkPipelineLayoutCreateInfo layoutInfo{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO};
+  layoutInfo.setLayoutCount = 1;
+  layoutInfo.pSetLayouts = &setLayout_;
+  layoutInfo.pushConstantRangeCount = pushConstantBytes ? 1 : 0;
+  layoutInfo.pPushConstantRanges = &range;
+  vkCheck(vkCreatePipelineLayout(device, &layoutInfo, nullptr, &layout_), "vkCreatePipelineLayout");
+
+  VkShaderModule module = createShaderModule(device, spirv);
+  VkComputePipelineCreateInfo pipeInfo{VK_STRUCTURE_TYPE_COMPUTE_PIPELINE_CREATE_INFO};
+  pipeInfo.stage = {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO};
+  pipeInfo.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
+  pipeInfo.stage.module = module;
+  pipeInfo.stage.pName = "main";
+  pipeInfo.layout = layout_;
+  VkResult result = vkCreateComputePipelines(device, VK_NULL_HANDLE, 1, &pipeInfo, nullptr, &pipeline_);
+  vkDestroyShaderModule(device, module, nullptr);
+  vkCheck(result, "vkCreateComputePipelines");
+
+  VkDescriptorPoolSize size{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, bufferCount * maxSets};
+  VkDescriptorPoolCreateInfo poolInfo{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
+  poolInfo.flags = VK_DESCRIPTOR_POOL_CREATE_FREE_DESCRIPTOR_SET_BIT;
+  poolInfo.maxSets = maxSets;
+  poolInfo.poolSizeCount = 1;
+  poolInfo.pPoolSizes = &size;
+  vkCheck(vkCreateDescriptorPool(device, &poolInfo, nullptr, &pool_), "vkCreateDescriptorPool");
+}
+
+ComputeKernel::~ComputeKernel() {
+  VkDevice device = ctx_.device();
+  vkDestroyDescriptorPool(device, pool_, nullptr);
+  vkDestroyPipeline(device, pipeline_, nullptr);
+  vkDestroyPipelineLayout(device, layout_, nullptr);
+  vkDestroyDescriptorSetLayout(device, setLayout_, nullptr);
+}
+
+VkDescriptorSet ComputeKernel::makeSet(std::span<const GpuBuffer* const> buffers) {
+  if (buffers.size() != bufferCount_) throw GpuError("ComputeKernel::makeSet: wrong buffer count");
+  VkDescriptorSetAllocateInfo alloc{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
+  alloc.descriptorPool = pool_;
+  alloc.descriptorSetCount = 1;
+  alloc.pSetLayouts = &setLayout_;
+  VkDescriptorSet set;
+  vkCheck(vkAllocateDescriptorSets(ctx_.device(), &alloc, &set), "vkAllocateDescriptorSets");
+  std::vector<VkDescriptorBufferInfo> infos(bufferCount_);
+  std::vector<VkWriteDescriptorSet> writes(bufferCount_);
+  for (uint32_t i = 0; i < bufferCount_; ++i) {
+    infos[i] = {buffers[i]->handle(), 0, VK_WHOLE_SIZE};
+    writes[i] = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
+    writes[i].dstSet = set;
+    writes[i].dstBinding = i;
+    writes[i].descriptorCount = 1;
+    writes[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+    writes[i].pBufferInfo = &infos[i];
+  }
+  vkUpdateDescriptorSets(ctx_.device(), bufferCount_, writes.data(), 0, nullptr);
+  return set;
+}
+
+void ComputeKernel::freeSet(VkDescriptorSet set) {
+  if (set != VK_NULL_HANDLE) vkFreeDescriptorSets(ctx_.device(), pool_, 1, &set);
+}
+
+void ComputeKernel::dispatch(VkCommandBuffer cmd, VkDescriptorSet set, const void* push,
+                             uint32_t invocations, uint32_t localSize) const {
+  vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline_);
+  vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, layout_, 0, 1, &set, 0, nullptr);
+  if (pushBytes_) vkCmdPushConstants(cmd, layout_, VK_SHADER_STAGE_COMPUTE_BIT, 0, pushBytes_, push);
+  if (invocations) vkCmdDispatch(cmd, (invocations + localSize - 1) / localSize, 1, 1);
+}
+
+}  // namespace flowscope

@@ -1,0 +1,41 @@
+#pragma once
+// ComputeKernel: a compute pipeline over storage buffers bound at set 0, bindings 0..n-1, with
+// a push-constant block. Descriptor sets are made per combination of buffers and reused.
+#include <vulkan/vulkan.h>
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "GpuBuffer.h"
+
+namespace flowscope {
+
+class ComputeKernel {
+ public:
+  ComputeKernel(const GpuContext& ctx, std::span<const uint32_t> spirv, uint32_t bufferCount,
+                uint32_t pushConstantBytes, uint32_t maxSets = 16);
+  ComputeKernel(const ComputeKernel&) = delete;
+  ~ComputeKernel();
+
+  // A descriptor set binding `buffers` in order. Valid until the kernel is destroyed.
+  VkDescriptorSet makeSet(std::span<const GpuBuffer* const> buffers);
+  // Returns a set to the pool; the GPU must be done with it.
+  void freeSet(VkDescriptorSet set);
+  // Binds pipeline and set, pushes constants and dispatches ceil(invocations / localSize).
+  void dispatch(VkCommandBuffer cmd, VkDescriptorSet set, const void* push, uint32_t invocations,
+                uint32_t localSize) const;
+
+ private:
+  const GpuContext& ctx_;
+  uint32_t bufferCount_;
+  uint32_t pushBytes_;
+  VkDescriptorSetLayout setLayout_ = VK_NULL_HANDLE;
+  VkPipelineLayout layout_ = VK_NULL_HANDLE;
+  VkPipeline pipeline_ = VK_NULL_HANDLE;
+  VkDescriptorPool pool_ = VK_NULL_HANDLE;
+};
+
+VkShaderModule createShaderModule(VkDevice device, std::span<const uint32_t> spirv);
+
+}  // namespace flowscope

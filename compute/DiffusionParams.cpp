@@ -1,0 +1,123 @@
+#include "DiffusionParams.h"
+
+#include <cmath>
+
+#include "InputError.h"
+
+namespace flowscope {
+
+void DiffusionParams::setSampler(EdmSamplerKind kind) {
+  sampler_ = kind;
+  ++samplingRevision_;
+}
+
+void DiffusionParams::setSchedule(const KarrasParams& schedule) {
+  validate(schedule);
+  schedule_ = schedule;
+  ++samplingRevision_;
+}
+
+void DiffusionParams::setSteps(int steps) {
+  KarrasParams s = schedule_;
+  s.steps = steps;
+  setSchedule(s);
+}
+
+void DiffusionParams::setSigmaMin(double v) {
+  KarrasParams s = schedule_;
+  s.sigmaMin = v;
+  setSchedule(s);
+}
+
+void DiffusionParams::setSigmaMax(double v) {
+  KarrasParams s = schedule_;
+  s.sigmaMax = v;
+  setSchedule(s);
+}
+
+void DiffusionParams::setRho(double v) {
+  KarrasParams s = schedule_;
+  s.rho = v;
+  setSchedule(s);
+}
+
+void DiffusionParams::setParticleCount(int count) {
+  if (count < kMinParticles || count > kMaxParticles)
+    throw InputError("particles: must be between " + std::to_string(kMinParticles) + " and " +
+                     std::to_string(kMaxParticles) + " (got " + std::to_string(count) + ")");
+  particleCount_ = count;
+  ++samplingRevision_;
+}
+
+void DiffusionParams::setSeed(uint64_t seed) {
+  seed_ = seed;
+  ++samplingRevision_;
+}
+
+void DiffusionParams::setTrailLength(int k) {
+  if (k < 1 || k > kMaxTrailLength)
+    throw InputError("trail_length: must be between 1 and " + std::to_string(kMaxTrailLength));
+  trailLength_ = k;
+  ++displayRevision_;
+}
+
+void DiffusionParams::setField(FieldKind kind) {
+  field_ = kind;
+  ++displayRevision_;
+}
+
+void DiffusionParams::setHeatmap(HeatmapKind kind) {
+  heatmap_ = kind;
+  ++displayRevision_;
+}
+
+void DiffusionParams::setShowParticles(bool on) {
+  showParticles_ = on;
+  ++displayRevision_;
+}
+void DiffusionParams::setShowTrails(bool on) {
+  showTrails_ = on;
+  ++displayRevision_;
+}
+void DiffusionParams::setShowField(bool on) {
+  showField_ = on;
+  ++displayRevision_;
+}
+void DiffusionParams::setShowHeatmap(bool on) {
+  showHeatmap_ = on;
+  ++displayRevision_;
+}
+
+void DiffusionParams::setPlaybackStepsPerSecond(double v) {
+  if (!(v >= 0.25 && v <= 120.0)) throw InputError("steps_per_second: must be between 0.25 and 120");
+  stepsPerSecond_ = v;
+  ++displayRevision_;
+}
+
+bool DiffusionParams::operator==(const DiffusionParams& o) const {
+  return sampler_ == o.sampler_ && schedule_.sigmaMin == o.schedule_.sigmaMin &&
+         schedule_.sigmaMax == o.schedule_.sigmaMax && schedule_.rho == o.schedule_.rho &&
+         schedule_.steps == o.schedule_.steps && particleCount_ == o.particleCount_ &&
+         seed_ == o.seed_ && trailLength_ == o.trailLength_ && field_ == o.field_ &&
+         heatmap_ == o.heatmap_ && showParticles_ == o.showParticles_ &&
+         showTrails_ == o.showTrails_ && showField_ == o.showField_ &&
+         showHeatmap_ == o.showHeatmap_ && stepsPerSecond_ == o.stepsPerSecond_;
+}
+
+std::string fieldName(FieldKind kind) { return kind == FieldKind::Score ? "score" : "denoiser"; }
+
+FieldKind parseField(const std::string& name) {
+  if (name == "score") return FieldKind::Score;
+  if (name == "denoiser") return FieldKind::DenoiserDisplacement;
+  throw InputError("field: unknown '" + name + "' (valid: score, denoiser)");
+}
+
+std::string heatmapName(HeatmapKind kind) { return kind == HeatmapKind::DataDensity ? "data" : "noised"; }
+
+HeatmapKind parseHeatmap(const std::string& name) {
+  if (name == "data") return HeatmapKind::DataDensity;
+  if (name == "noised") return HeatmapKind::NoisedDensity;
+  throw InputError("heatmap: unknown '" + name + "' (valid: data, noised)");
+}
+
+}  // namespace flowscope

@@ -1,0 +1,77 @@
+#pragma once
+// DiffusionParams: the single owner of every parameter of the Gaussian-mixture diffusion lab.
+// Setters validate (throwing InputError naming the field, leaving the value unchanged) and bump
+// a revision counter, so views and the simulation derive what to redo instead of keeping copies.
+#include <cstdint>
+#include <string>
+
+#include "EdmSampler.h"
+#include "KarrasSchedule.h"
+#include "MixtureGrids.h"
+
+namespace flowscope {
+
+enum class HeatmapKind : uint32_t { DataDensity = 0, NoisedDensity = 1 };
+
+class DiffusionParams {
+ public:
+  static constexpr int kMinParticles = 1000;
+  static constexpr int kMaxParticles = 1 << 20;  // 1,048,576
+  static constexpr int kMaxTrailLength = 64;
+
+  // Sampling: changing any of these restarts the run.
+  EdmSamplerKind sampler() const { return sampler_; }
+  const KarrasParams& schedule() const { return schedule_; }
+  int particleCount() const { return particleCount_; }
+  uint64_t seed() const { return seed_; }
+  void setSampler(EdmSamplerKind kind);
+  void setSchedule(const KarrasParams& schedule);
+  void setSteps(int steps);
+  void setSigmaMin(double v);
+  void setSigmaMax(double v);
+  void setRho(double v);
+  void setParticleCount(int count);
+  void setSeed(uint64_t seed);
+
+  // Display: no restart.
+  int trailLength() const { return trailLength_; }
+  FieldKind field() const { return field_; }
+  HeatmapKind heatmap() const { return heatmap_; }
+  bool showParticles() const { return showParticles_; }
+  bool showTrails() const { return showTrails_; }
+  bool showField() const { return showField_; }
+  bool showHeatmap() const { return showHeatmap_; }
+  double playbackStepsPerSecond() const { return stepsPerSecond_; }
+  void setTrailLength(int k);
+  void setField(FieldKind kind);
+  void setHeatmap(HeatmapKind kind);
+  void setShowParticles(bool on);
+  void setShowTrails(bool on);
+  void setShowField(bool on);
+  void setShowHeatmap(bool on);
+  void setPlaybackStepsPerSecond(double v);
+
+  uint64_t samplingRevision() const { return samplingRevision_; }
+  uint64_t displayRevision() const { return displayRevision_; }
+
+  bool operator==(const DiffusionParams& o) const;
+
+ private:
+  EdmSamplerKind sampler_ = EdmSamplerKind::Heun;
+  KarrasParams schedule_{};
+  int particleCount_ = 8192;
+  uint64_t seed_ = 1;
+  int trailLength_ = 12;
+  FieldKind field_ = FieldKind::Score;
+  HeatmapKind heatmap_ = HeatmapKind::DataDensity;
+  bool showParticles_ = true, showTrails_ = true, showField_ = true, showHeatmap_ = true;
+  double stepsPerSecond_ = 4.0;
+  uint64_t samplingRevision_ = 0, displayRevision_ = 0;
+};
+
+std::string fieldName(FieldKind kind);          // "score" | "denoiser"
+FieldKind parseField(const std::string& name);  // throws InputError
+std::string heatmapName(HeatmapKind kind);      // "data" | "noised"
+HeatmapKind parseHeatmap(const std::string& name);
+
+}  // namespace flowscope

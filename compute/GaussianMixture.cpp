@@ -1,0 +1,211 @@
+#include "GaussianMixture.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <fstream>
+#include <numbers>
+
+#include "InputError.h"
+#include "Rng.h"
+
+namespace flowscope {
+namespace {
+
+using nlohmann::json;
+
+[[noreturn]] void fail(const std::string& source, const std::string& field, const std::string& why) {
+  throw InputError(source + ": field '" + field + "': " + why);
+}
+
+double number(const json& j, const std::string& source, const std::string& field) {
+  if (!j.is_number()) fail(source, field, "expected a number");
+  double v = j.get<double>();
+  if (!std::isfinite(v)) fail(source, field, "must be finite");
+  return v;
+}
+
+glm::dvec2 pair(const json& j, const std::string& source, const std::string& field) {
+  if (!j.is_array() || j.size() != 2) fail(source, field, "expected [x, y]");
+  return {number(j[0], source, field + "[0]"), number(j[1], source, field + "[1]")};
+}
+
+}  // namespace
+
+GaussianMixture::GaussianMixture(std::vector<MixtureComponent> components, const std::string& source)
+    : components_(std::move(components)) {
+  if (components_.empty()) fail(source, "weights", "a mixture needs at least one component");
+  if (components_.size() > kMaxComponents)
+    fail(source, "weights", "at most " + std::to_string(kMaxComponents) + " components");
+  double total = 0.0;
+  for (size_t k = 0; k < components_.size(); ++k) {
+    const auto& c = components_[k];
+    std::string idx = "[" + std::to_string(k) + "]";
+    if (!(c.weight >= 0.0) || !std::isfinite(c.weight))
+      fail(source, "weights" + idx, "weights must be finite and non-negative");
+    if (!(c.a > 0.0) || !(c.a * c.c - c.b * c.b > 0.0) || !std::isfinite(c.a * c.c))
+      fail(source, "covariances" + idx,
+           "component " + std::to_string(k) + ": covariance is not symmetric positive definite");
+    total += c.weight;
+  }
+  if (!(total > 0.0)) fail(source, "weights", "weights sum to zero");
+  for (auto& c : components_) c.weight /= total;
+}
+
+GaussianMixture GaussianMixture::fromJson(const json& j, const std::string& source) {
+  if (!j.is_object()) throw InputError(source + ": expected a JSON object");
+  if (!j.contains("type") || j["type"] != "gmm") fail(source, "type", "must be \"gmm\"");
+  for (const char* key : {"weights", "means", "covariances"})
+    if (!j.contains(key) || !j[key].is_array()) fail(source, key, "missing or not an array");
+  const json &w = j["weights"], &m = j["means"], &cov = j["covariances"];
+  if (m.size() != w.size() || cov.size() != w.size())
+    fail(source, "means", "weights, means and covariances must have the same length (" +
+                              std::to_string(w.size()) + ", " + std::to_string(m.size()) + ", " +
+                              std::to_string(cov.size()) + ")");
+  std::vector<MixtureComponent> comps(w.size());
+  for (size_t k = 0; k < w.size(); ++k) {
+    std::string idx = "[" + std::to_string(k) + "]";
+    comps[k].weight = number(w[k], source, "weights" + idx);
+    comps[k].mean = pair(m[k], source, "means" + idx);
+    const json& c = cov[k];
+    if (!c.is_array() || c.size() != 2) fail(source, "covariances" + idx, "expected [[a, b], [b, c]]");
+    glm::dvec2 r0 = pair(c[0], source, "covariances" + idx + "[0]");
+    glm::dvec2 r1 = pair(c[1], source, "covariances" + idx + "[1]");
+    double scale = std::max({std::abs(r0.x), std::abs(r1.y), 1e-300});
+    if (std::abs(r0.y - r1.x) > 1e-9 * scale)
+      fail(source, "covariances" + idx,
+           "component " + std::to_string(k) + ": covariance is not symmetric positive definite");
+    comps[k].a = r0.x;
+    comps[k].b = r0.y;
+    comps[k].c = r1.y;
+  }
+  return GaussianMixture(std::move(comps), source);
+}
+
+GaussianMixture GaussianMixture::load(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw InputError(path + ": cannot open file");
+  json j;
+  try {
+    j = json::parse(in);
+  } catch (const json::parse_error& e) {
+    throw InputError(path + ": malformed JSON: " + e.what());
+  }
+  return fromJson(j, path);
+}
+
+GaussianMixture GaussianMixture::ring(int count, double radius) {
+  std::vector<MixtureComponent> comps;
+  for (int k = 0; k < count; ++k) {
+    double angle = 2.0 * std::numbers::pi * k / count;
+    glm::dvec2 dir{std::cos(angle), std::sin(angle)};
+    // Elongated along the ring's tangent so the full covariances show.
+    double along = 0.09, across = 0.02;
+    MixtureComponent c;
+    c.mean = radius * dir;
+    c.a = across * dir.x * dir.x + along * dir.y * dir.y;
+    c.b = (across - along) * dir.x * dir.y;
+    c.c = across * dir.y * dir.y + along * dir.x * dir.x;
+    comps.push_back(c);
+  }
+  return GaussianMixture(std::move(comps), "ring");
+}
+
+json GaussianMixture::toJson() const {
+  json w = json::array(), m = json::array(), cov = json::array();
+  for (const auto& c : components_) {
+    w.push_back(c.weight);
+    m.push_back({c.mean.x, c.mean.y});
+    cov.push_back({{c.a, c.b}, {c.b, c.c}});
+  }
+  return {{"type", "gmm"}, {"weights", w}, {"means", m}, {"covariances", cov}};
+}
+
+GaussianMixture::Evaluation GaussianMixture::evaluate(glm::dvec2 x, double sigma) const {
+  // Same streaming log-sum-exp as shaders/gmm.glsl, in double.
+  const double s2 = sigma * sigma;
+  const double log2pi = std::log(2.0 * std::numbers::pi);
+  double m = -INFINITY, total = 0.0;
+  glm::dvec2 accD{0.0}, accS{0.0};
+  for (const auto& c : components_) {
+    if (c.weight == 0.0) continue;  // log(0) would poison the running maximum
+    double a = c.a + s2, b = c.b, d = c.c + s2;
+    double det = a * d - b * b;
+    glm::dvec2 r = x - c.mean;
+    glm::dvec2 sr = glm::dvec2(d * r.x - b * r.y, -b * r.x + a * r.y) / det;
+    double l = std::log(c.weight) - log2pi - 0.5 * std::log(det) - 0.5 * glm::dot(r, sr);
+    glm::dvec2 dk = c.mean + glm::dvec2(c.a * sr.x + c.b * sr.y, c.b * sr.x + c.c * sr.y);
+    if (l > m) {
+      double rescale = std::exp(m - l);
+      total = total * rescale + 1.0;
+      accD = accD * rescale + dk;
+      accS = accS * rescale - sr;
+      m = l;
+    } else {
+      double w = std::exp(l - m);
+      total += w;
+      accD += w * dk;
+      accS -= w * sr;
+    }
+  }
+  return {m + std::log(total), accD / total, accS / total};
+}
+
+double GaussianMixture::peakLogDensity(double sigma) const {
+  double best = -INFINITY;
+  for (const auto& c : components_) best = std::max(best, logDensity(c.mean, sigma));
+  return best;
+}
+
+glm::dvec2 GaussianMixture::mean() const {
+  glm::dvec2 mu{0.0};
+  for (const auto& c : components_) mu += c.weight * c.mean;
+  return mu;
+}
+
+glm::dmat2 GaussianMixture::covariance() const {
+  glm::dvec2 mu = mean();
+  glm::dmat2 cov(0.0);
+  for (const auto& c : components_) {
+    glm::dvec2 d = c.mean - mu;
+    cov[0][0] += c.weight * (c.a + d.x * d.x);
+    cov[1][1] += c.weight * (c.c + d.y * d.y);
+    cov[0][1] += c.weight * (c.b + d.x * d.y);
+  }
+  cov[1][0] = cov[0][1];
+  return cov;
+}
+
+std::vector<glm::dvec2> GaussianMixture::sample(size_t n, uint64_t seed) const {
+  Pcg32 rng(seed, 7u);
+  std::vector<glm::dvec2> out(n);
+  for (auto& x : out) {
+    double u = rng.uniform(), acc = 0.0;
+    const MixtureComponent* chosen = &components_.back();
+    for (const auto& c : components_) {
+      acc += c.weight;
+      if (u < acc) {
+        chosen = &c;
+        break;
+      }
+    }
+    // Cholesky factor of [[a, b], [b, c]].
+    double l00 = std::sqrt(chosen->a), l10 = chosen->b / l00;
+    double l11 = std::sqrt(chosen->c - l10 * l10);
+    double z0 = rng.normal(), z1 = rng.normal();
+    x = chosen->mean + glm::dvec2(l00 * z0, l10 * z0 + l11 * z1);
+  }
+  return out;
+}
+
+std::vector<GpuMixtureComponent> GaussianMixture::gpuComponents() const {
+  std::vector<GpuMixtureComponent> out;
+  for (const auto& c : components_)
+    out.push_back({{float(c.mean.x), float(c.mean.y)},
+                   float(std::log(c.weight)),
+                   0.0f,
+                   {float(c.a), float(c.b), float(c.c), 0.0f}});
+  return out;
+}
+
+}  // namespace flowscope

@@ -1,0 +1,64 @@
+#pragma once
+// A 2-D Gaussian mixture with full covariances and its exact diffusion quantities under the
+// variance-exploding noising x = x0 + sigma * eps (EDM): p_sigma = sum_k w_k N(mu_k, C_k + s^2 I).
+#include <glm/glm.hpp>
+#include <nlohmann/json_fwd.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace flowscope {
+
+struct MixtureComponent {
+  double weight = 1.0;  // normalised
+  glm::dvec2 mean{0.0};
+  double a = 1.0, b = 0.0, c = 1.0;  // covariance [[a, b], [b, c]]
+};
+
+// std430 layout of shaders/gmm.glsl's Component.
+struct GpuMixtureComponent {
+  float mean[2];
+  float logWeight;
+  float pad;
+  float cov[4];
+};
+static_assert(sizeof(GpuMixtureComponent) == 32, "must match std430 Component in gmm.glsl");
+
+class GaussianMixture {
+ public:
+  static constexpr size_t kMaxComponents = 64;
+
+  struct Evaluation {
+    double logp;
+    glm::dvec2 denoised;  // D(x; sigma) = E[x0 | x]
+    glm::dvec2 score;     // grad_x log p_sigma(x) = (D - x) / sigma^2 for sigma > 0
+  };
+
+  // Validates and normalises; throws InputError naming `source` and the field.
+  static GaussianMixture fromJson(const nlohmann::json& j, const std::string& source);
+  static GaussianMixture load(const std::string& path);
+  // The default scene's data: 8 anisotropic Gaussians on a ring of radius 2.5.
+  static GaussianMixture ring(int count = 8, double radius = 2.5);
+
+  explicit GaussianMixture(std::vector<MixtureComponent> components, const std::string& source = "mixture");
+  nlohmann::json toJson() const;
+
+  const std::vector<MixtureComponent>& components() const { return components_; }
+  Evaluation evaluate(glm::dvec2 x, double sigma) const;
+  double logDensity(glm::dvec2 x, double sigma) const { return evaluate(x, sigma).logp; }
+  glm::dvec2 denoise(glm::dvec2 x, double sigma) const { return evaluate(x, sigma).denoised; }
+  glm::dvec2 score(glm::dvec2 x, double sigma) const { return evaluate(x, sigma).score; }
+  // Highest component peak of log p_sigma: the top of the heatmap's colour range.
+  double peakLogDensity(double sigma) const;
+
+  glm::dvec2 mean() const;
+  glm::dmat2 covariance() const;
+  std::vector<glm::dvec2> sample(size_t n, uint64_t seed) const;
+  std::vector<GpuMixtureComponent> gpuComponents() const;
+
+ private:
+  std::vector<MixtureComponent> components_;
+};
+
+}  // namespace flowscope

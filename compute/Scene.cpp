@@ -1,0 +1,197 @@
+#include "Scene.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <fstream>
+#include <set>
+
+#include "AtomicFile.h"
+#include "InputError.h"
+
+namespace flowscope {
+namespace {
+
+using nlohmann::json;
+
+class Reader {
+ public:
+  explicit Reader(std::string source) : source_(std::move(source)) {}
+  [[noreturn]] void fail(const std::string& field, const std::string& why) const {
+    throw InputError(source_ + ": field '" + field + "': " + why);
+  }
+  const json& object(const json& parent, const std::string& key, const std::string& path,
+                     std::set<std::string> allowed) const {
+    if (!parent.contains(key)) fail(path, "missing");
+    const json& j = parent[key];
+    if (!j.is_object()) fail(path, "expected an object");
+    for (auto it = j.begin(); it != j.end(); ++it)
+      if (!allowed.count(it.key())) fail(path + "." + it.key(), "unknown field");
+    return j;
+  }
+  double number(const json& parent, const std::string& key, const std::string& path) const {
+    if (!parent.contains(key)) fail(path, "missing");
+    return number(parent[key], path);
+  }
+  double number(const json& j, const std::string& path) const {
+    if (!j.is_number()) fail(path, "expected a number");
+    double v = j.get<double>();
+    if (!std::isfinite(v)) fail(path, "must be finite");
+    return v;
+  }
+  int integer(const json& parent, const std::string& key, const std::string& path) const {
+    if (!parent.contains(key)) fail(path, "missing");
+    const json& j = parent[key];
+    if (!j.is_number_integer()) fail(path, "expected an integer");
+    long long v = j.get<long long>();
+    if (v < -(1ll << 31) || v >= (1ll << 31)) fail(path, "out of range");
+    return int(v);
+  }
+  bool boolean(const json& parent, const std::string& key, const std::string& path) const {
+    if (!parent.contains(key)) fail(path, "missing");
+    if (!parent[key].is_boolean()) fail(path, "expected true or false");
+    return parent[key].get<bool>();
+  }
+  std::string string(const json& parent, const std::string& key, const std::string& path) const {
+    if (!parent.contains(key)) fail(path, "missing");
+    if (!parent[key].is_string()) fail(path, "expected a string");
+    return parent[key].get<std::string>();
+  }
+  // Runs a validating setter; its InputError is re-thrown naming this file and field.
+  template <typename Fn>
+  void apply(const std::string& path, Fn&& fn) const {
+    try {
+      fn();
+    } catch (const InputError& e) {
+      std::string why = e.what();
+      auto colon = why.find(": ");
+      fail(path, colon == std::string::npos ? why : why.substr(colon + 2));
+    }
+  }
+
+ private:
+  std::string source_;
+};
+
+}  // namespace
+
+Scene defaultScene() { return Scene{}; }
+
+Scene sceneFromJson(const json& j, const std::string& source) {
+  Reader r(source);
+  if (!j.is_object()) throw InputError(source + ": expected a JSON object");
+  const std::set<std::string> top = {"flowscope_scene", "lab", "seed", "step", "sampling",
+                                     "display", "camera", "data"};
+  for (auto it = j.begin(); it != j.end(); ++it)
+    if (!top.count(it.key())) r.fail(it.key(), "unknown field");
+  if (r.integer(j, "flowscope_scene", "flowscope_scene") != 1)
+    r.fail("flowscope_scene", "unsupported version (this build reads 1)");
+  if (r.string(j, "lab", "lab") != "gmm-diffusion")
+    r.fail("lab", "unknown lab (valid: gmm-diffusion)");
+
+  Scene scene;
+  DiffusionParams& p = scene.params;
+  if (!j.contains("seed") || !j["seed"].is_number_unsigned()) r.fail("seed", "expected a non-negative integer");
+  p.setSeed(j["seed"].get<uint64_t>());
+
+  const json& s = r.object(j, "sampling", "sampling",
+                           {"sampler", "schedule", "steps", "sigma_min", "sigma_max", "rho", "particles"});
+  r.apply("sampling.sampler", [&] { p.setSampler(parseSampler(r.string(s, "sampler", "sampling.sampler"))); });
+  if (r.string(s, "schedule", "sampling.schedule") != "karras")
+    r.fail("sampling.schedule", "unknown schedule (valid: karras)");
+  KarrasParams k;
+  k.steps = r.integer(s, "steps", "sampling.steps");
+  k.sigmaMin = r.number(s, "sigma_min", "sampling.sigma_min");
+  k.sigmaMax = r.number(s, "sigma_max", "sampling.sigma_max");
+  k.rho = r.number(s, "rho", "sampling.rho");
+  try {
+    p.setSchedule(k);
+  } catch (const InputError& e) {
+    std::string why = e.what();
+    r.fail("sampling." + why.substr(0, why.find(':')), why.substr(why.find(": ") + 2));
+  }
+  r.apply("sampling.particles", [&] { p.setParticleCount(r.integer(s, "particles", "sampling.particles")); });
+
+  const json& d = r.object(j, "display", "display",
+                           {"field", "heatmap", "trail_length", "steps_per_second", "show_particles",
+                            "show_trails", "show_field", "show_heatmap"});
+  r.apply("display.field", [&] { p.setField(parseField(r.string(d, "field", "display.field"))); });
+  r.apply("display.heatmap", [&] { p.setHeatmap(parseHeatmap(r.string(d, "heatmap", "display.heatmap"))); });
+  r.apply("display.trail_length", [&] { p.setTrailLength(r.integer(d, "trail_length", "display.trail_length")); });
+  r.apply("display.steps_per_second",
+          [&] { p.setPlaybackStepsPerSecond(r.number(d, "steps_per_second", "display.steps_per_second")); });
+  p.setShowParticles(r.boolean(d, "show_particles", "display.show_particles"));
+  p.setShowTrails(r.boolean(d, "show_trails", "display.show_trails"));
+  p.setShowField(r.boolean(d, "show_field", "display.show_field"));
+  p.setShowHeatmap(r.boolean(d, "show_heatmap", "display.show_heatmap"));
+
+  const json& c = r.object(j, "camera", "camera", {"center", "height"});
+  if (!c.contains("center") || !c["center"].is_array() || c["center"].size() != 2)
+    r.fail("camera.center", "expected [x, y]");
+  scene.camera.center = {r.number(c["center"][0], "camera.center[0]"),
+                         r.number(c["center"][1], "camera.center[1]")};
+  scene.camera.height = r.number(c, "height", "camera.height");
+  if (!(scene.camera.height > 0.0)) r.fail("camera.height", "must be positive");
+
+  if (!j.contains("data")) r.fail("data", "missing");
+  try {
+    scene.mixture = GaussianMixture::fromJson(j["data"], source);
+  } catch (const InputError& e) {
+    std::string why = e.what();
+    std::string prefix = source + ": field '";
+    if (why.rfind(prefix, 0) == 0) throw InputError(prefix + "data." + why.substr(prefix.size()));
+    throw;
+  }
+  scene.step = r.integer(j, "step", "step");
+  if (scene.step < 0 || scene.step > p.schedule().steps)
+    r.fail("step", "must be between 0 and sampling.steps (" + std::to_string(p.schedule().steps) + ")");
+  return scene;
+}
+
+Scene loadScene(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw InputError(path + ": cannot open file");
+  json j;
+  try {
+    j = json::parse(in);
+  } catch (const json::parse_error& e) {
+    throw InputError(path + ": malformed JSON: " + e.what());
+  }
+  return sceneFromJson(j, path);
+}
+
+json sceneToJson(const Scene& scene) {
+  const DiffusionParams& p = scene.params;
+  const KarrasParams& k = p.schedule();
+  return {{"flowscope_scene", 1},
+          {"lab", "gmm-diffusion"},
+          {"seed", p.seed()},
+          {"step", scene.step},
+          {"sampling",
+           {{"sampler", samplerName(p.sampler())},
+            {"schedule", "karras"},
+            {"steps", k.steps},
+            {"sigma_min", k.sigmaMin},
+            {"sigma_max", k.sigmaMax},
+            {"rho", k.rho},
+            {"particles", p.particleCount()}}},
+          {"display",
+           {{"field", fieldName(p.field())},
+            {"heatmap", heatmapName(p.heatmap())},
+            {"trail_length", p.trailLength()},
+            {"steps_per_second", p.playbackStepsPerSecond()},
+            {"show_particles", p.showParticles()},
+            {"show_trails", p.showTrails()},
+            {"show_field", p.showField()},
+            {"show_heatmap", p.showHeatmap()}}},
+          {"camera", {{"center", {scene.camera.center.x, scene.camera.center.y}}, {"height", scene.camera.height}}},
+          {"data", scene.mixture.toJson()}};
+}
+
+std::string sceneToString(const Scene& scene) { return sceneToJson(scene).dump(2) + "\n"; }
+
+void saveScene(const Scene& scene, const std::string& path) {
+  writeFileAtomically(path, sceneToString(scene));
+}
+
+}  // namespace flowscope

@@ -1,0 +1,39 @@
+#pragma once
+// Scene: everything needed to reproduce what the user sees: the lab, every parameter, the data,
+// the camera, the seed and the current step. Saved as JSON; loading then saving gives the same
+// bytes. The format (version 1):
+//   {"flowscope_scene": 1, "lab": "gmm-diffusion", "seed": 1, "step": 0,
+//    "sampling": {"sampler": "heun", "schedule": "karras", "steps": 18, "sigma_min": 0.002,
+//                 "sigma_max": 80, "rho": 7, "particles": 8192},
+//    "display": {"field": "score", "heatmap": "data", "trail_length": 12, "steps_per_second": 4,
+//                "show_particles": true, "show_trails": true, "show_field": true,
+//                "show_heatmap": true},
+//    "camera": {"center": [0, 0], "height": 8},
+//    "data": {"type": "gmm", "weights": [...], "means": [...], "covariances": [...]}}
+#include <nlohmann/json_fwd.hpp>
+
+#include <string>
+
+#include "DiffusionParams.h"
+#include "GaussianMixture.h"
+#include "View2D.h"
+
+namespace flowscope {
+
+struct Scene {
+  DiffusionParams params;
+  GaussianMixture mixture = GaussianMixture::ring();
+  View2D camera;
+  int step = 0;
+};
+
+Scene defaultScene();
+// Throws InputError "<source>: field '<name>': <why>"; nothing is changed on failure.
+Scene sceneFromJson(const nlohmann::json& j, const std::string& source);
+Scene loadScene(const std::string& path);
+nlohmann::json sceneToJson(const Scene& scene);
+std::string sceneToString(const Scene& scene);
+// Writes atomically (temporary file, then rename): a failed save leaves no partial file.
+void saveScene(const Scene& scene, const std::string& path);
+
+}  // namespace flowscope

@@ -1,0 +1,84 @@
+// Scene files: exact round trips and errors that name the file and the field.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+#include "InputError.h"
+#include "Scene.h"
+
+using namespace flowscope;
+
+TEST(Scene, SaveLoadSaveIsByteIdentical) {
+  Scene s = defaultScene();
+  s.params.setSteps(25);
+  s.params.setSigmaMax(60.5);
+  s.params.setSampler(EdmSamplerKind::Euler);
+  s.params.setParticleCount(12345);
+  s.params.setSeed(987654321);
+  s.params.setField(FieldKind::DenoiserDisplacement);
+  s.params.setTrailLength(7);
+  s.camera.center = {0.1, -1.0 / 3.0};
+  s.camera.height = 5.123456789012345;
+  s.step = 9;
+  std::string first = sceneToString(s);
+  Scene back = sceneFromJson(nlohmann::json::parse(first), "mem");
+  EXPECT_EQ(sceneToString(back), first);
+  EXPECT_TRUE(back.params == s.params);
+  EXPECT_EQ(back.camera.center.y, s.camera.center.y);
+  EXPECT_EQ(back.step, 9);
+}
+
+TEST(Scene, ErrorsNameFileAndField) {
+  nlohmann::json good = sceneToJson(defaultScene());
+  struct Case {
+    std::function<void(nlohmann::json&)> edit;
+    std::string field;
+  };
+  std::vector<Case> cases = {
+      {[](auto& j) { j["sampling"]["steps"] = 0; }, "sampling.steps"},
+      {[](auto& j) { j["sampling"]["sigma_min"] = -1; }, "sampling.sigma_min"},
+      {[](auto& j) { j["sampling"]["sigma_max"] = 0.001; }, "sampling.sigma_max"},
+      {[](auto& j) { j["sampling"]["sampler"] = "rk4"; }, "sampling.sampler"},
+      {[](auto& j) { j["sampling"]["particles"] = 5; }, "sampling.particles"},
+      {[](auto& j) { j["display"]["trail_length"] = "long"; }, "display.trail_length"},
+      {[](auto& j) { j["camera"]["height"] = 0; }, "camera.height"},
+      {[](auto& j) { j["data"]["covariances"][2] = {{1, 3}, {3, 1}}; }, "data.covariances[2]"},
+      {[](auto& j) { j["step"] = 99; }, "step"},
+      {[](auto& j) { j["colour"] = 1; }, "colour"},
+      {[](auto& j) { j.erase("seed"); }, "seed"},
+  };
+  for (auto& c : cases) {
+    nlohmann::json j = good;
+    c.edit(j);
+    try {
+      sceneFromJson(j, "bad.json");
+      ADD_FAILURE() << "accepted a bad " << c.field;
+    } catch (const InputError& e) {
+      std::string msg = e.what();
+      EXPECT_EQ(msg.rfind("bad.json: field '" + c.field + "'", 0), 0u) << msg;
+    }
+  }
+}
+
+TEST(Scene, MalformedFileIsAnInputError) {
+  auto path = std::filesystem::temp_directory_path() / "flowscope-malformed.json";
+  std::ofstream(path) << "{\"flowscope_scene\": 1,";
+  EXPECT_THROW(loadScene(path.string()), InputError);
+  EXPECT_THROW(loadScene("/nonexistent/scene.json"), InputError);
+  std::filesystem::remove(path);
+}
+
+TEST(DiffusionParams, SettersRejectAndKeepTheOldValue) {
+  DiffusionParams p;
+  int steps = p.schedule().steps;
+  auto rev = p.samplingRevision();
+  EXPECT_THROW(p.setSteps(0), InputError);
+  EXPECT_THROW(p.setSigmaMin(100.0), InputError);
+  EXPECT_THROW(p.setParticleCount(DiffusionParams::kMaxParticles + 1), InputError);
+  EXPECT_EQ(p.schedule().steps, steps);
+  EXPECT_EQ(p.samplingRevision(), rev);
+  p.setSteps(30);
+  EXPECT_GT(p.samplingRevision(), rev);
+}
