@@ -1,10 +1,18 @@
 #include "DiffusionSimulation.h"
 
 #include <algorithm>
+#include <atomic>
 
+#include "InputError.h"
 #include "Rng.h"
 
 namespace flowscope {
+namespace {
+uint64_t nextId() {
+  static std::atomic<uint64_t> counter{0};
+  return ++counter;
+}
+}  // namespace
 
 std::vector<glm::vec2> DiffusionSimulation::initialNoise(int count, uint64_t seed, double sigmaMax) {
   Pcg32 rng(seed);
@@ -18,10 +26,15 @@ std::vector<glm::vec2> DiffusionSimulation::initialNoise(int count, uint64_t see
 
 DiffusionSimulation::DiffusionSimulation(const GaussianMixture& mixture, const SamplingConfig& config,
                                          const GpuContext* gpu, size_t historyBudgetBytes)
-    : mixture_(mixture), config_(config), gpu_(gpu), sigmas_(karrasSigmas(config.schedule)) {
+    : id_(nextId()), mixture_(mixture), config_(config), gpu_(gpu), sigmas_(karrasSigmas(config.schedule)) {
   const size_t stateBytes = size_t(config.particleCount) * sizeof(glm::vec2);
   size_t budget = historyBudgetBytes;
   if (gpu) budget = std::min<size_t>(budget, gpu->limits().maxStorageBufferRange);
+  if (config.particleCount < 1) throw InputError("particles: must be at least 1");
+  if (2 * stateBytes > budget)
+    throw InputError("particles: " + std::to_string(config.particleCount) +
+                     " do not fit two states in one storage buffer of this device (at most " +
+                     std::to_string(budget / (2 * sizeof(glm::vec2))) + ")");
   slotCount_ = uint32_t(std::clamp<size_t>(budget / stateBytes, 2, size_t(steps()) + 1));
   noise_ = initialNoise(config.particleCount, config.seed, config.schedule.sigmaMax);
   if (!gpu) {

@@ -40,6 +40,8 @@ class DiffusionSimulation {
   // Initial noise x = sigma_max * z with z ~ N(0, I) from Pcg32(seed): identical on both backends.
   static std::vector<glm::vec2> initialNoise(int count, uint64_t seed, double sigmaMax);
 
+  // Unique per instance: lets views notice that the run (and its buffers) was replaced.
+  uint64_t id() const { return id_; }
   const SamplingConfig& config() const { return config_; }
   const GaussianMixture& mixture() const { return mixture_; }
   int steps() const { return config_.schedule.steps; }
@@ -72,6 +74,7 @@ class DiffusionSimulation {
   void restartFromNoise(VkCommandBuffer cmd);
   void advance(VkCommandBuffer cmd);
 
+  uint64_t id_;
   GaussianMixture mixture_;
   SamplingConfig config_;
   const GpuContext* gpu_;

@@ -80,7 +80,7 @@ Scene defaultScene() { return Scene{}; }
 Scene sceneFromJson(const json& j, const std::string& source) {
   Reader r(source);
   if (!j.is_object()) throw InputError(source + ": expected a JSON object");
-  const std::set<std::string> top = {"flowscope_scene", "lab", "seed", "step", "sampling",
+  const std::set<std::string> top = {"flowscope_scene", "lab", "seed", "step", "playing", "sampling",
                                      "display", "camera", "data"};
   for (auto it = j.begin(); it != j.end(); ++it)
     if (!top.count(it.key())) r.fail(it.key(), "unknown field");
@@ -142,6 +142,7 @@ Scene sceneFromJson(const json& j, const std::string& source) {
     if (why.rfind(prefix, 0) == 0) throw InputError(prefix + "data." + why.substr(prefix.size()));
     throw;
   }
+  scene.playing = r.boolean(j, "playing", "playing");
   scene.step = r.integer(j, "step", "step");
   if (scene.step < 0 || scene.step > p.schedule().steps)
     r.fail("step", "must be between 0 and sampling.steps (" + std::to_string(p.schedule().steps) + ")");
@@ -167,6 +168,7 @@ json sceneToJson(const Scene& scene) {
           {"lab", "gmm-diffusion"},
           {"seed", p.seed()},
           {"step", scene.step},
+          {"playing", scene.playing},
           {"sampling",
            {{"sampler", samplerName(p.sampler())},
             {"schedule", "karras"},

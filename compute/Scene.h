@@ -2,7 +2,7 @@
 // Scene: everything needed to reproduce what the user sees: the lab, every parameter, the data,
 // the camera, the seed and the current step. Saved as JSON; loading then saving gives the same
 // bytes. The format (version 1):
-//   {"flowscope_scene": 1, "lab": "gmm-diffusion", "seed": 1, "step": 0,
+//   {"flowscope_scene": 1, "lab": "gmm-diffusion", "seed": 1, "step": 0, "playing": true,
 //    "sampling": {"sampler": "heun", "schedule": "karras", "steps": 18, "sigma_min": 0.002,
 //                 "sigma_max": 80, "rho": 7, "particles": 8192},
 //    "display": {"field": "score", "heatmap": "data", "trail_length": 12, "steps_per_second": 4,
@@ -24,7 +24,8 @@ struct Scene {
   DiffusionParams params;
   GaussianMixture mixture = GaussianMixture::ring();
   View2D camera;
-  int step = 0;
+  int step = 0;         // the state shown (0 = noise, N = samples)
+  bool playing = true;  // whether the GUI plays on from `step` when it opens the scene
 };
 
 Scene defaultScene();

@@ -1,18 +1,17 @@
 #version 450
-// Arrow glyphs from field_grid.comp: 6 vertices (3 lines) an arrow; length = maxLength *
-// |v| / max|v| over the grid, colour from the colormap by the same ratio.
+// Arrow glyphs from field_grid.comp: 6 vertices (3 lines) an arrow. Length = maxLength *
+// |v| / max|v| over the visible grid (linear), opacity grows with the same ratio.
 layout(location = 0) out vec4 color;
 layout(std430, set = 0, binding = 0) readonly buffer Arrows {
   uint maxBits;
   uint pad0, pad1, pad2;
   vec4 arrows[];
 };
-layout(std430, set = 0, binding = 1) readonly buffer Colormap { vec4 lut[256]; };
 layout(push_constant) uniform Push {
   vec2 center;
   vec2 ndcPerUnit;
+  vec4 color;
   float maxLength;  // world units
-  float opacity;
 } pc;
 void main() {
   uint arrow = uint(gl_VertexIndex) / 6u;
@@ -32,5 +31,5 @@ void main() {
   if (corner == 3u) p = tip - head * dir + 0.5 * head * side;
   if (corner == 5u) p = tip - head * dir - 0.5 * head * side;
   gl_Position = vec4((p - pc.center) * vec2(pc.ndcPerUnit.x, -pc.ndcPerUnit.y), 0.0, 1.0);
-  color = vec4(lut[int(clamp(0.25 + 0.75 * ratio, 0.0, 1.0) * 255.0)].rgb, pc.opacity);
+  color = vec4(pc.color.rgb, pc.color.a * (0.35 + 0.65 * ratio));
 }

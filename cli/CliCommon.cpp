@@ -1,0 +1,45 @@
+#include "CliCommon.h"
+
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+namespace flowscope::cli {
+
+std::string cpuDescription() {
+  std::ifstream in("/proc/cpuinfo");
+  std::string line, model = "CPU";
+  while (std::getline(in, line))
+    if (line.rfind("model name", 0) == 0) {
+      model = line.substr(line.find(':') + 2);
+      break;
+    }
+  return model + " (" + std::to_string(std::thread::hardware_concurrency()) + " threads)";
+}
+
+std::string Backend::device() const { return gpu ? gpu->info().name : cpuDescription(); }
+
+Backend openBackend(const std::string& requested) {
+  Backend backend;
+  if (requested == "cpu") return backend;
+  try {
+    backend.gpu = std::make_unique<GpuContext>(GpuContext::create());
+  } catch (const GpuError& e) {
+    std::cerr << "flowscope-cli: warning: no usable Vulkan device (" << e.what()
+              << "); falling back to the CPU backend\n";
+  }
+  return backend;
+}
+
+std::unique_ptr<GpuContext> requireGpu() { return std::make_unique<GpuContext>(GpuContext::create()); }
+
+void addBackendOption(CLI::App& cmd, std::string& backend) {
+  cmd.add_option("--backend", backend,
+                 "gpu: Vulkan compute (device chosen discrete > integrated > CPU, or by "
+                 "FLOWSCOPE_DEVICE=<index|name substring>); cpu: the double-precision CPU twin. "
+                 "gpu falls back to cpu with a warning when no Vulkan device exists")
+      ->check(CLI::IsMember({"gpu", "cpu"}))
+      ->capture_default_str();
+}
+
+}  // namespace flowscope::cli

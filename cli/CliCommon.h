@@ -1,0 +1,36 @@
+#pragma once
+// Shared pieces of flowscope-cli's commands: exit codes, backends, output helpers.
+#include <CLI/CLI.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "GpuContext.h"
+
+namespace flowscope::cli {
+
+// Exit codes: 0 success, 2 invalid input or usage, 3 device or runtime failure.
+enum Exit : int { kOk = 0, kInvalid = 2, kDeviceFailure = 3 };
+
+// --backend gpu|cpu. A GPU request with no usable Vulkan device falls back to the CPU with a
+// one-line warning on stderr; `gpu` is then null.
+struct Backend {
+  std::unique_ptr<GpuContext> gpu;
+  std::string name() const { return gpu ? "gpu" : "cpu"; }
+  std::string device() const;
+};
+Backend openBackend(const std::string& requested);
+// For commands that cannot run without Vulkan (render): throws GpuError.
+std::unique_ptr<GpuContext> requireGpu();
+
+std::string cpuDescription();
+void addBackendOption(CLI::App& cmd, std::string& backend);
+
+using Runner = std::function<int()>;
+void addInfoCommand(CLI::App& app, Runner& run);
+void addSampleCommand(CLI::App& app, Runner& run);
+void addRenderCommand(CLI::App& app, Runner& run);
+void addBenchCommand(CLI::App& app, Runner& run);
+
+}  // namespace flowscope::cli

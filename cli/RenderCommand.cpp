@@ -1,0 +1,60 @@
+// flowscope-cli render: a lab's frame to PNG, with no window or X server.
+#include <iostream>
+
+#include "CliCommon.h"
+#include "HeadlessRender.h"
+#include "OutputPath.h"
+
+namespace flowscope::cli {
+namespace {
+
+struct RenderArgs {
+  std::string scene = "default", out;
+  uint32_t width = 1280, height = 800;
+  std::string step;  // empty: the scene's own step
+};
+
+int runRender(const RenderArgs& a) {
+  if (a.width < 16 || a.width > 8192) throw InputError("--width: must be between 16 and 8192");
+  if (a.height < 16 || a.height > 8192) throw InputError("--height: must be between 16 and 8192");
+  checkOutputPath("--out", a.out, ".png");
+  Scene scene = a.scene == "default" ? defaultScene() : loadScene(a.scene);
+  if (!a.step.empty()) {
+    const int steps = scene.params.schedule().steps;
+    if (a.step == "end") {
+      scene.step = steps;
+    } else {
+      size_t used = 0;
+      int k = -1;
+      try {
+        k = std::stoi(a.step, &used);
+      } catch (const std::exception&) {
+      }
+      if (used != a.step.size() || k < 0 || k > steps)
+        throw InputError("--step: expected 0.." + std::to_string(steps) + " or 'end' (got '" + a.step + "')");
+      scene.step = k;
+    }
+  }
+  auto gpu = requireGpu();
+  RenderedImage image = renderScene(*gpu, scene, a.width, a.height);
+  writePng(a.out, image);
+  std::cout << a.out << "\n";
+  return kOk;
+}
+
+}  // namespace
+
+void addRenderCommand(CLI::App& app, Runner& run) {
+  auto a = std::make_shared<RenderArgs>();
+  auto* cmd = app.add_subcommand("render",
+                                 "Render a scene's frame (what the GUI's viewport shows, without the panel) to PNG. "
+                                 "Needs a Vulkan device (lavapipe counts); exits 3 without one.");
+  cmd->add_option("--scene", a->scene, "Scene JSON, or 'default' for the default scene")->capture_default_str();
+  cmd->add_option("--out", a->out, "Output PNG")->required();
+  cmd->add_option("--step", a->step, "Step to show: 0..N or 'end' (default: the scene's step)");
+  cmd->add_option("--width", a->width, "Image width in pixels (16..8192)")->capture_default_str();
+  cmd->add_option("--height", a->height, "Image height in pixels (16..8192)")->capture_default_str();
+  cmd->callback([&run, a] { run = [a] { return runRender(*a); }; });
+}
+
+}  // namespace flowscope::cli

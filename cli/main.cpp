@@ -1,0 +1,44 @@
+// flowscope-cli: every computation of the labs, scriptable and headless.
+#include <iostream>
+
+#include "CliCommon.h"
+#include "InputError.h"
+
+using namespace flowscope;
+
+int main(int argc, char** argv) {
+  CLI::App app{"flowscope-cli: headless computations, figures and benchmarks of Flowscope.\n"
+               "Exit codes: 0 success, 2 invalid input or usage, 3 device or runtime failure.",
+               "flowscope-cli"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "flowscope-cli 0.1.0");
+  cli::Runner run;
+  cli::addInfoCommand(app, run);
+  cli::addSampleCommand(app, run);
+  cli::addRenderCommand(app, run);
+  cli::addBenchCommand(app, run);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "flowscope-cli: " << e.what() << "\n";
+    return cli::kInvalid;
+  }
+  try {
+    return run();
+  } catch (const InputError& e) {
+    std::cerr << "flowscope-cli: error: " << e.what() << "\n";
+    return cli::kInvalid;
+  } catch (const GpuError& e) {
+    std::cerr << "flowscope-cli: device error: " << e.what() << "\n";
+    return cli::kDeviceFailure;
+  } catch (const std::exception& e) {
+    std::cerr << "flowscope-cli: runtime error: " << e.what() << "\n";
+    return cli::kDeviceFailure;
+  }
+}

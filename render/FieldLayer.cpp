@@ -1,0 +1,84 @@
+#include "FieldLayer.h"
+
+#include <cmath>
+
+namespace flowscope {
+namespace {
+const uint32_t kVert[] =
+#include "arrows.vert.spv.inc"
+    ;
+const uint32_t kFrag[] =
+#include "color.frag.spv.inc"
+    ;
+struct ArrowPush {
+  float center[2];
+  float ndcPerUnit[2];
+  float color[4];
+  float maxLength;
+};
+static_assert(sizeof(ArrowPush) == 36);
+}  // namespace
+
+FieldLayer::FieldLayer(const GpuContext& ctx, VkRenderPass pass)
+    : ctx_(ctx), kernel_(ctx), bindings_(ctx.device(), 1, sizeof(ArrowPush)) {
+  GraphicsPipelineDesc desc;
+  desc.vertexSpirv = kVert;
+  desc.fragmentSpirv = kFrag;
+  desc.topology = VK_PRIMITIVE_TOPOLOGY_LINE_LIST;
+  desc.layout = bindings_.layout();
+  desc.renderPass = pass;
+  pipeline_ = createGraphicsPipeline(ctx.device(), desc);
+}
+
+FieldLayer::~FieldLayer() { vkDestroyPipeline(ctx_.device(), pipeline_, nullptr); }
+
+void FieldLayer::resize(uint32_t width, uint32_t height) {
+  width_ = width;
+  height_ = height;
+  nx_ = std::max(2u, uint32_t(std::lround(width / kSpacingPixels)));
+  ny_ = std::max(2u, uint32_t(std::lround(height / kSpacingPixels)));
+  kernel_.kernel().freeSet(computeSet_);
+  bindings_.freeSet(drawSet_);
+  computeSet_ = VK_NULL_HANDLE;
+  field_ = GpuBuffer(ctx_, fieldBufferBytes(nx_ * ny_), kStorageUsage, MemoryKind::DeviceLocal);
+  const GpuBuffer* drawBuffers[] = {&field_};
+  drawSet_ = bindings_.makeSet(drawBuffers);
+  boundSim_ = 0;
+  valid_ = false;
+}
+
+bool FieldLayer::compute(VkCommandBuffer cmd, const RenderFrame& f) {
+  if (!f.params.showField() || !field_.valid()) return false;
+  if (boundSim_ != f.sim.id()) {
+    kernel_.kernel().freeSet(computeSet_);
+    computeSet_ = kernel_.bind(*f.sim.mixtureBuffer(), field_);
+    boundSim_ = f.sim.id();
+    valid_ = false;
+  }
+  const double sigma = f.sigmaShown();
+  if (valid_ && sigma == sigma_ && kind_ == f.params.field() && f.view.center == view_.center &&
+      f.view.height == view_.height)
+    return false;
+  GridSpec grid = GridSpec::covering(f.view, int(width_), int(height_), nx_, ny_);
+  kernel_.record(cmd, computeSet_, field_,
+                 makeGridPush(grid, uint32_t(f.sim.mixture().components().size()), f.params.field(), sigma));
+  valid_ = true;
+  view_ = f.view;
+  sigma_ = sigma;
+  kind_ = f.params.field();
+  return true;
+}
+
+void FieldLayer::draw(VkCommandBuffer cmd, const RenderFrame& f) const {
+  if (!f.params.showField() || !valid_) return;
+  vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipeline_);
+  bindings_.bind(cmd, drawSet_);
+  glm::vec2 c = f.center(), s = f.ndcPerUnit();
+  float cell = float(f.view.height / ny_);
+  ArrowPush push{{c.x, c.y}, {s.x, s.y}, {kArrowColor.r, kArrowColor.g, kArrowColor.b, kArrowColor.a},
+                 0.9f * cell};
+  bindings_.push(cmd, &push);
+  vkCmdDraw(cmd, 6 * nx_ * ny_, 1, 0, 0);
+}
+
+}  // namespace flowscope

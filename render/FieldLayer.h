@@ -1,0 +1,35 @@
+#pragma once
+// Arrow glyphs of the score or the denoiser displacement D(x) - x at the current sigma, one per
+// kSpacingPixels, evaluated by a compute kernel whenever the view or sigma changes.
+#include "MixtureGrids.h"
+#include "Pipelines.h"
+#include "RenderFrame.h"
+
+namespace flowscope {
+
+class FieldLayer {
+ public:
+  static constexpr double kSpacingPixels = 40.0;
+
+  FieldLayer(const GpuContext& ctx, VkRenderPass pass);
+  ~FieldLayer();
+  void resize(uint32_t width, uint32_t height);
+  bool compute(VkCommandBuffer cmd, const RenderFrame& f);
+  void draw(VkCommandBuffer cmd, const RenderFrame& f) const;
+
+ private:
+  const GpuContext& ctx_;
+  FieldGridKernel kernel_;
+  GraphicsBindings bindings_;
+  VkPipeline pipeline_;
+  GpuBuffer field_;
+  uint32_t width_ = 0, height_ = 0, nx_ = 0, ny_ = 0;
+  VkDescriptorSet computeSet_ = VK_NULL_HANDLE, drawSet_ = VK_NULL_HANDLE;
+  uint64_t boundSim_ = 0;
+  bool valid_ = false;
+  View2D view_;
+  double sigma_ = -1.0;
+  FieldKind kind_ = FieldKind::Score;
+};
+
+}  // namespace flowscope

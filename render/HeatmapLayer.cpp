@@ -1,0 +1,80 @@
+#include "HeatmapLayer.h"
+
+namespace flowscope {
+namespace {
+const uint32_t kVert[] =
+#include "fullscreen.vert.spv.inc"
+    ;
+const uint32_t kFrag[] =
+#include "heatmap.frag.spv.inc"
+    ;
+struct HeatmapPush {
+  uint32_t nx, ny;
+  float vmin, vmax, opacity;
+};
+}  // namespace
+
+HeatmapLayer::HeatmapLayer(const GpuContext& ctx, VkRenderPass pass, const GpuBuffer& colormap)
+    : ctx_(ctx), colormap_(colormap), kernel_(ctx), bindings_(ctx.device(), 2, sizeof(HeatmapPush)) {
+  GraphicsPipelineDesc desc;
+  desc.vertexSpirv = kVert;
+  desc.fragmentSpirv = kFrag;
+  desc.layout = bindings_.layout();
+  desc.renderPass = pass;
+  desc.alphaBlend = false;
+  pipeline_ = createGraphicsPipeline(ctx.device(), desc);
+}
+
+HeatmapLayer::~HeatmapLayer() { vkDestroyPipeline(ctx_.device(), pipeline_, nullptr); }
+
+void HeatmapLayer::resize(uint32_t width, uint32_t height) {
+  width_ = width;
+  height_ = height;
+  nx_ = (width + kPixelsPerNode - 1) / kPixelsPerNode;
+  ny_ = (height + kPixelsPerNode - 1) / kPixelsPerNode;
+  kernel_.kernel().freeSet(computeSet_);
+  bindings_.freeSet(drawSet_);
+  computeSet_ = drawSet_ = VK_NULL_HANDLE;
+  grid_ = GpuBuffer(ctx_, VkDeviceSize(nx_) * ny_ * sizeof(float), kStorageUsage, MemoryKind::DeviceLocal);
+  const GpuBuffer* drawBuffers[] = {&grid_, &colormap_};
+  drawSet_ = bindings_.makeSet(drawBuffers);
+  boundMixture_ = nullptr;
+  valid_ = false;
+}
+
+double HeatmapLayer::sigmaOf(const RenderFrame& f) {
+  return f.params.heatmap() == HeatmapKind::DataDensity ? 0.0 : f.sigmaShown();
+}
+
+bool HeatmapLayer::compute(VkCommandBuffer cmd, const RenderFrame& f) {
+  if (!f.params.showHeatmap() || !grid_.valid()) return false;
+  if (boundMixture_ != f.sim.mixtureBuffer() || boundSim_ != f.sim.id()) {
+    kernel_.kernel().freeSet(computeSet_);
+    computeSet_ = kernel_.bind(*f.sim.mixtureBuffer(), grid_);
+    boundMixture_ = f.sim.mixtureBuffer();
+    boundSim_ = f.sim.id();
+    valid_ = false;
+  }
+  const double sigma = sigmaOf(f);
+  if (valid_ && sigma == sigma_ && f.view.center == view_.center && f.view.height == view_.height)
+    return false;
+  GridSpec grid = GridSpec::covering(f.view, int(width_), int(height_), nx_, ny_);
+  kernel_.record(cmd, computeSet_,
+                 makeDensityPush(grid, uint32_t(f.sim.mixture().components().size()), sigma));
+  valid_ = true;
+  view_ = f.view;
+  sigma_ = sigma;
+  vmax_ = f.sim.mixture().peakLogDensity(sigma);
+  return true;
+}
+
+void HeatmapLayer::draw(VkCommandBuffer cmd, const RenderFrame& f) const {
+  if (!f.params.showHeatmap() || !valid_) return;
+  vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipeline_);
+  bindings_.bind(cmd, drawSet_);
+  HeatmapPush push{nx_, ny_, float(vmax_ - kRangeNats), float(vmax_), 1.0f};
+  bindings_.push(cmd, &push);
+  vkCmdDraw(cmd, 3, 1, 0, 0);
+}
+
+}  // namespace flowscope

@@ -1,0 +1,45 @@
+#pragma once
+// The density heatmap: log p_0 (the data) or log p_sigma (the current noise level) evaluated by
+// a compute kernel on a grid of one node per 4x4 pixels covering the view, drawn bilinearly
+// through the viridis colormap over [peak - kRangeNats, peak].
+#include <memory>
+
+#include "MixtureGrids.h"
+#include "Pipelines.h"
+#include "RenderFrame.h"
+
+namespace flowscope {
+
+class HeatmapLayer {
+ public:
+  static constexpr double kRangeNats = 12.0;
+  static constexpr uint32_t kPixelsPerNode = 4;
+
+  HeatmapLayer(const GpuContext& ctx, VkRenderPass pass, const GpuBuffer& colormap);
+  ~HeatmapLayer();
+  void resize(uint32_t width, uint32_t height);
+  void invalidate() { valid_ = false; }
+  // Returns true if it recorded a dispatch.
+  bool compute(VkCommandBuffer cmd, const RenderFrame& f);
+  void draw(VkCommandBuffer cmd, const RenderFrame& f) const;
+  static double sigmaOf(const RenderFrame& f);
+
+ private:
+  const GpuContext& ctx_;
+  const GpuBuffer& colormap_;
+  LogDensityKernel kernel_;
+  GraphicsBindings bindings_;
+  VkPipeline pipeline_;
+  GpuBuffer grid_;
+  uint32_t width_ = 0, height_ = 0, nx_ = 0, ny_ = 0;
+  VkDescriptorSet computeSet_ = VK_NULL_HANDLE, drawSet_ = VK_NULL_HANDLE;
+  const GpuBuffer* boundMixture_ = nullptr;
+  uint64_t boundSim_ = 0;
+  // Cache key of the grid's contents.
+  bool valid_ = false;
+  View2D view_;
+  double sigma_ = -1.0;
+  double vmax_ = 0.0;
+};
+
+}  // namespace flowscope

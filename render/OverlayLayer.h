@@ -1,0 +1,42 @@
+#pragma once
+// Axes, grid, tick labels and a caption (step, sigma, sampler, particle count, what the heatmap
+// and arrows show), built on the host in pixel coordinates each frame and drawn as triangles.
+// Text uses stb_easy_font, so the headless render carries the same labels as the window.
+#include <glm/glm.hpp>
+
+#include <string>
+#include <vector>
+
+#include "Pipelines.h"
+#include "RenderFrame.h"
+
+namespace flowscope {
+
+struct OverlayVertex {
+  glm::vec2 pixel;
+  glm::vec4 color;
+};
+
+// Tick spacing of 1, 2 or 5 x 10^k closest above `rawStep`.
+double niceStep(double rawStep);
+std::vector<OverlayVertex> buildOverlay(const RenderFrame& f);
+std::string captionOf(const RenderFrame& f);
+
+class OverlayLayer {
+ public:
+  static constexpr uint32_t kMaxVertices = 1 << 17;
+
+  OverlayLayer(const GpuContext& ctx, VkRenderPass pass, uint32_t slots);
+  ~OverlayLayer();
+  void draw(VkCommandBuffer cmd, const RenderFrame& f);
+
+ private:
+  const GpuContext& ctx_;
+  GraphicsBindings bindings_;
+  VkPipeline pipeline_;
+  // One host-visible vertex buffer per frame in flight: the host writes slot i only after the
+  // fence of the frame that last used it (QVulkanWindow's contract; offscreen waits each frame).
+  std::vector<GpuBuffer> vertices_;
+};
+
+}  // namespace flowscope

@@ -1,0 +1,154 @@
+#include "Pipelines.h"
+
+#include "ComputeKernel.h"
+
+namespace flowscope {
+
+VkPipeline createGraphicsPipeline(VkDevice device, const GraphicsPipelineDesc& desc) {
+  VkShaderModule vert = createShaderModule(device, desc.vertexSpirv);
+  VkShaderModule frag = createShaderModule(device, desc.fragmentSpirv);
+  VkPipelineShaderStageCreateInfo stages[2] = {{VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO},
+                                               {VK_STRUCTURE_TYPE_PIPELINE_SHADER_STAGE_CREATE_INFO}};
+  stages[0].stage = VK_SHADER_STAGE_VERTEX_BIT;
+  stages[0].module = vert;
+  stages[0].pName = "main";
+  stages[1].stage = VK_SHADER_STAGE_FRAGMENT_BIT;
+  stages[1].module = frag;
+  stages[1].pName = "main";
+
+  VkPipelineVertexInputStateCreateInfo vertexInput{VK_STRUCTURE_TYPE_PIPELINE_VERTEX_INPUT_STATE_CREATE_INFO};
+  vertexInput.vertexBindingDescriptionCount = uint32_t(desc.bindings.size());
+  vertexInput.pVertexBindingDescriptions = desc.bindings.data();
+  vertexInput.vertexAttributeDescriptionCount = uint32_t(desc.attributes.size());
+  vertexInput.pVertexAttributeDescriptions = desc.attributes.data();
+  VkPipelineInputAssemblyStateCreateInfo assembly{VK_STRUCTURE_TYPE_PIPELINE_INPUT_ASSEMBLY_STATE_CREATE_INFO};
+  assembly.topology = desc.topology;
+  VkPipelineViewportStateCreateInfo viewport{VK_STRUCTURE_TYPE_PIPELINE_VIEWPORT_STATE_CREATE_INFO};
+  viewport.viewportCount = 1;
+  viewport.scissorCount = 1;
+  VkPipelineRasterizationStateCreateInfo raster{VK_STRUCTURE_TYPE_PIPELINE_RASTERIZATION_STATE_CREATE_INFO};
+  raster.polygonMode = VK_POLYGON_MODE_FILL;
+  raster.cullMode = VK_CULL_MODE_NONE;
+  raster.frontFace = VK_FRONT_FACE_COUNTER_CLOCKWISE;
+  raster.lineWidth = 1.0f;
+  VkPipelineMultisampleStateCreateInfo multisample{VK_STRUCTURE_TYPE_PIPELINE_MULTISAMPLE_STATE_CREATE_INFO};
+  multisample.rasterizationSamples = VK_SAMPLE_COUNT_1_BIT;
+  VkPipelineDepthStencilStateCreateInfo depth{VK_STRUCTURE_TYPE_PIPELINE_DEPTH_STENCIL_STATE_CREATE_INFO};
+  VkPipelineColorBlendAttachmentState blend{};
+  blend.colorWriteMask = VK_COLOR_COMPONENT_R_BIT | VK_COLOR_COMPONENT_G_BIT |
+                         VK_COLOR_COMPONENT_B_BIT | VK_COLOR_COMPONENT_A_BIT;
+  if (desc.alphaBlend) {
+    blend.blendEnable = VK_TRUE;
+    blend.srcColorBlendFactor = VK_BLEND_FACTOR_SRC_ALPHA;
+    blend.dstColorBlendFactor = VK_BLEND_FACTOR_ONE_MINUS_SRC_ALPHA;
+    blend.colorBlendOp = VK_BLEND_OP_ADD;
+    blend.srcAlphaBlendFactor = VK_BLEND_FACTOR_ONE;
+    blend.dstAlphaBlendFactor = VK_BLEND_FACTOR_ONE_MINUS_SRC_ALPHA;
+    blend.alphaBlendOp = VK_BLEND_OP_ADD;
+  }
+  VkPipelineColorBlendStateCreateInfo blendState{VK_STRUCTURE_TYPE_PIPELINE_COLOR_BLEND_STATE_CREATE_INFO};
+  blendState.attachmentCount = 1;
+  blendState.pAttachments = &blend;
+  VkDynamicState dynamics[] = {VK_DYNAMIC_STATE_VIEWPORT, VK_DYNAMIC_STATE_SCISSOR};
+  VkPipelineDynamicStateCreateInfo dynamic{VK_STRUCTURE_TYPE_PIPELINE_DYNAMIC_STATE_CREATE_INFO};
+  dynamic.dynamicStateCount = 2;
+  dynamic.pDynamicStates = dynamics;
+
+  VkGraphicsPipelineCreateInfo info{VK_STRUCTURE_TYPE_GRAPHICS_PIPELINE_CREATE_INFO};
+  info.stageCount = 2;
+  info.pStages = stages;
+  info.pVertexInputState = &vertexInput;
+  info.pInputAssemblyState = &assembly;
+  info.pViewportState = &viewport;
+  info.pRasterizationState = &raster;
+  info.pMultisampleState = &multisample;
+  info.pDepthStencilState = &depth;
+  info.pColorBlendState = &blendState;
+  info.pDynamicState = &dynamic;
+  info.layout = desc.layout;
+  info.renderPass = desc.renderPass;
+  VkPipeline pipeline = VK_NULL_HANDLE;
+  VkResult result = vkCreateGraphicsPipelines(device, VK_NULL_HANDLE, 1, &info, nullptr, &pipeline);
+  vkDestroyShaderModule(device, vert, nullptr);
+  vkDestroyShaderModule(device, frag, nullptr);
+  vkCheck(result, "vkCreateGraphicsPipelines");
+  return pipeline;
+}
+
+GraphicsBindings::GraphicsBindings(VkDevice device, uint32_t bufferCount, uint32_t pushBytes, uint32_t maxSets)
+    : device_(device), bufferCount_(bufferCount), pushBytes_(pushBytes) {
+  const VkShaderStageFlags stages = VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT;
+  std::vector<VkDescriptorSetLayoutBinding> bindings(bufferCount);
+  for (uint32_t i = 0; i < bufferCount; ++i)
+    bindings[i] = {i, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, stages, nullptr};
+  VkDescriptorSetLayoutCreateInfo setInfo{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO};
+  setInfo.bindingCount = bufferCount;
+  setInfo.pBindings = bindings.data();
+  vkCheck(vkCreateDescriptorSetLayout(device, &setInfo, nullptr, &setLayout_), "vkCreateDescriptorSetLayout");
+  VkPushConstantRange range{stages, 0, pushBytes};
+  VkPipelineLayoutCreateInfo layoutInfo{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO};
+  layoutInfo.setLayoutCount = bufferCount ? 1 : 0;
+  layoutInfo.pSetLayouts = &setLayout_;
+  layoutInfo.pushConstantRangeCount = pushBytes ? 1 : 0;
+  layoutInfo.pPushConstantRanges = &range;
+  vkCheck(vkCreatePipelineLayout(device, &layoutInfo, nullptr, &layout_), "vkCreatePipelineLayout");
+  if (bufferCount) {
+    VkDescriptorPoolSize size{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, bufferCount * maxSets};
+    VkDescriptorPoolCreateInfo poolInfo{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
+    poolInfo.flags = VK_DESCRIPTOR_POOL_CREATE_FREE_DESCRIPTOR_SET_BIT;
+    poolInfo.maxSets = maxSets;
+    poolInfo.poolSizeCount = 1;
+    poolInfo.pPoolSizes = &size;
+    vkCheck(vkCreateDescriptorPool(device, &poolInfo, nullptr, &pool_), "vkCreateDescriptorPool");
+  }
+}
+
+GraphicsBindings::~GraphicsBindings() {
+  if (pool_) vkDestroyDescriptorPool(device_, pool_, nullptr);
+  vkDestroyPipelineLayout(device_, layout_, nullptr);
+  vkDestroyDescriptorSetLayout(device_, setLayout_, nullptr);
+}
+
+VkDescriptorSet GraphicsBindings::makeSet(std::span<const GpuBuffer* const> buffers) {
+  VkDescriptorSetAllocateInfo alloc{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
+  alloc.descriptorPool = pool_;
+  alloc.descriptorSetCount = 1;
+  alloc.pSetLayouts = &setLayout_;
+  VkDescriptorSet set;
+  vkCheck(vkAllocateDescriptorSets(device_, &alloc, &set), "vkAllocateDescriptorSets");
+  std::vector<VkDescriptorBufferInfo> infos(bufferCount_);
+  std::vector<VkWriteDescriptorSet> writes(bufferCount_);
+  for (uint32_t i = 0; i < bufferCount_; ++i) {
+    infos[i] = {buffers[i]->handle(), 0, VK_WHOLE_SIZE};
+    writes[i] = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
+    writes[i].dstSet = set;
+    writes[i].dstBinding = i;
+    writes[i].descriptorCount = 1;
+    writes[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+    writes[i].pBufferInfo = &infos[i];
+  }
+  vkUpdateDescriptorSets(device_, bufferCount_, writes.data(), 0, nullptr);
+  return set;
+}
+
+void GraphicsBindings::freeSet(VkDescriptorSet set) {
+  if (set != VK_NULL_HANDLE) vkFreeDescriptorSets(device_, pool_, 1, &set);
+}
+
+void GraphicsBindings::bind(VkCommandBuffer cmd, VkDescriptorSet set) const {
+  vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, layout_, 0, 1, &set, 0, nullptr);
+}
+
+void GraphicsBindings::push(VkCommandBuffer cmd, const void* data) const {
+  vkCmdPushConstants(cmd, layout_, VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT, 0,
+                     pushBytes_, data);
+}
+
+void setViewportAndScissor(VkCommandBuffer cmd, uint32_t width, uint32_t height) {
+  VkViewport vp{0.0f, 0.0f, float(width), float(height), 0.0f, 1.0f};
+  VkRect2D scissor{{0, 0}, {width, height}};
+  vkCmdSetViewport(cmd, 0, 1, &vp);
+  vkCmdSetScissor(cmd, 0, 1, &scissor);
+}
+
+}  // namespace flowscope

@@ -1,0 +1,50 @@
+#pragma once
+// Stateless helpers that build the graphics objects every layer needs.
+#include <vulkan/vulkan.h>
+
+#include <span>
+#include <vector>
+
+#include "GpuBuffer.h"
+
+namespace flowscope {
+
+struct GraphicsPipelineDesc {
+  std::span<const uint32_t> vertexSpirv;
+  std::span<const uint32_t> fragmentSpirv;
+  VkPrimitiveTopology topology = VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST;
+  std::vector<VkVertexInputBindingDescription> bindings;
+  std::vector<VkVertexInputAttributeDescription> attributes;
+  VkPipelineLayout layout = VK_NULL_HANDLE;
+  VkRenderPass renderPass = VK_NULL_HANDLE;
+  bool alphaBlend = true;
+};
+
+// Viewport and scissor are dynamic; depth test off (Qt's default pass has a depth attachment,
+// the offscreen pass has none; both accept this state).
+VkPipeline createGraphicsPipeline(VkDevice device, const GraphicsPipelineDesc& desc);
+
+// Storage buffers at set 0, bindings 0..n-1, read by the vertex and fragment stages, plus one
+// push-constant range for both stages. Owns its layouts and a descriptor pool.
+class GraphicsBindings {
+ public:
+  GraphicsBindings(VkDevice device, uint32_t bufferCount, uint32_t pushBytes, uint32_t maxSets = 8);
+  GraphicsBindings(const GraphicsBindings&) = delete;
+  ~GraphicsBindings();
+  VkPipelineLayout layout() const { return layout_; }
+  VkDescriptorSet makeSet(std::span<const GpuBuffer* const> buffers);
+  void freeSet(VkDescriptorSet set);
+  void bind(VkCommandBuffer cmd, VkDescriptorSet set) const;
+  void push(VkCommandBuffer cmd, const void* data) const;
+
+ private:
+  VkDevice device_;
+  uint32_t bufferCount_, pushBytes_;
+  VkDescriptorSetLayout setLayout_ = VK_NULL_HANDLE;
+  VkPipelineLayout layout_ = VK_NULL_HANDLE;
+  VkDescriptorPool pool_ = VK_NULL_HANDLE;
+};
+
+void setViewportAndScissor(VkCommandBuffer cmd, uint32_t width, uint32_t height);
+
+}  // namespace flowscope

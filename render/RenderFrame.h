@@ -1,0 +1,33 @@
+#pragma once
+// What one frame draws: the simulation's current state, the lab's parameters and the camera.
+#include <glm/glm.hpp>
+
+#include "DiffusionParams.h"
+#include "DiffusionSimulation.h"
+#include "View2D.h"
+
+namespace flowscope {
+
+struct RenderFrame {
+  const DiffusionSimulation& sim;
+  const DiffusionParams& params;
+  View2D view;
+  uint32_t width = 0, height = 0;
+  uint32_t slot = 0;  // frame-in-flight index, < SceneRenderer's slot count
+
+  // World -> NDC scale; y is flipped in the shaders.
+  glm::vec2 ndcPerUnit() const {
+    float s = float(2.0 / view.height);
+    return {s * float(height) / float(width), s};
+  }
+  glm::vec2 center() const { return glm::vec2(view.center); }
+  double sigmaShown() const { return sim.sigma(sim.current()); }
+};
+
+// Colours of the default look (linear RGB, drawn on a dark background).
+inline constexpr glm::vec4 kBackground{0.055f, 0.06f, 0.075f, 1.0f};
+inline constexpr glm::vec4 kParticleColor{1.0f, 0.58f, 0.22f, 0.9f};
+inline constexpr glm::vec4 kTrailColor{0.55f, 0.82f, 1.0f, 0.55f};
+inline constexpr glm::vec4 kArrowColor{0.95f, 0.97f, 1.0f, 0.85f};
+
+}  // namespace flowscope

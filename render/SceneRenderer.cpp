@@ -1,0 +1,74 @@
+#include "SceneRenderer.h"
+
+#include "Resources.h"
+
+namespace flowscope {
+namespace {
+
+GpuBuffer uploadColormap(const GpuContext& ctx, const std::string& name) {
+  auto lut = loadColormap(name);
+  GpuBuffer buffer(ctx, lut.size() * sizeof(lut[0]), VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, MemoryKind::HostVisible);
+  buffer.upload(lut.data(), lut.size() * sizeof(lut[0]));
+  return buffer;
+}
+
+}  // namespace
+
+SceneRenderer::SceneRenderer(const GpuContext& ctx, VkRenderPass pass, uint32_t slots)
+    : ctx_(ctx), colormap_(uploadColormap(ctx, "viridis")) {
+  heatmap_ = std::make_unique<HeatmapLayer>(ctx, pass, colormap_);
+  field_ = std::make_unique<FieldLayer>(ctx, pass);
+  trails_ = std::make_unique<TrailLayer>(ctx, pass);
+  particles_ = std::make_unique<ParticleLayer>(ctx, pass);
+  overlay_ = std::make_unique<OverlayLayer>(ctx, pass, slots);
+}
+
+SceneRenderer::~SceneRenderer() = default;
+
+void SceneRenderer::resize(uint32_t width, uint32_t height) {
+  heatmap_->resize(width, height);
+  field_->resize(width, height);
+  particles_->resize(width, height);
+}
+
+void SceneRenderer::beginCompute(VkCommandBuffer cmd) {
+  // Write-after-read only needs an execution dependency; its first scope covers every command
+  // submitted earlier on this queue, i.e. the frames still in flight.
+  vkCmdPipelineBarrier(cmd,
+                       VK_PIPELINE_STAGE_VERTEX_INPUT_BIT | VK_PIPELINE_STAGE_VERTEX_SHADER_BIT |
+                           VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT,
+                       VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 0, nullptr,
+                       0, nullptr, 0, nullptr);
+}
+
+void SceneRenderer::recordCompute(VkCommandBuffer cmd, const RenderFrame& f) {
+  // The sampler's writes of this frame are read by the splat kernel.
+  VkMemoryBarrier stepToSplat{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+  stepToSplat.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_TRANSFER_WRITE_BIT;
+  stepToSplat.dstAccessMask = VK_ACCESS_SHADER_READ_BIT;
+  vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT,
+                       VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, 1, &stepToSplat, 0, nullptr, 0, nullptr);
+  heatmap_->compute(cmd, f);
+  field_->compute(cmd, f);
+  particles_->compute(cmd, f);
+  // Everything written above (and by the sampler) is read by the draws: particles as vertex
+  // attributes, trails/arrows in the vertex shader, heatmap/splat counts in the fragment shader.
+  VkMemoryBarrier toGraphics{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+  toGraphics.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_TRANSFER_WRITE_BIT;
+  toGraphics.dstAccessMask = VK_ACCESS_VERTEX_ATTRIBUTE_READ_BIT | VK_ACCESS_SHADER_READ_BIT;
+  vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT,
+                       VK_PIPELINE_STAGE_VERTEX_INPUT_BIT | VK_PIPELINE_STAGE_VERTEX_SHADER_BIT |
+                           VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT,
+                       0, 1, &toGraphics, 0, nullptr, 0, nullptr);
+}
+
+void SceneRenderer::recordDraw(VkCommandBuffer cmd, const RenderFrame& f) {
+  setViewportAndScissor(cmd, f.width, f.height);
+  heatmap_->draw(cmd, f);
+  field_->draw(cmd, f);
+  trails_->draw(cmd, f);
+  particles_->draw(cmd, f);
+  overlay_->draw(cmd, f);
+}
+
+}  // namespace flowscope

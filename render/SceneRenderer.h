@@ -1,0 +1,44 @@
+#pragma once
+// SceneRenderer: the lab's render layers over the buffers compute/ fills, in one command buffer.
+//
+// Per frame, in this order (all on one queue):
+//   beginCompute(cmd)      execution barrier: earlier frames' vertex/fragment reads -> this
+//                          frame's compute and transfer writes (write-after-read);
+//   sim.seek(target, cmd)  sampler steps write the history ring;
+//   recordCompute(cmd, f)  heatmap / field / splat kernels (compute->compute barrier first), then
+//                          one barrier from compute+transfer writes to vertex input, vertex and
+//                          fragment shader reads;
+//   [render pass begins]
+//   recordDraw(cmd, f)     heatmap, field arrows, trails, particles, overlay.
+//
+// Contract: replacing the simulation (restart) or resizing requires the device to be idle.
+#include <memory>
+
+#include "FieldLayer.h"
+#include "HeatmapLayer.h"
+#include "OverlayLayer.h"
+#include "ParticleLayer.h"
+#include "TrailLayer.h"
+
+namespace flowscope {
+
+class SceneRenderer {
+ public:
+  SceneRenderer(const GpuContext& ctx, VkRenderPass pass, uint32_t slots);
+  ~SceneRenderer();
+  void resize(uint32_t width, uint32_t height);
+  static void beginCompute(VkCommandBuffer cmd);
+  void recordCompute(VkCommandBuffer cmd, const RenderFrame& f);
+  void recordDraw(VkCommandBuffer cmd, const RenderFrame& f);
+
+ private:
+  const GpuContext& ctx_;
+  GpuBuffer colormap_;
+  std::unique_ptr<HeatmapLayer> heatmap_;
+  std::unique_ptr<FieldLayer> field_;
+  std::unique_ptr<TrailLayer> trails_;
+  std::unique_ptr<ParticleLayer> particles_;
+  std::unique_ptr<OverlayLayer> overlay_;
+};
+
+}  // namespace flowscope

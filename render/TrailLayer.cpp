@@ -1,0 +1,61 @@
+#include "TrailLayer.h"
+
+#include <algorithm>
+
+namespace flowscope {
+namespace {
+const uint32_t kVert[] =
+#include "trails.vert.spv.inc"
+    ;
+const uint32_t kFrag[] =
+#include "color.frag.spv.inc"
+    ;
+struct TrailPush {
+  float center[2];
+  float ndcPerUnit[2];
+  float color[4];
+  uint32_t particleCount, slotCount, newestState, segments;
+};
+static_assert(sizeof(TrailPush) == 48);
+}  // namespace
+
+TrailLayer::TrailLayer(const GpuContext& ctx, VkRenderPass pass)
+    : ctx_(ctx), bindings_(ctx.device(), 1, sizeof(TrailPush), 2) {
+  GraphicsPipelineDesc desc;
+  desc.vertexSpirv = kVert;
+  desc.fragmentSpirv = kFrag;
+  desc.topology = VK_PRIMITIVE_TOPOLOGY_LINE_LIST;
+  desc.layout = bindings_.layout();
+  desc.renderPass = pass;
+  pipeline_ = createGraphicsPipeline(ctx.device(), desc);
+}
+
+TrailLayer::~TrailLayer() { vkDestroyPipeline(ctx_.device(), pipeline_, nullptr); }
+
+uint32_t TrailLayer::segments(const RenderFrame& f) {
+  int available = f.sim.current() - f.sim.oldestAvailable();
+  return uint32_t(std::clamp(std::min(f.params.trailLength(), available), 0, 1 << 16));
+}
+
+void TrailLayer::draw(VkCommandBuffer cmd, const RenderFrame& f) {
+  const uint32_t segs = segments(f);
+  if (!f.params.showTrails() || segs == 0) return;
+  if (boundSim_ != f.sim.id()) {
+    bindings_.freeSet(set_);
+    const GpuBuffer* buffers[] = {f.sim.historyBuffer()};
+    set_ = bindings_.makeSet(buffers);
+    boundSim_ = f.sim.id();
+  }
+  const uint32_t n = uint32_t(f.sim.config().particleCount);
+  const uint32_t drawn = std::min(n, kMaxTrailParticles);
+  vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipeline_);
+  bindings_.bind(cmd, set_);
+  glm::vec2 c = f.center(), s = f.ndcPerUnit();
+  const glm::vec4 col = kTrailColor;
+  TrailPush push{{c.x, c.y}, {s.x, s.y}, {col.r, col.g, col.b, col.a}, n, f.sim.slotCount(),
+                 uint32_t(f.sim.current()), segs};
+  bindings_.push(cmd, &push);
+  vkCmdDraw(cmd, drawn * segs * 2, 1, 0, 0);
+}
+
+}  // namespace flowscope
