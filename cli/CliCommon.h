@@ -32,5 +32,6 @@ void addInfoCommand(CLI::App& app, Runner& run);
 void addSampleCommand(CLI::App& app, Runner& run);
 void addRenderCommand(CLI::App& app, Runner& run);
 void addBenchCommand(CLI::App& app, Runner& run);
+void addSceneCommand(CLI::App& app, Runner& run);
 
 }  // namespace flowscope::cli

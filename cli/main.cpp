@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   cli::addSampleCommand(app, run);
   cli::addRenderCommand(app, run);
   cli::addBenchCommand(app, run);
+  cli::addSceneCommand(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

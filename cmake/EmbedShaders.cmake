@@ -14,7 +14,7 @@ function(flowscope_embed_shaders target)
     set(out ${out_dir}/${name}.spv.inc)
     add_custom_command(
       OUTPUT ${out}
-      COMMAND Vulkan::glslc --target-env=vulkan1.1 -O -mfmt=c -MD -MF ${out}.d
+      COMMAND Vulkan::glslc --target-env=vulkan1.0 -O -mfmt=c -MD -MF ${out}.d
               -I ${CMAKE_SOURCE_DIR}/shaders -o ${out} ${abs}
       DEPENDS ${abs}
       DEPFILE ${out}.d

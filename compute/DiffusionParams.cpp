@@ -94,6 +94,11 @@ void DiffusionParams::setPlaybackStepsPerSecond(double v) {
   ++displayRevision_;
 }
 
+void DiffusionParams::setLoop(bool on) {
+  loop_ = on;
+  ++displayRevision_;
+}
+
 bool DiffusionParams::operator==(const DiffusionParams& o) const {
   return sampler_ == o.sampler_ && schedule_.sigmaMin == o.schedule_.sigmaMin &&
          schedule_.sigmaMax == o.schedule_.sigmaMax && schedule_.rho == o.schedule_.rho &&
@@ -101,7 +106,7 @@ bool DiffusionParams::operator==(const DiffusionParams& o) const {
          seed_ == o.seed_ && trailLength_ == o.trailLength_ && field_ == o.field_ &&
          heatmap_ == o.heatmap_ && showParticles_ == o.showParticles_ &&
          showTrails_ == o.showTrails_ && showField_ == o.showField_ &&
-         showHeatmap_ == o.showHeatmap_ && stepsPerSecond_ == o.stepsPerSecond_;
+         showHeatmap_ == o.showHeatmap_ && stepsPerSecond_ == o.stepsPerSecond_ && loop_ == o.loop_;
 }
 
 std::string fieldName(FieldKind kind) { return kind == FieldKind::Score ? "score" : "denoiser"; }

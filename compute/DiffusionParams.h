@@ -42,6 +42,8 @@ class DiffusionParams {
   bool showField() const { return showField_; }
   bool showHeatmap() const { return showHeatmap_; }
   double playbackStepsPerSecond() const { return stepsPerSecond_; }
+  // Playing past the last step restarts from the noise (after a short hold) instead of pausing.
+  bool loop() const { return loop_; }
   void setTrailLength(int k);
   void setField(FieldKind kind);
   void setHeatmap(HeatmapKind kind);
@@ -50,6 +52,7 @@ class DiffusionParams {
   void setShowField(bool on);
   void setShowHeatmap(bool on);
   void setPlaybackStepsPerSecond(double v);
+  void setLoop(bool on);
 
   uint64_t samplingRevision() const { return samplingRevision_; }
   uint64_t displayRevision() const { return displayRevision_; }
@@ -66,6 +69,7 @@ class DiffusionParams {
   HeatmapKind heatmap_ = HeatmapKind::DataDensity;
   bool showParticles_ = true, showTrails_ = true, showField_ = true, showHeatmap_ = true;
   double stepsPerSecond_ = 4.0;
+  bool loop_ = true;
   uint64_t samplingRevision_ = 0, displayRevision_ = 0;
 };
 

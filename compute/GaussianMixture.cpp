@@ -102,10 +102,12 @@ GaussianMixture GaussianMixture::ring(int count, double radius) {
     // Elongated along the ring's tangent so the full covariances show.
     double along = 0.09, across = 0.02;
     MixtureComponent c;
-    c.mean = radius * dir;
-    c.a = across * dir.x * dir.x + along * dir.y * dir.y;
-    c.b = (across - along) * dir.x * dir.y;
-    c.c = across * dir.y * dir.y + along * dir.x * dir.x;
+    // Rounded to 12 decimals so scene files read 0.055, not 0.05499999999999999.
+    auto round12 = [](double v) { return std::round(v * 1e12) / 1e12 + 0.0; };
+    c.mean = {round12(radius * dir.x), round12(radius * dir.y)};
+    c.a = round12(across * dir.x * dir.x + along * dir.y * dir.y);
+    c.b = round12((across - along) * dir.x * dir.y);
+    c.c = round12(across * dir.y * dir.y + along * dir.x * dir.x);
     comps.push_back(c);
   }
   return GaussianMixture(std::move(comps), "ring");

@@ -114,7 +114,7 @@ Scene sceneFromJson(const json& j, const std::string& source) {
 
   const json& d = r.object(j, "display", "display",
                            {"field", "heatmap", "trail_length", "steps_per_second", "show_particles",
-                            "show_trails", "show_field", "show_heatmap"});
+                            "show_trails", "show_field", "show_heatmap", "loop"});
   r.apply("display.field", [&] { p.setField(parseField(r.string(d, "field", "display.field"))); });
   r.apply("display.heatmap", [&] { p.setHeatmap(parseHeatmap(r.string(d, "heatmap", "display.heatmap"))); });
   r.apply("display.trail_length", [&] { p.setTrailLength(r.integer(d, "trail_length", "display.trail_length")); });
@@ -124,6 +124,7 @@ Scene sceneFromJson(const json& j, const std::string& source) {
   p.setShowTrails(r.boolean(d, "show_trails", "display.show_trails"));
   p.setShowField(r.boolean(d, "show_field", "display.show_field"));
   p.setShowHeatmap(r.boolean(d, "show_heatmap", "display.show_heatmap"));
+  p.setLoop(r.boolean(d, "loop", "display.loop"));
 
   const json& c = r.object(j, "camera", "camera", {"center", "height"});
   if (!c.contains("center") || !c["center"].is_array() || c["center"].size() != 2)
@@ -185,7 +186,8 @@ json sceneToJson(const Scene& scene) {
             {"show_particles", p.showParticles()},
             {"show_trails", p.showTrails()},
             {"show_field", p.showField()},
-            {"show_heatmap", p.showHeatmap()}}},
+            {"show_heatmap", p.showHeatmap()},
+            {"loop", p.loop()}}},
           {"camera", {{"center", {scene.camera.center.x, scene.camera.center.y}}, {"height", scene.camera.height}}},
           {"data", scene.mixture.toJson()}};
 }

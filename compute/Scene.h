@@ -7,7 +7,7 @@
 //                 "sigma_max": 80, "rho": 7, "particles": 8192},
 //    "display": {"field": "score", "heatmap": "data", "trail_length": 12, "steps_per_second": 4,
 //                "show_particles": true, "show_trails": true, "show_field": true,
-//                "show_heatmap": true},
+//                "show_heatmap": true, "loop": true},
 //    "camera": {"center": [0, 0], "height": 8},
 //    "data": {"type": "gmm", "weights": [...], "means": [...], "covariances": [...]}}
 #include <nlohmann/json_fwd.hpp>

@@ -17,7 +17,8 @@ RenderedImage renderScene(const GpuContext& ctx, const Scene& scene, uint32_t wi
   SceneRenderer renderer(ctx, target.renderPass(), 1);
   renderer.resize(width, height);
   RenderFrame frame{sim, p, scene.camera, width, height, 0};
-  const float clear[4] = {kBackground.r, kBackground.g, kBackground.b, kBackground.a};
+  const glm::vec4 c = renderer.clearColor(frame);
+  const float clear[4] = {c.r, c.g, c.b, c.a};
   RenderedImage image{width, height, {}};
   image.rgba = target.render(
       [&](VkCommandBuffer cmd) {

@@ -3,19 +3,22 @@
 namespace flowscope {
 namespace {
 const uint32_t kVert[] =
-#include "fullscreen.vert.spv.inc"
+#include "heatmap.vert.spv.inc"
     ;
 const uint32_t kFrag[] =
 #include "heatmap.frag.spv.inc"
     ;
 struct HeatmapPush {
   uint32_t nx, ny;
-  float vmin, vmax, opacity;
+  float vmin, vmax, opacity, cellPixels;
+  float viewportSize[2];
 };
+static_assert(sizeof(HeatmapPush) == 32);
 }  // namespace
 
-HeatmapLayer::HeatmapLayer(const GpuContext& ctx, VkRenderPass pass, const GpuBuffer& colormap)
-    : ctx_(ctx), colormap_(colormap), kernel_(ctx), bindings_(ctx.device(), 2, sizeof(HeatmapPush)) {
+HeatmapLayer::HeatmapLayer(const GpuContext& ctx, VkRenderPass pass, const GpuBuffer& colormap,
+                           glm::vec4 floorColor)
+    : ctx_(ctx), colormap_(colormap), floorColor_(floorColor), kernel_(ctx), bindings_(ctx.device(), 2, sizeof(HeatmapPush)) {
   GraphicsPipelineDesc desc;
   desc.vertexSpirv = kVert;
   desc.fragmentSpirv = kFrag;
@@ -30,8 +33,8 @@ HeatmapLayer::~HeatmapLayer() { vkDestroyPipeline(ctx_.device(), pipeline_, null
 void HeatmapLayer::resize(uint32_t width, uint32_t height) {
   width_ = width;
   height_ = height;
-  nx_ = (width + kPixelsPerNode - 1) / kPixelsPerNode;
-  ny_ = (height + kPixelsPerNode - 1) / kPixelsPerNode;
+  nx_ = (width + kCellPixels - 1) / kCellPixels + 1;
+  ny_ = (height + kCellPixels - 1) / kCellPixels + 1;
   kernel_.kernel().freeSet(computeSet_);
   bindings_.freeSet(drawSet_);
   computeSet_ = drawSet_ = VK_NULL_HANDLE;
@@ -40,6 +43,10 @@ void HeatmapLayer::resize(uint32_t width, uint32_t height) {
   drawSet_ = bindings_.makeSet(drawBuffers);
   boundMixture_ = nullptr;
   valid_ = false;
+}
+
+glm::vec4 HeatmapLayer::clearColor(const RenderFrame& f) const {
+  return f.params.showHeatmap() ? glm::vec4(glm::vec3(floorColor_), 1.0f) : kBackground;
 }
 
 double HeatmapLayer::sigmaOf(const RenderFrame& f) {
@@ -58,7 +65,13 @@ bool HeatmapLayer::compute(VkCommandBuffer cmd, const RenderFrame& f) {
   const double sigma = sigmaOf(f);
   if (valid_ && sigma == sigma_ && f.view.center == view_.center && f.view.height == view_.height)
     return false;
-  GridSpec grid = GridSpec::covering(f.view, int(width_), int(height_), nx_, ny_);
+  // Node (i, j) at pixel (i, j) * kCellPixels from the top-left corner.
+  const double worldPerCell = kCellPixels / f.view.pixelsPerUnit(int(height_));
+  GridSpec grid;
+  grid.origin = f.view.pixelToWorld({0.0, 0.0}, int(width_), int(height_));
+  grid.spacing = {worldPerCell, -worldPerCell};
+  grid.nx = nx_;
+  grid.ny = ny_;
   kernel_.record(cmd, computeSet_,
                  makeDensityPush(grid, uint32_t(f.sim.mixture().components().size()), sigma));
   valid_ = true;
@@ -72,9 +85,10 @@ void HeatmapLayer::draw(VkCommandBuffer cmd, const RenderFrame& f) const {
   if (!f.params.showHeatmap() || !valid_) return;
   vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipeline_);
   bindings_.bind(cmd, drawSet_);
-  HeatmapPush push{nx_, ny_, float(vmax_ - kRangeNats), float(vmax_), 1.0f};
+  HeatmapPush push{nx_, ny_, float(vmax_ - kRangeNats), float(vmax_), 1.0f, float(kCellPixels),
+                   {float(f.width), float(f.height)}};
   bindings_.push(cmd, &push);
-  vkCmdDraw(cmd, 3, 1, 0, 0);
+  vkCmdDraw(cmd, 6 * (nx_ - 1) * (ny_ - 1), 1, 0, 0);
 }
 
 }  // namespace flowscope

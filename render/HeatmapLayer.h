@@ -1,7 +1,8 @@
 #pragma once
 // The density heatmap: log p_0 (the data) or log p_sigma (the current noise level) evaluated by
-// a compute kernel on a grid of one node per 4x4 pixels covering the view, drawn bilinearly
-// through the viridis colormap over [peak - kRangeNats, peak].
+// a compute kernel at the corners of kCellPixels-wide cells covering the view (only when the
+// view or sigma changes), drawn as a mesh interpolating linearly inside each cell, through the
+// viridis colormap over [peak - kRangeNats, peak].
 #include <memory>
 
 #include "MixtureGrids.h"
@@ -13,9 +14,9 @@ namespace flowscope {
 class HeatmapLayer {
  public:
   static constexpr double kRangeNats = 12.0;
-  static constexpr uint32_t kPixelsPerNode = 4;
+  static constexpr uint32_t kCellPixels = 16;
 
-  HeatmapLayer(const GpuContext& ctx, VkRenderPass pass, const GpuBuffer& colormap);
+  HeatmapLayer(const GpuContext& ctx, VkRenderPass pass, const GpuBuffer& colormap, glm::vec4 floorColor);
   ~HeatmapLayer();
   void resize(uint32_t width, uint32_t height);
   void invalidate() { valid_ = false; }
@@ -23,10 +24,14 @@ class HeatmapLayer {
   bool compute(VkCommandBuffer cmd, const RenderFrame& f);
   void draw(VkCommandBuffer cmd, const RenderFrame& f) const;
   static double sigmaOf(const RenderFrame& f);
+  // The colour the frame must be cleared to: the colormap's bottom when the heatmap is shown
+  // (cells entirely at the bottom of the range are not drawn), else the plain background.
+  glm::vec4 clearColor(const RenderFrame& f) const;
 
  private:
   const GpuContext& ctx_;
   const GpuBuffer& colormap_;
+  glm::vec4 floorColor_;
   LogDensityKernel kernel_;
   GraphicsBindings bindings_;
   VkPipeline pipeline_;

@@ -5,8 +5,7 @@
 namespace flowscope {
 namespace {
 
-GpuBuffer uploadColormap(const GpuContext& ctx, const std::string& name) {
-  auto lut = loadColormap(name);
+GpuBuffer uploadColormap(const GpuContext& ctx, const std::vector<std::array<float, 4>>& lut) {
   GpuBuffer buffer(ctx, lut.size() * sizeof(lut[0]), VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, MemoryKind::HostVisible);
   buffer.upload(lut.data(), lut.size() * sizeof(lut[0]));
   return buffer;
@@ -15,8 +14,8 @@ GpuBuffer uploadColormap(const GpuContext& ctx, const std::string& name) {
 }  // namespace
 
 SceneRenderer::SceneRenderer(const GpuContext& ctx, VkRenderPass pass, uint32_t slots)
-    : ctx_(ctx), colormap_(uploadColormap(ctx, "viridis")) {
-  heatmap_ = std::make_unique<HeatmapLayer>(ctx, pass, colormap_);
+    : ctx_(ctx), lut_(loadColormap("viridis")), colormap_(uploadColormap(ctx, lut_)) {
+  heatmap_ = std::make_unique<HeatmapLayer>(ctx, pass, colormap_, glm::vec4(lut_[0][0], lut_[0][1], lut_[0][2], 1.0f));
   field_ = std::make_unique<FieldLayer>(ctx, pass);
   trails_ = std::make_unique<TrailLayer>(ctx, pass);
   particles_ = std::make_unique<ParticleLayer>(ctx, pass);

@@ -12,7 +12,9 @@
 //   recordDraw(cmd, f)     heatmap, field arrows, trails, particles, overlay.
 //
 // Contract: replacing the simulation (restart) or resizing requires the device to be idle.
+#include <array>
 #include <memory>
+#include <vector>
 
 #include "FieldLayer.h"
 #include "HeatmapLayer.h"
@@ -30,9 +32,12 @@ class SceneRenderer {
   static void beginCompute(VkCommandBuffer cmd);
   void recordCompute(VkCommandBuffer cmd, const RenderFrame& f);
   void recordDraw(VkCommandBuffer cmd, const RenderFrame& f);
+  // What the render pass must clear to for this frame (see HeatmapLayer::clearColor).
+  glm::vec4 clearColor(const RenderFrame& f) const { return heatmap_->clearColor(f); }
 
  private:
   const GpuContext& ctx_;
+  std::vector<std::array<float, 4>> lut_;
   GpuBuffer colormap_;
   std::unique_ptr<HeatmapLayer> heatmap_;
   std::unique_ptr<FieldLayer> field_;

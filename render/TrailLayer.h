@@ -8,7 +8,7 @@ namespace flowscope {
 
 class TrailLayer {
  public:
-  static constexpr uint32_t kMaxTrailParticles = 2048;
+  static constexpr uint32_t kMaxTrailParticles = 1024;
 
   TrailLayer(const GpuContext& ctx, VkRenderPass pass);
   ~TrailLayer();

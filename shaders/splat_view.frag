@@ -12,7 +12,7 @@ layout(push_constant) uniform Push {
 } pc;
 
 void main() {
-  uvec2 p = uvec2(gl_FragCoord.xy);
+  uvec2 p = uvec2(uv * vec2(pc.width, pc.height));
   uint n = counts[min(p.y, pc.height - 1u) * pc.width + min(p.x, pc.width - 1u)];
   if (n == 0u) discard;
   float a = clamp(0.35 + 0.65 * log(1.0 + float(n)) / log(1.0 + pc.saturation), 0.0, 1.0);

@@ -1,0 +1,30 @@
+#pragma once
+// The Diffusion lab's ImGui panel: a function of the lab's state, rebuilt every frame. It reads
+// the parameters and writes only through their validating setters; a rejected value leaves the
+// state unchanged and shows the setter's message.
+#include <map>
+#include <string>
+
+#include "DiffusionLab.h"
+
+namespace flowscope {
+
+struct ControlRect {
+  float x0, y0, x1, y1;  // framebuffer pixels
+};
+
+class DiffusionPanel {
+ public:
+  // Builds the panel; records the rectangle of each named control (used by GUI tests).
+  void build(DiffusionLab& lab, const DiffusionSimulation& sim, std::map<std::string, ControlRect>& rects);
+
+ private:
+  void playbackSection(DiffusionLab& lab, const DiffusionSimulation& sim, std::map<std::string, ControlRect>& rects);
+  void samplerSection(DiffusionLab& lab);
+  void displaySection(DiffusionLab& lab);
+  template <typename Fn>
+  void apply(Fn&& setter);
+  std::string error_;
+};
+
+}  // namespace flowscope

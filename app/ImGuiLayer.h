@@ -1,0 +1,59 @@
+#pragma once
+// ImGuiLayer: Dear ImGui 1.86 on the viewport's Vulkan device and render pass, fed by Qt input.
+//
+// ImGui 1.86 has the old input API (io.MouseDown, io.KeysDown). Qt can deliver a press and its
+// release, or several typed characters, between two ImGui frames, so events are queued and
+// applied in order, at most one change per button or key per frame (the rest wait for the next
+// frame); otherwise quick clicks are lost and typed text comes out scrambled.
+#include <QEvent>
+#include <QPointF>
+
+#include <deque>
+#include <string>
+#include <vulkan/vulkan.h>
+
+#include "GpuContext.h"
+
+struct ImDrawData;
+
+namespace flowscope {
+
+struct ImGuiDeviceInfo {
+  const GpuContext* gpu;
+  VkRenderPass renderPass;
+  uint32_t imageCount;  // >= frames in flight: the backend rotates one buffer set per frame
+  std::string fontPath;
+  float fontPixels = 17.0f;
+};
+
+class ImGuiLayer {
+ public:
+  explicit ImGuiLayer(const ImGuiDeviceInfo& info);
+  ~ImGuiLayer();
+  ImGuiLayer(const ImGuiLayer&) = delete;
+
+  // Returns true if ImGui wants this event (the viewport should then ignore it).
+  bool queueEvent(const QEvent* event, double devicePixelRatio);
+  void newFrame(float width, float height, double seconds);
+  // Ends the ImGui frame; records its draw data only when `draw` (export hides the panel).
+  void render(VkCommandBuffer cmd, bool draw);
+  bool wantsMouse() const;
+  bool wantsKeyboard() const;
+
+ private:
+  struct Input {
+    enum Kind { MouseMove, MouseButton, Wheel, Key, Text, Modifiers } kind;
+    QPointF pos;
+    int index = 0;
+    bool down = false;
+    float wheel = 0.0f;
+    std::u32string text;
+    int mods = 0;
+  };
+  void applyQueuedInput();
+  VkDevice device_;
+  VkDescriptorPool pool_ = VK_NULL_HANDLE;
+  std::deque<Input> queue_;
+};
+
+}  // namespace flowscope

@@ -1,0 +1,233 @@
+#include "MainWindow.h"
+
+#include <QApplication>
+#include <QFileDialog>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QKeyEvent>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QStatusBar>
+#include <QWidget>
+
+#include <glm/detail/setup.hpp>
+#include <imgui.h>
+
+#include "AtomicFile.h"
+#include "InputError.h"
+
+namespace flowscope {
+
+MainWindow::MainWindow(DiffusionLab& lab, QVulkanInstance* instance, const AppOptions& options,
+                       ValidationSink* validation)
+    : lab_(lab), options_(options), validation_(validation), viewport_(new VulkanViewport(lab)) {
+  setWindowTitle("Flowscope — Diffusion lab");
+  viewport_->setVulkanInstance(instance);
+  setCentralWidget(QWidget::createWindowContainer(viewport_, this));
+  status_ = new QLabel(this);
+  statusBar()->addWidget(status_, 1);
+  buildMenus();
+  viewport_->shortcutHandler = [this](QKeyEvent* e) { return handleShortcut(e); };
+  connect(viewport_, &VulkanViewport::frameFinished, this, &MainWindow::onFrame);
+  connect(viewport_, &VulkanViewport::renderError, this, [this](const QString& message) {
+    statusBar()->showMessage("Error: " + message, 8000);
+    if (options_.frames > 0) {
+      qCritical("flowscope: %s", qPrintable(message));
+      exitCode_ = 3;
+    }
+  });
+  connect(&statusTimer_, &QTimer::timeout, this, &MainWindow::updateStatus);
+  statusTimer_.start(250);
+  // A 1280x800 viewport (the size the frame-time targets are set for) plus menu and status bars.
+  resize(1280, 800 + menuBar()->sizeHint().height() + statusBar()->sizeHint().height());
+}
+
+QAction* MainWindow::addAction(QMenu* menu, const QString& text, const QKeySequence& key, std::function<void()> fn) {
+  QAction* action = menu->addAction(text);
+  action->setShortcut(key);
+  connect(action, &QAction::triggered, this, [fn] { fn(); });
+  if (!key.isEmpty()) shortcuts_.push_back(action);
+  return action;
+}
+
+void MainWindow::buildMenus() {
+  QMenu* file = menuBar()->addMenu("&File");
+  addAction(file, "&Open scene…", QKeySequence::Open, [this] {
+    QString path = QFileDialog::getOpenFileName(this, "Open scene", {}, "Flowscope scene (*.json)");
+    if (path.isEmpty()) return;
+    if (QString err = openScene(path); !err.isEmpty()) QMessageBox::warning(this, "Open scene", err);
+  });
+  addAction(file, "Open &data…", QKeySequence("Ctrl+D"), [this] {
+    QString path = QFileDialog::getOpenFileName(this, "Open mixture data", {}, "Gaussian mixture (*.json)");
+    if (path.isEmpty()) return;
+    if (QString err = openData(path); !err.isEmpty()) QMessageBox::warning(this, "Open data", err);
+  });
+  addAction(file, "&Save scene…", QKeySequence::Save, [this] {
+    QString path = QFileDialog::getSaveFileName(this, "Save scene", "scene.json", "Flowscope scene (*.json)");
+    if (path.isEmpty()) return;
+    if (QString err = saveScene(path); !err.isEmpty()) QMessageBox::warning(this, "Save scene", err);
+  });
+  addAction(file, "&Export PNG…", QKeySequence("Ctrl+E"), [this] {
+    QString path = QFileDialog::getSaveFileName(this, "Export PNG (viewport without the panel)", "flowscope.png",
+                                                "PNG image (*.png)");
+    if (path.isEmpty()) return;
+    if (QString err = exportPng(path); !err.isEmpty()) QMessageBox::warning(this, "Export PNG", err);
+  });
+  file->addSeparator();
+  addAction(file, "&Quit", QKeySequence::Quit, [] { QApplication::quit(); });
+
+  QMenu* play = menuBar()->addMenu("&Playback");
+  const auto steps = [this] { return lab_.params().schedule().steps; };
+  addAction(play, "Play / pause", QKeySequence(Qt::Key_Space), [this] { lab_.playback().toggle(); });
+  addAction(play, "Step forward", QKeySequence(Qt::Key_Right), [this, steps] { lab_.playback().stepForward(steps()); });
+  addAction(play, "Step back", QKeySequence(Qt::Key_Left), [this, steps] { lab_.playback().stepBack(steps()); });
+  addAction(play, "Reset to noise", QKeySequence(Qt::Key_R), [this] { lab_.playback().reset(); });
+
+  QMenu* view = menuBar()->addMenu("&View");
+  struct Toggle {
+    const char* name;
+    bool (DiffusionParams::*get)() const;
+    void (DiffusionParams::*set)(bool);
+  };
+  const Toggle toggles[] = {{"Heatmap (log density)", &DiffusionParams::showHeatmap, &DiffusionParams::setShowHeatmap},
+                            {"Arrows (score / denoiser)", &DiffusionParams::showField, &DiffusionParams::setShowField},
+                            {"Trails", &DiffusionParams::showTrails, &DiffusionParams::setShowTrails},
+                            {"Particles", &DiffusionParams::showParticles, &DiffusionParams::setShowParticles}};
+  for (const Toggle& t : toggles) {
+    QAction* a = view->addAction(t.name);
+    a->setCheckable(true);
+    connect(a, &QAction::triggered, this, [this, t](bool on) { (lab_.params().*t.set)(on); });
+    // The lab owns the state; the menu reads it each time it opens.
+    connect(view, &QMenu::aboutToShow, a, [this, a, t] { a->setChecked((lab_.params().*t.get)()); });
+  }
+  view->addSeparator();
+  addAction(view, "Reset view", QKeySequence(Qt::Key_Home), [this] { lab_.resetCamera(); });
+
+  QMenu* help = menuBar()->addMenu("&Help");
+  addAction(help, "&About Flowscope", {}, [this] { showAbout(); });
+}
+
+bool MainWindow::handleShortcut(QKeyEvent* event) {
+  QKeySequence pressed(event->keyCombination());
+  for (QAction* a : shortcuts_)
+    if (a->shortcut() == pressed) {
+      a->trigger();
+      return true;
+    }
+  return false;
+}
+
+QString MainWindow::openScene(const QString& path) {
+  try {
+    Scene scene = loadScene(path.toStdString());
+    lab_.replaceScene(std::move(scene));
+    return {};
+  } catch (const InputError& e) {
+    return QString::fromStdString(e.what());
+  }
+}
+
+QString MainWindow::openData(const QString& path) {
+  try {
+    lab_.setMixture(GaussianMixture::load(path.toStdString()));
+    lab_.playback().reset();
+    return {};
+  } catch (const InputError& e) {
+    return QString::fromStdString(e.what());
+  }
+}
+
+QString MainWindow::saveScene(const QString& path) {
+  try {
+    flowscope::saveScene(lab_.snapshot(), path.toStdString());
+    return {};
+  } catch (const InputError& e) {
+    return QString::fromStdString(e.what());
+  }
+}
+
+QString MainWindow::exportPng(const QString& path) { return writeViewportPng(path, false); }
+
+QString MainWindow::exportPngWithPanel(const QString& path) { return writeViewportPng(path, true); }
+
+QString MainWindow::writeViewportPng(const QString& path, bool withPanel) {
+  QImage image = viewport_->grabRgb(withPanel);
+  if (image.isNull()) return "the viewport could not be read back";
+  try {
+    writePathAtomically(path.toStdString(), [&](const std::string& tmp) {
+      return image.save(QString::fromStdString(tmp), "PNG");
+    });
+    return {};
+  } catch (const InputError& e) {
+    return QString::fromStdString(e.what());
+  }
+}
+
+void MainWindow::updateStatus() {
+  const DiffusionSimulation* sim = lab_.currentSimulation();
+  const double ms = viewport_->stats().recentMs();
+  QString text = QString("frame %1 ms (%2 fps)   |   %3   |   %4 particles")
+                     .arg(ms, 0, 'f', 1)
+                     .arg(ms > 0 ? 1000.0 / ms : 0.0, 0, 'f', 0)
+                     .arg(viewport_->deviceName())
+                     .arg(QLocale().toString(lab_.params().particleCount()));
+  if (sim) text += QString("   |   step %1/%2, σ = %3").arg(sim->current()).arg(sim->steps()).arg(sim->sigma(sim->current()), 0, 'g', 4);
+  if (validation_) text += QString("   |   validation messages: %1").arg(validation_->count.load());
+  status_->setText(text);
+}
+
+void MainWindow::onFrame() {
+  if (options_.frames > 0 && !finishing_ && viewport_->stats().frames() >= options_.frames) {
+    finishing_ = true;
+    QTimer::singleShot(0, this, &MainWindow::finishFrames);
+  }
+}
+
+void MainWindow::finishFrames() {
+  const FrameStats& stats = viewport_->stats();
+  QJsonObject json{{"frames", stats.frames()},
+                   {"frame_ms_median", stats.medianMs()},
+                   {"frame_ms_p95", stats.p95Ms()},
+                   {"device", viewport_->deviceName()},
+                   {"width", viewport_->swapChainImageSize().width()},
+                   {"height", viewport_->swapChainImageSize().height()},
+                   {"particles", lab_.params().particleCount()},
+                   {"step", lab_.playback().target()},
+                   {"validation_messages", validation_ ? int(validation_->count.load()) : -1}};
+  if (!options_.screenshotPath.isEmpty()) {
+    QString err = exportPngWithPanel(options_.screenshotPath);
+    if (!err.isEmpty()) {
+      qCritical("flowscope: --screenshot %s: %s", qPrintable(options_.screenshotPath), qPrintable(err));
+      exitCode_ = 3;
+    }
+  }
+  if (!options_.statsPath.isEmpty()) {
+    try {
+      writeFileAtomically(options_.statsPath.toStdString(), QJsonDocument(json).toJson().toStdString());
+    } catch (const InputError& e) {
+      qCritical("flowscope: %s", e.what());
+      exitCode_ = 3;
+    }
+  }
+  QApplication::exit(exitCode_);
+}
+
+void MainWindow::showAbout() {
+  const DiffusionSimulation* sim = lab_.currentSimulation();
+  const VkPhysicalDeviceProperties* props = viewport_->isValid() ? viewport_->physicalDeviceProperties() : nullptr;
+  QString api = props ? QString::fromStdString(vulkanVersionString(props->apiVersion)) : "?";
+  QMessageBox::about(
+      this, "About Flowscope",
+      QString("<b>Flowscope 0.1.0</b><br>See the mathematics of generative models working.<br><br>"
+              "Device: %1 (Vulkan %2)<br>Qt %3, Dear ImGui %4, glm %5.%6.%7, Vulkan headers %8<br>"
+              "Run: %9 particles, sampler %10")
+          .arg(viewport_->deviceName(), api, qVersion(), IMGUI_VERSION)
+          .arg(GLM_VERSION_MAJOR)
+          .arg(GLM_VERSION_MINOR)
+          .arg(GLM_VERSION_PATCH)
+          .arg(QString::fromStdString(vulkanVersionString(VK_HEADER_VERSION_COMPLETE)))
+          .arg(lab_.params().particleCount())
+          .arg(sim ? QString::fromStdString(samplerName(sim->config().sampler)) : "-"));
+}
+
+}  // namespace flowscope

@@ -1,0 +1,37 @@
+#pragma once
+// ViewportRenderer: device-lifetime resources (GpuContext adopted from Qt, render layers, ImGui)
+// in initResources/releaseResources; swapchain-lifetime ones (layer buffers sized to the
+// window) in initSwapChainResources. startNextFrame records one whole frame.
+#include <QElapsedTimer>
+#include <QVulkanWindow>
+
+#include <memory>
+
+#include "DiffusionPanel.h"
+#include "GpuContext.h"
+#include "ImGuiLayer.h"
+#include "SceneRenderer.h"
+
+namespace flowscope {
+
+class VulkanViewport;
+
+class ViewportRenderer : public QVulkanWindowRenderer {
+ public:
+  explicit ViewportRenderer(VulkanViewport* window) : window_(window) {}
+  void initResources() override;
+  void initSwapChainResources() override;
+  void releaseSwapChainResources() override {}
+  void releaseResources() override;
+  void startNextFrame() override;
+
+ private:
+  void recordFrame(VkCommandBuffer cmd, double seconds);
+  VulkanViewport* window_;
+  std::unique_ptr<GpuContext> gpu_;
+  std::unique_ptr<SceneRenderer> scene_;
+  std::unique_ptr<ImGuiLayer> imgui_;
+  DiffusionPanel panel_;
+};
+
+}  // namespace flowscope
