@@ -1,0 +1,188 @@
+// flowscope-cli end to end: outputs, and every error path: exit code 2 with a message naming the
+// file/flag/field, and no output file left behind.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct CliResult {
+  int code;
+  std::string out, err;
+};
+
+CliResult cli(const std::string& args, const std::string& env = "") {
+  static int counter = 0;
+  fs::path errPath = fs::temp_directory_path() / ("flowscope-cli-err-" + std::to_string(++counter));
+  std::string cmd = env + " " + FLOWSCOPE_CLI + std::string(" ") + args + " 2>" + errPath.string();
+  FILE* pipe = popen(cmd.c_str(), "r");
+  std::string out;
+  std::array<char, 4096> buf;
+  while (size_t n = fread(buf.data(), 1, buf.size(), pipe)) out.append(buf.data(), n);
+  int status = pclose(pipe);
+  std::ifstream errIn(errPath);
+  std::stringstream err;
+  err << errIn.rdbuf();
+  fs::remove(errPath);
+  return {WEXITSTATUS(status), out, err.str()};
+}
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class Cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir = fs::temp_directory_path() / ("flowscope-cli-test-" + std::to_string(::getpid()) + "-" +
+                                       ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    gmm = (dir / "gmm.json").string();
+    std::ofstream(gmm) << R"({"type": "gmm", "weights": [1, 3], "means": [[-1, 0], [2, 1]],
+                              "covariances": [[[0.1, 0], [0, 0.1]], [[0.2, 0.05], [0.05, 0.1]]]})";
+  }
+  void TearDown() override { fs::remove_all(dir); }
+  std::string path(const std::string& name) const { return (dir / name).string(); }
+  void write(const std::string& name, const std::string& text) const { std::ofstream(path(name)) << text; }
+  // Exit code 2, a message containing `mention`, and no file at `out`.
+  void expectInvalid(const std::string& args, const std::string& mention, const std::string& out) {
+    CliResult r = cli(args);
+    EXPECT_EQ(r.code, 2) << args << "\n" << r.err;
+    EXPECT_NE(r.err.find(mention), std::string::npos) << "stderr should name '" << mention << "': " << r.err;
+    EXPECT_FALSE(fs::exists(out)) << args;
+    for (auto& entry : fs::directory_iterator(dir))
+      EXPECT_EQ(entry.path().string().find(".tmp-"), std::string::npos) << "temporary left: " << entry.path();
+  }
+  fs::path dir;
+  std::string gmm;
+};
+
+}  // namespace
+
+TEST_F(Cli, SampleWritesCsvAndJson) {
+  CliResult r = cli("sample --data " + gmm + " --model exact --sampler heun --schedule karras --steps 10 --n 500 --seed 3 "
+              "--out " + path("s.csv") + " --trajectories " + path("t.csv") + " --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["n"], 500);
+  EXPECT_EQ(j["steps"], 10);
+  EXPECT_EQ(j["nfe"], 19) << "Heun: 2N - 1";
+  EXPECT_TRUE(j.contains("time_ms") && j.contains("backend") && j.contains("device"));
+  std::ifstream csv(path("s.csv"));
+  std::string line;
+  std::getline(csv, line);
+  EXPECT_EQ(line, "x,y");
+  int rows = 0;
+  double meanX = 0;
+  while (std::getline(csv, line)) {
+    ++rows;
+    meanX += std::stod(line.substr(0, line.find(',')));
+  }
+  EXPECT_EQ(rows, 500);
+  EXPECT_NEAR(meanX / rows, 0.25 * -1 + 0.75 * 2, 0.2) << "mixture mean";
+  std::ifstream traj(path("t.csv"));
+  std::getline(traj, line);
+  EXPECT_EQ(line, "particle,step,sigma,x,y");
+  int trajRows = 0;
+  while (std::getline(traj, line)) ++trajRows;
+  EXPECT_EQ(trajRows, 500 * 11);
+}
+
+TEST_F(Cli, CpuAndGpuBackendsAgree) {
+  CliResult g = cli("sample --data " + gmm + " --sampler euler --steps 12 --n 300 --out " + path("g.csv") + " --backend gpu --json");
+  CliResult c = cli("sample --data " + gmm + " --sampler euler --steps 12 --n 300 --out " + path("c.csv") + " --backend cpu --json");
+  ASSERT_EQ(g.code, 0) << g.err;
+  ASSERT_EQ(c.code, 0) << c.err;
+  EXPECT_EQ(nlohmann::json::parse(c.out)["backend"], "cpu");
+  std::ifstream a(path("g.csv")), b(path("c.csv"));
+  std::string la, lb;
+  std::getline(a, la);
+  std::getline(b, lb);
+  while (std::getline(a, la) && std::getline(b, lb)) {
+    double ax = std::stod(la), bx = std::stod(lb);
+    EXPECT_NEAR(ax, bx, 1e-3);
+  }
+}
+
+TEST_F(Cli, SampleErrorsExitTwoNamingTheProblemAndLeaveNoFile) {
+  const std::string out = path("o.csv");
+  const std::string base = " --out " + out;
+  expectInvalid("sample" + base, "--data", out);
+  expectInvalid("sample --data " + path("missing.json") + base, "missing.json", out);
+  write("broken.json", "{\"type\": \"gmm\", \"weights\": [1,");
+  expectInvalid("sample --data " + path("broken.json") + base, "broken.json", out);
+  write("indef.json", R"({"type":"gmm","weights":[1,1],"means":[[0,0],[1,1]],"covariances":[[[1,0],[0,1]],[[1,2],[2,1]]]})");
+  expectInvalid("sample --data " + path("indef.json") + base, "component 1", out);
+  expectInvalid("sample --data " + gmm + " --sampler rk4" + base, "sampler", out);
+  expectInvalid("sample --data " + gmm + " --steps 0" + base, "--steps", out);
+  expectInvalid("sample --data " + gmm + " --n 0" + base, "--n", out);
+  expectInvalid("sample --data " + gmm + " --sigma-min 90" + base, "--sigma-max", out);
+  expectInvalid("sample --data " + gmm + " --rho -1" + base, "--rho", out);
+  expectInvalid("sample --data " + gmm + " --schedule linear" + base, "--schedule", out);
+  expectInvalid("sample --data " + gmm + " --model learned" + base, "--model", out);
+  expectInvalid("sample --data " + gmm + " --backend tpu" + base, "--backend", out);
+  expectInvalid("sample --data " + gmm + " --frobnicate" + base, "frobnicate", out);
+  expectInvalid("sample --data " + gmm + " --out " + path("nodir/o.csv"), "nodir", path("nodir/o.csv"));
+  expectInvalid("sample --data " + gmm + " --out " + path("o.txt"), ".csv", path("o.txt"));
+  expectInvalid("sample --data " + gmm + " --trajectories " + path("t.csv") + base + " --steps 0", "--steps", path("t.csv"));
+}
+
+TEST_F(Cli, RenderWritesPngAndRejectsBadInput) {
+  CliResult r = cli("render --scene default --step 5 --out " + path("f.png") + " --width 160 --height 100");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(slurp(path("f.png")).substr(1, 3), "PNG");
+  const std::string out = path("g.png");
+  expectInvalid("render --scene " + path("none.json") + " --out " + out, "none.json", out);
+  write("bad.json", R"({"flowscope_scene": 1})");
+  expectInvalid("render --scene " + path("bad.json") + " --out " + out, "bad.json", out);
+  expectInvalid("render --out " + out + " --width 0", "--width", out);
+  expectInvalid("render --out " + out + " --step 99", "--step", out);
+  expectInvalid("render --out " + path("g.jpg"), ".png", path("g.jpg"));
+}
+
+TEST_F(Cli, SceneRoundTripsByteForByteAndErrorsNameTheField) {
+  ASSERT_EQ(cli("scene --scene default --out " + path("a.json")).code, 0);
+  ASSERT_EQ(cli("scene --scene " + path("a.json") + " --out " + path("b.json")).code, 0);
+  EXPECT_EQ(slurp(path("a.json")), slurp(path("b.json")));
+  auto j = nlohmann::json::parse(slurp(path("a.json")));
+  j["sampling"]["sigma_max"] = -3;
+  write("c.json", j.dump());
+  expectInvalid("scene --scene " + path("c.json") + " --out " + path("d.json"), "sampling.sigma_max", path("d.json"));
+}
+
+TEST_F(Cli, NoVulkanDeviceFallsBackOrExitsThree) {
+  const std::string noDriver = "VK_DRIVER_FILES=/nonexistent.json VK_ICD_FILENAMES=/nonexistent.json";
+  CliResult s = cli("sample --data " + gmm + " --n 100 --steps 4 --out " + path("s.csv") + " --json", noDriver);
+  EXPECT_EQ(s.code, 0) << s.err;
+  EXPECT_NE(s.err.find("falling back to the CPU backend"), std::string::npos) << s.err;
+  EXPECT_EQ(nlohmann::json::parse(s.out)["backend"], "cpu");
+  CliResult r = cli("render --out " + path("r.png"), noDriver);
+  EXPECT_EQ(r.code, 3) << r.err;
+  EXPECT_FALSE(fs::exists(path("r.png")));
+}
+
+TEST_F(Cli, InfoAndHelp) {
+  CliResult i = cli("info --json");
+  ASSERT_EQ(i.code, 0);
+  auto j = nlohmann::json::parse(i.out);
+  EXPECT_GE(j["devices"].size(), 1u);
+  EXPECT_FALSE(j["chosen"].is_null());
+  for (const char* cmd : {"info", "sample", "render", "bench", "scene"}) {
+    CliResult h = cli(std::string(cmd) + " --help");
+    EXPECT_EQ(h.code, 0) << cmd;
+    EXPECT_NE(h.out.find("--"), std::string::npos) << cmd;
+  }
+  EXPECT_NE(cli("sample --help").out.find("sigma"), std::string::npos) << "conventions are named";
+  EXPECT_EQ(cli("").code, 2);
+}

@@ -1,0 +1,197 @@
+// The GUI under Xvfb: the real MainWindow in-process (clicks on the ImGui panel, shortcuts,
+// dialogs' file paths, screenshots), and the flowscope executable's --frames mode and exit codes.
+// Validation layer on; any validation message fails the suite.
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <set>
+
+#include "DiffusionLab.h"
+#include "ImGuiLayer.h"
+#include "MainWindow.h"
+
+using namespace flowscope;
+
+namespace {
+
+int distinctColours(const QImage& image) {
+  std::set<QRgb> colours;
+  for (int y = 0; y < image.height(); y += 2)
+    for (int x = 0; x < image.width(); x += 2) colours.insert(image.pixel(x, y));
+  return int(colours.size());
+}
+
+}  // namespace
+
+class GuiTest : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void initTestCase() {
+    instance_.setLayers({"VK_LAYER_KHRONOS_validation"});
+    instance_.setExtensions({VK_EXT_DEBUG_UTILS_EXTENSION_NAME});
+    QVERIFY2(instance_.create(), "no Vulkan instance");
+    QVERIFY(instance_.layers().contains("VK_LAYER_KHRONOS_validation"));
+    messenger_ = installValidationCounter(instance_.vkInstance(), &sink_);
+    QVERIFY(messenger_ != VK_NULL_HANDLE);
+    Scene scene = defaultScene();
+    scene.playing = false;
+    lab_ = std::make_unique<DiffusionLab>(scene);
+    window_ = std::make_unique<MainWindow>(*lab_, &instance_, AppOptions{}, &sink_);
+    window_->show();
+    QTRY_VERIFY_WITH_TIMEOUT(window_->viewport()->stats().frames() > 5, 30000);
+  }
+
+  void clickOnStepButtonAdvancesTheStep() {
+    VulkanViewport* vp = window_->viewport();
+    QTRY_VERIFY(vp->controlRects().count("step") == 1);
+    const ControlRect r = vp->controlRects().at("step");
+    const QPoint centre(int((r.x0 + r.x1) / 2), int((r.y0 + r.y1) / 2));
+    QCOMPARE(lab_->playback().target(), 0);
+    QTest::mouseMove(vp, centre);
+    waitFrames(3);  // ImGui learns the hover before the press
+    QTest::mouseClick(vp, Qt::LeftButton, Qt::NoModifier, centre);
+    QTRY_COMPARE_WITH_TIMEOUT(lab_->playback().target(), 1, 10000);
+    waitFrames(2);
+    QCOMPARE(lab_->currentSimulation()->current(), 1);
+  }
+
+  void shortcutsStepPlayAndReset() {
+    VulkanViewport* vp = window_->viewport();
+    const QPoint empty(vp->width() - 50, vp->height() / 2);  // over the scene, not the panel
+    QTest::mouseMove(vp, empty);
+    waitFrames(3);
+    const int start = lab_->playback().target();
+    QTest::keyClick(vp, Qt::Key_Right);
+    QTRY_COMPARE(lab_->playback().target(), start + 1);
+    QTest::keyClick(vp, Qt::Key_Left);
+    QTRY_COMPARE(lab_->playback().target(), start);
+    QTest::keyClick(vp, Qt::Key_Space);
+    QTRY_VERIFY(lab_->playback().playing());
+    QTest::keyClick(vp, Qt::Key_Space);
+    QTRY_VERIFY(!lab_->playback().playing());
+    QTest::keyClick(vp, Qt::Key_R);
+    QTRY_COMPARE(lab_->playback().target(), 0);
+  }
+
+  void wheelZoomsAboutTheCursor() {
+    VulkanViewport* vp = window_->viewport();
+    const QPoint at(vp->width() - 200, 150);
+    const double before = lab_->camera().height;
+    const glm::dvec2 anchor = lab_->camera().pixelToWorld({double(at.x()), double(at.y())}, vp->width(), vp->height());
+    QWheelEvent wheel(QPointF(at), vp->mapToGlobal(QPointF(at)), QPoint(), QPoint(0, 120), Qt::NoButton,
+                      Qt::NoModifier, Qt::NoScrollPhase, false);
+    QCoreApplication::sendEvent(vp, &wheel);
+    QVERIFY(lab_->camera().height < before);
+    const glm::dvec2 after = lab_->camera().pixelToWorld({double(at.x()), double(at.y())}, vp->width(), vp->height());
+    QVERIFY(std::abs(after.x - anchor.x) < 1e-9 && std::abs(after.y - anchor.y) < 1e-9);
+    lab_->resetCamera();
+  }
+
+  void badFilesLeaveTheSceneUnchanged() {
+    QTemporaryDir dir;
+    const std::string before = sceneToString(lab_->snapshot());
+    QFile bad(dir.filePath("bad.json"));
+    QVERIFY(bad.open(QIODevice::WriteOnly));
+    bad.write(R"({"flowscope_scene": 1, "lab": "gmm-diffusion"})");
+    bad.close();
+    QString error = window_->openScene(bad.fileName());
+    QVERIFY2(error.contains("bad.json") && error.contains("field"), qPrintable(error));
+    QFile mix(dir.filePath("mix.json"));
+    QVERIFY(mix.open(QIODevice::WriteOnly));
+    mix.write(R"({"type":"gmm","weights":[1],"means":[[0,0]],"covariances":[[[1,3],[3,1]]]})");
+    mix.close();
+    error = window_->openData(mix.fileName());
+    QVERIFY2(error.contains("component 0"), qPrintable(error));
+    QCOMPARE(sceneToString(lab_->snapshot()), before);
+  }
+
+  void saveOpenRoundTripAndExport() {
+    QTemporaryDir dir;
+    lab_->params().setSteps(9);
+    lab_->playback().scrub(4, 9);
+    const QString path = dir.filePath("scene.json");
+    QCOMPARE(window_->saveScene(path), QString());
+    const std::string saved = sceneToString(lab_->snapshot());
+    lab_->params().setSteps(30);
+    QCOMPARE(window_->openScene(path), QString());
+    QCOMPARE(sceneToString(lab_->snapshot()), saved);
+    QCOMPARE(lab_->playback().target(), 4);
+    QCOMPARE(window_->exportPng(dir.filePath("export.png")), QString());
+    QImage exported(dir.filePath("export.png"));
+    QVERIFY(!exported.isNull());
+    QVERIFY(distinctColours(exported) > 100);
+  }
+
+  void screenshotIsNotBlank() {
+    waitFrames(3);
+    QImage shot = window_->viewport()->grabRgb(true);
+    QVERIFY(!shot.isNull());
+    QVERIFY2(distinctColours(shot) > 100, "heatmap, arrows, particles and panel give many colours");
+  }
+
+  void executableRunsFramesAndWritesStats() {
+    QTemporaryDir dir;
+    QProcess app;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("FLOWSCOPE_VALIDATE", "1");
+    app.setProcessEnvironment(env);
+    app.start(FLOWSCOPE_APP, {"--frames", "40", "--stats", dir.filePath("s.json"), "--screenshot", dir.filePath("s.png")});
+    QVERIFY(app.waitForFinished(120000));
+    QCOMPARE(app.exitCode(), 0);
+    QFile stats(dir.filePath("s.json"));
+    QVERIFY(stats.open(QIODevice::ReadOnly));
+    QJsonObject json = QJsonDocument::fromJson(stats.readAll()).object();
+    for (const char* key : {"frames", "frame_ms_median", "frame_ms_p95", "device", "width", "height"})
+      QVERIFY2(json.contains(key), key);
+    QCOMPARE(json["frames"].toInt(), 40);
+    QCOMPARE(json["validation_messages"].toInt(), 0);
+    QVERIFY(distinctColours(QImage(dir.filePath("s.png"))) > 100);
+  }
+
+  void executableExitCodes() {
+    QTemporaryDir dir;
+    QFile bad(dir.filePath("bad.json"));
+    QVERIFY(bad.open(QIODevice::WriteOnly));
+    bad.write("{ not json");
+    bad.close();
+    QProcess app;
+    app.start(FLOWSCOPE_APP, {"--scene", bad.fileName(), "--frames", "5"});
+    QVERIFY(app.waitForFinished(60000));
+    QCOMPARE(app.exitCode(), 2);
+    QVERIFY(app.readAllStandardError().contains("bad.json"));
+    QProcess noDevice;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("VK_DRIVER_FILES", "/nonexistent.json");
+    env.insert("VK_ICD_FILENAMES", "/nonexistent.json");
+    noDevice.setProcessEnvironment(env);
+    noDevice.start(FLOWSCOPE_APP, {"--frames", "5"});
+    QVERIFY(noDevice.waitForFinished(60000));
+    QCOMPARE(noDevice.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(noDevice.exitCode(), 3);
+    QVERIFY(noDevice.readAllStandardError().contains("Vulkan"));
+  }
+
+  void cleanupTestCase() {
+    window_.reset();
+    lab_.reset();
+    QCOMPARE(sink_.count.load(), 0u);
+    removeValidationCounter(instance_.vkInstance(), messenger_);
+  }
+
+ private:
+  void waitFrames(int n) {
+    const int target = window_->viewport()->stats().frames() + n;
+    QTRY_VERIFY_WITH_TIMEOUT(window_->viewport()->stats().frames() >= target, 20000);
+  }
+
+  QVulkanInstance instance_;
+  ValidationSink sink_;
+  VkDebugUtilsMessengerEXT messenger_ = VK_NULL_HANDLE;
+  std::unique_ptr<DiffusionLab> lab_;
+  std::unique_ptr<MainWindow> window_;
+};
+
+QTEST_MAIN(GuiTest)
+#include "test_gui.moc"
