@@ -5,9 +5,10 @@ namespace flowscope {
 
 // flowscope [--scene FILE.json] [--frames N] [--stats FILE.json] [--screenshot FILE.png]
 struct AppOptions {
-  QString scene;       // empty: the default scene
-  int frames = 0;      // > 0: run N frames, then write stats/screenshot and quit
-  QString statsPath;   // {"frames", "frame_ms_median", "frame_ms_p95", "device", "width", "height", ...}
+  QString scene;   // empty: the default scene
+  int frames = 0;  // > 0: run N frames, then write stats/screenshot and quit
+  QString
+      statsPath;  // {"frames", "frame_ms_median", "frame_ms_p95", "device", "width", "height", ...}
   QString screenshotPath;
 };
 

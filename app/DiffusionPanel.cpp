@@ -46,8 +46,9 @@ void DiffusionPanel::build(DiffusionLab& lab, const DiffusionSimulation& sim,
   ImGui::SetNextWindowPos(ImVec2(10, 10), ImGuiCond_FirstUseEver);
   ImGui::SetNextWindowSize(ImVec2(380, 0), ImGuiCond_FirstUseEver);
   ImGui::Begin("Diffusion: exact Gaussian mixture");
-  ImGui::TextWrapped("Variance exploding (EDM): x = x0 + σ·ε. Time variable: σ. Exact denoiser D(x; σ) of the "
-                     "mixture, float32 on the GPU.");
+  ImGui::TextWrapped(
+      "Variance exploding (EDM): x = x0 + σ·ε. Time variable: σ. Exact denoiser D(x; σ) of the "
+      "mixture, float32 on the GPU.");
   playbackSection(lab, sim, rects);
   samplerSection(lab);
   displaySection(lab);
@@ -76,7 +77,8 @@ void DiffusionPanel::playbackSection(DiffusionLab& lab, const DiffusionSimulatio
   remember(rects, "scrub");
   const int shown = sim.current();
   ImGui::Text("step %d / %d    σ = %.5g", shown, sim.steps(), sim.sigma(shown));
-  ImGui::Text("denoiser evaluations: %d of %d", sim.evaluations(shown), sim.evaluations(sim.steps()));
+  ImGui::Text("denoiser evaluations: %d of %d", sim.evaluations(shown),
+              sim.evaluations(sim.steps()));
 }
 
 void DiffusionPanel::samplerSection(DiffusionLab& lab) {
@@ -87,11 +89,14 @@ void DiffusionPanel::samplerSection(DiffusionLab& lab) {
   if (ImGui::Combo("sampler", &sampler, samplers, 2))
     apply([&] { p.setSampler(sampler ? EdmSamplerKind::Heun : EdmSamplerKind::Euler); });
   int steps = p.schedule().steps;
-  if (ImGui::SliderInt("steps N", &steps, 1, 200, "%d", ImGuiSliderFlags_Logarithmic)) apply([&] { p.setSteps(steps); });
+  if (ImGui::SliderInt("steps N", &steps, 1, 200, "%d", ImGuiSliderFlags_Logarithmic))
+    apply([&] { p.setSteps(steps); });
   double sigmaMin = p.schedule().sigmaMin, sigmaMax = p.schedule().sigmaMax, rho = p.schedule().rho;
   const auto enter = ImGuiInputTextFlags_EnterReturnsTrue;
-  if (ImGui::InputDouble("σ_min", &sigmaMin, 0, 0, "%.4g", enter)) apply([&] { p.setSigmaMin(sigmaMin); });
-  if (ImGui::InputDouble("σ_max", &sigmaMax, 0, 0, "%.4g", enter)) apply([&] { p.setSigmaMax(sigmaMax); });
+  if (ImGui::InputDouble("σ_min", &sigmaMin, 0, 0, "%.4g", enter))
+    apply([&] { p.setSigmaMin(sigmaMin); });
+  if (ImGui::InputDouble("σ_max", &sigmaMax, 0, 0, "%.4g", enter))
+    apply([&] { p.setSigmaMax(sigmaMax); });
   if (ImGui::InputDouble("ρ", &rho, 0, 0, "%.4g", enter)) apply([&] { p.setRho(rho); });
   hint("Karras schedule: σ_i = (σmax^(1/ρ) + i/(N−1)·(σmin^(1/ρ) − σmax^(1/ρ)))^ρ, σ_N = 0");
 
@@ -103,14 +108,16 @@ void DiffusionPanel::samplerSection(DiffusionLab& lab) {
   if (ImGui::BeginCombo("particles", label)) {
     for (int i = 0; i < int(std::size(kParticleChoices)); ++i) {
       std::snprintf(label, sizeof(label), "%d", kParticleChoices[i]);
-      if (ImGui::Selectable(label, i == choice)) apply([&] { p.setParticleCount(kParticleChoices[i]); });
+      if (ImGui::Selectable(label, i == choice))
+        apply([&] { p.setParticleCount(kParticleChoices[i]); });
     }
     ImGui::EndCombo();
   }
   if (p.particleCount() > ParticleLayer::kPointLimit)
     hint("drawn as a splatted density (more than 65,536 particles)");
   int seed = int(p.seed());
-  if (ImGui::InputInt("seed", &seed, 1, 10, enter)) apply([&] { p.setSeed(uint64_t(std::max(seed, 0))); });
+  if (ImGui::InputInt("seed", &seed, 1, 10, enter))
+    apply([&] { p.setSeed(uint64_t(std::max(seed, 0))); });
 }
 
 void DiffusionPanel::displaySection(DiffusionLab& lab) {
@@ -138,9 +145,11 @@ void DiffusionPanel::displaySection(DiffusionLab& lab) {
   on = p.showParticles();
   if (ImGui::Checkbox("particles", &on)) p.setShowParticles(on);
   int trail = p.trailLength();
-  if (ImGui::SliderInt("trail length", &trail, 1, DiffusionParams::kMaxTrailLength)) apply([&] { p.setTrailLength(trail); });
+  if (ImGui::SliderInt("trail length", &trail, 1, DiffusionParams::kMaxTrailLength))
+    apply([&] { p.setTrailLength(trail); });
   float speed = float(p.playbackStepsPerSecond());
-  if (ImGui::SliderFloat("steps / second", &speed, 0.25f, 60.0f, "%.2f", ImGuiSliderFlags_Logarithmic))
+  if (ImGui::SliderFloat("steps / second", &speed, 0.25f, 60.0f, "%.2f",
+                         ImGuiSliderFlags_Logarithmic))
     apply([&] { p.setPlaybackStepsPerSecond(speed); });
   on = p.loop();
   if (ImGui::Checkbox("loop", &on)) p.setLoop(on);

@@ -16,10 +16,12 @@ struct ControlRect {
 class DiffusionPanel {
  public:
   // Builds the panel; records the rectangle of each named control (used by GUI tests).
-  void build(DiffusionLab& lab, const DiffusionSimulation& sim, std::map<std::string, ControlRect>& rects);
+  void build(DiffusionLab& lab, const DiffusionSimulation& sim,
+             std::map<std::string, ControlRect>& rects);
 
  private:
-  void playbackSection(DiffusionLab& lab, const DiffusionSimulation& sim, std::map<std::string, ControlRect>& rects);
+  void playbackSection(DiffusionLab& lab, const DiffusionSimulation& sim,
+                       std::map<std::string, ControlRect>& rects);
   void samplerSection(DiffusionLab& lab);
   void displaySection(DiffusionLab& lab);
   template <typename Fn>

@@ -13,43 +13,92 @@ namespace flowscope {
 namespace {
 
 // Our own key indices into io.KeysDown (Qt key codes are too large for KeysDown[512]).
-enum KeyIndex { kTab = 1, kLeft, kRight, kUp, kDown, kPageUp, kPageDown, kHome, kEnd, kInsert, kDelete,
-                kBackspace, kSpace, kEnter, kEscape, kKeypadEnter, kA, kC, kV, kX, kY, kZ };
+enum KeyIndex {
+  kTab = 1,
+  kLeft,
+  kRight,
+  kUp,
+  kDown,
+  kPageUp,
+  kPageDown,
+  kHome,
+  kEnd,
+  kInsert,
+  kDelete,
+  kBackspace,
+  kSpace,
+  kEnter,
+  kEscape,
+  kKeypadEnter,
+  kA,
+  kC,
+  kV,
+  kX,
+  kY,
+  kZ
+};
 
 int keyIndex(int qtKey) {
   switch (qtKey) {
-    case Qt::Key_Tab: return kTab;
-    case Qt::Key_Left: return kLeft;
-    case Qt::Key_Right: return kRight;
-    case Qt::Key_Up: return kUp;
-    case Qt::Key_Down: return kDown;
-    case Qt::Key_PageUp: return kPageUp;
-    case Qt::Key_PageDown: return kPageDown;
-    case Qt::Key_Home: return kHome;
-    case Qt::Key_End: return kEnd;
-    case Qt::Key_Insert: return kInsert;
-    case Qt::Key_Delete: return kDelete;
-    case Qt::Key_Backspace: return kBackspace;
-    case Qt::Key_Space: return kSpace;
-    case Qt::Key_Return: return kEnter;
-    case Qt::Key_Escape: return kEscape;
-    case Qt::Key_Enter: return kKeypadEnter;
-    case Qt::Key_A: return kA;
-    case Qt::Key_C: return kC;
-    case Qt::Key_V: return kV;
-    case Qt::Key_X: return kX;
-    case Qt::Key_Y: return kY;
-    case Qt::Key_Z: return kZ;
-    default: return -1;
+    case Qt::Key_Tab:
+      return kTab;
+    case Qt::Key_Left:
+      return kLeft;
+    case Qt::Key_Right:
+      return kRight;
+    case Qt::Key_Up:
+      return kUp;
+    case Qt::Key_Down:
+      return kDown;
+    case Qt::Key_PageUp:
+      return kPageUp;
+    case Qt::Key_PageDown:
+      return kPageDown;
+    case Qt::Key_Home:
+      return kHome;
+    case Qt::Key_End:
+      return kEnd;
+    case Qt::Key_Insert:
+      return kInsert;
+    case Qt::Key_Delete:
+      return kDelete;
+    case Qt::Key_Backspace:
+      return kBackspace;
+    case Qt::Key_Space:
+      return kSpace;
+    case Qt::Key_Return:
+      return kEnter;
+    case Qt::Key_Escape:
+      return kEscape;
+    case Qt::Key_Enter:
+      return kKeypadEnter;
+    case Qt::Key_A:
+      return kA;
+    case Qt::Key_C:
+      return kC;
+    case Qt::Key_V:
+      return kV;
+    case Qt::Key_X:
+      return kX;
+    case Qt::Key_Y:
+      return kY;
+    case Qt::Key_Z:
+      return kZ;
+    default:
+      return -1;
   }
 }
 
 int mouseIndex(Qt::MouseButton b) {
   switch (b) {
-    case Qt::LeftButton: return 0;
-    case Qt::RightButton: return 1;
-    case Qt::MiddleButton: return 2;
-    default: return -1;
+    case Qt::LeftButton:
+      return 0;
+    case Qt::RightButton:
+      return 1;
+    case Qt::MiddleButton:
+      return 2;
+    default:
+      return -1;
   }
 }
 
@@ -65,13 +114,28 @@ ImGuiLayer::ImGuiLayer(const ImGuiDeviceInfo& info) : device_(info.gpu->device()
   ImGuiIO& io = ImGui::GetIO();
   io.IniFilename = nullptr;  // no imgui.ini in the user's working directory
   io.BackendPlatformName = "flowscope-qt";
-  const int map[][2] = {{ImGuiKey_Tab, kTab}, {ImGuiKey_LeftArrow, kLeft}, {ImGuiKey_RightArrow, kRight},
-                        {ImGuiKey_UpArrow, kUp}, {ImGuiKey_DownArrow, kDown}, {ImGuiKey_PageUp, kPageUp},
-                        {ImGuiKey_PageDown, kPageDown}, {ImGuiKey_Home, kHome}, {ImGuiKey_End, kEnd},
-                        {ImGuiKey_Insert, kInsert}, {ImGuiKey_Delete, kDelete}, {ImGuiKey_Backspace, kBackspace},
-                        {ImGuiKey_Space, kSpace}, {ImGuiKey_Enter, kEnter}, {ImGuiKey_Escape, kEscape},
-                        {ImGuiKey_KeyPadEnter, kKeypadEnter}, {ImGuiKey_A, kA}, {ImGuiKey_C, kC},
-                        {ImGuiKey_V, kV}, {ImGuiKey_X, kX}, {ImGuiKey_Y, kY}, {ImGuiKey_Z, kZ}};
+  const int map[][2] = {{ImGuiKey_Tab, kTab},
+                        {ImGuiKey_LeftArrow, kLeft},
+                        {ImGuiKey_RightArrow, kRight},
+                        {ImGuiKey_UpArrow, kUp},
+                        {ImGuiKey_DownArrow, kDown},
+                        {ImGuiKey_PageUp, kPageUp},
+                        {ImGuiKey_PageDown, kPageDown},
+                        {ImGuiKey_Home, kHome},
+                        {ImGuiKey_End, kEnd},
+                        {ImGuiKey_Insert, kInsert},
+                        {ImGuiKey_Delete, kDelete},
+                        {ImGuiKey_Backspace, kBackspace},
+                        {ImGuiKey_Space, kSpace},
+                        {ImGuiKey_Enter, kEnter},
+                        {ImGuiKey_Escape, kEscape},
+                        {ImGuiKey_KeyPadEnter, kKeypadEnter},
+                        {ImGuiKey_A, kA},
+                        {ImGuiKey_C, kC},
+                        {ImGuiKey_V, kV},
+                        {ImGuiKey_X, kX},
+                        {ImGuiKey_Y, kY},
+                        {ImGuiKey_Z, kZ}};
   for (const auto& m : map) io.KeyMap[m[0]] = m[1];
   ImGui::StyleColorsDark();
   ImGuiStyle& style = ImGui::GetStyle();
@@ -79,7 +143,8 @@ ImGuiLayer::ImGuiLayer(const ImGuiDeviceInfo& info) : device_(info.gpu->device()
   style.FrameRounding = 3.0f;
   style.Colors[ImGuiCol_WindowBg].w = 0.88f;
   // Latin-1, Greek (σ, ρ, ε), arrows and math operators (∇, −) used in the panel's labels.
-  static const ImWchar ranges[] = {0x0020, 0x00FF, 0x0370, 0x03FF, 0x2190, 0x21FF, 0x2200, 0x22FF, 0};
+  static const ImWchar ranges[] = {0x0020, 0x00FF, 0x0370, 0x03FF, 0x2190,
+                                   0x21FF, 0x2200, 0x22FF, 0};
   if (!info.fontPath.empty())
     io.Fonts->AddFontFromFileTTF(info.fontPath.c_str(), info.fontPixels, nullptr, ranges);
 
@@ -114,8 +179,12 @@ ImGuiLayer::~ImGuiLayer() {
   vkDestroyDescriptorPool(device_, pool_, nullptr);
 }
 
-bool ImGuiLayer::wantsMouse() const { return ImGui::GetIO().WantCaptureMouse; }
-bool ImGuiLayer::wantsKeyboard() const { return ImGui::GetIO().WantCaptureKeyboard; }
+bool ImGuiLayer::wantsMouse() const {
+  return ImGui::GetIO().WantCaptureMouse;
+}
+bool ImGuiLayer::wantsKeyboard() const {
+  return ImGui::GetIO().WantCaptureKeyboard;
+}
 
 bool ImGuiLayer::queueEvent(const QEvent* event, double dpr) {
   switch (event->type()) {
@@ -177,8 +246,10 @@ void ImGuiLayer::applyQueuedInput() {
       auto key = std::make_pair(int(in.kind), in.index);
       if (changed.count(key)) break;  // the rest waits for the next frame, in order
       changed.insert(key);
-      if (in.kind == Input::MouseButton) io.MouseDown[in.index] = in.down;
-      else io.KeysDown[in.index] = in.down;
+      if (in.kind == Input::MouseButton)
+        io.MouseDown[in.index] = in.down;
+      else
+        io.KeysDown[in.index] = in.down;
     } else if (in.kind == Input::MouseMove) {
       io.MousePos = ImVec2(float(in.pos.x()), float(in.pos.y()));
     } else if (in.kind == Input::Wheel) {

@@ -8,9 +8,9 @@
 #include <QEvent>
 #include <QPointF>
 
+#include <vulkan/vulkan.h>
 #include <deque>
 #include <string>
-#include <vulkan/vulkan.h>
 
 #include "GpuContext.h"
 

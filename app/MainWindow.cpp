@@ -10,8 +10,8 @@
 #include <QStatusBar>
 #include <QWidget>
 
-#include <glm/detail/setup.hpp>
 #include <imgui.h>
+#include <glm/detail/setup.hpp>
 
 #include "AtomicFile.h"
 #include "InputError.h"
@@ -42,7 +42,8 @@ MainWindow::MainWindow(DiffusionLab& lab, QVulkanInstance* instance, const AppOp
   resize(1280, 800 + menuBar()->sizeHint().height() + statusBar()->sizeHint().height());
 }
 
-QAction* MainWindow::addAction(QMenu* menu, const QString& text, const QKeySequence& key, std::function<void()> fn) {
+QAction* MainWindow::addAction(QMenu* menu, const QString& text, const QKeySequence& key,
+                               std::function<void()> fn) {
   QAction* action = menu->addAction(text);
   action->setShortcut(key);
   connect(action, &QAction::triggered, this, [fn] { fn(); });
@@ -55,32 +56,40 @@ void MainWindow::buildMenus() {
   addAction(file, "&Open scene…", QKeySequence::Open, [this] {
     QString path = QFileDialog::getOpenFileName(this, "Open scene", {}, "Flowscope scene (*.json)");
     if (path.isEmpty()) return;
-    if (QString err = openScene(path); !err.isEmpty()) QMessageBox::warning(this, "Open scene", err);
+    if (QString err = openScene(path); !err.isEmpty())
+      QMessageBox::warning(this, "Open scene", err);
   });
   addAction(file, "Open &data…", QKeySequence("Ctrl+D"), [this] {
-    QString path = QFileDialog::getOpenFileName(this, "Open mixture data", {}, "Gaussian mixture (*.json)");
+    QString path =
+        QFileDialog::getOpenFileName(this, "Open mixture data", {}, "Gaussian mixture (*.json)");
     if (path.isEmpty()) return;
     if (QString err = openData(path); !err.isEmpty()) QMessageBox::warning(this, "Open data", err);
   });
   addAction(file, "&Save scene…", QKeySequence::Save, [this] {
-    QString path = QFileDialog::getSaveFileName(this, "Save scene", "scene.json", "Flowscope scene (*.json)");
+    QString path =
+        QFileDialog::getSaveFileName(this, "Save scene", "scene.json", "Flowscope scene (*.json)");
     if (path.isEmpty()) return;
-    if (QString err = saveScene(path); !err.isEmpty()) QMessageBox::warning(this, "Save scene", err);
+    if (QString err = saveScene(path); !err.isEmpty())
+      QMessageBox::warning(this, "Save scene", err);
   });
   addAction(file, "&Export PNG…", QKeySequence("Ctrl+E"), [this] {
-    QString path = QFileDialog::getSaveFileName(this, "Export PNG (viewport without the panel)", "flowscope.png",
-                                                "PNG image (*.png)");
+    QString path = QFileDialog::getSaveFileName(this, "Export PNG (viewport without the panel)",
+                                                "flowscope.png", "PNG image (*.png)");
     if (path.isEmpty()) return;
-    if (QString err = exportPng(path); !err.isEmpty()) QMessageBox::warning(this, "Export PNG", err);
+    if (QString err = exportPng(path); !err.isEmpty())
+      QMessageBox::warning(this, "Export PNG", err);
   });
   file->addSeparator();
   addAction(file, "&Quit", QKeySequence::Quit, [] { QApplication::quit(); });
 
   QMenu* play = menuBar()->addMenu("&Playback");
   const auto steps = [this] { return lab_.params().schedule().steps; };
-  addAction(play, "Play / pause", QKeySequence(Qt::Key_Space), [this] { lab_.playback().toggle(); });
-  addAction(play, "Step forward", QKeySequence(Qt::Key_Right), [this, steps] { lab_.playback().stepForward(steps()); });
-  addAction(play, "Step back", QKeySequence(Qt::Key_Left), [this, steps] { lab_.playback().stepBack(steps()); });
+  addAction(play, "Play / pause", QKeySequence(Qt::Key_Space),
+            [this] { lab_.playback().toggle(); });
+  addAction(play, "Step forward", QKeySequence(Qt::Key_Right),
+            [this, steps] { lab_.playback().stepForward(steps()); });
+  addAction(play, "Step back", QKeySequence(Qt::Key_Left),
+            [this, steps] { lab_.playback().stepBack(steps()); });
   addAction(play, "Reset to noise", QKeySequence(Qt::Key_R), [this] { lab_.playback().reset(); });
 
   QMenu* view = menuBar()->addMenu("&View");
@@ -89,16 +98,18 @@ void MainWindow::buildMenus() {
     bool (DiffusionParams::*get)() const;
     void (DiffusionParams::*set)(bool);
   };
-  const Toggle toggles[] = {{"Heatmap (log density)", &DiffusionParams::showHeatmap, &DiffusionParams::setShowHeatmap},
-                            {"Arrows (score / denoiser)", &DiffusionParams::showField, &DiffusionParams::setShowField},
-                            {"Trails", &DiffusionParams::showTrails, &DiffusionParams::setShowTrails},
-                            {"Particles", &DiffusionParams::showParticles, &DiffusionParams::setShowParticles}};
+  const Toggle toggles[] = {
+      {"Heatmap (log density)", &DiffusionParams::showHeatmap, &DiffusionParams::setShowHeatmap},
+      {"Arrows (score / denoiser)", &DiffusionParams::showField, &DiffusionParams::setShowField},
+      {"Trails", &DiffusionParams::showTrails, &DiffusionParams::setShowTrails},
+      {"Particles", &DiffusionParams::showParticles, &DiffusionParams::setShowParticles}};
   for (const Toggle& t : toggles) {
     QAction* a = view->addAction(t.name);
     a->setCheckable(true);
     connect(a, &QAction::triggered, this, [this, t](bool on) { (lab_.params().*t.set)(on); });
     // The lab owns the state; the menu reads it each time it opens.
-    connect(view, &QMenu::aboutToShow, a, [this, a, t] { a->setChecked((lab_.params().*t.get)()); });
+    connect(view, &QMenu::aboutToShow, a,
+            [this, a, t] { a->setChecked((lab_.params().*t.get)()); });
   }
   view->addSeparator();
   addAction(view, "Reset view", QKeySequence(Qt::Key_Home), [this] { lab_.resetCamera(); });
@@ -146,9 +157,13 @@ QString MainWindow::saveScene(const QString& path) {
   }
 }
 
-QString MainWindow::exportPng(const QString& path) { return writeViewportPng(path, false); }
+QString MainWindow::exportPng(const QString& path) {
+  return writeViewportPng(path, false);
+}
 
-QString MainWindow::exportPngWithPanel(const QString& path) { return writeViewportPng(path, true); }
+QString MainWindow::exportPngWithPanel(const QString& path) {
+  return writeViewportPng(path, true);
+}
 
 QString MainWindow::writeViewportPng(const QString& path, bool withPanel) {
   QImage image = viewport_->grabRgb(withPanel);
@@ -171,7 +186,11 @@ void MainWindow::updateStatus() {
                      .arg(ms > 0 ? 1000.0 / ms : 0.0, 0, 'f', 0)
                      .arg(viewport_->deviceName())
                      .arg(QLocale().toString(lab_.params().particleCount()));
-  if (sim) text += QString("   |   step %1/%2, σ = %3").arg(sim->current()).arg(sim->steps()).arg(sim->sigma(sim->current()), 0, 'g', 4);
+  if (sim)
+    text += QString("   |   step %1/%2, σ = %3")
+                .arg(sim->current())
+                .arg(sim->steps())
+                .arg(sim->sigma(sim->current()), 0, 'g', 4);
   if (validation_) text += QString("   |   validation messages: %1").arg(validation_->count.load());
   status_->setText(text);
 }
@@ -197,13 +216,15 @@ void MainWindow::finishFrames() {
   if (!options_.screenshotPath.isEmpty()) {
     QString err = exportPngWithPanel(options_.screenshotPath);
     if (!err.isEmpty()) {
-      qCritical("flowscope: --screenshot %s: %s", qPrintable(options_.screenshotPath), qPrintable(err));
+      qCritical("flowscope: --screenshot %s: %s", qPrintable(options_.screenshotPath),
+                qPrintable(err));
       exitCode_ = 3;
     }
   }
   if (!options_.statsPath.isEmpty()) {
     try {
-      writeFileAtomically(options_.statsPath.toStdString(), QJsonDocument(json).toJson().toStdString());
+      writeFileAtomically(options_.statsPath.toStdString(),
+                          QJsonDocument(json).toJson().toStdString());
     } catch (const InputError& e) {
       qCritical("flowscope: %s", e.what());
       exitCode_ = 3;
@@ -214,7 +235,8 @@ void MainWindow::finishFrames() {
 
 void MainWindow::showAbout() {
   const DiffusionSimulation* sim = lab_.currentSimulation();
-  const VkPhysicalDeviceProperties* props = viewport_->isValid() ? viewport_->physicalDeviceProperties() : nullptr;
+  const VkPhysicalDeviceProperties* props =
+      viewport_->isValid() ? viewport_->physicalDeviceProperties() : nullptr;
   QString api = props ? QString::fromStdString(vulkanVersionString(props->apiVersion)) : "?";
   QMessageBox::about(
       this, "About Flowscope",

@@ -32,7 +32,8 @@ class MainWindow : public QMainWindow {
 
  private:
   void buildMenus();
-  QAction* addAction(QMenu* menu, const QString& text, const QKeySequence& key, std::function<void()> fn);
+  QAction* addAction(QMenu* menu, const QString& text, const QKeySequence& key,
+                     std::function<void()> fn);
   bool handleShortcut(QKeyEvent* event);
   void updateStatus();
   void onFrame();

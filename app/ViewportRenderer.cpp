@@ -15,10 +15,12 @@ void ViewportRenderer::initResources() {
   AdoptedDevice adopted{inst->vkInstance(), window_->physicalDevice(), window_->device(),
                         window_->graphicsQueue(), window_->graphicsQueueFamilyIndex()};
   gpu_ = std::make_unique<GpuContext>(GpuContext::adopt(adopted));
-  scene_ = std::make_unique<SceneRenderer>(*gpu_, window_->defaultRenderPass(), window_->concurrentFrameCount());
-  ImGuiDeviceInfo info{gpu_.get(), window_->defaultRenderPass(),
-                       uint32_t(std::max(window_->concurrentFrameCount(), window_->swapChainImageCount())),
-                       assetPath("fonts/DejaVuSans.ttf"), 17.0f};
+  scene_ = std::make_unique<SceneRenderer>(*gpu_, window_->defaultRenderPass(),
+                                           window_->concurrentFrameCount());
+  ImGuiDeviceInfo info{
+      gpu_.get(), window_->defaultRenderPass(),
+      uint32_t(std::max(window_->concurrentFrameCount(), window_->swapChainImageCount())),
+      assetPath("fonts/DejaVuSans.ttf"), 17.0f};
   imgui_ = std::make_unique<ImGuiLayer>(info);
   window_->setImGui(imgui_.get());
 }
@@ -64,7 +66,8 @@ void ViewportRenderer::recordFrame(VkCommandBuffer cmd, double seconds) {
   }
   std::optional<RenderFrame> frame;
   if (sim) {
-    frame.emplace(RenderFrame{*sim, lab.params(), lab.camera(), w, h, uint32_t(window_->currentFrame())});
+    frame.emplace(
+        RenderFrame{*sim, lab.params(), lab.camera(), w, h, uint32_t(window_->currentFrame())});
     SceneRenderer::beginCompute(cmd);
     sim->seek(lab.playback().target(), cmd);
     scene_->recordCompute(cmd, *frame);

@@ -17,7 +17,9 @@ VulkanViewport::VulkanViewport(DiffusionLab& lab) : lab_(lab) {
   installEventFilter(this);  // on the QVulkanWindow itself, not its container widget
 }
 
-QVulkanWindowRenderer* VulkanViewport::createRenderer() { return new ViewportRenderer(this); }
+QVulkanWindowRenderer* VulkanViewport::createRenderer() {
+  return new ViewportRenderer(this);
+}
 
 QString VulkanViewport::deviceName() const {
   const VkPhysicalDeviceProperties* props = isValid() ? physicalDeviceProperties() : nullptr;

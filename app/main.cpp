@@ -28,12 +28,15 @@ bool parseOptions(QApplication& app, AppOptions& options, QString& error) {
   QCommandLineParser parser;
   parser.setApplicationDescription(
       "Flowscope: an interactive explorer of diffusion sampling. Drag to pan, wheel to zoom; "
-      "Space play/pause, Right step, Left step back, R reset, Ctrl+O/Ctrl+S open/save scene, Ctrl+E export PNG.");
+      "Space play/pause, Right step, Left step back, R reset, Ctrl+O/Ctrl+S open/save scene, "
+      "Ctrl+E export PNG.");
   parser.addHelpOption();
-  parser.addOption({"scene", "Scene JSON to open (default: the built-in default scene).", "FILE.json"});
+  parser.addOption(
+      {"scene", "Scene JSON to open (default: the built-in default scene).", "FILE.json"});
   parser.addOption({"frames", "Run N frames, then write --stats/--screenshot and quit.", "N"});
   parser.addOption({"stats", "Write frame statistics JSON after --frames.", "FILE.json"});
-  parser.addOption({"screenshot", "Save the last frame (with the panel) as PNG after --frames.", "FILE.png"});
+  parser.addOption(
+      {"screenshot", "Save the last frame (with the panel) as PNG after --frames.", "FILE.png"});
   if (!parser.parse(app.arguments())) {
     error = parser.errorText();
     return false;
@@ -62,7 +65,8 @@ bool parseOptions(QApplication& app, AppOptions& options, QString& error) {
 int main(int argc, char** argv) {
   // Qt's xcb backend delays each requestUpdate() by QT_QPA_UPDATE_IDLE_TIME (5 ms by default),
   // which would cap a 6 ms frame at ~11 ms. The viewport paces itself on the swapchain instead.
-  if (!qEnvironmentVariableIsSet("QT_QPA_UPDATE_IDLE_TIME")) qputenv("QT_QPA_UPDATE_IDLE_TIME", "0");
+  if (!qEnvironmentVariableIsSet("QT_QPA_UPDATE_IDLE_TIME"))
+    qputenv("QT_QPA_UPDATE_IDLE_TIME", "0");
   QApplication app(argc, argv);
   QApplication::setApplicationName("Flowscope");
   QApplication::setApplicationVersion("0.1.0");
@@ -87,21 +91,26 @@ int main(int argc, char** argv) {
     instance.setExtensions({VK_EXT_DEBUG_UTILS_EXTENSION_NAME});
   }
   if (!instance.create())
-    return fail(3, QString("no Vulkan driver could be loaded (VkResult %1). Flowscope draws with Vulkan: install "
-                           "a driver (Debian: mesa-vulkan-drivers) or use flowscope-cli --backend cpu.")
-                       .arg(instance.errorCode()),
-                interactive);
+    return fail(
+        3,
+        QString(
+            "no Vulkan driver could be loaded (VkResult %1). Flowscope draws with Vulkan: install "
+            "a driver (Debian: mesa-vulkan-drivers) or use flowscope-cli --backend cpu.")
+            .arg(instance.errorCode()),
+        interactive);
   ValidationSink sink;
   VkDebugUtilsMessengerEXT messenger = VK_NULL_HANDLE;
   if (validate) {
     if (!instance.layers().contains("VK_LAYER_KHRONOS_validation"))
-      return fail(3, "FLOWSCOPE_VALIDATE=1 but VK_LAYER_KHRONOS_validation is not installed", interactive);
+      return fail(3, "FLOWSCOPE_VALIDATE=1 but VK_LAYER_KHRONOS_validation is not installed",
+                  interactive);
     messenger = installValidationCounter(instance.vkInstance(), &sink);
   }
 
   MainWindow window(lab, &instance, options, validate ? &sink : nullptr);
   auto devices = window.viewport()->availablePhysicalDevices();
-  if (devices.isEmpty()) return fail(3, "no Vulkan device found: Flowscope needs one to draw.", interactive);
+  if (devices.isEmpty())
+    return fail(3, "no Vulkan device found: Flowscope needs one to draw.", interactive);
   std::vector<GpuDeviceInfo> infos;
   for (int i = 0; i < devices.size(); ++i) {
     GpuDeviceInfo info;
@@ -110,11 +119,12 @@ int main(int argc, char** argv) {
     info.type = devices[i].deviceType == VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU     ? "discrete"
                 : devices[i].deviceType == VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU ? "integrated"
                 : devices[i].deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU            ? "cpu"
-                                                                                   : "other";
+                                                                                  : "other";
     infos.push_back(info);
   }
   try {
-    window.viewport()->setPhysicalDeviceIndex(int(chooseDevice(infos, std::getenv("FLOWSCOPE_DEVICE"))));
+    window.viewport()->setPhysicalDeviceIndex(
+        int(chooseDevice(infos, std::getenv("FLOWSCOPE_DEVICE"))));
   } catch (const GpuError& e) {
     return fail(3, e.what(), interactive);
   }

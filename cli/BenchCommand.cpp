@@ -28,18 +28,20 @@ struct Result {
 
 constexpr int kHeunParticles = 1 << 20;
 
-Result heunStepGpu(const GpuContext& gpu, const GaussianMixture& m, const std::vector<double>& sigmas, int runs) {
+Result heunStepGpu(const GpuContext& gpu, const GaussianMixture& m,
+                   const std::vector<double>& sigmas, int runs) {
   auto comps = m.gpuComponents();
   GpuBuffer mix(gpu, comps.size() * sizeof(GpuMixtureComponent), VK_BUFFER_USAGE_STORAGE_BUFFER_BIT,
                 MemoryKind::HostVisible);
   mix.upload(std::span<const GpuMixtureComponent>(comps));
   auto noise = DiffusionSimulation::initialNoise(kHeunParticles, 1, sigmas[9]);
-  GpuBuffer states(gpu, 2ull * kHeunParticles * sizeof(glm::vec2), kStorageUsage, MemoryKind::DeviceLocal);
+  GpuBuffer states(gpu, 2ull * kHeunParticles * sizeof(glm::vec2), kStorageUsage,
+                   MemoryKind::DeviceLocal);
   states.upload(std::span<const glm::vec2>(noise));
   EdmStepKernel kernel(gpu);
   VkDescriptorSet set = kernel.bind(mix, states);
   EdmStepPush push{uint32_t(kHeunParticles), uint32_t(comps.size()), 0, uint32_t(kHeunParticles),
-                   float(sigmas[9]), float(sigmas[10]), 1u};
+                   float(sigmas[9]),         float(sigmas[10]),      1u};
   std::vector<double> wall, device;
   for (int r = 0; r < runs + 1; ++r) {
     auto start = Clock::now();
@@ -48,8 +50,8 @@ Result heunStepGpu(const GpuContext& gpu, const GaussianMixture& m, const std::v
     wall.push_back(msSince(start));
     device.push_back(d);
   }
-  return {"heun_step_1M_particles_gmm8", "gpu", median(wall), gpu.timestampsSupported() ? median(device) : -1.0,
-          runs};
+  return {"heun_step_1M_particles_gmm8", "gpu", median(wall),
+          gpu.timestampsSupported() ? median(device) : -1.0, runs};
 }
 
 Result heunStepCpu(const GaussianMixture& m, const std::vector<double>& sigmas, int runs) {
@@ -90,7 +92,8 @@ int runBench(bool json, int runs) {
                        {"cpu", cpuDescription()},
                        {"benchmarks", nlohmann::json::array()}};
     for (const auto& r : results) {
-      nlohmann::json row{{"name", r.name}, {"backend", r.backend}, {"median_ms", r.medianMs}, {"runs", r.runs}};
+      nlohmann::json row{
+          {"name", r.name}, {"backend", r.backend}, {"median_ms", r.medianMs}, {"runs", r.runs}};
       if (r.deviceMedianMs >= 0) row["device_median_ms"] = r.deviceMedianMs;
       out["benchmarks"].push_back(row);
     }
@@ -99,7 +102,8 @@ int runBench(bool json, int runs) {
   }
   std::printf("GPU: %s\nCPU: %s\n", backend.gpu ? backend.gpu->info().name.c_str() : "none",
               cpuDescription().c_str());
-  std::printf("%-34s %-5s %12s %14s %5s\n", "benchmark", "backend", "median ms", "device ms", "runs");
+  std::printf("%-34s %-5s %12s %14s %5s\n", "benchmark", "backend", "median ms", "device ms",
+              "runs");
   for (const auto& r : results)
     std::printf("%-34s %-7s %10.2f %14s %5d\n", r.name.c_str(), r.backend.c_str(), r.medianMs,
                 r.deviceMedianMs >= 0 ? std::to_string(r.deviceMedianMs).c_str() : "-", r.runs);
@@ -111,14 +115,18 @@ int runBench(bool json, int runs) {
 void addBenchCommand(CLI::App& app, Runner& run) {
   auto json = std::make_shared<bool>(false);
   auto runs = std::make_shared<int>(5);
-  auto* cmd = app.add_subcommand(
-      "bench",
-      "Benchmarks, reported as medians: one Heun step (two denoiser evaluations a particle) for 1,048,576 "
-      "particles on the 8-component ring mixture, on the GPU backend (wall clock of submit+wait, and GPU "
-      "timestamps where the queue has them) and the CPU twin (all hardware threads); and the headless "
-      "render of the default scene at 1280x800 (sampling to its step, drawing, PNG-ready readback).");
+  auto* cmd = app.add_subcommand("bench",
+                                 "Benchmarks, reported as medians: one Heun step (two denoiser "
+                                 "evaluations a particle) for 1,048,576 "
+                                 "particles on the 8-component ring mixture, on the GPU backend "
+                                 "(wall clock of submit+wait, and GPU "
+                                 "timestamps where the queue has them) and the CPU twin (all "
+                                 "hardware threads); and the headless "
+                                 "render of the default scene at 1280x800 (sampling to its step, "
+                                 "drawing, PNG-ready readback).");
   cmd->add_flag("--json", *json, "Print one JSON object");
-  cmd->add_option("--runs", *runs, "Timed runs per CPU benchmark (GPU step: 2*runs+1)")->capture_default_str();
+  cmd->add_option("--runs", *runs, "Timed runs per CPU benchmark (GPU step: 2*runs+1)")
+      ->capture_default_str();
   cmd->callback([&run, json, runs] { run = [json, runs] { return runBench(*json, *runs); }; });
 }
 

@@ -17,7 +17,9 @@ std::string cpuDescription() {
   return model + " (" + std::to_string(std::thread::hardware_concurrency()) + " threads)";
 }
 
-std::string Backend::device() const { return gpu ? gpu->info().name : cpuDescription(); }
+std::string Backend::device() const {
+  return gpu ? gpu->info().name : cpuDescription();
+}
 
 Backend openBackend(const std::string& requested) {
   Backend backend;
@@ -31,7 +33,9 @@ Backend openBackend(const std::string& requested) {
   return backend;
 }
 
-std::unique_ptr<GpuContext> requireGpu() { return std::make_unique<GpuContext>(GpuContext::create()); }
+std::unique_ptr<GpuContext> requireGpu() {
+  return std::make_unique<GpuContext>(GpuContext::create());
+}
 
 void addBackendOption(CLI::App& cmd, std::string& backend) {
   cmd.add_option("--backend", backend,

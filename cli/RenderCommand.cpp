@@ -31,7 +31,8 @@ int runRender(const RenderArgs& a) {
       } catch (const std::exception&) {
       }
       if (used != a.step.size() || k < 0 || k > steps)
-        throw InputError("--step: expected 0.." + std::to_string(steps) + " or 'end' (got '" + a.step + "')");
+        throw InputError("--step: expected 0.." + std::to_string(steps) + " or 'end' (got '" +
+                         a.step + "')");
       scene.step = k;
     }
   }
@@ -46,14 +47,17 @@ int runRender(const RenderArgs& a) {
 
 void addRenderCommand(CLI::App& app, Runner& run) {
   auto a = std::make_shared<RenderArgs>();
-  auto* cmd = app.add_subcommand("render",
-                                 "Render a scene's frame (what the GUI's viewport shows, without the panel) to PNG. "
-                                 "Needs a Vulkan device (lavapipe counts); exits 3 without one.");
-  cmd->add_option("--scene", a->scene, "Scene JSON, or 'default' for the default scene")->capture_default_str();
+  auto* cmd = app.add_subcommand(
+      "render",
+      "Render a scene's frame (what the GUI's viewport shows, without the panel) to PNG. "
+      "Needs a Vulkan device (lavapipe counts); exits 3 without one.");
+  cmd->add_option("--scene", a->scene, "Scene JSON, or 'default' for the default scene")
+      ->capture_default_str();
   cmd->add_option("--out", a->out, "Output PNG")->required();
   cmd->add_option("--step", a->step, "Step to show: 0..N or 'end' (default: the scene's step)");
   cmd->add_option("--width", a->width, "Image width in pixels (16..8192)")->capture_default_str();
-  cmd->add_option("--height", a->height, "Image height in pixels (16..8192)")->capture_default_str();
+  cmd->add_option("--height", a->height, "Image height in pixels (16..8192)")
+      ->capture_default_str();
   cmd->callback([&run, a] { run = [a] { return runRender(*a); }; });
 }
 

@@ -7,9 +7,10 @@
 using namespace flowscope;
 
 int main(int argc, char** argv) {
-  CLI::App app{"flowscope-cli: headless computations, figures and benchmarks of Flowscope.\n"
-               "Exit codes: 0 success, 2 invalid input or usage, 3 device or runtime failure.",
-               "flowscope-cli"};
+  CLI::App app{
+      "flowscope-cli: headless computations, figures and benchmarks of Flowscope.\n"
+      "Exit codes: 0 success, 2 invalid input or usage, 3 device or runtime failure.",
+      "flowscope-cli"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "flowscope-cli 0.1.0");
   cli::Runner run;

@@ -17,7 +17,8 @@ std::string temporaryFor(const std::string& path) {
 
 }  // namespace
 
-void writePathAtomically(const std::string& path, const std::function<bool(const std::string&)>& write) {
+void writePathAtomically(const std::string& path,
+                         const std::function<bool(const std::string&)>& write) {
   const std::string tmp = temporaryFor(path);
   bool ok = false;
   try {

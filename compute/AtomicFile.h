@@ -15,6 +15,7 @@ void writeFileAtomically(const std::string& path, const std::string& contents);
 
 // Same contract for writers that need a file name (PNG encoders): `write` receives the
 // temporary path and returns false on failure.
-void writePathAtomically(const std::string& path, const std::function<bool(const std::string&)>& write);
+void writePathAtomically(const std::string& path,
+                         const std::function<bool(const std::string&)>& write);
 
 }  // namespace flowscope

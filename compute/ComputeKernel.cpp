@@ -39,7 +39,8 @@ ComputeKernel::ComputeKernel(const GpuContext& ctx, std::span<const uint32_t> sp
   pipeInfo.stage.module = module;
   pipeInfo.stage.pName = "main";
   pipeInfo.layout = layout_;
-  VkResult result = vkCreateComputePipelines(device, VK_NULL_HANDLE, 1, &pipeInfo, nullptr, &pipeline_);
+  VkResult result =
+      vkCreateComputePipelines(device, VK_NULL_HANDLE, 1, &pipeInfo, nullptr, &pipeline_);
   vkDestroyShaderModule(device, module, nullptr);
   vkCheck(result, "vkCreateComputePipelines");
 
@@ -91,7 +92,8 @@ void ComputeKernel::dispatch(VkCommandBuffer cmd, VkDescriptorSet set, const voi
                              uint32_t invocations, uint32_t localSize) const {
   vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline_);
   vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, layout_, 0, 1, &set, 0, nullptr);
-  if (pushBytes_) vkCmdPushConstants(cmd, layout_, VK_SHADER_STAGE_COMPUTE_BIT, 0, pushBytes_, push);
+  if (pushBytes_)
+    vkCmdPushConstants(cmd, layout_, VK_SHADER_STAGE_COMPUTE_BIT, 0, pushBytes_, push);
   if (invocations) vkCmdDispatch(cmd, (invocations + localSize - 1) / localSize, 1, 1);
 }
 

@@ -2,7 +2,9 @@
 
 namespace flowscope {
 
-DiffusionLab::DiffusionLab(Scene scene) { replaceScene(std::move(scene)); }
+DiffusionLab::DiffusionLab(Scene scene) {
+  replaceScene(std::move(scene));
+}
 
 void DiffusionLab::setMixture(GaussianMixture mixture) {
   scene_.mixture = std::move(mixture);
@@ -23,7 +25,8 @@ Scene DiffusionLab::snapshot() const {
   return s;
 }
 
-DiffusionSimulation& DiffusionLab::simulation(const GpuContext* gpu, const std::function<void()>& beforeReplace) {
+DiffusionSimulation& DiffusionLab::simulation(const GpuContext* gpu,
+                                              const std::function<void()>& beforeReplace) {
   const DiffusionParams& p = scene_.params;
   if (!simulation_ || builtSampling_ != p.samplingRevision() || builtMixture_ != mixtureRevision_) {
     if (simulation_ && beforeReplace) beforeReplace();

@@ -34,7 +34,8 @@ class DiffusionLab {
   // The run matching the current parameters, created on first use and re-created after any
   // sampling change. `beforeReplace` runs first when an old run is replaced (the GUI waits for
   // the device to be idle there, because in-flight frames still read the old buffers).
-  DiffusionSimulation& simulation(const GpuContext* gpu, const std::function<void()>& beforeReplace);
+  DiffusionSimulation& simulation(const GpuContext* gpu,
+                                  const std::function<void()>& beforeReplace);
   const DiffusionSimulation* currentSimulation() const { return simulation_.get(); }
   // Drops the run (its GPU buffers) before the device goes away; the next call re-creates it.
   void releaseSimulation() { simulation_.reset(); }

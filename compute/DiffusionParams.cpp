@@ -89,7 +89,8 @@ void DiffusionParams::setShowHeatmap(bool on) {
 }
 
 void DiffusionParams::setPlaybackStepsPerSecond(double v) {
-  if (!(v >= 0.25 && v <= 120.0)) throw InputError("steps_per_second: must be between 0.25 and 120");
+  if (!(v >= 0.25 && v <= 120.0))
+    throw InputError("steps_per_second: must be between 0.25 and 120");
   stepsPerSecond_ = v;
   ++displayRevision_;
 }
@@ -109,7 +110,9 @@ bool DiffusionParams::operator==(const DiffusionParams& o) const {
          showHeatmap_ == o.showHeatmap_ && stepsPerSecond_ == o.stepsPerSecond_ && loop_ == o.loop_;
 }
 
-std::string fieldName(FieldKind kind) { return kind == FieldKind::Score ? "score" : "denoiser"; }
+std::string fieldName(FieldKind kind) {
+  return kind == FieldKind::Score ? "score" : "denoiser";
+}
 
 FieldKind parseField(const std::string& name) {
   if (name == "score") return FieldKind::Score;
@@ -117,7 +120,9 @@ FieldKind parseField(const std::string& name) {
   throw InputError("field: unknown '" + name + "' (valid: score, denoiser)");
 }
 
-std::string heatmapName(HeatmapKind kind) { return kind == HeatmapKind::DataDensity ? "data" : "noised"; }
+std::string heatmapName(HeatmapKind kind) {
+  return kind == HeatmapKind::DataDensity ? "data" : "noised";
+}
 
 HeatmapKind parseHeatmap(const std::string& name) {
   if (name == "data") return HeatmapKind::DataDensity;

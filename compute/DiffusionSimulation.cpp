@@ -14,7 +14,8 @@ uint64_t nextId() {
 }
 }  // namespace
 
-std::vector<glm::vec2> DiffusionSimulation::initialNoise(int count, uint64_t seed, double sigmaMax) {
+std::vector<glm::vec2> DiffusionSimulation::initialNoise(int count, uint64_t seed,
+                                                         double sigmaMax) {
   Pcg32 rng(seed);
   std::vector<glm::vec2> out(count);
   for (auto& p : out) {
@@ -24,9 +25,14 @@ std::vector<glm::vec2> DiffusionSimulation::initialNoise(int count, uint64_t see
   return out;
 }
 
-DiffusionSimulation::DiffusionSimulation(const GaussianMixture& mixture, const SamplingConfig& config,
-                                         const GpuContext* gpu, size_t historyBudgetBytes)
-    : id_(nextId()), mixture_(mixture), config_(config), gpu_(gpu), sigmas_(karrasSigmas(config.schedule)) {
+DiffusionSimulation::DiffusionSimulation(const GaussianMixture& mixture,
+                                         const SamplingConfig& config, const GpuContext* gpu,
+                                         size_t historyBudgetBytes)
+    : id_(nextId()),
+      mixture_(mixture),
+      config_(config),
+      gpu_(gpu),
+      sigmas_(karrasSigmas(config.schedule)) {
   const size_t stateBytes = size_t(config.particleCount) * sizeof(glm::vec2);
   size_t budget = historyBudgetBytes;
   if (gpu) budget = std::min<size_t>(budget, gpu->limits().maxStorageBufferRange);
@@ -43,10 +49,12 @@ DiffusionSimulation::DiffusionSimulation(const GaussianMixture& mixture, const S
     return;
   }
   auto components = mixture.gpuComponents();
-  mixtureBuffer_ = std::make_unique<GpuBuffer>(*gpu, components.size() * sizeof(GpuMixtureComponent),
-                                               VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, MemoryKind::HostVisible);
+  mixtureBuffer_ =
+      std::make_unique<GpuBuffer>(*gpu, components.size() * sizeof(GpuMixtureComponent),
+                                  VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, MemoryKind::HostVisible);
   mixtureBuffer_->upload(std::span<const GpuMixtureComponent>(components));
-  noiseBuffer_ = std::make_unique<GpuBuffer>(*gpu, stateBytes, kStorageUsage, MemoryKind::DeviceLocal);
+  noiseBuffer_ =
+      std::make_unique<GpuBuffer>(*gpu, stateBytes, kStorageUsage, MemoryKind::DeviceLocal);
   noiseBuffer_->upload(std::span<const glm::vec2>(noise_));
   noise_.clear();
   noise_.shrink_to_fit();
@@ -85,7 +93,8 @@ void DiffusionSimulation::advance(VkCommandBuffer cmd) {
     barrier.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_TRANSFER_WRITE_BIT;
     barrier.dstAccessMask = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT;
     vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT,
-                         VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, 1, &barrier, 0, nullptr, 0, nullptr);
+                         VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, 1, &barrier, 0, nullptr, 0,
+                         nullptr);
     EdmStepPush push{uint32_t(n),
                      uint32_t(mixture_.components().size()),
                      uint32_t(slotOf(from) * n),

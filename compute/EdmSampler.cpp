@@ -10,9 +10,11 @@ namespace {
 const uint32_t kSpirv[] =
 #include "edm_step.comp.spv.inc"
     ;
-}
+}  // namespace
 
-std::string samplerName(EdmSamplerKind kind) { return kind == EdmSamplerKind::Euler ? "euler" : "heun"; }
+std::string samplerName(EdmSamplerKind kind) {
+  return kind == EdmSamplerKind::Euler ? "euler" : "heun";
+}
 
 EdmSamplerKind parseSampler(const std::string& name) {
   if (name == "euler") return EdmSamplerKind::Euler;
@@ -46,14 +48,16 @@ int edmStepCpu(const GaussianMixture& mixture, EdmSamplerKind kind, double sigma
   return evaluationsOfFirst;
 }
 
-EdmStepKernel::EdmStepKernel(const GpuContext& ctx) : kernel_(ctx, kSpirv, 2, sizeof(EdmStepPush)) {}
+EdmStepKernel::EdmStepKernel(const GpuContext& ctx)
+    : kernel_(ctx, kSpirv, 2, sizeof(EdmStepPush)) {}
 
 VkDescriptorSet EdmStepKernel::bind(const GpuBuffer& mixture, const GpuBuffer& states) {
   const GpuBuffer* buffers[] = {&mixture, &states};
   return kernel_.makeSet(buffers);
 }
 
-void EdmStepKernel::record(VkCommandBuffer cmd, VkDescriptorSet set, const EdmStepPush& push) const {
+void EdmStepKernel::record(VkCommandBuffer cmd, VkDescriptorSet set,
+                           const EdmStepPush& push) const {
   kernel_.dispatch(cmd, set, &push, push.count, 256);
 }
 

@@ -24,7 +24,7 @@ int edmEvaluations(EdmSamplerKind kind, int steps, int state);
 // One step from sigmaCur to sigmaNext for every particle. Storage is float (the GPU's), the
 // arithmetic double. Returns the denoiser evaluations the step made for each particle.
 int edmStepCpu(const GaussianMixture& mixture, EdmSamplerKind kind, double sigmaCur,
-                double sigmaNext, std::span<const glm::vec2> src, std::span<glm::vec2> dst);
+               double sigmaNext, std::span<const glm::vec2> src, std::span<glm::vec2> dst);
 
 // Push constants of edm_step.comp (std430, 28 bytes).
 struct EdmStepPush {

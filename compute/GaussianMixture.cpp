@@ -14,7 +14,8 @@ namespace {
 
 using nlohmann::json;
 
-[[noreturn]] void fail(const std::string& source, const std::string& field, const std::string& why) {
+[[noreturn]] void fail(const std::string& source, const std::string& field,
+                       const std::string& why) {
   throw InputError(source + ": field '" + field + "': " + why);
 }
 
@@ -32,7 +33,8 @@ glm::dvec2 pair(const json& j, const std::string& source, const std::string& fie
 
 }  // namespace
 
-GaussianMixture::GaussianMixture(std::vector<MixtureComponent> components, const std::string& source)
+GaussianMixture::GaussianMixture(std::vector<MixtureComponent> components,
+                                 const std::string& source)
     : components_(std::move(components)) {
   if (components_.empty()) fail(source, "weights", "a mixture needs at least one component");
   if (components_.size() > kMaxComponents)
@@ -59,16 +61,17 @@ GaussianMixture GaussianMixture::fromJson(const json& j, const std::string& sour
     if (!j.contains(key) || !j[key].is_array()) fail(source, key, "missing or not an array");
   const json &w = j["weights"], &m = j["means"], &cov = j["covariances"];
   if (m.size() != w.size() || cov.size() != w.size())
-    fail(source, "means", "weights, means and covariances must have the same length (" +
-                              std::to_string(w.size()) + ", " + std::to_string(m.size()) + ", " +
-                              std::to_string(cov.size()) + ")");
+    fail(source, "means",
+         "weights, means and covariances must have the same length (" + std::to_string(w.size()) +
+             ", " + std::to_string(m.size()) + ", " + std::to_string(cov.size()) + ")");
   std::vector<MixtureComponent> comps(w.size());
   for (size_t k = 0; k < w.size(); ++k) {
     std::string idx = "[" + std::to_string(k) + "]";
     comps[k].weight = number(w[k], source, "weights" + idx);
     comps[k].mean = pair(m[k], source, "means" + idx);
     const json& c = cov[k];
-    if (!c.is_array() || c.size() != 2) fail(source, "covariances" + idx, "expected [[a, b], [b, c]]");
+    if (!c.is_array() || c.size() != 2)
+      fail(source, "covariances" + idx, "expected [[a, b], [b, c]]");
     glm::dvec2 r0 = pair(c[0], source, "covariances" + idx + "[0]");
     glm::dvec2 r1 = pair(c[1], source, "covariances" + idx + "[1]");
     double scale = std::max({std::abs(r0.x), std::abs(r1.y), 1e-300});

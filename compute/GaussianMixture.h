@@ -41,7 +41,8 @@ class GaussianMixture {
   // The default scene's data: 8 anisotropic Gaussians on a ring of radius 2.5.
   static GaussianMixture ring(int count = 8, double radius = 2.5);
 
-  explicit GaussianMixture(std::vector<MixtureComponent> components, const std::string& source = "mixture");
+  explicit GaussianMixture(std::vector<MixtureComponent> components,
+                           const std::string& source = "mixture");
   nlohmann::json toJson() const;
 
   const std::vector<MixtureComponent>& components() const { return components_; }

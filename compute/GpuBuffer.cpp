@@ -16,10 +16,10 @@ GpuBuffer::GpuBuffer(const GpuContext& ctx, VkDeviceSize size, VkBufferUsageFlag
   vkCheck(vkCreateBuffer(ctx.device(), &info, nullptr, &buffer_), "vkCreateBuffer");
   VkMemoryRequirements req;
   vkGetBufferMemoryRequirements(ctx.device(), buffer_, &req);
-  VkMemoryPropertyFlags props = kind == MemoryKind::DeviceLocal
-                                    ? VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT
-                                    : VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT |
-                                          VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
+  VkMemoryPropertyFlags props =
+      kind == MemoryKind::DeviceLocal
+          ? VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT
+          : VK_MEMORY_PROPERTY_HOST_VISIBLE_BIT | VK_MEMORY_PROPERTY_HOST_COHERENT_BIT;
   VkMemoryAllocateInfo alloc{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
   alloc.allocationSize = req.size;
   alloc.memoryTypeIndex = ctx.findMemoryType(req.memoryTypeBits, props);
@@ -97,7 +97,8 @@ void GpuBuffer::download(void* data, VkDeviceSize bytes, VkDeviceSize offset) co
 }
 
 void bufferBarrier(VkCommandBuffer cmd, const GpuBuffer& buffer, VkPipelineStageFlags srcStage,
-                   VkAccessFlags srcAccess, VkPipelineStageFlags dstStage, VkAccessFlags dstAccess) {
+                   VkAccessFlags srcAccess, VkPipelineStageFlags dstStage,
+                   VkAccessFlags dstAccess) {
   VkBufferMemoryBarrier barrier{VK_STRUCTURE_TYPE_BUFFER_MEMORY_BARRIER};
   barrier.srcAccessMask = srcAccess;
   barrier.dstAccessMask = dstAccess;

@@ -39,17 +39,23 @@ bool layerAvailable(const char* name) {
   vkEnumerateInstanceLayerProperties(&count, nullptr);
   std::vector<VkLayerProperties> layers(count);
   vkEnumerateInstanceLayerProperties(&count, layers.data());
-  return std::any_of(layers.begin(), layers.end(),
-                     [&](const VkLayerProperties& l) { return std::strcmp(l.layerName, name) == 0; });
+  return std::any_of(layers.begin(), layers.end(), [&](const VkLayerProperties& l) {
+    return std::strcmp(l.layerName, name) == 0;
+  });
 }
 
 const char* typeName(VkPhysicalDeviceType type) {
   switch (type) {
-    case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU: return "discrete";
-    case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU: return "integrated";
-    case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU: return "virtual";
-    case VK_PHYSICAL_DEVICE_TYPE_CPU: return "cpu";
-    default: return "other";
+    case VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU:
+      return "discrete";
+    case VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU:
+      return "integrated";
+    case VK_PHYSICAL_DEVICE_TYPE_VIRTUAL_GPU:
+      return "virtual";
+    case VK_PHYSICAL_DEVICE_TYPE_CPU:
+      return "cpu";
+    default:
+      return "other";
   }
 }
 
@@ -90,8 +96,9 @@ VkInstance createInstance(bool validation, void* sink) {
   features.pEnabledValidationFeatures = enables;
   if (validation) {
     if (!layerAvailable(kValidationLayer))
-      throw GpuError("FLOWSCOPE_VALIDATE=1 but VK_LAYER_KHRONOS_validation is not installed "
-                     "(Debian: vulkan-validationlayers)");
+      throw GpuError(
+          "FLOWSCOPE_VALIDATE=1 but VK_LAYER_KHRONOS_validation is not installed "
+          "(Debian: vulkan-validationlayers)");
     layers.push_back(kValidationLayer);
     extensions.push_back(VK_EXT_DEBUG_UTILS_EXTENSION_NAME);
     features.pNext = &messenger;
@@ -132,7 +139,8 @@ size_t chooseDevice(const std::vector<GpuDeviceInfo>& devices, const char* reque
   if (devices.empty()) throw GpuError("no Vulkan device found");
   if (request && *request) {
     std::string want = request;
-    bool numeric = std::all_of(want.begin(), want.end(), [](char c) { return c >= '0' && c <= '9'; });
+    bool numeric =
+        std::all_of(want.begin(), want.end(), [](char c) { return c >= '0' && c <= '9'; });
     if (numeric) {
       size_t index = std::stoul(want);
       if (index < devices.size()) return index;
@@ -180,7 +188,8 @@ GpuContext GpuContext::create(const GpuContextOptions& options) {
     auto create = reinterpret_cast<PFN_vkCreateDebugUtilsMessengerEXT>(
         vkGetInstanceProcAddr(ctx.instance_, "vkCreateDebugUtilsMessengerEXT"));
     VkDebugUtilsMessengerCreateInfoEXT info = messengerInfo(sink);
-    vkCheck(create(ctx.instance_, &info, nullptr, &ctx.messenger_), "vkCreateDebugUtilsMessengerEXT");
+    vkCheck(create(ctx.instance_, &info, nullptr, &ctx.messenger_),
+            "vkCreateDebugUtilsMessengerEXT");
   }
   auto devices = physicalDevices(ctx.instance_);
   std::vector<GpuDeviceInfo> infos;
@@ -195,8 +204,9 @@ GpuContext GpuContext::create(const GpuContextOptions& options) {
   vkGetPhysicalDeviceQueueFamilyProperties(ctx.physicalDevice_, &familyCount, families.data());
   // Headless rendering and compute share one queue: pick a family with both.
   const VkQueueFlags need = VK_QUEUE_GRAPHICS_BIT | VK_QUEUE_COMPUTE_BIT;
-  auto family = std::find_if(families.begin(), families.end(),
-                             [&](const VkQueueFamilyProperties& f) { return (f.queueFlags & need) == need; });
+  auto family =
+      std::find_if(families.begin(), families.end(),
+                   [&](const VkQueueFamilyProperties& f) { return (f.queueFlags & need) == need; });
   if (family == families.end()) throw GpuError(ctx.info_.name + " has no graphics+compute queue");
   ctx.queueFamily_ = static_cast<uint32_t>(family - families.begin());
 
@@ -212,7 +222,8 @@ GpuContext GpuContext::create(const GpuContextOptions& options) {
   deviceInfo.queueCreateInfoCount = 1;
   deviceInfo.pQueueCreateInfos = &queueInfo;
   deviceInfo.pEnabledFeatures = &enabled;
-  vkCheck(vkCreateDevice(ctx.physicalDevice_, &deviceInfo, nullptr, &ctx.device_), "vkCreateDevice");
+  vkCheck(vkCreateDevice(ctx.physicalDevice_, &deviceInfo, nullptr, &ctx.device_),
+          "vkCreateDevice");
   vkGetDeviceQueue(ctx.device_, ctx.queueFamily_, 0, &ctx.queue_);
   ctx.finishSetup();
   return ctx;
@@ -250,7 +261,8 @@ void GpuContext::finishSetup() {
     timestampPeriodNs_ = limits_.timestampPeriod;
 
   VkCommandPoolCreateInfo poolInfo{VK_STRUCTURE_TYPE_COMMAND_POOL_CREATE_INFO};
-  poolInfo.flags = VK_COMMAND_POOL_CREATE_TRANSIENT_BIT | VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
+  poolInfo.flags =
+      VK_COMMAND_POOL_CREATE_TRANSIENT_BIT | VK_COMMAND_POOL_CREATE_RESET_COMMAND_BUFFER_BIT;
   poolInfo.queueFamilyIndex = queueFamily_;
   vkCheck(vkCreateCommandPool(device_, &poolInfo, nullptr, &commandPool_), "vkCreateCommandPool");
   if (timestampsSupported()) {
@@ -300,7 +312,8 @@ GpuContext::~GpuContext() {
 
 uint32_t GpuContext::findMemoryType(uint32_t typeBits, VkMemoryPropertyFlags wanted) const {
   for (uint32_t i = 0; i < memoryProperties_.memoryTypeCount; ++i)
-    if ((typeBits & (1u << i)) && (memoryProperties_.memoryTypes[i].propertyFlags & wanted) == wanted)
+    if ((typeBits & (1u << i)) &&
+        (memoryProperties_.memoryTypes[i].propertyFlags & wanted) == wanted)
       return i;
   throw GpuError("no memory type with the requested properties");
 }
@@ -348,7 +361,9 @@ double GpuContext::submitTimed(const std::function<void(VkCommandBuffer)>& recor
   return double(stamps[1] - stamps[0]) * timestampPeriodNs_ * 1e-6;
 }
 
-void GpuContext::waitIdle() const { vkDeviceWaitIdle(device_); }
+void GpuContext::waitIdle() const {
+  vkDeviceWaitIdle(device_);
+}
 
 VkDebugUtilsMessengerEXT installValidationCounter(VkInstance instance, ValidationSink* sink) {
   auto create = reinterpret_cast<PFN_vkCreateDebugUtilsMessengerEXT>(

@@ -12,11 +12,15 @@ const uint32_t kFieldSpirv[] =
     ;
 }  // namespace
 
-std::vector<float> logDensityGridCpu(const GaussianMixture& mixture, const GridSpec& grid, double sigma) {
+std::vector<float> logDensityGridCpu(const GaussianMixture& mixture, const GridSpec& grid,
+                                     double sigma) {
   std::vector<float> out(size_t(grid.nx) * grid.ny);
-  parallelFor(out.size(), [&](size_t i) {
-    out[i] = float(mixture.logDensity(grid.node(i % grid.nx, i / grid.nx), sigma));
-  }, 1024);
+  parallelFor(
+      out.size(),
+      [&](size_t i) {
+        out[i] = float(mixture.logDensity(grid.node(i % grid.nx, i / grid.nx), sigma));
+      },
+      1024);
   return out;
 }
 
@@ -35,13 +39,20 @@ std::vector<glm::vec4> fieldGridCpu(const GaussianMixture& mixture, const GridSp
 GridPush makeGridPush(const GridSpec& grid, uint32_t components, FieldKind kind, double sigma) {
   return {{float(grid.origin.x), float(grid.origin.y)},
           {float(grid.spacing.x), float(grid.spacing.y)},
-          grid.nx, grid.ny, components, uint32_t(kind), float(sigma)};
+          grid.nx,
+          grid.ny,
+          components,
+          uint32_t(kind),
+          float(sigma)};
 }
 
 DensityPush makeDensityPush(const GridSpec& grid, uint32_t components, double sigma) {
   return {{float(grid.origin.x), float(grid.origin.y)},
           {float(grid.spacing.x), float(grid.spacing.y)},
-          grid.nx, grid.ny, components, float(sigma)};
+          grid.nx,
+          grid.ny,
+          components,
+          float(sigma)};
 }
 
 LogDensityKernel::LogDensityKernel(const GpuContext& ctx)
@@ -52,11 +63,13 @@ VkDescriptorSet LogDensityKernel::bind(const GpuBuffer& mixture, const GpuBuffer
   return kernel_.makeSet(buffers);
 }
 
-void LogDensityKernel::record(VkCommandBuffer cmd, VkDescriptorSet set, const DensityPush& push) const {
+void LogDensityKernel::record(VkCommandBuffer cmd, VkDescriptorSet set,
+                              const DensityPush& push) const {
   kernel_.dispatch(cmd, set, &push, push.nx * push.ny, 64);
 }
 
-FieldGridKernel::FieldGridKernel(const GpuContext& ctx) : kernel_(ctx, kFieldSpirv, 2, sizeof(GridPush)) {}
+FieldGridKernel::FieldGridKernel(const GpuContext& ctx)
+    : kernel_(ctx, kFieldSpirv, 2, sizeof(GridPush)) {}
 
 VkDescriptorSet FieldGridKernel::bind(const GpuBuffer& mixture, const GpuBuffer& field) {
   const GpuBuffer* buffers[] = {&mixture, &field};

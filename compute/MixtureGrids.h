@@ -13,7 +13,8 @@ namespace flowscope {
 
 enum class FieldKind : uint32_t { Score = 0, DenoiserDisplacement = 1 };
 
-std::vector<float> logDensityGridCpu(const GaussianMixture& mixture, const GridSpec& grid, double sigma);
+std::vector<float> logDensityGridCpu(const GaussianMixture& mixture, const GridSpec& grid,
+                                     double sigma);
 // One (x, y, vx, vy) a node.
 std::vector<glm::vec4> fieldGridCpu(const GaussianMixture& mixture, const GridSpec& grid,
                                     double sigma, FieldKind kind);
@@ -39,7 +40,9 @@ GridPush makeGridPush(const GridSpec& grid, uint32_t components, FieldKind kind,
 DensityPush makeDensityPush(const GridSpec& grid, uint32_t components, double sigma);
 
 // Bytes of the field buffer for n nodes: a 16-byte header (max |v| bits) then n vec4.
-inline VkDeviceSize fieldBufferBytes(uint32_t nodes) { return 16 + 16ull * nodes; }
+inline VkDeviceSize fieldBufferBytes(uint32_t nodes) {
+  return 16 + 16ull * nodes;
+}
 
 class LogDensityKernel {
  public:

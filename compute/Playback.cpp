@@ -10,7 +10,9 @@ void Playback::pauseAndSet(int k, int steps) {
   target_ = std::clamp(k, 0, std::max(steps, 0));
 }
 
-void Playback::clamp(int steps) { target_ = std::clamp(target_, 0, steps); }
+void Playback::clamp(int steps) {
+  target_ = std::clamp(target_, 0, steps);
+}
 
 void Playback::tick(double seconds, double stepsPerSecond, int steps, bool loop) {
   if (!playing_) return;

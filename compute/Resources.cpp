@@ -24,11 +24,14 @@ std::string assetRoot() {
   }
   std::filesystem::path candidate =
       std::filesystem::path(executableDirectory()) / ".." / "share" / "flowscope" / "assets";
-  if (std::filesystem::is_directory(candidate)) return std::filesystem::weakly_canonical(candidate).string();
+  if (std::filesystem::is_directory(candidate))
+    return std::filesystem::weakly_canonical(candidate).string();
   throw InputError("assets not found at " + candidate.string() + " (set FLOWSCOPE_ASSETS)");
 }
 
-std::string assetPath(const std::string& relative) { return assetRoot() + "/" + relative; }
+std::string assetPath(const std::string& relative) {
+  return assetRoot() + "/" + relative;
+}
 
 std::vector<std::array<float, 4>> loadColormap(const std::string& name) {
   const std::string path = assetPath("colormaps/" + name + ".csv");
@@ -48,7 +51,8 @@ std::vector<std::array<float, 4>> loadColormap(const std::string& name) {
       throw InputError(path + ": line " + std::to_string(lineNo) + ": expected r,g,b");
     lut.push_back(rgba);
   }
-  if (lut.size() != 256) throw InputError(path + ": expected 256 colours, found " + std::to_string(lut.size()));
+  if (lut.size() != 256)
+    throw InputError(path + ": expected 256 colours, found " + std::to_string(lut.size()));
   return lut;
 }
 

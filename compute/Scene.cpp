@@ -75,13 +75,15 @@ class Reader {
 
 }  // namespace
 
-Scene defaultScene() { return Scene{}; }
+Scene defaultScene() {
+  return Scene{};
+}
 
 Scene sceneFromJson(const json& j, const std::string& source) {
   Reader r(source);
   if (!j.is_object()) throw InputError(source + ": expected a JSON object");
-  const std::set<std::string> top = {"flowscope_scene", "lab", "seed", "step", "playing", "sampling",
-                                     "display", "camera", "data"};
+  const std::set<std::string> top = {"flowscope_scene", "lab",     "seed",   "step", "playing",
+                                     "sampling",        "display", "camera", "data"};
   for (auto it = j.begin(); it != j.end(); ++it)
     if (!top.count(it.key())) r.fail(it.key(), "unknown field");
   if (r.integer(j, "flowscope_scene", "flowscope_scene") != 1)
@@ -91,12 +93,15 @@ Scene sceneFromJson(const json& j, const std::string& source) {
 
   Scene scene;
   DiffusionParams& p = scene.params;
-  if (!j.contains("seed") || !j["seed"].is_number_unsigned()) r.fail("seed", "expected a non-negative integer");
+  if (!j.contains("seed") || !j["seed"].is_number_unsigned())
+    r.fail("seed", "expected a non-negative integer");
   p.setSeed(j["seed"].get<uint64_t>());
 
-  const json& s = r.object(j, "sampling", "sampling",
-                           {"sampler", "schedule", "steps", "sigma_min", "sigma_max", "rho", "particles"});
-  r.apply("sampling.sampler", [&] { p.setSampler(parseSampler(r.string(s, "sampler", "sampling.sampler"))); });
+  const json& s =
+      r.object(j, "sampling", "sampling",
+               {"sampler", "schedule", "steps", "sigma_min", "sigma_max", "rho", "particles"});
+  r.apply("sampling.sampler",
+          [&] { p.setSampler(parseSampler(r.string(s, "sampler", "sampling.sampler"))); });
   if (r.string(s, "schedule", "sampling.schedule") != "karras")
     r.fail("sampling.schedule", "unknown schedule (valid: karras)");
   KarrasParams k;
@@ -110,16 +115,20 @@ Scene sceneFromJson(const json& j, const std::string& source) {
     std::string why = e.what();
     r.fail("sampling." + why.substr(0, why.find(':')), why.substr(why.find(": ") + 2));
   }
-  r.apply("sampling.particles", [&] { p.setParticleCount(r.integer(s, "particles", "sampling.particles")); });
+  r.apply("sampling.particles",
+          [&] { p.setParticleCount(r.integer(s, "particles", "sampling.particles")); });
 
   const json& d = r.object(j, "display", "display",
-                           {"field", "heatmap", "trail_length", "steps_per_second", "show_particles",
-                            "show_trails", "show_field", "show_heatmap", "loop"});
+                           {"field", "heatmap", "trail_length", "steps_per_second",
+                            "show_particles", "show_trails", "show_field", "show_heatmap", "loop"});
   r.apply("display.field", [&] { p.setField(parseField(r.string(d, "field", "display.field"))); });
-  r.apply("display.heatmap", [&] { p.setHeatmap(parseHeatmap(r.string(d, "heatmap", "display.heatmap"))); });
-  r.apply("display.trail_length", [&] { p.setTrailLength(r.integer(d, "trail_length", "display.trail_length")); });
-  r.apply("display.steps_per_second",
-          [&] { p.setPlaybackStepsPerSecond(r.number(d, "steps_per_second", "display.steps_per_second")); });
+  r.apply("display.heatmap",
+          [&] { p.setHeatmap(parseHeatmap(r.string(d, "heatmap", "display.heatmap"))); });
+  r.apply("display.trail_length",
+          [&] { p.setTrailLength(r.integer(d, "trail_length", "display.trail_length")); });
+  r.apply("display.steps_per_second", [&] {
+    p.setPlaybackStepsPerSecond(r.number(d, "steps_per_second", "display.steps_per_second"));
+  });
   p.setShowParticles(r.boolean(d, "show_particles", "display.show_particles"));
   p.setShowTrails(r.boolean(d, "show_trails", "display.show_trails"));
   p.setShowField(r.boolean(d, "show_field", "display.show_field"));
@@ -146,7 +155,8 @@ Scene sceneFromJson(const json& j, const std::string& source) {
   scene.playing = r.boolean(j, "playing", "playing");
   scene.step = r.integer(j, "step", "step");
   if (scene.step < 0 || scene.step > p.schedule().steps)
-    r.fail("step", "must be between 0 and sampling.steps (" + std::to_string(p.schedule().steps) + ")");
+    r.fail("step",
+           "must be between 0 and sampling.steps (" + std::to_string(p.schedule().steps) + ")");
   return scene;
 }
 
@@ -188,11 +198,15 @@ json sceneToJson(const Scene& scene) {
             {"show_field", p.showField()},
             {"show_heatmap", p.showHeatmap()},
             {"loop", p.loop()}}},
-          {"camera", {{"center", {scene.camera.center.x, scene.camera.center.y}}, {"height", scene.camera.height}}},
+          {"camera",
+           {{"center", {scene.camera.center.x, scene.camera.center.y}},
+            {"height", scene.camera.height}}},
           {"data", scene.mixture.toJson()}};
 }
 
-std::string sceneToString(const Scene& scene) { return sceneToJson(scene).dump(2) + "\n"; }
+std::string sceneToString(const Scene& scene) {
+  return sceneToJson(scene).dump(2) + "\n";
+}
 
 void saveScene(const Scene& scene, const std::string& path) {
   writeFileAtomically(path, sceneToString(scene));

@@ -5,15 +5,21 @@ namespace {
 const uint32_t kSpirv[] =
 #include "splat.comp.spv.inc"
     ;
-}
+}  // namespace
 
-SplatPush makeSplatPush(const View2D& view, int width, int height, uint32_t count, uint32_t srcOffset) {
+SplatPush makeSplatPush(const View2D& view, int width, int height, uint32_t count,
+                        uint32_t srcOffset) {
   float s = float(view.pixelsPerUnit(height));
-  return {{float(view.center.x), float(view.center.y)}, {s, s}, uint32_t(width), uint32_t(height),
-          count, srcOffset};
+  return {{float(view.center.x), float(view.center.y)},
+          {s, s},
+          uint32_t(width),
+          uint32_t(height),
+          count,
+          srcOffset};
 }
 
-std::vector<uint32_t> splatCpu(std::span<const glm::vec2> points, const View2D& view, int width, int height) {
+std::vector<uint32_t> splatCpu(std::span<const glm::vec2> points, const View2D& view, int width,
+                               int height) {
   // Same float arithmetic as splat.comp, so both bin a point on a pixel edge alike.
   SplatPush p = makeSplatPush(view, width, height, uint32_t(points.size()), 0);
   std::vector<uint32_t> counts(size_t(width) * height, 0);

@@ -11,7 +11,8 @@
 
 namespace flowscope {
 
-std::vector<uint32_t> splatCpu(std::span<const glm::vec2> points, const View2D& view, int width, int height);
+std::vector<uint32_t> splatCpu(std::span<const glm::vec2> points, const View2D& view, int width,
+                               int height);
 
 struct SplatPush {
   float center[2];
@@ -20,7 +21,8 @@ struct SplatPush {
 };
 static_assert(sizeof(SplatPush) == 32);
 
-SplatPush makeSplatPush(const View2D& view, int width, int height, uint32_t count, uint32_t srcOffset);
+SplatPush makeSplatPush(const View2D& view, int width, int height, uint32_t count,
+                        uint32_t srcOffset);
 
 class SplatKernel {
  public:
@@ -28,7 +30,8 @@ class SplatKernel {
   ComputeKernel& kernel() { return kernel_; }
   VkDescriptorSet bind(const GpuBuffer& states, const GpuBuffer& counts);
   // Zeroes `counts` (transfer), then splats. `counts` must be the buffer bound in `set`.
-  void record(VkCommandBuffer cmd, VkDescriptorSet set, const GpuBuffer& counts, const SplatPush& push) const;
+  void record(VkCommandBuffer cmd, VkDescriptorSet set, const GpuBuffer& counts,
+              const SplatPush& push) const;
 
  private:
   ComputeKernel kernel_;

@@ -42,7 +42,8 @@ struct GridSpec {
   }
   // nx x ny cell centres covering the view, row 0 at the top (so spacing.y < 0): the layout the
   // heatmap fragment shader samples.
-  static GridSpec covering(const View2D& view, int widthPx, int heightPx, uint32_t nx, uint32_t ny) {
+  static GridSpec covering(const View2D& view, int widthPx, int heightPx, uint32_t nx,
+                           uint32_t ny) {
     double worldW = view.height * widthPx / heightPx;
     GridSpec g;
     g.nx = nx;

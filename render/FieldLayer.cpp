@@ -30,7 +30,9 @@ FieldLayer::FieldLayer(const GpuContext& ctx, VkRenderPass pass)
   pipeline_ = createGraphicsPipeline(ctx.device(), desc);
 }
 
-FieldLayer::~FieldLayer() { vkDestroyPipeline(ctx_.device(), pipeline_, nullptr); }
+FieldLayer::~FieldLayer() {
+  vkDestroyPipeline(ctx_.device(), pipeline_, nullptr);
+}
 
 void FieldLayer::resize(uint32_t width, uint32_t height) {
   width_ = width;
@@ -60,8 +62,9 @@ bool FieldLayer::compute(VkCommandBuffer cmd, const RenderFrame& f) {
       f.view.height == view_.height)
     return false;
   GridSpec grid = GridSpec::covering(f.view, int(width_), int(height_), nx_, ny_);
-  kernel_.record(cmd, computeSet_, field_,
-                 makeGridPush(grid, uint32_t(f.sim.mixture().components().size()), f.params.field(), sigma));
+  kernel_.record(
+      cmd, computeSet_, field_,
+      makeGridPush(grid, uint32_t(f.sim.mixture().components().size()), f.params.field(), sigma));
   valid_ = true;
   view_ = f.view;
   sigma_ = sigma;
@@ -75,7 +78,9 @@ void FieldLayer::draw(VkCommandBuffer cmd, const RenderFrame& f) const {
   bindings_.bind(cmd, drawSet_);
   glm::vec2 c = f.center(), s = f.ndcPerUnit();
   float cell = float(f.view.height / ny_);
-  ArrowPush push{{c.x, c.y}, {s.x, s.y}, {kArrowColor.r, kArrowColor.g, kArrowColor.b, kArrowColor.a},
+  ArrowPush push{{c.x, c.y},
+                 {s.x, s.y},
+                 {kArrowColor.r, kArrowColor.g, kArrowColor.b, kArrowColor.a},
                  0.9f * cell};
   bindings_.push(cmd, &push);
   vkCmdDraw(cmd, 6 * nx_ * ny_, 1, 0, 0);

@@ -9,7 +9,8 @@
 
 namespace flowscope {
 
-RenderedImage renderScene(const GpuContext& ctx, const Scene& scene, uint32_t width, uint32_t height) {
+RenderedImage renderScene(const GpuContext& ctx, const Scene& scene, uint32_t width,
+                          uint32_t height) {
   const DiffusionParams& p = scene.params;
   SamplingConfig config{p.sampler(), p.schedule(), p.particleCount(), p.seed()};
   DiffusionSimulation sim(scene.mixture, config, &ctx);

@@ -15,7 +15,8 @@ struct RenderedImage {
 };
 
 // Runs the scene's sampler on the GPU to scene.step and draws it.
-RenderedImage renderScene(const GpuContext& ctx, const Scene& scene, uint32_t width, uint32_t height);
+RenderedImage renderScene(const GpuContext& ctx, const Scene& scene, uint32_t width,
+                          uint32_t height);
 // Encodes PNG and writes it atomically; throws InputError naming the path on failure.
 void writePng(const std::string& path, const RenderedImage& image);
 

@@ -18,7 +18,11 @@ static_assert(sizeof(HeatmapPush) == 32);
 
 HeatmapLayer::HeatmapLayer(const GpuContext& ctx, VkRenderPass pass, const GpuBuffer& colormap,
                            glm::vec4 floorColor)
-    : ctx_(ctx), colormap_(colormap), floorColor_(floorColor), kernel_(ctx), bindings_(ctx.device(), 2, sizeof(HeatmapPush)) {
+    : ctx_(ctx),
+      colormap_(colormap),
+      floorColor_(floorColor),
+      kernel_(ctx),
+      bindings_(ctx.device(), 2, sizeof(HeatmapPush)) {
   GraphicsPipelineDesc desc;
   desc.vertexSpirv = kVert;
   desc.fragmentSpirv = kFrag;
@@ -28,7 +32,9 @@ HeatmapLayer::HeatmapLayer(const GpuContext& ctx, VkRenderPass pass, const GpuBu
   pipeline_ = createGraphicsPipeline(ctx.device(), desc);
 }
 
-HeatmapLayer::~HeatmapLayer() { vkDestroyPipeline(ctx_.device(), pipeline_, nullptr); }
+HeatmapLayer::~HeatmapLayer() {
+  vkDestroyPipeline(ctx_.device(), pipeline_, nullptr);
+}
 
 void HeatmapLayer::resize(uint32_t width, uint32_t height) {
   width_ = width;
@@ -38,7 +44,8 @@ void HeatmapLayer::resize(uint32_t width, uint32_t height) {
   kernel_.kernel().freeSet(computeSet_);
   bindings_.freeSet(drawSet_);
   computeSet_ = drawSet_ = VK_NULL_HANDLE;
-  grid_ = GpuBuffer(ctx_, VkDeviceSize(nx_) * ny_ * sizeof(float), kStorageUsage, MemoryKind::DeviceLocal);
+  grid_ = GpuBuffer(ctx_, VkDeviceSize(nx_) * ny_ * sizeof(float), kStorageUsage,
+                    MemoryKind::DeviceLocal);
   const GpuBuffer* drawBuffers[] = {&grid_, &colormap_};
   drawSet_ = bindings_.makeSet(drawBuffers);
   boundMixture_ = nullptr;
@@ -85,7 +92,12 @@ void HeatmapLayer::draw(VkCommandBuffer cmd, const RenderFrame& f) const {
   if (!f.params.showHeatmap() || !valid_) return;
   vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipeline_);
   bindings_.bind(cmd, drawSet_);
-  HeatmapPush push{nx_, ny_, float(vmax_ - kRangeNats), float(vmax_), 1.0f, float(kCellPixels),
+  HeatmapPush push{nx_,
+                   ny_,
+                   float(vmax_ - kRangeNats),
+                   float(vmax_),
+                   1.0f,
+                   float(kCellPixels),
                    {float(f.width), float(f.height)}};
   bindings_.push(cmd, &push);
   vkCmdDraw(cmd, 6 * (nx_ - 1) * (ny_ - 1), 1, 0, 0);

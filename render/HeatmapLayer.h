@@ -16,7 +16,8 @@ class HeatmapLayer {
   static constexpr double kRangeNats = 12.0;
   static constexpr uint32_t kCellPixels = 16;
 
-  HeatmapLayer(const GpuContext& ctx, VkRenderPass pass, const GpuBuffer& colormap, glm::vec4 floorColor);
+  HeatmapLayer(const GpuContext& ctx, VkRenderPass pass, const GpuBuffer& colormap,
+               glm::vec4 floorColor);
   ~HeatmapLayer();
   void resize(uint32_t width, uint32_t height);
   void invalidate() { valid_ = false; }

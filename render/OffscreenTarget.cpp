@@ -8,7 +8,8 @@ OffscreenTarget::OffscreenTarget(const GpuContext& ctx, uint32_t width, uint32_t
     : ctx_(ctx),
       width_(width),
       height_(height),
-      readback_(ctx, VkDeviceSize(width) * height * 4, VK_BUFFER_USAGE_TRANSFER_DST_BIT, MemoryKind::Staging) {
+      readback_(ctx, VkDeviceSize(width) * height * 4, VK_BUFFER_USAGE_TRANSFER_DST_BIT,
+                MemoryKind::Staging) {
   VkDevice device = ctx.device();
   VkImageCreateInfo imageInfo{VK_STRUCTURE_TYPE_IMAGE_CREATE_INFO};
   imageInfo.imageType = VK_IMAGE_TYPE_2D;
@@ -25,7 +26,8 @@ OffscreenTarget::OffscreenTarget(const GpuContext& ctx, uint32_t width, uint32_t
   vkGetImageMemoryRequirements(device, image_, &req);
   VkMemoryAllocateInfo alloc{VK_STRUCTURE_TYPE_MEMORY_ALLOCATE_INFO};
   alloc.allocationSize = req.size;
-  alloc.memoryTypeIndex = ctx.findMemoryType(req.memoryTypeBits, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
+  alloc.memoryTypeIndex =
+      ctx.findMemoryType(req.memoryTypeBits, VK_MEMORY_PROPERTY_DEVICE_LOCAL_BIT);
   vkCheck(vkAllocateMemory(device, &alloc, nullptr, &memory_), "vkAllocateMemory");
   vkCheck(vkBindImageMemory(device, image_, memory_, 0), "vkBindImageMemory");
 
@@ -57,7 +59,8 @@ OffscreenTarget::OffscreenTarget(const GpuContext& ctx, uint32_t width, uint32_t
   deps[0].srcStageMask = VK_PIPELINE_STAGE_TRANSFER_BIT;
   deps[0].dstStageMask = VK_PIPELINE_STAGE_COLOR_ATTACHMENT_OUTPUT_BIT;
   deps[0].srcAccessMask = 0;
-  deps[0].dstAccessMask = VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT | VK_ACCESS_COLOR_ATTACHMENT_READ_BIT;
+  deps[0].dstAccessMask =
+      VK_ACCESS_COLOR_ATTACHMENT_WRITE_BIT | VK_ACCESS_COLOR_ATTACHMENT_READ_BIT;
   // The copy to the readback buffer reads what the pass wrote.
   deps[1].srcSubpass = 0;
   deps[1].dstSubpass = VK_SUBPASS_EXTERNAL;
@@ -113,7 +116,8 @@ std::vector<uint8_t> OffscreenTarget::render(const std::function<void(VkCommandB
     VkBufferImageCopy region{};
     region.imageSubresource = {VK_IMAGE_ASPECT_COLOR_BIT, 0, 0, 1};
     region.imageExtent = {width_, height_, 1};
-    vkCmdCopyImageToBuffer(cmd, image_, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, readback_.handle(), 1, &region);
+    vkCmdCopyImageToBuffer(cmd, image_, VK_IMAGE_LAYOUT_TRANSFER_SRC_OPTIMAL, readback_.handle(), 1,
+                           &region);
     bufferBarrier(cmd, readback_, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT,
                   VK_PIPELINE_STAGE_HOST_BIT, VK_ACCESS_HOST_READ_BIT);
   });

@@ -26,7 +26,8 @@ class OffscreenTarget {
   // Records `beforePass` (compute), then the render pass cleared to `clear` with `inPass`, then
   // the copy to host memory; submits, waits and returns tightly packed RGBA8 rows, top first.
   std::vector<uint8_t> render(const std::function<void(VkCommandBuffer)>& beforePass,
-                              const std::function<void(VkCommandBuffer)>& inPass, const float clear[4]);
+                              const std::function<void(VkCommandBuffer)>& inPass,
+                              const float clear[4]);
 
  private:
   const GpuContext& ctx_;

@@ -73,8 +73,9 @@ double niceStep(double raw) {
 
 std::string captionOf(const RenderFrame& f) {
   char buf[256];
-  std::snprintf(buf, sizeof(buf), "step %d/%d   sigma %.4g   %s (EDM, Karras rho=%g)   %d particles",
-                f.sim.current(), f.sim.steps(), f.sigmaShown(), samplerName(f.sim.config().sampler).c_str(),
+  std::snprintf(buf, sizeof(buf),
+                "step %d/%d   sigma %.4g   %s (EDM, Karras rho=%g)   %d particles", f.sim.current(),
+                f.sim.steps(), f.sigmaShown(), samplerName(f.sim.config().sampler).c_str(),
                 f.sim.config().schedule.rho, f.sim.config().particleCount);
   return buf;
 }
@@ -83,31 +84,39 @@ std::vector<OverlayVertex> buildOverlay(const RenderFrame& f) {
   std::vector<OverlayVertex> out;
   const int w = int(f.width), h = int(f.height);
   const double step = niceStep(90.0 / f.view.pixelsPerUnit(h));
-  glm::dvec2 lo = f.view.pixelToWorld({0.0, double(h)}, w, h), hi = f.view.pixelToWorld({double(w), 0.0}, w, h);
+  glm::dvec2 lo = f.view.pixelToWorld({0.0, double(h)}, w, h),
+             hi = f.view.pixelToWorld({double(w), 0.0}, w, h);
   for (double x = std::ceil(lo.x / step) * step; x <= hi.x; x += step) {
     float px = float(f.view.worldToPixel({x, 0.0}, w, h).x);
     bool axis = std::abs(x) < 0.5 * step;
-    quad(out, {px - (axis ? 1.0f : 0.5f), 0.0f}, {px + (axis ? 1.0f : 0.5f), float(h)}, axis ? kAxisColor : kGridColor);
-    if (px > 60.0f && px < w - 40.0f) text(out, {px + 4.0f, float(h) - 18.0f}, formatTick(x, step), kTextColor);
+    quad(out, {px - (axis ? 1.0f : 0.5f), 0.0f}, {px + (axis ? 1.0f : 0.5f), float(h)},
+         axis ? kAxisColor : kGridColor);
+    if (px > 60.0f && px < w - 40.0f)
+      text(out, {px + 4.0f, float(h) - 18.0f}, formatTick(x, step), kTextColor);
   }
   for (double y = std::ceil(lo.y / step) * step; y <= hi.y; y += step) {
     float py = float(f.view.worldToPixel({0.0, y}, w, h).y);
     bool axis = std::abs(y) < 0.5 * step;
-    quad(out, {0.0f, py - (axis ? 1.0f : 0.5f)}, {float(w), py + (axis ? 1.0f : 0.5f)}, axis ? kAxisColor : kGridColor);
-    if (py > 40.0f && py < h - 60.0f) text(out, {6.0f, py - 16.0f}, formatTick(y, step), kTextColor);
+    quad(out, {0.0f, py - (axis ? 1.0f : 0.5f)}, {float(w), py + (axis ? 1.0f : 0.5f)},
+         axis ? kAxisColor : kGridColor);
+    if (py > 40.0f && py < h - 60.0f)
+      text(out, {6.0f, py - 16.0f}, formatTick(y, step), kTextColor);
   }
   text(out, {10.0f, float(h) - 44.0f}, captionOf(f), kTextColor);
   std::vector<std::string> legend;
   if (f.params.showHeatmap())
-    legend.push_back(std::string("heatmap: log p") + (f.params.heatmap() == HeatmapKind::DataDensity ? "_0" : "_sigma") +
+    legend.push_back(std::string("heatmap: log p") +
+                     (f.params.heatmap() == HeatmapKind::DataDensity ? "_0" : "_sigma") +
                      "(x), viridis, peak-12 .. peak nats");
   if (f.params.showField())
-    legend.push_back(std::string("arrows: ") +
-                     (f.params.field() == FieldKind::Score ? "score grad log p_sigma" : "denoiser D(x)-x") +
-                     ", length ~ |v| / max|v|");
+    legend.push_back(
+        std::string("arrows: ") +
+        (f.params.field() == FieldKind::Score ? "score grad log p_sigma" : "denoiser D(x)-x") +
+        ", length ~ |v| / max|v|");
   if (f.params.showTrails() && TrailLayer::segments(f) > 0)
     legend.push_back("trails: last " + std::to_string(TrailLayer::segments(f)) + " steps of " +
-                     std::to_string(std::min<int>(f.sim.config().particleCount, TrailLayer::kMaxTrailParticles)) +
+                     std::to_string(std::min<int>(f.sim.config().particleCount,
+                                                  TrailLayer::kMaxTrailParticles)) +
                      " particles");
   float y = 10.0f;
   for (const auto& line : legend) {
@@ -129,11 +138,13 @@ OverlayLayer::OverlayLayer(const GpuContext& ctx, VkRenderPass pass, uint32_t sl
   desc.renderPass = pass;
   pipeline_ = createGraphicsPipeline(ctx.device(), desc);
   for (uint32_t i = 0; i < slots; ++i)
-    vertices_.emplace_back(ctx, kMaxVertices * sizeof(OverlayVertex), VK_BUFFER_USAGE_VERTEX_BUFFER_BIT,
-                           MemoryKind::HostVisible);
+    vertices_.emplace_back(ctx, kMaxVertices * sizeof(OverlayVertex),
+                           VK_BUFFER_USAGE_VERTEX_BUFFER_BIT, MemoryKind::HostVisible);
 }
 
-OverlayLayer::~OverlayLayer() { vkDestroyPipeline(ctx_.device(), pipeline_, nullptr); }
+OverlayLayer::~OverlayLayer() {
+  vkDestroyPipeline(ctx_.device(), pipeline_, nullptr);
+}
 
 void OverlayLayer::draw(VkCommandBuffer cmd, const RenderFrame& f) {
   std::vector<OverlayVertex> v = buildOverlay(f);

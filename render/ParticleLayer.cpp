@@ -83,11 +83,13 @@ bool ParticleLayer::compute(VkCommandBuffer cmd, const RenderFrame& f) {
     boundSim_ = f.sim.id();
     valid_ = false;
   }
-  if (valid_ && state_ == f.sim.current() && f.view.center == view_.center && f.view.height == view_.height)
+  if (valid_ && state_ == f.sim.current() && f.view.center == view_.center &&
+      f.view.height == view_.height)
     return false;
   const uint32_t n = uint32_t(f.sim.config().particleCount);
-  splat_.record(cmd, splatComputeSet_, counts_,
-                makeSplatPush(f.view, int(width_), int(height_), n, f.sim.slotOf(f.sim.current()) * n));
+  splat_.record(
+      cmd, splatComputeSet_, counts_,
+      makeSplatPush(f.view, int(width_), int(height_), n, f.sim.slotOf(f.sim.current()) * n));
   valid_ = true;
   state_ = f.sim.current();
   view_ = f.view;

@@ -6,7 +6,8 @@ namespace flowscope {
 namespace {
 
 GpuBuffer uploadColormap(const GpuContext& ctx, const std::vector<std::array<float, 4>>& lut) {
-  GpuBuffer buffer(ctx, lut.size() * sizeof(lut[0]), VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, MemoryKind::HostVisible);
+  GpuBuffer buffer(ctx, lut.size() * sizeof(lut[0]), VK_BUFFER_USAGE_STORAGE_BUFFER_BIT,
+                   MemoryKind::HostVisible);
   buffer.upload(lut.data(), lut.size() * sizeof(lut[0]));
   return buffer;
 }
@@ -15,7 +16,8 @@ GpuBuffer uploadColormap(const GpuContext& ctx, const std::vector<std::array<flo
 
 SceneRenderer::SceneRenderer(const GpuContext& ctx, VkRenderPass pass, uint32_t slots)
     : ctx_(ctx), lut_(loadColormap("viridis")), colormap_(uploadColormap(ctx, lut_)) {
-  heatmap_ = std::make_unique<HeatmapLayer>(ctx, pass, colormap_, glm::vec4(lut_[0][0], lut_[0][1], lut_[0][2], 1.0f));
+  heatmap_ = std::make_unique<HeatmapLayer>(ctx, pass, colormap_,
+                                            glm::vec4(lut_[0][0], lut_[0][1], lut_[0][2], 1.0f));
   field_ = std::make_unique<FieldLayer>(ctx, pass);
   trails_ = std::make_unique<TrailLayer>(ctx, pass);
   particles_ = std::make_unique<ParticleLayer>(ctx, pass);
@@ -36,8 +38,8 @@ void SceneRenderer::beginCompute(VkCommandBuffer cmd) {
   vkCmdPipelineBarrier(cmd,
                        VK_PIPELINE_STAGE_VERTEX_INPUT_BIT | VK_PIPELINE_STAGE_VERTEX_SHADER_BIT |
                            VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT,
-                       VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 0, nullptr,
-                       0, nullptr, 0, nullptr);
+                       VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 0,
+                       nullptr, 0, nullptr, 0, nullptr);
 }
 
 void SceneRenderer::recordCompute(VkCommandBuffer cmd, const RenderFrame& f) {
@@ -46,7 +48,8 @@ void SceneRenderer::recordCompute(VkCommandBuffer cmd, const RenderFrame& f) {
   stepToSplat.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_TRANSFER_WRITE_BIT;
   stepToSplat.dstAccessMask = VK_ACCESS_SHADER_READ_BIT;
   vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT,
-                       VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, 1, &stepToSplat, 0, nullptr, 0, nullptr);
+                       VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, 1, &stepToSplat, 0, nullptr, 0,
+                       nullptr);
   heatmap_->compute(cmd, f);
   field_->compute(cmd, f);
   particles_->compute(cmd, f);

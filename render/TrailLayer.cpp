@@ -30,7 +30,9 @@ TrailLayer::TrailLayer(const GpuContext& ctx, VkRenderPass pass)
   pipeline_ = createGraphicsPipeline(ctx.device(), desc);
 }
 
-TrailLayer::~TrailLayer() { vkDestroyPipeline(ctx_.device(), pipeline_, nullptr); }
+TrailLayer::~TrailLayer() {
+  vkDestroyPipeline(ctx_.device(), pipeline_, nullptr);
+}
 
 uint32_t TrailLayer::segments(const RenderFrame& f) {
   int available = f.sim.current() - f.sim.oldestAvailable();
@@ -52,8 +54,9 @@ void TrailLayer::draw(VkCommandBuffer cmd, const RenderFrame& f) {
   bindings_.bind(cmd, set_);
   glm::vec2 c = f.center(), s = f.ndcPerUnit();
   const glm::vec4 col = kTrailColor;
-  TrailPush push{{c.x, c.y}, {s.x, s.y}, {col.r, col.g, col.b, col.a}, n, f.sim.slotCount(),
-                 uint32_t(f.sim.current()), segs};
+  TrailPush push{{c.x, c.y}, {s.x, s.y},        {col.r, col.g, col.b, col.a},
+                 n,          f.sim.slotCount(), uint32_t(f.sim.current()),
+                 segs};
   bindings_.push(cmd, &push);
   vkCmdDraw(cmd, drawn * segs * 2, 1, 0, 0);
 }

@@ -44,8 +44,9 @@ std::string slurp(const fs::path& p) {
 class Cli : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir = fs::temp_directory_path() / ("flowscope-cli-test-" + std::to_string(::getpid()) + "-" +
-                                       ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir = fs::temp_directory_path() /
+          ("flowscope-cli-test-" + std::to_string(::getpid()) + "-" +
+           ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir);
     fs::create_directories(dir);
     gmm = (dir / "gmm.json").string();
@@ -54,15 +55,19 @@ class Cli : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir); }
   std::string path(const std::string& name) const { return (dir / name).string(); }
-  void write(const std::string& name, const std::string& text) const { std::ofstream(path(name)) << text; }
+  void write(const std::string& name, const std::string& text) const {
+    std::ofstream(path(name)) << text;
+  }
   // Exit code 2, a message containing `mention`, and no file at `out`.
   void expectInvalid(const std::string& args, const std::string& mention, const std::string& out) {
     CliResult r = cli(args);
     EXPECT_EQ(r.code, 2) << args << "\n" << r.err;
-    EXPECT_NE(r.err.find(mention), std::string::npos) << "stderr should name '" << mention << "': " << r.err;
+    EXPECT_NE(r.err.find(mention), std::string::npos)
+        << "stderr should name '" << mention << "': " << r.err;
     EXPECT_FALSE(fs::exists(out)) << args;
     for (auto& entry : fs::directory_iterator(dir))
-      EXPECT_EQ(entry.path().string().find(".tmp-"), std::string::npos) << "temporary left: " << entry.path();
+      EXPECT_EQ(entry.path().string().find(".tmp-"), std::string::npos)
+          << "temporary left: " << entry.path();
   }
   fs::path dir;
   std::string gmm;
@@ -71,8 +76,10 @@ class Cli : public ::testing::Test {
 }  // namespace
 
 TEST_F(Cli, SampleWritesCsvAndJson) {
-  CliResult r = cli("sample --data " + gmm + " --model exact --sampler heun --schedule karras --steps 10 --n 500 --seed 3 "
-              "--out " + path("s.csv") + " --trajectories " + path("t.csv") + " --json");
+  CliResult r = cli("sample --data " + gmm +
+                    " --model exact --sampler heun --schedule karras --steps 10 --n 500 --seed 3 "
+                    "--out " +
+                    path("s.csv") + " --trajectories " + path("t.csv") + " --json");
   ASSERT_EQ(r.code, 0) << r.err;
   auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["n"], 500);
@@ -100,8 +107,10 @@ TEST_F(Cli, SampleWritesCsvAndJson) {
 }
 
 TEST_F(Cli, CpuAndGpuBackendsAgree) {
-  CliResult g = cli("sample --data " + gmm + " --sampler euler --steps 12 --n 300 --out " + path("g.csv") + " --backend gpu --json");
-  CliResult c = cli("sample --data " + gmm + " --sampler euler --steps 12 --n 300 --out " + path("c.csv") + " --backend cpu --json");
+  CliResult g = cli("sample --data " + gmm + " --sampler euler --steps 12 --n 300 --out " +
+                    path("g.csv") + " --backend gpu --json");
+  CliResult c = cli("sample --data " + gmm + " --sampler euler --steps 12 --n 300 --out " +
+                    path("c.csv") + " --backend cpu --json");
   ASSERT_EQ(g.code, 0) << g.err;
   ASSERT_EQ(c.code, 0) << c.err;
   EXPECT_EQ(nlohmann::json::parse(c.out)["backend"], "cpu");
@@ -122,7 +131,9 @@ TEST_F(Cli, SampleErrorsExitTwoNamingTheProblemAndLeaveNoFile) {
   expectInvalid("sample --data " + path("missing.json") + base, "missing.json", out);
   write("broken.json", "{\"type\": \"gmm\", \"weights\": [1,");
   expectInvalid("sample --data " + path("broken.json") + base, "broken.json", out);
-  write("indef.json", R"({"type":"gmm","weights":[1,1],"means":[[0,0],[1,1]],"covariances":[[[1,0],[0,1]],[[1,2],[2,1]]]})");
+  write(
+      "indef.json",
+      R"({"type":"gmm","weights":[1,1],"means":[[0,0],[1,1]],"covariances":[[[1,0],[0,1]],[[1,2],[2,1]]]})");
   expectInvalid("sample --data " + path("indef.json") + base, "component 1", out);
   expectInvalid("sample --data " + gmm + " --sampler rk4" + base, "sampler", out);
   expectInvalid("sample --data " + gmm + " --steps 0" + base, "--steps", out);
@@ -133,13 +144,16 @@ TEST_F(Cli, SampleErrorsExitTwoNamingTheProblemAndLeaveNoFile) {
   expectInvalid("sample --data " + gmm + " --model learned" + base, "--model", out);
   expectInvalid("sample --data " + gmm + " --backend tpu" + base, "--backend", out);
   expectInvalid("sample --data " + gmm + " --frobnicate" + base, "frobnicate", out);
-  expectInvalid("sample --data " + gmm + " --out " + path("nodir/o.csv"), "nodir", path("nodir/o.csv"));
+  expectInvalid("sample --data " + gmm + " --out " + path("nodir/o.csv"), "nodir",
+                path("nodir/o.csv"));
   expectInvalid("sample --data " + gmm + " --out " + path("o.txt"), ".csv", path("o.txt"));
-  expectInvalid("sample --data " + gmm + " --trajectories " + path("t.csv") + base + " --steps 0", "--steps", path("t.csv"));
+  expectInvalid("sample --data " + gmm + " --trajectories " + path("t.csv") + base + " --steps 0",
+                "--steps", path("t.csv"));
 }
 
 TEST_F(Cli, RenderWritesPngAndRejectsBadInput) {
-  CliResult r = cli("render --scene default --step 5 --out " + path("f.png") + " --width 160 --height 100");
+  CliResult r =
+      cli("render --scene default --step 5 --out " + path("f.png") + " --width 160 --height 100");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(slurp(path("f.png")).substr(1, 3), "PNG");
   const std::string out = path("g.png");
@@ -158,12 +172,15 @@ TEST_F(Cli, SceneRoundTripsByteForByteAndErrorsNameTheField) {
   auto j = nlohmann::json::parse(slurp(path("a.json")));
   j["sampling"]["sigma_max"] = -3;
   write("c.json", j.dump());
-  expectInvalid("scene --scene " + path("c.json") + " --out " + path("d.json"), "sampling.sigma_max", path("d.json"));
+  expectInvalid("scene --scene " + path("c.json") + " --out " + path("d.json"),
+                "sampling.sigma_max", path("d.json"));
 }
 
 TEST_F(Cli, NoVulkanDeviceFallsBackOrExitsThree) {
-  const std::string noDriver = "VK_DRIVER_FILES=/nonexistent.json VK_ICD_FILENAMES=/nonexistent.json";
-  CliResult s = cli("sample --data " + gmm + " --n 100 --steps 4 --out " + path("s.csv") + " --json", noDriver);
+  const std::string noDriver =
+      "VK_DRIVER_FILES=/nonexistent.json VK_ICD_FILENAMES=/nonexistent.json";
+  CliResult s = cli(
+      "sample --data " + gmm + " --n 100 --steps 4 --out " + path("s.csv") + " --json", noDriver);
   EXPECT_EQ(s.code, 0) << s.err;
   EXPECT_NE(s.err.find("falling back to the CPU backend"), std::string::npos) << s.err;
   EXPECT_EQ(nlohmann::json::parse(s.out)["backend"], "cpu");

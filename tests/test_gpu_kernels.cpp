@@ -39,8 +39,8 @@ TEST_F(GpuKernels, EdmStepMatchesCpuTwinForEulerAndHeun) {
   auto sigmas = karrasSigmas(sched);
   const uint32_t n = 5000;
   auto comps = m.gpuComponents();
-  GpuBuffer mix(*gpu, comps.size() * sizeof(GpuMixtureComponent), VK_BUFFER_USAGE_STORAGE_BUFFER_BIT,
-                MemoryKind::HostVisible);
+  GpuBuffer mix(*gpu, comps.size() * sizeof(GpuMixtureComponent),
+                VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, MemoryKind::HostVisible);
   mix.upload(std::span<const GpuMixtureComponent>(comps));
   GpuBuffer states(*gpu, 2 * n * sizeof(glm::vec2), kStorageUsage, MemoryKind::DeviceLocal);
   EdmStepKernel kernel(*gpu);
@@ -50,13 +50,19 @@ TEST_F(GpuKernels, EdmStepMatchesCpuTwinForEulerAndHeun) {
       double spread = std::max(0.5, sigmas[step]);
       auto x = randomPoints(n, spread, 100 + step);
       states.upload(std::span<const glm::vec2>(x));
-      EdmStepPush push{n, uint32_t(comps.size()), 0, n, float(sigmas[step]), float(sigmas[step + 1]),
+      EdmStepPush push{n,
+                       uint32_t(comps.size()),
+                       0,
+                       n,
+                       float(sigmas[step]),
+                       float(sigmas[step + 1]),
                        kind == EdmSamplerKind::Heun ? 1u : 0u};
       gpu->submitAndWait([&](VkCommandBuffer cmd) { kernel.record(cmd, set, push); });
       auto gpuOut = states.read<glm::vec2>(n, n * sizeof(glm::vec2));
       std::vector<glm::vec2> cpuOut(n);
       edmStepCpu(m, kind, sigmas[step], sigmas[step + 1], x, cpuOut);
-      for (size_t i = 0; i < n; ++i) expectClose(gpuOut[i], cpuOut[i], float(spread), "edm step", i);
+      for (size_t i = 0; i < n; ++i)
+        expectClose(gpuOut[i], cpuOut[i], float(spread), "edm step", i);
     }
   }
 }
@@ -98,8 +104,8 @@ TEST_F(GpuKernels, LogDensityGridMatchesCpuTwin) {
   View2D view;
   GridSpec grid = GridSpec::covering(view, 320, 200, 64, 40);
   auto comps = m.gpuComponents();
-  GpuBuffer mix(*gpu, comps.size() * sizeof(GpuMixtureComponent), VK_BUFFER_USAGE_STORAGE_BUFFER_BIT,
-                MemoryKind::HostVisible);
+  GpuBuffer mix(*gpu, comps.size() * sizeof(GpuMixtureComponent),
+                VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, MemoryKind::HostVisible);
   mix.upload(std::span<const GpuMixtureComponent>(comps));
   GpuBuffer out(*gpu, grid.nx * grid.ny * sizeof(float), kStorageUsage, MemoryKind::DeviceLocal);
   LogDensityKernel kernel(*gpu);
@@ -111,7 +117,8 @@ TEST_F(GpuKernels, LogDensityGridMatchesCpuTwin) {
     auto g = out.read<float>(grid.nx * grid.ny);
     auto c = logDensityGridCpu(m, grid, sigma);
     for (size_t i = 0; i < g.size(); ++i)
-      ASSERT_NEAR(g[i], c[i], 2e-4 * std::max(1.0f, std::abs(c[i]))) << "sigma " << sigma << " node " << i;
+      ASSERT_NEAR(g[i], c[i], 2e-4 * std::max(1.0f, std::abs(c[i])))
+          << "sigma " << sigma << " node " << i;
   }
 }
 
@@ -120,8 +127,8 @@ TEST_F(GpuKernels, FieldGridMatchesCpuTwinAndReportsMaxMagnitude) {
   View2D view;
   GridSpec grid = GridSpec::covering(view, 320, 200, 32, 20);
   auto comps = m.gpuComponents();
-  GpuBuffer mix(*gpu, comps.size() * sizeof(GpuMixtureComponent), VK_BUFFER_USAGE_STORAGE_BUFFER_BIT,
-                MemoryKind::HostVisible);
+  GpuBuffer mix(*gpu, comps.size() * sizeof(GpuMixtureComponent),
+                VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, MemoryKind::HostVisible);
   mix.upload(std::span<const GpuMixtureComponent>(comps));
   const uint32_t nodes = grid.nx * grid.ny;
   GpuBuffer out(*gpu, fieldBufferBytes(nodes), kStorageUsage, MemoryKind::DeviceLocal);
@@ -139,8 +146,8 @@ TEST_F(GpuKernels, FieldGridMatchesCpuTwinAndReportsMaxMagnitude) {
     for (size_t i = 0; i < nodes; ++i) {
       maxCpu = std::max(maxCpu, glm::length(glm::vec2(c[i].z, c[i].w)));
       expectClose(glm::vec2(g[i]), glm::vec2(c[i]), 4.0f, "node", i);
-      expectClose(glm::vec2(g[i].z, g[i].w), glm::vec2(c[i].z, c[i].w), glm::length(glm::vec2(c[i].z, c[i].w)),
-                  "field", i);
+      expectClose(glm::vec2(g[i].z, g[i].w), glm::vec2(c[i].z, c[i].w),
+                  glm::length(glm::vec2(c[i].z, c[i].w)), "field", i);
     }
     EXPECT_NEAR(maxGpu, maxCpu, 2e-4f * maxCpu);
   }

@@ -79,12 +79,14 @@ class GuiTest : public QObject {
     VulkanViewport* vp = window_->viewport();
     const QPoint at(vp->width() - 200, 150);
     const double before = lab_->camera().height;
-    const glm::dvec2 anchor = lab_->camera().pixelToWorld({double(at.x()), double(at.y())}, vp->width(), vp->height());
-    QWheelEvent wheel(QPointF(at), vp->mapToGlobal(QPointF(at)), QPoint(), QPoint(0, 120), Qt::NoButton,
-                      Qt::NoModifier, Qt::NoScrollPhase, false);
+    const glm::dvec2 anchor =
+        lab_->camera().pixelToWorld({double(at.x()), double(at.y())}, vp->width(), vp->height());
+    QWheelEvent wheel(QPointF(at), vp->mapToGlobal(QPointF(at)), QPoint(), QPoint(0, 120),
+                      Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
     QCoreApplication::sendEvent(vp, &wheel);
     QVERIFY(lab_->camera().height < before);
-    const glm::dvec2 after = lab_->camera().pixelToWorld({double(at.x()), double(at.y())}, vp->width(), vp->height());
+    const glm::dvec2 after =
+        lab_->camera().pixelToWorld({double(at.x()), double(at.y())}, vp->width(), vp->height());
     QVERIFY(std::abs(after.x - anchor.x) < 1e-9 && std::abs(after.y - anchor.y) < 1e-9);
     lab_->resetCamera();
   }
@@ -137,13 +139,15 @@ class GuiTest : public QObject {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert("FLOWSCOPE_VALIDATE", "1");
     app.setProcessEnvironment(env);
-    app.start(FLOWSCOPE_APP, {"--frames", "40", "--stats", dir.filePath("s.json"), "--screenshot", dir.filePath("s.png")});
+    app.start(FLOWSCOPE_APP, {"--frames", "40", "--stats", dir.filePath("s.json"), "--screenshot",
+                              dir.filePath("s.png")});
     QVERIFY(app.waitForFinished(120000));
     QCOMPARE(app.exitCode(), 0);
     QFile stats(dir.filePath("s.json"));
     QVERIFY(stats.open(QIODevice::ReadOnly));
     QJsonObject json = QJsonDocument::fromJson(stats.readAll()).object();
-    for (const char* key : {"frames", "frame_ms_median", "frame_ms_p95", "device", "width", "height"})
+    for (const char* key :
+         {"frames", "frame_ms_median", "frame_ms_p95", "device", "width", "height"})
       QVERIFY2(json.contains(key), key);
     QCOMPARE(json["frames"].toInt(), 40);
     QCOMPARE(json["validation_messages"].toInt(), 0);

@@ -39,7 +39,8 @@ TEST(GaussianMixture, LogDensityMatchesDirectSum) {
     for (glm::dvec2 x : {glm::dvec2(0, 0), glm::dvec2(1.2, -0.3), glm::dvec2(-3, 4)}) {
       double p = 0.0;
       for (const auto& k : m.components())
-        p += k.weight * std::exp(logNormal(x, k.mean, k.a + sigma * sigma, k.b, k.c + sigma * sigma));
+        p += k.weight *
+             std::exp(logNormal(x, k.mean, k.a + sigma * sigma, k.b, k.c + sigma * sigma));
       EXPECT_NEAR(m.logDensity(x, sigma), std::log(p), 1e-12) << "sigma " << sigma;
     }
   }
@@ -50,8 +51,11 @@ TEST(GaussianMixture, ScoreMatchesFiniteDifferencesOfLogDensity) {
   const double h = 1e-5;
   for (double sigma : {0.0, 0.05, 0.7, 5.0}) {
     for (glm::dvec2 x : {glm::dvec2(0.1, 0.2), glm::dvec2(1.4, -0.6), glm::dvec2(-2.0, 3.0)}) {
-      glm::dvec2 fd((m.logDensity(x + glm::dvec2(h, 0), sigma) - m.logDensity(x - glm::dvec2(h, 0), sigma)) / (2 * h),
-                    (m.logDensity(x + glm::dvec2(0, h), sigma) - m.logDensity(x - glm::dvec2(0, h), sigma)) / (2 * h));
+      glm::dvec2 fd(
+          (m.logDensity(x + glm::dvec2(h, 0), sigma) - m.logDensity(x - glm::dvec2(h, 0), sigma)) /
+              (2 * h),
+          (m.logDensity(x + glm::dvec2(0, h), sigma) - m.logDensity(x - glm::dvec2(0, h), sigma)) /
+              (2 * h));
       glm::dvec2 s = m.score(x, sigma);
       double scale = std::max(1.0, glm::length(s));
       EXPECT_NEAR(s.x, fd.x, 1e-6 * scale) << "sigma " << sigma;
@@ -98,14 +102,18 @@ TEST(GaussianMixture, RejectsBadFilesNamingTheField) {
     EXPECT_NE(std::string(e.what()).find("component 1"), std::string::npos) << e.what();
     EXPECT_NE(std::string(e.what()).find("mix.json"), std::string::npos) << e.what();
   }
-  EXPECT_THROW(parse(R"({"type":"gmm","weights":[1],"means":[[0,0]],"covariances":[[[1,0.3],[0.2,1]]]})"),
-               InputError);
-  EXPECT_THROW(parse(R"({"type":"gmm","weights":[-1],"means":[[0,0]],"covariances":[[[1,0],[0,1]]]})"),
-               InputError);
-  EXPECT_THROW(parse(R"({"type":"gmm","weights":[0],"means":[[0,0]],"covariances":[[[1,0],[0,1]]]})"),
-               InputError);
-  EXPECT_THROW(parse(R"({"type":"gmm","weights":[1,1],"means":[[0,0]],"covariances":[[[1,0],[0,1]]]})"),
-               InputError);
+  EXPECT_THROW(
+      parse(R"({"type":"gmm","weights":[1],"means":[[0,0]],"covariances":[[[1,0.3],[0.2,1]]]})"),
+      InputError);
+  EXPECT_THROW(
+      parse(R"({"type":"gmm","weights":[-1],"means":[[0,0]],"covariances":[[[1,0],[0,1]]]})"),
+      InputError);
+  EXPECT_THROW(
+      parse(R"({"type":"gmm","weights":[0],"means":[[0,0]],"covariances":[[[1,0],[0,1]]]})"),
+      InputError);
+  EXPECT_THROW(
+      parse(R"({"type":"gmm","weights":[1,1],"means":[[0,0]],"covariances":[[[1,0],[0,1]]]})"),
+      InputError);
   EXPECT_THROW(parse(R"({"type":"gauss"})"), InputError);
 }
 

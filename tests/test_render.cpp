@@ -21,7 +21,9 @@ Rgb pixel(const RenderedImage& im, int x, int y) {
   return {p[0], p[1], p[2]};
 }
 
-bool isParticleColor(Rgb c) { return c.r > 150 && c.g > 60 && c.g < 190 && c.b < 120; }
+bool isParticleColor(Rgb c) {
+  return c.r > 150 && c.g > 60 && c.g < 190 && c.b < 120;
+}
 
 // A single tight Gaussian at `at`: after sampling, every particle sits within a few pixels of it.
 Scene pointScene(glm::dvec2 at, int particles) {
@@ -82,7 +84,8 @@ TEST_F(HeadlessRenderTest, HeatmapIsBrightAtTheModeAndFloorFarAway) {
   Rgb top = pixel(im, int(p.x), int(p.y));
   EXPECT_GT(top.r, 200) << "viridis' top is yellow";
   EXPECT_GT(top.g, 200);
-  glm::dvec2 centre = scene.camera.worldToPixel({0.3, 0.3}, 400, 400);  // inside the ring: far below peak - 12
+  glm::dvec2 centre =
+      scene.camera.worldToPixel({0.3, 0.3}, 400, 400);  // inside the ring: far below peak - 12
   Rgb floor = pixel(im, int(centre.x), int(centre.y));
   EXPECT_NEAR(floor.r, 68, 2);  // viridis(0) = (0.267, 0.005, 0.329)
   EXPECT_NEAR(floor.b, 84, 2);

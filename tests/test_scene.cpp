@@ -44,7 +44,10 @@ TEST(Scene, ErrorsNameFileAndField) {
       {[](auto& j) { j["sampling"]["particles"] = 5; }, "sampling.particles"},
       {[](auto& j) { j["display"]["trail_length"] = "long"; }, "display.trail_length"},
       {[](auto& j) { j["camera"]["height"] = 0; }, "camera.height"},
-      {[](auto& j) { j["data"]["covariances"][2] = {{1, 3}, {3, 1}}; }, "data.covariances[2]"},
+      {[](auto& j) {
+         j["data"]["covariances"][2] = {{1, 3}, {3, 1}};
+       },
+       "data.covariances[2]"},
       {[](auto& j) { j["step"] = 99; }, "step"},
       {[](auto& j) { j["colour"] = 1; }, "colour"},
       {[](auto& j) { j.erase("seed"); }, "seed"},
