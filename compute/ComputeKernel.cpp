@@ -11,18 +11,61 @@ VkShaderModule createShaderModule(VkDevice device, std::span<const uint32_t> spi
   return module;
 }
 
+VkDescriptorSetLayout createStorageSetLayout(VkDevice device, uint32_t count,
+                                             VkShaderStageFlags stages) {
+  std::vector<VkDescriptorSetLayoutBinding> bindings(count);
+  for (uint32_t i = 0; i < count; ++i)
+    bindings[i] = {i, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, stages, nullptr};
+  VkDescriptorSetLayoutCreateInfo info{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO};
+  info.bindingCount = count;
+  info.pBindings = bindings.data();
+  VkDescriptorSetLayout layout;
+  vkCheck(vkCreateDescriptorSetLayout(device, &info, nullptr, &layout),
+          "vkCreateDescriptorSetLayout");
+  return layout;
+}
+
+VkDescriptorPool createStoragePool(VkDevice device, uint32_t count, uint32_t maxSets) {
+  VkDescriptorPoolSize size{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, count * maxSets};
+  VkDescriptorPoolCreateInfo info{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
+  info.flags = VK_DESCRIPTOR_POOL_CREATE_FREE_DESCRIPTOR_SET_BIT;
+  info.maxSets = maxSets;
+  info.poolSizeCount = 1;
+  info.pPoolSizes = &size;
+  VkDescriptorPool pool;
+  vkCheck(vkCreateDescriptorPool(device, &info, nullptr, &pool), "vkCreateDescriptorPool");
+  return pool;
+}
+
+VkDescriptorSet allocateStorageSet(VkDevice device, VkDescriptorPool pool,
+                                   VkDescriptorSetLayout layout,
+                                   std::span<const GpuBuffer* const> buffers) {
+  VkDescriptorSetAllocateInfo alloc{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
+  alloc.descriptorPool = pool;
+  alloc.descriptorSetCount = 1;
+  alloc.pSetLayouts = &layout;
+  VkDescriptorSet set;
+  vkCheck(vkAllocateDescriptorSets(device, &alloc, &set), "vkAllocateDescriptorSets");
+  std::vector<VkDescriptorBufferInfo> infos(buffers.size());
+  std::vector<VkWriteDescriptorSet> writes(buffers.size());
+  for (uint32_t i = 0; i < buffers.size(); ++i) {
+    infos[i] = {buffers[i]->handle(), 0, VK_WHOLE_SIZE};
+    writes[i] = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
+    writes[i].dstSet = set;
+    writes[i].dstBinding = i;
+    writes[i].descriptorCount = 1;
+    writes[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+    writes[i].pBufferInfo = &infos[i];
+  }
+  vkUpdateDescriptorSets(device, uint32_t(writes.size()), writes.data(), 0, nullptr);
+  return set;
+}
+
 ComputeKernel::ComputeKernel(const GpuContext& ctx, std::span<const uint32_t> spirv,
                              uint32_t bufferCount, uint32_t pushConstantBytes, uint32_t maxSets)
     : ctx_(ctx), bufferCount_(bufferCount), pushBytes_(pushConstantBytes) {
   VkDevice device = ctx.device();
-  std::vector<VkDescriptorSetLayoutBinding> bindings(bufferCount);
-  for (uint32_t i = 0; i < bufferCount; ++i)
-    bindings[i] = {i, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr};
-  VkDescriptorSetLayoutCreateInfo setInfo{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO};
-  setInfo.bindingCount = bufferCount;
-  setInfo.pBindings = bindings.data();
-  vkCheck(vkCreateDescriptorSetLayout(device, &setInfo, nullptr, &setLayout_),
-          "vkCreateDescriptorSetLayout");
+  setLayout_ = createStorageSetLayout(device, bufferCount, VK_SHADER_STAGE_COMPUTE_BIT);
 
   VkPushConstantRange range{VK_SHADER_STAGE_COMPUTE_BIT, 0, pushConstantBytes};
   VkPipelineLayoutCreateInfo layoutInfo{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO};
@@ -44,13 +87,7 @@ ComputeKernel::ComputeKernel(const GpuContext& ctx, std::span<const uint32_t> sp
   vkDestroyShaderModule(device, module, nullptr);
   vkCheck(result, "vkCreateComputePipelines");
 
-  VkDescriptorPoolSize size{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, bufferCount * maxSets};
-  VkDescriptorPoolCreateInfo poolInfo{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
-  poolInfo.flags = VK_DESCRIPTOR_POOL_CREATE_FREE_DESCRIPTOR_SET_BIT;
-  poolInfo.maxSets = maxSets;
-  poolInfo.poolSizeCount = 1;
-  poolInfo.pPoolSizes = &size;
-  vkCheck(vkCreateDescriptorPool(device, &poolInfo, nullptr, &pool_), "vkCreateDescriptorPool");
+  pool_ = createStoragePool(device, bufferCount, maxSets);
 }
 
 ComputeKernel::~ComputeKernel() {
@@ -63,25 +100,7 @@ ComputeKernel::~ComputeKernel() {
 
 VkDescriptorSet ComputeKernel::makeSet(std::span<const GpuBuffer* const> buffers) {
   if (buffers.size() != bufferCount_) throw GpuError("ComputeKernel::makeSet: wrong buffer count");
-  VkDescriptorSetAllocateInfo alloc{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
-  alloc.descriptorPool = pool_;
-  alloc.descriptorSetCount = 1;
-  alloc.pSetLayouts = &setLayout_;
-  VkDescriptorSet set;
-  vkCheck(vkAllocateDescriptorSets(ctx_.device(), &alloc, &set), "vkAllocateDescriptorSets");
-  std::vector<VkDescriptorBufferInfo> infos(bufferCount_);
-  std::vector<VkWriteDescriptorSet> writes(bufferCount_);
-  for (uint32_t i = 0; i < bufferCount_; ++i) {
-    infos[i] = {buffers[i]->handle(), 0, VK_WHOLE_SIZE};
-    writes[i] = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
-    writes[i].dstSet = set;
-    writes[i].dstBinding = i;
-    writes[i].descriptorCount = 1;
-    writes[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
-    writes[i].pBufferInfo = &infos[i];
-  }
-  vkUpdateDescriptorSets(ctx_.device(), bufferCount_, writes.data(), 0, nullptr);
-  return set;
+  return allocateStorageSet(ctx_.device(), pool_, setLayout_, buffers);
 }
 
 void ComputeKernel::freeSet(VkDescriptorSet set) {

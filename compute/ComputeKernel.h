@@ -38,4 +38,14 @@ class ComputeKernel {
 
 VkShaderModule createShaderModule(VkDevice device, std::span<const uint32_t> spirv);
 
+// Storage-buffer descriptor helpers shared by compute kernels and graphics layers: a layout of
+// `count` storage buffers at bindings 0..count-1 seen by `stages`, a pool for `maxSets` such sets
+// (sets can be freed individually), and a set allocated and pointed at `buffers` in order.
+VkDescriptorSetLayout createStorageSetLayout(VkDevice device, uint32_t count,
+                                             VkShaderStageFlags stages);
+VkDescriptorPool createStoragePool(VkDevice device, uint32_t count, uint32_t maxSets);
+VkDescriptorSet allocateStorageSet(VkDevice device, VkDescriptorPool pool,
+                                   VkDescriptorSetLayout layout,
+                                   std::span<const GpuBuffer* const> buffers);
+
 }  // namespace flowscope

@@ -3,10 +3,10 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
-#include <fstream>
 #include <numbers>
 
 #include "InputError.h"
+#include "JsonFile.h"
 #include "Rng.h"
 
 namespace flowscope {
@@ -86,15 +86,7 @@ GaussianMixture GaussianMixture::fromJson(const json& j, const std::string& sour
 }
 
 GaussianMixture GaussianMixture::load(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(path + ": cannot open file");
-  json j;
-  try {
-    j = json::parse(in);
-  } catch (const json::parse_error& e) {
-    throw InputError(path + ": malformed JSON: " + e.what());
-  }
-  return fromJson(j, path);
+  return fromJson(readJsonFile(path), path);
 }
 
 GaussianMixture GaussianMixture::ring(int count, double radius) {

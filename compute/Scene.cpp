@@ -3,11 +3,11 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
-#include <fstream>
 #include <set>
 
 #include "AtomicFile.h"
 #include "InputError.h"
+#include "JsonFile.h"
 
 namespace flowscope {
 namespace {
@@ -161,15 +161,7 @@ Scene sceneFromJson(const json& j, const std::string& source) {
 }
 
 Scene loadScene(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(path + ": cannot open file");
-  json j;
-  try {
-    j = json::parse(in);
-  } catch (const json::parse_error& e) {
-    throw InputError(path + ": malformed JSON: " + e.what());
-  }
-  return sceneFromJson(j, path);
+  return sceneFromJson(readJsonFile(path), path);
 }
 
 json sceneToJson(const Scene& scene) {

@@ -86,14 +86,7 @@ GraphicsBindings::GraphicsBindings(VkDevice device, uint32_t bufferCount, uint32
                                    uint32_t maxSets)
     : device_(device), bufferCount_(bufferCount), pushBytes_(pushBytes) {
   const VkShaderStageFlags stages = VK_SHADER_STAGE_VERTEX_BIT | VK_SHADER_STAGE_FRAGMENT_BIT;
-  std::vector<VkDescriptorSetLayoutBinding> bindings(bufferCount);
-  for (uint32_t i = 0; i < bufferCount; ++i)
-    bindings[i] = {i, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, stages, nullptr};
-  VkDescriptorSetLayoutCreateInfo setInfo{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO};
-  setInfo.bindingCount = bufferCount;
-  setInfo.pBindings = bindings.data();
-  vkCheck(vkCreateDescriptorSetLayout(device, &setInfo, nullptr, &setLayout_),
-          "vkCreateDescriptorSetLayout");
+  setLayout_ = createStorageSetLayout(device, bufferCount, stages);
   VkPushConstantRange range{stages, 0, pushBytes};
   VkPipelineLayoutCreateInfo layoutInfo{VK_STRUCTURE_TYPE_PIPELINE_LAYOUT_CREATE_INFO};
   layoutInfo.setLayoutCount = bufferCount ? 1 : 0;
@@ -101,15 +94,7 @@ GraphicsBindings::GraphicsBindings(VkDevice device, uint32_t bufferCount, uint32
   layoutInfo.pushConstantRangeCount = pushBytes ? 1 : 0;
   layoutInfo.pPushConstantRanges = &range;
   vkCheck(vkCreatePipelineLayout(device, &layoutInfo, nullptr, &layout_), "vkCreatePipelineLayout");
-  if (bufferCount) {
-    VkDescriptorPoolSize size{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, bufferCount * maxSets};
-    VkDescriptorPoolCreateInfo poolInfo{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
-    poolInfo.flags = VK_DESCRIPTOR_POOL_CREATE_FREE_DESCRIPTOR_SET_BIT;
-    poolInfo.maxSets = maxSets;
-    poolInfo.poolSizeCount = 1;
-    poolInfo.pPoolSizes = &size;
-    vkCheck(vkCreateDescriptorPool(device, &poolInfo, nullptr, &pool_), "vkCreateDescriptorPool");
-  }
+  if (bufferCount) pool_ = createStoragePool(device, bufferCount, maxSets);
 }
 
 GraphicsBindings::~GraphicsBindings() {
@@ -119,25 +104,9 @@ GraphicsBindings::~GraphicsBindings() {
 }
 
 VkDescriptorSet GraphicsBindings::makeSet(std::span<const GpuBuffer* const> buffers) {
-  VkDescriptorSetAllocateInfo alloc{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_ALLOCATE_INFO};
-  alloc.descriptorPool = pool_;
-  alloc.descriptorSetCount = 1;
-  alloc.pSetLayouts = &setLayout_;
-  VkDescriptorSet set;
-  vkCheck(vkAllocateDescriptorSets(device_, &alloc, &set), "vkAllocateDescriptorSets");
-  std::vector<VkDescriptorBufferInfo> infos(bufferCount_);
-  std::vector<VkWriteDescriptorSet> writes(bufferCount_);
-  for (uint32_t i = 0; i < bufferCount_; ++i) {
-    infos[i] = {buffers[i]->handle(), 0, VK_WHOLE_SIZE};
-    writes[i] = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
-    writes[i].dstSet = set;
-    writes[i].dstBinding = i;
-    writes[i].descriptorCount = 1;
-    writes[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
-    writes[i].pBufferInfo = &infos[i];
-  }
-  vkUpdateDescriptorSets(device_, bufferCount_, writes.data(), 0, nullptr);
-  return set;
+  if (buffers.size() != bufferCount_)
+    throw GpuError("GraphicsBindings::makeSet: wrong buffer count");
+  return allocateStorageSet(device_, pool_, setLayout_, buffers);
 }
 
 void GraphicsBindings::freeSet(VkDescriptorSet set) {
