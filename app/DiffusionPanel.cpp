@@ -115,9 +115,10 @@ void DiffusionPanel::samplerSection(DiffusionLab& lab) {
   }
   if (p.particleCount() > ParticleLayer::kPointLimit)
     hint("drawn as a splatted density (more than 65,536 particles)");
-  int seed = int(p.seed());
-  if (ImGui::InputInt("seed", &seed, 1, 10, enter))
-    apply([&] { p.setSeed(uint64_t(std::max(seed, 0))); });
+  uint64_t seed = p.seed();
+  const uint64_t one = 1, ten = 10;
+  if (ImGui::InputScalar("seed", ImGuiDataType_U64, &seed, &one, &ten, "%llu", enter))
+    apply([&] { p.setSeed(seed); });
 }
 
 void DiffusionPanel::displaySection(DiffusionLab& lab) {

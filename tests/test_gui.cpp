@@ -139,7 +139,7 @@ class GuiTest : public QObject {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert("FLOWSCOPE_VALIDATE", "1");
     app.setProcessEnvironment(env);
-    app.start(FLOWSCOPE_APP, {"--frames", "40", "--stats", dir.filePath("s.json"), "--screenshot",
+    app.start(FLOWSCOPE_APP, {"--frames", "120", "--stats", dir.filePath("s.json"), "--screenshot",
                               dir.filePath("s.png")});
     QVERIFY(app.waitForFinished(120000));
     QCOMPARE(app.exitCode(), 0);
@@ -149,7 +149,9 @@ class GuiTest : public QObject {
     for (const char* key :
          {"frames", "frame_ms_median", "frame_ms_p95", "device", "width", "height"})
       QVERIFY2(json.contains(key), key);
-    QCOMPARE(json["frames"].toInt(), 40);
+    QCOMPARE(json["frames"].toInt(), 120);
+    QVERIFY2(json["step"].toInt() > 0,
+             "the default scene plays: sampler steps ran under validation");
     QCOMPARE(json["validation_messages"].toInt(), 0);
     QVERIFY(distinctColours(QImage(dir.filePath("s.png"))) > 100);
   }
