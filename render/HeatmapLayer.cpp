@@ -48,7 +48,7 @@ void HeatmapLayer::resize(uint32_t width, uint32_t height) {
                     MemoryKind::DeviceLocal);
   const GpuBuffer* drawBuffers[] = {&grid_, &colormap_};
   drawSet_ = bindings_.makeSet(drawBuffers);
-  boundMixture_ = nullptr;
+  boundSim_ = 0;
   valid_ = false;
 }
 
@@ -62,10 +62,9 @@ double HeatmapLayer::sigmaOf(const RenderFrame& f) {
 
 bool HeatmapLayer::compute(VkCommandBuffer cmd, const RenderFrame& f) {
   if (!f.params.showHeatmap() || !grid_.valid()) return false;
-  if (boundMixture_ != f.sim.mixtureBuffer() || boundSim_ != f.sim.id()) {
+  if (boundSim_ != f.sim.id()) {  // a new run brings a new mixture buffer
     kernel_.kernel().freeSet(computeSet_);
     computeSet_ = kernel_.bind(*f.sim.mixtureBuffer(), grid_);
-    boundMixture_ = f.sim.mixtureBuffer();
     boundSim_ = f.sim.id();
     valid_ = false;
   }

@@ -39,7 +39,6 @@ class HeatmapLayer {
   GpuBuffer grid_;
   uint32_t width_ = 0, height_ = 0, nx_ = 0, ny_ = 0;
   VkDescriptorSet computeSet_ = VK_NULL_HANDLE, drawSet_ = VK_NULL_HANDLE;
-  const GpuBuffer* boundMixture_ = nullptr;
   uint64_t boundSim_ = 0;
   // Cache key of the grid's contents.
   bool valid_ = false;
