@@ -118,20 +118,20 @@ json GaussianMixture::toJson() const {
   return {{"type", "gmm"}, {"weights", w}, {"means", m}, {"covariances", cov}};
 }
 
-GaussianMixture::Evaluation GaussianMixture::evaluate(glm::dvec2 x, double sigma) const {
+ExactModel::Evaluation GaussianMixture::evaluate(glm::dvec2 x, double s, double tau) const {
   // Same streaming log-sum-exp as shaders/gmm.glsl, in double.
-  const double s2 = sigma * sigma;
+  const double s2 = s * s, t2 = tau * tau;
   const double log2pi = std::log(2.0 * std::numbers::pi);
   double m = -INFINITY, total = 0.0;
   glm::dvec2 accD{0.0}, accS{0.0};
   for (const auto& c : components_) {
     if (c.weight == 0.0) continue;  // log(0) would poison the running maximum
-    double a = c.a + s2, b = c.b, d = c.c + s2;
+    double a = s2 * c.a + t2, b = s2 * c.b, d = s2 * c.c + t2;
     double det = a * d - b * b;
-    glm::dvec2 r = x - c.mean;
+    glm::dvec2 r = x - s * c.mean;
     glm::dvec2 sr = glm::dvec2(d * r.x - b * r.y, -b * r.x + a * r.y) / det;
     double l = std::log(c.weight) - log2pi - 0.5 * std::log(det) - 0.5 * glm::dot(r, sr);
-    glm::dvec2 dk = c.mean + glm::dvec2(c.a * sr.x + c.b * sr.y, c.b * sr.x + c.c * sr.y);
+    glm::dvec2 dk = c.mean + s * glm::dvec2(c.a * sr.x + c.b * sr.y, c.b * sr.x + c.c * sr.y);
     if (l > m) {
       double rescale = std::exp(m - l);
       total = total * rescale + 1.0;

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "ExactModel.h"
+
 namespace flowscope {
 
 struct MixtureComponent {
@@ -25,15 +27,9 @@ struct GpuMixtureComponent {
 };
 static_assert(sizeof(GpuMixtureComponent) == 32, "must match std430 Component in gmm.glsl");
 
-class GaussianMixture {
+class GaussianMixture : public ExactModel {
  public:
   static constexpr size_t kMaxComponents = 64;
-
-  struct Evaluation {
-    double logp;
-    glm::dvec2 denoised;  // D(x; sigma) = E[x0 | x]
-    glm::dvec2 score;     // grad_x log p_sigma(x) = (D - x) / sigma^2 for sigma > 0
-  };
 
   // Validates and normalises; throws InputError naming `source` and the field.
   static GaussianMixture fromJson(const nlohmann::json& j, const std::string& source);
@@ -46,7 +42,12 @@ class GaussianMixture {
   nlohmann::json toJson() const;
 
   const std::vector<MixtureComponent>& components() const { return components_; }
-  Evaluation evaluate(glm::dvec2 x, double sigma) const;
+  // x = s * x0 + tau * eps: component k is N(s mu_k, s^2 C_k + tau^2 I), and
+  // E[x0 | x, k] = mu_k + s C_k (s^2 C_k + tau^2 I)^-1 (x - s mu_k). At s = 0 (flow at t = 1) the
+  // posterior is the prior.
+  Evaluation evaluate(glm::dvec2 x, double s, double tau) const override;
+  Evaluation evaluate(glm::dvec2 x, double sigma) const { return evaluate(x, 1.0, sigma); }
+  using ExactModel::denoise;
   double logDensity(glm::dvec2 x, double sigma) const { return evaluate(x, sigma).logp; }
   glm::dvec2 denoise(glm::dvec2 x, double sigma) const { return evaluate(x, sigma).denoised; }
   glm::dvec2 score(glm::dvec2 x, double sigma) const { return evaluate(x, sigma).score; }

@@ -1,0 +1,215 @@
+#include "Dataset.h"
+
+#include <stb/stb_image.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <numbers>
+#include <sstream>
+
+#include "InputError.h"
+#include "Rng.h"
+
+namespace flowscope {
+namespace {
+
+constexpr double kPi = std::numbers::pi;
+
+std::string extension(const std::string& path) {
+  std::string ext = std::filesystem::path(path).extension().string();
+  for (auto& c : ext) c = char(std::tolower(c));
+  return ext;
+}
+
+GaussianMixture grid25() {
+  std::vector<MixtureComponent> comps;
+  for (int i = -2; i <= 2; ++i)
+    for (int j = -2; j <= 2; ++j) comps.push_back({1.0, {double(i), double(j)}, 0.01, 0.0, 0.01});
+  return GaussianMixture(std::move(comps), "grid25");
+}
+
+std::string trim(std::string s) {
+  while (!s.empty() && (s.back() == '\r' || s.back() == ' ' || s.back() == '\t')) s.pop_back();
+  size_t i = 0;
+  while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+  return s.substr(i);
+}
+
+}  // namespace
+
+const ExactModel& Dataset::model() const {
+  if (mixture) return *mixture;
+  return *points;
+}
+
+std::vector<glm::dvec2> Dataset::sample(size_t n, uint64_t seed) const {
+  if (mixture) return mixture->sample(n, seed);
+  Pcg32 rng(seed, 11u);
+  const auto& p = points->points();
+  std::vector<glm::dvec2> out(n);
+  for (auto& x : out) x = p[rng.next() % p.size()];
+  return out;
+}
+
+glm::dvec2 Dataset::mean() const {
+  if (mixture) return mixture->mean();
+  glm::dvec2 m{0.0};
+  for (const auto& p : points->points()) m += p;
+  return m / double(points->points().size());
+}
+
+double Dataset::variance() const {
+  if (mixture) {
+    glm::dmat2 c = mixture->covariance();
+    return 0.5 * (c[0][0] + c[1][1]);
+  }
+  glm::dvec2 m = mean();
+  double v = 0.0;
+  for (const auto& p : points->points()) v += glm::dot(p - m, p - m);
+  return 0.5 * v / double(points->points().size());
+}
+
+const std::vector<std::string>& presetNames() {
+  static const std::vector<std::string> names = {"gmm8",         "grid25", "moons",  "swissroll",
+                                                 "checkerboard", "rings",  "spiral", "pinwheel"};
+  return names;
+}
+
+std::vector<glm::dvec2> presetPoints(const std::string& name, int n, uint64_t seed) {
+  Pcg32 rng(seed, 3u);
+  std::vector<glm::dvec2> out;
+  out.reserve(n);
+  for (int i = 0; i < n; ++i) {
+    const double u = rng.uniform();
+    glm::dvec2 p;
+    if (name == "moons") {
+      double th = kPi * rng.uniform();
+      p = i % 2 ? glm::dvec2(std::cos(th), std::sin(th))
+                : glm::dvec2(1.0 - std::cos(th), 0.5 - std::sin(th));
+      p = 1.5 * (p - glm::dvec2(0.5, 0.25) + 0.05 * glm::dvec2(rng.normal(), rng.normal()));
+    } else if (name == "swissroll") {
+      double t = 1.5 * kPi * (1.0 + 2.0 * u);
+      p = glm::dvec2(t * std::cos(t), t * std::sin(t)) / 5.0 +
+          0.05 * glm::dvec2(rng.normal(), rng.normal());
+    } else if (name == "checkerboard") {
+      int cell = int(rng.next() % 8);  // 8 dark squares of a 4 x 4 board
+      int row = cell / 2, col = 2 * (cell % 2) + (row % 2);
+      p = glm::dvec2(-2.0 + col + rng.uniform(), -2.0 + row + rng.uniform());
+    } else if (name == "rings") {
+      double th = 2.0 * kPi * u;
+      p = (i % 2 ? 2.0 : 1.0) * glm::dvec2(std::cos(th), std::sin(th)) +
+          0.05 * glm::dvec2(rng.normal(), rng.normal());
+    } else if (name == "spiral") {
+      double th = std::sqrt(rng.uniform()) * 3.0 * kPi;
+      p = (i % 2 ? 1.0 : -1.0) * (th / (1.5 * kPi)) * glm::dvec2(std::cos(th), std::sin(th)) +
+          0.05 * glm::dvec2(rng.normal(), rng.normal());
+    } else if (name == "pinwheel") {
+      const int k = int(rng.next() % 5);
+      glm::dvec2 f(0.3 * rng.normal() + 1.0, 0.1 * rng.normal());
+      double angle = 2.0 * kPi * k / 5.0 + 0.25 * std::exp(f.x);
+      p = 1.5 * glm::dvec2(std::cos(angle) * f.x - std::sin(angle) * f.y,
+                           std::sin(angle) * f.x + std::cos(angle) * f.y);
+    } else {
+      throw InputError("data: unknown preset '" + name + "'");
+    }
+    out.push_back(p);
+  }
+  return out;
+}
+
+std::vector<glm::dvec2> readPointsCsv(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw InputError(path + ": cannot open file");
+  std::string line;
+  if (!std::getline(in, line) || trim(line) != "x,y")
+    throw InputError(path + ": line 1: expected the header x,y");
+  std::vector<glm::dvec2> points;
+  for (int lineNo = 2; std::getline(in, line); ++lineNo) {
+    line = trim(line);
+    if (line.empty()) continue;
+    std::istringstream row(line);
+    double x, y;
+    char comma = 0;
+    std::string rest;
+    if (!(row >> x >> comma >> y) || comma != ',' || (row >> rest) || !std::isfinite(x) ||
+        !std::isfinite(y))
+      throw InputError(path + ": line " + std::to_string(lineNo) +
+                       ": expected two finite numbers x,y");
+    points.push_back({x, y});
+  }
+  if (points.empty()) throw InputError(path + ": no points after the header");
+  return points;
+}
+
+std::vector<glm::dvec2> readDensityPng(const std::string& path, int n, uint64_t seed) {
+  int w = 0, h = 0, channels = 0;
+  unsigned char* pixels = stbi_load(path.c_str(), &w, &h, &channels, 1);
+  if (!pixels)
+    throw InputError(path + ": cannot read PNG (" + std::string(stbi_failure_reason()) + ")");
+  std::vector<double> cdf(size_t(w) * h);
+  double total = 0.0;
+  for (size_t i = 0; i < cdf.size(); ++i) cdf[i] = total += 255.0 - pixels[i];  // dark = mass
+  stbi_image_free(pixels);
+  if (!(total > 0.0))
+    throw InputError(path + ": the image is blank (no dark pixels to use as density)");
+  Pcg32 rng(seed, 5u);
+  std::vector<glm::dvec2> points(n);
+  const double scale = 4.0 / w;  // width maps to [-2, 2]
+  for (auto& p : points) {
+    size_t i = std::lower_bound(cdf.begin(), cdf.end(), rng.uniform() * total) - cdf.begin();
+    double px = double(i % w) + rng.uniform(), py = double(i / w) + rng.uniform();
+    p = {(px - 0.5 * w) * scale, (0.5 * h - py) * scale};
+  }
+  return points;
+}
+
+Dataset loadDataset(const std::string& nameOrPath) {
+  Dataset d;
+  d.name = nameOrPath;
+  if (nameOrPath == "gmm8") {
+    d.mixture = GaussianMixture::ring();
+  } else if (nameOrPath == "grid25") {
+    d.mixture = grid25();
+  } else if (std::find(presetNames().begin(), presetNames().end(), nameOrPath) !=
+             presetNames().end()) {
+    d.points.emplace(presetPoints(nameOrPath, kPresetPoints, 0), nameOrPath);
+  } else if (extension(nameOrPath) == ".json") {
+    d.mixture = GaussianMixture::load(nameOrPath);
+  } else if (extension(nameOrPath) == ".csv") {
+    d.points.emplace(readPointsCsv(nameOrPath), nameOrPath);
+  } else if (extension(nameOrPath) == ".png") {
+    d.points.emplace(readDensityPng(nameOrPath, kPresetPoints, 0), nameOrPath);
+  } else {
+    std::string names;
+    for (const auto& p : presetNames()) names += (names.empty() ? "" : ", ") + p;
+    throw InputError("data: '" + nameOrPath + "' is neither a preset (" + names +
+                     ") nor a .json, .csv or .png file");
+  }
+  return d;
+}
+
+Dataset rescaledToUnitVariance(const Dataset& data) {
+  const double k = 1.0 / std::sqrt(data.variance());
+  Dataset out;
+  out.name = data.name;
+  out.scale = data.scale * k;
+  if (data.mixture) {
+    std::vector<MixtureComponent> comps = data.mixture->components();
+    for (auto& c : comps) {
+      c.mean *= k;
+      c.a *= k * k;
+      c.b *= k * k;
+      c.c *= k * k;
+    }
+    out.mixture.emplace(std::move(comps), data.name);
+  } else {
+    std::vector<glm::dvec2> pts = data.points->points();
+    for (auto& p : pts) p *= k;
+    out.points.emplace(std::move(pts), data.name);
+  }
+  return out;
+}
+
+}  // namespace flowscope

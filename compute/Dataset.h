@@ -1,0 +1,52 @@
+#pragma once
+// Datasets of the Diffusion & Flow lab. Mixtures (gmm8, grid25, JSON files) have closed forms;
+// point clouds (the other presets, CSV files, PNG densities, painted points) use the empirical
+// ideal denoiser. Either way the model is exact: no training.
+//
+// Presets (2-D, roughly unit scale; point clouds have kPresetPoints points from a fixed seed):
+//   gmm8        8 anisotropic Gaussians on a ring of radius 2.5 (the default scene's data)
+//   grid25      25 isotropic Gaussians (std 0.1) on the grid {-2..2}^2
+//   moons       two interleaved half circles, noise 0.05 (scikit-learn's make_moons)
+//   swissroll   the 2-D Swiss roll (x, z) of make_swiss_roll, scaled by 1/5
+//   checkerboard  uniform on the dark squares of a 4 x 4 board on [-2, 2]^2
+//   rings       two concentric circles, radii 1 and 2, noise 0.05
+//   spiral      two interleaved Archimedean spirals
+//   pinwheel    5 curved radial blades (FFJORD's pinwheel)
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "EmpiricalModel.h"
+#include "GaussianMixture.h"
+
+namespace flowscope {
+
+struct Dataset {
+  std::string name;                        // preset name or file path
+  std::optional<GaussianMixture> mixture;  // closed-form data
+  std::optional<EmpiricalModel> points;    // a finite dataset
+  double scale = 1.0;                      // factor applied when rescaled to unit variance
+
+  const ExactModel& model() const;
+  // Fresh samples of the data distribution (for metrics), seeded.
+  std::vector<glm::dvec2> sample(size_t n, uint64_t seed) const;
+  glm::dvec2 mean() const;
+  // Total variance (trace of the covariance / 2 per axis averaged): the unit-variance scale.
+  double variance() const;
+};
+
+inline constexpr int kPresetPoints = 2000;
+const std::vector<std::string>& presetNames();
+// A preset name, or a .json (mixture), .csv (header x,y) or .png (density) file.
+// Throws InputError naming the file, line or field.
+Dataset loadDataset(const std::string& nameOrPath);
+// Rescaled about the origin so the per-axis variance is 1 (mixtures and points alike).
+Dataset rescaledToUnitVariance(const Dataset& data);
+std::vector<glm::dvec2> presetPoints(const std::string& name, int n, uint64_t seed);
+std::vector<glm::dvec2> readPointsCsv(const std::string& path);
+// Points drawn from a grayscale PNG read as a density (dark = more mass), in [-2, 2] x [-2h/w,
+// 2h/w].
+std::vector<glm::dvec2> readDensityPng(const std::string& path, int n, uint64_t seed);
+
+}  // namespace flowscope

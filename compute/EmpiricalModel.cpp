@@ -1,0 +1,66 @@
+#include "EmpiricalModel.h"
+
+#include <cmath>
+#include <limits>
+#include <numbers>
+
+#include "InputError.h"
+
+namespace flowscope {
+
+EmpiricalModel::EmpiricalModel(std::vector<glm::dvec2> points, const std::string& source)
+    : points_(std::move(points)) {
+  if (points_.empty()) throw InputError(source + ": the dataset has no points");
+  if (points_.size() > kMaxPoints)
+    throw InputError(source + ": at most " + std::to_string(kMaxPoints) + " points (got " +
+                     std::to_string(points_.size()) + ")");
+  for (size_t i = 0; i < points_.size(); ++i)
+    if (!std::isfinite(points_[i].x) || !std::isfinite(points_[i].y))
+      throw InputError(source + ": point " + std::to_string(i) + " is not finite");
+}
+
+ExactModel::Evaluation EmpiricalModel::evaluate(glm::dvec2 x, double s, double tau) const {
+  if (tau == 0.0) {
+    const glm::dvec2* best = &points_[0];
+    double bestD = INFINITY;
+    for (const auto& p : points_)
+      if (double d = glm::dot(x - s * p, x - s * p); d < bestD) bestD = d, best = &p;
+    return {-INFINITY, *best, glm::dvec2(0.0)};
+  }
+  const double inv = 1.0 / (2.0 * tau * tau);
+  double m = -INFINITY, total = 0.0;
+  glm::dvec2 acc{0.0};
+  for (const auto& p : points_) {
+    glm::dvec2 r = x - s * p;
+    double l = -glm::dot(r, r) * inv;
+    if (l > m) {
+      double rescale = std::exp(m - l);
+      total = total * rescale + 1.0;
+      acc = acc * rescale + p;
+      m = l;
+    } else {
+      double w = std::exp(l - m);
+      total += w;
+      acc += w * p;
+    }
+  }
+  glm::dvec2 d = acc / total;
+  double logp = m + std::log(total) - std::log(double(points_.size())) -
+                std::log(2.0 * std::numbers::pi * tau * tau);
+  return {logp, d, (s * d - x) / (tau * tau)};
+}
+
+double EmpiricalModel::memorisedFraction(std::span<const glm::vec2> samples, double radius) const {
+  if (samples.empty()) return 0.0;
+  size_t close = 0;
+  const double r2 = radius * radius;
+  for (const auto& q : samples)
+    for (const auto& p : points_)
+      if (glm::dot(glm::dvec2(q) - p, glm::dvec2(q) - p) <= r2) {
+        ++close;
+        break;
+      }
+  return double(close) / double(samples.size());
+}
+
+}  // namespace flowscope
