@@ -22,11 +22,13 @@ class DiffusionPanel {
  private:
   void playbackSection(DiffusionLab& lab, const DiffusionSimulation& sim,
                        std::map<std::string, ControlRect>& rects);
+  void dataSection(DiffusionLab& lab);
   void samplerSection(DiffusionLab& lab);
   void displaySection(DiffusionLab& lab);
   template <typename Fn>
   void apply(Fn&& setter);
   std::string error_;
+  std::string notice_;  // e.g. "ddim needs another schedule: switched to linear"
 };
 
 }  // namespace flowscope

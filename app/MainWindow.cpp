@@ -21,7 +21,7 @@ namespace flowscope {
 MainWindow::MainWindow(DiffusionLab& lab, QVulkanInstance* instance, const AppOptions& options,
                        ValidationSink* validation)
     : lab_(lab), options_(options), validation_(validation), viewport_(new VulkanViewport(lab)) {
-  setWindowTitle("Flowscope — Diffusion lab");
+  setWindowTitle("Flowscope — Diffusion & Flow lab");
   viewport_->setVulkanInstance(instance);
   setCentralWidget(QWidget::createWindowContainer(viewport_, this));
   status_ = new QLabel(this);
@@ -140,7 +140,7 @@ QString MainWindow::openScene(const QString& path) {
 
 QString MainWindow::openData(const QString& path) {
   try {
-    lab_.setMixture(GaussianMixture::load(path.toStdString()));
+    lab_.setData(DataSource::ofFile(path.toStdString()));
     lab_.playback().reset();
     return {};
   } catch (const InputError& e) {
@@ -249,7 +249,7 @@ void MainWindow::showAbout() {
           .arg(GLM_VERSION_PATCH)
           .arg(QString::fromStdString(vulkanVersionString(VK_HEADER_VERSION_COMPLETE)))
           .arg(lab_.params().particleCount())
-          .arg(sim ? QString::fromStdString(samplerName(sim->config().sampler)) : "-"));
+          .arg(sim ? QString::fromStdString(samplerKindName(sim->config().sampler.kind)) : "-"));
 }
 
 }  // namespace flowscope

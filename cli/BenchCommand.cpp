@@ -1,4 +1,4 @@
-// flowscope-cli bench: the performance figures of the foundation, as medians.
+// flowscope-cli bench: performance figures, as medians.
 #include <nlohmann/json.hpp>
 
 #include <chrono>
@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "CliCommon.h"
+#include "DiffusionParams.h"
 #include "DiffusionSimulation.h"
 #include "HeadlessRender.h"
 #include "InputError.h"
@@ -26,44 +27,89 @@ struct Result {
   int runs = 0;
 };
 
-constexpr int kHeunParticles = 1 << 20;
+constexpr int kParticles = 1 << 20;
 
-Result heunStepGpu(const GpuContext& gpu, const GaussianMixture& m,
-                   const std::vector<double>& sigmas, int runs) {
-  auto comps = m.gpuComponents();
-  GpuBuffer mix(gpu, comps.size() * sizeof(GpuMixtureComponent), VK_BUFFER_USAGE_STORAGE_BUFFER_BIT,
-                MemoryKind::HostVisible);
-  mix.upload(std::span<const GpuMixtureComponent>(comps));
-  auto noise = DiffusionSimulation::initialNoise(kHeunParticles, 1, sigmas[9]);
-  GpuBuffer states(gpu, 2ull * kHeunParticles * sizeof(glm::vec2), kStorageUsage,
+// One step (the middle one of an 18-step run on the sampler's default schedule) for 1M particles.
+struct StepSetup {
+  SamplingConfig config;
+  std::vector<NoiseLevel> levels;
+  StepContext ctx;
+  explicit StepSetup(SamplerKind kind) {
+    config.sampler.kind = kind;
+    config.sampler.sChurn = 10.0;
+    config.schedule = defaultSchedule(compatibleSchedules(kind).front(), 18);
+    levels = buildSchedule(config.schedule);
+    ctx = makeStepContext(config.sampler, levels, 9, 1u);
+  }
+};
+
+Result stepGpu(const GpuContext& gpu, const Dataset& data, SamplerKind kind, int runs) {
+  StepSetup setup(kind);
+  GpuModelData model(gpu, data);
+  auto noise = DiffusionSimulation::initialNoise(kParticles, 1, setup.levels[9].tau);
+  GpuBuffer states(gpu, 2ull * kParticles * sizeof(ParticleState), kStorageUsage,
                    MemoryKind::DeviceLocal);
-  states.upload(std::span<const glm::vec2>(noise));
-  EdmStepKernel kernel(gpu);
-  VkDescriptorSet set = kernel.bind(mix, states);
-  EdmStepPush push{uint32_t(kHeunParticles), uint32_t(comps.size()), 0, uint32_t(kHeunParticles),
-                   float(sigmas[9]),         float(sigmas[10]),      1u};
+  states.upload(std::span<const ParticleState>(noise));
+  SamplerKernel kernel(gpu);
+  VkDescriptorSet set = kernel.bind(model, states);
+  SamplerPush push = makeSamplerPush(setup.ctx, model, kParticles, 0, kParticles);
   std::vector<double> wall, device;
   for (int r = 0; r < runs + 1; ++r) {
     auto start = Clock::now();
     double d = gpu.submitTimed([&](VkCommandBuffer cmd) { kernel.record(cmd, set, push); });
-    if (r == 0) continue;  // warm-up: first dispatch pays for lazy driver work
+    if (r == 0) continue;  // warm-up: the first dispatch pays for lazy driver work
     wall.push_back(msSince(start));
     device.push_back(d);
   }
-  return {"heun_step_1M_particles_gmm8", "gpu", median(wall),
+  return {"step_" + samplerKindName(kind) + "_1M_gmm8", "gpu", median(wall),
           gpu.timestampsSupported() ? median(device) : -1.0, runs};
 }
 
-Result heunStepCpu(const GaussianMixture& m, const std::vector<double>& sigmas, int runs) {
-  auto src = DiffusionSimulation::initialNoise(kHeunParticles, 1, sigmas[9]);
-  std::vector<glm::vec2> dst(src.size());
+Result stepCpu(const Dataset& data, SamplerKind kind, int runs) {
+  StepSetup setup(kind);
+  auto src = DiffusionSimulation::initialNoise(kParticles, 1, setup.levels[9].tau);
+  std::vector<ParticleState> dst(src.size());
   std::vector<double> wall;
   for (int r = 0; r < runs; ++r) {
     auto start = Clock::now();
-    edmStepCpu(m, EdmSamplerKind::Heun, sigmas[9], sigmas[10], src, dst);
+    samplerStepCpu(data.model(), setup.ctx, src, dst);
     wall.push_back(msSince(start));
   }
-  return {"heun_step_1M_particles_gmm8", "cpu", median(wall), -1.0, runs};
+  return {"step_" + samplerKindName(kind) + "_1M_gmm8", "cpu", median(wall), -1.0, runs};
+}
+
+// The empirical ideal denoiser D(x; sigma = 0.5) on a 512 x 512 grid over 4,000 data points
+// (the field kernel in denoiser mode: one streaming softmax over the data per query).
+Result empiricalDenoiser(const GpuContext* gpu, int runs) {
+  Dataset data;
+  data.points.emplace(presetPoints("moons", 4000, 0), "moons");
+  View2D view;
+  GridSpec grid = GridSpec::covering(view, 512, 512, 512, 512);
+  std::vector<double> wall;
+  if (!gpu) {
+    for (int r = 0; r < runs; ++r) {
+      auto start = Clock::now();
+      fieldGridCpu(*data.points, grid, 1.0, 0.5, FieldKind::DenoiserDisplacement);
+      wall.push_back(msSince(start));
+    }
+    return {"empirical_denoiser_512x512_x4000", "cpu", median(wall), -1.0, runs};
+  }
+  GpuModelData model(*gpu, data);
+  GpuBuffer out(*gpu, fieldBufferBytes(512 * 512), kStorageUsage, MemoryKind::DeviceLocal);
+  FieldGridKernel kernel(*gpu);
+  VkDescriptorSet set = kernel.bind(model.mixture(), out, model.points());
+  GridPush push =
+      makeGridPush(grid, model.kind(), model.count(), FieldKind::DenoiserDisplacement, 1.0, 0.5);
+  std::vector<double> device;
+  for (int r = 0; r < runs + 1; ++r) {
+    auto start = Clock::now();
+    double d = gpu->submitTimed([&](VkCommandBuffer cmd) { kernel.record(cmd, set, out, push); });
+    if (r == 0) continue;
+    wall.push_back(msSince(start));
+    device.push_back(d);
+  }
+  return {"empirical_denoiser_512x512_x4000", "gpu", median(wall),
+          gpu->timestampsSupported() ? median(device) : -1.0, runs};
 }
 
 Result renderDefault(const GpuContext& gpu, int runs) {
@@ -77,15 +123,24 @@ Result renderDefault(const GpuContext& gpu, int runs) {
   return {"render_default_scene_1280x800", "gpu", median(wall), -1.0, runs};
 }
 
-int runBench(bool json, int runs) {
+int runBench(bool json, int runs, bool full, const std::string& only) {
   if (runs < 1 || runs > 1000) throw InputError("--runs: must be between 1 and 1000");
-  GaussianMixture m = GaussianMixture::ring(8);
-  auto sigmas = karrasSigmas(KarrasParams{});
+  Dataset gmm8 = loadDataset("gmm8");
   Backend backend = openBackend("gpu");
   std::vector<Result> results;
-  if (backend.gpu) results.push_back(heunStepGpu(*backend.gpu, m, sigmas, 2 * runs + 1));
-  results.push_back(heunStepCpu(m, sigmas, runs));
-  if (backend.gpu) results.push_back(renderDefault(*backend.gpu, runs));
+  auto wanted = [&](const std::string& name) {
+    return only.empty() || name.find(only) != std::string::npos;
+  };
+  for (SamplerKind kind : allSamplers()) {
+    if (!wanted("step_" + samplerKindName(kind))) continue;
+    if (backend.gpu) results.push_back(stepGpu(*backend.gpu, gmm8, kind, 2 * runs + 1));
+    results.push_back(stepCpu(gmm8, kind, full ? runs : 1));
+  }
+  if (wanted("empirical")) {
+    if (backend.gpu) results.push_back(empiricalDenoiser(backend.gpu.get(), runs));
+    if (full || !backend.gpu) results.push_back(empiricalDenoiser(nullptr, 1));
+  }
+  if (backend.gpu && wanted("render")) results.push_back(renderDefault(*backend.gpu, runs));
 
   if (json) {
     nlohmann::json out{{"gpu_device", backend.gpu ? backend.gpu->info().name : "none"},
@@ -102,10 +157,10 @@ int runBench(bool json, int runs) {
   }
   std::printf("GPU: %s\nCPU: %s\n", backend.gpu ? backend.gpu->info().name.c_str() : "none",
               cpuDescription().c_str());
-  std::printf("%-34s %-5s %12s %14s %5s\n", "benchmark", "backend", "median ms", "device ms",
+  std::printf("%-38s %-7s %10s %12s %5s\n", "benchmark", "backend", "median ms", "device ms",
               "runs");
   for (const auto& r : results)
-    std::printf("%-34s %-7s %10.2f %14s %5d\n", r.name.c_str(), r.backend.c_str(), r.medianMs,
+    std::printf("%-38s %-7s %10.2f %12s %5d\n", r.name.c_str(), r.backend.c_str(), r.medianMs,
                 r.deviceMedianMs >= 0 ? std::to_string(r.deviceMedianMs).c_str() : "-", r.runs);
   return kOk;
 }
@@ -114,20 +169,28 @@ int runBench(bool json, int runs) {
 
 void addBenchCommand(CLI::App& app, Runner& run) {
   auto json = std::make_shared<bool>(false);
+  auto full = std::make_shared<bool>(false);
   auto runs = std::make_shared<int>(5);
+  auto only = std::make_shared<std::string>();
   auto* cmd = app.add_subcommand("bench",
-                                 "Benchmarks, reported as medians: one Heun step (two denoiser "
-                                 "evaluations a particle) for 1,048,576 "
-                                 "particles on the 8-component ring mixture, on the GPU backend "
-                                 "(wall clock of submit+wait, and GPU "
-                                 "timestamps where the queue has them) and the CPU twin (all "
-                                 "hardware threads); and the headless "
-                                 "render of the default scene at 1280x800 (sampling to its step, "
-                                 "drawing, PNG-ready readback).");
+                                 "Benchmarks, reported as medians: one step of every sampler for "
+                                 "1,048,576 particles on gmm8 (the middle "
+                                 "step of 18 on its default schedule), GPU (wall clock of "
+                                 "submit+wait; GPU timestamps where the queue has "
+                                 "them) and CPU twin (all hardware threads); the empirical ideal "
+                                 "denoiser on a 512x512 query grid over "
+                                 "4,000 points; the headless render of the default scene at "
+                                 "1280x800. scripts/bench_reference.py measures "
+                                 "the same denoiser in numpy and PyTorch.");
   cmd->add_flag("--json", *json, "Print one JSON object");
-  cmd->add_option("--runs", *runs, "Timed runs per CPU benchmark (GPU step: 2*runs+1)")
+  cmd->add_flag("--full", *full,
+                "Also time every CPU twin --runs times (slow), and the CPU empirical denoiser");
+  cmd->add_option("--only", *only, "Run only benchmarks whose name contains this");
+  cmd->add_option("--runs", *runs, "Timed runs per benchmark (GPU sampler steps: 2*runs+1)")
       ->capture_default_str();
-  cmd->callback([&run, json, runs] { run = [json, runs] { return runBench(*json, *runs); }; });
+  cmd->callback([&run, json, runs, full, only] {
+    run = [=] { return runBench(*json, *runs, *full, *only); };
+  });
 }
 
 }  // namespace flowscope::cli

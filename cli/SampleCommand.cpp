@@ -1,4 +1,4 @@
-// flowscope-cli sample: run an EDM sampler on an exact Gaussian mixture and write the samples.
+// flowscope-cli sample: run a sampler on an exact model of the data and write the samples.
 #include <nlohmann/json.hpp>
 
 #include <chrono>
@@ -8,75 +8,52 @@
 
 #include "AtomicFile.h"
 #include "CliCommon.h"
-#include "DiffusionSimulation.h"
 #include "OutputPath.h"
+#include "SamplingFlags.h"
 
 namespace flowscope::cli {
 namespace {
 
 struct SampleArgs {
-  std::string data, model = "exact", sampler = "heun", schedule = "karras", out, trajectories;
-  std::string backend = "gpu";
-  int steps = 18, n = 10000, trajectoryParticles = -1;
+  SamplingFlags flags;
+  std::string out, trajectories, backend = "gpu";
+  int n = 10000, trajectoryParticles = -1;
   uint64_t seed = 1;
-  KarrasParams karras{};
   bool json = false;
 };
 
-void writeRow(std::ostream& out, float x, float y) {
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), "%.9g,%.9g\n", x, y);
-  out << buf;
-}
-
 int runSample(const SampleArgs& a) {
-  if (a.model != "exact") throw InputError("--model: unknown '" + a.model + "' (valid: exact)");
-  if (a.schedule != "karras")
-    throw InputError("--schedule: unknown '" + a.schedule + "' (valid: karras)");
-  SamplingConfig config;
-  config.sampler = parseSampler(a.sampler);
-  config.schedule = a.karras;
-  config.schedule.steps = a.steps;
-  try {
-    validate(config.schedule);
-  } catch (const InputError& e) {
-    std::string why = e.what();
-    std::string field = why.substr(0, why.find(':'));
-    std::replace(field.begin(), field.end(), '_', '-');
-    throw InputError("--" + field + why.substr(why.find(':')));
-  }
-  if (a.n < 1 || a.n > (1 << 22)) throw InputError("--n: must be between 1 and 4194304");
-  config.particleCount = a.n;
-  config.seed = a.seed;
+  SamplingConfig config = a.flags.config(a.n, a.seed);
   checkOutputPath("--out", a.out, ".csv");
   if (!a.trajectories.empty()) checkOutputPath("--trajectories", a.trajectories, ".csv");
-  GaussianMixture mixture = GaussianMixture::load(a.data);
+  auto data = a.flags.loadData();
 
   Backend backend = openBackend(a.backend);
+  const int steps = config.schedule.steps;
   const int keep = a.trajectoryParticles < 0 ? a.n : std::min(a.n, a.trajectoryParticles);
   auto start = std::chrono::steady_clock::now();
-  DiffusionSimulation sim(mixture, config, backend.gpu.get());
+  DiffusionSimulation sim(data, config, backend.gpu.get());
   std::string trajectoryCsv;
   if (!a.trajectories.empty()) {
     // Trajectories need every state: walk the run a state at a time.
-    trajectoryCsv = "particle,step,sigma,x,y\n";
+    trajectoryCsv = "particle,step,t,sigma,x,y\n";
     std::vector<std::vector<glm::vec2>> states;
-    for (int k = 0; k <= a.steps; ++k) {
+    for (int k = 0; k <= steps; ++k) {
       sim.seek(k);
-      auto s = sim.state(k);
+      auto s = sim.positions(k);
       states.emplace_back(s.begin(), s.begin() + keep);
     }
-    char buf[128];
+    char buf[160];
     for (int i = 0; i < keep; ++i)
-      for (int k = 0; k <= a.steps; ++k) {
-        std::snprintf(buf, sizeof(buf), "%d,%d,%.9g,%.9g,%.9g\n", i, k, sim.sigma(k),
-                      states[k][i].x, states[k][i].y);
+      for (int k = 0; k <= steps; ++k) {
+        std::snprintf(buf, sizeof(buf), "%d,%d,%.9g,%.9g,%.9g,%.9g\n", i, k, sim.level(k).t,
+                      sim.sigma(k), states[k][i].x, states[k][i].y);
         trajectoryCsv += buf;
       }
   } else {
-    sim.seek(a.steps);
+    sim.seek(steps);
   }
-  auto samples = sim.state(a.steps);
+  auto samples = sim.positions(steps);
   double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
 
@@ -84,21 +61,32 @@ int runSample(const SampleArgs& a) {
   try {
     writeFileAtomically(a.out, [&](std::ostream& out) {
       out << "x,y\n";
-      for (const auto& p : samples) writeRow(out, p.x, p.y);
+      char buf[64];
+      for (const auto& p : samples) {
+        std::snprintf(buf, sizeof(buf), "%.9g,%.9g\n", p.x, p.y);
+        out << buf;
+      }
     });
   } catch (...) {
     if (!a.trajectories.empty()) std::filesystem::remove(a.trajectories);
     throw;
   }
+  const int nfe = sim.evaluations(steps);
   if (a.json) {
-    nlohmann::json j{
-        {"n", a.n},      {"steps", a.steps},          {"nfe", sim.evaluations(a.steps)},
-        {"time_ms", ms}, {"backend", backend.name()}, {"device", backend.device()}};
+    nlohmann::json j{{"n", a.n},
+                     {"steps", steps},
+                     {"nfe", nfe},
+                     {"time_ms", ms},
+                     {"backend", backend.name()},
+                     {"device", backend.device()},
+                     {"sampler", samplerKindName(config.sampler.kind)},
+                     {"schedule", scheduleName(config.schedule.kind)}};
     std::cout << j.dump() << "\n";
   } else {
-    std::cout << "wrote " << a.n << " samples to " << a.out << " (" << samplerName(config.sampler)
-              << ", " << a.steps << " steps, " << sim.evaluations(a.steps)
-              << " denoiser evaluations, " << ms << " ms on " << backend.name() << ": "
+    std::cout << "wrote " << a.n << " samples to " << a.out << " ("
+              << samplerKindName(config.sampler.kind) << " on "
+              << scheduleName(config.schedule.kind) << ", " << steps << " steps, " << nfe
+              << " model evaluations, " << ms << " ms on " << backend.name() << ": "
               << backend.device() << ")\n";
   }
   return kOk;
@@ -109,38 +97,21 @@ int runSample(const SampleArgs& a) {
 void addSampleCommand(CLI::App& app, Runner& run) {
   auto a = std::make_shared<SampleArgs>();
   auto* cmd = app.add_subcommand(
-      "sample",
-      "Sample an exact 2-D Gaussian mixture with EDM's deterministic samplers (Karras et al. 2022, "
-      "Algorithm 1).\nConventions: variance-exploding x = x0 + sigma*eps; time variable sigma; "
-      "Karras schedule sigma_i = (smax^(1/rho) + i/(N-1)(smin^(1/rho) - smax^(1/rho)))^rho, "
-      "sigma_N = 0; "
-      "start x ~ N(0, sigma_max^2 I) from the seed; float32 state, float32 GPU arithmetic (double "
-      "on CPU).\n"
-      "NFE: euler N, heun 2N-1 (the last step to sigma = 0 is an Euler step).");
-  cmd->add_option("--data", a->data,
-                  "Mixture JSON: {\"type\": \"gmm\", \"weights\": [...], \"means\": [[x, y], ...], "
-                  "\"covariances\": [[[a, b], [b, c]], ...]}")
-      ->required();
-  cmd->add_option("--model", a->model, "Model of the data: exact (closed-form mixture denoiser)")
-      ->capture_default_str();
-  cmd->add_option("--sampler", a->sampler, "heun | euler")->capture_default_str();
-  cmd->add_option("--schedule", a->schedule, "Noise schedule: karras")->capture_default_str();
-  cmd->add_option("--steps", a->steps, "Number of steps N (1..1000)")->capture_default_str();
+      "sample", "Sample the data with any sampler and schedule on its exact model.\n" +
+                    conventionsHelp() + "\nNFE is the number of model evaluations.");
+  a->flags.addTo(*cmd, true);
   cmd->add_option("--n", a->n, "Number of samples (1..4194304)")->capture_default_str();
-  cmd->add_option("--seed", a->seed, "Seed of the initial noise (PCG32 + Box-Muller)")
+  cmd->add_option("--seed", a->seed, "Seed of the initial noise (PCG32) and of the samplers' noise")
       ->capture_default_str();
   cmd->add_option("--out", a->out, "Samples CSV (header x,y)")->required();
   cmd->add_option("--trajectories", a->trajectories,
-                  "Trajectories CSV (header particle,step,sigma,x,y)");
+                  "Trajectories CSV (header particle,step,t,sigma,x,y)");
   cmd->add_option("--trajectory-particles", a->trajectoryParticles,
                   "Write trajectories of the first K particles only (default: all)");
-  cmd->add_option("--sigma-min", a->karras.sigmaMin, "Smallest non-zero noise level")
-      ->capture_default_str();
-  cmd->add_option("--sigma-max", a->karras.sigmaMax, "Initial noise level")->capture_default_str();
-  cmd->add_option("--rho", a->karras.rho, "Karras schedule exponent")->capture_default_str();
   addBackendOption(*cmd, a->backend);
   cmd->add_flag("--json", a->json,
-                "Print {\"n\", \"steps\", \"nfe\", \"time_ms\", \"backend\", \"device\"}");
+                "Print {\"n\", \"steps\", \"nfe\", \"time_ms\", \"backend\", \"device\", "
+                "\"sampler\", \"schedule\"}");
   cmd->callback([&run, a] { run = [a] { return runSample(*a); }; });
 }
 

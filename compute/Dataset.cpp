@@ -1,6 +1,7 @@
 #include "Dataset.h"
 
 #include <stb/stb_image.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -69,6 +70,156 @@ double Dataset::variance() const {
   double v = 0.0;
   for (const auto& p : points->points()) v += glm::dot(p - m, p - m);
   return 0.5 * v / double(points->points().size());
+}
+
+double Dataset::peakLogDensity(double s, double tau) const {
+  double best = -INFINITY;
+  if (mixture) {
+    for (const auto& c : mixture->components())
+      best = std::max(best, mixture->evaluate(s * c.mean, s, tau).logp);
+    return best;
+  }
+  const auto& p = points->points();
+  const size_t stride = std::max<size_t>(1, p.size() / 256);
+  for (size_t i = 0; i < p.size(); i += stride)
+    best = std::max(best, points->evaluate(s * p[i], s, tau).logp);
+  return best;
+}
+
+DataSource DataSource::ofMixture(GaussianMixture m) {
+  DataSource d;
+  d.kind = Kind::Mixture;
+  d.mixture = std::move(m);
+  return d;
+}
+
+DataSource DataSource::ofPreset(const std::string& name) {
+  DataSource d;
+  d.kind = Kind::Preset;
+  d.name = name;
+  return d;
+}
+
+DataSource DataSource::ofFile(const std::string& path) {
+  DataSource d;
+  d.kind = Kind::File;
+  d.name = path;
+  return d;
+}
+
+DataSource DataSource::ofPoints(std::vector<glm::dvec2> points) {
+  DataSource d;
+  d.kind = Kind::Points;
+  d.points = std::move(points);
+  return d;
+}
+
+std::string DataSource::label() const {
+  std::string base;
+  switch (kind) {
+    case Kind::Mixture:
+      base = "mixture (" + std::to_string(mixture->components().size()) + " components)";
+      break;
+    case Kind::Preset:
+      base = name;
+      break;
+    case Kind::File:
+      base = std::filesystem::path(name).filename().string();
+      break;
+    case Kind::Points:
+      base = std::to_string(points.size()) + " painted points";
+      break;
+  }
+  return unitVariance ? base + ", unit variance" : base;
+}
+
+std::shared_ptr<const Dataset> resolve(const DataSource& source) {
+  Dataset d;
+  switch (source.kind) {
+    case DataSource::Kind::Mixture:
+      d.name = "mixture";
+      d.mixture = *source.mixture;
+      break;
+    case DataSource::Kind::Preset:
+    case DataSource::Kind::File:
+      d = loadDataset(source.name);
+      break;
+    case DataSource::Kind::Points:
+      d.name = "points";
+      d.points.emplace(source.points, "painted points");
+      break;
+  }
+  return std::make_shared<const Dataset>(source.unitVariance ? rescaledToUnitVariance(d)
+                                                             : std::move(d));
+}
+
+nlohmann::json toJson(const DataSource& source) {
+  nlohmann::json j;
+  switch (source.kind) {
+    case DataSource::Kind::Mixture:
+      j = source.mixture->toJson();
+      break;
+    case DataSource::Kind::Preset:
+      j = {{"type", "preset"}, {"name", source.name}};
+      break;
+    case DataSource::Kind::File:
+      j = {{"type", "file"}, {"path", source.name}};
+      break;
+    case DataSource::Kind::Points: {
+      j = {{"type", "points"}, {"points", nlohmann::json::array()}};
+      for (const auto& p : source.points) j["points"].push_back({p.x, p.y});
+      break;
+    }
+  }
+  if (source.unitVariance) j["unit_variance"] = true;
+  return j;
+}
+
+DataSource dataSourceFromJson(const nlohmann::json& j, const std::string& source,
+                              const std::string& field) {
+  auto fail = [&](const std::string& sub, const std::string& why) {
+    throw InputError(source + ": field '" + field + (sub.empty() ? "" : "." + sub) + "': " + why);
+  };
+  if (!j.is_object() || !j.contains("type") || !j["type"].is_string())
+    fail("type", "expected gmm, preset, file or points");
+  const std::string type = j["type"];
+  DataSource d;
+  if (type == "gmm") {
+    try {
+      d = DataSource::ofMixture(GaussianMixture::fromJson(j, source));
+    } catch (const InputError& e) {
+      std::string why = e.what(), prefix = source + ": field '";
+      if (why.rfind(prefix, 0) == 0)
+        throw InputError(prefix + field + "." + why.substr(prefix.size()));
+      throw;
+    }
+  } else if (type == "preset") {
+    if (!j.contains("name") || !j["name"].is_string()) fail("name", "expected a preset name");
+    d = DataSource::ofPreset(j["name"]);
+    if (std::find(presetNames().begin(), presetNames().end(), d.name) == presetNames().end())
+      fail("name", "unknown preset '" + d.name + "'");
+  } else if (type == "file") {
+    if (!j.contains("path") || !j["path"].is_string()) fail("path", "expected a file path");
+    d = DataSource::ofFile(j["path"]);
+  } else if (type == "points") {
+    if (!j.contains("points") || !j["points"].is_array() || j["points"].empty())
+      fail("points", "expected [[x, y], ...]");
+    std::vector<glm::dvec2> pts;
+    for (size_t i = 0; i < j["points"].size(); ++i) {
+      const auto& p = j["points"][i];
+      if (!p.is_array() || p.size() != 2 || !p[0].is_number() || !p[1].is_number())
+        fail("points[" + std::to_string(i) + "]", "expected [x, y]");
+      pts.push_back({p[0].get<double>(), p[1].get<double>()});
+    }
+    d = DataSource::ofPoints(std::move(pts));
+  } else {
+    fail("type", "unknown '" + type + "' (valid: gmm, preset, file, points)");
+  }
+  if (j.contains("unit_variance")) {
+    if (!j["unit_variance"].is_boolean()) fail("unit_variance", "expected true or false");
+    d.unitVariance = j["unit_variance"];
+  }
+  return d;
 }
 
 const std::vector<std::string>& presetNames() {

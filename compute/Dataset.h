@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "EmpiricalModel.h"
 #include "GaussianMixture.h"
 
@@ -34,7 +36,41 @@ struct Dataset {
   glm::dvec2 mean() const;
   // Total variance (trace of the covariance / 2 per axis averaged): the unit-variance scale.
   double variance() const;
+  // The highest log density of x = s x0 + tau eps (at a component mean or a data point): the top
+  // of the heatmap's colour range.
+  double peakLogDensity(double s, double tau) const;
 };
+
+// Point clouds have no density at tau = 0; their "data" heatmap and fields use this bandwidth.
+inline constexpr double kPointCloudBandwidth = 0.05;
+
+// Where a dataset comes from, as scene files store it:
+//   {"type": "gmm", "weights": ..., "means": ..., "covariances": ...}   a mixture, inline
+//   {"type": "preset", "name": "moons"}                                  a preset
+//   {"type": "file", "path": "cloud.csv"}                                a .json, .csv or .png file
+//   {"type": "points", "points": [[x, y], ...]}                          points (e.g. painted)
+// each with an optional "unit_variance": true (rescaled about the origin to variance 1 per axis).
+struct DataSource {
+  enum class Kind { Mixture, Preset, File, Points };
+  Kind kind = Kind::Mixture;
+  std::string name;  // preset name or file path
+  std::optional<GaussianMixture> mixture;
+  std::vector<glm::dvec2> points;
+  bool unitVariance = false;
+
+  static DataSource ofMixture(GaussianMixture m);
+  static DataSource ofPreset(const std::string& name);
+  static DataSource ofFile(const std::string& path);
+  static DataSource ofPoints(std::vector<glm::dvec2> points);
+  std::string label() const;  // for the UI
+};
+
+// Loads what the source names; throws InputError naming the file, line or field.
+std::shared_ptr<const Dataset> resolve(const DataSource& source);
+nlohmann::json toJson(const DataSource& source);
+// `source` names the file for messages, `field` the JSON path of the object ("data").
+DataSource dataSourceFromJson(const nlohmann::json& j, const std::string& source,
+                              const std::string& field);
 
 inline constexpr int kPresetPoints = 2000;
 const std::vector<std::string>& presetNames();

@@ -6,14 +6,16 @@ DiffusionLab::DiffusionLab(Scene scene) {
   replaceScene(std::move(scene));
 }
 
-void DiffusionLab::setMixture(GaussianMixture mixture) {
-  scene_.mixture = std::move(mixture);
-  ++mixtureRevision_;
+void DiffusionLab::setData(const DataSource& source) {
+  auto loaded = resolve(source);
+  scene_.data = source;
+  scene_.dataset = std::move(loaded);
+  ++dataRevision_;
 }
 
 void DiffusionLab::replaceScene(Scene scene) {
   scene_ = std::move(scene);
-  ++mixtureRevision_;  // forces a new run even if the parameters' revision happens to match
+  ++dataRevision_;  // forces a new run even if the parameters' revision happens to match
   playback_.scrub(scene_.step, scene_.params.schedule().steps);
   if (scene_.playing) playback_.play();
 }
@@ -28,13 +30,13 @@ Scene DiffusionLab::snapshot() const {
 DiffusionSimulation& DiffusionLab::simulation(const GpuContext* gpu,
                                               const std::function<void()>& beforeReplace) {
   const DiffusionParams& p = scene_.params;
-  if (!simulation_ || builtSampling_ != p.samplingRevision() || builtMixture_ != mixtureRevision_) {
+  if (!simulation_ || builtSampling_ != p.samplingRevision() || builtData_ != dataRevision_) {
     if (simulation_ && beforeReplace) beforeReplace();
     simulation_.reset();
     SamplingConfig config{p.sampler(), p.schedule(), p.particleCount(), p.seed()};
-    simulation_ = std::make_unique<DiffusionSimulation>(scene_.mixture, config, gpu);
+    simulation_ = std::make_unique<DiffusionSimulation>(scene_.dataset, config, gpu);
     builtSampling_ = p.samplingRevision();
-    builtMixture_ = mixtureRevision_;
+    builtData_ = dataRevision_;
     playback_.clamp(p.schedule().steps);
   }
   return *simulation_;

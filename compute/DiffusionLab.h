@@ -19,12 +19,14 @@ class DiffusionLab {
   const DiffusionParams& params() const { return scene_.params; }
   View2D& camera() { return scene_.camera; }
   const View2D& camera() const { return scene_.camera; }
-  const GaussianMixture& mixture() const { return scene_.mixture; }
+  const DataSource& dataSource() const { return scene_.data; }
+  const Dataset& dataset() const { return *scene_.dataset; }
   Playback& playback() { return playback_; }
   const Playback& playback() const { return playback_; }
 
-  // Replaces the data; the run restarts.
-  void setMixture(GaussianMixture mixture);
+  // Replaces the data (loading what `source` names); the run restarts. On InputError nothing
+  // changes.
+  void setData(const DataSource& source);
   // Replaces everything (File > Open scene); the run restarts at the scene's step.
   void replaceScene(Scene scene);
   // The scene as it is now, with the shown step and play state: what File > Save writes.
@@ -48,9 +50,9 @@ class DiffusionLab {
  private:
   Scene scene_;
   Playback playback_;
-  uint64_t mixtureRevision_ = 0;
+  uint64_t dataRevision_ = 0;
   std::unique_ptr<DiffusionSimulation> simulation_;
-  uint64_t builtSampling_ = ~0ull, builtMixture_ = ~0ull;
+  uint64_t builtSampling_ = ~0ull, builtData_ = ~0ull;
 };
 
 }  // namespace flowscope

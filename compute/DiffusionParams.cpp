@@ -1,42 +1,67 @@
 #include "DiffusionParams.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "InputError.h"
 
 namespace flowscope {
 
-void DiffusionParams::setSampler(EdmSamplerKind kind) {
-  sampler_ = kind;
+ScheduleParams defaultSchedule(ScheduleKind kind, int steps) {
+  ScheduleParams p;
+  p.kind = kind;
+  p.steps = steps;
+  if (kind == ScheduleKind::Ve) p.sigmaMin = 0.01, p.sigmaMax = 50.0;
+  if ((kind == ScheduleKind::Linear || kind == ScheduleKind::Cosine) && steps > p.trainSteps)
+    p.steps = p.trainSteps;
+  return p;
+}
+
+void DiffusionParams::setSampler(const SamplerParams& sampler) {
+  validate(sampler);
+  checkCompatible(sampler.kind, schedule_.kind);
+  sampler_ = sampler;
   ++samplingRevision_;
 }
 
-void DiffusionParams::setSchedule(const KarrasParams& schedule) {
+void DiffusionParams::setSchedule(const ScheduleParams& schedule) {
   validate(schedule);
+  checkCompatible(sampler_.kind, schedule.kind);
   schedule_ = schedule;
   ++samplingRevision_;
 }
 
+bool DiffusionParams::chooseSampler(SamplerKind kind) {
+  SamplerParams s = sampler_;
+  s.kind = kind;
+  auto fits = compatibleSchedules(kind);
+  const bool switchSchedule = std::find(fits.begin(), fits.end(), schedule_.kind) == fits.end();
+  if (switchSchedule) schedule_ = defaultSchedule(fits.front(), schedule_.steps);
+  sampler_ = s;
+  ++samplingRevision_;
+  return switchSchedule;
+}
+
 void DiffusionParams::setSteps(int steps) {
-  KarrasParams s = schedule_;
+  ScheduleParams s = schedule_;
   s.steps = steps;
   setSchedule(s);
 }
 
 void DiffusionParams::setSigmaMin(double v) {
-  KarrasParams s = schedule_;
+  ScheduleParams s = schedule_;
   s.sigmaMin = v;
   setSchedule(s);
 }
 
 void DiffusionParams::setSigmaMax(double v) {
-  KarrasParams s = schedule_;
+  ScheduleParams s = schedule_;
   s.sigmaMax = v;
   setSchedule(s);
 }
 
 void DiffusionParams::setRho(double v) {
-  KarrasParams s = schedule_;
+  ScheduleParams s = schedule_;
   s.rho = v;
   setSchedule(s);
 }
@@ -101,9 +126,13 @@ void DiffusionParams::setLoop(bool on) {
 }
 
 bool DiffusionParams::operator==(const DiffusionParams& o) const {
-  return sampler_ == o.sampler_ && schedule_.sigmaMin == o.schedule_.sigmaMin &&
-         schedule_.sigmaMax == o.schedule_.sigmaMax && schedule_.rho == o.schedule_.rho &&
-         schedule_.steps == o.schedule_.steps && particleCount_ == o.particleCount_ &&
+  const SamplerParams &a = sampler_, &b = o.sampler_;
+  const ScheduleParams &c = schedule_, &d = o.schedule_;
+  return a.kind == b.kind && a.eta == b.eta && a.sChurn == b.sChurn && a.sTmin == b.sTmin &&
+         a.sTmax == b.sTmax && a.sNoise == b.sNoise && a.langevinEps == b.langevinEps &&
+         a.langevinStepsPerLevel == b.langevinStepsPerLevel && c.kind == d.kind &&
+         c.steps == d.steps && c.spacing == d.spacing && c.sigmaMin == d.sigmaMin &&
+         c.sigmaMax == d.sigmaMax && c.rho == d.rho && particleCount_ == o.particleCount_ &&
          seed_ == o.seed_ && trailLength_ == o.trailLength_ && field_ == o.field_ &&
          heatmap_ == o.heatmap_ && showParticles_ == o.showParticles_ &&
          showTrails_ == o.showTrails_ && showField_ == o.showField_ &&

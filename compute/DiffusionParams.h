@@ -1,17 +1,20 @@
 #pragma once
-// DiffusionParams: the single owner of every parameter of the Gaussian-mixture diffusion lab.
-// Setters validate (throwing InputError naming the field, leaving the value unchanged) and bump
-// a revision counter, so views and the simulation derive what to redo instead of keeping copies.
+// DiffusionParams: the single owner of every parameter of the Diffusion & Flow lab. Setters
+// validate (throwing InputError naming the field, leaving the value unchanged) and bump a
+// revision counter, so views and the simulation derive what to redo instead of keeping copies.
 #include <cstdint>
 #include <string>
 
-#include "EdmSampler.h"
-#include "KarrasSchedule.h"
 #include "MixtureGrids.h"
+#include "Samplers.h"
 
 namespace flowscope {
 
 enum class HeatmapKind : uint32_t { DataDensity = 0, NoisedDensity = 1 };
+
+// The schedule a sampler gets when it is chosen: its first compatible kind, with that kind's
+// customary parameters (karras 0.002..80, rho 7; ve 0.01..50; discrete T = 1000).
+ScheduleParams defaultSchedule(ScheduleKind kind, int steps);
 
 class DiffusionParams {
  public:
@@ -20,12 +23,16 @@ class DiffusionParams {
   static constexpr int kMaxTrailLength = 64;
 
   // Sampling: changing any of these restarts the run.
-  EdmSamplerKind sampler() const { return sampler_; }
-  const KarrasParams& schedule() const { return schedule_; }
+  const SamplerParams& sampler() const { return sampler_; }
+  const ScheduleParams& schedule() const { return schedule_; }
   int particleCount() const { return particleCount_; }
   uint64_t seed() const { return seed_; }
-  void setSampler(EdmSamplerKind kind);
-  void setSchedule(const KarrasParams& schedule);
+  // Refuses a sampler/schedule pair that does not work together (the message lists the pairs).
+  void setSampler(const SamplerParams& sampler);
+  void setSchedule(const ScheduleParams& schedule);
+  // Chooses a sampler; if the current schedule does not fit it, switches to its default schedule
+  // (keeping the step count) and returns true.
+  bool chooseSampler(SamplerKind kind);
   void setSteps(int steps);
   void setSigmaMin(double v);
   void setSigmaMax(double v);
@@ -60,8 +67,8 @@ class DiffusionParams {
   bool operator==(const DiffusionParams& o) const;
 
  private:
-  EdmSamplerKind sampler_ = EdmSamplerKind::Heun;
-  KarrasParams schedule_{};
+  SamplerParams sampler_{};
+  ScheduleParams schedule_{};
   int particleCount_ = 8192;
   uint64_t seed_ = 1;
   int trailLength_ = 12;

@@ -14,59 +14,62 @@ uint64_t nextId() {
 }
 }  // namespace
 
-std::vector<glm::vec2> DiffusionSimulation::initialNoise(int count, uint64_t seed,
-                                                         double sigmaMax) {
+std::vector<ParticleState> DiffusionSimulation::initialNoise(int count, uint64_t seed,
+                                                             double tau0) {
   Pcg32 rng(seed);
-  std::vector<glm::vec2> out(count);
+  std::vector<ParticleState> out(count);
   for (auto& p : out) {
     double x = rng.normal(), y = rng.normal();
-    p = glm::vec2(float(sigmaMax * x), float(sigmaMax * y));
+    p = ParticleState(float(tau0 * x), float(tau0 * y), 0.0f, 0.0f);
   }
   return out;
 }
 
-DiffusionSimulation::DiffusionSimulation(const GaussianMixture& mixture,
+DiffusionSimulation::DiffusionSimulation(std::shared_ptr<const Dataset> data,
                                          const SamplingConfig& config, const GpuContext* gpu,
                                          size_t historyBudgetBytes)
     : id_(nextId()),
-      mixture_(mixture),
+      data_(std::move(data)),
       config_(config),
       gpu_(gpu),
-      sigmas_(karrasSigmas(config.schedule)) {
-  const size_t stateBytes = size_t(config.particleCount) * sizeof(glm::vec2);
+      levels_(buildSchedule(config.schedule)),
+      noiseSeed_(uint32_t(config.seed ^ (config.seed >> 32)) * 2654435761u + 1u) {
+  checkCompatible(config.sampler.kind, config.schedule.kind);
+  validate(config.sampler);
+  evaluations_.assign(levels_.size(), 0);
+  for (int i = 0; i < steps(); ++i)
+    evaluations_[i + 1] = evaluations_[i] + stepEvaluations(config.sampler, levels_, i);
+
+  const size_t stateBytes = size_t(config.particleCount) * sizeof(ParticleState);
   size_t budget = historyBudgetBytes;
   if (gpu) budget = std::min<size_t>(budget, gpu->limits().maxStorageBufferRange);
   if (config.particleCount < 1) throw InputError("particles: must be at least 1");
   if (2 * stateBytes > budget)
     throw InputError("particles: " + std::to_string(config.particleCount) +
                      " do not fit two states in one storage buffer of this device (at most " +
-                     std::to_string(budget / (2 * sizeof(glm::vec2))) + ")");
+                     std::to_string(budget / (2 * sizeof(ParticleState))) + ")");
   slotCount_ = uint32_t(std::clamp<size_t>(budget / stateBytes, 2, size_t(steps()) + 1));
-  noise_ = initialNoise(config.particleCount, config.seed, config.schedule.sigmaMax);
+  noise_ = initialNoise(config.particleCount, config.seed, levels_[0].tau);
   if (!gpu) {
     cpuHistory_.resize(size_t(slotCount_) * config.particleCount);
     std::copy(noise_.begin(), noise_.end(), cpuHistory_.begin());
     return;
   }
-  auto components = mixture.gpuComponents();
-  mixtureBuffer_ =
-      std::make_unique<GpuBuffer>(*gpu, components.size() * sizeof(GpuMixtureComponent),
-                                  VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, MemoryKind::HostVisible);
-  mixtureBuffer_->upload(std::span<const GpuMixtureComponent>(components));
+  gpuModel_ = std::make_unique<GpuModelData>(*gpu, *data_);
   noiseBuffer_ =
       std::make_unique<GpuBuffer>(*gpu, stateBytes, kStorageUsage, MemoryKind::DeviceLocal);
-  noiseBuffer_->upload(std::span<const glm::vec2>(noise_));
+  noiseBuffer_->upload(std::span<const ParticleState>(noise_));
   noise_.clear();
   noise_.shrink_to_fit();
   history_ = std::make_unique<GpuBuffer>(*gpu, stateBytes * slotCount_,
                                          kStorageUsage | VK_BUFFER_USAGE_VERTEX_BUFFER_BIT,
                                          MemoryKind::DeviceLocal);
-  stepKernel_ = std::make_unique<EdmStepKernel>(*gpu);
-  stepSet_ = stepKernel_->bind(*mixtureBuffer_, *history_);
+  kernel_ = std::make_unique<SamplerKernel>(*gpu);
+  set_ = kernel_->bind(*gpuModel_, *history_);
   gpu->submitAndWait([&](VkCommandBuffer cmd) { restartFromNoise(cmd); });
 }
 
-DiffusionSimulation::~DiffusionSimulation() = default;  // the kernel's pool frees its sets
+DiffusionSimulation::~DiffusionSimulation() = default;  // the kernel's pool frees its set
 
 void DiffusionSimulation::restartFromNoise(VkCommandBuffer cmd) {
   newest_ = 0;
@@ -82,10 +85,11 @@ void DiffusionSimulation::restartFromNoise(VkCommandBuffer cmd) {
 void DiffusionSimulation::advance(VkCommandBuffer cmd) {
   const int from = newest_, to = newest_ + 1;
   const size_t n = size_t(config_.particleCount);
+  const StepContext ctx = makeStepContext(config_.sampler, levels_, from, noiseSeed_);
   if (!gpu_) {
-    std::span<const glm::vec2> src(cpuHistory_.data() + slotOf(from) * n, n);
-    std::span<glm::vec2> dst(cpuHistory_.data() + slotOf(to) * n, n);
-    edmStepCpu(mixture_, config_.sampler, sigmas_[from], sigmas_[to], src, dst);
+    std::span<const ParticleState> src(cpuHistory_.data() + slotOf(from) * n, n);
+    std::span<ParticleState> dst(cpuHistory_.data() + slotOf(to) * n, n);
+    samplerStepCpu(data_->model(), ctx, src, dst);
   } else {
     // The previous step (or the noise copy) wrote the slot this step reads; and an earlier
     // dispatch may still read the slot this one overwrites once the ring wraps.
@@ -95,14 +99,9 @@ void DiffusionSimulation::advance(VkCommandBuffer cmd) {
     vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT,
                          VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, 1, &barrier, 0, nullptr, 0,
                          nullptr);
-    EdmStepPush push{uint32_t(n),
-                     uint32_t(mixture_.components().size()),
-                     uint32_t(slotOf(from) * n),
-                     uint32_t(slotOf(to) * n),
-                     float(sigmas_[from]),
-                     float(sigmas_[to]),
-                     config_.sampler == EdmSamplerKind::Heun ? 1u : 0u};
-    stepKernel_->record(cmd, stepSet_, push);
+    kernel_->record(cmd, set_,
+                    makeSamplerPush(ctx, *gpuModel_, uint32_t(n), uint32_t(slotOf(from) * n),
+                                    uint32_t(slotOf(to) * n)));
   }
   newest_ = to;
 }
@@ -125,13 +124,20 @@ bool DiffusionSimulation::seek(int target, VkCommandBuffer cmd) {
   return gpu_ != nullptr && cmd != VK_NULL_HANDLE;
 }
 
-std::vector<glm::vec2> DiffusionSimulation::state(int k) const {
+std::vector<ParticleState> DiffusionSimulation::state(int k) const {
   if (k < oldestAvailable() || k > newest_)
     throw std::out_of_range("DiffusionSimulation::state: state not in the history ring");
   const size_t n = size_t(config_.particleCount);
   if (!gpu_)
     return {cpuHistory_.begin() + slotOf(k) * n, cpuHistory_.begin() + (slotOf(k) + 1) * n};
-  return history_->read<glm::vec2>(n, slotOf(k) * n * sizeof(glm::vec2));
+  return history_->read<ParticleState>(n, slotOf(k) * n * sizeof(ParticleState));
+}
+
+std::vector<glm::vec2> DiffusionSimulation::positions(int k) const {
+  auto s = state(k);
+  std::vector<glm::vec2> out(s.size());
+  for (size_t i = 0; i < s.size(); ++i) out[i] = glm::vec2(s[i].x, s[i].y);
+  return out;
 }
 
 }  // namespace flowscope

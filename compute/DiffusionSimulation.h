@@ -1,28 +1,31 @@
 #pragma once
-// DiffusionSimulation: one sampling run of the mixture lab on the CPU or the GPU backend.
+// DiffusionSimulation: one sampling run of the Diffusion & Flow lab on the CPU or the GPU backend.
 //
-// State k of an N-step run is the particle cloud at noise level sigma_k (state 0: the initial
-// noise N(0, sigma_max^2 I); state N: the samples). States live in a history ring of
-// `slotCount` slots (state k in slot k % slotCount) sized by a memory budget, so stepping back is
-// a lookup; a state older than the ring is recomputed from the stored initial noise (the
-// samplers are deterministic, so the replay is exact), never by inverting a step.
+// State k of an N-step run is the particle cloud at noise level k of the schedule (state 0: the
+// initial noise tau_0 z; state N: the samples). A state is a vec4 per particle: position and one
+// auxiliary vector (dpmpp-2m's previous denoised, so a replay restores multistep history too).
+// States live in a history ring of `slotCount` slots (state k in slot k % slotCount) sized by a
+// memory budget, so stepping back is a lookup; a state older than the ring is recomputed from the
+// stored initial noise (noise is counter-based, so the replay is exact also for stochastic
+// samplers), never by inverting a step.
 //
-// On the GPU the ring is one STORAGE|VERTEX buffer: the step kernel writes a slot and the render
-// layers draw from the same memory after the caller's compute -> vertex barrier.
+// On the GPU the ring is one STORAGE|VERTEX buffer: the sampler kernel writes a slot and the
+// render layers draw from the same memory after the caller's compute -> vertex barrier.
 #include <glm/glm.hpp>
 
 #include <memory>
 #include <vector>
 
-#include "EdmSampler.h"
-#include "GaussianMixture.h"
-#include "KarrasSchedule.h"
+#include "Dataset.h"
+#include "GpuModel.h"
+#include "SamplerKernel.h"
+#include "Samplers.h"
 
 namespace flowscope {
 
 struct SamplingConfig {
-  EdmSamplerKind sampler = EdmSamplerKind::Heun;
-  KarrasParams schedule{};
+  SamplerParams sampler{};
+  ScheduleParams schedule{};
   int particleCount = 8192;
   uint64_t seed = 1;
 };
@@ -31,42 +34,47 @@ class DiffusionSimulation {
  public:
   static constexpr size_t kDefaultHistoryBudget = size_t(1) << 30;
 
-  // gpu == nullptr selects the CPU backend.
-  DiffusionSimulation(const GaussianMixture& mixture, const SamplingConfig& config,
+  // gpu == nullptr selects the CPU backend. Throws InputError for incompatible sampler/schedule
+  // pairs or a cloud too large for the device.
+  DiffusionSimulation(std::shared_ptr<const Dataset> data, const SamplingConfig& config,
                       const GpuContext* gpu, size_t historyBudgetBytes = kDefaultHistoryBudget);
   ~DiffusionSimulation();
   DiffusionSimulation(const DiffusionSimulation&) = delete;
 
-  // Initial noise x = sigma_max * z with z ~ N(0, I) from Pcg32(seed): identical on both backends.
-  static std::vector<glm::vec2> initialNoise(int count, uint64_t seed, double sigmaMax);
+  // Initial noise x = tau_0 z with z ~ N(0, I) from Pcg32(seed): identical on both backends.
+  static std::vector<ParticleState> initialNoise(int count, uint64_t seed, double tau0);
 
-  // Unique per instance: lets views notice that the run (and its buffers) was replaced.
-  uint64_t id() const { return id_; }
+  uint64_t id() const { return id_; }  // unique per instance: views notice a replaced run
   const SamplingConfig& config() const { return config_; }
-  const GaussianMixture& mixture() const { return mixture_; }
-  int steps() const { return config_.schedule.steps; }
+  const Dataset& data() const { return *data_; }
+  std::shared_ptr<const Dataset> dataPtr() const { return data_; }
+  int steps() const { return int(levels_.size()) - 1; }
   int current() const { return current_; }
   int newest() const { return newest_; }
   int oldestAvailable() const { return std::max(0, newest_ - int(slotCount_) + 1); }
-  double sigma(int state) const { return sigmas_.at(state); }
-  const std::vector<double>& sigmas() const { return sigmas_; }
-  int evaluations(int state) const { return edmEvaluations(config_.sampler, steps(), state); }
+  const NoiseLevel& level(int state) const { return levels_.at(state); }
+  const std::vector<NoiseLevel>& levels() const { return levels_; }
+  double sigma(int state) const { return levels_.at(state).sigma(); }
+  int evaluations(int state) const {
+    return evaluations_.at(state);
+  }  // model evaluations to reach it
   bool onGpu() const { return gpu_ != nullptr; }
 
   // Makes state `target` (clamped to [0, N]) current, computing what is missing. On the GPU,
-  // work is recorded into `cmd` when given (the caller submits it and must add the barrier
-  // from compute writes to its readers), else submitted and waited for. Returns true if GPU
-  // work was recorded.
+  // work is recorded into `cmd` when given (the caller submits it and adds the barrier from
+  // compute and transfer writes to its readers), else submitted and waited for. Returns true if
+  // GPU work was recorded.
   bool seek(int target, VkCommandBuffer cmd = VK_NULL_HANDLE);
   bool stepForward(VkCommandBuffer cmd = VK_NULL_HANDLE) { return seek(current_ + 1, cmd); }
   bool stepBack(VkCommandBuffer cmd = VK_NULL_HANDLE) { return seek(current_ - 1, cmd); }
 
   // The particles of an available state (oldestAvailable() <= k <= newest()); downloads on GPU.
-  std::vector<glm::vec2> state(int k) const;
+  std::vector<ParticleState> state(int k) const;
+  std::vector<glm::vec2> positions(int k) const;
 
   // GPU resources for drawing and further kernels (null on the CPU backend).
   const GpuBuffer* historyBuffer() const { return history_.get(); }
-  const GpuBuffer* mixtureBuffer() const { return mixtureBuffer_.get(); }
+  const GpuModelData* gpuModel() const { return gpuModel_.get(); }
   uint32_t slotCount() const { return slotCount_; }
   uint32_t slotOf(int state) const { return uint32_t(state) % slotCount_; }
 
@@ -75,20 +83,23 @@ class DiffusionSimulation {
   void advance(VkCommandBuffer cmd);
 
   uint64_t id_;
-  GaussianMixture mixture_;
+  std::shared_ptr<const Dataset> data_;
   SamplingConfig config_;
   const GpuContext* gpu_;
-  std::vector<double> sigmas_;
+  std::vector<NoiseLevel> levels_;
+  std::vector<int> evaluations_;
+  uint32_t noiseSeed_;
   uint32_t slotCount_ = 2;
   int current_ = 0;
   int newest_ = 0;
   // CPU backend
-  std::vector<glm::vec2> noise_;
-  std::vector<glm::vec2> cpuHistory_;
+  std::vector<ParticleState> noise_;
+  std::vector<ParticleState> cpuHistory_;
   // GPU backend
-  std::unique_ptr<GpuBuffer> noiseBuffer_, history_, mixtureBuffer_;
-  std::unique_ptr<EdmStepKernel> stepKernel_;
-  VkDescriptorSet stepSet_ = VK_NULL_HANDLE;
+  std::unique_ptr<GpuBuffer> noiseBuffer_, history_;
+  std::unique_ptr<GpuModelData> gpuModel_;
+  std::unique_ptr<SamplerKernel> kernel_;
+  VkDescriptorSet set_ = VK_NULL_HANDLE;
 };
 
 }  // namespace flowscope

@@ -10,69 +10,78 @@ const uint32_t kDensitySpirv[] =
 const uint32_t kFieldSpirv[] =
 #include "field_grid.comp.spv.inc"
     ;
+constexpr uint32_t kLocalSize = 64;  // = kTile in shaders/model.glsl
 }  // namespace
 
-std::vector<float> logDensityGridCpu(const GaussianMixture& mixture, const GridSpec& grid,
-                                     double sigma) {
+std::vector<float> logDensityGridCpu(const ExactModel& model, const GridSpec& grid, double s,
+                                     double tau) {
   std::vector<float> out(size_t(grid.nx) * grid.ny);
   parallelFor(
       out.size(),
       [&](size_t i) {
-        out[i] = float(mixture.logDensity(grid.node(i % grid.nx, i / grid.nx), sigma));
+        out[i] = float(model.evaluate(grid.node(i % grid.nx, i / grid.nx), s, tau).logp);
       },
       1024);
   return out;
 }
 
-std::vector<glm::vec4> fieldGridCpu(const GaussianMixture& mixture, const GridSpec& grid,
-                                    double sigma, FieldKind kind) {
+std::vector<glm::vec4> fieldGridCpu(const ExactModel& model, const GridSpec& grid, double s,
+                                    double tau, FieldKind kind) {
   std::vector<glm::vec4> out(size_t(grid.nx) * grid.ny);
   for (size_t i = 0; i < out.size(); ++i) {
     glm::dvec2 x = grid.node(i % grid.nx, i / grid.nx);
-    auto e = mixture.evaluate(x, sigma);
+    auto e = model.evaluate(x, s, tau);
     glm::dvec2 v = kind == FieldKind::Score ? e.score : e.denoised - x;
     out[i] = glm::vec4(float(x.x), float(x.y), float(v.x), float(v.y));
   }
   return out;
 }
 
-GridPush makeGridPush(const GridSpec& grid, uint32_t components, FieldKind kind, double sigma) {
+GridPush makeGridPush(const GridSpec& grid, GpuModel model, uint32_t modelCount, FieldKind kind,
+                      double s, double tau) {
   return {{float(grid.origin.x), float(grid.origin.y)},
           {float(grid.spacing.x), float(grid.spacing.y)},
           grid.nx,
           grid.ny,
-          components,
+          modelCount,
           uint32_t(kind),
-          float(sigma)};
+          float(s),
+          float(tau),
+          uint32_t(model)};
 }
 
-DensityPush makeDensityPush(const GridSpec& grid, uint32_t components, double sigma) {
+DensityPush makeDensityPush(const GridSpec& grid, GpuModel model, uint32_t modelCount, double s,
+                            double tau) {
   return {{float(grid.origin.x), float(grid.origin.y)},
           {float(grid.spacing.x), float(grid.spacing.y)},
           grid.nx,
           grid.ny,
-          components,
-          float(sigma)};
+          modelCount,
+          float(s),
+          float(tau),
+          uint32_t(model)};
 }
 
 LogDensityKernel::LogDensityKernel(const GpuContext& ctx)
-    : kernel_(ctx, kDensitySpirv, 2, sizeof(DensityPush)) {}
+    : kernel_(ctx, kDensitySpirv, 3, sizeof(DensityPush)) {}
 
-VkDescriptorSet LogDensityKernel::bind(const GpuBuffer& mixture, const GpuBuffer& grid) {
-  const GpuBuffer* buffers[] = {&mixture, &grid};
+VkDescriptorSet LogDensityKernel::bind(const GpuBuffer& mixture, const GpuBuffer& grid,
+                                       const GpuBuffer& data) {
+  const GpuBuffer* buffers[] = {&mixture, &grid, &data};
   return kernel_.makeSet(buffers);
 }
 
 void LogDensityKernel::record(VkCommandBuffer cmd, VkDescriptorSet set,
                               const DensityPush& push) const {
-  kernel_.dispatch(cmd, set, &push, push.nx * push.ny, 64);
+  kernel_.dispatch(cmd, set, &push, push.nx * push.ny, kLocalSize);
 }
 
 FieldGridKernel::FieldGridKernel(const GpuContext& ctx)
-    : kernel_(ctx, kFieldSpirv, 2, sizeof(GridPush)) {}
+    : kernel_(ctx, kFieldSpirv, 3, sizeof(GridPush)) {}
 
-VkDescriptorSet FieldGridKernel::bind(const GpuBuffer& mixture, const GpuBuffer& field) {
-  const GpuBuffer* buffers[] = {&mixture, &field};
+VkDescriptorSet FieldGridKernel::bind(const GpuBuffer& mixture, const GpuBuffer& field,
+                                      const GpuBuffer& data) {
+  const GpuBuffer* buffers[] = {&mixture, &field, &data};
   return kernel_.makeSet(buffers);
 }
 
@@ -82,7 +91,7 @@ void FieldGridKernel::record(VkCommandBuffer cmd, VkDescriptorSet set, const Gpu
   bufferBarrier(cmd, field, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT,
                 VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
                 VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT);
-  kernel_.dispatch(cmd, set, &push, push.nx * push.ny, 64);
+  kernel_.dispatch(cmd, set, &push, push.nx * push.ny, kLocalSize);
 }
 
 }  // namespace flowscope

@@ -1,43 +1,51 @@
 #pragma once
-// Kernels that evaluate the mixture on a regular grid: log p_sigma for the heatmap, and the score
-// or denoiser displacement for arrow glyphs. CPU twins first, GPU kernels below.
+// Kernels that evaluate a model of x = s x0 + tau eps on a regular grid: log p(x) for the heatmap,
+// and the score grad log p(x) or the denoiser displacement D(x) - x for arrow glyphs. CPU twins
+// first, GPU kernels below. Bindings: 0 mixture components, 1 output, 2 dataset points
+// (shaders/model.glsl).
 #include <glm/glm.hpp>
 
 #include <vector>
 
 #include "ComputeKernel.h"
-#include "GaussianMixture.h"
+#include "ExactModel.h"
 #include "View2D.h"
 
 namespace flowscope {
 
 enum class FieldKind : uint32_t { Score = 0, DenoiserDisplacement = 1 };
+// Which model.glsl evaluates: 0 a Gaussian mixture, 1 a finite dataset.
+enum class GpuModel : uint32_t { Mixture = 0, Dataset = 1 };
 
-std::vector<float> logDensityGridCpu(const GaussianMixture& mixture, const GridSpec& grid,
-                                     double sigma);
+std::vector<float> logDensityGridCpu(const ExactModel& model, const GridSpec& grid, double s,
+                                     double tau);
 // One (x, y, vx, vy) a node.
-std::vector<glm::vec4> fieldGridCpu(const GaussianMixture& mixture, const GridSpec& grid,
-                                    double sigma, FieldKind kind);
+std::vector<glm::vec4> fieldGridCpu(const ExactModel& model, const GridSpec& grid, double s,
+                                    double tau, FieldKind kind);
 
 struct GridPush {
   float origin[2];
   float spacing[2];
-  uint32_t nx, ny, componentCount;
-  uint32_t mode;  // field kind; unused by log_density.comp
-  float sigma;
+  uint32_t nx, ny, modelCount;
+  uint32_t mode;  // field kind
+  float s, tau;
+  uint32_t model;
 };
-static_assert(sizeof(GridPush) == 36);
-// log_density.comp's block has no `mode`: same offsets up to componentCount, then sigma.
+static_assert(sizeof(GridPush) == 44);
+// log_density.comp's block has no `mode`.
 struct DensityPush {
   float origin[2];
   float spacing[2];
-  uint32_t nx, ny, componentCount;
-  float sigma;
+  uint32_t nx, ny, modelCount;
+  float s, tau;
+  uint32_t model;
 };
-static_assert(sizeof(DensityPush) == 32);
+static_assert(sizeof(DensityPush) == 40);
 
-GridPush makeGridPush(const GridSpec& grid, uint32_t components, FieldKind kind, double sigma);
-DensityPush makeDensityPush(const GridSpec& grid, uint32_t components, double sigma);
+GridPush makeGridPush(const GridSpec& grid, GpuModel model, uint32_t modelCount, FieldKind kind,
+                      double s, double tau);
+DensityPush makeDensityPush(const GridSpec& grid, GpuModel model, uint32_t modelCount, double s,
+                            double tau);
 
 // Bytes of the field buffer for n nodes: a 16-byte header (max |v| bits) then n vec4.
 inline VkDeviceSize fieldBufferBytes(uint32_t nodes) {
@@ -48,7 +56,7 @@ class LogDensityKernel {
  public:
   explicit LogDensityKernel(const GpuContext& ctx);
   ComputeKernel& kernel() { return kernel_; }
-  VkDescriptorSet bind(const GpuBuffer& mixture, const GpuBuffer& grid);
+  VkDescriptorSet bind(const GpuBuffer& mixture, const GpuBuffer& grid, const GpuBuffer& data);
   void record(VkCommandBuffer cmd, VkDescriptorSet set, const DensityPush& push) const;
 
  private:
@@ -59,7 +67,7 @@ class FieldGridKernel {
  public:
   explicit FieldGridKernel(const GpuContext& ctx);
   ComputeKernel& kernel() { return kernel_; }
-  VkDescriptorSet bind(const GpuBuffer& mixture, const GpuBuffer& field);
+  VkDescriptorSet bind(const GpuBuffer& mixture, const GpuBuffer& field, const GpuBuffer& data);
   // Clears the max-magnitude header (transfer) and evaluates the grid; `field` must be the buffer
   // bound in `set`.
   void record(VkCommandBuffer cmd, VkDescriptorSet set, const GpuBuffer& field,

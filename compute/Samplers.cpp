@@ -70,7 +70,7 @@ std::vector<ScheduleKind> compatibleSchedules(SamplerKind sampler) {
     case S::FlowHeun:
       return {K::Flow};
     default:
-      return {K::Linear, K::Cosine, K::Vp, K::Ve, K::Karras};
+      return {K::Karras, K::Ve, K::Vp, K::Linear, K::Cosine};  // the customary one first
   }
 }
 

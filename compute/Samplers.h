@@ -49,6 +49,7 @@ std::string samplerKindName(SamplerKind kind);
 SamplerKind parseSamplerKind(const std::string& name);  // throws InputError listing the names
 // Throws InputError saying which schedules the sampler works with.
 void checkCompatible(SamplerKind sampler, ScheduleKind schedule);
+// The schedules a sampler works with, its customary one first.
 std::vector<ScheduleKind> compatibleSchedules(SamplerKind sampler);
 bool isStochastic(SamplerKind kind);
 

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -73,6 +74,75 @@ class Reader {
   std::string source_;
 };
 
+json samplingJson(const DiffusionParams& p) {
+  const ScheduleParams& k = p.schedule();
+  const SamplerParams& sp = p.sampler();
+  json j = {{"sampler", samplerKindName(sp.kind)},
+            {"schedule", scheduleName(k.kind)},
+            {"steps", k.steps},
+            {"sigma_min", k.sigmaMin},
+            {"sigma_max", k.sigmaMax},
+            {"rho", k.rho},
+            {"particles", p.particleCount()}};
+  // Every parameter, also those of other samplers, so switching back restores them.
+  j["spacing"] = spacingName(k.spacing);
+  j["eta"] = sp.eta;
+  j["s_churn"] = sp.sChurn;
+  j["s_tmin"] = sp.sTmin;
+  j["s_tmax"] = sp.sTmax;
+  j["s_noise"] = sp.sNoise;
+  j["langevin_eps"] = sp.langevinEps;
+  j["langevin_steps"] = sp.langevinStepsPerLevel;
+  return j;
+}
+
+// "sampling": validators name their field ("sigma_min: ..."), re-thrown as "sampling.<field>".
+void readSampling(const Reader& r, const json& j, DiffusionParams& p) {
+  const json& s = r.object(
+      j, "sampling", "sampling",
+      {"sampler", "schedule", "spacing", "steps", "sigma_min", "sigma_max", "rho", "particles",
+       "eta", "s_churn", "s_tmin", "s_tmax", "s_noise", "langevin_eps", "langevin_steps"});
+  auto optionalNumber = [&](const char* key, double fallback) {
+    return s.contains(key) ? r.number(s, key, std::string("sampling.") + key) : fallback;
+  };
+  SamplerParams sp;
+  ScheduleKind kind = ScheduleKind::Karras;
+  r.apply("sampling.sampler",
+          [&] { sp.kind = parseSamplerKind(r.string(s, "sampler", "sampling.sampler")); });
+  r.apply("sampling.schedule",
+          [&] { kind = parseSchedule(r.string(s, "schedule", "sampling.schedule")); });
+  ScheduleParams k = defaultSchedule(kind, 1);
+  if (s.contains("spacing"))
+    r.apply("sampling.spacing",
+            [&] { k.spacing = parseSpacing(r.string(s, "spacing", "sampling.spacing")); });
+  k.steps = r.integer(s, "steps", "sampling.steps");
+  k.sigmaMin = r.number(s, "sigma_min", "sampling.sigma_min");
+  k.sigmaMax = r.number(s, "sigma_max", "sampling.sigma_max");
+  k.rho = r.number(s, "rho", "sampling.rho");
+  sp.eta = optionalNumber("eta", sp.eta);
+  sp.sChurn = optionalNumber("s_churn", sp.sChurn);
+  sp.sTmin = optionalNumber("s_tmin", sp.sTmin);
+  sp.sTmax = optionalNumber("s_tmax", sp.sTmax);
+  sp.sNoise = optionalNumber("s_noise", sp.sNoise);
+  sp.langevinEps = optionalNumber("langevin_eps", sp.langevinEps);
+  if (s.contains("langevin_steps"))
+    sp.langevinStepsPerLevel = r.integer(s, "langevin_steps", "sampling.langevin_steps");
+  try {
+    validate(k);
+    validate(sp);
+    p.chooseSampler(sp.kind);
+    p.setSchedule(k);
+    p.setSampler(sp);
+  } catch (const InputError& e) {
+    std::string why = e.what();
+    std::string key = why.substr(0, why.find(':'));
+    std::replace(key.begin(), key.end(), '-', '_');
+    r.fail("sampling." + key, why.substr(why.find(": ") + 2));
+  }
+  r.apply("sampling.particles",
+          [&] { p.setParticleCount(r.integer(s, "particles", "sampling.particles")); });
+}
+
 }  // namespace
 
 Scene defaultScene() {
@@ -96,27 +166,7 @@ Scene sceneFromJson(const json& j, const std::string& source) {
   if (!j.contains("seed") || !j["seed"].is_number_unsigned())
     r.fail("seed", "expected a non-negative integer");
   p.setSeed(j["seed"].get<uint64_t>());
-
-  const json& s =
-      r.object(j, "sampling", "sampling",
-               {"sampler", "schedule", "steps", "sigma_min", "sigma_max", "rho", "particles"});
-  r.apply("sampling.sampler",
-          [&] { p.setSampler(parseSampler(r.string(s, "sampler", "sampling.sampler"))); });
-  if (r.string(s, "schedule", "sampling.schedule") != "karras")
-    r.fail("sampling.schedule", "unknown schedule (valid: karras)");
-  KarrasParams k;
-  k.steps = r.integer(s, "steps", "sampling.steps");
-  k.sigmaMin = r.number(s, "sigma_min", "sampling.sigma_min");
-  k.sigmaMax = r.number(s, "sigma_max", "sampling.sigma_max");
-  k.rho = r.number(s, "rho", "sampling.rho");
-  try {
-    p.setSchedule(k);
-  } catch (const InputError& e) {
-    std::string why = e.what();
-    r.fail("sampling." + why.substr(0, why.find(':')), why.substr(why.find(": ") + 2));
-  }
-  r.apply("sampling.particles",
-          [&] { p.setParticleCount(r.integer(s, "particles", "sampling.particles")); });
+  readSampling(r, j, p);
 
   const json& d = r.object(j, "display", "display",
                            {"field", "heatmap", "trail_length", "steps_per_second",
@@ -144,14 +194,8 @@ Scene sceneFromJson(const json& j, const std::string& source) {
   if (!(scene.camera.height > 0.0)) r.fail("camera.height", "must be positive");
 
   if (!j.contains("data")) r.fail("data", "missing");
-  try {
-    scene.mixture = GaussianMixture::fromJson(j["data"], source);
-  } catch (const InputError& e) {
-    std::string why = e.what();
-    std::string prefix = source + ": field '";
-    if (why.rfind(prefix, 0) == 0) throw InputError(prefix + "data." + why.substr(prefix.size()));
-    throw;
-  }
+  scene.data = dataSourceFromJson(j["data"], source, "data");
+  scene.dataset = resolve(scene.data);
   scene.playing = r.boolean(j, "playing", "playing");
   scene.step = r.integer(j, "step", "step");
   if (scene.step < 0 || scene.step > p.schedule().steps)
@@ -166,20 +210,12 @@ Scene loadScene(const std::string& path) {
 
 json sceneToJson(const Scene& scene) {
   const DiffusionParams& p = scene.params;
-  const KarrasParams& k = p.schedule();
   return {{"flowscope_scene", 1},
           {"lab", "gmm-diffusion"},
           {"seed", p.seed()},
           {"step", scene.step},
           {"playing", scene.playing},
-          {"sampling",
-           {{"sampler", samplerName(p.sampler())},
-            {"schedule", "karras"},
-            {"steps", k.steps},
-            {"sigma_min", k.sigmaMin},
-            {"sigma_max", k.sigmaMax},
-            {"rho", k.rho},
-            {"particles", p.particleCount()}}},
+          {"sampling", samplingJson(p)},
           {"display",
            {{"field", fieldName(p.field())},
             {"heatmap", heatmapName(p.heatmap())},
@@ -193,7 +229,7 @@ json sceneToJson(const Scene& scene) {
           {"camera",
            {{"center", {scene.camera.center.x, scene.camera.center.y}},
             {"height", scene.camera.height}}},
-          {"data", scene.mixture.toJson()}};
+          {"data", toJson(scene.data)}};
 }
 
 std::string sceneToString(const Scene& scene) {

@@ -4,25 +4,31 @@
 // bytes. The format (version 1):
 //   {"flowscope_scene": 1, "lab": "gmm-diffusion", "seed": 1, "step": 0, "playing": true,
 //    "sampling": {"sampler": "heun", "schedule": "karras", "steps": 18, "sigma_min": 0.002,
-//                 "sigma_max": 80, "rho": 7, "particles": 8192},
+//                 "sigma_max": 80, "rho": 7, "particles": 8192,
+//                 optional: "spacing": "trailing", "eta": 0, "s_churn": 0, "s_tmin": 0,
+//                 "s_tmax": 1e30, "s_noise": 1, "langevin_eps": 2e-5, "langevin_steps": 20},
 //    "display": {"field": "score", "heatmap": "data", "trail_length": 12, "steps_per_second": 4,
 //                "show_particles": true, "show_trails": true, "show_field": true,
 //                "show_heatmap": true, "loop": true},
 //    "camera": {"center": [0, 0], "height": 8},
 //    "data": {"type": "gmm", "weights": [...], "means": [...], "covariances": [...]}}
+// "data" is any DataSource (Dataset.h): an inline mixture, a preset, a file or points.
 #include <nlohmann/json_fwd.hpp>
 
 #include <string>
 
+#include <memory>
+
+#include "Dataset.h"
 #include "DiffusionParams.h"
-#include "GaussianMixture.h"
 #include "View2D.h"
 
 namespace flowscope {
 
 struct Scene {
   DiffusionParams params;
-  GaussianMixture mixture = GaussianMixture::ring();
+  DataSource data = DataSource::ofMixture(GaussianMixture::ring());
+  std::shared_ptr<const Dataset> dataset = resolve(data);  // what `data` loads
   View2D camera;
   int step = 0;         // the state shown (0 = noise, N = samples)
   bool playing = true;  // whether the GUI plays on from `step` when it opens the scene

@@ -18,7 +18,7 @@ SplatPush makeSplatPush(const View2D& view, int width, int height, uint32_t coun
           srcOffset};
 }
 
-std::vector<uint32_t> splatCpu(std::span<const glm::vec2> points, const View2D& view, int width,
+std::vector<uint32_t> splatCpu(std::span<const glm::vec4> points, const View2D& view, int width,
                                int height) {
   // Same float arithmetic as splat.comp, so both bin a point on a pixel edge alike.
   SplatPush p = makeSplatPush(view, width, height, uint32_t(points.size()), 0);

@@ -1,6 +1,7 @@
 #pragma once
-// Splatting particles into a per-pixel count image: how large clouds are drawn (STACK-NOTES:
-// ~17x cheaper than point primitives on a CPU driver). CPU twin and GPU kernel.
+// Splatting particles (vec4 states, xy the position) into a per-pixel count image: how large clouds
+// are drawn (STACK-NOTES: ~17x cheaper than point primitives on a CPU driver). CPU twin and GPU
+// kernel.
 #include <glm/glm.hpp>
 
 #include <span>
@@ -11,7 +12,7 @@
 
 namespace flowscope {
 
-std::vector<uint32_t> splatCpu(std::span<const glm::vec2> points, const View2D& view, int width,
+std::vector<uint32_t> splatCpu(std::span<const glm::vec4> points, const View2D& view, int width,
                                int height);
 
 struct SplatPush {

@@ -53,21 +53,22 @@ bool FieldLayer::compute(VkCommandBuffer cmd, const RenderFrame& f) {
   if (!f.params.showField() || !field_.valid()) return false;
   if (boundSim_ != f.sim.id()) {
     kernel_.kernel().freeSet(computeSet_);
-    computeSet_ = kernel_.bind(*f.sim.mixtureBuffer(), field_);
+    computeSet_ = kernel_.bind(f.sim.gpuModel()->mixture(), field_, f.sim.gpuModel()->points());
     boundSim_ = f.sim.id();
     valid_ = false;
   }
-  const double sigma = f.sigmaShown();
-  if (valid_ && sigma == sigma_ && kind_ == f.params.field() && f.view.center == view_.center &&
+  const glm::dvec2 level = f.fieldLevel();
+  if (valid_ && level == level_ && kind_ == f.params.field() && f.view.center == view_.center &&
       f.view.height == view_.height)
     return false;
   GridSpec grid = GridSpec::covering(f.view, int(width_), int(height_), nx_, ny_);
+  const GpuModelData& model = *f.sim.gpuModel();
   kernel_.record(
       cmd, computeSet_, field_,
-      makeGridPush(grid, uint32_t(f.sim.mixture().components().size()), f.params.field(), sigma));
+      makeGridPush(grid, model.kind(), model.count(), f.params.field(), level.x, level.y));
   valid_ = true;
   view_ = f.view;
-  sigma_ = sigma;
+  level_ = level;
   kind_ = f.params.field();
   return true;
 }

@@ -1,6 +1,6 @@
 #pragma once
-// Arrow glyphs of the score or the denoiser displacement D(x) - x at the current sigma, one per
-// kSpacingPixels, evaluated by a compute kernel whenever the view or sigma changes.
+// Arrow glyphs of the score or the denoiser displacement D(x) - x at the shown state's (s, tau),
+// one per kSpacingPixels, evaluated by a compute kernel whenever the view or sigma changes.
 #include "MixtureGrids.h"
 #include "Pipelines.h"
 #include "RenderFrame.h"
@@ -28,7 +28,7 @@ class FieldLayer {
   uint64_t boundSim_ = 0;
   bool valid_ = false;
   View2D view_;
-  double sigma_ = -1.0;
+  glm::dvec2 level_{-1.0};
   FieldKind kind_ = FieldKind::Score;
 };
 

@@ -13,7 +13,7 @@ RenderedImage renderScene(const GpuContext& ctx, const Scene& scene, uint32_t wi
                           uint32_t height) {
   const DiffusionParams& p = scene.params;
   SamplingConfig config{p.sampler(), p.schedule(), p.particleCount(), p.seed()};
-  DiffusionSimulation sim(scene.mixture, config, &ctx);
+  DiffusionSimulation sim(scene.dataset, config, &ctx);
   OffscreenTarget target(ctx, width, height);
   SceneRenderer renderer(ctx, target.renderPass(), 1);
   renderer.resize(width, height);

@@ -56,20 +56,21 @@ glm::vec4 HeatmapLayer::clearColor(const RenderFrame& f) const {
   return f.params.showHeatmap() ? glm::vec4(glm::vec3(floorColor_), 1.0f) : kBackground;
 }
 
-double HeatmapLayer::sigmaOf(const RenderFrame& f) {
-  return f.params.heatmap() == HeatmapKind::DataDensity ? 0.0 : f.sigmaShown();
+glm::dvec2 HeatmapLayer::levelOf(const RenderFrame& f) {
+  if (f.params.heatmap() == HeatmapKind::NoisedDensity) return f.fieldLevel();
+  return {1.0, f.sim.data().mixture ? 0.0 : kPointCloudBandwidth};
 }
 
 bool HeatmapLayer::compute(VkCommandBuffer cmd, const RenderFrame& f) {
   if (!f.params.showHeatmap() || !grid_.valid()) return false;
   if (boundSim_ != f.sim.id()) {  // a new run brings a new mixture buffer
     kernel_.kernel().freeSet(computeSet_);
-    computeSet_ = kernel_.bind(*f.sim.mixtureBuffer(), grid_);
+    computeSet_ = kernel_.bind(f.sim.gpuModel()->mixture(), grid_, f.sim.gpuModel()->points());
     boundSim_ = f.sim.id();
     valid_ = false;
   }
-  const double sigma = sigmaOf(f);
-  if (valid_ && sigma == sigma_ && f.view.center == view_.center && f.view.height == view_.height)
+  const glm::dvec2 level = levelOf(f);
+  if (valid_ && level == level_ && f.view.center == view_.center && f.view.height == view_.height)
     return false;
   // Node (i, j) at pixel (i, j) * kCellPixels from the top-left corner.
   const double worldPerCell = kCellPixels / f.view.pixelsPerUnit(int(height_));
@@ -78,12 +79,13 @@ bool HeatmapLayer::compute(VkCommandBuffer cmd, const RenderFrame& f) {
   grid.spacing = {worldPerCell, -worldPerCell};
   grid.nx = nx_;
   grid.ny = ny_;
+  const GpuModelData& model = *f.sim.gpuModel();
   kernel_.record(cmd, computeSet_,
-                 makeDensityPush(grid, uint32_t(f.sim.mixture().components().size()), sigma));
+                 makeDensityPush(grid, model.kind(), model.count(), level.x, level.y));
   valid_ = true;
   view_ = f.view;
-  sigma_ = sigma;
-  vmax_ = f.sim.mixture().peakLogDensity(sigma);
+  level_ = level;
+  vmax_ = f.sim.data().peakLogDensity(level.x, level.y);
   return true;
 }
 

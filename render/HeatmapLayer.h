@@ -24,7 +24,9 @@ class HeatmapLayer {
   // Returns true if it recorded a dispatch.
   bool compute(VkCommandBuffer cmd, const RenderFrame& f);
   void draw(VkCommandBuffer cmd, const RenderFrame& f) const;
-  static double sigmaOf(const RenderFrame& f);
+  // (s, tau) the heatmap shows: the data (tau = 0; point clouds at kPointCloudBandwidth) or the
+  // shown state's noise level.
+  static glm::dvec2 levelOf(const RenderFrame& f);
   // The colour the frame must be cleared to: the colormap's bottom when the heatmap is shown
   // (cells entirely at the bottom of the range are not drawn), else the plain background.
   glm::vec4 clearColor(const RenderFrame& f) const;
@@ -43,7 +45,7 @@ class HeatmapLayer {
   // Cache key of the grid's contents.
   bool valid_ = false;
   View2D view_;
-  double sigma_ = -1.0;
+  glm::dvec2 level_{-1.0};
   double vmax_ = 0.0;
 };
 

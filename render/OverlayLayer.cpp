@@ -72,11 +72,14 @@ double niceStep(double raw) {
 }
 
 std::string captionOf(const RenderFrame& f) {
-  char buf[256];
+  const NoiseLevel& l = f.levelShown();
+  const SamplingConfig& c = f.sim.config();
+  char buf[320];
   std::snprintf(buf, sizeof(buf),
-                "step %d/%d   sigma %.4g   %s (EDM, Karras rho=%g)   %d particles", f.sim.current(),
-                f.sim.steps(), f.sigmaShown(), samplerName(f.sim.config().sampler).c_str(),
-                f.sim.config().schedule.rho, f.sim.config().particleCount);
+                "step %d/%d   t %.4g  s %.3g  sigma %.4g   %s on %s   NFE %d   %d particles",
+                f.sim.current(), f.sim.steps(), l.t, l.s, l.sigma(),
+                samplerKindName(c.sampler.kind).c_str(), scheduleName(c.schedule.kind).c_str(),
+                f.sim.evaluations(f.sim.current()), c.particleCount);
   return buf;
 }
 
@@ -106,12 +109,12 @@ std::vector<OverlayVertex> buildOverlay(const RenderFrame& f) {
   std::vector<std::string> legend;
   if (f.params.showHeatmap())
     legend.push_back(std::string("heatmap: log p") +
-                     (f.params.heatmap() == HeatmapKind::DataDensity ? "_0" : "_sigma") +
+                     (f.params.heatmap() == HeatmapKind::DataDensity ? "_data" : "_t") +
                      "(x), viridis, peak-12 .. peak nats");
   if (f.params.showField())
     legend.push_back(
         std::string("arrows: ") +
-        (f.params.field() == FieldKind::Score ? "score grad log p_sigma" : "denoiser D(x)-x") +
+        (f.params.field() == FieldKind::Score ? "score grad log p_t" : "denoiser D(x)-x") +
         ", length ~ |v| / max|v|");
   if (f.params.showTrails() && TrailLayer::segments(f) > 0)
     legend.push_back("trails: last " + std::to_string(TrailLayer::segments(f)) + " steps of " +

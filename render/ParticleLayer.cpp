@@ -40,7 +40,8 @@ ParticleLayer::ParticleLayer(const GpuContext& ctx, VkRenderPass pass)
   points.vertexSpirv = kPointVert;
   points.fragmentSpirv = kColorFrag;
   points.topology = VK_PRIMITIVE_TOPOLOGY_POINT_LIST;
-  points.bindings = {{0, sizeof(glm::vec2), VK_VERTEX_INPUT_RATE_VERTEX}};
+  points.bindings = {
+      {0, sizeof(ParticleState), VK_VERTEX_INPUT_RATE_VERTEX}};  // vec4 states, xy read
   points.attributes = {{0, 0, VK_FORMAT_R32G32_SFLOAT, 0}};
   points.layout = pointBindings_.layout();
   points.renderPass = pass;
@@ -113,7 +114,7 @@ void ParticleLayer::draw(VkCommandBuffer cmd, const RenderFrame& f) const {
   const uint32_t n = uint32_t(f.sim.config().particleCount);
   vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pointPipeline_);
   VkBuffer vb = f.sim.historyBuffer()->handle();
-  VkDeviceSize offset = VkDeviceSize(f.sim.slotOf(f.sim.current())) * n * sizeof(glm::vec2);
+  VkDeviceSize offset = VkDeviceSize(f.sim.slotOf(f.sim.current())) * n * sizeof(ParticleState);
   vkCmdBindVertexBuffers(cmd, 0, 1, &vb, &offset);
   glm::vec2 center = f.center(), s = f.ndcPerUnit();
   PointPush push{{center.x, center.y}, {s.x, s.y}, {c.r, c.g, c.b, c.a}, pointSize_};

@@ -21,7 +21,14 @@ struct RenderFrame {
     return {s * float(height) / float(width), s};
   }
   glm::vec2 center() const { return glm::vec2(view.center); }
-  double sigmaShown() const { return sim.sigma(sim.current()); }
+  const NoiseLevel& levelShown() const { return sim.level(sim.current()); }
+  double sigmaShown() const { return levelShown().sigma(); }
+  // (s, tau) at which fields are evaluated for the shown state; point clouds have no density at
+  // tau = 0, so they use kPointCloudBandwidth there.
+  glm::dvec2 fieldLevel() const {
+    const NoiseLevel& l = levelShown();
+    return {l.s, l.tau == 0.0 && !sim.data().mixture ? kPointCloudBandwidth : l.tau};
+  }
 };
 
 // Colours of the default look (linear RGB, drawn on a dark background).

@@ -18,24 +18,23 @@ layout(std430, set = 0, binding = 0) readonly buffer Mixture { Component comps[]
 
 const float kLog2Pi = 1.8378770664093453;
 
-// Streams the components once with an online log-sum-exp, so no weight ever under- or
-// overflows. Outputs log p_sigma(x), the ideal denoiser D(x; sigma) = E[x0 | x] and the score
-// grad log p_sigma(x).
-void gmmEvaluate(vec2 x, float sigma, uint count, out float logp, out vec2 denoised,
-                 out vec2 score) {
-  float s2 = sigma * sigma;
+// For x = s x0 + tau eps: streams the components once with an online log-sum-exp, so no weight
+// ever under- or overflows. Outputs log p(x), the ideal denoiser D = E[x0 | x] and the score
+// grad log p(x). Component k: x ~ N(s mu_k, s^2 C_k + tau^2 I).
+void gmmEvaluate(vec2 x, float s, float tau, uint count, out float logp, out vec2 denoised, out vec2 score) {
+  float ss = s * s, t2 = tau * tau;
   float m = -3.0e38;
   float total = 0.0;
   vec2 accD = vec2(0.0);
   vec2 accS = vec2(0.0);
   for (uint k = 0; k < count; ++k) {
     Component c = comps[k];
-    float a = c.cov.x + s2, b = c.cov.y, d = c.cov.z + s2;
+    float a = ss * c.cov.x + t2, b = ss * c.cov.y, d = ss * c.cov.z + t2;
     float det = a * d - b * b;
-    vec2 r = x - c.mean;
+    vec2 r = x - s * c.mean;
     vec2 sr = vec2(d * r.x - b * r.y, -b * r.x + a * r.y) / det;  // S^-1 r
     float l = c.logWeight - kLog2Pi - 0.5 * log(det) - 0.5 * dot(r, sr);
-    vec2 dk = c.mean + vec2(c.cov.x * sr.x + c.cov.y * sr.y, c.cov.y * sr.x + c.cov.z * sr.y);
+    vec2 dk = c.mean + s * vec2(c.cov.x * sr.x + c.cov.y * sr.y, c.cov.y * sr.x + c.cov.z * sr.y);
     if (l > m) {
       float rescale = exp(m - l);
       total = total * rescale + 1.0;
@@ -54,9 +53,3 @@ void gmmEvaluate(vec2 x, float sigma, uint count, out float logp, out vec2 denoi
   score = accS / total;
 }
 
-vec2 gmmDenoise(vec2 x, float sigma, uint count) {
-  float logp;
-  vec2 d, s;
-  gmmEvaluate(x, sigma, count, logp, d, s);
-  return d;
-}

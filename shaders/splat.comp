@@ -3,7 +3,7 @@
 // clouds on any device. Pixel (px, py) has its origin at the top-left, y down.
 // CPU twin: compute/Splat.cpp (splatCpu).
 layout(local_size_x = 256) in;
-layout(std430, set = 0, binding = 0) readonly buffer States { vec2 states[]; };
+layout(std430, set = 0, binding = 0) readonly buffer States { vec4 states[]; };  // xy: position
 layout(std430, set = 0, binding = 1) buffer Counts { uint counts[]; };
 
 layout(push_constant) uniform Push {
@@ -18,7 +18,7 @@ layout(push_constant) uniform Push {
 void main() {
   uint i = gl_GlobalInvocationID.x;
   if (i >= pc.count) return;
-  vec2 p = states[pc.srcOffset + i];
+  vec2 p = states[pc.srcOffset + i].xy;
   float fx = (p.x - pc.center.x) * pc.pixelsPerUnit.x + 0.5 * float(pc.width);
   float fy = 0.5 * float(pc.height) - (p.y - pc.center.y) * pc.pixelsPerUnit.y;
   if (!(fx >= 0.0 && fy >= 0.0 && fx < float(pc.width) && fy < float(pc.height))) return;

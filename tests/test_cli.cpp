@@ -100,7 +100,7 @@ TEST_F(Cli, SampleWritesCsvAndJson) {
   EXPECT_NEAR(meanX / rows, 0.25 * -1 + 0.75 * 2, 0.2) << "mixture mean";
   std::ifstream traj(path("t.csv"));
   std::getline(traj, line);
-  EXPECT_EQ(line, "particle,step,sigma,x,y");
+  EXPECT_EQ(line, "particle,step,t,sigma,x,y");
   int trajRows = 0;
   while (std::getline(traj, line)) ++trajRows;
   EXPECT_EQ(trajRows, 500 * 11);
@@ -140,7 +140,15 @@ TEST_F(Cli, SampleErrorsExitTwoNamingTheProblemAndLeaveNoFile) {
   expectInvalid("sample --data " + gmm + " --n 0" + base, "--n", out);
   expectInvalid("sample --data " + gmm + " --sigma-min 90" + base, "--sigma-max", out);
   expectInvalid("sample --data " + gmm + " --rho -1" + base, "--rho", out);
-  expectInvalid("sample --data " + gmm + " --schedule linear" + base, "--schedule", out);
+  expectInvalid("sample --data " + gmm + " --sampler langevin --schedule linear" + base,
+                "works with: ve", out);
+  expectInvalid("sample --data " + gmm + " --sampler ddim --schedule karras" + base,
+                "linear, cosine, vp", out);
+  expectInvalid("sample --data " + gmm + " --schedule bogus" + base, "schedule", out);
+  expectInvalid("sample --data " + gmm + " --sampler heun --eta 0.5" + base, "--eta", out);
+  expectInvalid("sample --data " + gmm + " --schedule linear --rho 3" + base, "--rho", out);
+  expectInvalid("sample --data " + gmm + " --sampler ddim --eta 2" + base, "--eta", out);
+  expectInvalid("sample --data nosuchpreset" + base, "nosuchpreset", out);
   expectInvalid("sample --data " + gmm + " --model learned" + base, "--model", out);
   expectInvalid("sample --data " + gmm + " --backend tpu" + base, "--backend", out);
   expectInvalid("sample --data " + gmm + " --frobnicate" + base, "frobnicate", out);

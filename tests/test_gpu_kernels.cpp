@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "DiffusionParams.h"
 #include "DiffusionSimulation.h"
 #include "GpuFixture.h"
 #include "MixtureGrids.h"
@@ -22,135 +23,167 @@ void expectClose(glm::vec2 gpu, glm::vec2 cpu, float scale, const char* what, si
   ASSERT_NEAR(gpu.y, cpu.y, tol) << what << " at " << i;
 }
 
-std::vector<glm::vec2> randomPoints(size_t n, double spread, uint64_t seed) {
+}  // namespace
+
+class GpuKernels : public GpuTest {};
+
+namespace {
+
+std::shared_ptr<const Dataset> ringData() {
+  return resolve(DataSource::ofMixture(GaussianMixture::ring()));
+}
+std::shared_ptr<const Dataset> moonsData() {
+  return resolve(DataSource::ofPreset("moons"));
+}
+
+std::vector<ParticleState> randomStates(size_t n, double spread, uint64_t seed) {
   Pcg32 rng(seed);
-  std::vector<glm::vec2> p(n);
-  for (auto& q : p) q = glm::vec2(float(spread * rng.normal()), float(spread * rng.normal()));
+  std::vector<ParticleState> p(n);
+  for (auto& q : p)
+    q = ParticleState(float(spread * rng.normal()), float(spread * rng.normal()),
+                      float(rng.normal()), float(rng.normal()));
   return p;
 }
 
 }  // namespace
 
-class GpuKernels : public GpuTest {};
-
-TEST_F(GpuKernels, EdmStepMatchesCpuTwinForEulerAndHeun) {
-  GaussianMixture m = GaussianMixture::ring();
-  KarrasParams sched;
-  auto sigmas = karrasSigmas(sched);
-  const uint32_t n = 5000;
-  auto comps = m.gpuComponents();
-  GpuBuffer mix(*gpu, comps.size() * sizeof(GpuMixtureComponent),
-                VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, MemoryKind::HostVisible);
-  mix.upload(std::span<const GpuMixtureComponent>(comps));
-  GpuBuffer states(*gpu, 2 * n * sizeof(glm::vec2), kStorageUsage, MemoryKind::DeviceLocal);
-  EdmStepKernel kernel(*gpu);
-  VkDescriptorSet set = kernel.bind(mix, states);
-  for (auto kind : {EdmSamplerKind::Euler, EdmSamplerKind::Heun}) {
-    for (int step : {0, 9, 16, 17}) {  // high noise, middle, last Heun step, final Euler step
-      double spread = std::max(0.5, sigmas[step]);
-      auto x = randomPoints(n, spread, 100 + step);
-      states.upload(std::span<const glm::vec2>(x));
-      EdmStepPush push{n,
-                       uint32_t(comps.size()),
-                       0,
-                       n,
-                       float(sigmas[step]),
-                       float(sigmas[step + 1]),
-                       kind == EdmSamplerKind::Heun ? 1u : 0u};
-      gpu->submitAndWait([&](VkCommandBuffer cmd) { kernel.record(cmd, set, push); });
-      auto gpuOut = states.read<glm::vec2>(n, n * sizeof(glm::vec2));
-      std::vector<glm::vec2> cpuOut(n);
-      edmStepCpu(m, kind, sigmas[step], sigmas[step + 1], x, cpuOut);
-      for (size_t i = 0; i < n; ++i)
-        expectClose(gpuOut[i], cpuOut[i], float(spread), "edm step", i);
+TEST_F(GpuKernels, EverySamplerStepMatchesItsCpuTwinOnBothModels) {
+  const uint32_t n = 2000;
+  for (auto data : {ringData(), moonsData()}) {
+    GpuModelData model(*gpu, *data);
+    GpuBuffer states(*gpu, 2 * n * sizeof(ParticleState), kStorageUsage, MemoryKind::DeviceLocal);
+    SamplerKernel kernel(*gpu);
+    VkDescriptorSet set = kernel.bind(model, states);
+    for (SamplerKind kind : allSamplers()) {
+      SamplerParams sp;
+      sp.kind = kind;
+      sp.sChurn = 30.0;
+      sp.eta = 0.7;
+      sp.langevinStepsPerLevel = 5;
+      auto levels = buildSchedule(defaultSchedule(compatibleSchedules(kind).front(), 12));
+      for (int step : {0, 5, 11}) {  // the noisy start, the middle, the last step (to the data)
+        const double spread = std::max(0.5, levels[step].tau);
+        auto x = randomStates(n, spread, 100 + step);
+        states.upload(std::span<const ParticleState>(x));
+        StepContext ctx = makeStepContext(sp, levels, step, 77u);
+        gpu->submitAndWait([&](VkCommandBuffer cmd) {
+          kernel.record(cmd, set, makeSamplerPush(ctx, model, n, 0, n));
+        });
+        auto gpuOut = states.read<ParticleState>(n, n * sizeof(ParticleState));
+        std::vector<ParticleState> cpuOut(n);
+        samplerStepCpu(data->model(), ctx, x, cpuOut);
+        size_t far = 0;
+        for (size_t i = 0; i < n; ++i) {
+          const float tol = 2e-4f * float(std::max(1.0, spread));
+          far += glm::length(glm::vec2(gpuOut[i] - cpuOut[i])) > tol ||
+                 std::abs(gpuOut[i].z - cpuOut[i].z) > tol;
+        }
+        // Float against double: a rare particle near a decision boundary of the softmax may differ.
+        EXPECT_LE(far, n / 200) << samplerKindName(kind) << " step " << step << " on "
+                                << data->name;
+      }
     }
   }
 }
 
-TEST_F(GpuKernels, WholeRunOnGpuMatchesCpuBackend) {
-  GaussianMixture m = GaussianMixture::ring();
-  SamplingConfig c;
-  c.particleCount = 4096;
-  c.seed = 42;
-  for (auto kind : {EdmSamplerKind::Euler, EdmSamplerKind::Heun}) {
-    c.sampler = kind;
-    DiffusionSimulation onGpu(m, c, gpu), onCpu(m, c, nullptr);
+TEST_F(GpuKernels, WholeRunsOnGpuMatchTheCpuBackendOnIdenticalNoise) {
+  auto data = ringData();
+  for (SamplerKind kind :
+       {SamplerKind::Heun, SamplerKind::Ddpm, SamplerKind::DpmPP2M, SamplerKind::FlowMidpoint}) {
+    SamplingConfig c;
+    c.sampler.kind = kind;
+    c.schedule =
+        defaultSchedule(compatibleSchedules(kind).front(), kind == SamplerKind::Ddpm ? 100 : 18);
+    c.particleCount = 2048;
+    c.seed = 42;
+    DiffusionSimulation onGpu(data, c, gpu), onCpu(data, c, nullptr);
     EXPECT_EQ(onGpu.state(0), onCpu.state(0)) << "identical initial noise";
     onGpu.seek(c.schedule.steps);
     onCpu.seek(c.schedule.steps);
-    auto a = onGpu.state(c.schedule.steps), b = onCpu.state(c.schedule.steps);
+    auto a = onGpu.positions(c.schedule.steps), b = onCpu.positions(c.schedule.steps);
     size_t far = 0;
-    for (size_t i = 0; i < a.size(); ++i) far += glm::length(a[i] - b[i]) > 1e-3f;
-    // 18 float steps against double: all but a handful of particles agree to 1e-3.
-    EXPECT_LE(far, a.size() / 500) << samplerName(kind);
+    for (size_t i = 0; i < a.size(); ++i) far += glm::length(a[i] - b[i]) > 1e-2f;
+    EXPECT_LE(far, a.size() / 100) << samplerKindName(kind);
   }
 }
 
 TEST_F(GpuKernels, HistoryRingReplayOnGpuIsExact) {
-  GaussianMixture m = GaussianMixture::ring();
   SamplingConfig c;
   c.particleCount = 2048;
   c.schedule.steps = 12;
-  DiffusionSimulation small(m, c, gpu, 4 * 2048 * sizeof(glm::vec2)), full(m, c, gpu);
+  c.sampler.kind = SamplerKind::EdmStochastic;
+  c.sampler.sChurn = 40.0;
+  DiffusionSimulation small(ringData(), c, gpu, 4 * 2048 * sizeof(ParticleState)),
+      full(ringData(), c, gpu);
   small.seek(12);
   full.seek(12);
-  small.seek(3);  // older than the ring: replayed from the noise
+  small.seek(3);  // older than the ring: replayed from the noise, with the same counter-based noise
   EXPECT_EQ(small.state(3), full.state(3));
   EXPECT_EQ(small.oldestAvailable(), 0);
 }
 
-TEST_F(GpuKernels, LogDensityGridMatchesCpuTwin) {
-  GaussianMixture m = GaussianMixture::ring();
+TEST_F(GpuKernels, GridKernelsMatchCpuTwinsOnBothModels) {
   View2D view;
-  GridSpec grid = GridSpec::covering(view, 320, 200, 64, 40);
-  auto comps = m.gpuComponents();
-  GpuBuffer mix(*gpu, comps.size() * sizeof(GpuMixtureComponent),
-                VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, MemoryKind::HostVisible);
-  mix.upload(std::span<const GpuMixtureComponent>(comps));
-  GpuBuffer out(*gpu, grid.nx * grid.ny * sizeof(float), kStorageUsage, MemoryKind::DeviceLocal);
-  LogDensityKernel kernel(*gpu);
-  VkDescriptorSet set = kernel.bind(mix, out);
-  for (double sigma : {0.0, 0.3, 5.0}) {
-    gpu->submitAndWait([&](VkCommandBuffer cmd) {
-      kernel.record(cmd, set, makeDensityPush(grid, uint32_t(comps.size()), sigma));
-    });
-    auto g = out.read<float>(grid.nx * grid.ny);
-    auto c = logDensityGridCpu(m, grid, sigma);
-    for (size_t i = 0; i < g.size(); ++i)
-      ASSERT_NEAR(g[i], c[i], 2e-4 * std::max(1.0f, std::abs(c[i])))
-          << "sigma " << sigma << " node " << i;
+  GridSpec grid = GridSpec::covering(view, 320, 200, 32, 20);
+  const uint32_t nodes = grid.nx * grid.ny;
+  for (auto data : {ringData(), moonsData()}) {
+    GpuModelData model(*gpu, *data);
+    GpuBuffer density(*gpu, nodes * sizeof(float), kStorageUsage, MemoryKind::DeviceLocal);
+    GpuBuffer field(*gpu, fieldBufferBytes(nodes), kStorageUsage, MemoryKind::DeviceLocal);
+    LogDensityKernel densityKernel(*gpu);
+    FieldGridKernel fieldKernel(*gpu);
+    VkDescriptorSet dset = densityKernel.bind(model.mixture(), density, model.points());
+    VkDescriptorSet fset = fieldKernel.bind(model.mixture(), field, model.points());
+    for (glm::dvec2 level : {glm::dvec2(1.0, 0.3), glm::dvec2(0.6, 0.8), glm::dvec2(0.0, 1.0)}) {
+      for (auto kind : {FieldKind::Score, FieldKind::DenoiserDisplacement}) {
+        gpu->submitAndWait([&](VkCommandBuffer cmd) {
+          densityKernel.record(
+              cmd, dset, makeDensityPush(grid, model.kind(), model.count(), level.x, level.y));
+          fieldKernel.record(
+              cmd, fset, field,
+              makeGridPush(grid, model.kind(), model.count(), kind, level.x, level.y));
+        });
+        auto g = density.read<float>(nodes);
+        auto c = logDensityGridCpu(data->model(), grid, level.x, level.y);
+        for (size_t i = 0; i < nodes; ++i)
+          ASSERT_NEAR(g[i], c[i], 3e-4 * std::max(1.0f, std::abs(c[i])))
+              << data->name << " node " << i;
+        float maxGpu = field.read<float>(1)[0];
+        auto gf = field.read<glm::vec4>(nodes, 16);
+        auto cf = fieldGridCpu(data->model(), grid, level.x, level.y, kind);
+        float maxCpu = 0.0f;
+        for (size_t i = 0; i < nodes; ++i) {
+          const float mag = glm::length(glm::vec2(cf[i].z, cf[i].w));
+          maxCpu = std::max(maxCpu, mag);
+          expectClose(glm::vec2(gf[i].z, gf[i].w), glm::vec2(cf[i].z, cf[i].w), mag, "field", i);
+        }
+        EXPECT_NEAR(maxGpu, maxCpu, 3e-4f * maxCpu);
+      }
+    }
   }
 }
 
-TEST_F(GpuKernels, FieldGridMatchesCpuTwinAndReportsMaxMagnitude) {
-  GaussianMixture m = GaussianMixture::ring();
-  View2D view;
-  GridSpec grid = GridSpec::covering(view, 320, 200, 32, 20);
-  auto comps = m.gpuComponents();
-  GpuBuffer mix(*gpu, comps.size() * sizeof(GpuMixtureComponent),
-                VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, MemoryKind::HostVisible);
-  mix.upload(std::span<const GpuMixtureComponent>(comps));
-  const uint32_t nodes = grid.nx * grid.ny;
-  GpuBuffer out(*gpu, fieldBufferBytes(nodes), kStorageUsage, MemoryKind::DeviceLocal);
+TEST_F(GpuKernels, EmpiricalDenoiserWithTinySigmaReturnsTheNearestPoint) {
+  auto data = moonsData();
+  GpuModelData model(*gpu, *data);
+  const auto& pts = data->points->points();
+  GridSpec grid;  // 16 query nodes placed on data points, nudged by 1e-3
+  grid.nx = 16;
+  grid.ny = 1;
+  grid.origin = pts[7] + glm::dvec2(1e-3, 0.0);
+  grid.spacing = {0.0, 0.0};
+  GpuBuffer field(*gpu, fieldBufferBytes(16), kStorageUsage, MemoryKind::DeviceLocal);
   FieldGridKernel kernel(*gpu);
-  VkDescriptorSet set = kernel.bind(mix, out);
-  for (auto kind : {FieldKind::Score, FieldKind::DenoiserDisplacement}) {
-    double sigma = 0.4;
-    gpu->submitAndWait([&](VkCommandBuffer cmd) {
-      kernel.record(cmd, set, out, makeGridPush(grid, uint32_t(comps.size()), kind, sigma));
-    });
-    float maxGpu = out.read<float>(1)[0];
-    auto g = out.read<glm::vec4>(nodes, 16);
-    auto c = fieldGridCpu(m, grid, sigma, kind);
-    float maxCpu = 0.0f;
-    for (size_t i = 0; i < nodes; ++i) {
-      maxCpu = std::max(maxCpu, glm::length(glm::vec2(c[i].z, c[i].w)));
-      expectClose(glm::vec2(g[i]), glm::vec2(c[i]), 4.0f, "node", i);
-      expectClose(glm::vec2(g[i].z, g[i].w), glm::vec2(c[i].z, c[i].w),
-                  glm::length(glm::vec2(c[i].z, c[i].w)), "field", i);
-    }
-    EXPECT_NEAR(maxGpu, maxCpu, 2e-4f * maxCpu);
-  }
+  VkDescriptorSet set = kernel.bind(model.mixture(), field, model.points());
+  gpu->submitAndWait([&](VkCommandBuffer cmd) {
+    kernel.record(cmd, set, field,
+                  makeGridPush(grid, model.kind(), model.count(), FieldKind::DenoiserDisplacement,
+                               1.0, 0.005));
+  });
+  auto out = field.read<glm::vec4>(16, 16);
+  glm::vec2 denoised = glm::vec2(out[0].x + out[0].z, out[0].y + out[0].w);
+  EXPECT_NEAR(denoised.x, float(pts[7].x), 1e-4f);
+  EXPECT_NEAR(denoised.y, float(pts[7].y), 1e-4f);
 }
 
 TEST_F(GpuKernels, SplatCountsMatchCpuTwin) {
@@ -160,15 +193,15 @@ TEST_F(GpuKernels, SplatCountsMatchCpuTwin) {
   const int w = 200, h = 120;
   // Points at pixel centres, so float rounding cannot move one across a pixel edge; some repeat
   // (several per pixel) and some fall outside the image.
-  std::vector<glm::vec2> pts;
+  std::vector<glm::vec4> pts;
   Pcg32 rng(9);
   for (int i = 0; i < 20000; ++i) {
     int px = int(rng.next() % (w + 40)) - 20, py = int(rng.next() % (h + 40)) - 20;
     glm::dvec2 wpt = view.pixelToWorld({px + 0.5, py + 0.5}, w, h);
-    pts.push_back(glm::vec2(wpt));
+    pts.push_back(glm::vec4(float(wpt.x), float(wpt.y), 0.0f, 0.0f));
   }
-  GpuBuffer states(*gpu, pts.size() * sizeof(glm::vec2), kStorageUsage, MemoryKind::DeviceLocal);
-  states.upload(std::span<const glm::vec2>(pts));
+  GpuBuffer states(*gpu, pts.size() * sizeof(glm::vec4), kStorageUsage, MemoryKind::DeviceLocal);
+  states.upload(std::span<const glm::vec4>(pts));
   GpuBuffer counts(*gpu, size_t(w) * h * 4, kStorageUsage, MemoryKind::DeviceLocal);
   SplatKernel kernel(*gpu);
   VkDescriptorSet set = kernel.bind(states, counts);

@@ -2,14 +2,16 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <cmath>
 
+#include "Dataset.h"
 #include "DiffusionSimulation.h"
-#include "EdmSampler.h"
 #include "GaussianMixture.h"
 #include "InputError.h"
 #include "KarrasSchedule.h"
 #include "Metrics.h"
+#include "Samplers.h"
 
 using namespace flowscope;
 
@@ -134,29 +136,50 @@ TEST(KarrasSchedule, EndpointsAndLength) {
   EXPECT_THROW(karrasSigmas(p), InputError);
 }
 
+namespace {
+// Counts every model evaluation a sampler makes.
+struct CountingModel : ExactModel {
+  const ExactModel& inner;
+  mutable std::atomic<int> calls{0};
+  explicit CountingModel(const ExactModel& m) : inner(m) {}
+  Evaluation evaluate(glm::dvec2 x, double s, double tau) const override {
+    ++calls;
+    return inner.evaluate(x, s, tau);
+  }
+};
+}  // namespace
+
 TEST(EdmSampler, HeunUsesTwoNMinusOneEvaluations) {
   GaussianMixture m = threeComponents();
-  for (auto kind : {EdmSamplerKind::Heun, EdmSamplerKind::Euler}) {
-    KarrasParams p;
+  for (auto kind : {SamplerKind::Heun, SamplerKind::Euler}) {
+    SamplerParams sp;
+    sp.kind = kind;
+    ScheduleParams p;
     p.steps = 7;
-    auto sigmas = karrasSigmas(p);
-    std::vector<glm::vec2> a(4, glm::vec2(1.0f)), b(4);
-    int counted = 0;
+    auto levels = buildSchedule(p);
+    CountingModel counting(m);
+    std::vector<ParticleState> a(1, ParticleState(1.0f)), b(1);
     for (int i = 0; i < p.steps; ++i) {
-      counted += edmStepCpu(m, kind, sigmas[i], sigmas[i + 1], a, b);
+      samplerStepCpu(counting, makeStepContext(sp, levels, i, 1), a, b);
       std::swap(a, b);
     }
-    int expected = kind == EdmSamplerKind::Heun ? 2 * p.steps - 1 : p.steps;
-    EXPECT_EQ(counted, expected);
-    EXPECT_EQ(edmEvaluations(kind, p.steps, p.steps), expected);
+    int expected = kind == SamplerKind::Heun ? 2 * p.steps - 1 : p.steps;
+    EXPECT_EQ(counting.calls.load(), expected);
+    int declared = 0;
+    for (int i = 0; i < p.steps; ++i) declared += stepEvaluations(sp, levels, i);
+    EXPECT_EQ(declared, expected);
   }
 }
 
 namespace {
+std::shared_ptr<const Dataset> dataOf(const GaussianMixture& m) {
+  return resolve(DataSource::ofMixture(m));
+}
+
 std::vector<glm::dvec2> runToEnd(const GaussianMixture& m, SamplingConfig c) {
-  DiffusionSimulation sim(m, c, nullptr);
+  DiffusionSimulation sim(dataOf(m), c, nullptr);
   sim.seek(c.schedule.steps);
-  auto f = sim.state(c.schedule.steps);
+  auto f = sim.positions(c.schedule.steps);
   return {f.begin(), f.end()};
 }
 }  // namespace
@@ -209,8 +232,8 @@ TEST(DiffusionSimulation, StepBackPastTheRingReplaysExactly) {
   c.schedule.steps = 10;
   c.particleCount = 1000;
   // Budget for 3 states only: stepping back from 10 to 2 must replay from the noise.
-  DiffusionSimulation small(m, c, nullptr, 3 * 1000 * sizeof(glm::vec2));
-  DiffusionSimulation full(m, c, nullptr);
+  DiffusionSimulation small(dataOf(m), c, nullptr, 3 * 1000 * sizeof(ParticleState));
+  DiffusionSimulation full(dataOf(m), c, nullptr);
   EXPECT_EQ(small.slotCount(), 3u);
   EXPECT_EQ(full.slotCount(), 11u);
   small.seek(10);
@@ -222,6 +245,13 @@ TEST(DiffusionSimulation, StepBackPastTheRingReplaysExactly) {
   EXPECT_EQ(small.current(), 2);
   EXPECT_EQ(small.state(2), full.state(2));
   EXPECT_EQ(small.state(0), DiffusionSimulation::initialNoise(1000, c.seed, c.schedule.sigmaMax));
+  c.sampler.kind = SamplerKind::EulerMaruyama;  // stochastic: the replay draws the same noise
+  DiffusionSimulation smallSde(dataOf(m), c, nullptr, 3 * 1000 * sizeof(ParticleState)),
+      fullSde(dataOf(m), c, nullptr);
+  smallSde.seek(10);
+  fullSde.seek(10);
+  smallSde.seek(4);
+  EXPECT_EQ(smallSde.state(4), fullSde.state(4));
   small.seek(10);
   EXPECT_EQ(small.state(10), full.state(10));
 }

@@ -28,7 +28,8 @@ bool isParticleColor(Rgb c) {
 // A single tight Gaussian at `at`: after sampling, every particle sits within a few pixels of it.
 Scene pointScene(glm::dvec2 at, int particles) {
   Scene s;
-  s.mixture = GaussianMixture({{1.0, at, 1e-4, 0.0, 1e-4}});
+  s.data = DataSource::ofMixture(GaussianMixture({{1.0, at, 1e-4, 0.0, 1e-4}}));
+  s.dataset = resolve(s.data);
   s.params.setParticleCount(particles);
   s.params.setShowHeatmap(false);
   s.params.setShowField(false);
@@ -78,7 +79,7 @@ TEST_F(HeadlessRenderTest, HeatmapIsBrightAtTheModeAndFloorFarAway) {
   scene.params.setShowParticles(false);
   scene.params.setShowField(false);
   scene.params.setShowTrails(false);
-  const auto& mode = scene.mixture.components()[0].mean;
+  const auto& mode = scene.dataset->mixture->components()[0].mean;
   RenderedImage im = renderScene(*gpu, scene, 400, 400);
   glm::dvec2 p = scene.camera.worldToPixel(mode, 400, 400);
   Rgb top = pixel(im, int(p.x), int(p.y));

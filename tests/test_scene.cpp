@@ -14,7 +14,7 @@ TEST(Scene, SaveLoadSaveIsByteIdentical) {
   Scene s = defaultScene();
   s.params.setSteps(25);
   s.params.setSigmaMax(60.5);
-  s.params.setSampler(EdmSamplerKind::Euler);
+  s.params.chooseSampler(SamplerKind::Euler);
   s.params.setParticleCount(12345);
   s.params.setSeed(987654321);
   s.params.setField(FieldKind::DenoiserDisplacement);
@@ -71,6 +71,39 @@ TEST(Scene, MalformedFileIsAnInputError) {
   EXPECT_THROW(loadScene(path.string()), InputError);
   EXPECT_THROW(loadScene("/nonexistent/scene.json"), InputError);
   std::filesystem::remove(path);
+}
+
+TEST(Scene, EverySamplerAndDataSourceRoundTrips) {
+  for (SamplerKind kind : allSamplers()) {
+    Scene s = defaultScene();
+    s.params.chooseSampler(kind);
+    SamplerParams sp = s.params.sampler();
+    sp.eta = 0.5;
+    sp.sChurn = 7.0;
+    s.params.setSampler(sp);
+    s.data = kind == SamplerKind::Ddpm ? DataSource::ofPreset("moons")
+                                       : DataSource::ofPoints({{0, 1}, {2, 3}});
+    s.data.unitVariance = kind == SamplerKind::Ddim;
+    s.dataset = resolve(s.data);
+    std::string first = sceneToString(s);
+    Scene back = sceneFromJson(nlohmann::json::parse(first), "mem");
+    EXPECT_EQ(sceneToString(back), first) << samplerKindName(kind);
+    EXPECT_TRUE(back.params == s.params) << samplerKindName(kind);
+  }
+}
+
+TEST(DiffusionParams, IncompatiblePairsAreRefusedAndChoosingASamplerPicksASchedule) {
+  DiffusionParams p;
+  SamplerParams ddim;
+  ddim.kind = SamplerKind::Ddim;
+  EXPECT_THROW(p.setSampler(ddim), InputError) << "karras is not a VP schedule";
+  EXPECT_EQ(p.sampler().kind, SamplerKind::Heun);
+  EXPECT_TRUE(p.chooseSampler(SamplerKind::Ddim));
+  EXPECT_EQ(p.schedule().kind, ScheduleKind::Linear);
+  EXPECT_FALSE(p.chooseSampler(SamplerKind::Ddpm));
+  ScheduleParams flow = p.schedule();
+  flow.kind = ScheduleKind::Flow;
+  EXPECT_THROW(p.setSchedule(flow), InputError);
 }
 
 TEST(DiffusionParams, SettersRejectAndKeepTheOldValue) {

@@ -1,0 +1,47 @@
+#include "SamplerKernel.h"
+
+namespace flowscope {
+namespace {
+const uint32_t kSpirv[] =
+#include "sampler_step.comp.spv.inc"
+    ;
+}  // namespace
+
+SamplerPush makeSamplerPush(const StepContext& c, const GpuModelData& model, uint32_t count,
+                            uint32_t srcOffset, uint32_t dstOffset) {
+  return {uint32_t(c.kind),
+          uint32_t(model.kind()),
+          count,
+          model.count(),
+          srcOffset,
+          dstOffset,
+          c.seed,
+          uint32_t(c.step),
+          float(c.cur.s),
+          float(c.cur.tau),
+          float(c.next.s),
+          float(c.next.tau),
+          float(c.cur.t),
+          float(c.next.t),
+          float(c.eta),
+          float(c.churnGamma),
+          float(c.sNoise),
+          float(c.hLast),
+          float(c.langevinAlpha),
+          uint32_t(c.langevinSteps)};
+}
+
+SamplerKernel::SamplerKernel(const GpuContext& ctx)
+    : kernel_(ctx, kSpirv, 3, sizeof(SamplerPush)) {}
+
+VkDescriptorSet SamplerKernel::bind(const GpuModelData& model, const GpuBuffer& states) {
+  const GpuBuffer* buffers[] = {&model.mixture(), &states, &model.points()};
+  return kernel_.makeSet(buffers);
+}
+
+void SamplerKernel::record(VkCommandBuffer cmd, VkDescriptorSet set,
+                           const SamplerPush& push) const {
+  kernel_.dispatch(cmd, set, &push, push.count, kLocalSize);
+}
+
+}  // namespace flowscope
