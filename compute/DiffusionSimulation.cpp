@@ -52,7 +52,8 @@ DiffusionSimulation::DiffusionSimulation(std::shared_ptr<const Dataset> data,
   noise_ = initialNoise(config.particleCount, config.seed, levels_[0].tau);
   if (!gpu) {
     cpuHistory_.resize(size_t(slotCount_) * config.particleCount);
-    std::copy(noise_.begin(), noise_.end(), cpuHistory_.begin());
+    cpuTrack_.resize(size_t(steps() + 1) * trackedCount());
+    restartFromNoise(VK_NULL_HANDLE);
     return;
   }
   gpuModel_ = std::make_unique<GpuModelData>(*gpu, *data_);
@@ -64,6 +65,8 @@ DiffusionSimulation::DiffusionSimulation(std::shared_ptr<const Dataset> data,
   history_ = std::make_unique<GpuBuffer>(*gpu, stateBytes * slotCount_,
                                          kStorageUsage | VK_BUFFER_USAGE_VERTEX_BUFFER_BIT,
                                          MemoryKind::DeviceLocal);
+  track_ = std::make_unique<GpuBuffer>(*gpu, size_t(steps() + 1) * trackedCount() * sizeof(ParticleState),
+                                       kStorageUsage, MemoryKind::DeviceLocal);
   kernel_ = std::make_unique<SamplerKernel>(*gpu);
   set_ = kernel_->bind(*gpuModel_, *history_);
   gpu->submitAndWait([&](VkCommandBuffer cmd) { restartFromNoise(cmd); });
@@ -76,10 +79,31 @@ void DiffusionSimulation::restartFromNoise(VkCommandBuffer cmd) {
   current_ = 0;
   if (!gpu_) {
     std::copy(noise_.begin(), noise_.end(), cpuHistory_.begin());
+  } else {
+    VkBufferCopy region{0, 0, noiseBuffer_->size()};
+    vkCmdCopyBuffer(cmd, noiseBuffer_->handle(), history_->handle(), 1, &region);
+  }
+  track(cmd, 0);
+}
+
+void DiffusionSimulation::track(VkCommandBuffer cmd, int state) {
+  const uint32_t k = trackedCount();
+  const size_t n = size_t(config_.particleCount);
+  if (!gpu_) {
+    std::copy_n(cpuHistory_.begin() + slotOf(state) * n, k, cpuTrack_.begin() + size_t(state) * k);
     return;
   }
-  VkBufferCopy region{0, 0, noiseBuffer_->size()};
-  vkCmdCopyBuffer(cmd, noiseBuffer_->handle(), history_->handle(), 1, &region);
+  // The first k particles of the slot are contiguous: one copy, after the write of the state
+  // (read after write) and after any earlier copy to the same track region (a replay: write
+  // after write).
+  VkMemoryBarrier barrier{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+  barrier.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_TRANSFER_WRITE_BIT;
+  barrier.dstAccessMask = VK_ACCESS_TRANSFER_READ_BIT | VK_ACCESS_TRANSFER_WRITE_BIT;
+  vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT,
+                       VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 1, &barrier, 0, nullptr, 0, nullptr);
+  VkBufferCopy region{slotOf(state) * n * sizeof(ParticleState), size_t(state) * k * sizeof(ParticleState),
+                      k * sizeof(ParticleState)};
+  vkCmdCopyBuffer(cmd, history_->handle(), track_->handle(), 1, &region);
 }
 
 void DiffusionSimulation::advance(VkCommandBuffer cmd) {
@@ -103,6 +127,7 @@ void DiffusionSimulation::advance(VkCommandBuffer cmd) {
                     makeSamplerPush(ctx, *gpuModel_, uint32_t(n), uint32_t(slotOf(from) * n),
                                     uint32_t(slotOf(to) * n)));
   }
+  track(cmd, to);
   newest_ = to;
 }
 
@@ -131,6 +156,31 @@ std::vector<ParticleState> DiffusionSimulation::state(int k) const {
   if (!gpu_)
     return {cpuHistory_.begin() + slotOf(k) * n, cpuHistory_.begin() + (slotOf(k) + 1) * n};
   return history_->read<ParticleState>(n, slotOf(k) * n * sizeof(ParticleState));
+}
+
+std::vector<std::vector<glm::dvec2>> DiffusionSimulation::trackedPaths() const {
+  const uint32_t k = trackedCount();
+  const size_t states = size_t(newest_ + 1);
+  std::vector<ParticleState> raw =
+      gpu_ ? track_->read<ParticleState>(states * k)
+           : std::vector<ParticleState>(cpuTrack_.begin(), cpuTrack_.begin() + states * k);
+  std::vector<std::vector<glm::dvec2>> paths(k);
+  for (uint32_t i = 0; i < k; ++i)
+    for (size_t s = 0; s < states; ++s) paths[i].push_back(glm::dvec2(raw[s * k + i].x, raw[s * k + i].y));
+  return paths;
+}
+
+std::vector<glm::dvec2> DiffusionSimulation::particlePath(uint32_t particle, int upTo) const {
+  upTo = std::clamp(upTo, 0, steps());
+  auto noise = initialNoise(int(particle) + 1, config_.seed, levels_[0].tau);
+  std::vector<ParticleState> x = {noise[particle]}, next(1);
+  std::vector<glm::dvec2> path = {glm::dvec2(x[0].x, x[0].y)};
+  for (int i = 0; i < upTo; ++i) {
+    samplerStepCpu(data_->model(), makeStepContext(config_.sampler, levels_, i, noiseSeed_), x, next, particle);
+    x.swap(next);
+    path.push_back(glm::dvec2(x[0].x, x[0].y));
+  }
+  return path;
 }
 
 std::vector<glm::vec2> DiffusionSimulation::positions(int k) const {

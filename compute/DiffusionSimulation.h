@@ -72,6 +72,15 @@ class DiffusionSimulation {
   std::vector<ParticleState> state(int k) const;
   std::vector<glm::vec2> positions(int k) const;
 
+  // Paths of the first trackedCount() particles through states 0 .. newest(): every advance
+  // copies their states aside, so metrics see exactly what was drawn. Downloads on the GPU.
+  static constexpr uint32_t kTracked = 256;
+  uint32_t trackedCount() const { return std::min<uint32_t>(kTracked, uint32_t(config_.particleCount)); }
+  std::vector<std::vector<glm::dvec2>> trackedPaths() const;
+  // One particle's path through states 0 .. upTo, recomputed by the CPU twin with that
+  // particle's own noise (for picked particles; float rounding aside, what the GPU computed).
+  std::vector<glm::dvec2> particlePath(uint32_t particle, int upTo) const;
+
   // GPU resources for drawing and further kernels (null on the CPU backend).
   const GpuBuffer* historyBuffer() const { return history_.get(); }
   const GpuModelData* gpuModel() const { return gpuModel_.get(); }
@@ -81,6 +90,7 @@ class DiffusionSimulation {
  private:
   void restartFromNoise(VkCommandBuffer cmd);
   void advance(VkCommandBuffer cmd);
+  void track(VkCommandBuffer cmd, int state);
 
   uint64_t id_;
   std::shared_ptr<const Dataset> data_;
@@ -95,8 +105,9 @@ class DiffusionSimulation {
   // CPU backend
   std::vector<ParticleState> noise_;
   std::vector<ParticleState> cpuHistory_;
+  std::vector<ParticleState> cpuTrack_;  // [state][tracked particle]
   // GPU backend
-  std::unique_ptr<GpuBuffer> noiseBuffer_, history_;
+  std::unique_ptr<GpuBuffer> noiseBuffer_, history_, track_;
   std::unique_ptr<GpuModelData> gpuModel_;
   std::unique_ptr<SamplerKernel> kernel_;
   VkDescriptorSet set_ = VK_NULL_HANDLE;

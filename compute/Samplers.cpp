@@ -266,11 +266,12 @@ ParticleState stepOne(const ExactModel& m, const StepContext& c, ParticleState i
 }  // namespace
 
 void samplerStepCpu(const ExactModel& model, const StepContext& ctx,
-                    std::span<const ParticleState> src, std::span<ParticleState> dst) {
+                    std::span<const ParticleState> src, std::span<ParticleState> dst,
+                    uint32_t firstParticle) {
   parallelFor(
       src.size(),
       [&](size_t i) {
-        dst[i] = stepOne(model, ctx, src[i], Noise{ctx, uint32_t(i)});
+        dst[i] = stepOne(model, ctx, src[i], Noise{ctx, firstParticle + uint32_t(i)});
       },
       256);
 }

@@ -84,8 +84,10 @@ StepContext makeStepContext(const SamplerParams& p, const std::vector<NoiseLevel
 // Same layout as the GPU's vec4 states.
 using ParticleState = glm::vec4;
 
+// src[i] is particle firstParticle + i (its index picks its noise).
 void samplerStepCpu(const ExactModel& model, const StepContext& ctx,
-                    std::span<const ParticleState> src, std::span<ParticleState> dst);
+                    std::span<const ParticleState> src, std::span<ParticleState> dst,
+                    uint32_t firstParticle = 0);
 
 // Counter-based Gaussian pair: pcg_hash chain over (seed, step, particle, draw), 24-bit
 // uniforms, Box-Muller in float. shaders/noise.glsl computes the same.

@@ -7,6 +7,7 @@
 #include <numbers>
 
 #include "Dataset.h"
+#include "DiffusionSimulation.h"
 #include "InputError.h"
 #include "Metrics.h"
 #include "NoiseSchedule.h"
@@ -306,4 +307,44 @@ TEST(Datasets, PresetsLoadAndFilesReportTheLine) {
   EXPECT_THROW(loadDataset(path.string()), InputError);
   std::filesystem::remove(path);
   EXPECT_THROW(loadDataset("no-such-preset"), InputError);
+}
+
+TEST(Metrics, SlicedW2AndTrajectoryGeometryMatchClosedForms) {
+  GaussianMixture g = GaussianMixture::ring();
+  auto x = g.sample(4000, 1);
+  std::vector<glm::dvec2> shifted;
+  const glm::dvec2 a(0.6, -0.8);  // |a| = 1: every projection moves by a.dir, E[(a.dir)^2] = 1/2
+  for (auto p : x) shifted.push_back(p + a);
+  EXPECT_NEAR(slicedWasserstein2(x, x, 64, 3), 0.0, 1e-12);
+  EXPECT_NEAR(slicedWasserstein2(x, shifted, 2000, 3), 1.0 / std::sqrt(2.0), 0.02);
+  std::vector<std::vector<glm::dvec2>> circle(1), line(1);
+  for (int k = 0; k <= 100; ++k) {
+    double th = 0.01 * k;
+    circle[0].push_back(2.0 * glm::dvec2(std::cos(th), std::sin(th)));  // radius 2
+    line[0].push_back(glm::dvec2(0.1 * k, 0.05 * k));
+  }
+  EXPECT_NEAR(trajectoryStats(circle).meanCurvature, 0.5, 1e-4);
+  EXPECT_NEAR(trajectoryStats(line).meanStraightness, 1.0, 1e-12);
+  EXPECT_NEAR(trajectoryStats(line).meanCurvature, 0.0, 1e-6);
+  EXPECT_NEAR(trajectoryStats(line).meanPathLength, std::sqrt(0.01 + 0.0025) * 100, 1e-9);
+}
+
+TEST(DiffusionSimulation, TrackedPathsAndSingleParticleReplaysMatchTheRun) {
+  SamplingConfig c;
+  c.sampler.kind = SamplerKind::EulerMaruyama;  // stochastic: the replay must draw the same noise
+  c.schedule.steps = 10;
+  c.particleCount = 1000;
+  DiffusionSimulation sim(resolve(DataSource::ofPreset("moons")), c, nullptr);
+  sim.seek(10);
+  auto paths = sim.trackedPaths();
+  ASSERT_EQ(paths.size(), 256u);
+  auto last = sim.positions(10);
+  for (size_t i = 0; i < paths.size(); i += 37) {
+    ASSERT_EQ(paths[i].size(), 11u);
+    EXPECT_EQ(glm::vec2(paths[i].back()), last[i]);
+  }
+  for (uint32_t particle : {0u, 123u, 999u}) {
+    auto path = sim.particlePath(particle, 10);
+    EXPECT_EQ(glm::vec2(path.back()), last[particle]) << particle;
+  }
 }
