@@ -33,5 +33,7 @@ void addSampleCommand(CLI::App& app, Runner& run);
 void addRenderCommand(CLI::App& app, Runner& run);
 void addBenchCommand(CLI::App& app, Runner& run);
 void addSceneCommand(CLI::App& app, Runner& run);
+void addFieldCommand(CLI::App& app, Runner& run);
+void addSweepCommand(CLI::App& app, Runner& run);
 
 }  // namespace flowscope::cli

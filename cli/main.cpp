@@ -19,6 +19,8 @@ int main(int argc, char** argv) {
   cli::addRenderCommand(app, run);
   cli::addBenchCommand(app, run);
   cli::addSceneCommand(app, run);
+  cli::addFieldCommand(app, run);
+  cli::addSweepCommand(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

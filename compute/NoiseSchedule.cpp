@@ -7,6 +7,12 @@
 
 namespace flowscope {
 
+namespace {
+NoiseLevel vpLevelAt(double t, double alphaBar) {
+  return {t, std::sqrt(alphaBar), std::sqrt(1.0 - alphaBar)};
+}
+}  // namespace
+
 std::string scheduleName(ScheduleKind kind) {
   switch (kind) {
     case ScheduleKind::Linear:
@@ -125,11 +131,33 @@ std::vector<int> discreteTimesteps(int T, int N, Spacing spacing) {
   return ts;
 }
 
-namespace {
-NoiseLevel vpLevel(double t, double alphaBar) {
-  return {t, std::sqrt(alphaBar), std::sqrt(1.0 - alphaBar)};
+NoiseLevel levelAt(const ScheduleParams& p, double t) {
+  auto need = [&](bool ok, const std::string& range) {
+    if (!ok || !std::isfinite(t))
+      throw InputError("t: must be " + range + " for the " + scheduleName(p.kind) + " schedule");
+  };
+  switch (p.kind) {
+    case ScheduleKind::Linear:
+    case ScheduleKind::Cosine: {
+      need(t >= 0 && t <= p.trainSteps - 1 && t == std::floor(t),
+           "an integer timestep 0.." + std::to_string(p.trainSteps - 1));
+      return vpLevelAt(t, discreteAlphaBar(p)[size_t(t)]);
+    }
+    case ScheduleKind::Vp:
+      need(t >= 1e-5 && t <= 1.0, "in [1e-5, 1]");
+      return vpLevelAt(t, std::exp(-0.5 * t * t * (p.betaMax - p.betaMin) - t * p.betaMin));
+    case ScheduleKind::Ve:
+      need(t >= 0 && t <= 1.0, "in [0, 1]");
+      return {t, 1.0, p.sigmaMin * std::pow(p.sigmaMax / p.sigmaMin, t)};
+    case ScheduleKind::Karras:
+      need(t >= 0, "a noise level sigma >= 0");
+      return {t, 1.0, t};
+    case ScheduleKind::Flow:
+      need(t >= 0 && t <= 1.0, "in [0, 1]");
+      return {t, 1.0 - t, t};
+  }
+  return {};
 }
-}  // namespace
 
 std::vector<NoiseLevel> buildSchedule(const ScheduleParams& p) {
   validate(p);
@@ -140,7 +168,7 @@ std::vector<NoiseLevel> buildSchedule(const ScheduleParams& p) {
     case ScheduleKind::Cosine: {
       auto alphaBar = discreteAlphaBar(p);
       for (int t : discreteTimesteps(p.trainSteps, N, p.spacing))
-        levels.push_back(vpLevel(t, alphaBar[t]));
+        levels.push_back(vpLevelAt(t, alphaBar[t]));
       levels.push_back({-1.0, 1.0, 0.0});  // the data: "timestep -1", alphabar = 1
       break;
     }
@@ -148,7 +176,7 @@ std::vector<NoiseLevel> buildSchedule(const ScheduleParams& p) {
       for (int i = 0; i < N; ++i) {
         double t = N == 1 ? 1.0 : 1.0 + (p.tMin - 1.0) * i / (N - 1);
         levels.push_back(
-            vpLevel(t, std::exp(-0.5 * t * t * (p.betaMax - p.betaMin) - t * p.betaMin)));
+            vpLevelAt(t, std::exp(-0.5 * t * t * (p.betaMax - p.betaMin) - t * p.betaMin)));
       }
       levels.push_back({0.0, 1.0, 0.0});
       break;

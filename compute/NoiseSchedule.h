@@ -59,6 +59,9 @@ struct NoiseLevel {
 };
 
 std::vector<NoiseLevel> buildSchedule(const ScheduleParams& p);
+// The noise level at the schedule's own time t: a timestep 0..T-1 (linear, cosine), t in [1e-5, 1]
+// (vp), t in [0, 1] (ve, flow), sigma >= 0 (karras). Throws InputError("t: ...") out of range.
+NoiseLevel levelAt(const ScheduleParams& p, double t);
 
 // alphabar_t for t = 0 .. T-1 of a discrete VP schedule (linear or cosine).
 std::vector<double> discreteAlphaBar(const ScheduleParams& p);

@@ -203,11 +203,73 @@ TEST_F(Cli, InfoAndHelp) {
   auto j = nlohmann::json::parse(i.out);
   EXPECT_GE(j["devices"].size(), 1u);
   EXPECT_FALSE(j["chosen"].is_null());
-  for (const char* cmd : {"info", "sample", "render", "bench", "scene"}) {
+  for (const char* cmd : {"info", "sample", "render", "bench", "scene", "field", "sweep"}) {
     CliResult h = cli(std::string(cmd) + " --help");
     EXPECT_EQ(h.code, 0) << cmd;
     EXPECT_NE(h.out.find("--"), std::string::npos) << cmd;
   }
   EXPECT_NE(cli("sample --help").out.find("sigma"), std::string::npos) << "conventions are named";
   EXPECT_EQ(cli("").code, 2);
+}
+
+TEST_F(Cli, FieldWritesTheModelsQuantitiesAndRejectsBadLevels) {
+  CliResult r = cli("field --data " + gmm +
+                    " --quantity denoiser --sigma 0.7 --grid 3 2 --range -1 1 0 2 --out " +
+                    path("d.csv") + " --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::ifstream in(path("d.csv"));
+  std::string line;
+  std::getline(in, line);
+  EXPECT_EQ(line, "x,y,d_x,d_y");
+  int rows = 0;
+  while (std::getline(in, line)) ++rows;
+  EXPECT_EQ(rows, 6);
+  // Flow at t = 1 is pure noise: the denoiser is the data mean (0.25 * (-1, 0) + 0.75 * (2, 1)).
+  ASSERT_EQ(cli("field --data " + gmm +
+                " --quantity denoiser --schedule flow --t 1 --grid 2 2 --range -5 5 -5 5 --out " +
+                path("m.csv"))
+                .code,
+            0);
+  std::ifstream m(path("m.csv"));
+  std::getline(m, line);
+  std::getline(m, line);
+  double x, y, dx, dy;
+  char c;
+  std::istringstream(line) >> x >> c >> y >> c >> dx >> c >> dy;
+  EXPECT_NEAR(dx, 1.25, 1e-6);
+  EXPECT_NEAR(dy, 0.75, 1e-6);
+  const std::string out = path("bad.csv");
+  expectInvalid("field --data " + gmm + " --quantity curl --sigma 1 --out " + out, "--quantity",
+                out);
+  expectInvalid("field --data " + gmm + " --quantity eps --sigma 0 --out " + out, "not defined",
+                out);
+  expectInvalid("field --data " + gmm + " --schedule linear --t 1000 --out " + out, "--t", out);
+  expectInvalid("field --data " + gmm + " --sigma 1 --schedule ve --t 0.5 --out " + out, "--sigma",
+                out);
+  expectInvalid("field --data " + gmm + " --sigma 1 --grid 1 5 --out " + out, "--grid", out);
+  expectInvalid("field --data moons --quantity logp --sigma 0 --out " + out, "point cloud", out);
+}
+
+TEST_F(Cli, SweepQualityImprovesWithNfe) {
+  CliResult r = cli("sweep --data gmm8 --samplers heun,flow-euler --nfe 7,63 --n 1500 --out " +
+                    path("s.csv"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::ifstream in(path("s.csv"));
+  std::string line;
+  std::getline(in, line);
+  EXPECT_EQ(line, "sampler,schedule,steps,nfe,energy_distance,sliced_w2,time_ms");
+  std::vector<double> ed;
+  while (std::getline(in, line)) {
+    std::vector<std::string> cols;
+    std::stringstream ss(line);
+    for (std::string col; std::getline(ss, col, ',');) cols.push_back(col);
+    ASSERT_EQ(cols.size(), 7u);
+    ed.push_back(std::stod(cols[4]));
+  }
+  ASSERT_EQ(ed.size(), 4u);
+  EXPECT_GT(ed[0], 5 * ed[1]) << "heun: 7 evaluations are far worse than 63";
+  EXPECT_GT(ed[2], ed[3]) << "flow-euler improves with steps";
+  expectInvalid("sweep --data gmm8 --samplers heun,rk4 --out " + path("x.csv"), "--samplers",
+                path("x.csv"));
+  expectInvalid("sweep --data gmm8 --nfe 0 --out " + path("x.csv"), "--nfe", path("x.csv"));
 }
