@@ -2,10 +2,13 @@
 
 #include <imgui.h>
 
+#include <cmath>
 #include <cstdio>
 
 #include "InputError.h"
+#include "LiveMetrics.h"
 #include "ParticleLayer.h"
+#include "SweepController.h"
 
 namespace flowscope {
 namespace {
@@ -73,19 +76,27 @@ void DiffusionPanel::apply(Fn&& setter) {
 }
 
 void DiffusionPanel::build(DiffusionLab& lab, const DiffusionSimulation& sim,
-                           std::map<std::string, ControlRect>& rects) {
+                           std::map<std::string, ControlRect>& rects, PanelContext& context) {
   ImGui::SetNextWindowPos(ImVec2(10, 10), ImGuiCond_FirstUseEver);
   ImGui::SetNextWindowSize(ImVec2(380, 0), ImGuiCond_FirstUseEver);
   ImGui::Begin("Diffusion & Flow");
   ImGui::TextWrapped(
-      "Variance exploding (EDM): x = x0 + σ·ε. Time variable: σ. Exact denoiser D(x; σ) of the "
-      "mixture, float32 on the GPU.");
+      "Every process as x = s(t)·(x0 + σ(t)·ε). Exact denoiser D = E[x0 | x] of the data (no "
+      "training); "
+      "float32 on the GPU.");
   playbackSection(lab, sim, rects);
   dataSection(lab);
   samplerSection(lab);
   displaySection(lab);
+  paintSection(lab);
+  section("Windows");
+  ImGui::Checkbox("metrics", &context.metricsOpen);
+  ImGui::SameLine();
+  ImGui::Checkbox("NFE sweep", &context.sweepOpen);
   if (!error_.empty()) ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.4f, 1.0f), "%s", error_.c_str());
   ImGui::End();
+  if (context.metricsOpen) metricsWindow(lab, sim, context);
+  if (context.sweepOpen) sweepWindow(lab, context);
 }
 
 void DiffusionPanel::playbackSection(DiffusionLab& lab, const DiffusionSimulation& sim,
@@ -111,7 +122,7 @@ void DiffusionPanel::playbackSection(DiffusionLab& lab, const DiffusionSimulatio
   const NoiseLevel& l = sim.level(shown);
   ImGui::Text("step %d / %d   t = %.4g   s = %.3g   σ = %.4g", shown, sim.steps(), l.t, l.s,
               l.sigma());
-  ImGui::Text("denoiser evaluations: %d of %d", sim.evaluations(shown),
+  ImGui::Text("model evaluations (NFE): %d of %d", sim.evaluations(shown),
               sim.evaluations(sim.steps()));
 }
 
@@ -227,6 +238,119 @@ void DiffusionPanel::samplerSection(DiffusionLab& lab) {
     apply([&] { p.setSeed(seed); });
 }
 
+void DiffusionPanel::paintSection(DiffusionLab& lab) {
+  section("Paint data");
+  bool painting = lab.painting();
+  if (ImGui::Checkbox("paint with the mouse", &painting)) lab.setPainting(painting);
+  ImGui::SameLine();
+  ImGui::Text("%zu points", lab.painted().size());
+  if (ImGui::Button("Use painted points")) apply([&] { lab.usePainted(); });
+  ImGui::SameLine();
+  if (ImGui::Button("Clear")) lab.clearPainted();
+  ImGui::SameLine();
+  if (ImGui::Button("Unpick all")) lab.clearPicked();
+}
+
+void DiffusionPanel::metricsWindow(const DiffusionLab& lab, const DiffusionSimulation& sim,
+                                   PanelContext& context) {
+  ImGui::SetNextWindowPos(ImVec2(ImGui::GetIO().DisplaySize.x - 330, 80), ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowSize(ImVec2(320, 0), ImGuiCond_FirstUseEver);
+  ImGui::Begin("Metrics", &context.metricsOpen);
+  const LiveMetrics& m = *context.metrics;
+  ImGui::Text("NFE so far: %d of %d", sim.evaluations(sim.current()), sim.evaluations(sim.steps()));
+  if (m.state >= 0) {
+    ImGui::Text("state %d, on %zu particles:", m.state, kLiveSamples);
+    ImGui::Text("energy distance to data  %.4g", m.energyDistance);
+    ImGui::Text("sliced W2 (64 dirs)      %.4g", m.slicedW2);
+    ImGui::Text("mean path length         %.4g", m.paths.meanPathLength);
+    ImGui::Text("straightness |end−start|/len  %.3f", m.paths.meanStraightness);
+    ImGui::Text("mean curvature (1/length)    %.4g", m.paths.meanCurvature);
+    if (m.memorised >= 0.0)
+      ImGui::Text("memorised: %.1f%% within %.2g·std of a training point", 100.0 * m.memorised,
+                  kMemorisationRadius);
+  }
+  hint("Path figures on the 256 tracked particles, from the noise to the shown state.");
+  (void)lab;
+  ImGui::End();
+}
+
+void DiffusionPanel::sweepPlot(const std::vector<SweepRow>& rows) {
+  const ImVec2 size(ImGui::GetContentRegionAvail().x, 200.0f);
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  ImDrawList* draw = ImGui::GetWindowDrawList();
+  draw->AddRectFilled(origin, ImVec2(origin.x + size.x, origin.y + size.y),
+                      IM_COL32(20, 22, 28, 255));
+  ImGui::Dummy(size);
+  if (rows.empty()) return;
+  double lo = INFINITY, hi = -INFINITY;
+  for (const auto& r : rows)
+    lo = std::min(lo, std::log10(r.energyDistance)),
+    hi = std::max(hi, std::log10(r.energyDistance));
+  if (!(hi > lo)) hi = lo + 1.0;
+  const double nfeLo = std::log2(2.0), nfeHi = std::log2(256.0);
+  auto at = [&](const SweepRow& r) {
+    return ImVec2(
+        origin.x + 8 + float((std::log2(double(r.nfe)) - nfeLo) / (nfeHi - nfeLo)) * (size.x - 16),
+        origin.y + 8 + float((hi - std::log10(r.energyDistance)) / (hi - lo)) * (size.y - 24));
+  };
+  const ImU32 colors[] = {IM_COL32(255, 150, 60, 255),  IM_COL32(90, 200, 255, 255),
+                          IM_COL32(140, 230, 120, 255), IM_COL32(240, 100, 180, 255),
+                          IM_COL32(250, 230, 90, 255),  IM_COL32(180, 140, 255, 255)};
+  int series = 0;
+  for (size_t i = 0; i < rows.size();) {
+    size_t j = i;
+    const ImU32 c = colors[series % 6];
+    while (j < rows.size() && rows[j].sampler == rows[i].sampler) {
+      if (j > i) draw->AddLine(at(rows[j - 1]), at(rows[j]), c, 2.0f);
+      draw->AddCircleFilled(at(rows[j]), 3.0f, c);
+      ++j;
+    }
+    draw->AddText(ImVec2(origin.x + size.x - 120, origin.y + 6 + 14.0f * series), c,
+                  samplerKindName(rows[i].sampler).c_str());
+    ++series;
+    i = j;
+  }
+  char label[64];
+  std::snprintf(label, sizeof(label), "energy distance %.2g .. %.2g (log)", std::pow(10.0, lo),
+                std::pow(10.0, hi));
+  draw->AddText(ImVec2(origin.x + 8, origin.y + size.y - 16), IM_COL32(200, 200, 210, 255), label);
+  draw->AddText(ImVec2(origin.x + size.x - 150, origin.y + size.y - 16),
+                IM_COL32(200, 200, 210, 255), "NFE 2..256 (log)");
+}
+
+void DiffusionPanel::sweepWindow(DiffusionLab& lab, PanelContext& context) {
+  ImGui::SetNextWindowPos(ImVec2(ImGui::GetIO().DisplaySize.x - 430, 330), ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowSize(ImVec2(420, 0), ImGuiCond_FirstUseEver);
+  ImGui::Begin("Quality against NFE", &context.sweepOpen);
+  SweepController& sweep = *context.sweep;
+  for (size_t i = 0; i < allSamplers().size(); ++i) {
+    bool on = sweepSamplers_[i];
+    if (ImGui::Checkbox(samplerKindName(allSamplers()[i]).c_str(), &on)) sweepSamplers_[i] = on;
+    if (i % 3 != 2) ImGui::SameLine();
+  }
+  ImGui::NewLine();
+  if (!sweep.running()) {
+    if (ImGui::Button("Run sweep")) {
+      std::vector<SamplerParams> chosen;
+      for (size_t i = 0; i < allSamplers().size(); ++i)
+        if (sweepSamplers_[i]) {
+          SamplerParams sp = lab.params().sampler();
+          sp.kind = allSamplers()[i];
+          chosen.push_back(sp);
+        }
+      sweep.start(lab.datasetPtr(), chosen, 2000, lab.params().seed());
+    }
+  } else if (ImGui::Button("Cancel")) {
+    sweep.cancel();
+  }
+  ImGui::SameLine();
+  ImGui::ProgressBar(sweep.progress(), ImVec2(-1, 0));
+  ImGui::TextDisabled("NFE 4..128, 2,000 samples each, on %s; File > Export sweep CSV…",
+                      sweep.device().c_str());
+  sweepPlot(sweep.rows());
+  ImGui::End();
+}
+
 void DiffusionPanel::displaySection(DiffusionLab& lab) {
   DiffusionParams& p = lab.params();
   section("Display");
@@ -234,18 +358,33 @@ void DiffusionPanel::displaySection(DiffusionLab& lab) {
   if (ImGui::Checkbox("heatmap", &on)) p.setShowHeatmap(on);
   ImGui::SameLine();
   int heat = p.heatmap() == HeatmapKind::DataDensity ? 0 : 1;
-  const char* heats[] = {"log p_0 (data)", "log p_σ (noised)"};
+  const char* heats[] = {"log p_data", "log p_t (noised)"};
   ImGui::SetNextItemWidth(170);
   if (ImGui::Combo("##heatmap", &heat, heats, 2))
     p.setHeatmap(heat ? HeatmapKind::NoisedDensity : HeatmapKind::DataDensity);
   on = p.showField();
   if (ImGui::Checkbox("arrows", &on)) p.setShowField(on);
   ImGui::SameLine();
-  int field = p.field() == FieldKind::Score ? 0 : 1;
-  const char* fields[] = {"score ∇log p_σ", "denoiser D(x)−x"};
+  int field = int(p.field());
+  const char* fields[] = {"score ∇log p_t", "denoiser D(x)−x", "ε-prediction", "velocity"};
   ImGui::SetNextItemWidth(170);
-  if (ImGui::Combo("##field", &field, fields, 2))
-    p.setField(field ? FieldKind::DenoiserDisplacement : FieldKind::Score);
+  if (ImGui::Combo("##field", &field, fields, 4)) p.setField(FieldKind(field));
+  int arrows = p.arrowsAcross();
+  if (ImGui::SliderInt("arrows across", &arrows, DiffusionParams::kMinArrows,
+                       DiffusionParams::kMaxArrows))
+    apply([&] { p.setArrowsAcross(arrows); });
+  on = p.showStreamlines();
+  if (ImGui::Checkbox("streamlines", &on)) p.setShowStreamlines(on);
+  ImGui::SameLine();
+  on = p.showGhosts();
+  if (ImGui::Checkbox("x0 ghosts", &on)) p.setShowGhosts(on);
+  on = p.showCoupling();
+  if (ImGui::Checkbox("start→now lines", &on)) p.setShowCoupling(on);
+  ImGui::SameLine();
+  on = p.showPaths();
+  if (ImGui::Checkbox("paths (256)", &on)) p.setShowPaths(on);
+  on = p.showTimeStrip();
+  if (ImGui::Checkbox("σ strip", &on)) p.setShowTimeStrip(on);
   on = p.showTrails();
   if (ImGui::Checkbox("trails", &on)) p.setShowTrails(on);
   ImGui::SameLine();
@@ -262,7 +401,20 @@ void DiffusionPanel::displaySection(DiffusionLab& lab) {
   if (ImGui::Checkbox("loop", &on)) p.setLoop(on);
   ImGui::SameLine();
   if (ImGui::Button("Reset view")) lab.resetCamera();
-  hint("Drag: pan. Wheel: zoom. Space: play/pause, →/←: step, R: reset.");
+  on = p.splitView();
+  if (ImGui::Checkbox("split view vs", &on)) p.setSplitView(on);
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(150);
+  if (ImGui::BeginCombo("##compare", samplerKindName(p.compareSampler()).c_str())) {
+    for (SamplerKind kind : allSamplers())
+      if (ImGui::Selectable(samplerKindName(kind).c_str(), kind == p.compareSampler()))
+        p.setCompareSampler(kind);
+    ImGui::EndCombo();
+  }
+  hint(
+      "Drag: pan. Wheel: zoom. Ctrl+click: pick a particle (its full path). Space: play/pause, "
+      "→/←: step, "
+      "R: reset.");
 }
 
 }  // namespace flowscope

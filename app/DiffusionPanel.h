@@ -6,6 +6,7 @@
 #include <string>
 
 #include "DiffusionLab.h"
+#include "Sweep.h"
 
 namespace flowscope {
 
@@ -13,11 +14,22 @@ struct ControlRect {
   float x0, y0, x1, y1;  // framebuffer pixels
 };
 
+class SweepController;
+struct LiveMetrics;
+
+// What the panel shows beside the lab's own state: the metrics and sweep windows.
+struct PanelContext {
+  LiveMetrics* metrics = nullptr;
+  SweepController* sweep = nullptr;
+  bool metricsOpen = true;
+  bool sweepOpen = false;
+};
+
 class DiffusionPanel {
  public:
   // Builds the panel; records the rectangle of each named control (used by GUI tests).
   void build(DiffusionLab& lab, const DiffusionSimulation& sim,
-             std::map<std::string, ControlRect>& rects);
+             std::map<std::string, ControlRect>& rects, PanelContext& context);
 
  private:
   void playbackSection(DiffusionLab& lab, const DiffusionSimulation& sim,
@@ -25,10 +37,18 @@ class DiffusionPanel {
   void dataSection(DiffusionLab& lab);
   void samplerSection(DiffusionLab& lab);
   void displaySection(DiffusionLab& lab);
+  void paintSection(DiffusionLab& lab);
+  void metricsWindow(const DiffusionLab& lab, const DiffusionSimulation& sim,
+                     PanelContext& context);
+  void sweepWindow(DiffusionLab& lab, PanelContext& context);
+  void sweepPlot(const std::vector<SweepRow>& rows);
   template <typename Fn>
   void apply(Fn&& setter);
   std::string error_;
-  std::string notice_;  // e.g. "ddim needs another schedule: switched to linear"
+  std::string notice_;
+  std::vector<bool> sweepSamplers_ = {
+      false, true,  true, true,  false, false,
+      true,  false, true, false, true};  // e.g. "ddim needs another schedule: switched to linear"
 };
 
 }  // namespace flowscope

@@ -114,6 +114,24 @@ void MainWindow::buildMenus() {
   view->addSeparator();
   addAction(view, "Reset view", QKeySequence(Qt::Key_Home), [this] { lab_.resetCamera(); });
 
+  QMenu* analysis = menuBar()->addMenu("&Analysis");
+  addAction(analysis, "Export sweep CSV…", {}, [this] {
+    if (viewport_->sweep().rows().empty()) {
+      QMessageBox::information(this, "Export sweep CSV",
+                               "Run a sweep first (panel: Windows > NFE sweep).");
+      return;
+    }
+    QString path =
+        QFileDialog::getSaveFileName(this, "Export sweep CSV", "sweep.csv", "CSV (*.csv)");
+    if (path.isEmpty()) return;
+    try {
+      writeFileAtomically(path.toStdString(), viewport_->sweep().csv());
+    } catch (const InputError& e) {
+      QMessageBox::warning(this, "Export sweep CSV", e.what());
+    }
+  });
+  addAction(analysis, "Unpick all particles", {}, [this] { lab_.clearPicked(); });
+
   QMenu* help = menuBar()->addMenu("&Help");
   addAction(help, "&About Flowscope", {}, [this] { showAbout(); });
 }

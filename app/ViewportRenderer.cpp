@@ -17,6 +17,8 @@ void ViewportRenderer::initResources() {
   gpu_ = std::make_unique<GpuContext>(GpuContext::adopt(adopted));
   scene_ = std::make_unique<SceneRenderer>(*gpu_, window_->defaultRenderPass(),
                                            window_->concurrentFrameCount());
+  compareScene_ = std::make_unique<SceneRenderer>(*gpu_, window_->defaultRenderPass(),
+                                                  window_->concurrentFrameCount());
   ImGuiDeviceInfo info{
       gpu_.get(), window_->defaultRenderPass(),
       uint32_t(std::max(window_->concurrentFrameCount(), window_->swapChainImageCount())),
@@ -26,8 +28,28 @@ void ViewportRenderer::initResources() {
 }
 
 void ViewportRenderer::initSwapChainResources() {
-  QSize size = window_->swapChainImageSize();
-  scene_->resize(uint32_t(size.width()), uint32_t(size.height()));
+  layoutFor(window_->lab().params().splitView());
+}
+
+// The split view gives each run half the width. Resizing reallocates the layers' buffers, so the
+// device must be idle (Qt guarantees it in initSwapChainResources; elsewhere we wait).
+void ViewportRenderer::layoutFor(bool split) {
+  const QSize size = window_->swapChainImageSize();
+  const uint32_t w = uint32_t(size.width()), h = uint32_t(size.height());
+  scene_->resize(split ? w / 2 : w, h);
+  compareScene_->resize(split ? w - w / 2 : 16, split ? h : 16);
+  splitLayout_ = split;
+}
+
+void ViewportRenderer::updateMetrics() {
+  // Runs before this frame records anything: the state it measures was computed by a frame that
+  // is already submitted, and the downloads queue behind it.
+  const DiffusionSimulation* sim = window_->lab().currentSimulation();
+  if (!sim || !window_->metricsWanted()) return;
+  LiveMetrics& m = window_->metrics();
+  if (m.state == sim->current() && window_->metricsSim() == sim->id()) return;
+  m = computeLiveMetrics(*sim, window_->lab().params().seed() + 1000);
+  window_->setMetricsSim(sim->id());
 }
 
 void ViewportRenderer::releaseResources() {
@@ -36,6 +58,7 @@ void ViewportRenderer::releaseResources() {
   imgui_.reset();
   window_->lab().releaseSimulation();  // its buffers live on this device
   scene_.reset();
+  compareScene_.reset();
   gpu_.reset();
 }
 
@@ -52,29 +75,53 @@ void ViewportRenderer::recordFrame(VkCommandBuffer cmd, double seconds) {
   const QSize size = window_->swapChainImageSize();
   const uint32_t w = uint32_t(size.width()), h = uint32_t(size.height());
   lab.tick(seconds);
+  updateMetrics();
 
   // The panel first: what it changes applies to this very frame.
   imgui_->newFrame(float(w), float(h), seconds);
   if (const DiffusionSimulation* sim = lab.currentSimulation())
-    panel_.build(lab, *sim, window_->controlRects());
+    panel_.build(lab, *sim, window_->controlRects(), window_->panelContext());
+  const auto waitIdle = [this] { gpu_->waitIdle(); };
   DiffusionSimulation* sim = nullptr;
+  DiffusionSimulation* compare = nullptr;
   try {
-    sim = &lab.simulation(gpu_.get(), [this] { gpu_->waitIdle(); });
+    sim = &lab.simulation(gpu_.get(), waitIdle);
+    compare = lab.compareSimulation(gpu_.get(), waitIdle);
   } catch (const std::exception& e) {
     // Nothing recorded yet: the frame below still clears and presents, with the error shown.
     emit window_->renderError(QString::fromStdString(e.what()));
   }
-  std::optional<RenderFrame> frame;
+  const bool split = compare != nullptr;
+  if (split != splitLayout_) {
+    gpu_->waitIdle();
+    layoutFor(split);
+  }
+  std::vector<RenderFrame> frames;
   if (sim) {
-    frame.emplace(
-        RenderFrame{*sim, lab.params(), lab.camera(), w, h, uint32_t(window_->currentFrame())});
+    const uint32_t left = split ? w / 2 : w;
+    View2D view = lab.camera();
+    frames.push_back(
+        RenderFrame{*sim, lab.params(), view, left, h, uint32_t(window_->currentFrame())});
+    frames.back().picked = &lab.pickedPaths();
+    frames.back().painted = lab.painting() ? &lab.painted() : nullptr;
+    if (split) {
+      frames.back().title = samplerKindName(sim->config().sampler.kind) + " on " +
+                            scheduleName(sim->config().schedule.kind);
+      frames.push_back(RenderFrame{*compare, lab.params(), view, w - left, h,
+                                   uint32_t(window_->currentFrame())});
+      frames.back().xOffset = left;
+      frames.back().title = samplerKindName(compare->config().sampler.kind) + " on " +
+                            scheduleName(compare->config().schedule.kind);
+    }
     SceneRenderer::beginCompute(cmd);
     sim->seek(lab.playback().target(), cmd);
-    scene_->recordCompute(cmd, *frame);
+    if (compare) compare->seek(lab.playback().target(), cmd);
+    scene_->recordCompute(cmd, frames[0]);
+    if (split) compareScene_->recordCompute(cmd, frames[1]);
   }
 
   VkClearValue clear[2] = {};
-  const glm::vec4 background = frame ? scene_->clearColor(*frame) : kBackground;
+  const glm::vec4 background = sim ? scene_->clearColor(frames[0]) : kBackground;
   clear[0].color = {{background.r, background.g, background.b, 1.0f}};
   clear[1].depthStencil = {1.0f, 0};
   VkRenderPassBeginInfo begin{VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO};
@@ -86,9 +133,10 @@ void ViewportRenderer::recordFrame(VkCommandBuffer cmd, double seconds) {
   // Qt's Vulkan headers hide the prototypes (VK_NO_PROTOTYPES): call through its table.
   QVulkanDeviceFunctions* df = window_->vulkanInstance()->deviceFunctions(window_->device());
   df->vkCmdBeginRenderPass(cmd, &begin, VK_SUBPASS_CONTENTS_INLINE);
-  if (frame) scene_->recordDraw(cmd, *frame);
+  if (!frames.empty()) scene_->recordDraw(cmd, frames[0]);
+  if (frames.size() > 1) compareScene_->recordDraw(cmd, frames[1]);
+  setViewportAndScissor(cmd, 0, w, h);
   imgui_->render(cmd, !window_->panelHidden());
   df->vkCmdEndRenderPass(cmd);
 }
-
 }  // namespace flowscope

@@ -10,6 +10,7 @@
 #include "DiffusionPanel.h"
 #include "GpuContext.h"
 #include "ImGuiLayer.h"
+#include "LiveMetrics.h"
 #include "SceneRenderer.h"
 
 namespace flowscope {
@@ -27,9 +28,13 @@ class ViewportRenderer : public QVulkanWindowRenderer {
 
  private:
   void recordFrame(VkCommandBuffer cmd, double seconds);
+  void updateMetrics();
+  void layoutFor(bool split);
   VulkanViewport* window_;
   std::unique_ptr<GpuContext> gpu_;
-  std::unique_ptr<SceneRenderer> scene_;
+  std::unique_ptr<SceneRenderer> scene_,
+      compareScene_;  // compareScene_: the split view's right half
+  bool splitLayout_ = false;
   std::unique_ptr<ImGuiLayer> imgui_;
   DiffusionPanel panel_;
 };

@@ -12,6 +12,8 @@
 namespace flowscope {
 
 VulkanViewport::VulkanViewport(DiffusionLab& lab) : lab_(lab) {
+  panelContext_.metrics = &metrics_;
+  panelContext_.sweep = &sweep_;
   // UNORM, not Qt's sRGB default: ImGui and the colormaps are authored for UNORM output.
   setPreferredColorFormats({VK_FORMAT_B8G8R8A8_UNORM, VK_FORMAT_R8G8B8A8_UNORM});
   installEventFilter(this);  // on the QVulkanWindow itself, not its container widget
@@ -55,24 +57,61 @@ bool VulkanViewport::eventFilter(QObject* watched, QEvent* event) {
   }
 }
 
+int VulkanViewport::primaryWidth() const {
+  const int w = swapChainImageSize().width();
+  return lab_.currentCompare() ? w / 2 : w;
+}
+
+void VulkanViewport::pickAt(QPointF pixel) {
+  const DiffusionSimulation* sim = lab_.currentSimulation();
+  const int w = primaryWidth(), h = swapChainImageSize().height();
+  if (!sim || pixel.x() >= w) return;
+  // Between frames: the download queues behind the submitted frame that computed the state.
+  auto positions = sim->positions(sim->current());
+  const glm::dvec2 at = lab_.camera().pixelToWorld({pixel.x(), pixel.y()}, w, h);
+  const double radius = 12.0 / lab_.camera().pixelsPerUnit(h);
+  double best = radius * radius;
+  int chosen = -1;
+  for (size_t i = 0; i < positions.size(); ++i) {
+    const glm::dvec2 d = glm::dvec2(positions[i]) - at;
+    if (glm::dot(d, d) < best) best = glm::dot(d, d), chosen = int(i);
+  }
+  if (chosen >= 0) lab_.pick(uint32_t(chosen));
+}
+
+void VulkanViewport::paintAt(QPointF pixel) {
+  const int w = primaryWidth(), h = swapChainImageSize().height();
+  const glm::dvec2 at = lab_.camera().pixelToWorld({pixel.x(), pixel.y()}, w, h);
+  const auto& painted = lab_.painted();
+  const double spacing = 4.0 / lab_.camera().pixelsPerUnit(h);  // one point per 4 pixels of stroke
+  if (painted.empty() || glm::length(painted.back() - at) >= spacing) lab_.paint(at);
+}
+
 bool VulkanViewport::handleViewportInput(QEvent* event) {
-  const int w = swapChainImageSize().width(), h = swapChainImageSize().height();
+  const int h = swapChainImageSize().height();
   const double dpr = devicePixelRatio();
   View2D& camera = lab_.camera();
   switch (event->type()) {
     case QEvent::MouseButtonPress: {
       auto* e = static_cast<QMouseEvent*>(event);
-      if (e->button() == Qt::LeftButton) {
+      if (e->button() != Qt::LeftButton) return true;
+      if (e->modifiers() & Qt::ControlModifier) {
+        pickAt(e->position() * dpr);
+      } else if (lab_.painting()) {
+        paintingStroke_ = true;
+        paintAt(e->position() * dpr);
+      } else {
         dragging_ = true;
         lastMouse_ = e->position() * dpr;
       }
       return true;
     }
     case QEvent::MouseButtonRelease:
-      dragging_ = false;
+      dragging_ = paintingStroke_ = false;
       return true;
     case QEvent::MouseMove: {
       auto* e = static_cast<QMouseEvent*>(event);
+      if (paintingStroke_) paintAt(e->position() * dpr);
       if (dragging_ && h > 0) {
         QPointF p = e->position() * dpr;
         camera.panPixels({p.x() - lastMouse_.x(), p.y() - lastMouse_.y()}, h);
@@ -84,7 +123,8 @@ bool VulkanViewport::handleViewportInput(QEvent* event) {
       auto* e = static_cast<QWheelEvent*>(event);
       if (h > 0) {
         QPointF p = e->position() * dpr;
-        camera.zoomAbout({p.x(), p.y()}, std::pow(1.15, e->angleDelta().y() / 120.0), w, h);
+        camera.zoomAbout({p.x(), p.y()}, std::pow(1.15, e->angleDelta().y() / 120.0),
+                         primaryWidth(), h);
       }
       return true;
     }

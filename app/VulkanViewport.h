@@ -11,6 +11,8 @@
 #include "DiffusionLab.h"
 #include "DiffusionPanel.h"
 #include "FrameStats.h"
+#include "LiveMetrics.h"
+#include "SweepController.h"
 
 namespace flowscope {
 
@@ -33,6 +35,16 @@ class VulkanViewport : public QVulkanWindow {
   bool panelHidden() const { return panelHidden_; }
   // grab() with red and blue put right for BGRA swapchains (QVulkanWindow returns them swapped).
   QImage grabRgb(bool withPanel);
+  // The metrics window's figures, computed between frames while the window is open.
+  bool metricsWanted() const { return panelContext_.metricsOpen; }
+  LiveMetrics& metrics() { return metrics_; }
+  uint64_t metricsSim() const { return metricsSim_; }
+  void setMetricsSim(uint64_t id) { metricsSim_ = id; }
+  PanelContext& panelContext() { return panelContext_; }
+  SweepController& sweep() { return sweep_; }
+  // Width of the primary run's half (the whole viewport unless the split view is on).
+  int primaryWidth() const;
+
   // Key presses the viewport does not use are offered here (the main window's shortcuts).
   std::function<bool(QKeyEvent*)> shortcutHandler;
 
@@ -45,12 +57,18 @@ class VulkanViewport : public QVulkanWindow {
 
  private:
   bool handleViewportInput(QEvent* event);
+  void pickAt(QPointF pixel);
+  void paintAt(QPointF pixel);
   DiffusionLab& lab_;
   FrameStats stats_;
   std::map<std::string, ControlRect> controlRects_;
   ImGuiLayer* imgui_ = nullptr;
   bool panelHidden_ = false;
-  bool dragging_ = false;
+  bool dragging_ = false, paintingStroke_ = false;
+  LiveMetrics metrics_;
+  uint64_t metricsSim_ = 0;
+  SweepController sweep_;
+  PanelContext panelContext_;
   QPointF lastMouse_;
 };
 

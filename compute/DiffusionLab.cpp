@@ -1,5 +1,10 @@
 #include "DiffusionLab.h"
 
+#include <algorithm>
+
+#include "DiffusionParams.h"
+#include "InputError.h"
+
 namespace flowscope {
 
 DiffusionLab::DiffusionLab(Scene scene) {
@@ -25,6 +30,55 @@ Scene DiffusionLab::snapshot() const {
   s.step = playback_.target();
   s.playing = playback_.playing();
   return s;
+}
+
+DiffusionSimulation* DiffusionLab::compareSimulation(const GpuContext* gpu,
+                                                     const std::function<void()>& beforeReplace) {
+  const DiffusionParams& p = scene_.params;
+  if (!p.splitView() || !simulation_) {
+    if (compare_ && beforeReplace) beforeReplace();
+    compare_.reset();
+    return nullptr;
+  }
+  if (compare_ && compareBuiltFor_ == simulation_->id() && compareBuiltKind_ == p.compareSampler())
+    return compare_.get();
+  if (compare_ && beforeReplace) beforeReplace();
+  compare_.reset();
+  compare_ = std::make_unique<DiffusionSimulation>(
+      scene_.dataset, compareConfig(simulation_->config(), p.compareSampler()), gpu);
+  compareBuiltFor_ = simulation_->id();
+  compareBuiltKind_ = p.compareSampler();
+  return compare_.get();
+}
+
+void DiffusionLab::pick(uint32_t particle) {
+  if (std::find(picked_.begin(), picked_.end(), particle) != picked_.end()) return;
+  if (picked_.size() == kMaxPicked) picked_.erase(picked_.begin());
+  picked_.push_back(particle);
+}
+
+const std::vector<std::vector<glm::dvec2>>& DiffusionLab::pickedPaths() {
+  if (!simulation_) {
+    pickedPaths_.clear();
+    return pickedPaths_;
+  }
+  const int state = simulation_->current();
+  if (pickedFor_ != simulation_->id() || pickedState_ != state || pickedCount_ != picked_.size()) {
+    pickedPaths_.clear();
+    for (uint32_t i : picked_)
+      if (i < uint32_t(simulation_->config().particleCount))
+        pickedPaths_.push_back(simulation_->particlePath(i, state));
+    pickedFor_ = simulation_->id();
+    pickedState_ = state;
+    pickedCount_ = picked_.size();
+  }
+  return pickedPaths_;
+}
+
+void DiffusionLab::usePainted() {
+  if (painted_.empty()) throw InputError("painted points: paint some points in the viewport first");
+  setData(DataSource::ofPoints(painted_));
+  painting_ = false;
 }
 
 DiffusionSimulation& DiffusionLab::simulation(const GpuContext* gpu,

@@ -21,6 +21,7 @@ class DiffusionLab {
   const View2D& camera() const { return scene_.camera; }
   const DataSource& dataSource() const { return scene_.data; }
   const Dataset& dataset() const { return *scene_.dataset; }
+  std::shared_ptr<const Dataset> datasetPtr() const { return scene_.dataset; }
   Playback& playback() { return playback_; }
   const Playback& playback() const { return playback_; }
 
@@ -40,7 +41,32 @@ class DiffusionLab {
                                   const std::function<void()>& beforeReplace);
   const DiffusionSimulation* currentSimulation() const { return simulation_.get(); }
   // Drops the run (its GPU buffers) before the device goes away; the next call re-creates it.
-  void releaseSimulation() { simulation_.reset(); }
+  void releaseSimulation() {
+    simulation_.reset();
+    compare_.reset();
+  }
+
+  // The comparison run of the split view (same data, seed, noise and step count; the compare
+  // sampler on the primary's schedule when it fits, else on its own customary one), or null.
+  DiffusionSimulation* compareSimulation(const GpuContext* gpu,
+                                         const std::function<void()>& beforeReplace);
+  const DiffusionSimulation* currentCompare() const { return compare_.get(); }
+
+  // Picked particles (Ctrl+click): their full paths, recomputed by the CPU twin up to the shown
+  // state. At most kMaxPicked; picking again replaces the oldest.
+  static constexpr size_t kMaxPicked = 16;
+  void pick(uint32_t particle);
+  void clearPicked() { picked_.clear(); }
+  const std::vector<uint32_t>& picked() const { return picked_; }
+  const std::vector<std::vector<glm::dvec2>>& pickedPaths();
+
+  // Painting points with the mouse; applied as the data with usePainted().
+  bool painting() const { return painting_; }
+  void setPainting(bool on) { painting_ = on; }
+  void paint(glm::dvec2 world) { painted_.push_back(world); }
+  const std::vector<glm::dvec2>& painted() const { return painted_; }
+  void clearPainted() { painted_.clear(); }
+  void usePainted();  // throws InputError when nothing was painted
 
   void tick(double seconds) {
     playback_.tick(seconds, scene_.params.playbackStepsPerSecond(), scene_.params.schedule().steps,
@@ -51,7 +77,16 @@ class DiffusionLab {
   Scene scene_;
   Playback playback_;
   uint64_t dataRevision_ = 0;
-  std::unique_ptr<DiffusionSimulation> simulation_;
+  std::unique_ptr<DiffusionSimulation> simulation_, compare_;
+  uint64_t compareBuiltFor_ = 0;
+  SamplerKind compareBuiltKind_ = SamplerKind::Ddpm;
+  std::vector<uint32_t> picked_;
+  std::vector<std::vector<glm::dvec2>> pickedPaths_;
+  uint64_t pickedFor_ = 0;
+  int pickedState_ = -1;
+  size_t pickedCount_ = 0;
+  bool painting_ = false;
+  std::vector<glm::dvec2> painted_;
   uint64_t builtSampling_ = ~0ull, builtData_ = ~0ull;
 };
 

@@ -113,6 +113,32 @@ void DiffusionParams::setShowHeatmap(bool on) {
   ++displayRevision_;
 }
 
+#define FLOWSCOPE_DISPLAY_SETTER(Name, member) \
+  void DiffusionParams::Name(bool on) {        \
+    member = on;                               \
+    ++displayRevision_;                        \
+  }
+FLOWSCOPE_DISPLAY_SETTER(setShowStreamlines, showStreamlines_)
+FLOWSCOPE_DISPLAY_SETTER(setShowGhosts, showGhosts_)
+FLOWSCOPE_DISPLAY_SETTER(setShowCoupling, showCoupling_)
+FLOWSCOPE_DISPLAY_SETTER(setShowPaths, showPaths_)
+FLOWSCOPE_DISPLAY_SETTER(setShowTimeStrip, showTimeStrip_)
+FLOWSCOPE_DISPLAY_SETTER(setSplitView, splitView_)
+#undef FLOWSCOPE_DISPLAY_SETTER
+
+void DiffusionParams::setArrowsAcross(int n) {
+  if (n < kMinArrows || n > kMaxArrows)
+    throw InputError("arrows: must be between " + std::to_string(kMinArrows) + " and " +
+                     std::to_string(kMaxArrows));
+  arrowsAcross_ = n;
+  ++displayRevision_;
+}
+
+void DiffusionParams::setCompareSampler(SamplerKind kind) {
+  compareSampler_ = kind;
+  ++displayRevision_;
+}
+
 void DiffusionParams::setPlaybackStepsPerSecond(double v) {
   if (!(v >= 0.25 && v <= 120.0))
     throw InputError("steps_per_second: must be between 0.25 and 120");
@@ -136,17 +162,33 @@ bool DiffusionParams::operator==(const DiffusionParams& o) const {
          seed_ == o.seed_ && trailLength_ == o.trailLength_ && field_ == o.field_ &&
          heatmap_ == o.heatmap_ && showParticles_ == o.showParticles_ &&
          showTrails_ == o.showTrails_ && showField_ == o.showField_ &&
-         showHeatmap_ == o.showHeatmap_ && stepsPerSecond_ == o.stepsPerSecond_ && loop_ == o.loop_;
+         showHeatmap_ == o.showHeatmap_ && stepsPerSecond_ == o.stepsPerSecond_ &&
+         loop_ == o.loop_ && showStreamlines_ == o.showStreamlines_ &&
+         showGhosts_ == o.showGhosts_ && showCoupling_ == o.showCoupling_ &&
+         showPaths_ == o.showPaths_ && showTimeStrip_ == o.showTimeStrip_ &&
+         splitView_ == o.splitView_ && compareSampler_ == o.compareSampler_ &&
+         arrowsAcross_ == o.arrowsAcross_;
 }
 
 std::string fieldName(FieldKind kind) {
-  return kind == FieldKind::Score ? "score" : "denoiser";
+  switch (kind) {
+    case FieldKind::Score:
+      return "score";
+    case FieldKind::DenoiserDisplacement:
+      return "denoiser";
+    case FieldKind::Eps:
+      return "eps";
+    case FieldKind::Velocity:
+      return "velocity";
+  }
+  return "score";
 }
 
 FieldKind parseField(const std::string& name) {
-  if (name == "score") return FieldKind::Score;
-  if (name == "denoiser") return FieldKind::DenoiserDisplacement;
-  throw InputError("field: unknown '" + name + "' (valid: score, denoiser)");
+  for (auto k :
+       {FieldKind::Score, FieldKind::DenoiserDisplacement, FieldKind::Eps, FieldKind::Velocity})
+    if (fieldName(k) == name) return k;
+  throw InputError("field: unknown '" + name + "' (valid: score, denoiser, eps, velocity)");
 }
 
 std::string heatmapName(HeatmapKind kind) {

@@ -48,6 +48,20 @@ class DiffusionParams {
   bool showTrails() const { return showTrails_; }
   bool showField() const { return showField_; }
   bool showHeatmap() const { return showHeatmap_; }
+  bool showStreamlines() const { return showStreamlines_; }
+  bool showGhosts() const { return showGhosts_; }  // x0-predictions joined to their particles
+  bool showCoupling() const {
+    return showCoupling_;
+  }  // start -> current lines (noise-to-sample coupling)
+  bool showPaths() const { return showPaths_; }  // full paths of the tracked particles
+  bool showTimeStrip() const { return showTimeStrip_; }
+  // Arrows across the view (kMinArrows..kMaxArrows); rows follow the aspect ratio.
+  static constexpr int kMinArrows = 8, kMaxArrows = 128;
+  int arrowsAcross() const { return arrowsAcross_; }
+  void setArrowsAcross(int n);
+  // Side-by-side comparison: a second run with this sampler, same data, seed, noise and steps.
+  bool splitView() const { return splitView_; }
+  SamplerKind compareSampler() const { return compareSampler_; }
   double playbackStepsPerSecond() const { return stepsPerSecond_; }
   // Playing past the last step restarts from the noise (after a short hold) instead of pausing.
   bool loop() const { return loop_; }
@@ -58,6 +72,13 @@ class DiffusionParams {
   void setShowTrails(bool on);
   void setShowField(bool on);
   void setShowHeatmap(bool on);
+  void setShowStreamlines(bool on);
+  void setShowGhosts(bool on);
+  void setShowCoupling(bool on);
+  void setShowPaths(bool on);
+  void setShowTimeStrip(bool on);
+  void setSplitView(bool on);
+  void setCompareSampler(SamplerKind kind);
   void setPlaybackStepsPerSecond(double v);
   void setLoop(bool on);
 
@@ -75,12 +96,16 @@ class DiffusionParams {
   FieldKind field_ = FieldKind::Score;
   HeatmapKind heatmap_ = HeatmapKind::DataDensity;
   bool showParticles_ = true, showTrails_ = true, showField_ = true, showHeatmap_ = true;
+  bool showStreamlines_ = false, showGhosts_ = false, showCoupling_ = false, showPaths_ = false;
+  bool showTimeStrip_ = true, splitView_ = false;
+  int arrowsAcross_ = 32;
+  SamplerKind compareSampler_ = SamplerKind::Ddpm;
   double stepsPerSecond_ = 4.0;
   bool loop_ = true;
   uint64_t samplingRevision_ = 0, displayRevision_ = 0;
 };
 
-std::string fieldName(FieldKind kind);          // "score" | "denoiser"
+std::string fieldName(FieldKind kind);          // "score" | "denoiser" | "eps" | "velocity"
 FieldKind parseField(const std::string& name);  // throws InputError
 std::string heatmapName(HeatmapKind kind);      // "data" | "noised"
 HeatmapKind parseHeatmap(const std::string& name);

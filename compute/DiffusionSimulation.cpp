@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 
+#include "DiffusionParams.h"
 #include "InputError.h"
 #include "Rng.h"
 
@@ -13,6 +14,15 @@ uint64_t nextId() {
   return ++counter;
 }
 }  // namespace
+
+SamplingConfig compareConfig(const SamplingConfig& primary, SamplerKind sampler) {
+  SamplingConfig config = primary;
+  config.sampler.kind = sampler;
+  auto fits = compatibleSchedules(sampler);
+  if (std::find(fits.begin(), fits.end(), config.schedule.kind) == fits.end())
+    config.schedule = defaultSchedule(fits.front(), config.schedule.steps);
+  return config;
+}
 
 std::vector<ParticleState> DiffusionSimulation::initialNoise(int count, uint64_t seed,
                                                              double tau0) {
@@ -65,7 +75,8 @@ DiffusionSimulation::DiffusionSimulation(std::shared_ptr<const Dataset> data,
   history_ = std::make_unique<GpuBuffer>(*gpu, stateBytes * slotCount_,
                                          kStorageUsage | VK_BUFFER_USAGE_VERTEX_BUFFER_BIT,
                                          MemoryKind::DeviceLocal);
-  track_ = std::make_unique<GpuBuffer>(*gpu, size_t(steps() + 1) * trackedCount() * sizeof(ParticleState),
+  track_ = std::make_unique<GpuBuffer>(*gpu,
+                                       size_t(steps() + 1) * trackedCount() * sizeof(ParticleState),
                                        kStorageUsage, MemoryKind::DeviceLocal);
   kernel_ = std::make_unique<SamplerKernel>(*gpu);
   set_ = kernel_->bind(*gpuModel_, *history_);
@@ -101,8 +112,8 @@ void DiffusionSimulation::track(VkCommandBuffer cmd, int state) {
   barrier.dstAccessMask = VK_ACCESS_TRANSFER_READ_BIT | VK_ACCESS_TRANSFER_WRITE_BIT;
   vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT,
                        VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 1, &barrier, 0, nullptr, 0, nullptr);
-  VkBufferCopy region{slotOf(state) * n * sizeof(ParticleState), size_t(state) * k * sizeof(ParticleState),
-                      k * sizeof(ParticleState)};
+  VkBufferCopy region{slotOf(state) * n * sizeof(ParticleState),
+                      size_t(state) * k * sizeof(ParticleState), k * sizeof(ParticleState)};
   vkCmdCopyBuffer(cmd, history_->handle(), track_->handle(), 1, &region);
 }
 
@@ -166,7 +177,8 @@ std::vector<std::vector<glm::dvec2>> DiffusionSimulation::trackedPaths() const {
            : std::vector<ParticleState>(cpuTrack_.begin(), cpuTrack_.begin() + states * k);
   std::vector<std::vector<glm::dvec2>> paths(k);
   for (uint32_t i = 0; i < k; ++i)
-    for (size_t s = 0; s < states; ++s) paths[i].push_back(glm::dvec2(raw[s * k + i].x, raw[s * k + i].y));
+    for (size_t s = 0; s < states; ++s)
+      paths[i].push_back(glm::dvec2(raw[s * k + i].x, raw[s * k + i].y));
   return paths;
 }
 
@@ -176,7 +188,8 @@ std::vector<glm::dvec2> DiffusionSimulation::particlePath(uint32_t particle, int
   std::vector<ParticleState> x = {noise[particle]}, next(1);
   std::vector<glm::dvec2> path = {glm::dvec2(x[0].x, x[0].y)};
   for (int i = 0; i < upTo; ++i) {
-    samplerStepCpu(data_->model(), makeStepContext(config_.sampler, levels_, i, noiseSeed_), x, next, particle);
+    samplerStepCpu(data_->model(), makeStepContext(config_.sampler, levels_, i, noiseSeed_), x,
+                   next, particle);
     x.swap(next);
     path.push_back(glm::dvec2(x[0].x, x[0].y));
   }

@@ -30,6 +30,10 @@ struct SamplingConfig {
   uint64_t seed = 1;
 };
 
+// The split view's comparison run: the same data, seed, noise and step count, with `sampler` on
+// the primary's schedule when it fits, else on the sampler's customary schedule.
+SamplingConfig compareConfig(const SamplingConfig& primary, SamplerKind sampler);
+
 class DiffusionSimulation {
  public:
   static constexpr size_t kDefaultHistoryBudget = size_t(1) << 30;
@@ -75,7 +79,9 @@ class DiffusionSimulation {
   // Paths of the first trackedCount() particles through states 0 .. newest(): every advance
   // copies their states aside, so metrics see exactly what was drawn. Downloads on the GPU.
   static constexpr uint32_t kTracked = 256;
-  uint32_t trackedCount() const { return std::min<uint32_t>(kTracked, uint32_t(config_.particleCount)); }
+  uint32_t trackedCount() const {
+    return std::min<uint32_t>(kTracked, uint32_t(config_.particleCount));
+  }
   std::vector<std::vector<glm::dvec2>> trackedPaths() const;
   // One particle's path through states 0 .. upTo, recomputed by the CPU twin with that
   // particle's own noise (for picked particles; float rounding aside, what the GPU computed).
@@ -83,6 +89,7 @@ class DiffusionSimulation {
 
   // GPU resources for drawing and further kernels (null on the CPU backend).
   const GpuBuffer* historyBuffer() const { return history_.get(); }
+  const GpuBuffer* trackBuffer() const { return track_.get(); }  // [state][tracked particle] vec4
   const GpuModelData* gpuModel() const { return gpuModel_.get(); }
   uint32_t slotCount() const { return slotCount_; }
   uint32_t slotOf(int state) const { return uint32_t(state) % slotCount_; }

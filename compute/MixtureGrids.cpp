@@ -1,5 +1,7 @@
 #include "MixtureGrids.h"
 
+#include <algorithm>
+
 #include "Parallel.h"
 
 namespace flowscope {
@@ -25,26 +27,42 @@ std::vector<float> logDensityGridCpu(const ExactModel& model, const GridSpec& gr
   return out;
 }
 
+glm::dvec2 fieldAt(const ExactModel& model, glm::dvec2 x, double s, double tau, FieldKind kind,
+                   bool flow) {
+  auto e = model.evaluate(x, s, tau);
+  const glm::dvec2 eps = (x - s * e.denoised) / std::max(tau, 1e-300);
+  switch (FieldKind(fieldMode(kind, flow))) {
+    case FieldKind::Score:
+      return e.score;
+    case FieldKind::DenoiserDisplacement:
+      return e.denoised - x;
+    case FieldKind::Eps:
+      return eps;
+    case FieldKind::Velocity:
+      return eps - e.denoised;
+  }
+  return e.score;
+}
+
 std::vector<glm::vec4> fieldGridCpu(const ExactModel& model, const GridSpec& grid, double s,
-                                    double tau, FieldKind kind) {
+                                    double tau, FieldKind kind, bool flow) {
   std::vector<glm::vec4> out(size_t(grid.nx) * grid.ny);
   for (size_t i = 0; i < out.size(); ++i) {
     glm::dvec2 x = grid.node(i % grid.nx, i / grid.nx);
-    auto e = model.evaluate(x, s, tau);
-    glm::dvec2 v = kind == FieldKind::Score ? e.score : e.denoised - x;
+    glm::dvec2 v = fieldAt(model, x, s, tau, kind, flow);
     out[i] = glm::vec4(float(x.x), float(x.y), float(v.x), float(v.y));
   }
   return out;
 }
 
 GridPush makeGridPush(const GridSpec& grid, GpuModel model, uint32_t modelCount, FieldKind kind,
-                      double s, double tau) {
+                      double s, double tau, bool flow) {
   return {{float(grid.origin.x), float(grid.origin.y)},
           {float(grid.spacing.x), float(grid.spacing.y)},
           grid.nx,
           grid.ny,
           modelCount,
-          uint32_t(kind),
+          fieldMode(kind, flow),
           float(s),
           float(tau),
           uint32_t(model)};

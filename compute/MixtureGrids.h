@@ -13,7 +13,13 @@
 
 namespace flowscope {
 
-enum class FieldKind : uint32_t { Score = 0, DenoiserDisplacement = 1 };
+// What arrows and streamlines show. Velocity is the ODE velocity: flow dx/dt = eps - x0 (kernel
+// mode 3); diffusion d(x/s)/dsigma = eps (the EDM form, same values as the eps-prediction).
+enum class FieldKind : uint32_t { Score = 0, DenoiserDisplacement = 1, Eps = 2, Velocity = 3 };
+// The kernel mode for a field on a process (`flow`: x = (1 - t) x0 + t eps).
+inline uint32_t fieldMode(FieldKind kind, bool flow) {
+  return kind == FieldKind::Velocity && !flow ? uint32_t(FieldKind::Eps) : uint32_t(kind);
+}
 // Which model.glsl evaluates: 0 a Gaussian mixture, 1 a finite dataset.
 enum class GpuModel : uint32_t { Mixture = 0, Dataset = 1 };
 
@@ -21,7 +27,10 @@ std::vector<float> logDensityGridCpu(const ExactModel& model, const GridSpec& gr
                                      double tau);
 // One (x, y, vx, vy) a node.
 std::vector<glm::vec4> fieldGridCpu(const ExactModel& model, const GridSpec& grid, double s,
-                                    double tau, FieldKind kind);
+                                    double tau, FieldKind kind, bool flow = false);
+// The field at one point (what fieldGridCpu evaluates at each node).
+glm::dvec2 fieldAt(const ExactModel& model, glm::dvec2 x, double s, double tau, FieldKind kind,
+                   bool flow);
 
 struct GridPush {
   float origin[2];
@@ -43,7 +52,7 @@ struct DensityPush {
 static_assert(sizeof(DensityPush) == 40);
 
 GridPush makeGridPush(const GridSpec& grid, GpuModel model, uint32_t modelCount, FieldKind kind,
-                      double s, double tau);
+                      double s, double tau, bool flow = false);
 DensityPush makeDensityPush(const GridSpec& grid, GpuModel model, uint32_t modelCount, double s,
                             double tau);
 

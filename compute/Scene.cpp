@@ -168,9 +168,11 @@ Scene sceneFromJson(const json& j, const std::string& source) {
   p.setSeed(j["seed"].get<uint64_t>());
   readSampling(r, j, p);
 
-  const json& d = r.object(j, "display", "display",
-                           {"field", "heatmap", "trail_length", "steps_per_second",
-                            "show_particles", "show_trails", "show_field", "show_heatmap", "loop"});
+  const json& d = r.object(
+      j, "display", "display",
+      {"field", "heatmap", "trail_length", "steps_per_second", "show_particles", "show_trails",
+       "show_field", "show_heatmap", "loop", "show_streamlines", "show_ghosts", "show_coupling",
+       "show_paths", "show_time_strip", "split_view", "compare_sampler", "arrows"});
   r.apply("display.field", [&] { p.setField(parseField(r.string(d, "field", "display.field"))); });
   r.apply("display.heatmap",
           [&] { p.setHeatmap(parseHeatmap(r.string(d, "heatmap", "display.heatmap"))); });
@@ -184,6 +186,23 @@ Scene sceneFromJson(const json& j, const std::string& source) {
   p.setShowField(r.boolean(d, "show_field", "display.show_field"));
   p.setShowHeatmap(r.boolean(d, "show_heatmap", "display.show_heatmap"));
   p.setLoop(r.boolean(d, "loop", "display.loop"));
+  // Added with the Diffusion & Flow lab; optional so earlier scene files still load.
+  auto optionalFlag = [&](const char* key, void (DiffusionParams::*set)(bool)) {
+    if (d.contains(key)) (p.*set)(r.boolean(d, key, std::string("display.") + key));
+  };
+  optionalFlag("show_streamlines", &DiffusionParams::setShowStreamlines);
+  optionalFlag("show_ghosts", &DiffusionParams::setShowGhosts);
+  optionalFlag("show_coupling", &DiffusionParams::setShowCoupling);
+  optionalFlag("show_paths", &DiffusionParams::setShowPaths);
+  optionalFlag("show_time_strip", &DiffusionParams::setShowTimeStrip);
+  optionalFlag("split_view", &DiffusionParams::setSplitView);
+  if (d.contains("arrows"))
+    r.apply("display.arrows", [&] { p.setArrowsAcross(r.integer(d, "arrows", "display.arrows")); });
+  if (d.contains("compare_sampler"))
+    r.apply("display.compare_sampler", [&] {
+      p.setCompareSampler(
+          parseSamplerKind(r.string(d, "compare_sampler", "display.compare_sampler")));
+    });
 
   const json& c = r.object(j, "camera", "camera", {"center", "height"});
   if (!c.contains("center") || !c["center"].is_array() || c["center"].size() != 2)
@@ -225,7 +244,15 @@ json sceneToJson(const Scene& scene) {
             {"show_trails", p.showTrails()},
             {"show_field", p.showField()},
             {"show_heatmap", p.showHeatmap()},
-            {"loop", p.loop()}}},
+            {"loop", p.loop()},
+            {"show_streamlines", p.showStreamlines()},
+            {"show_ghosts", p.showGhosts()},
+            {"show_coupling", p.showCoupling()},
+            {"show_paths", p.showPaths()},
+            {"show_time_strip", p.showTimeStrip()},
+            {"split_view", p.splitView()},
+            {"compare_sampler", samplerKindName(p.compareSampler())},
+            {"arrows", p.arrowsAcross()}}},
           {"camera",
            {{"center", {scene.camera.center.x, scene.camera.center.y}},
             {"height", scene.camera.height}}},

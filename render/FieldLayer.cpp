@@ -1,5 +1,6 @@
 #include "FieldLayer.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace flowscope {
@@ -37,12 +38,12 @@ FieldLayer::~FieldLayer() {
 void FieldLayer::resize(uint32_t width, uint32_t height) {
   width_ = width;
   height_ = height;
-  nx_ = std::max(2u, uint32_t(std::lround(width / kSpacingPixels)));
-  ny_ = std::max(2u, uint32_t(std::lround(height / kSpacingPixels)));
+  // Sized once for the densest grid, so changing the arrow count never reallocates.
+  const uint32_t maxNodes = uint32_t(DiffusionParams::kMaxArrows) * DiffusionParams::kMaxArrows;
   kernel_.kernel().freeSet(computeSet_);
   bindings_.freeSet(drawSet_);
   computeSet_ = VK_NULL_HANDLE;
-  field_ = GpuBuffer(ctx_, fieldBufferBytes(nx_ * ny_), kStorageUsage, MemoryKind::DeviceLocal);
+  field_ = GpuBuffer(ctx_, fieldBufferBytes(maxNodes), kStorageUsage, MemoryKind::DeviceLocal);
   const GpuBuffer* drawBuffers[] = {&field_};
   drawSet_ = bindings_.makeSet(drawBuffers);
   boundSim_ = 0;
@@ -58,14 +59,19 @@ bool FieldLayer::compute(VkCommandBuffer cmd, const RenderFrame& f) {
     valid_ = false;
   }
   const glm::dvec2 level = f.fieldLevel();
-  if (valid_ && level == level_ && kind_ == f.params.field() && f.view.center == view_.center &&
-      f.view.height == view_.height)
+  const uint32_t nx = uint32_t(f.params.arrowsAcross());
+  const uint32_t ny = std::clamp(uint32_t(std::lround(double(nx) * height_ / std::max(1u, width_))),
+                                 2u, uint32_t(DiffusionParams::kMaxArrows));
+  if (valid_ && level == level_ && nx == nx_ && ny == ny_ && kind_ == f.params.field() &&
+      f.view.center == view_.center && f.view.height == view_.height)
     return false;
+  nx_ = nx;
+  ny_ = ny;
   GridSpec grid = GridSpec::covering(f.view, int(width_), int(height_), nx_, ny_);
   const GpuModelData& model = *f.sim.gpuModel();
-  kernel_.record(
-      cmd, computeSet_, field_,
-      makeGridPush(grid, model.kind(), model.count(), f.params.field(), level.x, level.y));
+  kernel_.record(cmd, computeSet_, field_,
+                 makeGridPush(grid, model.kind(), model.count(), f.params.field(), level.x, level.y,
+                              f.sim.config().schedule.kind == ScheduleKind::Flow));
   valid_ = true;
   view_ = f.view;
   level_ = level;

@@ -1,6 +1,7 @@
 #pragma once
-// Arrow glyphs of the score or the denoiser displacement D(x) - x at the shown state's (s, tau),
-// one per kSpacingPixels, evaluated by a compute kernel whenever the view or sigma changes.
+// Arrow glyphs of the chosen field at the shown state's (s, tau) on a grid of
+// DiffusionParams::arrowsAcross() columns (rows by aspect), evaluated by a compute kernel
+// whenever the view, the level, the field or the grid changes.
 #include "MixtureGrids.h"
 #include "Pipelines.h"
 #include "RenderFrame.h"
@@ -9,8 +10,6 @@ namespace flowscope {
 
 class FieldLayer {
  public:
-  static constexpr double kSpacingPixels = 40.0;
-
   FieldLayer(const GpuContext& ctx, VkRenderPass pass);
   ~FieldLayer();
   void resize(uint32_t width, uint32_t height);

@@ -2,6 +2,9 @@
 
 #include <stb/stb_image_write.h>
 
+#include <memory>
+#include <optional>
+
 #include "AtomicFile.h"
 #include "DiffusionSimulation.h"
 #include "OffscreenTarget.h"
@@ -14,10 +17,26 @@ RenderedImage renderScene(const GpuContext& ctx, const Scene& scene, uint32_t wi
   const DiffusionParams& p = scene.params;
   SamplingConfig config{p.sampler(), p.schedule(), p.particleCount(), p.seed()};
   DiffusionSimulation sim(scene.dataset, config, &ctx);
+  // The split view draws a second run in the right half, as the GUI does.
+  std::unique_ptr<DiffusionSimulation> compare;
+  if (p.splitView())
+    compare = std::make_unique<DiffusionSimulation>(
+        scene.dataset, compareConfig(config, p.compareSampler()), &ctx);
+  const uint32_t left = compare ? width / 2 : width;
   OffscreenTarget target(ctx, width, height);
-  SceneRenderer renderer(ctx, target.renderPass(), 1);
-  renderer.resize(width, height);
-  RenderFrame frame{sim, p, scene.camera, width, height, 0};
+  SceneRenderer renderer(ctx, target.renderPass(), 1), compareRenderer(ctx, target.renderPass(), 1);
+  renderer.resize(left, height);
+  RenderFrame frame{sim, p, scene.camera, left, height, 0};
+  std::optional<RenderFrame> right;
+  if (compare) {
+    compareRenderer.resize(width - left, height);
+    right.emplace(RenderFrame{*compare, p, scene.camera, width - left, height, 0});
+    right->xOffset = left;
+    frame.title =
+        samplerKindName(config.sampler.kind) + " on " + scheduleName(config.schedule.kind);
+    right->title = samplerKindName(compare->config().sampler.kind) + " on " +
+                   scheduleName(compare->config().schedule.kind);
+  }
   const glm::vec4 c = renderer.clearColor(frame);
   const float clear[4] = {c.r, c.g, c.b, c.a};
   RenderedImage image{width, height, {}};
@@ -25,9 +44,15 @@ RenderedImage renderScene(const GpuContext& ctx, const Scene& scene, uint32_t wi
       [&](VkCommandBuffer cmd) {
         SceneRenderer::beginCompute(cmd);
         sim.seek(scene.step, cmd);
+        if (compare) compare->seek(scene.step, cmd);
         renderer.recordCompute(cmd, frame);
+        if (right) compareRenderer.recordCompute(cmd, *right);
       },
-      [&](VkCommandBuffer cmd) { renderer.recordDraw(cmd, frame); }, clear);
+      [&](VkCommandBuffer cmd) {
+        renderer.recordDraw(cmd, frame);
+        if (right) compareRenderer.recordDraw(cmd, *right);
+      },
+      clear);
   return image;
 }
 

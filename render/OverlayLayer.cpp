@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "HeatmapLayer.h"
+#include "Streamlines.h"
 #include "TrailLayer.h"
 
 // stb_easy_font is a header of static functions: no implementation macro needed.
@@ -26,6 +27,21 @@ constexpr glm::vec4 kAxisColor{1.0f, 1.0f, 1.0f, 0.28f};
 constexpr glm::vec4 kTextColor{0.92f, 0.94f, 0.97f, 0.95f};
 constexpr glm::vec4 kShadowColor{0.0f, 0.0f, 0.0f, 0.75f};
 constexpr float kTextScale = 2.0f;
+
+constexpr glm::vec4 kStreamColor{0.95f, 0.97f, 1.0f, 0.45f};
+constexpr glm::vec4 kPickedColor{1.0f, 0.3f, 0.55f, 0.95f};
+constexpr glm::vec4 kPaintColor{1.0f, 0.35f, 1.0f, 0.9f};
+constexpr glm::vec4 kStripColor{0.0f, 0.0f, 0.0f, 0.45f};
+
+// A segment a -> b as a quad `width` pixels wide.
+void segment(std::vector<OverlayVertex>& out, glm::vec2 a, glm::vec2 b, float width,
+             glm::vec4 color) {
+  glm::vec2 d = b - a;
+  float len = glm::length(d);
+  if (len < 1e-3f) return;
+  glm::vec2 n = glm::vec2(-d.y, d.x) / len * (0.5f * width);
+  for (glm::vec2 p : {a - n, a + n, b + n, a - n, b + n, b - n}) out.push_back({p, color});
+}
 
 void quad(std::vector<OverlayVertex>& out, glm::vec2 a, glm::vec2 b, glm::vec4 color) {
   glm::vec2 c{b.x, a.y}, d{a.x, b.y};
@@ -83,9 +99,59 @@ std::string captionOf(const RenderFrame& f) {
   return buf;
 }
 
-std::vector<OverlayVertex> buildOverlay(const RenderFrame& f) {
+namespace {
+
+void polylines(std::vector<OverlayVertex>& out, const RenderFrame& f,
+               const std::vector<std::vector<glm::dvec2>>& lines, float width, glm::vec4 color,
+               bool endDot) {
+  const int w = int(f.width), h = int(f.height);
+  for (const auto& line : lines) {
+    for (size_t k = 1; k < line.size(); ++k)
+      segment(out, glm::vec2(f.view.worldToPixel(line[k - 1], w, h)),
+              glm::vec2(f.view.worldToPixel(line[k], w, h)), width, color);
+    if (endDot && !line.empty()) {
+      glm::vec2 p(f.view.worldToPixel(line.back(), w, h));
+      quad(out, p - 3.0f, p + 3.0f, color);
+    }
+  }
+}
+
+// Where in the schedule the shown step is: log sigma of every level, the shown one enlarged.
+void timeStrip(std::vector<OverlayVertex>& out, const RenderFrame& f) {
+  const auto& levels = f.sim.levels();
+  const float x0 = float(f.width) - 280.0f, y0 = float(f.height) - 96.0f, w = 260.0f, h = 40.0f;
+  double lo = INFINITY, hi = -INFINITY;
+  for (const auto& l : levels)
+    if (l.tau > 0.0 && std::isfinite(l.sigma()))
+      lo = std::min(lo, std::log(l.sigma())), hi = std::max(hi, std::log(l.sigma()));
+  if (!(hi > lo)) return;
+  quad(out, {x0 - 6.0f, y0 - 20.0f}, {x0 + w + 6.0f, y0 + h + 6.0f}, kStripColor);
+  text(out, {x0, y0 - 18.0f}, "log sigma by step", kTextColor);
+  const int n = int(levels.size()) - 1;
+  for (int k = 0; k <= n; ++k) {
+    const NoiseLevel& l = levels[k];
+    double y = l.tau == 0.0 ? lo : std::isfinite(l.sigma()) ? std::log(l.sigma()) : hi;
+    glm::vec2 p(x0 + w * float(k) / float(std::max(n, 1)),
+                y0 + h * float(1.0 - (y - lo) / (hi - lo)));
+    const bool shown = k == f.sim.current();
+    const float r = shown ? 4.0f : 1.0f;
+    quad(out, p - r, p + r, shown ? kParticleColor : kTextColor);
+  }
+}
+
+}  // namespace
+
+std::vector<OverlayVertex> buildOverlay(const RenderFrame& f,
+                                        const std::vector<std::vector<glm::dvec2>>* streamlines) {
   std::vector<OverlayVertex> out;
   const int w = int(f.width), h = int(f.height);
+  if (streamlines) polylines(out, f, *streamlines, 1.0f, kStreamColor, false);
+  if (f.picked) polylines(out, f, *f.picked, 2.0f, kPickedColor, true);
+  if (f.painted)
+    for (const auto& p : *f.painted) {
+      glm::vec2 q(f.view.worldToPixel(p, w, h));
+      quad(out, q - 2.0f, q + 2.0f, kPaintColor);
+    }
   const double step = niceStep(90.0 / f.view.pixelsPerUnit(h));
   glm::dvec2 lo = f.view.pixelToWorld({0.0, double(h)}, w, h),
              hi = f.view.pixelToWorld({double(w), 0.0}, w, h);
@@ -106,6 +172,9 @@ std::vector<OverlayVertex> buildOverlay(const RenderFrame& f) {
       text(out, {6.0f, py - 16.0f}, formatTick(y, step), kTextColor);
   }
   text(out, {10.0f, float(h) - 44.0f}, captionOf(f), kTextColor);
+  if (f.params.showTimeStrip()) timeStrip(out, f);
+  if (!f.title.empty())
+    text(out, {0.5f * float(w) - 0.5f * textWidth(f.title), 72.0f}, f.title, kTextColor);
   std::vector<std::string> legend;
   if (f.params.showHeatmap())
     legend.push_back(std::string("heatmap: log p") +
@@ -149,8 +218,29 @@ OverlayLayer::~OverlayLayer() {
   vkDestroyPipeline(ctx_.device(), pipeline_, nullptr);
 }
 
+const std::vector<std::vector<glm::dvec2>>* OverlayLayer::streamlines(const RenderFrame& f) {
+  if (!f.params.showStreamlines()) return nullptr;
+  const glm::dvec2 level = f.fieldLevel();
+  const bool flow = f.sim.config().schedule.kind == ScheduleKind::Flow;
+  StreamKey key{f.sim.id(),    level,   f.params.field(), f.view.center,
+                f.view.height, f.width, f.height};
+  if (!(key == streamKey_)) {
+    const int w = int(f.width), h = int(f.height);
+    glm::dvec2 lo = f.view.pixelToWorld({0.0, double(h)}, w, h),
+               hi = f.view.pixelToWorld({double(w), 0.0}, w, h);
+    StreamlineSpec spec;
+    spec.step = f.view.height / 160.0;
+    spec.seedsX = std::max(4, w / 70);
+    spec.seedsY = std::max(4, h / 70);
+    streamlines_ = traceStreamlines(f.sim.data().model(), level.x, level.y, f.params.field(), flow,
+                                    lo, hi, spec);
+    streamKey_ = key;
+  }
+  return &streamlines_;
+}
+
 void OverlayLayer::draw(VkCommandBuffer cmd, const RenderFrame& f) {
-  std::vector<OverlayVertex> v = buildOverlay(f);
+  std::vector<OverlayVertex> v = buildOverlay(f, streamlines(f));
   const uint32_t count = uint32_t(std::min<size_t>(v.size(), kMaxVertices));
   GpuBuffer& buffer = vertices_.at(f.slot);
   buffer.upload(v.data(), count * sizeof(OverlayVertex));

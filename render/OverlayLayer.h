@@ -1,6 +1,7 @@
 #pragma once
-// Axes, grid, tick labels and a caption (step, sigma, sampler, particle count, what the heatmap
-// and arrows show), built on the host in pixel coordinates each frame and drawn as triangles.
+// Axes, grid, tick labels, a caption (step, t, s, sigma, sampler, NFE, particle count), a legend,
+// the time/sigma strip, streamlines, picked particles' paths and painted points, built on the
+// host in pixel coordinates each frame and drawn as triangles.
 // Text uses stb_easy_font, so the headless render carries the same labels as the window.
 #include <glm/glm.hpp>
 
@@ -19,7 +20,8 @@ struct OverlayVertex {
 
 // Tick spacing of 1, 2 or 5 x 10^k closest above `rawStep`.
 double niceStep(double rawStep);
-std::vector<OverlayVertex> buildOverlay(const RenderFrame& f);
+std::vector<OverlayVertex> buildOverlay(
+    const RenderFrame& f, const std::vector<std::vector<glm::dvec2>>* streamlines = nullptr);
 std::string captionOf(const RenderFrame& f);
 
 class OverlayLayer {
@@ -37,6 +39,20 @@ class OverlayLayer {
   // One host-visible vertex buffer per frame in flight: the host writes slot i only after the
   // fence of the frame that last used it (QVulkanWindow's contract; offscreen waits each frame).
   std::vector<GpuBuffer> vertices_;
+
+  // Streamlines are traced on the CPU only when what they depend on changes.
+  struct StreamKey {
+    uint64_t sim = 0;
+    glm::dvec2 level{-1.0};
+    FieldKind field = FieldKind::Score;
+    glm::dvec2 center{0.0};
+    double height = 0.0;
+    uint32_t width = 0, height2 = 0;
+    bool operator==(const StreamKey&) const = default;
+  };
+  const std::vector<std::vector<glm::dvec2>>* streamlines(const RenderFrame& f);
+  StreamKey streamKey_;
+  std::vector<std::vector<glm::dvec2>> streamlines_;
 };
 
 }  // namespace flowscope

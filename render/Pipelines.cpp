@@ -122,9 +122,9 @@ void GraphicsBindings::push(VkCommandBuffer cmd, const void* data) const {
                      pushBytes_, data);
 }
 
-void setViewportAndScissor(VkCommandBuffer cmd, uint32_t width, uint32_t height) {
-  VkViewport vp{0.0f, 0.0f, float(width), float(height), 0.0f, 1.0f};
-  VkRect2D scissor{{0, 0}, {width, height}};
+void setViewportAndScissor(VkCommandBuffer cmd, uint32_t x, uint32_t width, uint32_t height) {
+  VkViewport vp{float(x), 0.0f, float(width), float(height), 0.0f, 1.0f};
+  VkRect2D scissor{{int32_t(x), 0}, {width, height}};
   vkCmdSetViewport(cmd, 0, 1, &vp);
   vkCmdSetScissor(cmd, 0, 1, &scissor);
 }

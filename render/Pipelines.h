@@ -45,6 +45,6 @@ class GraphicsBindings {
   VkDescriptorPool pool_ = VK_NULL_HANDLE;
 };
 
-void setViewportAndScissor(VkCommandBuffer cmd, uint32_t width, uint32_t height);
+void setViewportAndScissor(VkCommandBuffer cmd, uint32_t x, uint32_t width, uint32_t height);
 
 }  // namespace flowscope

@@ -2,6 +2,9 @@
 // What one frame draws: the simulation's current state, the lab's parameters and the camera.
 #include <glm/glm.hpp>
 
+#include <string>
+#include <vector>
+
 #include "DiffusionParams.h"
 #include "DiffusionSimulation.h"
 #include "View2D.h"
@@ -13,7 +16,11 @@ struct RenderFrame {
   const DiffusionParams& params;
   View2D view;
   uint32_t width = 0, height = 0;
-  uint32_t slot = 0;  // frame-in-flight index, < SceneRenderer's slot count
+  uint32_t slot = 0;     // frame-in-flight index, < SceneRenderer's slot count
+  uint32_t xOffset = 0;  // left edge in the framebuffer (the split view's right half)
+  const std::vector<std::vector<glm::dvec2>>* picked = nullptr;  // picked particles' paths
+  const std::vector<glm::dvec2>* painted = nullptr;              // points being painted
+  std::string title;  // drawn at the top left when not empty (the split view's sampler names)
 
   // World -> NDC scale; y is flipped in the shaders.
   glm::vec2 ndcPerUnit() const {

@@ -9,7 +9,8 @@
 //                          one barrier from compute+transfer writes to vertex input, vertex and
 //                          fragment shader reads;
 //   [render pass begins]
-//   recordDraw(cmd, f)     heatmap, field arrows, trails, particles, overlay.
+//   recordDraw(cmd, f)     heatmap, field arrows, tracked paths, trails, ghosts, particles, overlay
+//                          (in the viewport at f.xOffset: the split view draws two frames).
 //
 // Contract: replacing the simulation (restart) or resizing requires the device to be idle.
 #include <array>
@@ -17,9 +18,11 @@
 #include <vector>
 
 #include "FieldLayer.h"
+#include "GhostLayer.h"
 #include "HeatmapLayer.h"
 #include "OverlayLayer.h"
 #include "ParticleLayer.h"
+#include "TrackLayer.h"
 #include "TrailLayer.h"
 
 namespace flowscope {
@@ -43,6 +46,8 @@ class SceneRenderer {
   std::unique_ptr<FieldLayer> field_;
   std::unique_ptr<TrailLayer> trails_;
   std::unique_ptr<ParticleLayer> particles_;
+  std::unique_ptr<GhostLayer> ghosts_;
+  std::unique_ptr<TrackLayer> tracks_;
   std::unique_ptr<OverlayLayer> overlay_;
 };
 

@@ -18,7 +18,7 @@ layout(push_constant) uniform Push {
   uint nx;
   uint ny;
   uint modelCount;
-  uint mode;  // 0 score, 1 denoiser displacement D(x) - x
+  uint mode;  // 0 score, 1 denoiser displacement D(x) - x, 2 eps-prediction, 3 flow velocity eps - D
   float s;
   float tau;
   uint model;  // 0 mixture, 1 dataset (model.glsl)
@@ -32,7 +32,8 @@ void main() {
   vec2 d, g;
   modelEvaluate(pc.model, x, pc.s, pc.tau, pc.modelCount, logp, d, g);
   if (!inRange) return;
-  vec2 v = pc.mode == 0u ? g : d - x;
+  vec2 eps = (x - pc.s * d) / max(pc.tau, 1e-30);
+  vec2 v = pc.mode == 0u ? g : pc.mode == 1u ? d - x : pc.mode == 2u ? eps : eps - d;
   arrows[i] = vec4(x, v);
   atomicMax(maxBits, floatBitsToUint(length(v)));
 }

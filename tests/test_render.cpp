@@ -34,6 +34,7 @@ Scene pointScene(glm::dvec2 at, int particles) {
   s.params.setShowHeatmap(false);
   s.params.setShowField(false);
   s.params.setShowTrails(false);
+  s.params.setShowTimeStrip(false);
   s.step = s.params.schedule().steps;
   return s;
 }

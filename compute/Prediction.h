@@ -1,0 +1,35 @@
+#pragma once
+// x0-predictions of a particle subset (ghost points joined to their particles): a GPU kernel
+// (shaders/predict_x0.comp) and its CPU twin. Bindings: 0 mixture, 1 states, 2 data points,
+// 3 predictions (vec4: particle xy, prediction xy).
+#include <span>
+#include <vector>
+
+#include "ComputeKernel.h"
+#include "GpuModel.h"
+#include "Samplers.h"
+
+namespace flowscope {
+
+std::vector<glm::vec4> predictX0Cpu(const ExactModel& model, std::span<const ParticleState> states,
+                                    double s, double tau);
+
+struct PredictPush {
+  uint32_t count, srcOffset, model, modelCount;
+  float s, tau;
+};
+static_assert(sizeof(PredictPush) == 24);
+
+class PredictKernel {
+ public:
+  explicit PredictKernel(const GpuContext& ctx);
+  ComputeKernel& kernel() { return kernel_; }
+  VkDescriptorSet bind(const GpuModelData& model, const GpuBuffer& states,
+                       const GpuBuffer& predictions);
+  void record(VkCommandBuffer cmd, VkDescriptorSet set, const PredictPush& push) const;
+
+ private:
+  ComputeKernel kernel_;
+};
+
+}  // namespace flowscope
