@@ -137,6 +137,12 @@ void DiffusionPanel::dataSection(DiffusionLab& lab) {
         next.unitVariance = source.unitVariance;
         apply([&] { lab.setData(next); });
       }
+    for (const auto& image : shippedImages())
+      if (ImGui::Selectable(image.c_str(), source.kind == DataSource::Kind::File && source.name == image)) {
+        DataSource next = DataSource::ofFile(image);
+        next.unitVariance = source.unitVariance;
+        apply([&] { lab.setData(next); });
+      }
     ImGui::EndCombo();
   }
   bool unit = source.unitVariance;

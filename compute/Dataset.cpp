@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "InputError.h"
+#include "Resources.h"
 #include "Rng.h"
 
 namespace flowscope {
@@ -228,6 +229,11 @@ const std::vector<std::string>& presetNames() {
   return names;
 }
 
+const std::vector<std::string>& shippedImages() {
+  static const std::vector<std::string> images = {"assets:images/smiley.png", "assets:images/flow.png"};
+  return images;
+}
+
 std::vector<glm::dvec2> presetPoints(const std::string& name, int n, uint64_t seed) {
   Pcg32 rng(seed, 3u);
   std::vector<glm::dvec2> out;
@@ -316,9 +322,11 @@ std::vector<glm::dvec2> readDensityPng(const std::string& path, int n, uint64_t 
   return points;
 }
 
-Dataset loadDataset(const std::string& nameOrPath) {
+Dataset loadDataset(const std::string& requested) {
+  // "assets:<relative path>" names a file that ships with Flowscope, wherever it is installed.
+  const std::string nameOrPath = requested.rfind("assets:", 0) == 0 ? assetPath(requested.substr(7)) : requested;
   Dataset d;
-  d.name = nameOrPath;
+  d.name = requested;
   if (nameOrPath == "gmm8") {
     d.mixture = GaussianMixture::ring();
   } else if (nameOrPath == "grid25") {

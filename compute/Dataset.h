@@ -74,7 +74,10 @@ DataSource dataSourceFromJson(const nlohmann::json& j, const std::string& source
 
 inline constexpr int kPresetPoints = 2000;
 const std::vector<std::string>& presetNames();
-// A preset name, or a .json (mixture), .csv (header x,y) or .png (density) file.
+// The density images that ship, as "assets:images/<name>.png".
+const std::vector<std::string>& shippedImages();
+// A preset name, or a .json (mixture), .csv (header x,y) or .png (density) file; a path that
+// starts with "assets:" is relative to the asset root (the images that ship: assets:images/*.png).
 // Throws InputError naming the file, line or field.
 Dataset loadDataset(const std::string& nameOrPath);
 // Rescaled about the origin so the per-axis variance is 1 (mixtures and points alike).

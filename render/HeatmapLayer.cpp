@@ -39,8 +39,9 @@ HeatmapLayer::~HeatmapLayer() {
 void HeatmapLayer::resize(uint32_t width, uint32_t height) {
   width_ = width;
   height_ = height;
-  nx_ = (width + kCellPixels - 1) / kCellPixels + 1;
-  ny_ = (height + kCellPixels - 1) / kCellPixels + 1;
+  // Sized for the finer cells; compute() picks the cell size per dataset.
+  nx_ = (width + kFineCellPixels - 1) / kFineCellPixels + 1;
+  ny_ = (height + kFineCellPixels - 1) / kFineCellPixels + 1;
   kernel_.kernel().freeSet(computeSet_);
   bindings_.freeSet(drawSet_);
   computeSet_ = drawSet_ = VK_NULL_HANDLE;
@@ -72,8 +73,11 @@ bool HeatmapLayer::compute(VkCommandBuffer cmd, const RenderFrame& f) {
   const glm::dvec2 level = levelOf(f);
   if (valid_ && level == level_ && f.view.center == view_.center && f.view.height == view_.height)
     return false;
-  // Node (i, j) at pixel (i, j) * kCellPixels from the top-left corner.
-  const double worldPerCell = kCellPixels / f.view.pixelsPerUnit(int(height_));
+  // Node (i, j) at pixel (i, j) * cellPixels_ from the top-left corner.
+  cellPixels_ = f.sim.data().mixture ? kCellPixels : kFineCellPixels;
+  nx_ = (width_ + cellPixels_ - 1) / cellPixels_ + 1;
+  ny_ = (height_ + cellPixels_ - 1) / cellPixels_ + 1;
+  const double worldPerCell = cellPixels_ / f.view.pixelsPerUnit(int(height_));
   GridSpec grid;
   grid.origin = f.view.pixelToWorld({0.0, 0.0}, int(width_), int(height_));
   grid.spacing = {worldPerCell, -worldPerCell};
@@ -98,7 +102,7 @@ void HeatmapLayer::draw(VkCommandBuffer cmd, const RenderFrame& f) const {
                    float(vmax_ - kRangeNats),
                    float(vmax_),
                    1.0f,
-                   float(kCellPixels),
+                   float(cellPixels_),
                    {float(f.width), float(f.height)}};
   bindings_.push(cmd, &push);
   vkCmdDraw(cmd, 6 * (nx_ - 1) * (ny_ - 1), 1, 0, 0);

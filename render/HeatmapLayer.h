@@ -1,6 +1,7 @@
 #pragma once
 // The density heatmap: log p_0 (the data) or log p_sigma (the current noise level) evaluated by
-// a compute kernel at the corners of kCellPixels-wide cells covering the view (only when the
+// a compute kernel at the corners of square cells (kCellPixels, or kFineCellPixels for point
+// clouds) covering the view (only when the
 // view or sigma changes), drawn as a mesh interpolating linearly inside each cell, through the
 // viridis colormap over [peak - kRangeNats, peak].
 #include <memory>
@@ -14,7 +15,9 @@ namespace flowscope {
 class HeatmapLayer {
  public:
   static constexpr double kRangeNats = 12.0;
-  static constexpr uint32_t kCellPixels = 16;
+  // Mixtures' log densities are smooth: 16-px cells suffice. Point clouds' (a kernel density at
+  // kPointCloudBandwidth) have sharp edges: 8-px cells.
+  static constexpr uint32_t kCellPixels = 16, kFineCellPixels = 8;
 
   HeatmapLayer(const GpuContext& ctx, VkRenderPass pass, const GpuBuffer& colormap,
                glm::vec4 floorColor);
@@ -39,7 +42,7 @@ class HeatmapLayer {
   GraphicsBindings bindings_;
   VkPipeline pipeline_;
   GpuBuffer grid_;
-  uint32_t width_ = 0, height_ = 0, nx_ = 0, ny_ = 0;
+  uint32_t width_ = 0, height_ = 0, nx_ = 0, ny_ = 0, cellPixels_ = kCellPixels;
   VkDescriptorSet computeSet_ = VK_NULL_HANDLE, drawSet_ = VK_NULL_HANDLE;
   uint64_t boundSim_ = 0;
   // Cache key of the grid's contents.
