@@ -5,6 +5,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <cmath>
 #include <set>
 
 #include "DiffusionLab.h"
@@ -131,6 +132,55 @@ class GuiTest : public QObject {
     QImage shot = window_->viewport()->grabRgb(true);
     QVERIFY(!shot.isNull());
     QVERIFY2(distinctColours(shot) > 100, "heatmap, arrows, particles and panel give many colours");
+  }
+
+  void splitViewPickingPaintingAndMetrics() {
+    VulkanViewport* vp = window_->viewport();
+    lab_->setData(DataSource::ofPreset("moons"));
+    lab_->params().chooseSampler(SamplerKind::Ddim);
+    lab_->params().setSteps(20);
+    lab_->params().setCompareSampler(SamplerKind::Heun);
+    lab_->params().setSplitView(true);
+    lab_->playback().scrub(20, 20);
+    waitFrames(4);
+    QVERIFY(lab_->currentCompare() != nullptr);
+    QCOMPARE(lab_->currentCompare()->config().sampler.kind, SamplerKind::Heun);
+    QCOMPARE(lab_->currentCompare()->config().schedule.kind,
+             ScheduleKind::Linear);  // the primary's, it fits
+    QVERIFY(distinctColours(vp->grabRgb(false)) > 100);
+    // Live metrics follow the shown state.
+    QTRY_COMPARE(vp->metrics().state, 20);
+    QVERIFY(std::isfinite(vp->metrics().energyDistance) && vp->metrics().energyDistance >= 0.0);
+    QVERIFY(vp->metrics().memorised >= 0.0);
+    // Ctrl+click on particle 0 picks it (the primary run is the left half).
+    const DiffusionSimulation* sim = lab_->currentSimulation();
+    const glm::vec2 p0 = sim->positions(sim->current())[0];
+    const glm::dvec2 px =
+        lab_->camera().worldToPixel(glm::dvec2(p0), vp->primaryWidth(), vp->height());
+    lab_->clearPicked();
+    QTest::mouseClick(vp, Qt::LeftButton, Qt::ControlModifier, QPoint(int(px.x), int(px.y)));
+    QTRY_COMPARE(int(lab_->picked().size()), 1);
+    QCOMPARE(int(lab_->pickedPaths().size()), 1);
+    QCOMPARE(int(lab_->pickedPaths()[0].size()), 21);
+    // Painting: a stroke adds points; using them makes a point-cloud dataset.
+    lab_->params().setSplitView(false);
+    lab_->setPainting(true);
+    lab_->clearPainted();
+    QTest::mousePress(vp, Qt::LeftButton, Qt::NoModifier, QPoint(vp->width() - 300, 300));
+    for (int i = 1; i <= 20; ++i)
+      QTest::mouseMove(vp, QPoint(vp->width() - 300 + 6 * i, 300 + 3 * i));
+    QTest::mouseRelease(vp, Qt::LeftButton, Qt::NoModifier, QPoint(vp->width() - 180, 360));
+    QVERIFY2(lab_->painted().size() >= 10, "one point per 4 pixels of stroke");
+    lab_->usePainted();
+    QVERIFY(lab_->dataset().points.has_value());
+    QCOMPARE(lab_->dataset().points->points().size(), lab_->painted().size());
+    waitFrames(3);
+    lab_->replaceScene([] {
+      Scene s = defaultScene();
+      s.playing = false;
+      return s;
+    }());
+    waitFrames(2);
   }
 
   void executableRunsFramesAndWritesStats() {
