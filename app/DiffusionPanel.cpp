@@ -63,6 +63,12 @@ void section(const char* title) {
   ImGui::TextColored(ImVec4(0.65f, 0.8f, 1.0f, 1.0f), "%s", title);
 }
 
+// A section the user can fold; `open` says how it starts.
+bool foldable(const char* title, bool open) {
+  ImGui::Spacing();
+  return ImGui::CollapsingHeader(title, open ? ImGuiTreeNodeFlags_DefaultOpen : 0);
+}
+
 }  // namespace
 
 template <typename Fn>
@@ -85,10 +91,10 @@ void DiffusionPanel::build(DiffusionLab& lab, const DiffusionSimulation& sim,
       "training); "
       "float32 on the GPU.");
   playbackSection(lab, sim, rects);
-  dataSection(lab);
-  samplerSection(lab);
-  displaySection(lab);
-  paintSection(lab);
+  if (foldable("Data", true)) dataSection(lab);
+  if (foldable("Sampler and schedule", true)) samplerSection(lab);
+  if (foldable("Display", false)) displaySection(lab);
+  if (foldable("Paint data", false)) paintSection(lab);
   section("Windows");
   ImGui::Checkbox("metrics", &context.metricsOpen);
   ImGui::SameLine();
@@ -127,7 +133,6 @@ void DiffusionPanel::playbackSection(DiffusionLab& lab, const DiffusionSimulatio
 }
 
 void DiffusionPanel::dataSection(DiffusionLab& lab) {
-  section("Data (exact model, no training)");
   const DataSource& source = lab.dataSource();
   if (ImGui::BeginCombo("data", source.label().c_str())) {
     for (const auto& name : presetNames())
@@ -138,7 +143,8 @@ void DiffusionPanel::dataSection(DiffusionLab& lab) {
         apply([&] { lab.setData(next); });
       }
     for (const auto& image : shippedImages())
-      if (ImGui::Selectable(image.c_str(), source.kind == DataSource::Kind::File && source.name == image)) {
+      if (ImGui::Selectable(image.c_str(),
+                            source.kind == DataSource::Kind::File && source.name == image)) {
         DataSource next = DataSource::ofFile(image);
         next.unitVariance = source.unitVariance;
         apply([&] { lab.setData(next); });
@@ -158,12 +164,11 @@ void DiffusionPanel::dataSection(DiffusionLab& lab) {
   else
     ImGui::TextDisabled("%zu points, empirical denoiser", d.points->points().size());
   if (unit) ImGui::TextDisabled("rescaled by %.4g to variance 1 per axis", d.scale);
-  hint("File > Open data… loads a mixture .json, a point cloud .csv or a density .png.");
+  hint("File > Open data... loads a mixture .json, a point cloud .csv or a density .png.");
 }
 
 void DiffusionPanel::samplerSection(DiffusionLab& lab) {
   DiffusionParams& p = lab.params();
-  section("Sampler and schedule");
   const SamplerParams& sp = p.sampler();
   if (ImGui::BeginCombo("sampler", samplerKindName(sp.kind).c_str())) {
     for (SamplerKind kind : allSamplers())
@@ -245,7 +250,6 @@ void DiffusionPanel::samplerSection(DiffusionLab& lab) {
 }
 
 void DiffusionPanel::paintSection(DiffusionLab& lab) {
-  section("Paint data");
   bool painting = lab.painting();
   if (ImGui::Checkbox("paint with the mouse", &painting)) lab.setPainting(painting);
   ImGui::SameLine();
@@ -351,7 +355,7 @@ void DiffusionPanel::sweepWindow(DiffusionLab& lab, PanelContext& context) {
   }
   ImGui::SameLine();
   ImGui::ProgressBar(sweep.progress(), ImVec2(-1, 0));
-  ImGui::TextDisabled("NFE 4..128, 2,000 samples each, on %s; File > Export sweep CSV…",
+  ImGui::TextDisabled("NFE 4..128, 2,000 samples each, on %s; File > Export sweep CSV...",
                       sweep.device().c_str());
   sweepPlot(sweep.rows());
   ImGui::End();
@@ -359,7 +363,6 @@ void DiffusionPanel::sweepWindow(DiffusionLab& lab, PanelContext& context) {
 
 void DiffusionPanel::displaySection(DiffusionLab& lab) {
   DiffusionParams& p = lab.params();
-  section("Display");
   bool on = p.showHeatmap();
   if (ImGui::Checkbox("heatmap", &on)) p.setShowHeatmap(on);
   ImGui::SameLine();

@@ -21,7 +21,7 @@ struct LiveMetrics;
 struct PanelContext {
   LiveMetrics* metrics = nullptr;
   SweepController* sweep = nullptr;
-  bool metricsOpen = true;
+  bool metricsOpen = false;
   bool sweepOpen = false;
 };
 
