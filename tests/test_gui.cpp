@@ -148,7 +148,8 @@ class GuiTest : public QObject {
     QCOMPARE(lab_->currentCompare()->config().schedule.kind,
              ScheduleKind::Linear);  // the primary's, it fits
     QVERIFY(distinctColours(vp->grabRgb(false)) > 100);
-    // Live metrics follow the shown state.
+    // Live metrics follow the shown state while the metrics window is open.
+    vp->panelContext().metricsOpen = true;
     QTRY_COMPARE(vp->metrics().state, 20);
     QVERIFY(std::isfinite(vp->metrics().energyDistance) && vp->metrics().energyDistance >= 0.0);
     QVERIFY(vp->metrics().memorised >= 0.0);
