@@ -12,7 +12,16 @@ const uint32_t kDensitySpirv[] =
 const uint32_t kFieldSpirv[] =
 #include "field_grid.comp.spv.inc"
     ;
-constexpr uint32_t kLocalSize = 64;  // = kTile in shaders/model.glsl
+constexpr uint32_t kLocalSize = 64;
+// Dataset models evaluate kQueriesPerInvocation nodes an invocation (kQueries in
+// shaders/model.glsl): each data point is loaded once for all of them. 16 balances a CPU driver
+// (fewer loads) against a real GPU (enough invocations to fill it).
+constexpr uint32_t kQueriesPerInvocation = 16;
+uint32_t invocations(uint32_t nodes, uint32_t model) {
+  return model == uint32_t(GpuModel::Dataset)
+             ? (nodes + kQueriesPerInvocation - 1) / kQueriesPerInvocation
+             : nodes;
+}
 }  // namespace
 
 std::vector<float> logDensityGridCpu(const ExactModel& model, const GridSpec& grid, double s,
@@ -91,7 +100,7 @@ VkDescriptorSet LogDensityKernel::bind(const GpuBuffer& mixture, const GpuBuffer
 
 void LogDensityKernel::record(VkCommandBuffer cmd, VkDescriptorSet set,
                               const DensityPush& push) const {
-  kernel_.dispatch(cmd, set, &push, push.nx * push.ny, kLocalSize);
+  kernel_.dispatch(cmd, set, &push, invocations(push.nx * push.ny, push.model), kLocalSize);
 }
 
 FieldGridKernel::FieldGridKernel(const GpuContext& ctx)
@@ -109,7 +118,7 @@ void FieldGridKernel::record(VkCommandBuffer cmd, VkDescriptorSet set, const Gpu
   bufferBarrier(cmd, field, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT,
                 VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
                 VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT);
-  kernel_.dispatch(cmd, set, &push, push.nx * push.ny, kLocalSize);
+  kernel_.dispatch(cmd, set, &push, invocations(push.nx * push.ny, push.model), kLocalSize);
 }
 
 }  // namespace flowscope

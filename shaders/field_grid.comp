@@ -5,7 +5,7 @@
 // CPU twin: compute/FieldGrid.cpp (fieldGridCpu).
 #include "model.glsl"
 
-layout(local_size_x = 64) in;  // = kTile in model.glsl
+layout(local_size_x = 64) in;
 layout(std430, set = 0, binding = 1) buffer Arrows {
   uint maxBits;
   uint pad0, pad1, pad2;
@@ -24,16 +24,37 @@ layout(push_constant) uniform Push {
   uint model;  // 0 mixture, 1 dataset (model.glsl)
 } pc;
 
-void main() {
-  uint i = gl_GlobalInvocationID.x;
-  bool inRange = i < pc.nx * pc.ny;  // every invocation evaluates: the model streams with barriers
-  vec2 x = pc.origin + pc.spacing * vec2(float(i % pc.nx), float(i / pc.nx));
-  float logp;
-  vec2 d, g;
-  modelEvaluate(pc.model, x, pc.s, pc.tau, pc.modelCount, logp, d, g);
-  if (!inRange) return;
+vec2 fieldOf(vec2 x, vec2 d, vec2 g) {
   vec2 eps = (x - pc.s * d) / max(pc.tau, 1e-30);
-  vec2 v = pc.mode == 0u ? g : pc.mode == 1u ? d - x : pc.mode == 2u ? eps : eps - d;
+  return pc.mode == 0u ? g : pc.mode == 1u ? d - x : pc.mode == 2u ? eps : eps - d;
+}
+
+vec2 nodeAt(uint i) { return pc.origin + pc.spacing * vec2(float(i % pc.nx), float(i / pc.nx)); }
+
+void store(uint i, vec2 x, vec2 v) {
   arrows[i] = vec4(x, v);
   atomicMax(maxBits, floatBitsToUint(length(v)));
+}
+
+// Mixtures: one node an invocation. Datasets: kQueries nodes an invocation (model.glsl).
+void main() {
+  uint nodes = pc.nx * pc.ny;
+  if (pc.model == 0u) {
+    uint i = gl_GlobalInvocationID.x;
+    if (i >= nodes) return;
+    vec2 x = nodeAt(i);
+    float logp;
+    vec2 d, g;
+    modelEvaluate(0u, x, pc.s, pc.tau, pc.modelCount, logp, d, g);
+    store(i, x, fieldOf(x, d, g));
+    return;
+  }
+  uint first = gl_GlobalInvocationID.x * kQueries;
+  if (first >= nodes) return;
+  vec2 x[kQueries];
+  for (uint q = 0u; q < kQueries; ++q) x[q] = nodeAt(min(first + q, nodes - 1u));
+  float logp[kQueries];
+  vec2 d[kQueries], g[kQueries];
+  empiricalEvaluate4(x, pc.s, pc.tau, pc.modelCount, logp, d, g);
+  for (uint q = 0u; q < kQueries && first + q < nodes; ++q) store(first + q, x[q], fieldOf(x[q], d[q], g[q]));
 }

@@ -3,7 +3,7 @@
 // CPU twin: compute/DensityGrid.cpp (logDensityGridCpu).
 #include "model.glsl"
 
-layout(local_size_x = 64) in;  // = kTile in model.glsl
+layout(local_size_x = 64) in;
 layout(std430, set = 0, binding = 1) writeonly buffer Grid { float values[]; };
 
 layout(push_constant) uniform Push {
@@ -17,13 +17,26 @@ layout(push_constant) uniform Push {
   uint model;  // 0 mixture, 1 dataset (model.glsl)
 } pc;
 
+vec2 nodeAt(uint i) { return pc.origin + pc.spacing * vec2(float(i % pc.nx), float(i / pc.nx)); }
+
+// Mixtures: one node an invocation. Datasets: kQueries nodes an invocation (model.glsl).
 void main() {
-  uint i = gl_GlobalInvocationID.x;
-  bool inRange = i < pc.nx * pc.ny;  // every invocation evaluates: the model streams with barriers
-  vec2 x = pc.origin + pc.spacing * vec2(float(i % pc.nx), float(i / pc.nx));
-  float logp;
-  vec2 d, g;
-  modelEvaluate(pc.model, x, pc.s, pc.tau, pc.modelCount, logp, d, g);
-  if (!inRange) return;
-  values[i] = logp;
+  uint nodes = pc.nx * pc.ny;
+  if (pc.model == 0u) {
+    uint i = gl_GlobalInvocationID.x;
+    if (i >= nodes) return;
+    float logp;
+    vec2 d, g;
+    modelEvaluate(0u, nodeAt(i), pc.s, pc.tau, pc.modelCount, logp, d, g);
+    values[i] = logp;
+    return;
+  }
+  uint first = gl_GlobalInvocationID.x * kQueries;
+  if (first >= nodes) return;
+  vec2 x[kQueries];
+  for (uint q = 0u; q < kQueries; ++q) x[q] = nodeAt(min(first + q, nodes - 1u));
+  float logp[kQueries];
+  vec2 d[kQueries], g[kQueries];
+  empiricalEvaluate4(x, pc.s, pc.tau, pc.modelCount, logp, d, g);
+  for (uint q = 0u; q < kQueries && first + q < nodes; ++q) values[first + q] = logp[q];
 }

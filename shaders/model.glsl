@@ -1,49 +1,91 @@
 // The exact models every kernel evaluates, for x = s x0 + tau eps:
 //   model 0: a Gaussian mixture (gmm.glsl, binding 0);
 //   model 1: a finite dataset (binding 2): D = sum_i softmax_i(-|x - s x_i|^2 / (2 tau^2)) x_i, the
-//            empirical ideal denoiser: softmax attention over the data. Streamed in tiles of
-//            gl_WorkGroupSize.x points through shared memory with an online softmax, so no
-//            (particles x data) matrix ever exists.
+//            empirical ideal denoiser: softmax attention over the data. Streamed in tiles with an
+//            online softmax, so no (particles x data) matrix ever exists.
 // CPU twins: compute/GaussianMixture.cpp and compute/EmpiricalModel.cpp.
-// Contains barriers: call in uniform control flow, from every invocation of the workgroup
-// (invocations past the end of the work still call it, with any x).
 #include "gmm.glsl"
 
 layout(std430, set = 0, binding = 2) readonly buffer Data { vec2 dataPoints[]; };
 
-const uint kTile = 64u;  // must equal the kernels' local_size_x
-shared vec2 dataTile[kTile];
+const uint kTile = 64u;
 
+// Per tile of kTile points: the tile's largest logit first, then one rescale of the running sums
+// and one exp per point (a branch-free online softmax: a per-point "if (l > m)" would run both
+// sides on SIMD lanes, two exps per point). Points are read straight from the storage buffer:
+// every lane reads the same point, which a CPU driver turns into one broadcast load.
 void empiricalEvaluate(vec2 x, float s, float tau, uint count, out float logp, out vec2 denoised, out vec2 score) {
   float inv = 1.0 / (2.0 * tau * tau);
   float m = -3.0e38;
   float total = 0.0;
   vec2 acc = vec2(0.0);
   for (uint base = 0u; base < count; base += kTile) {
-    uint j = base + gl_LocalInvocationIndex;
-    dataTile[gl_LocalInvocationIndex] = j < count ? dataPoints[j] : vec2(0.0);
-    barrier();
     uint n = min(kTile, count - base);
+    float tileMax = -3.0e38;
     for (uint k = 0u; k < n; ++k) {
-      vec2 p = dataTile[k];
-      vec2 r = x - s * p;
-      float l = -dot(r, r) * inv;
-      if (l > m) {
-        float rescale = exp(m - l);
-        total = total * rescale + 1.0;
-        acc = acc * rescale + p;
-        m = l;
-      } else {
-        float w = exp(l - m);
-        total += w;
-        acc += w * p;
-      }
+      vec2 r = x - s * dataPoints[base + k];
+      tileMax = max(tileMax, -dot(r, r) * inv);
     }
-    barrier();
+    float next = max(m, tileMax);
+    float rescale = exp(m - next);
+    total *= rescale;
+    acc *= rescale;
+    m = next;
+    for (uint k = 0u; k < n; ++k) {
+      vec2 p = dataPoints[base + k];
+      vec2 r = x - s * p;
+      float w = exp(-dot(r, r) * inv - m);
+      total += w;
+      acc += w * p;
+    }
   }
   denoised = acc / total;
   logp = m + log(total) - log(float(count)) - log(6.2831853 * tau * tau);
   score = (s * denoised - x) / (tau * tau);
+}
+
+// The same for kQueries points at once: every data point is loaded once for all of them, which
+// is what bounds the single-point loop on a CPU driver. Used by the grid kernels.
+const uint kQueries = 16u;  // = kQueriesPerInvocation in compute/MixtureGrids.cpp
+void empiricalEvaluate4(vec2 x[kQueries], float s, float tau, uint count, out float logp[kQueries],
+                        out vec2 denoised[kQueries], out vec2 score[kQueries]) {
+  float inv = 1.0 / (2.0 * tau * tau);
+  float m[kQueries], total[kQueries];
+  vec2 acc[kQueries];
+  for (uint q = 0u; q < kQueries; ++q) m[q] = -3.0e38, total[q] = 0.0, acc[q] = vec2(0.0);
+  for (uint base = 0u; base < count; base += kTile) {
+    uint n = min(kTile, count - base);
+    float tileMax[kQueries];
+    for (uint q = 0u; q < kQueries; ++q) tileMax[q] = -3.0e38;
+    for (uint k = 0u; k < n; ++k) {
+      vec2 p = s * dataPoints[base + k];
+      for (uint q = 0u; q < kQueries; ++q) {
+        vec2 r = x[q] - p;
+        tileMax[q] = max(tileMax[q], -dot(r, r) * inv);
+      }
+    }
+    for (uint q = 0u; q < kQueries; ++q) {
+      float next = max(m[q], tileMax[q]);
+      float rescale = exp(m[q] - next);
+      total[q] *= rescale;
+      acc[q] *= rescale;
+      m[q] = next;
+    }
+    for (uint k = 0u; k < n; ++k) {
+      vec2 p = dataPoints[base + k];
+      for (uint q = 0u; q < kQueries; ++q) {
+        vec2 r = x[q] - s * p;
+        float w = exp(-dot(r, r) * inv - m[q]);
+        total[q] += w;
+        acc[q] += w * p;
+      }
+    }
+  }
+  for (uint q = 0u; q < kQueries; ++q) {
+    denoised[q] = acc[q] / total[q];
+    logp[q] = m[q] + log(total[q]) - log(float(count)) - log(6.2831853 * tau * tau);
+    score[q] = (s * denoised[q] - x[q]) / (tau * tau);
+  }
 }
 
 void modelEvaluate(uint model, vec2 x, float s, float tau, uint count, out float logp, out vec2 denoised,
