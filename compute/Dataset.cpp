@@ -230,7 +230,8 @@ const std::vector<std::string>& presetNames() {
 }
 
 const std::vector<std::string>& shippedImages() {
-  static const std::vector<std::string> images = {"assets:images/smiley.png", "assets:images/flow.png"};
+  static const std::vector<std::string> images = {"assets:images/smiley.png",
+                                                  "assets:images/flow.png"};
   return images;
 }
 
@@ -324,7 +325,8 @@ std::vector<glm::dvec2> readDensityPng(const std::string& path, int n, uint64_t 
 
 Dataset loadDataset(const std::string& requested) {
   // "assets:<relative path>" names a file that ships with Flowscope, wherever it is installed.
-  const std::string nameOrPath = requested.rfind("assets:", 0) == 0 ? assetPath(requested.substr(7)) : requested;
+  const std::string nameOrPath =
+      requested.rfind("assets:", 0) == 0 ? assetPath(requested.substr(7)) : requested;
   Dataset d;
   d.name = requested;
   if (nameOrPath == "gmm8") {

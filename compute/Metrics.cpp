@@ -20,7 +20,8 @@ double energyDistance(std::span<const glm::dvec2> x, std::span<const glm::dvec2>
   return 2.0 * meanDistance(x, y) - meanDistance(x, x) - meanDistance(y, y);
 }
 
-double slicedWasserstein2(std::span<const glm::dvec2> x, std::span<const glm::dvec2> y, int directions, uint64_t seed) {
+double slicedWasserstein2(std::span<const glm::dvec2> x, std::span<const glm::dvec2> y,
+                          int directions, uint64_t seed) {
   const size_t n = std::min(x.size(), y.size());
   if (n == 0) return 0.0;
   Pcg32 rng(seed, 17u);

@@ -16,7 +16,8 @@
 namespace flowscope {
 
 double energyDistance(std::span<const glm::dvec2> x, std::span<const glm::dvec2> y);
-double slicedWasserstein2(std::span<const glm::dvec2> x, std::span<const glm::dvec2> y, int directions, uint64_t seed);
+double slicedWasserstein2(std::span<const glm::dvec2> x, std::span<const glm::dvec2> y,
+                          int directions, uint64_t seed);
 
 struct TrajectoryStats {
   double meanPathLength = 0.0;

@@ -24,12 +24,14 @@ RenderedImage renderScene(const GpuContext& ctx, const Scene& scene, uint32_t wi
         scene.dataset, compareConfig(config, p.compareSampler()), &ctx);
   const uint32_t left = compare ? width / 2 : width;
   OffscreenTarget target(ctx, width, height);
-  SceneRenderer renderer(ctx, target.renderPass(), 1), compareRenderer(ctx, target.renderPass(), 1);
+  SceneRenderer renderer(ctx, target.renderPass(), 1);
+  std::optional<SceneRenderer> compareRenderer;  // only for the split view: pipelines cost time
   renderer.resize(left, height);
   RenderFrame frame{sim, p, scene.camera, left, height, 0};
   std::optional<RenderFrame> right;
   if (compare) {
-    compareRenderer.resize(width - left, height);
+    compareRenderer.emplace(ctx, target.renderPass(), 1);
+    compareRenderer->resize(width - left, height);
     right.emplace(RenderFrame{*compare, p, scene.camera, width - left, height, 0});
     right->xOffset = left;
     frame.title =
@@ -46,11 +48,11 @@ RenderedImage renderScene(const GpuContext& ctx, const Scene& scene, uint32_t wi
         sim.seek(scene.step, cmd);
         if (compare) compare->seek(scene.step, cmd);
         renderer.recordCompute(cmd, frame);
-        if (right) compareRenderer.recordCompute(cmd, *right);
+        if (right) compareRenderer->recordCompute(cmd, *right);
       },
       [&](VkCommandBuffer cmd) {
         renderer.recordDraw(cmd, frame);
-        if (right) compareRenderer.recordDraw(cmd, *right);
+        if (right) compareRenderer->recordDraw(cmd, *right);
       },
       clear);
   return image;

@@ -21,8 +21,7 @@ SceneRenderer::SceneRenderer(const GpuContext& ctx, VkRenderPass pass, uint32_t 
   field_ = std::make_unique<FieldLayer>(ctx, pass);
   trails_ = std::make_unique<TrailLayer>(ctx, pass);
   particles_ = std::make_unique<ParticleLayer>(ctx, pass);
-  ghosts_ = std::make_unique<GhostLayer>(ctx, pass);
-  tracks_ = std::make_unique<TrackLayer>(ctx, pass);
+  pass_ = pass;
   overlay_ = std::make_unique<OverlayLayer>(ctx, pass, slots);
 }
 
@@ -55,7 +54,11 @@ void SceneRenderer::recordCompute(VkCommandBuffer cmd, const RenderFrame& f) {
   heatmap_->compute(cmd, f);
   field_->compute(cmd, f);
   particles_->compute(cmd, f);
-  ghosts_->compute(cmd, f);
+  if (f.params.showGhosts()) {
+    // Built on first use: their pipelines cost LLVM compile time on a CPU driver.
+    if (!ghosts_) ghosts_ = std::make_unique<GhostLayer>(ctx_, pass_);
+    ghosts_->compute(cmd, f);
+  }
   // Everything written above (and by the sampler) is read by the draws: particles as vertex
   // attributes, trails/arrows in the vertex shader, heatmap/splat counts in the fragment shader.
   VkMemoryBarrier toGraphics{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
@@ -71,9 +74,12 @@ void SceneRenderer::recordDraw(VkCommandBuffer cmd, const RenderFrame& f) {
   setViewportAndScissor(cmd, f.xOffset, f.width, f.height);
   heatmap_->draw(cmd, f);
   field_->draw(cmd, f);
-  tracks_->draw(cmd, f);
+  if (f.params.showPaths() || f.params.showCoupling()) {
+    if (!tracks_) tracks_ = std::make_unique<TrackLayer>(ctx_, pass_);
+    tracks_->draw(cmd, f);
+  }
   trails_->draw(cmd, f);
-  ghosts_->draw(cmd, f);
+  if (ghosts_) ghosts_->draw(cmd, f);
   particles_->draw(cmd, f);
   overlay_->draw(cmd, f);
 }

@@ -40,6 +40,7 @@ class SceneRenderer {
 
  private:
   const GpuContext& ctx_;
+  VkRenderPass pass_ = VK_NULL_HANDLE;
   std::vector<std::array<float, 4>> lut_;
   GpuBuffer colormap_;
   std::unique_ptr<HeatmapLayer> heatmap_;
