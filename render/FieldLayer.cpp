@@ -22,13 +22,8 @@ static_assert(sizeof(ArrowPush) == 36);
 
 FieldLayer::FieldLayer(const GpuContext& ctx, VkRenderPass pass)
     : ctx_(ctx), kernel_(ctx), bindings_(ctx.device(), 1, sizeof(ArrowPush)) {
-  GraphicsPipelineDesc desc;
-  desc.vertexSpirv = kVert;
-  desc.fragmentSpirv = kFrag;
-  desc.topology = VK_PRIMITIVE_TOPOLOGY_LINE_LIST;
-  desc.layout = bindings_.layout();
-  desc.renderPass = pass;
-  pipeline_ = createGraphicsPipeline(ctx.device(), desc);
+  pipeline_ = createPulledPipeline(ctx.device(), kVert, kFrag, VK_PRIMITIVE_TOPOLOGY_LINE_LIST,
+                                   bindings_.layout(), pass);
 }
 
 FieldLayer::~FieldLayer() {

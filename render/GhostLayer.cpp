@@ -26,15 +26,10 @@ GhostLayer::GhostLayer(const GpuContext& ctx, VkRenderPass pass)
       kernel_(ctx),
       bindings_(ctx.device(), 1, sizeof(GhostPush)),
       predictions_(ctx, kGhosts * sizeof(glm::vec4), kStorageUsage, MemoryKind::DeviceLocal) {
-  GraphicsPipelineDesc desc;
-  desc.vertexSpirv = kVert;
-  desc.fragmentSpirv = kFrag;
-  desc.layout = bindings_.layout();
-  desc.renderPass = pass;
-  desc.topology = VK_PRIMITIVE_TOPOLOGY_LINE_LIST;
-  lines_ = createGraphicsPipeline(ctx.device(), desc);
-  desc.topology = VK_PRIMITIVE_TOPOLOGY_POINT_LIST;
-  points_ = createGraphicsPipeline(ctx.device(), desc);
+  lines_ = createPulledPipeline(ctx.device(), kVert, kFrag, VK_PRIMITIVE_TOPOLOGY_LINE_LIST,
+                                bindings_.layout(), pass);
+  points_ = createPulledPipeline(ctx.device(), kVert, kFrag, VK_PRIMITIVE_TOPOLOGY_POINT_LIST,
+                                 bindings_.layout(), pass);
   const GpuBuffer* buffers[] = {&predictions_};
   drawSet_ = bindings_.makeSet(buffers);
 }

@@ -23,13 +23,8 @@ HeatmapLayer::HeatmapLayer(const GpuContext& ctx, VkRenderPass pass, const GpuBu
       floorColor_(floorColor),
       kernel_(ctx),
       bindings_(ctx.device(), 2, sizeof(HeatmapPush)) {
-  GraphicsPipelineDesc desc;
-  desc.vertexSpirv = kVert;
-  desc.fragmentSpirv = kFrag;
-  desc.layout = bindings_.layout();
-  desc.renderPass = pass;
-  desc.alphaBlend = false;
-  pipeline_ = createGraphicsPipeline(ctx.device(), desc);
+  pipeline_ = createPulledPipeline(ctx.device(), kVert, kFrag, VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST,
+                                   bindings_.layout(), pass, false);
 }
 
 HeatmapLayer::~HeatmapLayer() {

@@ -82,6 +82,19 @@ VkPipeline createGraphicsPipeline(VkDevice device, const GraphicsPipelineDesc& d
   return pipeline;
 }
 
+VkPipeline createPulledPipeline(VkDevice device, std::span<const uint32_t> vert,
+                                std::span<const uint32_t> frag, VkPrimitiveTopology topology,
+                                VkPipelineLayout layout, VkRenderPass pass, bool alphaBlend) {
+  GraphicsPipelineDesc desc;
+  desc.vertexSpirv = vert;
+  desc.fragmentSpirv = frag;
+  desc.topology = topology;
+  desc.layout = layout;
+  desc.renderPass = pass;
+  desc.alphaBlend = alphaBlend;
+  return createGraphicsPipeline(device, desc);
+}
+
 GraphicsBindings::GraphicsBindings(VkDevice device, uint32_t bufferCount, uint32_t pushBytes,
                                    uint32_t maxSets)
     : device_(device), bufferCount_(bufferCount), pushBytes_(pushBytes) {

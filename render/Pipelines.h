@@ -23,6 +23,10 @@ struct GraphicsPipelineDesc {
 // Viewport and scissor are dynamic; depth test off (Qt's default pass has a depth attachment,
 // the offscreen pass has none; both accept this state).
 VkPipeline createGraphicsPipeline(VkDevice device, const GraphicsPipelineDesc& desc);
+// The common case: no vertex buffers (the vertex shader pulls from storage buffers).
+VkPipeline createPulledPipeline(VkDevice device, std::span<const uint32_t> vert,
+                                std::span<const uint32_t> frag, VkPrimitiveTopology topology,
+                                VkPipelineLayout layout, VkRenderPass pass, bool alphaBlend = true);
 
 // Storage buffers at set 0, bindings 0..n-1, read by the vertex and fragment stages, plus one
 // push-constant range for both stages. Owns its layouts and a descriptor pool.

@@ -21,13 +21,8 @@ constexpr glm::vec4 kCouplingColor{0.8f, 0.6f, 1.0f, 0.35f};
 
 TrackLayer::TrackLayer(const GpuContext& ctx, VkRenderPass pass)
     : ctx_(ctx), bindings_(ctx.device(), 1, sizeof(TrackPush), 2) {
-  GraphicsPipelineDesc desc;
-  desc.vertexSpirv = kVert;
-  desc.fragmentSpirv = kFrag;
-  desc.topology = VK_PRIMITIVE_TOPOLOGY_LINE_LIST;
-  desc.layout = bindings_.layout();
-  desc.renderPass = pass;
-  pipeline_ = createGraphicsPipeline(ctx.device(), desc);
+  pipeline_ = createPulledPipeline(ctx.device(), kVert, kFrag, VK_PRIMITIVE_TOPOLOGY_LINE_LIST,
+                                   bindings_.layout(), pass);
 }
 
 TrackLayer::~TrackLayer() {

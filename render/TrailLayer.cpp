@@ -21,13 +21,8 @@ static_assert(sizeof(TrailPush) == 48);
 
 TrailLayer::TrailLayer(const GpuContext& ctx, VkRenderPass pass)
     : ctx_(ctx), bindings_(ctx.device(), 1, sizeof(TrailPush), 2) {
-  GraphicsPipelineDesc desc;
-  desc.vertexSpirv = kVert;
-  desc.fragmentSpirv = kFrag;
-  desc.topology = VK_PRIMITIVE_TOPOLOGY_LINE_LIST;
-  desc.layout = bindings_.layout();
-  desc.renderPass = pass;
-  pipeline_ = createGraphicsPipeline(ctx.device(), desc);
+  pipeline_ = createPulledPipeline(ctx.device(), kVert, kFrag, VK_PRIMITIVE_TOPOLOGY_LINE_LIST,
+                                   bindings_.layout(), pass);
 }
 
 TrailLayer::~TrailLayer() {
