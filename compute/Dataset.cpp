@@ -1,6 +1,17 @@
 #include "Dataset.h"
 
+// PNG decoding compiled into this file alone, with internal linkage, so the core links no
+// image library (stb is header-only; the render library's libstb stays separate).
+#define STB_IMAGE_STATIC
+#define STB_IMAGE_IMPLEMENTATION
+#define STBI_ONLY_PNG
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-function"
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+#pragma GCC diagnostic ignored "-Wsign-compare"
+#pragma GCC diagnostic ignored "-Wunused-but-set-variable"
 #include <stb/stb_image.h>
+#pragma GCC diagnostic pop
 #include <nlohmann/json.hpp>
 
 #include <algorithm>

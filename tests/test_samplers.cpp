@@ -348,3 +348,21 @@ TEST(DiffusionSimulation, TrackedPathsAndSingleParticleReplaysMatchTheRun) {
     EXPECT_EQ(glm::vec2(path.back()), last[particle]) << particle;
   }
 }
+
+TEST(Datasets, ShippedPngDensitiesLoadAsPointClouds) {
+  for (const auto& image : shippedImages()) {
+    Dataset d = loadDataset(image);
+    ASSERT_TRUE(d.points.has_value()) << image;
+    EXPECT_EQ(d.points->points().size(), size_t(kPresetPoints));
+    for (const auto& p : d.points->points()) {
+      EXPECT_LE(std::abs(p.x), 2.0) << "width maps to [-2, 2]";
+      EXPECT_LE(std::abs(p.y), 2.0);
+    }
+  }
+  // The smiley's dark ring: no mass at its centre, between the eyes and the mouth.
+  Dataset smiley = loadDataset("assets:images/smiley.png");
+  size_t nearCentre = 0;
+  for (const auto& p : smiley.points->points()) nearCentre += glm::length(p) < 0.1;
+  EXPECT_EQ(nearCentre, 0u);
+  EXPECT_THROW(loadDataset("/nonexistent/image.png"), InputError);
+}
