@@ -1,0 +1,85 @@
+#pragma once
+// Optimal transport between weighted point clouds in 2-D (the Transport lab's core). Conventions,
+// named in the UI and --help (POT's):
+//   cost       sqeuclidean C_ij = |x_i - y_j|^2 (W2^2) or euclidean C_ij = |x_i - y_j| (W1)
+//   entropic   min_P <P, C> + eps * sum P log P over plans with marginals a, b; eps is POT's `reg`;
+//              GeomLoss's blur = sqrt(eps) for the squared Euclidean cost
+//   reported   cost = <P, C> (POT's sinkhorn2), w = cost^(1/p) (p = 2 sqeuclidean, 1 euclidean)
+//   error      marginal_error = |P 1 - a|_1 + |P^T 1 - b|_1
+// Sinkhorn runs in the log domain on dual potentials f, g:
+//   f_i = -eps log sum_j b_j exp((g_j - C_ij)/eps),  g_j = -eps log sum_i a_i exp((f_i -
+//   C_ij)/eps), P_ij = a_i b_j exp((f_i + g_j - C_ij)/eps),
+// which minimises <P, C> + eps KL(P | a b^T): the same plan as POT's objective (the two differ by a
+// constant on the plans with marginals a, b). Costs are recomputed on the fly: no n x m matrix.
+#include <glm/glm.hpp>
+
+#include <string>
+#include <vector>
+
+namespace flowscope {
+
+enum class CostKind { SqEuclidean, Euclidean };
+std::string costName(CostKind kind);
+CostKind parseCost(const std::string& name);  // throws InputError
+double costOf(CostKind kind, glm::dvec2 x, glm::dvec2 y);
+
+// Points with normalised weights.
+struct Measure {
+  std::vector<glm::dvec2> points;
+  std::vector<double> weights;  // sum 1
+  static Measure uniform(std::vector<glm::dvec2> points);
+  // Normalises; throws InputError "<source>: row K: ..." for a negative weight, "all zero" etc.
+  static Measure weighted(std::vector<glm::dvec2> points, std::vector<double> weights,
+                          const std::string& source);
+};
+
+// Reads a weights CSV (header "w", one weight a row); errors name the file and the row.
+std::vector<double> readWeightsCsv(const std::string& path);
+
+struct SinkhornOptions {
+  double epsilon = 0.05;
+  int maxIterations = 10000;
+  double tolerance = 1e-4;  // stop when marginal_error < tolerance
+  bool annealing = true;    // eps from max(C) down to epsilon by kAnnealFactor, warm-started
+  int checkEvery = 10;      // iterations between marginal-error checks
+};
+inline constexpr double kAnnealFactor = 0.5;
+
+enum class SolveStatus { Converged, NotConverged, NumericalFailure };
+
+struct SinkhornResult {
+  std::vector<double> f, g;  // dual potentials at the final epsilon
+  double cost = 0.0;         // <P, C>
+  double marginalError = 0.0;
+  int iterations = 0;  // all iterations, annealing stages included
+  SolveStatus status = SolveStatus::NotConverged;
+  std::string message;  // what went wrong and what to change, when not converged
+};
+
+SinkhornResult sinkhornCpu(const Measure& a, const Measure& b, CostKind cost,
+                           const SinkhornOptions& options);
+// P_ij of a Sinkhorn solution (one entry; the plan is never stored whole).
+double planEntry(const Measure& a, const Measure& b, CostKind cost, const SinkhornResult& r,
+                 double eps, size_t i, size_t j);
+// Marginal error and <P, C> of potentials (one pass over all pairs).
+std::pair<double, double> sinkhornErrorAndCost(const Measure& a, const Measure& b, CostKind cost,
+                                               const std::vector<double>& f,
+                                               const std::vector<double>& g, double eps);
+
+// Closed forms.
+// W_p^p between 1-D weighted samples by the quantile (sorted) coupling.
+double transport1d(std::vector<double> x, std::vector<double> wx, std::vector<double> y,
+                   std::vector<double> wy, CostKind cost);
+struct Gaussian2 {
+  glm::dvec2 mean{0.0};
+  glm::dmat2 cov{1.0};
+};
+// Bures-Wasserstein: W2^2 = |m1 - m2|^2 + tr(S1 + S2 - 2 (S1^(1/2) S2 S1^(1/2))^(1/2)).
+double gaussianW2Squared(const Gaussian2& p, const Gaussian2& q);
+// The linear Monge map T(x) = m2 + A (x - m1), A = S1^(-1/2) (S1^(1/2) S2 S1^(1/2))^(1/2)
+// S1^(-1/2).
+glm::dmat2 gaussianMongeMatrix(const Gaussian2& p, const Gaussian2& q);
+// The symmetric square root of a 2x2 symmetric positive semi-definite matrix.
+glm::dmat2 sqrtSpd(const glm::dmat2& s);
+
+}  // namespace flowscope

@@ -1,0 +1,91 @@
+// Optimal transport: POT's documented values and closed forms.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "InputError.h"
+#include "Rng.h"
+#include "Transport.h"
+
+using namespace flowscope;
+
+TEST(Sinkhorn, MatchesPotsDocumentedExample) {
+  // POT: a = b = [0.5, 0.5], M = [[0, 1], [1, 0]], reg = 1 -> plan [[0.36552929, 0.13447071], ...],
+  // sinkhorn2 = 0.26894142136999516. Points at 0 and 1 give M under the squared Euclidean cost.
+  Measure a = Measure::uniform({{0.0, 0.0}, {1.0, 0.0}}), b = a;
+  SinkhornOptions o;
+  o.epsilon = 1.0;
+  o.tolerance = 1e-12;
+  SinkhornResult r = sinkhornCpu(a, b, CostKind::SqEuclidean, o);
+  ASSERT_EQ(r.status, SolveStatus::Converged) << r.message;
+  EXPECT_NEAR(planEntry(a, b, CostKind::SqEuclidean, r, 1.0, 0, 0), 0.36552929, 1e-8);
+  EXPECT_NEAR(planEntry(a, b, CostKind::SqEuclidean, r, 1.0, 0, 1), 0.13447071, 1e-8);
+  EXPECT_NEAR(r.cost, 0.26894142136999516, 1e-12);
+}
+
+TEST(Sinkhorn, CostTendsToTheExactCostAsEpsilonShrinks) {
+  // 1-D supports embedded in the plane: the exact cost is the sorted (quantile) coupling's.
+  Pcg32 rng(3);
+  std::vector<glm::dvec2> x, y;
+  std::vector<double> x1, y1;
+  for (int i = 0; i < 60; ++i) {
+    x1.push_back(rng.normal());
+    y1.push_back(2.0 + 0.5 * rng.normal());
+    x.push_back({x1.back(), 0.0});
+    y.push_back({y1.back(), 0.0});
+  }
+  const double exact = transport1d(x1, std::vector<double>(60, 1.0), y1,
+                                   std::vector<double>(60, 1.0), CostKind::SqEuclidean);
+  double previous = INFINITY;
+  for (double eps : {1.0, 0.1, 0.01}) {
+    SinkhornOptions o;
+    o.epsilon = eps;
+    o.tolerance = 1e-9;
+    SinkhornResult r =
+        sinkhornCpu(Measure::uniform(x), Measure::uniform(y), CostKind::SqEuclidean, o);
+    ASSERT_EQ(r.status, SolveStatus::Converged) << r.message;
+    EXPECT_LT(r.marginalError, 1e-9);
+    const double gap = std::abs(r.cost - exact);
+    EXPECT_LT(gap, previous) << eps;
+    previous = gap;
+  }
+  EXPECT_LT(previous, 0.02 * exact);
+}
+
+TEST(ClosedForms, GaussianBuresWassersteinAndMongeMap) {
+  Gaussian2 p{{0.0, 0.0}, glm::dmat2(1.0)}, q{{3.0, 4.0}, glm::dmat2(4.0)};
+  EXPECT_NEAR(gaussianW2Squared(p, q), 25.0 + 2.0, 1e-12);  // |m|^2 + tr(I + 4I - 2 * 2I)
+  glm::dmat2 a = gaussianMongeMatrix(p, q);
+  EXPECT_NEAR(a[0][0], 2.0, 1e-12);
+  EXPECT_NEAR(a[1][0], 0.0, 1e-12);
+  glm::dmat2 s(2.0, 0.5, 0.5, 1.0);
+  glm::dmat2 r = sqrtSpd(s);
+  glm::dmat2 back = r * r;
+  for (int c = 0; c < 2; ++c)
+    for (int k = 0; k < 2; ++k) EXPECT_NEAR(back[c][k], s[c][k], 1e-12);
+  // The Monge map pushes p to q: A S1 A^T = S2.
+  Gaussian2 u{{0, 0}, glm::dmat2(1.5, 0.3, 0.3, 0.7)}, v{{1, 1}, glm::dmat2(0.5, -0.2, -0.2, 2.0)};
+  glm::dmat2 m = gaussianMongeMatrix(u, v);
+  glm::dmat2 pushed = m * u.cov * glm::transpose(m);
+  for (int c = 0; c < 2; ++c)
+    for (int k = 0; k < 2; ++k) EXPECT_NEAR(pushed[c][k], v.cov[c][k], 1e-12);
+}
+
+TEST(ClosedForms, OneDimensionalWithWeights) {
+  // Mass 1 at 0 against half at 1 and half at 3: W2^2 = 0.5 * 1 + 0.5 * 9 = 5, W1 = 2.
+  EXPECT_NEAR(transport1d({0.0}, {1.0}, {3.0, 1.0}, {1.0, 1.0}, CostKind::SqEuclidean), 5.0, 1e-12);
+  EXPECT_NEAR(transport1d({0.0}, {2.0}, {1.0, 3.0}, {1.0, 1.0}, CostKind::Euclidean), 2.0, 1e-12);
+}
+
+TEST(Measures, WeightsAreNormalisedAndBadOnesNameTheRow) {
+  Measure m = Measure::weighted({{0, 0}, {1, 1}}, {1.0, 3.0}, "w.csv");
+  EXPECT_DOUBLE_EQ(m.weights[1], 0.75);
+  try {
+    Measure::weighted({{0, 0}, {1, 1}}, {1.0, -3.0}, "w.csv");
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("w.csv: row 3"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(Measure::weighted({{0, 0}}, {0.0}, "w.csv"), InputError);
+  EXPECT_THROW(parseCost("manhattan"), InputError);
+}
