@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "Parallel.h"
+
 namespace flowscope {
 namespace {
 
@@ -15,6 +17,17 @@ class TransportSimplex {
  public:
   TransportSimplex(const Measure& a, const Measure& b, CostKind cost)
       : a_(a), b_(b), cost_(cost), n_(a.points.size()), m_(b.points.size()), adjacency_(n_ + m_) {
+    // Pricing scans the costs over and over: keep them (as POT does) up to 5,000 x 5,000 cells.
+    if (n_ * m_ <= kMaxStoredCosts) {
+      costs_.resize(n_ * m_);
+      parallelFor(
+          n_,
+          [&](size_t i) {
+            for (size_t j = 0; j < m_; ++j)
+              costs_[i * m_ + j] = costOf(cost_, a_.points[i], b_.points[j]);
+          },
+          16);
+    }
     northWestCorner();
   }
 
@@ -23,19 +36,22 @@ class TransportSimplex {
     const size_t total = n_ * m_;
     const size_t block = std::max<size_t>(64, size_t(std::sqrt(double(total))));
     size_t cursor = 0;
+    computePotentials();
     for (;;) {
-      computePotentials();
       // Block pricing: the most negative reduced cost in the first block that has one.
       size_t best = total;
       double bestReduced = -kTolerance * scale_;
       size_t scanned = 0;
+      size_t i = cursor / m_, j = cursor % m_;  // walked with the scan, no divisions
       while (scanned < total) {
         const size_t end = std::min(scanned + block, total);
         for (; scanned < end; ++scanned) {
-          const size_t k = (cursor + scanned) % total;
-          const size_t i = k / m_, j = k % m_;
           const double reduced = c(i, j) - u_[i] - v_[j];
-          if (reduced < bestReduced) bestReduced = reduced, best = k;
+          if (reduced < bestReduced) bestReduced = reduced, best = i * m_ + j;
+          if (++j == m_) {
+            j = 0;
+            if (++i == n_) i = 0;
+          }
         }
         if (best != total) break;
       }
@@ -54,8 +70,11 @@ class TransportSimplex {
 
  private:
   static constexpr double kTolerance = 1e-12;
+  static constexpr size_t kMaxStoredCosts = size_t(5000) * 5000;
 
-  double c(size_t i, size_t j) const { return costOf(cost_, a_.points[i], b_.points[j]); }
+  double c(size_t i, size_t j) const {
+    return costs_.empty() ? costOf(cost_, a_.points[i], b_.points[j]) : costs_[i * m_ + j];
+  }
 
   void addCell(size_t i, size_t j, double flow) {
     cells_.push_back({i, j, flow});
@@ -78,7 +97,8 @@ class TransportSimplex {
       else
         ++j;
     }
-    for (size_t k = 0; k < cells_.size(); ++k) scale_ = std::max(scale_, c(cells_[k].i, cells_[k].j));
+    for (size_t k = 0; k < cells_.size(); ++k)
+      scale_ = std::max(scale_, c(cells_[k].i, cells_[k].j));
     scale_ = std::max(scale_, 1e-300);
   }
 
@@ -134,16 +154,67 @@ class TransportSimplex {
     for (size_t k = 0; k < path.size(); k += 2)
       if (cells_[path[k]].flow < theta) theta = cells_[path[k]].flow, leaving = path[k];
     for (size_t k = 0; k < path.size(); ++k) cells_[path[k]].flow += (k % 2 == 0 ? -theta : theta);
-    // The entering cell takes the leaving cell's slot.
+    // The leaving cell cuts the tree in two; the part away from the root (the subtree S below
+    // the leaving cell) is re-hung from the entering cell. Only S's parents, depths and
+    // potentials change, so only S is visited.
+    const size_t rowNode = cells_[leaving].i, colNode = n_ + cells_[leaving].j;
+    const size_t child = parentCell_[rowNode] == leaving ? rowNode : colNode;
     auto detach = [&](size_t node, size_t cellIndex) {
       auto& list = adjacency_[node];
       list.erase(std::find(list.begin(), list.end(), cellIndex));
     };
-    detach(cells_[leaving].i, leaving);
-    detach(n_ + cells_[leaving].j, leaving);
+    detach(rowNode, leaving);
+    detach(colNode, leaving);
+    const uint32_t inS = ++stamp_;
+    collect(child, inS);
     cells_[leaving] = {i, j, theta};
     adjacency_[i].push_back(leaving);
     adjacency_[n_ + j].push_back(leaving);
+    const bool rowInside = mark_[i] == inS;
+    rehang(rowInside ? i : n_ + j, rowInside ? n_ + j : i, leaving, inS);
+  }
+
+  // Marks the nodes reachable from `start` (the subtree cut off by the leaving cell).
+  void collect(size_t start, uint32_t stamp) {
+    queue_.clear();
+    queue_.push_back(start);
+    mark_[start] = stamp;
+    for (size_t q = 0; q < queue_.size(); ++q)
+      for (size_t k : adjacency_[queue_[q]]) {
+        const size_t other = queue_[q] < n_ ? n_ + cells_[k].j : cells_[k].i;
+        if (mark_[other] != stamp) mark_[other] = stamp, queue_.push_back(other);
+      }
+  }
+
+  // Hangs the marked subtree from `outside` through cell `via` (entering at `inside`) and
+  // recomputes its parents, depths and potentials.
+  void rehang(size_t inside, size_t outside, size_t via, uint32_t inS) {
+    const uint32_t done = ++stamp_;
+    attach(inside, outside, via);
+    queue_.clear();
+    queue_.push_back(inside);
+    mark_[inside] = done;
+    for (size_t q = 0; q < queue_.size(); ++q) {
+      const size_t node = queue_[q];
+      for (size_t k : adjacency_[node]) {
+        const size_t other = node < n_ ? n_ + cells_[k].j : cells_[k].i;
+        if (mark_[other] != inS) continue;  // outside S, or already re-hung
+        mark_[other] = done;
+        attach(other, node, k);
+        queue_.push_back(other);
+      }
+    }
+  }
+
+  void attach(size_t node, size_t parent, size_t cell) {
+    parent_[node] = parent;
+    parentCell_[node] = cell;
+    depth_[node] = depth_[parent] + 1;
+    const Cell& e = cells_[cell];
+    if (node >= n_)
+      v_[e.j] = c(e.i, e.j) - u_[e.i];
+    else
+      u_[e.i] = c(e.i, e.j) - v_[e.j];
   }
 
   ExactResult& finish(ExactResult& r) {
@@ -170,6 +241,10 @@ class TransportSimplex {
   std::vector<std::vector<size_t>> adjacency_;
   std::vector<size_t> parent_, parentCell_, depth_;
   std::vector<double> u_, v_;
+  std::vector<double> costs_;                                       // row-major C, when it fits
+  std::vector<uint32_t> mark_ = std::vector<uint32_t>(n_ + m_, 0);  // visit stamps, never cleared
+  uint32_t stamp_ = 0;
+  std::vector<size_t> queue_;
   double scale_ = 0.0;
 };
 
