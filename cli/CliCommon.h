@@ -35,5 +35,6 @@ void addBenchCommand(CLI::App& app, Runner& run);
 void addSceneCommand(CLI::App& app, Runner& run);
 void addFieldCommand(CLI::App& app, Runner& run);
 void addSweepCommand(CLI::App& app, Runner& run);
+void addOtCommand(CLI::App& app, Runner& run);
 
 }  // namespace flowscope::cli

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   cli::addSceneCommand(app, run);
   cli::addFieldCommand(app, run);
   cli::addSweepCommand(app, run);
+  cli::addOtCommand(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -203,7 +204,7 @@ TEST_F(Cli, InfoAndHelp) {
   auto j = nlohmann::json::parse(i.out);
   EXPECT_GE(j["devices"].size(), 1u);
   EXPECT_FALSE(j["chosen"].is_null());
-  for (const char* cmd : {"info", "sample", "render", "bench", "scene", "field", "sweep"}) {
+  for (const char* cmd : {"info", "sample", "render", "bench", "scene", "field", "sweep", "ot"}) {
     CliResult h = cli(std::string(cmd) + " --help");
     EXPECT_EQ(h.code, 0) << cmd;
     EXPECT_NE(h.out.find("--"), std::string::npos) << cmd;
@@ -272,4 +273,49 @@ TEST_F(Cli, SweepQualityImprovesWithNfe) {
   expectInvalid("sweep --data gmm8 --samplers heun,rk4 --out " + path("x.csv"), "--samplers",
                 path("x.csv"));
   expectInvalid("sweep --data gmm8 --nfe 0 --out " + path("x.csv"), "--nfe", path("x.csv"));
+}
+
+TEST_F(Cli, OtSolvesPotsExampleAndRejectsBadInput) {
+  write("a.csv", "x,y\n0,0\n1,0\n");
+  CliResult r =
+      cli("ot --source " + path("a.csv") + " --target " + path("a.csv") +
+          " --method sinkhorn --epsilon 1 --tol 1e-12 --plan-out " + path("plan.csv") + " --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  for (const char* key :
+       {"method", "cost", "w", "iterations", "marginal_error", "time_ms", "backend"})
+    EXPECT_TRUE(j.contains(key)) << key;
+  EXPECT_NEAR(j["cost"].get<double>(), 0.26894142136999516, 1e-12);
+  EXPECT_NEAR(j["w"].get<double>(), std::sqrt(0.26894142136999516), 1e-12);
+  std::ifstream plan(path("plan.csv"));
+  std::string line;
+  std::getline(plan, line);
+  EXPECT_EQ(line, "i,j,mass");
+  std::getline(plan, line);
+  EXPECT_EQ(line.substr(0, 14), "0,0,0.36552928");
+  CliResult e =
+      cli("ot --source " + path("a.csv") + " --target " + path("a.csv") + " --method exact --json");
+  ASSERT_EQ(e.code, 0) << e.err;
+  EXPECT_EQ(nlohmann::json::parse(e.out)["cost"].get<double>(), 0.0);
+  write("w.csv", "w\n1\n-2\n");
+  const std::string out = path("p.csv");
+  expectInvalid("ot --source " + path("a.csv") + " --target " + path("a.csv") +
+                    " --source-weights " + path("w.csv") + " --plan-out " + out,
+                "w.csv: row 3", out);
+  write("zero.csv", "w\n0\n0\n");
+  expectInvalid("ot --source " + path("a.csv") + " --target " + path("a.csv") +
+                    " --target-weights " + path("zero.csv") + " --plan-out " + out,
+                "all weights are zero", out);
+  expectInvalid(
+      "ot --source " + path("none.csv") + " --target " + path("a.csv") + " --plan-out " + out,
+      "none.csv", out);
+  expectInvalid("ot --source " + path("a.csv") + " --target " + path("a.csv") +
+                    " --method auction --plan-out " + out,
+                "--method", out);
+  expectInvalid("ot --source " + path("a.csv") + " --target " + path("a.csv") +
+                    " --epsilon -1 --plan-out " + out,
+                "--epsilon", out);
+  expectInvalid("ot --source " + path("a.csv") + " --target " + path("a.csv") +
+                    " --cost l1 --plan-out " + out,
+                "--cost", out);
 }
