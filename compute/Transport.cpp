@@ -129,22 +129,26 @@ std::pair<double, double> sinkhornErrorAndCost(const Measure& a, const Measure& 
   return {err, std::accumulate(rowCost.begin(), rowCost.end(), 0.0)};
 }
 
+double costBound(const Measure& a, const Measure& b, CostKind cost) {
+  glm::dvec2 lo(INFINITY), hi(-INFINITY);
+  for (const auto* m : {&a, &b})
+    for (const auto& p : m->points) lo = glm::min(lo, p), hi = glm::max(hi, p);
+  return costOf(cost, lo, hi);
+}
+
 SinkhornResult sinkhornCpu(const Measure& a, const Measure& b, CostKind cost,
                            const SinkhornOptions& o) {
   SinkhornResult r;
   r.f.assign(a.points.size(), 0.0);
   r.g.assign(b.points.size(), 0.0);
-  double maxCost = 0.0;
-  for (const auto& x : a.points)
-    for (const auto& y : b.points) maxCost = std::max(maxCost, costOf(cost, x, y));
-  double eps = o.annealing ? std::max(o.epsilon, maxCost) : o.epsilon;
+  double eps = o.annealing ? std::max(o.epsilon, costBound(a, b, cost)) : o.epsilon;
   while (true) {
     const bool last = eps <= o.epsilon;
     for (int it = 1; it <= o.maxIterations; ++it) {
       softminRows(a, b, cost, r.g, eps, r.f);
       softminRows(b, a, cost, r.f, eps, r.g);
       ++r.iterations;
-      if (!last && it >= 2 * o.checkEvery)
+      if (!last && it >= o.annealIterations)
         break;  // an annealing stage: a few warm-up iterations suffice
       if (last && (it % o.checkEvery == 0 || it == o.maxIterations)) {
         auto [err, c] = sinkhornErrorAndCost(a, b, cost, r.f, r.g, eps);

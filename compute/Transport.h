@@ -39,9 +39,10 @@ std::vector<double> readWeightsCsv(const std::string& path);
 struct SinkhornOptions {
   double epsilon = 0.05;
   int maxIterations = 10000;
-  double tolerance = 1e-4;  // stop when marginal_error < tolerance
-  bool annealing = true;    // eps from max(C) down to epsilon by kAnnealFactor, warm-started
-  int checkEvery = 10;      // iterations between marginal-error checks
+  double tolerance = 1e-4;   // stop when marginal_error < tolerance
+  bool annealing = true;     // eps from max(C) down to epsilon by kAnnealFactor, warm-started
+  int checkEvery = 10;       // iterations between marginal-error checks
+  int annealIterations = 3;  // iterations at each eps above the target (eps-scaling needs few)
 };
 inline constexpr double kAnnealFactor = 0.5;
 
@@ -55,6 +56,10 @@ struct SinkhornResult {
   SolveStatus status = SolveStatus::NotConverged;
   std::string message;  // what went wrong and what to change, when not converged
 };
+
+// An upper bound of max C_ij (the bounding box's diagonal, squared for sqeuclidean): where
+// eps-annealing starts, on both backends.
+double costBound(const Measure& a, const Measure& b, CostKind cost);
 
 SinkhornResult sinkhornCpu(const Measure& a, const Measure& b, CostKind cost,
                            const SinkhornOptions& options);

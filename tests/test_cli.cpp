@@ -277,9 +277,9 @@ TEST_F(Cli, SweepQualityImprovesWithNfe) {
 
 TEST_F(Cli, OtSolvesPotsExampleAndRejectsBadInput) {
   write("a.csv", "x,y\n0,0\n1,0\n");
-  CliResult r =
-      cli("ot --source " + path("a.csv") + " --target " + path("a.csv") +
-          " --method sinkhorn --epsilon 1 --tol 1e-12 --plan-out " + path("plan.csv") + " --json");
+  CliResult r = cli("ot --source " + path("a.csv") + " --target " + path("a.csv") +
+                    " --method sinkhorn --epsilon 1 --tol 1e-12 --backend cpu --plan-out " +
+                    path("plan.csv") + " --json");
   ASSERT_EQ(r.code, 0) << r.err;
   auto j = nlohmann::json::parse(r.out);
   for (const char* key :
