@@ -50,7 +50,7 @@ Result stepGpu(const GpuContext& gpu, const Dataset& data, SamplerKind kind, int
   GpuBuffer states(gpu, 2ull * kParticles * sizeof(ParticleState), kStorageUsage,
                    MemoryKind::DeviceLocal);
   states.upload(std::span<const ParticleState>(noise));
-  SamplerKernel kernel(gpu);
+  SamplerKernel kernel(gpu, kind);
   VkDescriptorSet set = kernel.bind(model, states);
   SamplerPush push = makeSamplerPush(setup.ctx, model, kParticles, 0, kParticles);
   std::vector<double> wall, device;

@@ -62,7 +62,8 @@ VkDescriptorSet allocateStorageSet(VkDevice device, VkDescriptorPool pool,
 }
 
 ComputeKernel::ComputeKernel(const GpuContext& ctx, std::span<const uint32_t> spirv,
-                             uint32_t bufferCount, uint32_t pushConstantBytes, uint32_t maxSets)
+                             uint32_t bufferCount, uint32_t pushConstantBytes, uint32_t maxSets,
+                             std::span<const uint32_t> specialization)
     : ctx_(ctx), bufferCount_(bufferCount), pushBytes_(pushConstantBytes) {
   VkDevice device = ctx.device();
   setLayout_ = createStorageSetLayout(device, bufferCount, VK_SHADER_STAGE_COMPUTE_BIT);
@@ -81,6 +82,12 @@ ComputeKernel::ComputeKernel(const GpuContext& ctx, std::span<const uint32_t> sp
   pipeInfo.stage.stage = VK_SHADER_STAGE_COMPUTE_BIT;
   pipeInfo.stage.module = module;
   pipeInfo.stage.pName = "main";
+  std::vector<VkSpecializationMapEntry> entries;
+  for (uint32_t k = 0; k < specialization.size(); ++k)
+    entries.push_back({k, uint32_t(k * sizeof(uint32_t)), sizeof(uint32_t)});
+  VkSpecializationInfo spec{uint32_t(entries.size()), entries.data(), specialization.size_bytes(),
+                            specialization.data()};
+  if (!specialization.empty()) pipeInfo.stage.pSpecializationInfo = &spec;
   pipeInfo.layout = layout_;
   VkResult result =
       vkCreateComputePipelines(device, VK_NULL_HANDLE, 1, &pipeInfo, nullptr, &pipeline_);

@@ -13,8 +13,10 @@ namespace flowscope {
 
 class ComputeKernel {
  public:
+  // `specialization`: values of the shader's constant_id 0, 1, ... (compiled into the pipeline).
   ComputeKernel(const GpuContext& ctx, std::span<const uint32_t> spirv, uint32_t bufferCount,
-                uint32_t pushConstantBytes, uint32_t maxSets = 16);
+                uint32_t pushConstantBytes, uint32_t maxSets = 16,
+                std::span<const uint32_t> specialization = {});
   ComputeKernel(const ComputeKernel&) = delete;
   ~ComputeKernel();
 

@@ -1,5 +1,7 @@
 #include "SamplerKernel.h"
 
+#include <array>
+
 namespace flowscope {
 namespace {
 const uint32_t kSpirv[] =
@@ -31,8 +33,9 @@ SamplerPush makeSamplerPush(const StepContext& c, const GpuModelData& model, uin
           uint32_t(c.langevinSteps)};
 }
 
-SamplerKernel::SamplerKernel(const GpuContext& ctx)
-    : kernel_(ctx, kSpirv, 3, sizeof(SamplerPush)) {}
+SamplerKernel::SamplerKernel(const GpuContext& ctx, SamplerKind kind)
+    : kind_(kind),
+      kernel_(ctx, kSpirv, 3, sizeof(SamplerPush), 16, std::array<uint32_t, 1>{uint32_t(kind)}) {}
 
 VkDescriptorSet SamplerKernel::bind(const GpuModelData& model, const GpuBuffer& states) {
   const GpuBuffer* buffers[] = {&model.mixture(), &states, &model.points()};
@@ -41,6 +44,8 @@ VkDescriptorSet SamplerKernel::bind(const GpuModelData& model, const GpuBuffer& 
 
 void SamplerKernel::record(VkCommandBuffer cmd, VkDescriptorSet set,
                            const SamplerPush& push) const {
+  if (push.kind != uint32_t(kind_))
+    throw GpuError("SamplerKernel::record: push constants of another sampler");
   kernel_.dispatch(cmd, set, &push, push.count, kLocalSize);
 }
 

@@ -24,11 +24,15 @@ SamplerPush makeSamplerPush(const StepContext& c, const GpuModelData& model, uin
 class SamplerKernel {
  public:
   static constexpr uint32_t kLocalSize = 64;  // = kTile in shaders/model.glsl
-  explicit SamplerKernel(const GpuContext& ctx);
+  // The kernel of one sampler (its kind is a specialization constant of the shader).
+  SamplerKernel(const GpuContext& ctx, SamplerKind kind);
+  SamplerKind kind() const { return kind_; }
   VkDescriptorSet bind(const GpuModelData& model, const GpuBuffer& states);
+  // push.kind must be this kernel's kind.
   void record(VkCommandBuffer cmd, VkDescriptorSet set, const SamplerPush& push) const;
 
  private:
+  SamplerKind kind_;
   ComputeKernel kernel_;
 };
 

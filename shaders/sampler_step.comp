@@ -5,11 +5,14 @@
 #include "model.glsl"
 #include "noise.glsl"
 
-layout(local_size_x = 64) in;  // = kTile in model.glsl
+layout(local_size_x = 64) in;
+// The sampler, compiled into the pipeline (SamplerKernel makes one per kind), so the driver drops
+// every other sampler's branch; kKind repeats it for the record.
+layout(constant_id = 0) const uint kKind = 3u;
 layout(std430, set = 0, binding = 1) buffer States { vec4 states[]; };
 
 layout(push_constant) uniform Push {
-  uint kind;  // SamplerKind
+  uint kind;  // SamplerKind (= kKind)
   uint model;
   uint count;
   uint modelCount;
@@ -38,10 +41,10 @@ void main() {
   vec2 aux = state.zw;
   float sigma = pc.tau / pc.s, sigmaNext = pc.tauNext / pc.sNext;
 
-  if (pc.kind == DDPM || pc.kind == DDIM) {
+  if (kKind == DDPM || kKind == DDIM) {
     vec2 x0 = D(x, pc.s, pc.tau);
     float ab = pc.s * pc.s, abNext = pc.sNext * pc.sNext;
-    if (pc.kind == DDPM) {
+    if (kKind == DDPM) {
       if (pc.tauNext == 0.0) {
         x = x0;
       } else {
@@ -55,21 +58,21 @@ void main() {
       float c = pc.eta * sqrt((1.0 - abNext) / (1.0 - ab)) * sqrt(1.0 - ab / abNext);
       x = pc.sNext * x0 + sqrt(max(0.0, 1.0 - abNext - c * c)) * eps + (c > 0.0 ? c * z(i, 0u) : vec2(0.0));
     }
-  } else if (pc.kind == EULER || pc.kind == HEUN || pc.kind == EDM_STOCHASTIC) {
+  } else if (kKind == EULER || kKind == HEUN || kKind == EDM_STOCHASTIC) {
     vec2 xh = x / pc.s;
-    if (pc.kind == EDM_STOCHASTIC && pc.churnGamma > 0.0) {
+    if (kKind == EDM_STOCHASTIC && pc.churnGamma > 0.0) {
       float hat = sigma * (1.0 + pc.churnGamma);
       xh += sqrt(hat * hat - sigma * sigma) * pc.sNoise * z(i, 0u);
       sigma = hat;
     }
     vec2 d = (xh - D(xh, 1.0, sigma)) / sigma;
     vec2 next = xh + (sigmaNext - sigma) * d;
-    if (pc.kind != EULER && sigmaNext > 0.0) {
+    if (kKind != EULER && sigmaNext > 0.0) {
       vec2 d2 = (next - D(next, 1.0, sigmaNext)) / sigmaNext;
       next = xh + (sigmaNext - sigma) * (0.5 * d + 0.5 * d2);
     }
     x = pc.sNext * next;
-  } else if (pc.kind == EULER_MARUYAMA) {
+  } else if (kKind == EULER_MARUYAMA) {
     vec2 xh = x / pc.s;
     vec2 den = D(xh, 1.0, sigma);
     if (sigmaNext == 0.0) {
@@ -78,7 +81,7 @@ void main() {
       float dv = sigma * sigma - sigmaNext * sigmaNext;
       x = pc.sNext * (xh + dv * (den - xh) / (sigma * sigma) + sqrt(dv) * z(i, 0u));
     }
-  } else if (pc.kind == DPMPP_2M) {
+  } else if (kKind == DPMPP_2M) {
     vec2 xh = x / pc.s;
     vec2 den = D(xh, 1.0, sigma);
     vec2 next = den;
@@ -93,7 +96,7 @@ void main() {
     }
     x = pc.sNext * next;
     aux = den;
-  } else if (pc.kind == LANGEVIN) {
+  } else if (kKind == LANGEVIN) {
     for (uint k = 0u; k < pc.langevinSteps; ++k) {
       vec2 score = (D(x, 1.0, sigma) - x) / (sigma * sigma);
       x += 0.5 * pc.langevinAlpha * score + sqrt(pc.langevinAlpha) * z(i, k);
@@ -102,11 +105,11 @@ void main() {
   } else {
     float h = pc.tNext - pc.t;
     vec2 v1 = velocity(x, pc.t);
-    if (pc.kind == FLOW_MIDPOINT) {
+    if (kKind == FLOW_MIDPOINT) {
       x = x + h * velocity(x + 0.5 * h * v1, pc.t + 0.5 * h);
     } else {
       vec2 next = x + h * v1;
-      if (pc.kind == FLOW_HEUN && pc.tNext > 0.0) next = x + h * 0.5 * (v1 + velocity(next, pc.tNext));
+      if (kKind == FLOW_HEUN && pc.tNext > 0.0) next = x + h * 0.5 * (v1 + velocity(next, pc.tNext));
       x = next;
     }
   }

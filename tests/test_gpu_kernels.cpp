@@ -52,9 +52,9 @@ TEST_F(GpuKernels, EverySamplerStepMatchesItsCpuTwinOnBothModels) {
   for (auto data : {ringData(), moonsData()}) {
     GpuModelData model(*gpu, *data);
     GpuBuffer states(*gpu, 2 * n * sizeof(ParticleState), kStorageUsage, MemoryKind::DeviceLocal);
-    SamplerKernel kernel(*gpu);
-    VkDescriptorSet set = kernel.bind(model, states);
     for (SamplerKind kind : allSamplers()) {
+      SamplerKernel kernel(*gpu, kind);
+      VkDescriptorSet set = kernel.bind(model, states);
       SamplerParams sp;
       sp.kind = kind;
       sp.sChurn = 30.0;
