@@ -8,9 +8,12 @@
 #include "CliCommon.h"
 #include "DiffusionParams.h"
 #include "DiffusionSimulation.h"
+#include "ExactTransport.h"
 #include "HeadlessRender.h"
 #include "InputError.h"
 #include "Metrics.h"
+#include "Rng.h"
+#include "SinkhornKernel.h"
 
 namespace flowscope::cli {
 namespace {
@@ -112,6 +115,44 @@ Result empiricalDenoiser(const GpuContext* gpu, int runs) {
           gpu->timestampsSupported() ? median(device) : -1.0, runs};
 }
 
+// Uniform random points in the unit square, seeded: the OT benchmarks' data.
+Measure unitSquare(size_t n, uint64_t seed) {
+  Pcg32 rng(seed, 23u);
+  std::vector<glm::dvec2> p(n);
+  for (auto& x : p) x = {rng.uniform(), rng.uniform()};
+  return Measure::uniform(std::move(p));
+}
+
+Result sinkhornCase(const GpuContext& gpu, size_t n, double eps, int runs) {
+  Measure a = unitSquare(n, 1), b = unitSquare(n, 2);
+  SinkhornOptions o;
+  o.epsilon = eps;
+  o.tolerance = 1e-4;
+  std::vector<double> wall;
+  for (int r = 0; r < runs; ++r) {
+    auto start = Clock::now();
+    SinkhornResult res = GpuSinkhorn(gpu, a, b, CostKind::SqEuclidean).solve(o);
+    wall.push_back(msSince(start));
+    if (res.status != SolveStatus::Converged)
+      throw std::runtime_error("bench sinkhorn: " + res.message);
+  }
+  char name[64];
+  std::snprintf(name, sizeof(name), "sinkhorn_%zux%zu_eps%g_tol1e-4", n, n, eps);
+  return {name, "gpu", median(wall), -1.0, runs};
+}
+
+Result exactCase(size_t n, int runs) {
+  Measure a = unitSquare(n, 3), b = unitSquare(n, 4);
+  std::vector<double> wall;
+  for (int r = 0; r < runs; ++r) {
+    auto start = Clock::now();
+    exactTransport(a, b, CostKind::SqEuclidean);
+    wall.push_back(msSince(start));
+  }
+  return {"exact_ot_" + std::to_string(n) + "x" + std::to_string(n), "cpu", median(wall), -1.0,
+          runs};
+}
+
 Result renderDefault(const GpuContext& gpu, int runs) {
   Scene scene = defaultScene();
   std::vector<double> wall;
@@ -141,6 +182,11 @@ int runBench(bool json, int runs, bool full, const std::string& only) {
     if (full || !backend.gpu) results.push_back(empiricalDenoiser(nullptr, 1));
   }
   if (backend.gpu && wanted("render")) results.push_back(renderDefault(*backend.gpu, runs));
+  if (backend.gpu && wanted("sinkhorn")) {
+    results.push_back(sinkhornCase(*backend.gpu, 4096, 0.05, std::max(1, runs / 2)));
+    results.push_back(sinkhornCase(*backend.gpu, 1024, 0.01, runs));
+  }
+  if (wanted("exact_ot")) results.push_back(exactCase(2000, std::max(1, runs / 2)));
 
   if (json) {
     nlohmann::json out{{"gpu_device", backend.gpu ? backend.gpu->info().name : "none"},
