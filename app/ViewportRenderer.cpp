@@ -17,8 +17,6 @@ void ViewportRenderer::initResources() {
   gpu_ = std::make_unique<GpuContext>(GpuContext::adopt(adopted));
   scene_ = std::make_unique<SceneRenderer>(*gpu_, window_->defaultRenderPass(),
                                            window_->concurrentFrameCount());
-  compareScene_ = std::make_unique<SceneRenderer>(*gpu_, window_->defaultRenderPass(),
-                                                  window_->concurrentFrameCount());
   ImGuiDeviceInfo info{
       gpu_.get(), window_->defaultRenderPass(),
       uint32_t(std::max(window_->concurrentFrameCount(), window_->swapChainImageCount())),
@@ -37,7 +35,13 @@ void ViewportRenderer::layoutFor(bool split) {
   const QSize size = window_->swapChainImageSize();
   const uint32_t w = uint32_t(size.width()), h = uint32_t(size.height());
   scene_->resize(split ? w / 2 : w, h);
-  compareScene_->resize(split ? w - w / 2 : 16, split ? h : 16);
+  if (split) {
+    // Built on first use: a second set of pipelines costs start-up time nobody needs otherwise.
+    if (!compareScene_)
+      compareScene_ = std::make_unique<SceneRenderer>(*gpu_, window_->defaultRenderPass(),
+                                                      window_->concurrentFrameCount());
+    compareScene_->resize(w - w / 2, h);
+  }
   splitLayout_ = split;
 }
 

@@ -40,7 +40,7 @@ struct StepSetup {
   explicit StepSetup(SamplerKind kind) {
     config.sampler.kind = kind;
     config.sampler.sChurn = 10.0;
-    config.schedule = defaultSchedule(compatibleSchedules(kind).front(), 18);
+    config.schedule = defaultSchedule(customarySchedule(kind), 18);
     levels = buildSchedule(config.schedule);
     ctx = makeStepContext(config.sampler, levels, 9, 1u);
   }
@@ -218,19 +218,20 @@ void addBenchCommand(CLI::App& app, Runner& run) {
   auto full = std::make_shared<bool>(false);
   auto runs = std::make_shared<int>(5);
   auto only = std::make_shared<std::string>();
-  auto* cmd = app.add_subcommand("bench",
-                                 "Benchmarks, reported as medians: one step of every sampler for "
-                                 "1,048,576 particles on gmm8 (the middle "
-                                 "step of 18 on its default schedule), GPU (wall clock of "
-                                 "submit+wait; GPU timestamps where the queue has "
-                                 "them) and CPU twin (all hardware threads); the empirical ideal "
-                                 "denoiser on a 512x512 query grid over "
-                                 "4,000 points; the headless render of the default scene at "
-                                 "1280x800; GPU Sinkhorn on uniform points in the unit square, "
-                                 "4,096^2 at eps 0.05 and 1,024^2 at eps 0.01, to an L1 marginal "
-                                 "error of 1e-4; exact OT 2,000^2 (CPU). scripts/bench_reference.sh "
-                                 "and scripts/bench_ot_reference.sh put numpy, PyTorch and POT beside "
-                                 "these on identical data.");
+  auto* cmd =
+      app.add_subcommand("bench",
+                         "Benchmarks, reported as medians: one step of every sampler for "
+                         "1,048,576 particles on gmm8 (the middle "
+                         "step of 18 on its default schedule), GPU (wall clock of "
+                         "submit+wait; GPU timestamps where the queue has "
+                         "them) and CPU twin (all hardware threads); the empirical ideal "
+                         "denoiser on a 512x512 query grid over "
+                         "4,000 points; the headless render of the default scene at "
+                         "1280x800; GPU Sinkhorn on uniform points in the unit square, "
+                         "4,096^2 at eps 0.05 and 1,024^2 at eps 0.01, to an L1 marginal "
+                         "error of 1e-4; exact OT 2,000^2 (CPU). scripts/bench_reference.sh "
+                         "and scripts/bench_ot_reference.sh put numpy, PyTorch and POT beside "
+                         "these on identical data.");
   cmd->add_flag("--json", *json, "Print one JSON object");
   cmd->add_flag("--full", *full,
                 "Also time every CPU twin --runs times (slow), and the CPU empirical denoiser");

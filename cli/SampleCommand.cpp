@@ -40,8 +40,7 @@ int runSample(const SampleArgs& a) {
     std::vector<std::vector<glm::vec2>> states;
     for (int k = 0; k <= steps; ++k) {
       sim.seek(k);
-      auto s = sim.positions(k);
-      states.emplace_back(s.begin(), s.begin() + keep);
+      states.push_back(sim.positions(k, size_t(keep)));
     }
     char buf[160];
     for (int i = 0; i < keep; ++i)

@@ -96,10 +96,7 @@ void SamplingFlags::addTo(CLI::App& cmd, bool withSampler) {
 
 std::shared_ptr<const Dataset> SamplingFlags::loadData() const {
   if (model != "exact") throw InputError("--model: unknown '" + model + "' (valid: exact)");
-  DataSource source =
-      std::find(presetNames().begin(), presetNames().end(), data) != presetNames().end()
-          ? DataSource::ofPreset(data)
-          : DataSource::ofFile(data);
+  DataSource source = isPreset(data) ? DataSource::ofPreset(data) : DataSource::ofFile(data);
   source.unitVariance = unitVariance;
   return resolve(source);
 }
@@ -110,7 +107,7 @@ SamplingConfig SamplingFlags::config(SamplerKind kind, std::optional<ScheduleKin
   c.sampler = samplerParams;
   c.sampler.kind = kind;
   asFlags([&] { validate(c.sampler); });
-  ScheduleKind k = scheduleKind.value_or(compatibleSchedules(kind).front());
+  ScheduleKind k = scheduleKind.value_or(customarySchedule(kind));
   asFlags([&] { checkCompatible(kind, k); });
   auto refuse = [](CLI::Option* o, bool applies, const std::string& where) {
     if (o && o->count() > 0 && !applies)

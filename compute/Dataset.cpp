@@ -208,8 +208,7 @@ DataSource dataSourceFromJson(const nlohmann::json& j, const std::string& source
   } else if (type == "preset") {
     if (!j.contains("name") || !j["name"].is_string()) fail("name", "expected a preset name");
     d = DataSource::ofPreset(j["name"]);
-    if (std::find(presetNames().begin(), presetNames().end(), d.name) == presetNames().end())
-      fail("name", "unknown preset '" + d.name + "'");
+    if (!isPreset(d.name)) fail("name", "unknown preset '" + d.name + "'");
   } else if (type == "file") {
     if (!j.contains("path") || !j["path"].is_string()) fail("path", "expected a file path");
     d = DataSource::ofFile(j["path"]);
@@ -238,6 +237,10 @@ const std::vector<std::string>& presetNames() {
   static const std::vector<std::string> names = {"gmm8",         "grid25", "moons",  "swissroll",
                                                  "checkerboard", "rings",  "spiral", "pinwheel"};
   return names;
+}
+
+bool isPreset(const std::string& name) {
+  return std::find(presetNames().begin(), presetNames().end(), name) != presetNames().end();
 }
 
 const std::vector<std::string>& shippedImages() {
@@ -344,8 +347,7 @@ Dataset loadDataset(const std::string& requested) {
     d.mixture = GaussianMixture::ring();
   } else if (nameOrPath == "grid25") {
     d.mixture = grid25();
-  } else if (std::find(presetNames().begin(), presetNames().end(), nameOrPath) !=
-             presetNames().end()) {
+  } else if (isPreset(nameOrPath)) {
     d.points.emplace(presetPoints(nameOrPath, kPresetPoints, 0), nameOrPath);
   } else if (extension(nameOrPath) == ".json") {
     d.mixture = GaussianMixture::load(nameOrPath);

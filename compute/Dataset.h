@@ -74,6 +74,7 @@ DataSource dataSourceFromJson(const nlohmann::json& j, const std::string& source
 
 inline constexpr int kPresetPoints = 2000;
 const std::vector<std::string>& presetNames();
+bool isPreset(const std::string& name);
 // The density images that ship, as "assets:images/<name>.png".
 const std::vector<std::string>& shippedImages();
 // A preset name, or a .json (mixture), .csv (header x,y) or .png (density) file; a path that

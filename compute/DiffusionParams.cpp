@@ -96,35 +96,41 @@ void DiffusionParams::setHeatmap(HeatmapKind kind) {
   ++displayRevision_;
 }
 
-void DiffusionParams::setShowParticles(bool on) {
-  showParticles_ = on;
-  ++displayRevision_;
-}
-void DiffusionParams::setShowTrails(bool on) {
-  showTrails_ = on;
-  ++displayRevision_;
-}
-void DiffusionParams::setShowField(bool on) {
-  showField_ = on;
-  ++displayRevision_;
-}
-void DiffusionParams::setShowHeatmap(bool on) {
-  showHeatmap_ = on;
+void DiffusionParams::setFlag(bool& member, bool on) {
+  member = on;
   ++displayRevision_;
 }
 
-#define FLOWSCOPE_DISPLAY_SETTER(Name, member) \
-  void DiffusionParams::Name(bool on) {        \
-    member = on;                               \
-    ++displayRevision_;                        \
-  }
-FLOWSCOPE_DISPLAY_SETTER(setShowStreamlines, showStreamlines_)
-FLOWSCOPE_DISPLAY_SETTER(setShowGhosts, showGhosts_)
-FLOWSCOPE_DISPLAY_SETTER(setShowCoupling, showCoupling_)
-FLOWSCOPE_DISPLAY_SETTER(setShowPaths, showPaths_)
-FLOWSCOPE_DISPLAY_SETTER(setShowTimeStrip, showTimeStrip_)
-FLOWSCOPE_DISPLAY_SETTER(setSplitView, splitView_)
-#undef FLOWSCOPE_DISPLAY_SETTER
+void DiffusionParams::setShowParticles(bool on) {
+  setFlag(showParticles_, on);
+}
+void DiffusionParams::setShowTrails(bool on) {
+  setFlag(showTrails_, on);
+}
+void DiffusionParams::setShowField(bool on) {
+  setFlag(showField_, on);
+}
+void DiffusionParams::setShowHeatmap(bool on) {
+  setFlag(showHeatmap_, on);
+}
+void DiffusionParams::setShowStreamlines(bool on) {
+  setFlag(showStreamlines_, on);
+}
+void DiffusionParams::setShowGhosts(bool on) {
+  setFlag(showGhosts_, on);
+}
+void DiffusionParams::setShowCoupling(bool on) {
+  setFlag(showCoupling_, on);
+}
+void DiffusionParams::setShowPaths(bool on) {
+  setFlag(showPaths_, on);
+}
+void DiffusionParams::setShowTimeStrip(bool on) {
+  setFlag(showTimeStrip_, on);
+}
+void DiffusionParams::setSplitView(bool on) {
+  setFlag(splitView_, on);
+}
 
 void DiffusionParams::setArrowsAcross(int n) {
   if (n < kMinArrows || n > kMaxArrows)

@@ -88,6 +88,8 @@ class DiffusionParams {
   bool operator==(const DiffusionParams& o) const;
 
  private:
+  void setFlag(bool& member, bool on);  // every display switch: set, count a display revision
+
   SamplerParams sampler_{};
   ScheduleParams schedule_{};
   int particleCount_ = 8192;

@@ -160,13 +160,13 @@ bool DiffusionSimulation::seek(int target, VkCommandBuffer cmd) {
   return gpu_ != nullptr && cmd != VK_NULL_HANDLE;
 }
 
-std::vector<ParticleState> DiffusionSimulation::state(int k) const {
+std::vector<ParticleState> DiffusionSimulation::state(int k, size_t count) const {
   if (k < oldestAvailable() || k > newest_)
     throw std::out_of_range("DiffusionSimulation::state: state not in the history ring");
-  const size_t n = size_t(config_.particleCount);
-  if (!gpu_)
-    return {cpuHistory_.begin() + slotOf(k) * n, cpuHistory_.begin() + (slotOf(k) + 1) * n};
-  return history_->read<ParticleState>(n, slotOf(k) * n * sizeof(ParticleState));
+  const size_t n = size_t(config_.particleCount), first = slotOf(k) * n;
+  count = std::min(count, n);
+  if (!gpu_) return {cpuHistory_.begin() + first, cpuHistory_.begin() + first + count};
+  return history_->read<ParticleState>(count, first * sizeof(ParticleState));
 }
 
 std::vector<std::vector<glm::dvec2>> DiffusionSimulation::trackedPaths() const {
@@ -196,8 +196,8 @@ std::vector<glm::dvec2> DiffusionSimulation::particlePath(uint32_t particle, int
   return path;
 }
 
-std::vector<glm::vec2> DiffusionSimulation::positions(int k) const {
-  auto s = state(k);
+std::vector<glm::vec2> DiffusionSimulation::positions(int k, size_t count) const {
+  auto s = state(k, count);
   std::vector<glm::vec2> out(s.size());
   for (size_t i = 0; i < s.size(); ++i) out[i] = glm::vec2(s[i].x, s[i].y);
   return out;

@@ -73,8 +73,9 @@ class DiffusionSimulation {
   bool stepBack(VkCommandBuffer cmd = VK_NULL_HANDLE) { return seek(current_ - 1, cmd); }
 
   // The particles of an available state (oldestAvailable() <= k <= newest()); downloads on GPU.
-  std::vector<ParticleState> state(int k) const;
-  std::vector<glm::vec2> positions(int k) const;
+  // `count`: only the first `count` particles (one smaller download).
+  std::vector<ParticleState> state(int k, size_t count = SIZE_MAX) const;
+  std::vector<glm::vec2> positions(int k, size_t count = SIZE_MAX) const;
 
   // Paths of the first trackedCount() particles through states 0 .. newest(): every advance
   // copies their states aside, so metrics see exactly what was drawn. Downloads on the GPU.

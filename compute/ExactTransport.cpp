@@ -17,11 +17,13 @@ struct Cell {
 
 // Indices of `points` in the order of a Hilbert curve over the bounding box of both clouds
 // (2^16 cells a side).
-std::vector<size_t> hilbertOrder(const std::vector<glm::dvec2>& points, glm::dvec2 lo, glm::dvec2 hi) {
+std::vector<size_t> hilbertOrder(const std::vector<glm::dvec2>& points, glm::dvec2 lo,
+                                 glm::dvec2 hi) {
   auto index = [&](glm::dvec2 p) {
     const uint32_t side = 1u << 16;
     glm::dvec2 t = (p - lo) / glm::max(hi - lo, glm::dvec2(1e-300));
-    uint32_t x = std::min(side - 1, uint32_t(t.x * side)), y = std::min(side - 1, uint32_t(t.y * side));
+    uint32_t x = std::min(side - 1, uint32_t(t.x * side)),
+             y = std::min(side - 1, uint32_t(t.y * side));
     uint64_t d = 0;
     for (uint32_t s = side / 2; s > 0; s /= 2) {
       const uint32_t rx = (x & s) > 0, ry = (y & s) > 0;
@@ -117,7 +119,8 @@ class TransportSimplex {
     glm::dvec2 lo(INFINITY), hi(-INFINITY);
     for (const auto* m : {&a_, &b_})
       for (const auto& p : m->points) lo = glm::min(lo, p), hi = glm::max(hi, p);
-    const std::vector<size_t> rows = hilbertOrder(a_.points, lo, hi), cols = hilbertOrder(b_.points, lo, hi);
+    const std::vector<size_t> rows = hilbertOrder(a_.points, lo, hi),
+                              cols = hilbertOrder(b_.points, lo, hi);
     std::vector<double> supply = a_.weights, demand = b_.weights;
     size_t r = 0, q = 0;
     while (r < n_ && q < m_) {

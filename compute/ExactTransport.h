@@ -24,6 +24,7 @@ struct ExactResult {
   std::string message;
 };
 
-ExactResult exactTransport(const Measure& a, const Measure& b, CostKind cost, long maxPivots = 100000000);
+ExactResult exactTransport(const Measure& a, const Measure& b, CostKind cost,
+                           long maxPivots = 100000000);
 
 }  // namespace flowscope

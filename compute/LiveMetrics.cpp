@@ -8,8 +8,7 @@ LiveMetrics computeLiveMetrics(const DiffusionSimulation& sim, uint64_t seed) {
   LiveMetrics m;
   m.state = sim.current();
   m.nfe = sim.evaluations(m.state);
-  auto all = sim.positions(m.state);
-  std::vector<glm::vec2> subset(all.begin(), all.begin() + std::min(all.size(), kLiveSamples));
+  const std::vector<glm::vec2> subset = sim.positions(m.state, kLiveSamples);
   std::vector<glm::dvec2> x(subset.begin(), subset.end());
   auto y = sim.data().sample(x.size(), seed);
   m.energyDistance = energyDistance(x, y);

@@ -51,6 +51,9 @@ SamplerKind parseSamplerKind(const std::string& name);  // throws InputError lis
 void checkCompatible(SamplerKind sampler, ScheduleKind schedule);
 // The schedules a sampler works with, its customary one first.
 std::vector<ScheduleKind> compatibleSchedules(SamplerKind sampler);
+inline ScheduleKind customarySchedule(SamplerKind sampler) {
+  return compatibleSchedules(sampler).front();
+}
 bool isStochastic(SamplerKind kind);
 
 struct SamplerParams {

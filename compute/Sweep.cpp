@@ -44,7 +44,7 @@ std::vector<SweepRow> runSweep(std::shared_ptr<const Dataset> data,
       if (cancel && cancel->load()) return rows;
       SamplingConfig c;
       c.sampler = sp;
-      c.schedule = defaultSchedule(compatibleSchedules(sp.kind).front(), 1);
+      c.schedule = defaultSchedule(customarySchedule(sp.kind), 1);
       c.schedule.steps = stepsForNfe(sp, c.schedule, budget);
       c.particleCount = n;
       c.seed = seed;
@@ -52,7 +52,7 @@ std::vector<SweepRow> runSweep(std::shared_ptr<const Dataset> data,
         auto start = std::chrono::steady_clock::now();
         DiffusionSimulation sim(data, c, gpu, size_t(64) << 20);
         sim.seek(sim.steps());
-        auto samples = sim.positions(sim.steps());
+        auto samples = sim.positions(sim.steps(), kMetricSamples);  // all the metrics look at
         double ms =
             std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
                 .count();

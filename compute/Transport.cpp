@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
-#include <mutex>
 #include <numeric>
 #include <sstream>
 
@@ -101,31 +100,35 @@ void softminRows(const Measure& a, const Measure& b, CostKind cost, const std::v
 std::pair<double, double> sinkhornErrorAndCost(const Measure& a, const Measure& b, CostKind cost,
                                                const std::vector<double>& f,
                                                const std::vector<double>& g, double eps) {
-  std::vector<double> rowErr(a.points.size()), rowCost(a.points.size());
   const size_t n = a.points.size(), m = b.points.size();
-  std::vector<double> colSum(m, 0.0);
-  // Rows in parallel; column sums accumulated per row block then added.
-  std::mutex lock;
+  auto p = [&](size_t i, size_t j, double cij) {
+    return a.weights[i] * b.weights[j] * std::exp((f[i] + g[j] - cij) / eps);
+  };
+  // Rows (mass and cost) and columns (mass) in two parallel passes: no shared sums, no locks.
+  std::vector<double> rowErr(n), rowCost(n), colErr(m);
   parallelFor(
       n,
       [&](size_t i) {
-        double row = 0.0, c = 0.0;
-        std::vector<double> local(m, 0.0);
+        double mass = 0.0, c = 0.0;
         for (size_t j = 0; j < m; ++j) {
-          const double cij = costOf(cost, a.points[i], b.points[j]);
-          const double p = a.weights[i] * b.weights[j] * std::exp((f[i] + g[j] - cij) / eps);
-          row += p;
-          c += p * cij;
-          local[j] = p;
+          const double cij = costOf(cost, a.points[i], b.points[j]), pij = p(i, j, cij);
+          mass += pij;
+          c += pij * cij;
         }
-        rowErr[i] = std::abs(row - a.weights[i]);
+        rowErr[i] = std::abs(mass - a.weights[i]);
         rowCost[i] = c;
-        std::lock_guard<std::mutex> guard(lock);
-        for (size_t j = 0; j < m; ++j) colSum[j] += local[j];
       },
       64);
-  double err = std::accumulate(rowErr.begin(), rowErr.end(), 0.0);
-  for (size_t j = 0; j < m; ++j) err += std::abs(colSum[j] - b.weights[j]);
+  parallelFor(
+      m,
+      [&](size_t j) {
+        double mass = 0.0;
+        for (size_t i = 0; i < n; ++i) mass += p(i, j, costOf(cost, a.points[i], b.points[j]));
+        colErr[j] = std::abs(mass - b.weights[j]);
+      },
+      64);
+  const double err = std::accumulate(rowErr.begin(), rowErr.end(), 0.0) +
+                     std::accumulate(colErr.begin(), colErr.end(), 0.0);
   return {err, std::accumulate(rowCost.begin(), rowCost.end(), 0.0)};
 }
 

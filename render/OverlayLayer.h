@@ -46,8 +46,8 @@ class OverlayLayer {
     glm::dvec2 level{-1.0};
     FieldKind field = FieldKind::Score;
     glm::dvec2 center{0.0};
-    double height = 0.0;
-    uint32_t width = 0, height2 = 0;
+    double viewHeight = 0.0;
+    uint32_t widthPx = 0, heightPx = 0;
     bool operator==(const StreamKey&) const = default;
   };
   const std::vector<std::vector<glm::dvec2>>* streamlines(const RenderFrame& f);

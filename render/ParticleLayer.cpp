@@ -46,12 +46,9 @@ ParticleLayer::ParticleLayer(const GpuContext& ctx, VkRenderPass pass)
   points.layout = pointBindings_.layout();
   points.renderPass = pass;
   pointPipeline_ = createGraphicsPipeline(ctx.device(), points);
-  GraphicsPipelineDesc splat;
-  splat.vertexSpirv = kFullscreenVert;
-  splat.fragmentSpirv = kSplatFrag;
-  splat.layout = splatBindings_.layout();
-  splat.renderPass = pass;
-  splatPipeline_ = createGraphicsPipeline(ctx.device(), splat);
+  splatPipeline_ =
+      createPulledPipeline(ctx.device(), kFullscreenVert, kSplatFrag,
+                           VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST, splatBindings_.layout(), pass);
   // 2 px points where the device has wide points (largePoints enabled by GpuContext::create).
   const float* range = ctx.limits().pointSizeRange;
   pointSize_ = std::clamp(2.0f, range[0], range[1]);
