@@ -263,6 +263,8 @@ class TransportSimplex {
       r.cost += mass * c(cell.i, cell.j);
       if (mass > 0.0) r.plan.push_back({cell.i, cell.j, mass});
     }
+    r.u = u_;
+    r.v = v_;
     for (size_t i = 0; i < n_; ++i) r.marginalError += std::abs(rows[i] - a_.weights[i]);
     for (size_t j = 0; j < m_; ++j) r.marginalError += std::abs(cols[j] - b_.weights[j]);
     std::sort(r.plan.begin(), r.plan.end(), [](const PlanEntry& p, const PlanEntry& q) {

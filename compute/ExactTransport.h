@@ -20,6 +20,9 @@ struct ExactResult {
   double cost = 0.0;            // <P, C>
   double marginalError = 0.0;
   long pivots = 0;
+  // Dual potentials of the optimal basis: u_i + v_j = C_ij on its cells, <= C_ij everywhere (up to
+  // the pivoting tolerance), and <u, a> + <v, b> = cost.
+  std::vector<double> u, v;
   SolveStatus status = SolveStatus::NotConverged;
   std::string message;
 };

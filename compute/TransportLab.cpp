@@ -1,0 +1,551 @@
+#include "TransportLab.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <numeric>
+
+#include "Dataset.h"
+#include "InputError.h"
+#include "Parallel.h"
+#include "Rng.h"
+
+namespace flowscope {
+namespace {
+
+double msSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+// Orientation of (p, q, r): +1 counter-clockwise, -1 clockwise, 0 collinear.
+int orient(glm::dvec2 p, glm::dvec2 q, glm::dvec2 r) {
+  const double d = (q.x - p.x) * (r.y - p.y) - (q.y - p.y) * (r.x - p.x);
+  return (d > 0.0) - (d < 0.0);
+}
+
+bool properlyCross(glm::dvec2 a, glm::dvec2 b, glm::dvec2 c, glm::dvec2 d) {
+  const int o1 = orient(a, b, c), o2 = orient(a, b, d), o3 = orient(c, d, a), o4 = orient(c, d, b);
+  return o1 * o2 < 0 && o3 * o4 < 0;
+}
+
+void requireFinitePositive(double v, const std::string& field) {
+  if (!(v > 0.0) || !std::isfinite(v)) throw InputError(field + ": must be a positive number");
+}
+
+}  // namespace
+
+std::string otMethodName(OtMethod m) {
+  return m == OtMethod::Exact ? "exact" : "sinkhorn";
+}
+
+std::string couplingName(CouplingKind k) {
+  switch (k) {
+    case CouplingKind::Independent:
+      return "independent";
+    case CouplingKind::Exact:
+      return "exact OT";
+    case CouplingKind::Sinkhorn:
+      return "Sinkhorn";
+  }
+  return "?";
+}
+
+Measure loadMeasure(const MeasureSpec& spec, uint64_t seed) {
+  if (spec.count < 1) throw InputError("count: must be at least 1");
+  requireFinitePositive(spec.scale, "scale");
+  std::vector<glm::dvec2> points;
+  bool file = false;
+  if (spec.name == "gaussian") {
+    Pcg32 rng(seed);
+    points.resize(size_t(spec.count));
+    for (auto& p : points) p.x = rng.normal(), p.y = rng.normal();
+  } else if (isPreset(spec.name)) {
+    points = presetPoints(spec.name, spec.count, seed);
+  } else {
+    points = readPointsCsv(spec.name);  // errors name the file and line
+    file = true;
+  }
+  if (points.empty()) throw InputError(spec.name + ": no points");
+  for (auto& p : points) p = p * spec.scale + spec.offset;
+  if (!spec.weightsPath.empty()) {
+    if (!file) throw InputError(spec.weightsPath + ": weights go with a CSV file of points");
+    return Measure::weighted(std::move(points), readWeightsCsv(spec.weightsPath), spec.weightsPath);
+  }
+  return Measure::uniform(std::move(points));
+}
+
+size_t countCrossings(const std::vector<glm::dvec2>& from, const std::vector<glm::dvec2>& to,
+                      const std::vector<uint32_t>& partner) {
+  const size_t n = partner.size();
+  std::vector<size_t> perPath(n, 0);
+  parallelFor(
+      n,
+      [&](size_t k) {
+        size_t c = 0;
+        for (size_t l = k + 1; l < n; ++l)
+          c += properlyCross(from[k], to[partner[k]], from[l], to[partner[l]]);
+        perPath[k] = c;
+      },
+      32);
+  return std::accumulate(perPath.begin(), perPath.end(), size_t(0));
+}
+
+Coupling makeCoupling(const std::vector<glm::dvec2>& noise, const std::vector<glm::dvec2>& data,
+                      CouplingKind kind, double eps, uint64_t seed) {
+  if (noise.size() != data.size() || noise.empty())
+    throw InputError("coupling: noise and data need the same, non-zero number of points");
+  const auto start = std::chrono::steady_clock::now();
+  const size_t n = noise.size();
+  Coupling c;
+  c.kind = kind;
+  c.partner.resize(n);
+  if (kind == CouplingKind::Independent) {
+    std::iota(c.partner.begin(), c.partner.end(), 0u);
+    Pcg32 rng(seed, 77);
+    for (size_t k = n - 1; k > 0; --k) std::swap(c.partner[k], c.partner[rng.next() % (k + 1)]);
+  } else if (kind == CouplingKind::Exact) {
+    const ExactResult r =
+        exactTransport(Measure::uniform(noise), Measure::uniform(data), CostKind::SqEuclidean);
+    if (r.status != SolveStatus::Converged) throw InputError("coupling: exact OT: " + r.message);
+    std::vector<double> best(n, -1.0);
+    for (const PlanEntry& e : r.plan)
+      if (e.mass > best[e.i]) best[e.i] = e.mass, c.partner[e.i] = uint32_t(e.j);
+  } else {
+    requireFinitePositive(eps, "coupling epsilon");
+    DenseSinkhorn solver(Measure::uniform(noise), Measure::uniform(data), CostKind::SqEuclidean);
+    SinkhornOptions o;
+    o.epsilon = eps;
+    const SinkhornResult r = solver.solve(o, false);
+    if (r.status == SolveStatus::NumericalFailure)
+      throw InputError("coupling: Sinkhorn: " + r.message);
+    const std::vector<double> p = solver.plan();
+    Pcg32 rng(seed, 78);
+    for (size_t i = 0; i < n; ++i) {
+      const double* row = &p[i * n];
+      const double total = std::accumulate(row, row + n, 0.0);
+      double u = rng.uniform() * total;
+      size_t j = 0;
+      while (j + 1 < n && (u -= row[j]) > 0.0) ++j;
+      c.partner[i] = uint32_t(j);
+    }
+  }
+  double sum = 0.0;
+  for (size_t k = 0; k < n; ++k) {
+    const glm::dvec2 d = data[c.partner[k]] - noise[k];
+    sum += glm::dot(d, d);
+  }
+  c.meanSquaredLength = sum / double(n);
+  c.crossings = countCrossings(noise, data, c.partner);
+  c.timeMs = msSince(start);
+  return c;
+}
+
+TransportLab::TransportLab(TransportSettings settings) : s_(std::move(settings)) {
+  reloadMeasures(loadMeasure(s_.source, s_.seed), loadMeasure(s_.target, s_.seed + 1));
+  resetCamera();
+}
+
+void TransportLab::resetCamera() {
+  glm::dvec2 lo(INFINITY), hi(-INFINITY);
+  for (const auto* m : {&a_, &b_})
+    for (const auto& p : m->points) lo = glm::min(lo, p), hi = glm::max(hi, p);
+  camera_.center = 0.5 * (lo + hi);
+  // Room for the panel on the left and the plan-matrix inset on the right.
+  camera_.height = std::max({1e-3, 1.25 * (hi.y - lo.y), 0.75 * (hi.x - lo.x)});
+  camera_.center.x -= 0.12 * camera_.height;
+}
+
+void TransportLab::reloadMeasures(const Measure& a, const Measure& b) {
+  if (a.points.size() > size_t(kMaxPoints) || b.points.size() > size_t(kMaxPoints))
+    throw InputError("points: the lab holds at most " + std::to_string(kMaxPoints) +
+                     " per side (flowscope-cli ot takes more)");
+  a_ = a;
+  b_ = b;
+  rawA_ = a_.weights;
+  rawB_ = b_.weights;
+  dense_.reset();
+  stale_ = true;
+  warm_ = false;
+  couplingsStale_ = true;
+}
+
+void TransportLab::setSource(const MeasureSpec& spec) {
+  if (spec.count > kMaxPoints)
+    throw InputError("count: at most " + std::to_string(kMaxPoints) + " points");
+  Measure a = loadMeasure(spec, s_.seed);
+  reloadMeasures(a, b_);
+  s_.source = spec;
+}
+
+void TransportLab::setTarget(const MeasureSpec& spec) {
+  if (spec.count > kMaxPoints)
+    throw InputError("count: at most " + std::to_string(kMaxPoints) + " points");
+  Measure b = loadMeasure(spec, s_.seed + 1);
+  reloadMeasures(a_, b);
+  s_.target = spec;
+}
+
+void TransportLab::setMethod(OtMethod m) {
+  if (m == s_.method) return;
+  s_.method = m;
+  stale_ = true;
+  warm_ = false;
+}
+
+void TransportLab::setCost(CostKind c) {
+  if (c == s_.cost) return;
+  s_.cost = c;
+  dense_.reset();
+  stale_ = true;
+  warm_ = false;
+}
+
+void TransportLab::setEpsilon(double eps) {
+  requireFinitePositive(eps, "epsilon");
+  if (eps < 1e-5) throw InputError("epsilon: below 1e-5 the plan is exact OT: use method exact");
+  if (eps == s_.epsilon) return;
+  s_.epsilon = eps;
+  if (s_.method == OtMethod::Sinkhorn) {
+    warm_ = !stale_ && !s_.stepThrough;  // the step-through replays a whole annealed solve
+    stale_ = true;
+  }
+}
+
+void TransportLab::setAnnealing(bool on) {
+  s_.annealing = on;
+  stale_ = true;
+  warm_ = false;
+}
+
+void TransportLab::setTolerance(double tol) {
+  requireFinitePositive(tol, "tolerance");
+  s_.tolerance = tol;
+  if (!stale_) warm_ = true;
+  stale_ = true;
+}
+
+void TransportLab::setMaxIterations(int n) {
+  if (n < 1 || n > 1000000) throw InputError("max iterations: between 1 and 1000000");
+  s_.maxIterations = n;
+  stale_ = true;
+  warm_ = false;
+}
+
+void TransportLab::setSeed(uint64_t seed) {
+  Measure a = loadMeasure(s_.source, seed), b = loadMeasure(s_.target, seed + 1);
+  s_.seed = seed;
+  reloadMeasures(a, b);
+}
+
+void TransportLab::setMode(TransportMode m) {
+  s_.mode = m;
+}
+
+void TransportLab::setT(double t) {
+  if (!(t >= 0.0 && t <= 1.0)) throw InputError("t: must lie in [0, 1]");
+  s_.t = t;
+}
+
+void TransportLab::setStepThrough(bool on) {
+  if (on == s_.stepThrough) return;
+  s_.stepThrough = on;
+  history_.clear();
+  stale_ = true;
+  warm_ = false;
+}
+
+void TransportLab::setStep(int k) {
+  if (history_.empty()) return;
+  const int clamped = std::clamp(k, 1, int(history_.size()));
+  if (clamped == step_) return;
+  step_ = clamped;
+  refreshShown();
+}
+
+void TransportLab::setCouplingEpsilon(double eps) {
+  requireFinitePositive(eps, "coupling epsilon");
+  if (eps < 1e-4) throw InputError("coupling epsilon: at least 1e-4 (smaller is exact OT)");
+  s_.couplingEpsilon = eps;
+  couplingsStale_ = true;
+}
+
+void TransportLab::setCouplingCount(int n) {
+  if (n < 2 || n > 1000) throw InputError("coupling points: between 2 and 1000");
+  s_.couplingCount = n;
+  couplingsStale_ = true;
+}
+
+std::optional<TransportLab::PointRef> TransportLab::pointAt(glm::dvec2 world, double radius) const {
+  std::optional<PointRef> best;
+  double bestD = radius * radius;
+  for (bool target : {false, true}) {
+    const auto& pts = target ? b_.points : a_.points;
+    for (size_t k = 0; k < pts.size(); ++k) {
+      const glm::dvec2 d = pts[k] - world;
+      if (glm::dot(d, d) < bestD) bestD = glm::dot(d, d), best = PointRef{target, k};
+    }
+  }
+  return best;
+}
+
+void TransportLab::movePoint(PointRef p, glm::dvec2 world) {
+  auto& pts = p.target ? b_.points : a_.points;
+  if (p.index >= pts.size()) throw InputError("point: no such point");
+  if (!std::isfinite(world.x) || !std::isfinite(world.y))
+    throw InputError("point: coordinates must be finite");
+  pts[p.index] = world;
+  if (dense_) dense_->movePoint(p.target, p.index, world);
+  if (!stale_) warm_ = s_.method == OtMethod::Sinkhorn;
+  stale_ = true;
+}
+
+void TransportLab::addPoint(bool target, glm::dvec2 world) {
+  Measure& m = target ? b_ : a_;
+  std::vector<double>& raw = target ? rawB_ : rawA_;
+  if (m.points.size() >= size_t(kMaxPoints))
+    throw InputError("points: the lab holds at most " + std::to_string(kMaxPoints) + " per side");
+  raw.push_back(std::accumulate(raw.begin(), raw.end(), 0.0) / double(raw.size()));
+  std::vector<glm::dvec2> pts = m.points;
+  pts.push_back(world);
+  m = Measure::weighted(std::move(pts), raw, "painted points");
+  dense_.reset();
+  stale_ = true;
+  warm_ = false;
+}
+
+void TransportLab::tick(double seconds) {
+  if (!s_.animate) return;
+  // Back and forth over [0, 1], 2.5 s each way.
+  double t = s_.t + tDirection_ * seconds / 2.5;
+  if (t >= 1.0) t = 1.0, tDirection_ = -1.0;
+  if (t <= 0.0) t = 0.0, tDirection_ = 1.0;
+  s_.t = t;
+}
+
+void TransportLab::update() {
+  if (s_.mode == TransportMode::Coupling) {
+    if (couplingsStale_) recomputeCouplings();
+    return;
+  }
+  if (!stale_) return;
+  solveNow(warm_);
+  stale_ = false;
+  warm_ = false;
+}
+
+void TransportLab::solveNow(bool warm) {
+  const auto start = std::chrono::steady_clock::now();
+  TransportSolution sol;
+  sol.method = s_.method;
+  if (s_.method == OtMethod::Sinkhorn) {
+    if (!dense_) {
+      dense_ = std::make_unique<DenseSinkhorn>(a_, b_, s_.cost);
+      warm = false;
+    }
+    SinkhornOptions o;
+    o.epsilon = s_.epsilon;
+    o.tolerance = s_.tolerance;
+    o.maxIterations = s_.maxIterations;
+    o.annealing = s_.annealing;
+    history_.clear();
+    const SinkhornResult r = dense_->solve(o, warm, s_.stepThrough ? &history_ : nullptr);
+    if (history_.size() > kMaxHistory) history_.resize(kMaxHistory);
+    sol.cost = r.cost;
+    sol.marginalError = r.marginalError;
+    sol.iterations = r.iterations;
+    sol.status = r.status;
+    sol.message = r.message;
+    sol.f = r.f;
+    sol.g = r.g;
+    sol.epsilon = s_.epsilon;
+  } else {
+    exact_ = exactTransport(a_, b_, s_.cost);
+    history_.clear();
+    sol.cost = exact_.cost;
+    sol.marginalError = exact_.marginalError;
+    sol.iterations = exact_.pivots;
+    sol.status = exact_.status;
+    sol.message = exact_.message;
+    sol.f = exact_.u;
+    sol.g = exact_.v;
+  }
+  sol.w = std::pow(std::max(0.0, sol.cost), 1.0 / pFor(s_.cost));
+  sol.timeMs = msSince(start);
+  solution_ = std::move(sol);
+  step_ = int(history_.size());
+  refreshShown();
+}
+
+const std::vector<double>& TransportLab::shownF() const {
+  return (s_.stepThrough && step_ >= 1 && step_ <= int(history_.size())) ? history_[step_ - 1].f
+                                                                         : solution_.f;
+}
+const std::vector<double>& TransportLab::shownG() const {
+  return (s_.stepThrough && step_ >= 1 && step_ <= int(history_.size())) ? history_[step_ - 1].g
+                                                                         : solution_.g;
+}
+double TransportLab::shownEpsilon() const {
+  return (s_.stepThrough && step_ >= 1 && step_ <= int(history_.size()))
+             ? history_[step_ - 1].epsilon
+             : solution_.epsilon;
+}
+
+void TransportLab::refreshShown() {
+  ++revision_;
+  const size_t n = a_.points.size(), m = b_.points.size();
+  entries_.clear();
+  std::vector<double> dense;  // the whole plan (Sinkhorn only)
+  if (s_.method == OtMethod::Exact) {
+    entries_ = exact_.plan;
+    nonZero_ = entries_.size();
+  } else if (dense_) {
+    const bool replay = s_.stepThrough && step_ >= 1 && step_ < int(history_.size());
+    dense = replay ? dense_->planOf(shownF(), shownG(), shownEpsilon()) : dense_->plan();
+    const double mx = *std::max_element(dense.begin(), dense.end());
+    const double threshold = 1e-3 * mx;
+    for (size_t i = 0; i < n; ++i)
+      for (size_t j = 0; j < m; ++j)
+        if (dense[i * m + j] >= threshold && dense[i * m + j] > 0.0)
+          entries_.push_back({i, j, dense[i * m + j]});
+    nonZero_ = entries_.size();
+  }
+  const auto larger = [](const PlanEntry& p, const PlanEntry& q) { return p.mass > q.mass; };
+  if (entries_.size() > kMaxDrawnEntries) {
+    std::nth_element(entries_.begin(), entries_.begin() + kMaxDrawnEntries, entries_.end(), larger);
+    entries_.resize(kMaxDrawnEntries);
+  }
+  std::sort(entries_.begin(), entries_.end(), larger);
+  massDrawn_ = 0.0;
+  for (const auto& e : entries_) massDrawn_ += e.mass;
+
+  // The plan matrix: rows along the source's principal axis, columns by mean row rank.
+  glm::dvec2 mean(0.0);
+  for (const auto& p : a_.points) mean += p;
+  mean /= double(n);
+  glm::dmat2 cov(0.0);
+  for (const auto& p : a_.points) cov += glm::outerProduct(p - mean, p - mean);
+  // Principal axis of a symmetric 2x2 matrix: angle 0.5 atan2(2 c01, c00 - c11).
+  const double angle = 0.5 * std::atan2(2.0 * cov[0][1], cov[0][0] - cov[1][1]);
+  const glm::dvec2 axis(std::cos(angle), std::sin(angle));
+  std::vector<size_t> rowOrder(n), rowRank(n);
+  std::iota(rowOrder.begin(), rowOrder.end(), 0);
+  std::sort(rowOrder.begin(), rowOrder.end(), [&](size_t p, size_t q) {
+    return glm::dot(a_.points[p], axis) < glm::dot(a_.points[q], axis);
+  });
+  for (size_t r = 0; r < n; ++r) rowRank[rowOrder[r]] = r;
+  std::vector<double> colKey(m, 0.0), colMass(m, 0.0);
+  const auto accumulateEntry = [&](size_t i, size_t j, double mass) {
+    colKey[j] += mass * double(rowRank[i]);
+    colMass[j] += mass;
+  };
+  if (!dense.empty()) {
+    for (size_t i = 0; i < n; ++i)
+      for (size_t j = 0; j < m; ++j) accumulateEntry(i, j, dense[i * m + j]);
+  } else {
+    for (const auto& e : entries_) accumulateEntry(e.i, e.j, e.mass);
+  }
+  std::vector<size_t> colOrder(m), colRank(m);
+  std::iota(colOrder.begin(), colOrder.end(), 0);
+  std::sort(colOrder.begin(), colOrder.end(), [&](size_t p, size_t q) {
+    const double kp = colMass[p] > 0 ? colKey[p] / colMass[p] : 0.0;
+    const double kq = colMass[q] > 0 ? colKey[q] / colMass[q] : 0.0;
+    return kp < kq;
+  });
+  for (size_t c = 0; c < m; ++c) colRank[colOrder[c]] = c;
+  matrix_.rows = uint32_t(std::min<size_t>(n, 160));
+  matrix_.cols = uint32_t(std::min<size_t>(m, 160));
+  matrix_.values.assign(size_t(matrix_.rows) * matrix_.cols, 0.0f);
+  const auto bin = [&](size_t i, size_t j, double mass) {
+    const size_t r = rowRank[i] * matrix_.rows / n, c = colRank[j] * matrix_.cols / m;
+    matrix_.values[r * matrix_.cols + c] += float(mass);
+  };
+  if (!dense.empty()) {
+    for (size_t i = 0; i < n; ++i)
+      for (size_t j = 0; j < m; ++j) bin(i, j, dense[i * m + j]);
+  } else {
+    for (const auto& e : entries_) bin(e.i, e.j, e.mass);
+  }
+  const float mx = *std::max_element(matrix_.values.begin(), matrix_.values.end());
+  if (mx > 0.0f)
+    for (auto& v : matrix_.values) v /= mx;
+}
+
+ScalarGrid TransportLab::potentialGrid(const View2D& view, int width, int height,
+                                       int cellPixels) const {
+  ScalarGrid grid;
+  if (s_.potential == PotentialShown::None || shownF().empty()) return grid;
+  const bool sourceSide = s_.potential == PotentialShown::Source;
+  // f extends over the source side from the target's g, and g from f.
+  const Measure& other = sourceSide ? b_ : a_;
+  const std::vector<double>& h = sourceSide ? shownG() : shownF();
+  const std::vector<double>& own = sourceSide ? shownF() : shownG();
+  const double eps = shownEpsilon();
+  const bool exact = s_.method == OtMethod::Exact;
+  grid.nx = uint32_t(width / cellPixels + 2);
+  grid.ny = uint32_t(height / cellPixels + 2);
+  grid.values.resize(size_t(grid.nx) * grid.ny);
+  std::vector<double> logw(other.weights.size());
+  for (size_t k = 0; k < logw.size(); ++k)
+    logw[k] = other.weights[k] > 0.0 ? std::log(other.weights[k]) : -INFINITY;
+  parallelFor(
+      grid.ny,
+      [&](size_t row) {
+        for (uint32_t col = 0; col < grid.nx; ++col) {
+          const glm::dvec2 x = view.pixelToWorld(
+              {double(col) * cellPixels, double(row) * cellPixels}, width, height);
+          double value;
+          if (exact) {
+            value = INFINITY;
+            for (size_t k = 0; k < h.size(); ++k)
+              value = std::min(value, costOf(s_.cost, x, other.points[k]) - h[k]);
+          } else {
+            double mx = -INFINITY, s = 0.0;
+            for (size_t k = 0; k < h.size(); ++k) {
+              const double l = logw[k] + (h[k] - costOf(s_.cost, x, other.points[k])) / eps;
+              if (l > mx) {
+                s = s * std::exp(mx - l) + 1.0;
+                mx = l;
+              } else {
+                s += std::exp(l - mx);
+              }
+            }
+            value = -eps * (mx + std::log(s));
+          }
+          grid.values[row * grid.nx + col] = float(value);
+        }
+      },
+      4);
+  // The colour range: from the lowest node to the highest potential on the measure's own points
+  // (the c-transform grows without bound away from the points; above that it saturates).
+  const float lo = *std::min_element(grid.values.begin(), grid.values.end());
+  const double top = *std::max_element(own.begin(), own.end());
+  grid.lo = lo - 1e-6f * (1.0f + std::abs(lo));
+  grid.hi = std::max(float(top), grid.lo + 1e-6f);
+  return grid;
+}
+
+std::vector<glm::dvec2> TransportLab::interpolated(double t) const {
+  std::vector<glm::dvec2> out;
+  out.reserve(entries_.size());
+  for (const auto& e : entries_) out.push_back((1.0 - t) * a_.points[e.i] + t * b_.points[e.j]);
+  return out;
+}
+
+void TransportLab::recomputeCouplings() {
+  MeasureSpec dataSpec = s_.target;
+  dataSpec.count = s_.couplingCount;
+  data_ = loadMeasure(dataSpec, s_.seed + 1).points;
+  if (data_.size() > 1000) data_.resize(1000);
+  MeasureSpec noiseSpec;
+  noiseSpec.name = "gaussian";
+  noiseSpec.count = int(data_.size());
+  noise_ = loadMeasure(noiseSpec, s_.seed + 2).points;
+  couplings_.clear();
+  for (CouplingKind k : {CouplingKind::Independent, CouplingKind::Exact, CouplingKind::Sinkhorn})
+    couplings_.push_back(makeCoupling(noise_, data_, k, s_.couplingEpsilon, s_.seed + 3));
+  couplingsStale_ = false;
+  ++revision_;
+}
+
+}  // namespace flowscope
