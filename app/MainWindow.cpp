@@ -18,9 +18,13 @@
 
 namespace flowscope {
 
-MainWindow::MainWindow(DiffusionLab& lab, QVulkanInstance* instance, const AppOptions& options,
-                       ValidationSink* validation)
-    : lab_(lab), options_(options), validation_(validation), viewport_(new VulkanViewport(lab)) {
+MainWindow::MainWindow(DiffusionLab& lab, TransportLab& transport, QVulkanInstance* instance,
+                       const AppOptions& options, ValidationSink* validation)
+    : lab_(lab),
+      transport_(transport),
+      options_(options),
+      validation_(validation),
+      viewport_(new VulkanViewport(lab, transport)) {
   setWindowTitle("Flowscope — Diffusion & Flow lab");
   viewport_->setVulkanInstance(instance);
   setCentralWidget(QWidget::createWindowContainer(viewport_, this));
@@ -40,6 +44,15 @@ MainWindow::MainWindow(DiffusionLab& lab, QVulkanInstance* instance, const AppOp
   statusTimer_.start(250);
   // A 1280x800 viewport (the size the frame-time targets are set for) plus menu and status bars.
   resize(1280, 800 + menuBar()->sizeHint().height() + statusBar()->sizeHint().height());
+  showTransport(options_.lab == "transport");
+}
+
+void MainWindow::showTransport(bool on) {
+  viewport_->setTransportActive(on);
+  diffusionAction_->setChecked(!on);
+  transportAction_->setChecked(on);
+  setWindowTitle(on ? "Flowscope — Transport lab" : "Flowscope — Diffusion & Flow lab");
+  viewport_->requestUpdate();
 }
 
 QAction* MainWindow::addAction(QMenu* menu, const QString& text, const QKeySequence& key,
@@ -82,14 +95,36 @@ void MainWindow::buildMenus() {
   file->addSeparator();
   addAction(file, "&Quit", QKeySequence::Quit, [] { QApplication::quit(); });
 
+  QMenu* labs = menuBar()->addMenu("&Lab");
+  diffusionAction_ = addAction(labs, "&Diffusion && Flow", QKeySequence("Ctrl+1"),
+                               [this] { showTransport(false); });
+  transportAction_ =
+      addAction(labs, "&Transport", QKeySequence("Ctrl+2"), [this] { showTransport(true); });
+  diffusionAction_->setCheckable(true);
+  transportAction_->setCheckable(true);
+
+  // In the Transport lab: Space animates t, Left / Right step through Sinkhorn's iterations.
   QMenu* play = menuBar()->addMenu("&Playback");
   const auto steps = [this] { return lab_.params().schedule().steps; };
-  addAction(play, "Play / pause", QKeySequence(Qt::Key_Space),
-            [this] { lab_.playback().toggle(); });
-  addAction(play, "Step forward", QKeySequence(Qt::Key_Right),
-            [this, steps] { lab_.playback().stepForward(steps()); });
-  addAction(play, "Step back", QKeySequence(Qt::Key_Left),
-            [this, steps] { lab_.playback().stepBack(steps()); });
+  const auto transport = [this] { return viewport_->transportActive(); };
+  addAction(play, "Play / pause", QKeySequence(Qt::Key_Space), [this, transport] {
+    if (transport())
+      transport_.setAnimate(!transport_.settings().animate);
+    else
+      lab_.playback().toggle();
+  });
+  addAction(play, "Step forward", QKeySequence(Qt::Key_Right), [this, steps, transport] {
+    if (transport())
+      transport_.stepBy(1);
+    else
+      lab_.playback().stepForward(steps());
+  });
+  addAction(play, "Step back", QKeySequence(Qt::Key_Left), [this, steps, transport] {
+    if (transport())
+      transport_.stepBy(-1);
+    else
+      lab_.playback().stepBack(steps());
+  });
   addAction(play, "Reset to noise", QKeySequence(Qt::Key_R), [this] { lab_.playback().reset(); });
 
   QMenu* view = menuBar()->addMenu("&View");
@@ -112,7 +147,12 @@ void MainWindow::buildMenus() {
             [this, a, t] { a->setChecked((lab_.params().*t.get)()); });
   }
   view->addSeparator();
-  addAction(view, "Reset view", QKeySequence(Qt::Key_Home), [this] { lab_.resetCamera(); });
+  addAction(view, "Reset view", QKeySequence(Qt::Key_Home), [this] {
+    if (viewport_->transportActive())
+      transport_.resetCamera();
+    else
+      lab_.resetCamera();
+  });
 
   QMenu* analysis = menuBar()->addMenu("&Analysis");
   addAction(analysis, "Export sweep CSV…", {}, [this] {
@@ -150,6 +190,7 @@ QString MainWindow::openScene(const QString& path) {
   try {
     Scene scene = loadScene(path.toStdString());
     lab_.replaceScene(std::move(scene));
+    showTransport(false);  // scene files hold the Diffusion & Flow lab
     return {};
   } catch (const InputError& e) {
     return QString::fromStdString(e.what());
@@ -167,6 +208,8 @@ QString MainWindow::openData(const QString& path) {
 }
 
 QString MainWindow::saveScene(const QString& path) {
+  if (viewport_->transportActive())
+    return "scene files hold the Diffusion & Flow lab only: switch to it (Ctrl+1) to save one";
   try {
     flowscope::saveScene(lab_.snapshot(), path.toStdString());
     return {};
@@ -199,6 +242,19 @@ QString MainWindow::writeViewportPng(const QString& path, bool withPanel) {
 void MainWindow::updateStatus() {
   const DiffusionSimulation* sim = lab_.currentSimulation();
   const double ms = viewport_->stats().recentMs();
+  if (viewport_->transportActive()) {
+    const TransportSolution& s = transport_.solution();
+    QString text = QString("frame %1 ms   |   %2   |   Transport: %3, W = %4, solve %5 ms")
+                       .arg(ms, 0, 'f', 1)
+                       .arg(viewport_->deviceName())
+                       .arg(QString::fromStdString(otMethodName(s.method)))
+                       .arg(s.w, 0, 'g', 6)
+                       .arg(s.timeMs, 0, 'f', 1);
+    if (validation_)
+      text += QString("   |   validation messages: %1").arg(validation_->count.load());
+    status_->setText(text);
+    return;
+  }
   QString text = QString("frame %1 ms (%2 fps)   |   %3   |   %4 particles")
                      .arg(ms, 0, 'f', 1)
                      .arg(ms > 0 ? 1000.0 / ms : 0.0, 0, 'f', 0)
@@ -230,7 +286,16 @@ void MainWindow::finishFrames() {
                    {"height", viewport_->swapChainImageSize().height()},
                    {"particles", lab_.params().particleCount()},
                    {"step", lab_.playback().target()},
-                   {"validation_messages", validation_ ? int(validation_->count.load()) : -1}};
+                   {"validation_messages", validation_ ? int(validation_->count.load()) : -1},
+                   {"lab", viewport_->transportActive() ? "transport" : "diffusion"}};
+  if (viewport_->transportActive()) {
+    const TransportSolution& s = transport_.solution();
+    json["transport_w"] = s.w;
+    json["transport_cost"] = s.cost;
+    json["transport_solve_ms"] = s.timeMs;
+    json["transport_iterations"] = double(s.iterations);
+    json["transport_marginal_error"] = s.marginalError;
+  }
   if (!options_.screenshotPath.isEmpty()) {
     QString err = exportPngWithPanel(options_.screenshotPath);
     if (!err.isEmpty()) {

@@ -10,6 +10,7 @@
 #include "AppOptions.h"
 #include "DiffusionLab.h"
 #include "GpuContext.h"
+#include "TransportLab.h"
 #include "VulkanViewport.h"
 
 namespace flowscope {
@@ -17,8 +18,10 @@ namespace flowscope {
 class MainWindow : public QMainWindow {
   Q_OBJECT
  public:
-  MainWindow(DiffusionLab& lab, QVulkanInstance* instance, const AppOptions& options,
-             ValidationSink* validation);
+  MainWindow(DiffusionLab& lab, TransportLab& transport, QVulkanInstance* instance,
+             const AppOptions& options, ValidationSink* validation);
+  // Shows the Diffusion & Flow lab (false) or the Transport lab (true).
+  void showTransport(bool on);
   VulkanViewport* viewport() const { return viewport_; }
   // File > Open scene / Open data / Save scene, without dialogs; errors name the file and field
   // and leave the lab unchanged. Return the error message, or an empty string.
@@ -42,6 +45,8 @@ class MainWindow : public QMainWindow {
   QString writeViewportPng(const QString& path, bool withPanel);
 
   DiffusionLab& lab_;
+  TransportLab& transport_;
+  QAction *diffusionAction_ = nullptr, *transportAction_ = nullptr;
   AppOptions options_;
   ValidationSink* validation_;
   VulkanViewport* viewport_;

@@ -61,6 +61,7 @@ void ViewportRenderer::releaseResources() {
   window_->setImGui(nullptr);
   imgui_.reset();
   window_->lab().releaseSimulation();  // its buffers live on this device
+  transport_.reset();
   scene_.reset();
   compareScene_.reset();
   gpu_.reset();
@@ -74,7 +75,49 @@ void ViewportRenderer::startNextFrame() {
   emit window_->frameFinished();
 }
 
+void ViewportRenderer::beginPass(VkCommandBuffer cmd, glm::vec4 background) {
+  const QSize size = window_->swapChainImageSize();
+  VkClearValue clear[2] = {};
+  clear[0].color = {{background.r, background.g, background.b, 1.0f}};
+  clear[1].depthStencil = {1.0f, 0};
+  VkRenderPassBeginInfo begin{VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO};
+  begin.renderPass = window_->defaultRenderPass();
+  begin.framebuffer = window_->currentFramebuffer();
+  begin.renderArea = {{0, 0}, {uint32_t(size.width()), uint32_t(size.height())}};
+  begin.clearValueCount = 2;
+  begin.pClearValues = clear;
+  // Qt's Vulkan headers hide the prototypes (VK_NO_PROTOTYPES): call through its table.
+  QVulkanDeviceFunctions* df = window_->vulkanInstance()->deviceFunctions(window_->device());
+  df->vkCmdBeginRenderPass(cmd, &begin, VK_SUBPASS_CONTENTS_INLINE);
+}
+
+// The Transport lab: the solvers run on the host (between frames, in the panel's setters and
+// update()), so the frame is one render pass.
+void ViewportRenderer::recordTransportFrame(VkCommandBuffer cmd, double seconds) {
+  TransportLab& lab = window_->transport();
+  const QSize size = window_->swapChainImageSize();
+  const uint32_t w = uint32_t(size.width()), h = uint32_t(size.height());
+  lab.tick(seconds);
+  imgui_->newFrame(float(w), float(h), seconds);
+  transportPanel_.build(lab, window_->controlRects());
+  try {
+    lab.update();
+  } catch (const std::exception& e) {
+    emit window_->renderError(QString::fromStdString(e.what()));
+  }
+  if (!transport_)
+    transport_ = std::make_unique<TransportRenderer>(*gpu_, window_->defaultRenderPass(),
+                                                     uint32_t(window_->concurrentFrameCount()));
+  beginPass(cmd, kBackground);
+  transport_->draw(cmd, lab, w, h, uint32_t(window_->currentFrame()));
+  setViewportAndScissor(cmd, 0, w, h);
+  imgui_->render(cmd, !window_->panelHidden());
+  QVulkanDeviceFunctions* df = window_->vulkanInstance()->deviceFunctions(window_->device());
+  df->vkCmdEndRenderPass(cmd);
+}
+
 void ViewportRenderer::recordFrame(VkCommandBuffer cmd, double seconds) {
+  if (window_->transportActive()) return recordTransportFrame(cmd, seconds);
   DiffusionLab& lab = window_->lab();
   const QSize size = window_->swapChainImageSize();
   const uint32_t w = uint32_t(size.width()), h = uint32_t(size.height());
@@ -124,19 +167,8 @@ void ViewportRenderer::recordFrame(VkCommandBuffer cmd, double seconds) {
     if (split) compareScene_->recordCompute(cmd, frames[1]);
   }
 
-  VkClearValue clear[2] = {};
-  const glm::vec4 background = sim ? scene_->clearColor(frames[0]) : kBackground;
-  clear[0].color = {{background.r, background.g, background.b, 1.0f}};
-  clear[1].depthStencil = {1.0f, 0};
-  VkRenderPassBeginInfo begin{VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO};
-  begin.renderPass = window_->defaultRenderPass();
-  begin.framebuffer = window_->currentFramebuffer();
-  begin.renderArea = {{0, 0}, {w, h}};
-  begin.clearValueCount = 2;
-  begin.pClearValues = clear;
-  // Qt's Vulkan headers hide the prototypes (VK_NO_PROTOTYPES): call through its table.
+  beginPass(cmd, sim ? scene_->clearColor(frames[0]) : kBackground);
   QVulkanDeviceFunctions* df = window_->vulkanInstance()->deviceFunctions(window_->device());
-  df->vkCmdBeginRenderPass(cmd, &begin, VK_SUBPASS_CONTENTS_INLINE);
   if (!frames.empty()) scene_->recordDraw(cmd, frames[0]);
   if (frames.size() > 1) compareScene_->recordDraw(cmd, frames[1]);
   setViewportAndScissor(cmd, 0, w, h);

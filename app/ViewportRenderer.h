@@ -12,6 +12,8 @@
 #include "ImGuiLayer.h"
 #include "LiveMetrics.h"
 #include "SceneRenderer.h"
+#include "TransportPanel.h"
+#include "TransportRenderer.h"
 
 namespace flowscope {
 
@@ -28,6 +30,8 @@ class ViewportRenderer : public QVulkanWindowRenderer {
 
  private:
   void recordFrame(VkCommandBuffer cmd, double seconds);
+  void recordTransportFrame(VkCommandBuffer cmd, double seconds);
+  void beginPass(VkCommandBuffer cmd, glm::vec4 background);
   void updateMetrics();
   void layoutFor(bool split);
   VulkanViewport* window_;
@@ -37,6 +41,8 @@ class ViewportRenderer : public QVulkanWindowRenderer {
   bool splitLayout_ = false;
   std::unique_ptr<ImGuiLayer> imgui_;
   DiffusionPanel panel_;
+  std::unique_ptr<TransportRenderer> transport_;  // built on first use
+  TransportPanel transportPanel_;
 };
 
 }  // namespace flowscope

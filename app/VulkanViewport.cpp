@@ -11,7 +11,8 @@
 
 namespace flowscope {
 
-VulkanViewport::VulkanViewport(DiffusionLab& lab) : lab_(lab) {
+VulkanViewport::VulkanViewport(DiffusionLab& lab, TransportLab& transport)
+    : lab_(lab), transport_(transport) {
   panelContext_.metrics = &metrics_;
   panelContext_.sweep = &sweep_;
   // UNORM, not Qt's sRGB default: ImGui and the colormaps are authored for UNORM output.
@@ -46,7 +47,7 @@ bool VulkanViewport::eventFilter(QObject* watched, QEvent* event) {
     case QEvent::KeyPress:
     case QEvent::KeyRelease: {
       bool imguiWants = imgui_ && imgui_->queueEvent(event, devicePixelRatio());
-      if (imguiWants && !dragging_) {
+      if (imguiWants && !dragging_ && !draggedPoint_) {
         requestUpdate();
         return true;
       }
@@ -87,7 +88,61 @@ void VulkanViewport::paintAt(QPointF pixel) {
   if (painted.empty() || glm::length(painted.back() - at) >= spacing) lab_.paint(at);
 }
 
+bool VulkanViewport::handleTransportInput(QEvent* event) {
+  const int w = swapChainImageSize().width(), h = swapChainImageSize().height();
+  const double dpr = devicePixelRatio();
+  View2D& camera = transport_.camera();
+  const auto world = [&](QPointF p) { return camera.pixelToWorld({p.x(), p.y()}, w, h); };
+  switch (event->type()) {
+    case QEvent::MouseButtonPress: {
+      auto* e = static_cast<QMouseEvent*>(event);
+      if (e->button() != Qt::LeftButton || h <= 0) return true;
+      const QPointF p = e->position() * dpr;
+      try {
+        if (e->modifiers() & (Qt::ShiftModifier | Qt::ControlModifier)) {
+          transport_.addPoint(bool(e->modifiers() & Qt::ControlModifier), world(p));
+          return true;
+        }
+      } catch (const std::exception& err) {
+        emit renderError(QString::fromStdString(err.what()));
+        return true;
+      }
+      draggedPoint_ = transport_.pointAt(world(p), 10.0 / camera.pixelsPerUnit(h));
+      dragging_ = !draggedPoint_;
+      lastMouse_ = p;
+      return true;
+    }
+    case QEvent::MouseButtonRelease:
+      draggedPoint_.reset();
+      dragging_ = false;
+      return true;
+    case QEvent::MouseMove: {
+      auto* e = static_cast<QMouseEvent*>(event);
+      const QPointF p = e->position() * dpr;
+      if (draggedPoint_) transport_.movePoint(*draggedPoint_, world(p));
+      if (dragging_ && h > 0) {
+        camera.panPixels({p.x() - lastMouse_.x(), p.y() - lastMouse_.y()}, h);
+        lastMouse_ = p;
+      }
+      return true;
+    }
+    case QEvent::Wheel: {
+      auto* e = static_cast<QWheelEvent*>(event);
+      if (h > 0) {
+        QPointF p = e->position() * dpr;
+        camera.zoomAbout({p.x(), p.y()}, std::pow(1.15, e->angleDelta().y() / 120.0), w, h);
+      }
+      return true;
+    }
+    case QEvent::KeyPress:
+      return shortcutHandler && shortcutHandler(static_cast<QKeyEvent*>(event));
+    default:
+      return false;
+  }
+}
+
 bool VulkanViewport::handleViewportInput(QEvent* event) {
+  if (transportActive_) return handleTransportInput(event);
   const int h = swapChainImageSize().height();
   const double dpr = devicePixelRatio();
   View2D& camera = lab_.camera();

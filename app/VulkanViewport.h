@@ -6,6 +6,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "DiffusionLab.h"
@@ -13,6 +14,7 @@
 #include "FrameStats.h"
 #include "LiveMetrics.h"
 #include "SweepController.h"
+#include "TransportLab.h"
 
 namespace flowscope {
 
@@ -21,10 +23,14 @@ class ImGuiLayer;
 class VulkanViewport : public QVulkanWindow {
   Q_OBJECT
  public:
-  explicit VulkanViewport(DiffusionLab& lab);
+  VulkanViewport(DiffusionLab& lab, TransportLab& transport);
   QVulkanWindowRenderer* createRenderer() override;
 
   DiffusionLab& lab() { return lab_; }
+  TransportLab& transport() { return transport_; }
+  // Which lab the viewport shows (Lab menu, Ctrl+1 / Ctrl+2).
+  bool transportActive() const { return transportActive_; }
+  void setTransportActive(bool on) { transportActive_ = on; }
   FrameStats& stats() { return stats_; }
   std::map<std::string, ControlRect>& controlRects() { return controlRects_; }
   QString deviceName() const;
@@ -57,9 +63,13 @@ class VulkanViewport : public QVulkanWindow {
 
  private:
   bool handleViewportInput(QEvent* event);
+  bool handleTransportInput(QEvent* event);
   void pickAt(QPointF pixel);
   void paintAt(QPointF pixel);
   DiffusionLab& lab_;
+  TransportLab& transport_;
+  bool transportActive_ = false;
+  std::optional<TransportLab::PointRef> draggedPoint_;  // the point being dragged
   FrameStats stats_;
   std::map<std::string, ControlRect> controlRects_;
   ImGuiLayer* imgui_ = nullptr;

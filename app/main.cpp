@@ -27,12 +27,14 @@ int fail(int code, const QString& message, bool interactive) {
 bool parseOptions(QApplication& app, AppOptions& options, QString& error) {
   QCommandLineParser parser;
   parser.setApplicationDescription(
-      "Flowscope: an interactive explorer of diffusion sampling. Drag to pan, wheel to zoom; "
+      "Flowscope: an interactive explorer of diffusion sampling and optimal transport. Drag to "
+      "pan, wheel to zoom; "
       "Space play/pause, Right step, Left step back, R reset, Ctrl+O/Ctrl+S open/save scene, "
       "Ctrl+E export PNG.");
   parser.addHelpOption();
   parser.addOption(
       {"scene", "Scene JSON to open (default: the built-in default scene).", "FILE.json"});
+  parser.addOption({"lab", "The lab shown first: diffusion (default) or transport.", "NAME"});
   parser.addOption({"frames", "Run N frames, then write --stats/--screenshot and quit.", "N"});
   parser.addOption({"stats", "Write frame statistics JSON after --frames.", "FILE.json"});
   parser.addOption(
@@ -43,6 +45,13 @@ bool parseOptions(QApplication& app, AppOptions& options, QString& error) {
   }
   if (parser.isSet("help")) parser.showHelp(0);
   options.scene = parser.value("scene");
+  if (parser.isSet("lab")) {
+    options.lab = parser.value("lab");
+    if (options.lab != "diffusion" && options.lab != "transport") {
+      error = "--lab: expected diffusion or transport, got '" + options.lab + "'";
+      return false;
+    }
+  }
   if (parser.isSet("frames")) {
     bool ok = false;
     options.frames = parser.value("frames").toInt(&ok);
@@ -83,6 +92,7 @@ int main(int argc, char** argv) {
     return fail(2, e.what(), interactive);
   }
   DiffusionLab lab(std::move(scene));
+  TransportLab transport;
 
   QVulkanInstance instance;
   const bool validate = GpuContext::defaultOptions().validation;
@@ -107,7 +117,7 @@ int main(int argc, char** argv) {
     messenger = installValidationCounter(instance.vkInstance(), &sink);
   }
 
-  MainWindow window(lab, &instance, options, validate ? &sink : nullptr);
+  MainWindow window(lab, transport, &instance, options, validate ? &sink : nullptr);
   auto devices = window.viewport()->availablePhysicalDevices();
   if (devices.isEmpty())
     return fail(3, "no Vulkan device found: Flowscope needs one to draw.", interactive);

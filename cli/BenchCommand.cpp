@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "CliCommon.h"
+#include "DenseSinkhorn.h"
 #include "DiffusionParams.h"
 #include "DiffusionSimulation.h"
 #include "ExactTransport.h"
@@ -141,6 +142,52 @@ Result sinkhornCase(const GpuContext& gpu, size_t n, double eps, int runs) {
   return {name, "gpu", median(wall), -1.0, runs};
 }
 
+// The Transport lab's solver (DenseSinkhorn, CPU) on the same data: one cold annealed solve.
+Result denseSinkhornCase(size_t n, double eps, int runs) {
+  Measure a = unitSquare(n, 1), b = unitSquare(n, 2);
+  SinkhornOptions o;
+  o.epsilon = eps;
+  o.tolerance = 1e-4;
+  std::vector<double> wall;
+  for (int r = 0; r < runs; ++r) {
+    auto start = Clock::now();
+    DenseSinkhorn solver(a, b, CostKind::SqEuclidean);
+    SinkhornResult res = solver.solve(o, false);
+    wall.push_back(msSince(start));
+    if (res.status != SolveStatus::Converged)
+      throw std::runtime_error("bench dense sinkhorn: " + res.message);
+  }
+  char name[64];
+  std::snprintf(name, sizeof(name), "sinkhorn_dense_%zux%zu_eps%g_tol1e-4", n, n, eps);
+  return {name, "cpu", median(wall), -1.0, runs};
+}
+
+// Dragging a point in the lab: after a converged solve, one point moves by 0.01 (a few pixels)
+// per frame and the plan is re-solved warm to the same tolerance; the median of those re-solves.
+Result dragCase(size_t n, double eps, int runs) {
+  Measure a = unitSquare(n, 1), b = unitSquare(n, 2);
+  SinkhornOptions o;
+  o.epsilon = eps;
+  o.tolerance = 1e-4;
+  DenseSinkhorn solver(a, b, CostKind::SqEuclidean);
+  if (solver.solve(o, false).status != SolveStatus::Converged)
+    throw std::runtime_error("bench drag: the first solve did not converge");
+  glm::dvec2 p = a.points[0];
+  std::vector<double> wall;
+  for (int r = 0; r < std::max(runs, 5); ++r) {
+    p += glm::dvec2(0.01, 0.005);
+    auto start = Clock::now();
+    solver.movePoint(false, 0, p);
+    SinkhornResult res = solver.solve(o, true);
+    wall.push_back(msSince(start));
+    if (res.status != SolveStatus::Converged)
+      throw std::runtime_error("bench drag: " + res.message);
+  }
+  char name[64];
+  std::snprintf(name, sizeof(name), "ot_drag_resolve_%zux%zu_eps%g", n, n, eps);
+  return {name, "cpu", median(wall), -1.0, int(wall.size())};
+}
+
 Result exactCase(size_t n, int runs) {
   Measure a = unitSquare(n, 3), b = unitSquare(n, 4);
   std::vector<double> wall;
@@ -186,6 +233,8 @@ int runBench(bool json, int runs, bool full, const std::string& only) {
     results.push_back(sinkhornCase(*backend.gpu, 4096, 0.05, std::max(1, runs / 2)));
     results.push_back(sinkhornCase(*backend.gpu, 1024, 0.01, runs));
   }
+  if (wanted("sinkhorn_dense")) results.push_back(denseSinkhornCase(1024, 0.01, runs));
+  if (wanted("ot_drag")) results.push_back(dragCase(1000, 0.05, 4 * runs));
   if (wanted("exact_ot")) results.push_back(exactCase(2000, std::max(1, runs / 2)));
 
   if (json) {

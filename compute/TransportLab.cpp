@@ -51,6 +51,22 @@ std::string couplingName(CouplingKind k) {
   return "?";
 }
 
+MeasureSpec defaultSource() {
+  MeasureSpec s;
+  s.count = 250;
+  s.scale = 0.6;
+  s.offset = {-2.0, 0.0};
+  return s;
+}
+
+MeasureSpec defaultTarget() {
+  MeasureSpec s;
+  s.name = "moons";
+  s.count = 250;
+  s.offset = {2.0, 0.0};
+  return s;
+}
+
 Measure loadMeasure(const MeasureSpec& spec, uint64_t seed) {
   if (spec.count < 1) throw InputError("count: must be at least 1");
   requireFinitePositive(spec.scale, "scale");
@@ -152,8 +168,9 @@ void TransportLab::resetCamera() {
     for (const auto& p : m->points) lo = glm::min(lo, p), hi = glm::max(hi, p);
   camera_.center = 0.5 * (lo + hi);
   // Room for the panel on the left and the plan-matrix inset on the right.
-  camera_.height = std::max({1e-3, 1.25 * (hi.y - lo.y), 0.75 * (hi.x - lo.x)});
-  camera_.center.x -= 0.12 * camera_.height;
+  // The panel covers the left third of a 16:10 view: fit the clouds into the right 60%.
+  camera_.height = std::max({1e-3, 1.3 * (hi.y - lo.y), 1.1 * (hi.x - lo.x)});
+  camera_.center.x -= 0.2 * camera_.height;
 }
 
 void TransportLab::reloadMeasures(const Measure& a, const Measure& b) {
@@ -239,7 +256,14 @@ void TransportLab::setSeed(uint64_t seed) {
 }
 
 void TransportLab::setMode(TransportMode m) {
+  if (m == s_.mode) return;
   s_.mode = m;
+  if (m == TransportMode::Coupling) {
+    camera_.center = {-1.2, 0.0};  // N(0, I) and the unshifted data, right of the panel
+    camera_.height = 7.0;
+  } else {
+    resetCamera();
+  }
 }
 
 void TransportLab::setT(double t) {
@@ -403,7 +427,7 @@ void TransportLab::refreshShown() {
     const bool replay = s_.stepThrough && step_ >= 1 && step_ < int(history_.size());
     dense = replay ? dense_->planOf(shownF(), shownG(), shownEpsilon()) : dense_->plan();
     const double mx = *std::max_element(dense.begin(), dense.end());
-    const double threshold = 1e-3 * mx;
+    const double threshold = 1e-2 * mx;
     for (size_t i = 0; i < n; ++i)
       for (size_t j = 0; j < m; ++j)
         if (dense[i * m + j] >= threshold && dense[i * m + j] > 0.0)
@@ -453,8 +477,8 @@ void TransportLab::refreshShown() {
     return kp < kq;
   });
   for (size_t c = 0; c < m; ++c) colRank[colOrder[c]] = c;
-  matrix_.rows = uint32_t(std::min<size_t>(n, 160));
-  matrix_.cols = uint32_t(std::min<size_t>(m, 160));
+  matrix_.rows = uint32_t(std::min<size_t>(n, 120));
+  matrix_.cols = uint32_t(std::min<size_t>(m, 120));
   matrix_.values.assign(size_t(matrix_.rows) * matrix_.cols, 0.0f);
   const auto bin = [&](size_t i, size_t j, double mass) {
     const size_t r = rowRank[i] * matrix_.rows / n, c = colRank[j] * matrix_.cols / m;
@@ -535,6 +559,7 @@ std::vector<glm::dvec2> TransportLab::interpolated(double t) const {
 void TransportLab::recomputeCouplings() {
   MeasureSpec dataSpec = s_.target;
   dataSpec.count = s_.couplingCount;
+  dataSpec.offset = {0.0, 0.0};  // data and noise share the origin, as in flow matching
   data_ = loadMeasure(dataSpec, s_.seed + 1).points;
   if (data_.size() > 1000) data_.resize(1000);
   MeasureSpec noiseSpec;

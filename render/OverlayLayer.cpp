@@ -9,9 +9,6 @@
 #include "Streamlines.h"
 #include "TrailLayer.h"
 
-// stb_easy_font is a header of static functions: no implementation macro needed.
-#include <stb/stb_easy_font.h>
-
 namespace flowscope {
 namespace {
 
@@ -22,70 +19,12 @@ const uint32_t kFrag[] =
 #include "color.frag.spv.inc"
     ;
 
-constexpr glm::vec4 kGridColor{1.0f, 1.0f, 1.0f, 0.07f};
-constexpr glm::vec4 kAxisColor{1.0f, 1.0f, 1.0f, 0.28f};
-constexpr glm::vec4 kTextColor{0.92f, 0.94f, 0.97f, 0.95f};
-constexpr glm::vec4 kShadowColor{0.0f, 0.0f, 0.0f, 0.75f};
-constexpr float kTextScale = 2.0f;
-
 constexpr glm::vec4 kStreamColor{0.95f, 0.97f, 1.0f, 0.45f};
 constexpr glm::vec4 kPickedColor{1.0f, 0.3f, 0.55f, 0.95f};
 constexpr glm::vec4 kPaintColor{1.0f, 0.35f, 1.0f, 0.9f};
 constexpr glm::vec4 kStripColor{0.0f, 0.0f, 0.0f, 0.45f};
 
-// A segment a -> b as a quad `width` pixels wide.
-void segment(std::vector<OverlayVertex>& out, glm::vec2 a, glm::vec2 b, float width,
-             glm::vec4 color) {
-  glm::vec2 d = b - a;
-  float len = glm::length(d);
-  if (len < 1e-3f) return;
-  glm::vec2 n = glm::vec2(-d.y, d.x) / len * (0.5f * width);
-  for (glm::vec2 p : {a - n, a + n, b + n, a - n, b + n, b - n}) out.push_back({p, color});
-}
-
-void quad(std::vector<OverlayVertex>& out, glm::vec2 a, glm::vec2 b, glm::vec4 color) {
-  glm::vec2 c{b.x, a.y}, d{a.x, b.y};
-  for (glm::vec2 p : {a, c, b, a, b, d}) out.push_back({p, color});
-}
-
-void text(std::vector<OverlayVertex>& out, glm::vec2 at, const std::string& s, glm::vec4 color) {
-  static char buffer[1 << 16];
-  std::string copy = s;
-  int quads = stb_easy_font_print(0, 0, copy.data(), nullptr, buffer, sizeof(buffer));
-  for (glm::vec2 offset : {glm::vec2(1.0f, 1.0f), glm::vec2(0.0f)}) {
-    glm::vec4 c = offset.x > 0 ? kShadowColor : color;
-    for (int q = 0; q < quads; ++q) {
-      glm::vec2 v[4];
-      for (int k = 0; k < 4; ++k) {
-        float xy[2];
-        std::memcpy(xy, buffer + (q * 4 + k) * 16, sizeof(xy));
-        v[k] = at + offset + kTextScale * glm::vec2(xy[0], xy[1]);
-      }
-      for (int k : {0, 1, 2, 0, 2, 3}) out.push_back({v[k], c});
-    }
-  }
-}
-
-float textWidth(const std::string& s) {
-  std::string copy = s;
-  return kTextScale * float(stb_easy_font_width(copy.data()));
-}
-
-std::string formatTick(double v, double step) {
-  int decimals = std::max(0, -int(std::floor(std::log10(step) + 1e-9)));
-  char buf[32];
-  std::snprintf(buf, sizeof(buf), "%.*f", decimals, std::abs(v) < 0.5 * step ? 0.0 : v);
-  return buf;
-}
-
 }  // namespace
-
-double niceStep(double raw) {
-  double base = std::pow(10.0, std::floor(std::log10(raw)));
-  for (double m : {1.0, 2.0, 5.0, 10.0})
-    if (m * base >= raw) return m * base;
-  return 10.0 * base;
-}
 
 std::string captionOf(const RenderFrame& f) {
   const NoiseLevel& l = f.levelShown();
@@ -152,25 +91,7 @@ std::vector<OverlayVertex> buildOverlay(const RenderFrame& f,
       glm::vec2 q(f.view.worldToPixel(p, w, h));
       quad(out, q - 2.0f, q + 2.0f, kPaintColor);
     }
-  const double step = niceStep(90.0 / f.view.pixelsPerUnit(h));
-  glm::dvec2 lo = f.view.pixelToWorld({0.0, double(h)}, w, h),
-             hi = f.view.pixelToWorld({double(w), 0.0}, w, h);
-  for (double x = std::ceil(lo.x / step) * step; x <= hi.x; x += step) {
-    float px = float(f.view.worldToPixel({x, 0.0}, w, h).x);
-    bool axis = std::abs(x) < 0.5 * step;
-    quad(out, {px - (axis ? 1.0f : 0.5f), 0.0f}, {px + (axis ? 1.0f : 0.5f), float(h)},
-         axis ? kAxisColor : kGridColor);
-    if (px > 60.0f && px < w - 40.0f)
-      text(out, {px + 4.0f, float(h) - 18.0f}, formatTick(x, step), kTextColor);
-  }
-  for (double y = std::ceil(lo.y / step) * step; y <= hi.y; y += step) {
-    float py = float(f.view.worldToPixel({0.0, y}, w, h).y);
-    bool axis = std::abs(y) < 0.5 * step;
-    quad(out, {0.0f, py - (axis ? 1.0f : 0.5f)}, {float(w), py + (axis ? 1.0f : 0.5f)},
-         axis ? kAxisColor : kGridColor);
-    if (py > 40.0f && py < h - 60.0f)
-      text(out, {6.0f, py - 16.0f}, formatTick(y, step), kTextColor);
-  }
+  gridAndAxes(out, f.view, w, h);
   text(out, {10.0f, float(h) - 44.0f}, captionOf(f), kTextColor);
   if (f.params.showTimeStrip()) timeStrip(out, f);
   if (!f.title.empty())
@@ -198,8 +119,9 @@ std::vector<OverlayVertex> buildOverlay(const RenderFrame& f,
   return out;
 }
 
-OverlayLayer::OverlayLayer(const GpuContext& ctx, VkRenderPass pass, uint32_t slots)
-    : ctx_(ctx), bindings_(ctx.device(), 0, sizeof(glm::vec2)) {
+OverlayLayer::OverlayLayer(const GpuContext& ctx, VkRenderPass pass, uint32_t slots,
+                           uint32_t maxVertices)
+    : ctx_(ctx), bindings_(ctx.device(), 0, sizeof(glm::vec2)), maxVertices_(maxVertices) {
   GraphicsPipelineDesc desc;
   desc.vertexSpirv = kVert;
   desc.fragmentSpirv = kFrag;
@@ -210,7 +132,7 @@ OverlayLayer::OverlayLayer(const GpuContext& ctx, VkRenderPass pass, uint32_t sl
   desc.renderPass = pass;
   pipeline_ = createGraphicsPipeline(ctx.device(), desc);
   for (uint32_t i = 0; i < slots; ++i)
-    vertices_.emplace_back(ctx, kMaxVertices * sizeof(OverlayVertex),
+    vertices_.emplace_back(ctx, size_t(maxVertices_) * sizeof(OverlayVertex),
                            VK_BUFFER_USAGE_VERTEX_BUFFER_BIT, MemoryKind::HostVisible);
 }
 
@@ -240,15 +162,21 @@ const std::vector<std::vector<glm::dvec2>>* OverlayLayer::streamlines(const Rend
 }
 
 void OverlayLayer::draw(VkCommandBuffer cmd, const RenderFrame& f) {
-  std::vector<OverlayVertex> v = buildOverlay(f, streamlines(f));
-  const uint32_t count = uint32_t(std::min<size_t>(v.size(), kMaxVertices));
-  GpuBuffer& buffer = vertices_.at(f.slot);
+  drawVertices(cmd, f.slot, buildOverlay(f, streamlines(f)), f.width, f.height);
+}
+
+void OverlayLayer::drawVertices(VkCommandBuffer cmd, uint32_t slot,
+                                const std::vector<OverlayVertex>& v, uint32_t width,
+                                uint32_t height) {
+  const uint32_t count = uint32_t(std::min<size_t>(v.size(), maxVertices_));
+  if (count == 0) return;
+  GpuBuffer& buffer = vertices_.at(slot);
   buffer.upload(v.data(), count * sizeof(OverlayVertex));
   vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipeline_);
   VkBuffer vb = buffer.handle();
   VkDeviceSize offset = 0;
   vkCmdBindVertexBuffers(cmd, 0, 1, &vb, &offset);
-  glm::vec2 size(float(f.width), float(f.height));
+  const glm::vec2 size{float(width), float(height)};
   bindings_.push(cmd, &size);
   vkCmdDraw(cmd, count, 1, 0, 0);
 }

@@ -8,18 +8,12 @@
 #include <string>
 #include <vector>
 
+#include "Draw2D.h"
 #include "Pipelines.h"
 #include "RenderFrame.h"
 
 namespace flowscope {
 
-struct OverlayVertex {
-  glm::vec2 pixel;
-  glm::vec4 color;
-};
-
-// Tick spacing of 1, 2 or 5 x 10^k closest above `rawStep`.
-double niceStep(double rawStep);
 std::vector<OverlayVertex> buildOverlay(
     const RenderFrame& f, const std::vector<std::vector<glm::dvec2>>* streamlines = nullptr);
 std::string captionOf(const RenderFrame& f);
@@ -28,9 +22,14 @@ class OverlayLayer {
  public:
   static constexpr uint32_t kMaxVertices = 1 << 17;
 
-  OverlayLayer(const GpuContext& ctx, VkRenderPass pass, uint32_t slots);
+  OverlayLayer(const GpuContext& ctx, VkRenderPass pass, uint32_t slots,
+               uint32_t maxVertices = kMaxVertices);
   ~OverlayLayer();
   void draw(VkCommandBuffer cmd, const RenderFrame& f);
+  // Any host-built triangles (the Transport lab's layers), into frame-in-flight `slot`'s buffer;
+  // vertices beyond the capacity are dropped.
+  void drawVertices(VkCommandBuffer cmd, uint32_t slot, const std::vector<OverlayVertex>& v,
+                    uint32_t width, uint32_t height);
 
  private:
   const GpuContext& ctx_;
@@ -39,6 +38,7 @@ class OverlayLayer {
   // One host-visible vertex buffer per frame in flight: the host writes slot i only after the
   // fence of the frame that last used it (QVulkanWindow's contract; offscreen waits each frame).
   std::vector<GpuBuffer> vertices_;
+  uint32_t maxVertices_;
 
   // Streamlines are traced on the CPU only when what they depend on changes.
   struct StreamKey {

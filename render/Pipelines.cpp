@@ -135,9 +135,10 @@ void GraphicsBindings::push(VkCommandBuffer cmd, const void* data) const {
                      pushBytes_, data);
 }
 
-void setViewportAndScissor(VkCommandBuffer cmd, uint32_t x, uint32_t width, uint32_t height) {
-  VkViewport vp{float(x), 0.0f, float(width), float(height), 0.0f, 1.0f};
-  VkRect2D scissor{{int32_t(x), 0}, {width, height}};
+void setViewportAndScissor(VkCommandBuffer cmd, uint32_t x, uint32_t width, uint32_t height,
+                           uint32_t y) {
+  VkViewport vp{float(x), float(y), float(width), float(height), 0.0f, 1.0f};
+  VkRect2D scissor{{int32_t(x), int32_t(y)}, {width, height}};
   vkCmdSetViewport(cmd, 0, 1, &vp);
   vkCmdSetScissor(cmd, 0, 1, &scissor);
 }

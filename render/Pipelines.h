@@ -49,6 +49,7 @@ class GraphicsBindings {
   VkDescriptorPool pool_ = VK_NULL_HANDLE;
 };
 
-void setViewportAndScissor(VkCommandBuffer cmd, uint32_t x, uint32_t width, uint32_t height);
+void setViewportAndScissor(VkCommandBuffer cmd, uint32_t x, uint32_t width, uint32_t height,
+                           uint32_t y = 0);
 
 }  // namespace flowscope

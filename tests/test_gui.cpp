@@ -39,7 +39,7 @@ class GuiTest : public QObject {
     Scene scene = defaultScene();
     scene.playing = false;
     lab_ = std::make_unique<DiffusionLab>(scene);
-    window_ = std::make_unique<MainWindow>(*lab_, &instance_, AppOptions{}, &sink_);
+    window_ = std::make_unique<MainWindow>(*lab_, transport_, &instance_, AppOptions{}, &sink_);
     window_->show();
     QTRY_VERIFY_WITH_TIMEOUT(window_->viewport()->stats().frames() > 5, 30000);
   }
@@ -184,6 +184,88 @@ class GuiTest : public QObject {
     waitFrames(2);
   }
 
+  // The Transport lab: Ctrl+2 shows it; dragging a source point re-solves (W changes) and its
+  // panel's method radio switches to exact OT; Ctrl+1 goes back. No validation messages.
+  void transportLabDragAndMethodSwitch() {
+    VulkanViewport* vp = window_->viewport();
+    const auto before = sink_.count.load();
+    QTest::mouseMove(vp, QPoint(vp->width() - 50, vp->height() / 2));
+    waitFrames(2);
+    QTest::keyClick(vp, Qt::Key_2, Qt::ControlModifier);
+    QTRY_VERIFY(vp->transportActive());
+    QTRY_VERIFY_WITH_TIMEOUT(transport_.solution().status == SolveStatus::Converged, 20000);
+    waitFrames(2);
+    const double w0 = transport_.solution().w;
+    // The rightmost source point, dragged 60 px further right.
+    const auto& pts = transport_.source().points;
+    size_t k = 0;
+    for (size_t i = 1; i < pts.size(); ++i)
+      if (pts[i].x > pts[k].x) k = i;
+    const glm::dvec2 px = transport_.camera().worldToPixel(pts[k], vp->swapChainImageSize().width(),
+                                                           vp->swapChainImageSize().height());
+    const double dpr = vp->devicePixelRatio();
+    const QPoint from(int(std::lround(px.x / dpr)), int(std::lround(px.y / dpr)));
+    const glm::dvec2 original = pts[k];
+    QTest::mousePress(vp, Qt::LeftButton, Qt::NoModifier, from);
+    for (int step = 1; step <= 6; ++step) {
+      QMouseEvent move(QEvent::MouseMove, QPointF(from + QPoint(10 * step, 0)),
+                       vp->mapToGlobal(QPointF(from + QPoint(10 * step, 0))), Qt::NoButton,
+                       Qt::LeftButton, Qt::NoModifier);
+      QCoreApplication::sendEvent(vp, &move);
+      waitFrames(1);
+    }
+    QTest::mouseRelease(vp, Qt::LeftButton, Qt::NoModifier, from + QPoint(60, 0));
+    waitFrames(2);
+    QVERIFY2(transport_.source().points[k].x > original.x + 0.1, "the point did not move");
+    QVERIFY(transport_.solution().w != w0);
+    QCOMPARE(transport_.solution().status, SolveStatus::Converged);
+    QTRY_VERIFY(vp->controlRects().count("transport.method.exact") == 1);
+    const ControlRect r = vp->controlRects().at("transport.method.exact");
+    const QPoint centre(int((r.x0 + r.x1) / 2 / dpr), int((r.y0 + r.y1) / 2 / dpr));
+    QTest::mouseMove(vp, centre);
+    waitFrames(3);
+    QTest::mouseClick(vp, Qt::LeftButton, Qt::NoModifier, centre);
+    QTRY_COMPARE_WITH_TIMEOUT(transport_.settings().method, OtMethod::Exact, 10000);
+    waitFrames(2);
+    QCOMPARE(transport_.solution().method, OtMethod::Exact);
+    QVERIFY(transport_.solution().marginalError < 1e-9);
+    // Every view draws something: potentials + interpolation, step-through, couplings. With
+    // FLOWSCOPE_SHOTS=DIR the frames are saved there to be looked at.
+    const QString shots = qEnvironmentVariable("FLOWSCOPE_SHOTS");
+    const auto shoot = [&](const char* name) {
+      waitFrames(3);
+      QImage image = vp->grabRgb(true);
+      QVERIFY(!image.isNull());
+      std::set<QRgb> colours;
+      for (int y = 0; y < image.height(); y += 7)
+        for (int x = 0; x < image.width(); x += 7) colours.insert(image.pixel(x, y));
+      QVERIFY2(colours.size() > 50, name);
+      if (!shots.isEmpty()) image.save(shots + "/" + name + ".png");
+    };
+    shoot("transport_exact");
+    transport_.setMethod(OtMethod::Sinkhorn);
+    transport_.setPotential(PotentialShown::Source);
+    transport_.setShowInterpolation(true);
+    transport_.setT(0.5);
+    shoot("transport_potential_interpolation");
+    transport_.setPotential(PotentialShown::None);
+    transport_.setShowInterpolation(false);
+    transport_.setStepThrough(true);
+    QTRY_VERIFY_WITH_TIMEOUT(!transport_.history().empty(), 20000);
+    transport_.setStep(4);
+    shoot("transport_stepthrough");
+    QVERIFY(transport_.history()[3].epsilon > transport_.history().back().epsilon);  // annealing
+    QCOMPARE(transport_.shownEpsilon(), transport_.history()[3].epsilon);
+    transport_.setStepThrough(false);
+    transport_.setMode(TransportMode::Coupling);
+    QTRY_VERIFY_WITH_TIMEOUT(transport_.couplings().size() == 3, 20000);
+    shoot("transport_couplings");
+    transport_.setMode(TransportMode::Plan);
+    QTest::keyClick(vp, Qt::Key_1, Qt::ControlModifier);
+    QTRY_VERIFY(!vp->transportActive());
+    QCOMPARE(sink_.count.load(), before);
+  }
+
   void executableRunsFramesAndWritesStats() {
     QTemporaryDir dir;
     QProcess app;
@@ -247,6 +329,7 @@ class GuiTest : public QObject {
   ValidationSink sink_;
   VkDebugUtilsMessengerEXT messenger_ = VK_NULL_HANDLE;
   std::unique_ptr<DiffusionLab> lab_;
+  TransportLab transport_;
   std::unique_ptr<MainWindow> window_;
 };
 

@@ -1,0 +1,30 @@
+#pragma once
+// The Transport lab's ImGui panel: a view over TransportLab, rebuilt every frame. It writes only
+// through the lab's validating setters; a rejected value leaves the lab unchanged and the
+// setter's message is shown in red.
+#include <map>
+#include <string>
+
+#include "DiffusionPanel.h"  // ControlRect
+#include "TransportLab.h"
+
+namespace flowscope {
+
+class TransportPanel {
+ public:
+  void build(TransportLab& lab, std::map<std::string, ControlRect>& rects);
+
+ private:
+  void measureSection(TransportLab& lab, bool target);
+  void solverSection(TransportLab& lab, std::map<std::string, ControlRect>& rects);
+  void displaySection(TransportLab& lab, std::map<std::string, ControlRect>& rects);
+  void stepThroughSection(TransportLab& lab, std::map<std::string, ControlRect>& rects);
+  void couplingSection(TransportLab& lab, std::map<std::string, ControlRect>& rects);
+  template <typename Fn>
+  void apply(Fn&& setter);
+  std::string error_;
+  char sourcePath_[512] = "", targetPath_[512] = "", sourceWeights_[512] = "",
+       targetWeights_[512] = "";
+};
+
+}  // namespace flowscope

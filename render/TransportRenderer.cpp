@@ -1,0 +1,277 @@
+#include "TransportRenderer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "Resources.h"
+
+namespace flowscope {
+namespace {
+
+const uint32_t kHeatVert[] =
+#include "heatmap.vert.spv.inc"
+    ;
+const uint32_t kHeatFrag[] =
+#include "heatmap.frag.spv.inc"
+    ;
+const uint32_t kMatrixVert[] =
+#include "matrix.vert.spv.inc"
+    ;
+const uint32_t kMatrixFrag[] =
+#include "matrix.frag.spv.inc"
+    ;
+
+struct InsetPush {
+  uint32_t nx, ny;
+  float vmin, vmax, opacity, cellPixels;
+  float viewportSize[2];
+};
+static_assert(sizeof(InsetPush) == 32);
+
+constexpr uint32_t kMaxVertices = 1 << 18;
+constexpr size_t kGridCapacity = 65536;  // nodes
+constexpr size_t kMatrixCapacity = 160 * 160;
+
+constexpr glm::vec4 kSourceColor{1.0f, 0.58f, 0.22f, 0.95f};
+constexpr glm::vec4 kTargetColor{0.25f, 0.82f, 0.95f, 0.95f};
+constexpr glm::vec4 kInterpColor{1.0f, 0.38f, 0.78f, 0.9f};
+constexpr glm::vec4 kNoiseColor{0.78f, 0.82f, 0.9f, 0.8f};
+constexpr glm::vec4 kWarnColor{1.0f, 0.45f, 0.35f, 1.0f};
+constexpr glm::vec4 kPanelColor{0.0f, 0.0f, 0.0f, 0.55f};
+constexpr float kCaptionX = 420.0f;  // right of the ImGui panel
+
+GpuBuffer uploadLut(const GpuContext& ctx, const std::vector<std::array<float, 4>>& lut) {
+  GpuBuffer b(ctx, lut.size() * sizeof(lut[0]), VK_BUFFER_USAGE_STORAGE_BUFFER_BIT,
+              MemoryKind::HostVisible);
+  b.upload(lut.data(), lut.size() * sizeof(lut[0]));
+  return b;
+}
+
+std::string fmt(const char* f, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), f, v);
+  return buf;
+}
+
+// Radius in pixels for a point of weight w among n (area ~ weight; uniform = 3 px).
+float radiusOf(double w, size_t n) {
+  return float(3.0 * std::sqrt(std::max(0.0, w * double(n))));
+}
+
+void lines(std::vector<OverlayVertex>& out, glm::vec2 at, const std::vector<std::string>& ls,
+           glm::vec4 color, bool rightAligned, float width) {
+  for (const auto& l : ls) {
+    const float x = rightAligned ? width - textWidth(l) - 12.0f : at.x;
+    text(out, {x, at.y}, l, color);
+    at.y += 18.0f;
+  }
+}
+
+void planVertices(std::vector<OverlayVertex>& out, const TransportLab& lab, int w, int h) {
+  const TransportSettings& s = lab.settings();
+  const View2D& view = lab.camera();
+  const auto px = [&](glm::dvec2 p) { return glm::vec2(view.worldToPixel(p, w, h)); };
+  const auto& entries = lab.drawnEntries();
+  const double maxMass = entries.empty() ? 1.0 : entries.front().mass;
+  if (s.showPlan)
+    for (auto it = entries.rbegin(); it != entries.rend(); ++it) {  // heaviest drawn last
+      const float alpha = float(0.03 + 0.75 * it->mass / maxMass);
+      segment(out, px(lab.source().points[it->i]), px(lab.target().points[it->j]), 1.2f,
+              {0.92f, 0.95f, 1.0f, alpha});
+    }
+  const Measure& a = lab.source();
+  const Measure& b = lab.target();
+  for (size_t k = 0; k < b.points.size(); ++k)
+    disc(out, px(b.points[k]), radiusOf(b.weights[k], b.points.size()), kTargetColor);
+  for (size_t k = 0; k < a.points.size(); ++k)
+    disc(out, px(a.points[k]), radiusOf(a.weights[k], a.points.size()), kSourceColor);
+  if (s.showInterpolation) {
+    const auto pts = lab.interpolated(s.t);
+    const size_t n = std::max(a.points.size(), b.points.size());
+    for (size_t k = 0; k < pts.size(); ++k)
+      disc(out, px(pts[k]), std::max(1.0f, radiusOf(entries[k].mass, n)), kInterpColor);
+  }
+
+  const TransportSolution& sol = lab.solution();
+  std::vector<std::string> caption;
+  const bool sinkhorn = s.method == OtMethod::Sinkhorn;
+  const std::string costText =
+      s.cost == CostKind::SqEuclidean ? "sqeuclidean |x-y|^2 (W2)" : "euclidean |x-y| (W1)";
+  if (sinkhorn)
+    caption.push_back("Sinkhorn, eps " + fmt("%.4g", s.epsilon) + " (POT reg; blur " +
+                      fmt("%.3g", std::sqrt(s.epsilon)) + "), " + costText +
+                      (s.annealing ? ", annealed" : ""));
+  else
+    caption.push_back("exact OT (network simplex), " + costText);
+  caption.push_back(std::string(s.cost == CostKind::SqEuclidean ? "W2 " : "W1 ") +
+                    fmt("%.6g", sol.w) + "  <P,C> " + fmt("%.6g", sol.cost) + "  error " +
+                    fmt("%.1e", sol.marginalError) + "  " + std::to_string(sol.iterations) +
+                    (sinkhorn ? " it  " : " pivots  ") + fmt("%.1f", sol.timeMs) + " ms  " +
+                    std::to_string(a.points.size()) + "->" + std::to_string(b.points.size()));
+  if (s.stepThrough && !lab.history().empty()) {
+    const SinkhornRecord& r = lab.history()[size_t(lab.step() - 1)];
+    caption.push_back("iteration " + std::to_string(lab.step()) + "/" +
+                      std::to_string(lab.history().size()) + "  eps_k " + fmt("%.3g", r.epsilon) +
+                      "  error " + fmt("%.1e", r.marginalError) + "  gap " + fmt("%.1e", r.gap));
+  }
+  if (sol.status != SolveStatus::Converged && !sol.message.empty())
+    caption.push_back("! " + sol.message);
+  // At the top, right of the panel (which starts at the left edge).
+  lines(out, {kCaptionX, 10.0f}, caption, kTextColor, false, float(w));
+
+  std::vector<std::string> legend;
+  legend.push_back("orange: source a, teal: target b (disc area ~ weight)");
+  if (s.showPlan)
+    legend.push_back("segments: " + std::to_string(entries.size()) + " entries" +
+                     (sinkhorn ? " >= 1e-2 max P" : "") + " (" +
+                     fmt("%.1f", 100.0 * lab.massDrawn()) + "% of mass), opacity ~ P_ij");
+  if (s.potential != PotentialShown::None) {
+    const bool src = s.potential == PotentialShown::Source;
+    const std::string who = src ? "f(x)" : "g(y)", other = src ? "g_j" : "f_i";
+    const std::string pt = src ? "C(x,y_j)" : "C(x_i,y)";
+    legend.push_back("heatmap: " + who + " = " +
+                     (sinkhorn ? "-eps log sum " + std::string(src ? "b_j" : "a_i") + " exp((" +
+                                     other + " - " + pt + ")/eps)"
+                               : "min " + pt + " - " + other) +
+                     ", viridis");
+  }
+  if (s.showInterpolation)
+    legend.push_back("pink: McCann interpolation t = " + fmt("%.2f", s.t) +
+                     ", (1-t) x_i + t y_j per entry");
+  lines(out, {kCaptionX, float(h) - 40.0f - 18.0f * float(legend.size())}, legend, kTextColor,
+        false, float(w));
+  if (s.showMatrix) {
+    const float x0 = float(w) - TransportRenderer::kInsetPixels - 16.0f,
+                y0 = float(TransportRenderer::kInsetTop);
+    const float size = float(TransportRenderer::kInsetPixels);
+    quad(out, {x0 - 4.0f, y0 - 42.0f}, {x0 + size + 4.0f, y0 + size + 4.0f}, kPanelColor);
+    text(out, {x0, y0 - 38.0f}, "plan P (sqrt scale)", kTextColor);
+    text(out, {x0, y0 - 20.0f}, "rows: a along its axis", kTextColor);
+  }
+}
+
+void couplingVertices(std::vector<OverlayVertex>& out, const TransportLab& lab, int w, int h) {
+  const View2D& view = lab.camera();
+  const auto px = [&](glm::dvec2 p) { return glm::vec2(view.worldToPixel(p, w, h)); };
+  const auto& noise = lab.couplingNoise();
+  const auto& data = lab.couplingData();
+  if (lab.couplings().empty()) return;
+  const Coupling& c = lab.shownCoupling();
+  for (size_t k = 0; k < c.partner.size(); ++k)
+    segment(out, px(noise[k]), px(data[c.partner[k]]), 1.2f, {0.92f, 0.95f, 1.0f, 0.35f});
+  for (const auto& p : noise) disc(out, px(p), 2.5f, kNoiseColor);
+  for (const auto& p : data) disc(out, px(p), 2.5f, kSourceColor);
+  std::vector<std::string> legend = {"noise N(0,I) grey -> data orange: " +
+                                         std::to_string(noise.size()) + " paths (1-t) x0 + t x1",
+                                     "crossings: pairs of intersecting paths"};
+  for (const Coupling& k : lab.couplings()) {
+    std::string line = (k.kind == c.kind ? "> " : "  ") + couplingName(k.kind);
+    if (k.kind == CouplingKind::Sinkhorn)
+      line += " (eps " + fmt("%.3g", lab.settings().couplingEpsilon) + ")";
+    line += ": " + std::to_string(k.crossings) + " crossings, mean |x1-x0|^2 " +
+            fmt("%.3f", k.meanSquaredLength) + ", " + fmt("%.0f", k.timeMs) + " ms";
+    legend.push_back(line);
+  }
+  lines(out, {kCaptionX, float(h) - 40.0f - 18.0f * float(legend.size())}, legend, kTextColor,
+        false, float(w));
+}
+
+}  // namespace
+
+std::vector<OverlayVertex> TransportRenderer::buildVertices(const TransportLab& lab, uint32_t width,
+                                                            uint32_t height) {
+  std::vector<OverlayVertex> out;
+  out.reserve(1 << 16);
+  gridAndAxes(out, lab.camera(), int(width), int(height));
+  if (lab.settings().mode == TransportMode::Plan)
+    planVertices(out, lab, int(width), int(height));
+  else
+    couplingVertices(out, lab, int(width), int(height));
+  return out;
+}
+
+TransportRenderer::TransportRenderer(const GpuContext& ctx, VkRenderPass pass, uint32_t slots)
+    : ctx_(ctx),
+      viridis_(loadColormap("viridis")),
+      magma_(loadColormap("magma")),
+      viridisBuffer_(uploadLut(ctx, viridis_)),
+      magmaBuffer_(uploadLut(ctx, magma_)),
+      overlay_(ctx, pass, slots, kMaxVertices),
+      heatBindings_(ctx.device(), 2, sizeof(InsetPush), slots),
+      matrixBindings_(ctx.device(), 2, sizeof(InsetPush), slots) {
+  heatPipeline_ =
+      createPulledPipeline(ctx.device(), kHeatVert, kHeatFrag, VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST,
+                           heatBindings_.layout(), pass, false);
+  matrixPipeline_ = createPulledPipeline(ctx.device(), kMatrixVert, kMatrixFrag,
+                                         VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST,
+                                         matrixBindings_.layout(), pass, false);
+  for (uint32_t i = 0; i < slots; ++i) {
+    gridBuffers_.emplace_back(ctx, kGridCapacity * sizeof(float),
+                              VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, MemoryKind::HostVisible);
+    matrixBuffers_.emplace_back(ctx, kMatrixCapacity * sizeof(float),
+                                VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, MemoryKind::HostVisible);
+  }
+  for (uint32_t i = 0; i < slots; ++i) {
+    const GpuBuffer* g[2] = {&gridBuffers_[i], &viridisBuffer_};
+    gridSets_.push_back(heatBindings_.makeSet(g));
+    const GpuBuffer* m[2] = {&matrixBuffers_[i], &magmaBuffer_};
+    matrixSets_.push_back(matrixBindings_.makeSet(m));
+  }
+}
+
+TransportRenderer::~TransportRenderer() {
+  vkDestroyPipeline(ctx_.device(), heatPipeline_, nullptr);
+  vkDestroyPipeline(ctx_.device(), matrixPipeline_, nullptr);
+}
+
+const ScalarGrid& TransportRenderer::grid(const TransportLab& lab, uint32_t width,
+                                          uint32_t height) {
+  GridKey key{
+      lab.revision(), lab.settings().potential, lab.camera().center, lab.camera().height, width,
+      height};
+  if (!(key == gridKey_)) {
+    uint32_t cell = kCellPixels;
+    while (size_t(width / cell + 2) * (height / cell + 2) > kGridCapacity) ++cell;
+    grid_ = lab.potentialGrid(lab.camera(), int(width), int(height), int(cell));
+    gridCell_ = cell;
+    gridKey_ = key;
+  }
+  return grid_;
+}
+
+void TransportRenderer::draw(VkCommandBuffer cmd, const TransportLab& lab, uint32_t width,
+                             uint32_t height, uint32_t slot, uint32_t xOffset) {
+  setViewportAndScissor(cmd, xOffset, width, height);
+  const TransportSettings& s = lab.settings();
+  if (s.mode == TransportMode::Plan && s.potential != PotentialShown::None) {
+    const ScalarGrid& g = grid(lab, width, height);
+    if (!g.values.empty()) {
+      gridBuffers_.at(slot).upload(g.values.data(), g.values.size() * sizeof(float));
+      InsetPush push{g.nx, g.ny, g.lo, g.hi, 1.0f, float(gridCell_), {float(width), float(height)}};
+      vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, heatPipeline_);
+      heatBindings_.bind(cmd, gridSets_.at(slot));
+      heatBindings_.push(cmd, &push);
+      vkCmdDraw(cmd, (g.nx - 1) * (g.ny - 1) * 6, 1, 0, 0);
+    }
+  }
+  overlay_.drawVertices(cmd, slot, buildVertices(lab, width, height), width, height);
+  const PlanMatrix& m = lab.planMatrix();
+  if (s.mode == TransportMode::Plan && s.showMatrix && !m.values.empty() &&
+      width > kInsetPixels + 32 && height > kInsetPixels + kInsetTop + 20) {
+    std::vector<float> v(m.values.size());
+    for (size_t k = 0; k < v.size(); ++k) v[k] = std::sqrt(m.values[k]);
+    matrixBuffers_.at(slot).upload(v.data(), v.size() * sizeof(float));
+    const uint32_t x0 = xOffset + width - kInsetPixels - 16, y0 = kInsetTop;
+    setViewportAndScissor(cmd, x0, kInsetPixels, kInsetPixels, y0);
+    InsetPush push{
+        m.cols, m.rows, 0.0f, 1.0f, 1.0f, 0.0f, {float(kInsetPixels), float(kInsetPixels)}};
+    vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, matrixPipeline_);
+    matrixBindings_.bind(cmd, matrixSets_.at(slot));
+    matrixBindings_.push(cmd, &push);
+    vkCmdDraw(cmd, m.rows * m.cols * 6, 1, 0, 0);
+    setViewportAndScissor(cmd, xOffset, width, height);
+  }
+}
+
+}  // namespace flowscope

@@ -1,0 +1,56 @@
+#pragma once
+// The Transport lab's frame: the potential heatmap (host-computed c-transform on a node grid,
+// drawn by heatmap.vert/frag), the plan's segments, the two clouds, the displacement
+// interpolation, the couplings' straight paths, captions and legends (host-built triangles), and
+// the plan-matrix inset (matrix.vert/frag in its own viewport). All inside the render pass; the
+// host writes frame-in-flight `slot`'s buffers only.
+#include <array>
+#include <memory>
+#include <vector>
+
+#include "OverlayLayer.h"
+#include "Pipelines.h"
+#include "TransportLab.h"
+
+namespace flowscope {
+
+class TransportRenderer {
+ public:
+  static constexpr uint32_t kCellPixels = 12;  // potential heatmap node spacing
+  static constexpr uint32_t kInsetPixels = 200;
+  static constexpr uint32_t kInsetTop = 120;  // the inset's top edge, below the caption
+
+  TransportRenderer(const GpuContext& ctx, VkRenderPass pass, uint32_t slots);
+  ~TransportRenderer();
+  // Records the frame's draws; the viewport is (xOffset, 0, width, height).
+  void draw(VkCommandBuffer cmd, const TransportLab& lab, uint32_t width, uint32_t height,
+            uint32_t slot, uint32_t xOffset = 0);
+  // The host-built triangles of a frame (exposed for tests).
+  static std::vector<OverlayVertex> buildVertices(const TransportLab& lab, uint32_t width,
+                                                  uint32_t height);
+
+ private:
+  const ScalarGrid& grid(const TransportLab& lab, uint32_t width, uint32_t height);
+  const GpuContext& ctx_;
+  std::vector<std::array<float, 4>> viridis_, magma_;
+  GpuBuffer viridisBuffer_, magmaBuffer_;
+  OverlayLayer overlay_;
+  GraphicsBindings heatBindings_, matrixBindings_;
+  VkPipeline heatPipeline_ = VK_NULL_HANDLE, matrixPipeline_ = VK_NULL_HANDLE;
+  std::vector<GpuBuffer> gridBuffers_, matrixBuffers_;
+  std::vector<VkDescriptorSet> gridSets_, matrixSets_;
+  // The grid is recomputed only when what it shows changes.
+  struct GridKey {
+    uint64_t revision = 0;
+    PotentialShown potential = PotentialShown::None;
+    glm::dvec2 center{0.0};
+    double height = 0.0;
+    uint32_t width = 0, heightPx = 0;
+    bool operator==(const GridKey&) const = default;
+  };
+  GridKey gridKey_;
+  ScalarGrid grid_;
+  uint32_t gridCell_ = kCellPixels;
+};
+
+}  // namespace flowscope
