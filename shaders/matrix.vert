@@ -11,7 +11,7 @@ layout(push_constant) uniform Push {
   float vmin;
   float vmax;
   float opacity;
-  float unused;
+  float unusedCellPixels;  // keeps heatmap.vert's push layout (one push struct for both)
   vec2 viewportSize;
 } pc;
 
