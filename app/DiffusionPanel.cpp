@@ -7,16 +7,12 @@
 
 #include "InputError.h"
 #include "LiveMetrics.h"
+#include "PanelWidgets.h"
 #include "ParticleLayer.h"
 #include "SweepController.h"
 
 namespace flowscope {
 namespace {
-
-void remember(std::map<std::string, ControlRect>& rects, const char* name) {
-  ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-  rects[name] = {a.x, a.y, b.x, b.y};
-}
 
 const int kParticleChoices[] = {1000, 4096, 8192, 16384, 65536, 262144, 1048576};
 
@@ -51,22 +47,10 @@ const char* samplerHint(SamplerKind kind) {
   return "";
 }
 
-void hint(const char* text) {
-  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
-  ImGui::TextWrapped("%s", text);
-  ImGui::PopStyleColor();
-}
-
 void section(const char* title) {
   ImGui::Spacing();
   ImGui::Separator();
   ImGui::TextColored(ImVec4(0.65f, 0.8f, 1.0f, 1.0f), "%s", title);
-}
-
-// A section the user can fold; `open` says how it starts.
-bool foldable(const char* title, bool open) {
-  ImGui::Spacing();
-  return ImGui::CollapsingHeader(title, open ? ImGuiTreeNodeFlags_DefaultOpen : 0);
 }
 
 }  // namespace

@@ -8,25 +8,10 @@
 
 #include "Dataset.h"
 #include "InputError.h"
+#include "PanelWidgets.h"
 
 namespace flowscope {
 namespace {
-
-void remember(std::map<std::string, ControlRect>& rects, const char* name) {
-  ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
-  rects[name] = {a.x, a.y, b.x, b.y};
-}
-
-void hint(const char* text) {
-  ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
-  ImGui::TextWrapped("%s", text);
-  ImGui::PopStyleColor();
-}
-
-bool foldable(const char* title, bool open) {
-  ImGui::Spacing();
-  return ImGui::CollapsingHeader(title, open ? ImGuiTreeNodeFlags_DefaultOpen : 0);
-}
 
 // log10 of a series for plotting; NaN (not evaluated) entries repeat the previous value.
 std::vector<float> log10Series(const std::vector<SinkhornRecord>& h, bool gap) {

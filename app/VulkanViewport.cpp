@@ -88,6 +88,13 @@ void VulkanViewport::paintAt(QPointF pixel) {
   if (painted.empty() || glm::length(painted.back() - at) >= spacing) lab_.paint(at);
 }
 
+// One wheel notch (120) zooms by 15% about the cursor.
+void VulkanViewport::zoomWithWheel(View2D& camera, const QWheelEvent* e, int width, int height) {
+  if (height <= 0) return;
+  const QPointF p = e->position() * devicePixelRatio();
+  camera.zoomAbout({p.x(), p.y()}, std::pow(1.15, e->angleDelta().y() / 120.0), width, height);
+}
+
 bool VulkanViewport::handleTransportInput(QEvent* event) {
   const int w = swapChainImageSize().width(), h = swapChainImageSize().height();
   const double dpr = devicePixelRatio();
@@ -126,14 +133,9 @@ bool VulkanViewport::handleTransportInput(QEvent* event) {
       }
       return true;
     }
-    case QEvent::Wheel: {
-      auto* e = static_cast<QWheelEvent*>(event);
-      if (h > 0) {
-        QPointF p = e->position() * dpr;
-        camera.zoomAbout({p.x(), p.y()}, std::pow(1.15, e->angleDelta().y() / 120.0), w, h);
-      }
+    case QEvent::Wheel:
+      zoomWithWheel(camera, static_cast<QWheelEvent*>(event), w, h);
       return true;
-    }
     case QEvent::KeyPress:
       return shortcutHandler && shortcutHandler(static_cast<QKeyEvent*>(event));
     default:
@@ -174,15 +176,9 @@ bool VulkanViewport::handleViewportInput(QEvent* event) {
       }
       return true;
     }
-    case QEvent::Wheel: {
-      auto* e = static_cast<QWheelEvent*>(event);
-      if (h > 0) {
-        QPointF p = e->position() * dpr;
-        camera.zoomAbout({p.x(), p.y()}, std::pow(1.15, e->angleDelta().y() / 120.0),
-                         primaryWidth(), h);
-      }
+    case QEvent::Wheel:
+      zoomWithWheel(camera, static_cast<QWheelEvent*>(event), primaryWidth(), h);
       return true;
-    }
     case QEvent::KeyPress:
       return shortcutHandler && shortcutHandler(static_cast<QKeyEvent*>(event));
     default:

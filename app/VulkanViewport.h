@@ -3,6 +3,7 @@
 // (GpuContext::adopt, never destroying it), runs the lab's kernels and render layers in Qt's
 // per-frame command buffer, and draws the ImGui panel on top.
 #include <QVulkanWindow>
+#include <QWheelEvent>
 
 #include <map>
 #include <memory>
@@ -64,6 +65,7 @@ class VulkanViewport : public QVulkanWindow {
  private:
   bool handleViewportInput(QEvent* event);
   bool handleTransportInput(QEvent* event);
+  void zoomWithWheel(View2D& camera, const QWheelEvent* e, int width, int height);
   void pickAt(QPointF pixel);
   void paintAt(QPointF pixel);
   DiffusionLab& lab_;

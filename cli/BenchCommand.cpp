@@ -124,7 +124,11 @@ Measure unitSquare(size_t n, uint64_t seed) {
   return Measure::uniform(std::move(p));
 }
 
-Result sinkhornCase(const GpuContext& gpu, size_t n, double eps, int runs) {
+// One Sinkhorn solve to an L1 marginal error of 1e-4 on unit-square points, `runs` times;
+// solve(a, b, options) is timed whole (set-up included).
+template <typename Solve>
+Result sinkhornCase(const std::string& kind, const std::string& backend, size_t n, double eps,
+                    int runs, Solve&& solve) {
   Measure a = unitSquare(n, 1), b = unitSquare(n, 2);
   SinkhornOptions o;
   o.epsilon = eps;
@@ -132,34 +136,27 @@ Result sinkhornCase(const GpuContext& gpu, size_t n, double eps, int runs) {
   std::vector<double> wall;
   for (int r = 0; r < runs; ++r) {
     auto start = Clock::now();
-    SinkhornResult res = GpuSinkhorn(gpu, a, b, CostKind::SqEuclidean).solve(o);
+    SinkhornResult res = solve(a, b, o);
     wall.push_back(msSince(start));
     if (res.status != SolveStatus::Converged)
-      throw std::runtime_error("bench sinkhorn: " + res.message);
+      throw std::runtime_error("bench " + kind + ": " + res.message);
   }
-  char name[64];
-  std::snprintf(name, sizeof(name), "sinkhorn_%zux%zu_eps%g_tol1e-4", n, n, eps);
-  return {name, "gpu", median(wall), -1.0, runs};
+  char name[80];
+  std::snprintf(name, sizeof(name), "%s_%zux%zu_eps%g_tol1e-4", kind.c_str(), n, n, eps);
+  return {name, backend, median(wall), -1.0, runs};
+}
+
+Result gpuSinkhornCase(const GpuContext& gpu, size_t n, double eps, int runs) {
+  return sinkhornCase("sinkhorn", "gpu", n, eps, runs, [&](auto& a, auto& b, auto& o) {
+    return GpuSinkhorn(gpu, a, b, CostKind::SqEuclidean).solve(o);
+  });
 }
 
 // The Transport lab's solver (DenseSinkhorn, CPU) on the same data: one cold annealed solve.
 Result denseSinkhornCase(size_t n, double eps, int runs) {
-  Measure a = unitSquare(n, 1), b = unitSquare(n, 2);
-  SinkhornOptions o;
-  o.epsilon = eps;
-  o.tolerance = 1e-4;
-  std::vector<double> wall;
-  for (int r = 0; r < runs; ++r) {
-    auto start = Clock::now();
-    DenseSinkhorn solver(a, b, CostKind::SqEuclidean);
-    SinkhornResult res = solver.solve(o, false);
-    wall.push_back(msSince(start));
-    if (res.status != SolveStatus::Converged)
-      throw std::runtime_error("bench dense sinkhorn: " + res.message);
-  }
-  char name[64];
-  std::snprintf(name, sizeof(name), "sinkhorn_dense_%zux%zu_eps%g_tol1e-4", n, n, eps);
-  return {name, "cpu", median(wall), -1.0, runs};
+  return sinkhornCase("sinkhorn_dense", "cpu", n, eps, runs, [](auto& a, auto& b, auto& o) {
+    return DenseSinkhorn(a, b, CostKind::SqEuclidean).solve(o, false);
+  });
 }
 
 // Dragging a point in the lab: after a converged solve, one point moves by 0.01 (a few pixels)
@@ -230,8 +227,8 @@ int runBench(bool json, int runs, bool full, const std::string& only) {
   }
   if (backend.gpu && wanted("render")) results.push_back(renderDefault(*backend.gpu, runs));
   if (backend.gpu && wanted("sinkhorn")) {
-    results.push_back(sinkhornCase(*backend.gpu, 4096, 0.05, std::max(1, runs / 2)));
-    results.push_back(sinkhornCase(*backend.gpu, 1024, 0.01, runs));
+    results.push_back(gpuSinkhornCase(*backend.gpu, 4096, 0.05, std::max(1, runs / 2)));
+    results.push_back(gpuSinkhornCase(*backend.gpu, 1024, 0.01, runs));
   }
   if (wanted("sinkhorn_dense")) results.push_back(denseSinkhornCase(1024, 0.01, runs));
   if (wanted("ot_drag")) results.push_back(dragCase(1000, 0.05, 4 * runs));

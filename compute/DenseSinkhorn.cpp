@@ -26,18 +26,10 @@ void forBlocks(size_t n, Fn&& fn) {
 template <typename CostAt>
 double softmin(size_t count, const std::vector<double>& w, const std::vector<double>& h,
                CostAt costAt, double eps) {
-  double mx = -INFINITY, s = 0.0;
-  for (size_t k = 0; k < count; ++k) {
-    if (w[k] == 0.0) continue;
-    const double l = std::log(w[k]) + (h[k] - costAt(k)) / eps;
-    if (l > mx) {
-      s = s * std::exp(mx - l) + 1.0;
-      mx = l;
-    } else {
-      s += std::exp(l - mx);
-    }
-  }
-  return -eps * (mx + std::log(s));
+  LogSumExp lse;
+  for (size_t k = 0; k < count; ++k)
+    if (w[k] != 0.0) lse.add(std::log(w[k]) + (h[k] - costAt(k)) / eps);
+  return -eps * lse.value();
 }
 
 }  // namespace
@@ -63,7 +55,9 @@ DenseSinkhorn::DenseSinkhorn(Measure a, Measure b, CostKind cost)
   colSums_.assign(m_, 0.0);
 }
 
+// Every change of K makes the stored row sums stale.
 void DenseSinkhorn::rebuildKernel() {
+  rowSumsValid_ = false;
   forBlocks(n_, [&](size_t i0, size_t i1) {
     for (size_t i = i0; i < i1; ++i)
       for (size_t j = 0; j < m_; ++j)
@@ -72,19 +66,19 @@ void DenseSinkhorn::rebuildKernel() {
 }
 
 void DenseSinkhorn::rebuildRow(size_t i) {
+  rowSumsValid_ = false;
   for (size_t j = 0; j < m_; ++j)
     k_[i * m_ + j] = std::exp((alpha_[i] + beta_[j] - c_[i * m_ + j]) / eps_);
 }
 
 void DenseSinkhorn::rebuildColumn(size_t j) {
+  rowSumsValid_ = false;
   for (size_t i = 0; i < n_; ++i)
     k_[i * m_ + j] = std::exp((alpha_[i] + beta_[j] - c_[i * m_ + j]) / eps_);
 }
 
 void DenseSinkhorn::absorb() {
-  for (size_t i = 0; i < n_; ++i) alpha_[i] += eps_ * std::log(u_[i]), u_[i] = 1.0;
-  for (size_t j = 0; j < m_; ++j) beta_[j] += eps_ * std::log(v_[j]), v_[j] = 1.0;
-  rebuildKernel();
+  setEpsilon(eps_);
 }
 
 void DenseSinkhorn::setEpsilon(double eps) {
@@ -92,6 +86,17 @@ void DenseSinkhorn::setEpsilon(double eps) {
   for (size_t j = 0; j < m_; ++j) beta_[j] += eps_ * std::log(v_[j]), v_[j] = 1.0;
   eps_ = eps;
   rebuildKernel();
+}
+
+void DenseSinkhorn::computeRowSums() {
+  forBlocks(n_, [&](size_t i0, size_t i1) {
+    for (size_t i = i0; i < i1; ++i) {
+      const double* row = &k_[i * m_];
+      double s = 0.0;
+      for (size_t j = 0; j < m_; ++j) s += row[j] * b_.weights[j] * v_[j];
+      rowSums_[i] = s;
+    }
+  });
 }
 
 std::vector<double> DenseSinkhorn::f() const {
@@ -130,23 +135,12 @@ void DenseSinkhorn::movePoint(bool target, size_t index, glm::dvec2 p) {
     v_[index] = 1.0;
     rebuildColumn(index);
   }
-  rowSumsValid_ = false;
 }
 
 bool DenseSinkhorn::iterate() {
   const std::vector<double>& a = a_.weights;
-  const std::vector<double>& b = b_.weights;
-  if (!rowSumsValid_) {
-    forBlocks(n_, [&](size_t i0, size_t i1) {
-      for (size_t i = i0; i < i1; ++i) {
-        const double* row = &k_[i * m_];
-        double s = 0.0;
-        for (size_t j = 0; j < m_; ++j) s += row[j] * b[j] * v_[j];
-        rowSums_[i] = s;
-      }
-    });
-  }
-  rowSumsValid_ = false;
+  if (!rowSumsValid_) computeRowSums();
+  rowSumsValid_ = false;  // v changes below
   for (size_t i = 0; i < n_; ++i) {
     if (!(rowSums_[i] > 0.0) || !std::isfinite(rowSums_[i])) return false;
     u_[i] = 1.0 / rowSums_[i];
@@ -170,15 +164,7 @@ bool DenseSinkhorn::iterate() {
 }
 
 double DenseSinkhorn::rowError() {
-  const std::vector<double>& b = b_.weights;
-  forBlocks(n_, [&](size_t i0, size_t i1) {
-    for (size_t i = i0; i < i1; ++i) {
-      const double* row = &k_[i * m_];
-      double s = 0.0;
-      for (size_t j = 0; j < m_; ++j) s += row[j] * b[j] * v_[j];
-      rowSums_[i] = s;
-    }
-  });
+  computeRowSums();
   rowSumsValid_ = true;  // the next iterate() starts from them
   double err = 0.0;
   for (size_t i = 0; i < n_; ++i)
@@ -198,10 +184,8 @@ SinkhornResult DenseSinkhorn::solve(const SinkhornOptions& o, bool warm,
     std::fill(v_.begin(), v_.end(), 1.0);
     eps_ = o.annealing ? std::max(o.epsilon, costBound(a_, b_, cost_)) : o.epsilon;
     rebuildKernel();
-    rowSumsValid_ = false;
   } else if (eps_ != o.epsilon) {
     setEpsilon(o.epsilon);
-    rowSumsValid_ = false;
   }
   // Gap evaluations cost n m logarithms: at most ~250k entries' worth per recorded iteration.
   const int gapEvery = int(std::max<size_t>(1, n_ * m_ / 250000));
@@ -211,7 +195,6 @@ SinkhornResult DenseSinkhorn::solve(const SinkhornOptions& o, bool warm,
     for (int it = 1; it <= o.maxIterations; ++it) {
       if (!iterate()) {
         absorb();  // a row or column underflowed: start it from the absorbed potentials
-        rowSumsValid_ = false;
         if (!iterate()) {
           r.status = SolveStatus::NumericalFailure;
           r.message =
@@ -247,7 +230,6 @@ SinkhornResult DenseSinkhorn::solve(const SinkhornOptions& o, bool warm,
     }
     if (last) break;
     setEpsilon(std::max(o.epsilon, eps_ * kAnnealFactor));
-    rowSumsValid_ = false;
   }
   r.f = f();
   r.g = g();

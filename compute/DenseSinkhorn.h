@@ -76,7 +76,9 @@ class DenseSinkhorn {
   // One iteration: u = 1 / K(b v), v = 1 / K^T(a u). Returns false when a row or column of K
   // underflowed to zero even after absorption.
   bool iterate();
-  double rowError();  // |P 1 - a|_1 (columns are exact right after iterate())
+  double rowError();
+  void
+  computeRowSums();  // rowSums_ = K (b v)  // |P 1 - a|_1 (columns are exact right after iterate())
 
   Measure a_, b_;
   CostKind cost_;

@@ -79,18 +79,11 @@ void softminRows(const Measure& a, const Measure& b, CostKind cost, const std::v
   parallelFor(
       a.points.size(),
       [&](size_t i) {
-        double m = -INFINITY, s = 0.0;
-        for (size_t j = 0; j < b.points.size(); ++j) {
-          if (b.weights[j] == 0.0) continue;
-          double l = std::log(b.weights[j]) + (g[j] - costOf(cost, a.points[i], b.points[j])) / eps;
-          if (l > m) {
-            s = s * std::exp(m - l) + 1.0;
-            m = l;
-          } else {
-            s += std::exp(l - m);
-          }
-        }
-        f[i] = -eps * (m + std::log(s));
+        LogSumExp lse;
+        for (size_t j = 0; j < b.points.size(); ++j)
+          if (b.weights[j] != 0.0)
+            lse.add(std::log(b.weights[j]) + (g[j] - costOf(cost, a.points[i], b.points[j])) / eps);
+        f[i] = -eps * lse.value();
       },
       64);
 }

@@ -13,12 +13,30 @@
 // constant on the plans with marginals a, b). Costs are recomputed on the fly: no n x m matrix.
 #include <glm/glm.hpp>
 
+#include <cmath>
+
 #include <string>
 #include <vector>
 
 namespace flowscope {
 
 enum class CostKind { SqEuclidean, Euclidean };
+
+// Streaming log-sum-exp: add(l) for each term l, then value() = log sum exp(l) (-inf when empty).
+// One pass, no overflow: every softmin of the Sinkhorn solvers and potential extensions uses it.
+struct LogSumExp {
+  double max = -INFINITY, sum = 0.0;
+  void add(double l) {
+    if (l == -INFINITY) return;  // a zero weight: no term
+    if (l > max) {
+      sum = sum * std::exp(max - l) + 1.0;
+      max = l;
+    } else {
+      sum += std::exp(l - max);
+    }
+  }
+  double value() const { return max + std::log(sum); }
+};
 std::string costName(CostKind kind);
 CostKind parseCost(const std::string& name);  // throws InputError
 double costOf(CostKind kind, glm::dvec2 x, glm::dvec2 y);

@@ -182,40 +182,29 @@ void TransportLab::reloadMeasures(const Measure& a, const Measure& b) {
   rawA_ = a_.weights;
   rawB_ = b_.weights;
   dense_.reset();
-  stale_ = true;
-  warm_ = false;
+  request(Solve::Cold);
   couplingsStale_ = true;
 }
 
-void TransportLab::setSource(const MeasureSpec& spec) {
-  if (spec.count > kMaxPoints)
+void TransportLab::setMeasure(bool target, const MeasureSpec& spec) {
+  if (spec.count > kMaxPoints)  // before drawing them
     throw InputError("count: at most " + std::to_string(kMaxPoints) + " points");
-  Measure a = loadMeasure(spec, s_.seed);
-  reloadMeasures(a, b_);
-  s_.source = spec;
-}
-
-void TransportLab::setTarget(const MeasureSpec& spec) {
-  if (spec.count > kMaxPoints)
-    throw InputError("count: at most " + std::to_string(kMaxPoints) + " points");
-  Measure b = loadMeasure(spec, s_.seed + 1);
-  reloadMeasures(a_, b);
-  s_.target = spec;
+  Measure m = loadMeasure(spec, s_.seed + (target ? 1 : 0));
+  target ? reloadMeasures(a_, m) : reloadMeasures(m, b_);
+  (target ? s_.target : s_.source) = spec;
 }
 
 void TransportLab::setMethod(OtMethod m) {
   if (m == s_.method) return;
   s_.method = m;
-  stale_ = true;
-  warm_ = false;
+  request(Solve::Cold);
 }
 
 void TransportLab::setCost(CostKind c) {
   if (c == s_.cost) return;
   s_.cost = c;
   dense_.reset();
-  stale_ = true;
-  warm_ = false;
+  request(Solve::Cold);
 }
 
 void TransportLab::setEpsilon(double eps) {
@@ -224,29 +213,26 @@ void TransportLab::setEpsilon(double eps) {
   if (eps == s_.epsilon) return;
   s_.epsilon = eps;
   if (s_.method == OtMethod::Sinkhorn) {
-    warm_ = !stale_ && !s_.stepThrough;  // the step-through replays a whole annealed solve
-    stale_ = true;
+    // The step-through replays a whole annealed solve.
+    request(s_.stepThrough ? Solve::Cold : Solve::Warm);
   }
 }
 
 void TransportLab::setAnnealing(bool on) {
   s_.annealing = on;
-  stale_ = true;
-  warm_ = false;
+  request(Solve::Cold);
 }
 
 void TransportLab::setTolerance(double tol) {
   requireFinitePositive(tol, "tolerance");
   s_.tolerance = tol;
-  if (!stale_) warm_ = true;
-  stale_ = true;
+  request(Solve::Warm);
 }
 
 void TransportLab::setMaxIterations(int n) {
   if (n < 1 || n > 1000000) throw InputError("max iterations: between 1 and 1000000");
   s_.maxIterations = n;
-  stale_ = true;
-  warm_ = false;
+  request(Solve::Cold);
 }
 
 void TransportLab::setSeed(uint64_t seed) {
@@ -275,8 +261,7 @@ void TransportLab::setStepThrough(bool on) {
   if (on == s_.stepThrough) return;
   s_.stepThrough = on;
   history_.clear();
-  stale_ = true;
-  warm_ = false;
+  request(Solve::Cold);
 }
 
 void TransportLab::setStep(int k) {
@@ -320,8 +305,7 @@ void TransportLab::movePoint(PointRef p, glm::dvec2 world) {
     throw InputError("point: coordinates must be finite");
   pts[p.index] = world;
   if (dense_) dense_->movePoint(p.target, p.index, world);
-  if (!stale_) warm_ = s_.method == OtMethod::Sinkhorn;
-  stale_ = true;
+  request(s_.method == OtMethod::Sinkhorn ? Solve::Warm : Solve::Cold);
 }
 
 void TransportLab::addPoint(bool target, glm::dvec2 world) {
@@ -334,8 +318,7 @@ void TransportLab::addPoint(bool target, glm::dvec2 world) {
   pts.push_back(world);
   m = Measure::weighted(std::move(pts), raw, "painted points");
   dense_.reset();
-  stale_ = true;
-  warm_ = false;
+  request(Solve::Cold);
 }
 
 void TransportLab::tick(double seconds) {
@@ -352,10 +335,9 @@ void TransportLab::update() {
     if (couplingsStale_) recomputeCouplings();
     return;
   }
-  if (!stale_) return;
-  solveNow(warm_);
-  stale_ = false;
-  warm_ = false;
+  if (pending_ == Solve::None) return;
+  solveNow(pending_ == Solve::Warm);
+  pending_ = Solve::None;
 }
 
 void TransportLab::solveNow(bool warm) {
@@ -459,16 +441,19 @@ void TransportLab::refreshShown() {
   });
   for (size_t r = 0; r < n; ++r) rowRank[rowOrder[r]] = r;
   std::vector<double> colKey(m, 0.0), colMass(m, 0.0);
-  const auto accumulateEntry = [&](size_t i, size_t j, double mass) {
+  // Every entry of the whole plan (not only the drawn ones): fn(i, j, mass).
+  const auto forEachMass = [&](auto&& fn) {
+    if (!dense.empty()) {
+      for (size_t i = 0; i < n; ++i)
+        for (size_t j = 0; j < m; ++j) fn(i, j, dense[i * m + j]);
+    } else if (s_.method == OtMethod::Exact) {
+      for (const auto& e : exact_.plan) fn(e.i, e.j, e.mass);
+    }
+  };
+  forEachMass([&](size_t i, size_t j, double mass) {
     colKey[j] += mass * double(rowRank[i]);
     colMass[j] += mass;
-  };
-  if (!dense.empty()) {
-    for (size_t i = 0; i < n; ++i)
-      for (size_t j = 0; j < m; ++j) accumulateEntry(i, j, dense[i * m + j]);
-  } else {
-    for (const auto& e : entries_) accumulateEntry(e.i, e.j, e.mass);
-  }
+  });
   std::vector<size_t> colOrder(m), colRank(m);
   std::iota(colOrder.begin(), colOrder.end(), 0);
   std::sort(colOrder.begin(), colOrder.end(), [&](size_t p, size_t q) {
@@ -480,16 +465,10 @@ void TransportLab::refreshShown() {
   matrix_.rows = uint32_t(std::min<size_t>(n, 120));
   matrix_.cols = uint32_t(std::min<size_t>(m, 120));
   matrix_.values.assign(size_t(matrix_.rows) * matrix_.cols, 0.0f);
-  const auto bin = [&](size_t i, size_t j, double mass) {
+  forEachMass([&](size_t i, size_t j, double mass) {
     const size_t r = rowRank[i] * matrix_.rows / n, c = colRank[j] * matrix_.cols / m;
     matrix_.values[r * matrix_.cols + c] += float(mass);
-  };
-  if (!dense.empty()) {
-    for (size_t i = 0; i < n; ++i)
-      for (size_t j = 0; j < m; ++j) bin(i, j, dense[i * m + j]);
-  } else {
-    for (const auto& e : entries_) bin(e.i, e.j, e.mass);
-  }
+  });
   const float mx = *std::max_element(matrix_.values.begin(), matrix_.values.end());
   if (mx > 0.0f)
     for (auto& v : matrix_.values) v /= mx;
@@ -524,17 +503,10 @@ ScalarGrid TransportLab::potentialGrid(const View2D& view, int width, int height
             for (size_t k = 0; k < h.size(); ++k)
               value = std::min(value, costOf(s_.cost, x, other.points[k]) - h[k]);
           } else {
-            double mx = -INFINITY, s = 0.0;
-            for (size_t k = 0; k < h.size(); ++k) {
-              const double l = logw[k] + (h[k] - costOf(s_.cost, x, other.points[k])) / eps;
-              if (l > mx) {
-                s = s * std::exp(mx - l) + 1.0;
-                mx = l;
-              } else {
-                s += std::exp(l - mx);
-              }
-            }
-            value = -eps * (mx + std::log(s));
+            LogSumExp lse;
+            for (size_t k = 0; k < h.size(); ++k)
+              lse.add(logw[k] + (h[k] - costOf(s_.cost, x, other.points[k])) / eps);
+            value = -eps * lse.value();
           }
           grid.values[row * grid.nx + col] = float(value);
         }

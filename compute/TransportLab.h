@@ -8,6 +8,7 @@
 // sqeuclidean); cost = <P, C>; W = cost^(1/p); marginal error = |P1 - a|_1 + |P^T 1 - b|_1.
 // Potentials are extended to the plane by the c-transform: exact f(x) = min_j C(x, y_j) - g_j,
 // Sinkhorn f(x) = -eps log sum_j b_j exp((g_j - C(x, y_j))/eps) (likewise g from f).
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <string>
@@ -114,8 +115,8 @@ class TransportLab {
   void resetCamera();
 
   // Validating setters (InputError; the lab is unchanged when they throw).
-  void setSource(const MeasureSpec& spec);
-  void setTarget(const MeasureSpec& spec);
+  void setSource(const MeasureSpec& spec) { setMeasure(false, spec); }
+  void setTarget(const MeasureSpec& spec) { setMeasure(true, spec); }
   void setMethod(OtMethod m);
   void setCost(CostKind c);
   void setEpsilon(double eps);
@@ -178,6 +179,10 @@ class TransportLab {
   const Coupling& shownCoupling() const { return couplings_.at(size_t(s_.coupling)); }
 
  private:
+  // What the next update() must do: nothing, continue from the current potentials, or start over.
+  enum class Solve { None, Warm, Cold };
+  void request(Solve s) { pending_ = std::max(pending_, s); }
+  void setMeasure(bool target, const MeasureSpec& spec);
   void reloadMeasures(const Measure& a, const Measure& b);
   void refreshShown();
   void solveNow(bool warm);
@@ -193,7 +198,8 @@ class TransportLab {
   TransportSolution solution_;
   std::vector<SinkhornRecord> history_;
   int step_ = 0;
-  bool stale_ = true, warm_ = false, couplingsStale_ = true;
+  Solve pending_ = Solve::Cold;
+  bool couplingsStale_ = true;
   uint64_t revision_ = 1;
   double tDirection_ = 1.0;  // the t animation's direction
   std::vector<PlanEntry> entries_;

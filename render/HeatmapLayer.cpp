@@ -8,12 +8,6 @@ const uint32_t kVert[] =
 const uint32_t kFrag[] =
 #include "heatmap.frag.spv.inc"
     ;
-struct HeatmapPush {
-  uint32_t nx, ny;
-  float vmin, vmax, opacity, cellPixels;
-  float viewportSize[2];
-};
-static_assert(sizeof(HeatmapPush) == 32);
 }  // namespace
 
 HeatmapLayer::HeatmapLayer(const GpuContext& ctx, VkRenderPass pass, const GpuBuffer& colormap,

@@ -143,4 +143,11 @@ void setViewportAndScissor(VkCommandBuffer cmd, uint32_t x, uint32_t width, uint
   vkCmdSetScissor(cmd, 0, 1, &scissor);
 }
 
+GpuBuffer uploadColormap(const GpuContext& ctx, const std::vector<std::array<float, 4>>& lut) {
+  GpuBuffer buffer(ctx, lut.size() * sizeof(lut[0]), VK_BUFFER_USAGE_STORAGE_BUFFER_BIT,
+                   MemoryKind::HostVisible);
+  buffer.upload(lut.data(), lut.size() * sizeof(lut[0]));
+  return buffer;
+}
+
 }  // namespace flowscope

@@ -2,6 +2,7 @@
 // Stateless helpers that build the graphics objects every layer needs.
 #include <vulkan/vulkan.h>
 
+#include <array>
 #include <span>
 #include <vector>
 
@@ -48,6 +49,17 @@ class GraphicsBindings {
   VkPipelineLayout layout_ = VK_NULL_HANDLE;
   VkDescriptorPool pool_ = VK_NULL_HANDLE;
 };
+
+// A colormap (256 RGBA entries, loadColormap) in a host-visible storage buffer.
+GpuBuffer uploadColormap(const GpuContext& ctx, const std::vector<std::array<float, 4>>& lut);
+
+// Push constants of heatmap.vert/frag and matrix.vert/frag (the same layout for both).
+struct HeatmapPush {
+  uint32_t nx, ny;                        // nodes (heatmap) or columns, rows (matrix)
+  float vmin, vmax, opacity, cellPixels;  // cellPixels: unused by the matrix shaders
+  float viewportSize[2];
+};
+static_assert(sizeof(HeatmapPush) == 32);
 
 void setViewportAndScissor(VkCommandBuffer cmd, uint32_t x, uint32_t width, uint32_t height,
                            uint32_t y = 0);

@@ -3,17 +3,6 @@
 #include "Resources.h"
 
 namespace flowscope {
-namespace {
-
-GpuBuffer uploadColormap(const GpuContext& ctx, const std::vector<std::array<float, 4>>& lut) {
-  GpuBuffer buffer(ctx, lut.size() * sizeof(lut[0]), VK_BUFFER_USAGE_STORAGE_BUFFER_BIT,
-                   MemoryKind::HostVisible);
-  buffer.upload(lut.data(), lut.size() * sizeof(lut[0]));
-  return buffer;
-}
-
-}  // namespace
-
 SceneRenderer::SceneRenderer(const GpuContext& ctx, VkRenderPass pass, uint32_t slots)
     : ctx_(ctx), lut_(loadColormap("viridis")), colormap_(uploadColormap(ctx, lut_)) {
   heatmap_ = std::make_unique<HeatmapLayer>(ctx, pass, colormap_,

@@ -22,13 +22,6 @@ const uint32_t kMatrixFrag[] =
 #include "matrix.frag.spv.inc"
     ;
 
-struct InsetPush {
-  uint32_t nx, ny;
-  float vmin, vmax, opacity, cellPixels;
-  float viewportSize[2];
-};
-static_assert(sizeof(InsetPush) == 32);
-
 constexpr uint32_t kMaxVertices = 1 << 18;
 constexpr size_t kGridCapacity = 65536;  // nodes
 constexpr size_t kMatrixCapacity = 160 * 160;
@@ -40,13 +33,6 @@ constexpr glm::vec4 kNoiseColor{0.78f, 0.82f, 0.9f, 0.8f};
 constexpr glm::vec4 kWarnColor{1.0f, 0.45f, 0.35f, 1.0f};
 constexpr glm::vec4 kPanelColor{0.0f, 0.0f, 0.0f, 0.55f};
 constexpr float kCaptionX = 420.0f;  // right of the ImGui panel
-
-GpuBuffer uploadLut(const GpuContext& ctx, const std::vector<std::array<float, 4>>& lut) {
-  GpuBuffer b(ctx, lut.size() * sizeof(lut[0]), VK_BUFFER_USAGE_STORAGE_BUFFER_BIT,
-              MemoryKind::HostVisible);
-  b.upload(lut.data(), lut.size() * sizeof(lut[0]));
-  return b;
-}
 
 std::string fmt(const char* f, double v) {
   char buf[64];
@@ -195,11 +181,11 @@ TransportRenderer::TransportRenderer(const GpuContext& ctx, VkRenderPass pass, u
     : ctx_(ctx),
       viridis_(loadColormap("viridis")),
       magma_(loadColormap("magma")),
-      viridisBuffer_(uploadLut(ctx, viridis_)),
-      magmaBuffer_(uploadLut(ctx, magma_)),
+      viridisBuffer_(uploadColormap(ctx, viridis_)),
+      magmaBuffer_(uploadColormap(ctx, magma_)),
       overlay_(ctx, pass, slots, kMaxVertices),
-      heatBindings_(ctx.device(), 2, sizeof(InsetPush), slots),
-      matrixBindings_(ctx.device(), 2, sizeof(InsetPush), slots) {
+      heatBindings_(ctx.device(), 2, sizeof(HeatmapPush), slots),
+      matrixBindings_(ctx.device(), 2, sizeof(HeatmapPush), slots) {
   heatPipeline_ =
       createPulledPipeline(ctx.device(), kHeatVert, kHeatFrag, VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST,
                            heatBindings_.layout(), pass, false);
@@ -212,6 +198,8 @@ TransportRenderer::TransportRenderer(const GpuContext& ctx, VkRenderPass pass, u
     matrixBuffers_.emplace_back(ctx, kMatrixCapacity * sizeof(float),
                                 VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, MemoryKind::HostVisible);
   }
+  gridUploaded_.assign(slots, 0);
+  matrixUploaded_.assign(slots, 0);
   for (uint32_t i = 0; i < slots; ++i) {
     const GpuBuffer* g[2] = {&gridBuffers_[i], &viridisBuffer_};
     gridSets_.push_back(heatBindings_.makeSet(g));
@@ -236,6 +224,7 @@ const ScalarGrid& TransportRenderer::grid(const TransportLab& lab, uint32_t widt
     grid_ = lab.potentialGrid(lab.camera(), int(width), int(height), int(cell));
     gridCell_ = cell;
     gridKey_ = key;
+    ++gridVersion_;
   }
   return grid_;
 }
@@ -247,8 +236,12 @@ void TransportRenderer::draw(VkCommandBuffer cmd, const TransportLab& lab, uint3
   if (s.mode == TransportMode::Plan && s.potential != PotentialShown::None) {
     const ScalarGrid& g = grid(lab, width, height);
     if (!g.values.empty()) {
-      gridBuffers_.at(slot).upload(g.values.data(), g.values.size() * sizeof(float));
-      InsetPush push{g.nx, g.ny, g.lo, g.hi, 1.0f, float(gridCell_), {float(width), float(height)}};
+      if (gridUploaded_.at(slot) != gridVersion_) {  // each slot's copy, once per change
+        gridBuffers_[slot].upload(g.values.data(), g.values.size() * sizeof(float));
+        gridUploaded_[slot] = gridVersion_;
+      }
+      HeatmapPush push{
+          g.nx, g.ny, g.lo, g.hi, 1.0f, float(gridCell_), {float(width), float(height)}};
       vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, heatPipeline_);
       heatBindings_.bind(cmd, gridSets_.at(slot));
       heatBindings_.push(cmd, &push);
@@ -259,12 +252,15 @@ void TransportRenderer::draw(VkCommandBuffer cmd, const TransportLab& lab, uint3
   const PlanMatrix& m = lab.planMatrix();
   if (s.mode == TransportMode::Plan && s.showMatrix && !m.values.empty() &&
       width > kInsetPixels + 32 && height > kInsetPixels + kInsetTop + 20) {
-    std::vector<float> v(m.values.size());
-    for (size_t k = 0; k < v.size(); ++k) v[k] = std::sqrt(m.values[k]);
-    matrixBuffers_.at(slot).upload(v.data(), v.size() * sizeof(float));
+    if (matrixUploaded_.at(slot) != lab.revision()) {
+      std::vector<float> v(m.values.size());
+      for (size_t k = 0; k < v.size(); ++k) v[k] = std::sqrt(m.values[k]);  // the sqrt scale
+      matrixBuffers_[slot].upload(v.data(), v.size() * sizeof(float));
+      matrixUploaded_[slot] = lab.revision();
+    }
     const uint32_t x0 = xOffset + width - kInsetPixels - 16, y0 = kInsetTop;
     setViewportAndScissor(cmd, x0, kInsetPixels, kInsetPixels, y0);
-    InsetPush push{
+    HeatmapPush push{
         m.cols, m.rows, 0.0f, 1.0f, 1.0f, 0.0f, {float(kInsetPixels), float(kInsetPixels)}};
     vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, matrixPipeline_);
     matrixBindings_.bind(cmd, matrixSets_.at(slot));

@@ -50,6 +50,10 @@ class TransportRenderer {
   };
   GridKey gridKey_;
   ScalarGrid grid_;
+  uint64_t gridVersion_ = 0;
+  // What each frame-in-flight slot's buffers hold (grid version, lab revision): uploads happen
+  // only when those change.
+  std::vector<uint64_t> gridUploaded_, matrixUploaded_;
   uint32_t gridCell_ = kCellPixels;
 };
 
