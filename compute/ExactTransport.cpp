@@ -47,8 +47,11 @@ class TransportSimplex {
  public:
   TransportSimplex(const Measure& a, const Measure& b, CostKind cost)
       : a_(a), b_(b), cost_(cost), n_(a.points.size()), m_(b.points.size()), adjacency_(n_ + m_) {
-    // Pricing scans the costs over and over: keep them (as POT does) up to 5,000 x 5,000 cells.
-    if (n_ * m_ <= kMaxStoredCosts) {
+    // Pricing scans the costs over and over. A squared distance is cheaper to recompute from the
+    // points (a row scan reads m points, which stay in cache) than to stream from a stored n x m
+    // matrix; a Euclidean one needs a square root, so those are kept (as POT does) up to
+    // 5,000 x 5,000 cells.
+    if (cost_ == CostKind::Euclidean && n_ * m_ <= kMaxStoredCosts) {
       costs_.resize(n_ * m_);
       parallelFor(
           n_,
@@ -69,22 +72,7 @@ class TransportSimplex {
     computePotentials();
     for (;;) {
       // Block pricing: the most negative reduced cost in the first block that has one.
-      size_t best = total;
-      double bestReduced = -kTolerance * scale_;
-      size_t scanned = 0;
-      size_t i = cursor / m_, j = cursor % m_;  // walked with the scan, no divisions
-      while (scanned < total) {
-        const size_t end = std::min(scanned + block, total);
-        for (; scanned < end; ++scanned) {
-          const double reduced = c(i, j) - u_[i] - v_[j];
-          if (reduced < bestReduced) bestReduced = reduced, best = i * m_ + j;
-          if (++j == m_) {
-            j = 0;
-            if (++i == n_) i = 0;
-          }
-        }
-        if (best != total) break;
-      }
+      const size_t best = price(cursor, block);
       if (best == total) break;  // no negative reduced cost: optimal
       cursor = (best + 1) % total;
       pivot(best / m_, best % m_);
@@ -101,6 +89,49 @@ class TransportSimplex {
  private:
   static constexpr double kTolerance = 1e-12;
   static constexpr size_t kMaxStoredCosts = size_t(5000) * 5000;
+
+  // The cell with the most negative reduced cost C_ij - u_i - v_j in the first block (of `block`
+  // cells, scanned cyclically from `cursor`) that has one below -tolerance; n m when none does.
+  // Walks row segments so that the inner loop is a branch-light scan of one cost row.
+  size_t price(size_t cursor, size_t block) const {
+    const size_t total = n_ * m_;
+    size_t best = total, scanned = 0;
+    double bestReduced = -kTolerance * scale_;
+    size_t i = cursor / m_, j = cursor % m_;
+    while (scanned < total) {
+      const size_t end = std::min(scanned + block, total);
+      while (scanned < end) {
+        const size_t len = std::min(m_ - j, end - scanned);
+        // reduced < bestReduced  <=>  C_ij - v_j < bestReduced + u_i
+        double threshold = bestReduced + u_[i];
+        size_t bestK = SIZE_MAX;
+        const double* v = v_.data() + j;
+        if (!costs_.empty()) {
+          const double* row = costs_.data() + i * m_ + j;
+          for (size_t k = 0; k < len; ++k) {
+            const double r = row[k] - v[k];
+            if (r < threshold) threshold = r, bestK = k;
+          }
+        } else {
+          const glm::dvec2 x = a_.points[i];
+          const glm::dvec2* y = b_.points.data() + j;
+          for (size_t k = 0; k < len; ++k) {
+            const double r = costOf(cost_, x, y[k]) - v[k];
+            if (r < threshold) threshold = r, bestK = k;
+          }
+        }
+        if (bestK != SIZE_MAX) bestReduced = threshold - u_[i], best = i * m_ + j + bestK;
+        scanned += len;
+        j += len;
+        if (j == m_) {
+          j = 0;
+          if (++i == n_) i = 0;
+        }
+      }
+      if (best != total) break;
+    }
+    return best;
+  }
 
   double c(size_t i, size_t j) const {
     return costs_.empty() ? costOf(cost_, a_.points[i], b_.points[j]) : costs_[i * m_ + j];

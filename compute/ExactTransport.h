@@ -3,7 +3,8 @@
 // (network simplex on the complete bipartite graph). The basis is a spanning tree of n + m - 1
 // cells; potentials u_i + v_j = C_ij on it; the entering cell is the most negative reduced cost
 // C_ij - u_i - v_j in a block of cells (block pricing, blocks of ~sqrt(n m) cells, scanned
-// cyclically); flow moves around the tree cycle it closes. Costs are computed on the fly.
+// cyclically); flow moves around the tree cycle it closes. Squared distances are recomputed from
+// the points while pricing (cheaper than streaming a stored matrix); Euclidean costs are stored.
 #include <vector>
 
 #include "Transport.h"

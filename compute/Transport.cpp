@@ -21,12 +21,6 @@ CostKind parseCost(const std::string& name) {
   throw InputError("cost: unknown '" + name + "' (valid: sqeuclidean, euclidean)");
 }
 
-double costOf(CostKind kind, glm::dvec2 x, glm::dvec2 y) {
-  glm::dvec2 d = x - y;
-  double sq = glm::dot(d, d);
-  return kind == CostKind::SqEuclidean ? sq : std::sqrt(sq);
-}
-
 Measure Measure::uniform(std::vector<glm::dvec2> points) {
   Measure m;
   m.weights.assign(points.size(), 1.0 / double(points.size()));

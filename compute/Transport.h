@@ -39,7 +39,11 @@ struct LogSumExp {
 };
 std::string costName(CostKind kind);
 CostKind parseCost(const std::string& name);  // throws InputError
-double costOf(CostKind kind, glm::dvec2 x, glm::dvec2 y);
+// |x - y|^2 or |x - y|; inline because the exact solver's pricing calls it per cell.
+inline double costOf(CostKind kind, glm::dvec2 x, glm::dvec2 y) {
+  const double dx = x.x - y.x, dy = x.y - y.y, sq = dx * dx + dy * dy;
+  return kind == CostKind::SqEuclidean ? sq : std::sqrt(sq);
+}
 
 // Points with normalised weights.
 struct Measure {
