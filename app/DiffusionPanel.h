@@ -36,6 +36,7 @@ class DiffusionPanel {
                        std::map<std::string, ControlRect>& rects);
   void dataSection(DiffusionLab& lab);
   void samplerSection(DiffusionLab& lab);
+  void couplingSection(DiffusionLab& lab, const DiffusionSimulation& sim);
   void displaySection(DiffusionLab& lab);
   void paintSection(DiffusionLab& lab);
   void metricsWindow(const DiffusionLab& lab, const DiffusionSimulation& sim,
@@ -46,6 +47,8 @@ class DiffusionPanel {
   void apply(Fn&& setter);
   std::string error_;
   std::string notice_;
+  FlowCouplingParams couplingDraft_{};
+  bool couplingEditing_ = false;
   std::vector<bool> sweepSamplers_ = {
       false, true,  true, true,  false, false,
       true,  false, true, false, true};  // e.g. "ddim needs another schedule: switched to linear"

@@ -40,6 +40,8 @@ MainWindow::MainWindow(DiffusionLab& lab, TransportLab& transport, QVulkanInstan
       exitCode_ = 3;
     }
   });
+  connect(viewport_, &VulkanViewport::labRequested, this, &MainWindow::showTransport,
+          Qt::QueuedConnection);
   connect(&statusTimer_, &QTimer::timeout, this, &MainWindow::updateStatus);
   statusTimer_.start(250);
   // A 1280x800 viewport (the size the frame-time targets are set for) plus menu and status bars.

@@ -38,7 +38,9 @@ void TransportPanel::apply(Fn&& setter) {
   }
 }
 
-void TransportPanel::build(TransportLab& lab, std::map<std::string, ControlRect>& rects) {
+bool TransportPanel::build(TransportLab& lab, DiffusionLab& diffusion,
+                           std::map<std::string, ControlRect>& rects) {
+  bool handedOff = false;
   ImGui::SetNextWindowPos(ImVec2(10, 10), ImGuiCond_FirstUseEver);
   ImGui::SetNextWindowSize(ImVec2(400, 0), ImGuiCond_FirstUseEver);
   ImGui::Begin("Transport");
@@ -70,10 +72,11 @@ void TransportPanel::build(TransportLab& lab, std::map<std::string, ControlRect>
     if (lab.settings().method == OtMethod::Sinkhorn && foldable("Sinkhorn step-through", false))
       stepThroughSection(lab, rects);
   } else {
-    couplingSection(lab, rects);
+    handedOff = couplingSection(lab, diffusion, rects);
   }
   if (!error_.empty()) ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.35f, 1.0f), "%s", error_.c_str());
   ImGui::End();
+  return handedOff;
 }
 
 void TransportPanel::measureSection(TransportLab& lab, bool target) {
@@ -223,7 +226,8 @@ void TransportPanel::stepThroughSection(TransportLab& lab,
       "dual objective; >= 0, and 0 at the solution.");
 }
 
-void TransportPanel::couplingSection(TransportLab& lab, std::map<std::string, ControlRect>& rects) {
+bool TransportPanel::couplingSection(TransportLab& lab, DiffusionLab& diffusion,
+                                     std::map<std::string, ControlRect>& rects) {
   const TransportSettings& s = lab.settings();
   hint(
       "Noise x0 ~ N(0, I) paired with data x1 (the target's points). Flow matching regresses the "
@@ -263,6 +267,33 @@ void TransportPanel::couplingSection(TransportLab& lab, std::map<std::string, Co
     }
     ImGui::EndTable();
   }
+  // The chosen coupling as the Diffusion & Flow lab's flow-sampler option (CouplingModel.h).
+  const bool use = ImGui::Button("Use in Diffusion & Flow lab");
+  remember(rects, "transport.coupling.use");
+  hint(
+      "Sets that lab's flow coupling to this one (same kind, pairs, eps), its data to the "
+      "target's preset when it is one, and a flow sampler; there t runs the other way (t = 1 "
+      "noise, t = 0 data), as in its flow schedule.");
+  if (!use) return false;
+  bool ok = false;
+  apply([&] {
+    FlowCouplingParams c = diffusion.params().flowCoupling();
+    c.kind = s.coupling == CouplingKind::Independent ? FlowCoupling::Independent
+             : s.coupling == CouplingKind::Exact     ? FlowCoupling::Exact
+                                                     : FlowCoupling::Sinkhorn;
+    c.pairs =
+        std::clamp(s.couplingCount, FlowCouplingParams::kMinPairs, FlowCouplingParams::kMaxPairs);
+    c.epsilon = s.couplingEpsilon;
+    validate(c);  // before any change to the other lab
+    if (isPreset(s.target.name) && !(diffusion.dataSource().kind == DataSource::Kind::Preset &&
+                                     diffusion.dataSource().name == s.target.name))
+      diffusion.setData(DataSource::ofPreset(s.target.name));
+    if (!isFlowSampler(diffusion.params().sampler().kind))
+      diffusion.params().chooseSampler(SamplerKind::FlowEuler);
+    diffusion.setFlowCoupling(c);
+    ok = true;
+  });
+  return ok;
 }
 
 }  // namespace flowscope

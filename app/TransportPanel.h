@@ -12,14 +12,18 @@ namespace flowscope {
 
 class TransportPanel {
  public:
-  void build(TransportLab& lab, std::map<std::string, ControlRect>& rects);
+  // `diffusion` receives the chosen coupling ("Use in Diffusion & Flow"); returns true when the
+  // user asked to switch to that lab.
+  bool build(TransportLab& lab, DiffusionLab& diffusion, std::map<std::string, ControlRect>& rects);
 
  private:
   void measureSection(TransportLab& lab, bool target);
   void solverSection(TransportLab& lab, std::map<std::string, ControlRect>& rects);
   void displaySection(TransportLab& lab, std::map<std::string, ControlRect>& rects);
   void stepThroughSection(TransportLab& lab, std::map<std::string, ControlRect>& rects);
-  void couplingSection(TransportLab& lab, std::map<std::string, ControlRect>& rects);
+  // Returns true when the coupling was handed to the Diffusion & Flow lab.
+  bool couplingSection(TransportLab& lab, DiffusionLab& diffusion,
+                       std::map<std::string, ControlRect>& rects);
   template <typename Fn>
   void apply(Fn&& setter);
   std::string error_;

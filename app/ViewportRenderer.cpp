@@ -99,7 +99,8 @@ void ViewportRenderer::recordTransportFrame(VkCommandBuffer cmd, double seconds)
   const uint32_t w = uint32_t(size.width()), h = uint32_t(size.height());
   lab.tick(seconds);
   imgui_->newFrame(float(w), float(h), seconds);
-  transportPanel_.build(lab, window_->controlRects());
+  if (transportPanel_.build(lab, window_->lab(), window_->controlRects()))
+    emit window_->labRequested(false);
   try {
     lab.update();
   } catch (const std::exception& e) {

@@ -58,6 +58,8 @@ class VulkanViewport : public QVulkanWindow {
  signals:
   void frameFinished();
   void renderError(const QString& message);
+  // A panel asks for another lab (true: Transport); MainWindow switches after the frame.
+  void labRequested(bool transport);
 
  protected:
   bool eventFilter(QObject* watched, QEvent* event) override;

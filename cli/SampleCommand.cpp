@@ -1,6 +1,7 @@
 // flowscope-cli sample: run a sampler on an exact model of the data and write the samples.
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -20,13 +21,33 @@ struct SampleArgs {
   int n = 10000, trajectoryParticles = -1;
   uint64_t seed = 1;
   bool json = false;
+  std::string coupling = "none";
+  FlowCouplingParams couplingParams{};
+  CLI::Option* couplingOpts[3] = {};
 };
 
 int runSample(const SampleArgs& a) {
   SamplingConfig config = a.flags.config(a.n, a.seed);
   checkOutputPath("--out", a.out, ".csv");
   if (!a.trajectories.empty()) checkOutputPath("--trajectories", a.trajectories, ".csv");
-  auto data = a.flags.loadData();
+  FlowCouplingParams coupling = a.couplingParams;
+  coupling.kind = parseFlowCoupling(a.coupling);
+  try {
+    validate(coupling);
+  } catch (const InputError& e) {  // "coupling pairs: ..." -> "--coupling-pairs: ..."
+    std::string why = e.what(), key = why.substr(0, why.find(':'));
+    std::replace(key.begin(), key.end(), ' ', '-');
+    throw InputError("--" + key + why.substr(why.find(':')));
+  }
+  if (coupling.kind != FlowCoupling::None && !isFlowSampler(config.sampler.kind))
+    throw InputError(
+        "--coupling: applies to the flow samplers only (flow-euler, flow-midpoint, "
+        "flow-heun), not " +
+        samplerKindName(config.sampler.kind));
+  if (coupling.kind == FlowCoupling::None)
+    for (const CLI::Option* o : a.couplingOpts)
+      if (o->count() > 0) throw InputError(o->get_name() + ": needs --coupling");
+  auto data = withFlowCoupling(a.flags.loadData(), coupling, a.seed);
 
   Backend backend = openBackend(a.backend);
   const int steps = config.schedule.steps;
@@ -79,7 +100,13 @@ int runSample(const SampleArgs& a) {
                      {"backend", backend.name()},
                      {"device", backend.device()},
                      {"sampler", samplerKindName(config.sampler.kind)},
-                     {"schedule", scheduleName(config.schedule.kind)}};
+                     {"schedule", scheduleName(config.schedule.kind)},
+                     {"coupling", flowCouplingName(coupling.kind)}};
+    if (data->coupling) {
+      j["coupling_pairs"] = coupling.pairs;
+      j["coupling_crossings"] = data->coupling->crossings;
+      j["coupling_mean_sq_length"] = data->coupling->meanSquaredLength;
+    }
     std::cout << j.dump() << "\n";
   } else {
     std::cout << "wrote " << a.n << " samples to " << a.out << " ("
@@ -107,10 +134,26 @@ void addSampleCommand(CLI::App& app, Runner& run) {
                   "Trajectories CSV (header particle,step,t,sigma,x,y)");
   cmd->add_option("--trajectory-particles", a->trajectoryParticles,
                   "Write trajectories of the first K particles only (default: all)");
+  cmd->add_option("--coupling", a->coupling,
+                  "Flow samplers: none (the ideal velocity of the independent coupling of N(0, I) "
+                  "and the data) | independent | exact | sinkhorn: K noise points (the first K "
+                  "start points) paired with K data samples; the samplers integrate the marginal "
+                  "velocity v(x, t) = sum_k softmax_k(-|x - mu_k(t)|^2 / (2 bw^2)) (z_k - y_k) of "
+                  "the straight paths mu_k(t) = (1 - t) y_k + t z_k (OT-CFM)")
+      ->capture_default_str();
+  a->couplingOpts[0] = cmd->add_option("--coupling-pairs", a->couplingParams.pairs, "K, 16..2000")
+                           ->capture_default_str();
+  a->couplingOpts[1] = cmd->add_option("--coupling-epsilon", a->couplingParams.epsilon,
+                                       "sinkhorn coupling: epsilon (POT's reg; cost |z - y|^2)")
+                           ->capture_default_str();
+  a->couplingOpts[2] = cmd->add_option("--coupling-bandwidth", a->couplingParams.bandwidth,
+                                       "bw: the Gaussian smoothing of each path")
+                           ->capture_default_str();
   addBackendOption(*cmd, a->backend);
   cmd->add_flag("--json", a->json,
                 "Print {\"n\", \"steps\", \"nfe\", \"time_ms\", \"backend\", \"device\", "
-                "\"sampler\", \"schedule\"}");
+                "\"sampler\", \"schedule\", \"coupling\"}, with a coupling also "
+                "\"coupling_pairs\", \"coupling_crossings\", \"coupling_mean_sq_length\"");
   cmd->callback([&run, a] { run = [a] { return runSample(*a); }; });
 }
 

@@ -53,6 +53,7 @@ std::string trim(std::string s) {
 }  // namespace
 
 const ExactModel& Dataset::model() const {
+  if (coupling) return *coupling;
   if (mixture) return *mixture;
   return *points;
 }
@@ -86,6 +87,13 @@ double Dataset::variance() const {
 
 double Dataset::peakLogDensity(double s, double tau) const {
   double best = -INFINITY;
+  if (coupling) {  // at the path points mu_k = s y_k + tau z_k
+    const auto &z = coupling->noise(), &y = coupling->data();
+    const size_t stride = std::max<size_t>(1, z.size() / 256);
+    for (size_t k = 0; k < z.size(); k += stride)
+      best = std::max(best, coupling->evaluate(s * y[k] + tau * z[k], s, tau).logp);
+    return best;
+  }
   if (mixture) {
     for (const auto& c : mixture->components())
       best = std::max(best, mixture->evaluate(s * c.mean, s, tau).logp);

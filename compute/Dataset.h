@@ -19,6 +19,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "CouplingModel.h"
 #include "EmpiricalModel.h"
 #include "GaussianMixture.h"
 
@@ -29,6 +30,9 @@ struct Dataset {
   std::optional<GaussianMixture> mixture;  // closed-form data
   std::optional<EmpiricalModel> points;    // a finite dataset
   double scale = 1.0;                      // factor applied when rescaled to unit variance
+  // A flow-matching coupling's velocity model (CouplingModel.h), attached for flow runs: when
+  // present it is the model; sample(), mean() and variance() still describe the data.
+  std::optional<CouplingModel> coupling;
 
   const ExactModel& model() const;
   // Fresh samples of the data distribution (for metrics), seeded.

@@ -45,7 +45,7 @@ DiffusionSimulation* DiffusionLab::compareSimulation(const GpuContext* gpu,
   if (compare_ && beforeReplace) beforeReplace();
   compare_.reset();
   compare_ = std::make_unique<DiffusionSimulation>(
-      scene_.dataset, compareConfig(simulation_->config(), p.compareSampler()), gpu);
+      runData(p.compareSampler()), compareConfig(simulation_->config(), p.compareSampler()), gpu);
   compareBuiltFor_ = simulation_->id();
   compareBuiltKind_ = p.compareSampler();
   return compare_.get();
@@ -81,6 +81,31 @@ void DiffusionLab::usePainted() {
   painting_ = false;
 }
 
+std::shared_ptr<const Dataset> DiffusionLab::runData(SamplerKind sampler) {
+  const DiffusionParams& p = scene_.params;
+  if (!isFlowSampler(sampler) || p.flowCoupling().kind == FlowCoupling::None) return scene_.dataset;
+  if (!coupled_ || coupledData_ != dataRevision_ || coupledSeed_ != p.seed() ||
+      !(coupledParams_ == p.flowCoupling())) {
+    coupled_ = withFlowCoupling(scene_.dataset, p.flowCoupling(), p.seed());
+    coupledData_ = dataRevision_;
+    coupledSeed_ = p.seed();
+    coupledParams_ = p.flowCoupling();
+  }
+  return coupled_;
+}
+
+void DiffusionLab::setFlowCoupling(const FlowCouplingParams& c) {
+  validate(c);
+  DiffusionParams& p = scene_.params;
+  if (isFlowSampler(p.sampler().kind) && c.kind != FlowCoupling::None) {
+    coupled_ = withFlowCoupling(scene_.dataset, c, p.seed());  // throws before any change
+    coupledData_ = dataRevision_;
+    coupledSeed_ = p.seed();
+    coupledParams_ = c;
+  }
+  p.setFlowCoupling(c);
+}
+
 DiffusionSimulation& DiffusionLab::simulation(const GpuContext* gpu,
                                               const std::function<void()>& beforeReplace) {
   const DiffusionParams& p = scene_.params;
@@ -88,7 +113,7 @@ DiffusionSimulation& DiffusionLab::simulation(const GpuContext* gpu,
     if (simulation_ && beforeReplace) beforeReplace();
     simulation_.reset();
     SamplingConfig config{p.sampler(), p.schedule(), p.particleCount(), p.seed()};
-    simulation_ = std::make_unique<DiffusionSimulation>(scene_.dataset, config, gpu);
+    simulation_ = std::make_unique<DiffusionSimulation>(runData(config.sampler.kind), config, gpu);
     builtSampling_ = p.samplingRevision();
     builtData_ = dataRevision_;
     playback_.clamp(p.schedule().steps);

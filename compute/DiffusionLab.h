@@ -21,6 +21,13 @@ class DiffusionLab {
   const View2D& camera() const { return scene_.camera; }
   const DataSource& dataSource() const { return scene_.data; }
   const Dataset& dataset() const { return *scene_.dataset; }
+  // The data as a run with `sampler` sees it: with the flow coupling's model attached for flow
+  // samplers when one is chosen (built once per data, coupling and seed; throws InputError when
+  // the coupling cannot be built).
+  std::shared_ptr<const Dataset> runData(SamplerKind sampler);
+  // Sets the flow coupling, building it first when the current sampler is a flow sampler, so a
+  // coupling that cannot be built (InputError) leaves everything unchanged.
+  void setFlowCoupling(const FlowCouplingParams& c);
   std::shared_ptr<const Dataset> datasetPtr() const { return scene_.dataset; }
   Playback& playback() { return playback_; }
   const Playback& playback() const { return playback_; }
@@ -88,6 +95,9 @@ class DiffusionLab {
   bool painting_ = false;
   std::vector<glm::dvec2> painted_;
   uint64_t builtSampling_ = ~0ull, builtData_ = ~0ull;
+  std::shared_ptr<const Dataset> coupled_;  // runData's cache, for:
+  uint64_t coupledData_ = ~0ull, coupledSeed_ = 0;
+  FlowCouplingParams coupledParams_{};
 };
 
 }  // namespace flowscope

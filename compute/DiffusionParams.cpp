@@ -79,6 +79,12 @@ void DiffusionParams::setSeed(uint64_t seed) {
   ++samplingRevision_;
 }
 
+void DiffusionParams::setFlowCoupling(const FlowCouplingParams& c) {
+  validate(c);
+  flowCoupling_ = c;
+  ++samplingRevision_;
+}
+
 void DiffusionParams::setTrailLength(int k) {
   if (k < 1 || k > kMaxTrailLength)
     throw InputError("trail_length: must be between 1 and " + std::to_string(kMaxTrailLength));
@@ -165,8 +171,8 @@ bool DiffusionParams::operator==(const DiffusionParams& o) const {
          a.langevinStepsPerLevel == b.langevinStepsPerLevel && c.kind == d.kind &&
          c.steps == d.steps && c.spacing == d.spacing && c.sigmaMin == d.sigmaMin &&
          c.sigmaMax == d.sigmaMax && c.rho == d.rho && particleCount_ == o.particleCount_ &&
-         seed_ == o.seed_ && trailLength_ == o.trailLength_ && field_ == o.field_ &&
-         heatmap_ == o.heatmap_ && showParticles_ == o.showParticles_ &&
+         seed_ == o.seed_ && flowCoupling_ == o.flowCoupling_ && trailLength_ == o.trailLength_ &&
+         field_ == o.field_ && heatmap_ == o.heatmap_ && showParticles_ == o.showParticles_ &&
          showTrails_ == o.showTrails_ && showField_ == o.showField_ &&
          showHeatmap_ == o.showHeatmap_ && stepsPerSecond_ == o.stepsPerSecond_ &&
          loop_ == o.loop_ && showStreamlines_ == o.showStreamlines_ &&

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "CouplingModel.h"
 #include "MixtureGrids.h"
 #include "Samplers.h"
 
@@ -39,6 +40,10 @@ class DiffusionParams {
   void setRho(double v);
   void setParticleCount(int count);
   void setSeed(uint64_t seed);
+  // Flow samplers only (ignored by the others): the noise-data coupling whose velocity model they
+  // integrate (CouplingModel.h); "none" keeps the ideal field of the independent coupling.
+  const FlowCouplingParams& flowCoupling() const { return flowCoupling_; }
+  void setFlowCoupling(const FlowCouplingParams& c);  // validates (InputError naming the field)
 
   // Display: no restart.
   int trailLength() const { return trailLength_; }
@@ -94,6 +99,7 @@ class DiffusionParams {
   ScheduleParams schedule_{};
   int particleCount_ = 8192;
   uint64_t seed_ = 1;
+  FlowCouplingParams flowCoupling_{};
   int trailLength_ = 12;
   FieldKind field_ = FieldKind::Score;
   HeatmapKind heatmap_ = HeatmapKind::DataDensity;

@@ -3,10 +3,20 @@
 namespace flowscope {
 
 GpuModelData::GpuModelData(const GpuContext& ctx, const Dataset& data)
-    : kind_(data.mixture ? GpuModel::Mixture : GpuModel::Dataset) {
+    : kind_(data.coupling  ? GpuModel::Coupling
+            : data.mixture ? GpuModel::Mixture
+                           : GpuModel::Dataset) {
   std::vector<GpuMixtureComponent> comps(1, GpuMixtureComponent{});
   std::vector<glm::vec2> pts(1, glm::vec2(0.0f));
-  if (data.mixture) {
+  if (data.coupling) {  // (bandwidth, 0), then (z_k, y_k) for every pair (model.glsl)
+    const CouplingModel& c = *data.coupling;
+    pts.assign(1, glm::vec2(float(c.bandwidth()), 0.0f));
+    for (size_t k = 0; k < c.noise().size(); ++k) {
+      pts.push_back(glm::vec2(c.noise()[k]));
+      pts.push_back(glm::vec2(c.data()[k]));
+    }
+    count_ = uint32_t(c.noise().size());
+  } else if (data.mixture) {
     comps = data.mixture->gpuComponents();
     count_ = uint32_t(comps.size());
   } else {

@@ -1,7 +1,7 @@
 #pragma once
 // The exact model's data on the GPU, as model.glsl reads it: binding 0 the mixture components,
-// binding 2 the dataset points. The unused one holds a single dummy element, so every kernel has
-// one descriptor layout whatever the model.
+// binding 2 the dataset points (for a coupling: its bandwidth, then the pairs). The unused one
+// holds a single dummy element, so every kernel has one descriptor layout whatever the model.
 #include <glm/glm.hpp>
 
 #include "Dataset.h"
@@ -14,7 +14,7 @@ class GpuModelData {
  public:
   GpuModelData(const GpuContext& ctx, const Dataset& data);
   GpuModel kind() const { return kind_; }
-  uint32_t count() const { return count_; }  // components or points
+  uint32_t count() const { return count_; }  // components, points or pairs
   const GpuBuffer& mixture() const { return mixture_; }
   const GpuBuffer& points() const { return points_; }
 

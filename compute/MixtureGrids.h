@@ -20,8 +20,9 @@ enum class FieldKind : uint32_t { Score = 0, DenoiserDisplacement = 1, Eps = 2, 
 inline uint32_t fieldMode(FieldKind kind, bool flow) {
   return kind == FieldKind::Velocity && !flow ? uint32_t(FieldKind::Eps) : uint32_t(kind);
 }
-// Which model.glsl evaluates: 0 a Gaussian mixture, 1 a finite dataset.
-enum class GpuModel : uint32_t { Mixture = 0, Dataset = 1 };
+// Which model.glsl evaluates: 0 a Gaussian mixture, 1 a finite dataset, 2 a flow-matching
+// coupling (CouplingModel.h).
+enum class GpuModel : uint32_t { Mixture = 0, Dataset = 1, Coupling = 2 };
 
 std::vector<float> logDensityGridCpu(const ExactModel& model, const GridSpec& grid, double s,
                                      double tau);

@@ -55,6 +55,11 @@ inline ScheduleKind customarySchedule(SamplerKind sampler) {
   return compatibleSchedules(sampler).front();
 }
 bool isStochastic(SamplerKind kind);
+// flow-euler, flow-midpoint, flow-heun: the samplers of the flow ODE (a coupling applies to them).
+inline bool isFlowSampler(SamplerKind kind) {
+  return kind == SamplerKind::FlowEuler || kind == SamplerKind::FlowMidpoint ||
+         kind == SamplerKind::FlowHeun;
+}
 
 struct SamplerParams {
   SamplerKind kind = SamplerKind::Heun;

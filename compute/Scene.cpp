@@ -93,15 +93,20 @@ json samplingJson(const DiffusionParams& p) {
   j["s_noise"] = sp.sNoise;
   j["langevin_eps"] = sp.langevinEps;
   j["langevin_steps"] = sp.langevinStepsPerLevel;
+  const FlowCouplingParams& c = p.flowCoupling();
+  j["coupling"] = {{"kind", flowCouplingName(c.kind)},
+                   {"pairs", c.pairs},
+                   {"epsilon", c.epsilon},
+                   {"bandwidth", c.bandwidth}};
   return j;
 }
 
 // "sampling": validators name their field ("sigma_min: ..."), re-thrown as "sampling.<field>".
 void readSampling(const Reader& r, const json& j, DiffusionParams& p) {
-  const json& s = r.object(
-      j, "sampling", "sampling",
-      {"sampler", "schedule", "spacing", "steps", "sigma_min", "sigma_max", "rho", "particles",
-       "eta", "s_churn", "s_tmin", "s_tmax", "s_noise", "langevin_eps", "langevin_steps"});
+  const json& s = r.object(j, "sampling", "sampling",
+                           {"sampler", "schedule", "spacing", "steps", "sigma_min", "sigma_max",
+                            "rho", "particles", "eta", "s_churn", "s_tmin", "s_tmax", "s_noise",
+                            "langevin_eps", "langevin_steps", "coupling"});
   auto optionalNumber = [&](const char* key, double fallback) {
     return s.contains(key) ? r.number(s, key, std::string("sampling.") + key) : fallback;
   };
@@ -141,6 +146,23 @@ void readSampling(const Reader& r, const json& j, DiffusionParams& p) {
   }
   r.apply("sampling.particles",
           [&] { p.setParticleCount(r.integer(s, "particles", "sampling.particles")); });
+  if (s.contains("coupling")) {  // optional: scenes written before it had none
+    const json& c =
+        r.object(s, "coupling", "sampling.coupling", {"kind", "pairs", "epsilon", "bandwidth"});
+    FlowCouplingParams fc;
+    r.apply("sampling.coupling.kind",
+            [&] { fc.kind = parseFlowCoupling(r.string(c, "kind", "sampling.coupling.kind")); });
+    fc.pairs = r.integer(c, "pairs", "sampling.coupling.pairs");
+    fc.epsilon = r.number(c, "epsilon", "sampling.coupling.epsilon");
+    fc.bandwidth = r.number(c, "bandwidth", "sampling.coupling.bandwidth");
+    try {
+      p.setFlowCoupling(fc);
+    } catch (const InputError& e) {  // "coupling pairs: ..." -> sampling.coupling.pairs
+      const std::string why = e.what();
+      const std::string key = why.substr(0, why.find(':'));
+      r.fail("sampling.coupling." + key.substr(key.find(' ') + 1), why.substr(why.find(": ") + 2));
+    }
+  }
 }
 
 }  // namespace

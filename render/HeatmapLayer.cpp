@@ -48,7 +48,9 @@ glm::vec4 HeatmapLayer::clearColor(const RenderFrame& f) const {
 
 glm::dvec2 HeatmapLayer::levelOf(const RenderFrame& f) {
   if (f.params.heatmap() == HeatmapKind::NoisedDensity) return f.fieldLevel();
-  return {1.0, f.sim.data().mixture ? 0.0 : kPointCloudBandwidth};
+  // Mixtures and couplings (smoothed by their bandwidth) have a density at tau = 0.
+  const Dataset& d = f.sim.data();
+  return {1.0, d.mixture || d.coupling ? 0.0 : kPointCloudBandwidth};
 }
 
 bool HeatmapLayer::compute(VkCommandBuffer cmd, const RenderFrame& f) {

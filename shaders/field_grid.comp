@@ -21,7 +21,7 @@ layout(push_constant) uniform Push {
   uint mode;  // 0 score, 1 denoiser displacement D(x) - x, 2 eps-prediction, 3 flow velocity eps - D
   float s;
   float tau;
-  uint model;  // 0 mixture, 1 dataset (model.glsl)
+  uint model;  // 0 mixture, 1 dataset, 2 coupling (model.glsl)
 } pc;
 
 vec2 fieldOf(vec2 x, vec2 d, vec2 g) {
@@ -36,16 +36,17 @@ void store(uint i, vec2 x, vec2 v) {
   atomicMax(maxBits, floatBitsToUint(length(v)));
 }
 
-// Mixtures: one node an invocation. Datasets: kQueries nodes an invocation (model.glsl).
+// Mixtures and couplings: one node an invocation. Datasets: kQueries nodes an invocation
+// (model.glsl).
 void main() {
   uint nodes = pc.nx * pc.ny;
-  if (pc.model == 0u) {
+  if (pc.model != 1u) {
     uint i = gl_GlobalInvocationID.x;
     if (i >= nodes) return;
     vec2 x = nodeAt(i);
     float logp;
     vec2 d, g;
-    modelEvaluate(0u, x, pc.s, pc.tau, pc.modelCount, logp, d, g);
+    modelEvaluate(pc.model, x, pc.s, pc.tau, pc.modelCount, logp, d, g);
     store(i, x, fieldOf(x, d, g));
     return;
   }

@@ -14,20 +14,21 @@ layout(push_constant) uniform Push {
   uint modelCount;
   float s;
   float tau;
-  uint model;  // 0 mixture, 1 dataset (model.glsl)
+  uint model;  // 0 mixture, 1 dataset, 2 coupling (model.glsl)
 } pc;
 
 vec2 nodeAt(uint i) { return pc.origin + pc.spacing * vec2(float(i % pc.nx), float(i / pc.nx)); }
 
-// Mixtures: one node an invocation. Datasets: kQueries nodes an invocation (model.glsl).
+// Mixtures and couplings: one node an invocation. Datasets: kQueries nodes an invocation
+// (model.glsl).
 void main() {
   uint nodes = pc.nx * pc.ny;
-  if (pc.model == 0u) {
+  if (pc.model != 1u) {
     uint i = gl_GlobalInvocationID.x;
     if (i >= nodes) return;
     float logp;
     vec2 d, g;
-    modelEvaluate(0u, nodeAt(i), pc.s, pc.tau, pc.modelCount, logp, d, g);
+    modelEvaluate(pc.model, nodeAt(i), pc.s, pc.tau, pc.modelCount, logp, d, g);
     values[i] = logp;
     return;
   }

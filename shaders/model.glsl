@@ -3,7 +3,10 @@
 //   model 1: a finite dataset (binding 2): D = sum_i softmax_i(-|x - s x_i|^2 / (2 tau^2)) x_i, the
 //            empirical ideal denoiser: softmax attention over the data. Streamed in tiles with an
 //            online softmax, so no (particles x data) matrix ever exists.
-// CPU twins: compute/GaussianMixture.cpp and compute/EmpiricalModel.cpp.
+//   model 2: a flow-matching coupling (binding 2: (bandwidth, 0), then z_k, y_k for K pairs): the
+//            marginal velocity v = sum_k softmax_k(-|x - mu_k|^2 / (2 bw^2)) (z_k - y_k) of the
+//            smoothed straight paths mu_k = s y_k + tau z_k; D = (x - tau v) / (s + tau).
+// CPU twins: compute/GaussianMixture.cpp, compute/EmpiricalModel.cpp, compute/CouplingModel.cpp.
 #include "gmm.glsl"
 
 layout(std430, set = 0, binding = 2) readonly buffer Data { vec2 dataPoints[]; };
@@ -88,12 +91,52 @@ void empiricalEvaluate4(vec2 x[kQueries], float s, float tau, uint count, out fl
   }
 }
 
+// One point of model 2, with the same tiled online softmax as empiricalEvaluate.
+void couplingEvaluate(vec2 x, float s, float tau, uint count, out float logp, out vec2 denoised, out vec2 score) {
+  float bw = dataPoints[0].x;
+  float inv = 1.0 / (2.0 * bw * bw);
+  float m = -3.0e38;
+  float total = 0.0;
+  vec2 accV = vec2(0.0), accMu = vec2(0.0);
+  for (uint base = 0u; base < count; base += kTile) {
+    uint n = min(kTile, count - base);
+    float tileMax = -3.0e38;
+    for (uint k = 0u; k < n; ++k) {
+      uint i = 1u + 2u * (base + k);
+      vec2 r = x - (s * dataPoints[i + 1u] + tau * dataPoints[i]);
+      tileMax = max(tileMax, -dot(r, r) * inv);
+    }
+    float next = max(m, tileMax);
+    float rescale = exp(m - next);
+    total *= rescale;
+    accV *= rescale;
+    accMu *= rescale;
+    m = next;
+    for (uint k = 0u; k < n; ++k) {
+      uint i = 1u + 2u * (base + k);
+      vec2 z = dataPoints[i], y = dataPoints[i + 1u];
+      vec2 mu = s * y + tau * z;
+      vec2 r = x - mu;
+      float w = exp(-dot(r, r) * inv - m);
+      total += w;
+      accV += w * (z - y);
+      accMu += w * mu;
+    }
+  }
+  vec2 v = accV / total;
+  denoised = (x - tau * v) / (s + tau);
+  logp = m + log(total) - log(float(count)) - log(6.2831853 * bw * bw);
+  score = (accMu / total - x) / (bw * bw);
+}
+
 void modelEvaluate(uint model, vec2 x, float s, float tau, uint count, out float logp, out vec2 denoised,
                    out vec2 score) {
   if (model == 0u)
     gmmEvaluate(x, s, tau, count, logp, denoised, score);
-  else
+  else if (model == 1u)
     empiricalEvaluate(x, s, tau, count, logp, denoised, score);
+  else
+    couplingEvaluate(x, s, tau, count, logp, denoised, score);
 }
 
 vec2 modelDenoise(uint model, vec2 x, float s, float tau, uint count) {

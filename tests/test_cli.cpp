@@ -158,6 +158,54 @@ TEST_F(Cli, SampleErrorsExitTwoNamingTheProblemAndLeaveNoFile) {
   expectInvalid("sample --data " + gmm + " --out " + path("o.txt"), ".csv", path("o.txt"));
   expectInvalid("sample --data " + gmm + " --trajectories " + path("t.csv") + base + " --steps 0",
                 "--steps", path("t.csv"));
+  const std::string flow = " --sampler flow-euler";
+  expectInvalid("sample --data " + gmm + flow + " --coupling bogus" + base, "coupling", out);
+  expectInvalid("sample --data " + gmm + " --sampler heun --coupling exact" + base,
+                "flow samplers only", out);
+  expectInvalid("sample --data " + gmm + flow + " --coupling exact --coupling-pairs 5" + base,
+                "--coupling-pairs", out);
+  expectInvalid("sample --data " + gmm + flow + " --coupling sinkhorn --coupling-epsilon 0" + base,
+                "--coupling-epsilon", out);
+  expectInvalid("sample --data " + gmm + flow + " --coupling-bandwidth 0.2" + base,
+                "needs --coupling", out);
+}
+
+// The OT coupling's paths are nearly straight: one Euler step lands where 32 steps do, unlike the
+// independent coupling's (whose paths cross).
+TEST_F(Cli, SampleWithAnOtCouplingNeedsOneStep) {
+  auto run = [&](const std::string& coupling, int steps) {
+    const std::string out = path(coupling + std::to_string(steps) + ".csv");
+    CliResult r = cli("sample --data moons --sampler flow-euler --n 1000 --backend cpu --steps " +
+                      std::to_string(steps) + " --coupling " + coupling +
+                      " --coupling-pairs 400 --out " + out + " --json");
+    EXPECT_EQ(r.code, 0) << r.err;
+    auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["coupling"], coupling);
+    EXPECT_EQ(j["coupling_pairs"], 400);
+    std::ifstream in(out);
+    std::string line;
+    std::getline(in, line);
+    std::vector<std::pair<double, double>> xy;
+    double x, y;
+    char comma;
+    while (in >> x >> comma >> y) xy.push_back({x, y});
+    return std::make_pair(j, xy);
+  };
+  auto msd = [](const auto& a, const auto& b) {
+    double sum = 0.0;
+    for (size_t i = 0; i < a.size(); ++i)
+      sum += std::pow(a[i].first - b[i].first, 2) + std::pow(a[i].second - b[i].second, 2);
+    return sum / double(a.size());
+  };
+  auto [exact1, e1] = run("exact", 1);
+  auto [exact32, e32] = run("exact", 32);
+  auto [indep1, i1] = run("independent", 1);
+  auto [indep32, i32] = run("independent", 32);
+  ASSERT_EQ(e1.size(), 1000u);
+  EXPECT_LT(exact1["coupling_crossings"].get<double>(), indep1["coupling_crossings"].get<double>());
+  EXPECT_LT(exact1["coupling_mean_sq_length"].get<double>(),
+            indep1["coupling_mean_sq_length"].get<double>());
+  EXPECT_LT(msd(e1, e32), 0.05 * msd(i1, i32)) << msd(e1, e32) << " vs " << msd(i1, i32);
 }
 
 TEST_F(Cli, RenderWritesPngAndRejectsBadInput) {

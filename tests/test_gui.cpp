@@ -266,6 +266,40 @@ class GuiTest : public QObject {
     QCOMPARE(sink_.count.load(), before);
   }
 
+  // The Transport lab's chosen coupling becomes the Diffusion & Flow lab's flow coupling: its
+  // button switches labs, and the flow run integrates the coupling's velocity model.
+  void couplingHandOffToTheDiffusionLab() {
+    VulkanViewport* vp = window_->viewport();
+    const auto before = sink_.count.load();
+    QTest::keyClick(vp, Qt::Key_2, Qt::ControlModifier);
+    QTRY_VERIFY(vp->transportActive());
+    transport_.setMode(TransportMode::Coupling);
+    transport_.setCoupling(CouplingKind::Exact);
+    QTRY_VERIFY_WITH_TIMEOUT(transport_.couplings().size() == 3, 20000);
+    QTRY_VERIFY(vp->controlRects().count("transport.coupling.use") == 1);
+    const double dpr = vp->devicePixelRatio();
+    const ControlRect r = vp->controlRects().at("transport.coupling.use");
+    const QPoint centre(int((r.x0 + r.x1) / 2 / dpr), int((r.y0 + r.y1) / 2 / dpr));
+    QTest::mouseMove(vp, centre);
+    waitFrames(3);
+    QTest::mouseClick(vp, Qt::LeftButton, Qt::NoModifier, centre);
+    QTRY_VERIFY_WITH_TIMEOUT(!vp->transportActive(), 20000);
+    QCOMPARE(lab_->params().flowCoupling().kind, FlowCoupling::Exact);
+    QCOMPARE(lab_->params().flowCoupling().pairs, transport_.settings().couplingCount);
+    QVERIFY(isFlowSampler(lab_->params().sampler().kind));
+    QCOMPARE(lab_->dataSource().name, transport_.settings().target.name);
+    lab_->playback().scrub(lab_->params().schedule().steps, lab_->params().schedule().steps);
+    waitFrames(4);
+    const DiffusionSimulation* sim = lab_->currentSimulation();
+    QVERIFY(sim && sim->data().coupling.has_value());
+    QCOMPARE(sim->data().coupling->noise().size(), size_t(transport_.settings().couplingCount));
+    const QString shots = qEnvironmentVariable("FLOWSCOPE_SHOTS");
+    if (!shots.isEmpty()) vp->grabRgb(true).save(shots + "/diffusion_ot_coupling.png");
+    transport_.setMode(TransportMode::Plan);
+    lab_->setFlowCoupling(FlowCouplingParams{});
+    QCOMPARE(sink_.count.load(), before);
+  }
+
   void executableRunsFramesAndWritesStats() {
     QTemporaryDir dir;
     QProcess app;
