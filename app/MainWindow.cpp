@@ -15,6 +15,8 @@
 
 #include "AtomicFile.h"
 #include "InputError.h"
+#include "JsonFile.h"
+#include "TransportScene.h"
 
 namespace flowscope {
 
@@ -190,9 +192,16 @@ bool MainWindow::handleShortcut(QKeyEvent* event) {
 
 QString MainWindow::openScene(const QString& path) {
   try {
-    Scene scene = loadScene(path.toStdString());
-    lab_.replaceScene(std::move(scene));
-    showTransport(false);  // scene files hold the Diffusion & Flow lab
+    // Either lab's scene: "lab" says which; the lab it names is shown.
+    const std::string file = path.toStdString();
+    const nlohmann::json j = readJsonFile(file);
+    if (sceneLab(j, file) == "transport") {
+      transport_.replaceScene(transportSceneFromJson(j, file));
+      showTransport(true);
+    } else {
+      lab_.replaceScene(sceneFromJson(j, file));
+      showTransport(false);
+    }
     return {};
   } catch (const InputError& e) {
     return QString::fromStdString(e.what());
@@ -210,10 +219,11 @@ QString MainWindow::openData(const QString& path) {
 }
 
 QString MainWindow::saveScene(const QString& path) {
-  if (viewport_->transportActive())
-    return "scene files hold the Diffusion & Flow lab only: switch to it (Ctrl+1) to save one";
   try {
-    flowscope::saveScene(lab_.snapshot(), path.toStdString());
+    if (viewport_->transportActive())  // the lab shown is the one saved
+      saveTransportScene(transport_.snapshot(), path.toStdString());
+    else
+      flowscope::saveScene(lab_.snapshot(), path.toStdString());
     return {};
   } catch (const InputError& e) {
     return QString::fromStdString(e.what());

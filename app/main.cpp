@@ -10,8 +10,10 @@
 #include "AppOptions.h"
 #include "DiffusionLab.h"
 #include "InputError.h"
+#include "JsonFile.h"
 #include "MainWindow.h"
 #include "Resources.h"
+#include "TransportScene.h"
 
 using namespace flowscope;
 
@@ -33,7 +35,10 @@ bool parseOptions(QApplication& app, AppOptions& options, QString& error) {
       "Ctrl+E export PNG.");
   parser.addHelpOption();
   parser.addOption(
-      {"scene", "Scene JSON to open (default: the built-in default scene).", "FILE.json"});
+      {"scene",
+       "Scene JSON to open, of either lab; it opens in its lab (default: the built-in default "
+       "scene).",
+       "FILE.json"});
   parser.addOption({"lab", "The lab shown first: diffusion (default) or transport.", "NAME"});
   parser.addOption({"frames", "Run N frames, then write --stats/--screenshot and quit.", "N"});
   parser.addOption({"stats", "Write frame statistics JSON after --frames.", "FILE.json"});
@@ -85,14 +90,23 @@ int main(int argc, char** argv) {
   const bool interactive = options.frames == 0;
 
   Scene scene = defaultScene();
+  TransportLab transport;
   try {
     assetRoot();
-    if (!options.scene.isEmpty()) scene = loadScene(options.scene.toStdString());
+    if (!options.scene.isEmpty()) {  // either lab's scene; it opens in that lab
+      const std::string file = options.scene.toStdString();
+      const nlohmann::json j = readJsonFile(file);
+      if (sceneLab(j, file) == "transport") {
+        transport.replaceScene(transportSceneFromJson(j, file));
+        options.lab = "transport";
+      } else {
+        scene = sceneFromJson(j, file);
+      }
+    }
   } catch (const InputError& e) {
     return fail(2, e.what(), interactive);
   }
   DiffusionLab lab(std::move(scene));
-  TransportLab transport;
 
   QVulkanInstance instance;
   const bool validate = GpuContext::defaultOptions().validation;

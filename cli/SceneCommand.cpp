@@ -2,8 +2,10 @@
 #include <iostream>
 
 #include "CliCommon.h"
+#include "JsonFile.h"
 #include "OutputPath.h"
 #include "Scene.h"
+#include "TransportScene.h"
 
 namespace flowscope::cli {
 
@@ -12,16 +14,34 @@ void addSceneCommand(CLI::App& app, Runner& run) {
   auto out = std::make_shared<std::string>();
   auto* cmd = app.add_subcommand(
       "scene",
-      "Check a scene file and write it out again in canonical form (loading then saving "
-      "is byte-identical), or write the default scene. Errors name the file and field.");
-  cmd->add_option("--scene", *in, "Scene JSON to read, or 'default'")->capture_default_str();
+      "Check a scene file of either lab (Diffusion & Flow: \"lab\": \"gmm-diffusion\"; "
+      "Transport: \"lab\": \"transport\") and write it out again in canonical form "
+      "(loading then saving is byte-identical), or write a default scene. Errors name the file "
+      "and field.");
+  cmd->add_option("--scene", *in,
+                  "Scene JSON to read, 'default' (the Diffusion & Flow lab's default scene) or "
+                  "'default-transport' (the Transport lab's)")
+      ->capture_default_str();
   cmd->add_option("--out", *out, "Where to write the scene JSON (omit to only check)");
   cmd->callback([&run, in, out] {
     run = [in, out] {
       if (!out->empty()) checkOutputPath("--out", *out, ".json");
-      Scene scene = *in == "default" ? defaultScene() : loadScene(*in);
-      if (!out->empty()) saveScene(scene, *out);
-      std::cout << (*in == "default" ? "default scene" : *in) << ": ok"
+      const bool builtIn = *in == "default" || *in == "default-transport";
+      std::string lab = *in == "default-transport" ? "transport" : "gmm-diffusion";
+      nlohmann::json j;
+      if (!builtIn) {
+        j = readJsonFile(*in);
+        lab = sceneLab(j, *in);
+      }
+      if (lab == "transport") {
+        TransportScene scene = builtIn ? TransportLab().snapshot() : transportSceneFromJson(j, *in);
+        TransportLab().replaceScene(scene);  // the lab's own checks (weights, sizes)
+        if (!out->empty()) saveTransportScene(scene, *out);
+      } else {
+        Scene scene = builtIn ? defaultScene() : sceneFromJson(j, *in);
+        if (!out->empty()) saveScene(scene, *out);
+      }
+      std::cout << (builtIn ? *in + " scene" : *in) << ": ok"
                 << (out->empty() ? "" : ", wrote " + *out) << "\n";
       return int(kOk);
     };

@@ -9,70 +9,12 @@
 #include "AtomicFile.h"
 #include "InputError.h"
 #include "JsonFile.h"
+#include "JsonReader.h"
 
 namespace flowscope {
 namespace {
 
 using nlohmann::json;
-
-class Reader {
- public:
-  explicit Reader(std::string source) : source_(std::move(source)) {}
-  [[noreturn]] void fail(const std::string& field, const std::string& why) const {
-    throw InputError(source_ + ": field '" + field + "': " + why);
-  }
-  const json& object(const json& parent, const std::string& key, const std::string& path,
-                     std::set<std::string> allowed) const {
-    if (!parent.contains(key)) fail(path, "missing");
-    const json& j = parent[key];
-    if (!j.is_object()) fail(path, "expected an object");
-    for (auto it = j.begin(); it != j.end(); ++it)
-      if (!allowed.count(it.key())) fail(path + "." + it.key(), "unknown field");
-    return j;
-  }
-  double number(const json& parent, const std::string& key, const std::string& path) const {
-    if (!parent.contains(key)) fail(path, "missing");
-    return number(parent[key], path);
-  }
-  double number(const json& j, const std::string& path) const {
-    if (!j.is_number()) fail(path, "expected a number");
-    double v = j.get<double>();
-    if (!std::isfinite(v)) fail(path, "must be finite");
-    return v;
-  }
-  int integer(const json& parent, const std::string& key, const std::string& path) const {
-    if (!parent.contains(key)) fail(path, "missing");
-    const json& j = parent[key];
-    if (!j.is_number_integer()) fail(path, "expected an integer");
-    long long v = j.get<long long>();
-    if (v < -(1ll << 31) || v >= (1ll << 31)) fail(path, "out of range");
-    return int(v);
-  }
-  bool boolean(const json& parent, const std::string& key, const std::string& path) const {
-    if (!parent.contains(key)) fail(path, "missing");
-    if (!parent[key].is_boolean()) fail(path, "expected true or false");
-    return parent[key].get<bool>();
-  }
-  std::string string(const json& parent, const std::string& key, const std::string& path) const {
-    if (!parent.contains(key)) fail(path, "missing");
-    if (!parent[key].is_string()) fail(path, "expected a string");
-    return parent[key].get<std::string>();
-  }
-  // Runs a validating setter; its InputError is re-thrown naming this file and field.
-  template <typename Fn>
-  void apply(const std::string& path, Fn&& fn) const {
-    try {
-      fn();
-    } catch (const InputError& e) {
-      std::string why = e.what();
-      auto colon = why.find(": ");
-      fail(path, colon == std::string::npos ? why : why.substr(colon + 2));
-    }
-  }
-
- private:
-  std::string source_;
-};
 
 json samplingJson(const DiffusionParams& p) {
   const ScheduleParams& k = p.schedule();
@@ -102,7 +44,7 @@ json samplingJson(const DiffusionParams& p) {
 }
 
 // "sampling": validators name their field ("sigma_min: ..."), re-thrown as "sampling.<field>".
-void readSampling(const Reader& r, const json& j, DiffusionParams& p) {
+void readSampling(const JsonReader& r, const json& j, DiffusionParams& p) {
   const json& s = r.object(j, "sampling", "sampling",
                            {"sampler", "schedule", "spacing", "steps", "sigma_min", "sigma_max",
                             "rho", "particles", "eta", "s_churn", "s_tmin", "s_tmax", "s_noise",
@@ -172,16 +114,20 @@ Scene defaultScene() {
 }
 
 Scene sceneFromJson(const json& j, const std::string& source) {
-  Reader r(source);
+  JsonReader r(source);
   if (!j.is_object()) throw InputError(source + ": expected a JSON object");
   const std::set<std::string> top = {"flowscope_scene", "lab",     "seed",   "step", "playing",
                                      "sampling",        "display", "camera", "data"};
-  for (auto it = j.begin(); it != j.end(); ++it)
-    if (!top.count(it.key())) r.fail(it.key(), "unknown field");
   if (r.integer(j, "flowscope_scene", "flowscope_scene") != 1)
     r.fail("flowscope_scene", "unsupported version (this build reads 1)");
-  if (r.string(j, "lab", "lab") != "gmm-diffusion")
-    r.fail("lab", "unknown lab (valid: gmm-diffusion)");
+  if (const std::string lab = r.string(j, "lab", "lab"); lab == "transport")
+    r.fail("lab",
+           "a Transport lab scene: open it in the GUI (flowscope --scene) or check it "
+           "with flowscope-cli scene; this reads Diffusion & Flow scenes");
+  else if (lab != "gmm-diffusion")
+    r.fail("lab", "unknown lab (valid: gmm-diffusion, transport)");
+  for (auto it = j.begin(); it != j.end(); ++it)
+    if (!top.count(it.key())) r.fail(it.key(), "unknown field");
 
   Scene scene;
   DiffusionParams& p = scene.params;

@@ -9,6 +9,7 @@
 #include "InputError.h"
 #include "Parallel.h"
 #include "Rng.h"
+#include "TransportScene.h"
 
 namespace flowscope {
 namespace {
@@ -33,10 +34,84 @@ void requireFinitePositive(double v, const std::string& field) {
   if (!(v > 0.0) || !std::isfinite(v)) throw InputError(field + ": must be a positive number");
 }
 
+void checkEpsilon(double eps) {
+  requireFinitePositive(eps, "epsilon");
+  if (eps < 1e-5) throw InputError("epsilon: below 1e-5 the plan is exact OT: use method exact");
+}
+void checkMaxIterations(int n) {
+  if (n < 1 || n > 1000000) throw InputError("max iterations: between 1 and 1000000");
+}
+void checkT(double t) {
+  if (!(t >= 0.0 && t <= 1.0)) throw InputError("t: must lie in [0, 1]");
+}
+void checkCouplingEpsilon(double eps) {
+  requireFinitePositive(eps, "coupling epsilon");
+  if (eps < 1e-4) throw InputError("coupling epsilon: at least 1e-4 (smaller is exact OT)");
+}
+void checkCouplingCount(int n) {
+  if (n < 2 || n > 1000) throw InputError("coupling count: between 2 and 1000");
+}
+void checkSpec(const MeasureSpec& spec, const std::string& side) {
+  if (spec.count < 1 || spec.count > TransportLab::kMaxPoints)
+    throw InputError(side + " count: between 1 and " + std::to_string(TransportLab::kMaxPoints));
+  requireFinitePositive(spec.scale, side + " scale");
+  if (!std::isfinite(spec.offset.x) || !std::isfinite(spec.offset.y))
+    throw InputError(side + " offset: must be finite");
+}
+
 }  // namespace
+
+void validate(const TransportSettings& s) {
+  checkSpec(s.source, "source");
+  checkSpec(s.target, "target");
+  checkEpsilon(s.epsilon);
+  requireFinitePositive(s.tolerance, "tolerance");
+  checkMaxIterations(s.maxIterations);
+  checkT(s.t);
+  checkCouplingEpsilon(s.couplingEpsilon);
+  checkCouplingCount(s.couplingCount);
+}
 
 std::string otMethodName(OtMethod m) {
   return m == OtMethod::Exact ? "exact" : "sinkhorn";
+}
+
+OtMethod parseOtMethod(const std::string& name) {
+  if (name == "exact") return OtMethod::Exact;
+  if (name == "sinkhorn") return OtMethod::Sinkhorn;
+  throw InputError("method: unknown '" + name + "' (valid: exact, sinkhorn)");
+}
+
+std::string couplingKey(CouplingKind k) {
+  return k == CouplingKind::Independent ? "independent"
+         : k == CouplingKind::Exact     ? "exact"
+                                        : "sinkhorn";
+}
+
+CouplingKind parseCouplingKey(const std::string& name) {
+  for (CouplingKind k : {CouplingKind::Independent, CouplingKind::Exact, CouplingKind::Sinkhorn})
+    if (couplingKey(k) == name) return k;
+  throw InputError("coupling: unknown '" + name + "' (valid: independent, exact, sinkhorn)");
+}
+
+std::string modeName(TransportMode m) {
+  return m == TransportMode::Plan ? "plan" : "coupling";
+}
+
+TransportMode parseMode(const std::string& name) {
+  if (name == "plan") return TransportMode::Plan;
+  if (name == "coupling") return TransportMode::Coupling;
+  throw InputError("mode: unknown '" + name + "' (valid: plan, coupling)");
+}
+
+std::string potentialName(PotentialShown p) {
+  return p == PotentialShown::None ? "none" : p == PotentialShown::Source ? "source" : "target";
+}
+
+PotentialShown parsePotential(const std::string& name) {
+  for (PotentialShown p : {PotentialShown::None, PotentialShown::Source, PotentialShown::Target})
+    if (potentialName(p) == name) return p;
+  throw InputError("potential: unknown '" + name + "' (valid: none, source, target)");
 }
 
 std::string couplingName(CouplingKind k) {
@@ -208,8 +283,7 @@ void TransportLab::setCost(CostKind c) {
 }
 
 void TransportLab::setEpsilon(double eps) {
-  requireFinitePositive(eps, "epsilon");
-  if (eps < 1e-5) throw InputError("epsilon: below 1e-5 the plan is exact OT: use method exact");
+  checkEpsilon(eps);
   if (eps == s_.epsilon) return;
   s_.epsilon = eps;
   if (s_.method == OtMethod::Sinkhorn) {
@@ -230,7 +304,7 @@ void TransportLab::setTolerance(double tol) {
 }
 
 void TransportLab::setMaxIterations(int n) {
-  if (n < 1 || n > 1000000) throw InputError("max iterations: between 1 and 1000000");
+  checkMaxIterations(n);
   s_.maxIterations = n;
   request(Solve::Cold);
 }
@@ -253,7 +327,7 @@ void TransportLab::setMode(TransportMode m) {
 }
 
 void TransportLab::setT(double t) {
-  if (!(t >= 0.0 && t <= 1.0)) throw InputError("t: must lie in [0, 1]");
+  checkT(t);
   s_.t = t;
 }
 
@@ -273,14 +347,13 @@ void TransportLab::setStep(int k) {
 }
 
 void TransportLab::setCouplingEpsilon(double eps) {
-  requireFinitePositive(eps, "coupling epsilon");
-  if (eps < 1e-4) throw InputError("coupling epsilon: at least 1e-4 (smaller is exact OT)");
+  checkCouplingEpsilon(eps);
   s_.couplingEpsilon = eps;
   couplingsStale_ = true;
 }
 
 void TransportLab::setCouplingCount(int n) {
-  if (n < 2 || n > 1000) throw InputError("coupling points: between 2 and 1000");
+  checkCouplingCount(n);
   s_.couplingCount = n;
   couplingsStale_ = true;
 }
@@ -319,6 +392,42 @@ void TransportLab::addPoint(bool target, glm::dvec2 world) {
   m = Measure::weighted(std::move(pts), raw, "painted points");
   dense_.reset();
   request(Solve::Cold);
+}
+
+TransportScene TransportLab::snapshot() const {
+  TransportScene scene;
+  scene.settings = s_;
+  scene.sourcePoints = a_.points;
+  scene.targetPoints = b_.points;
+  scene.sourceWeights = rawA_;
+  scene.targetWeights = rawB_;
+  scene.camera = camera_;
+  return scene;
+}
+
+void TransportLab::replaceScene(const TransportScene& scene) {
+  validate(scene.settings);
+  for (const auto* pts : {&scene.sourcePoints, &scene.targetPoints}) {
+    const std::string side = pts == &scene.sourcePoints ? "source" : "target";
+    if (pts->empty() || pts->size() > size_t(kMaxPoints))
+      throw InputError(side + " points: between 1 and " + std::to_string(kMaxPoints));
+    for (const auto& p : *pts)
+      if (!std::isfinite(p.x) || !std::isfinite(p.y))
+        throw InputError(side + " points: must be finite");
+  }
+  if (!(scene.camera.height > 0.0) || !std::isfinite(scene.camera.height))
+    throw InputError("camera height: must be positive");
+  Measure a = Measure::weighted(scene.sourcePoints, scene.sourceWeights, "source weights");
+  Measure b = Measure::weighted(scene.targetPoints, scene.targetWeights, "target weights");
+  // Nothing has changed so far; from here nothing throws.
+  s_ = scene.settings;
+  reloadMeasures(a, b);
+  rawA_ = scene.sourceWeights;
+  rawB_ = scene.targetWeights;
+  camera_ = scene.camera;
+  history_.clear();
+  step_ = 0;
+  ++revision_;
 }
 
 void TransportLab::tick(double seconds) {

@@ -25,7 +25,16 @@ enum class TransportMode { Plan, Coupling };
 enum class PotentialShown { None, Source, Target };  // f on the source side, g on the target's
 enum class CouplingKind { Independent, Exact, Sinkhorn };
 std::string otMethodName(OtMethod m);
-std::string couplingName(CouplingKind k);
+OtMethod parseOtMethod(const std::string& name);  // "exact" | "sinkhorn"; throws InputError
+std::string couplingName(CouplingKind k);         // for display: "exact OT", ...
+// Names in files: "independent" | "exact" | "sinkhorn", "plan" | "coupling", "none" | "source" |
+// "target"; the parsers throw InputError listing the names.
+std::string couplingKey(CouplingKind k);
+CouplingKind parseCouplingKey(const std::string& name);
+std::string modeName(TransportMode m);
+TransportMode parseMode(const std::string& name);
+std::string potentialName(PotentialShown p);
+PotentialShown parsePotential(const std::string& name);
 
 // One side's points: "gaussian" (standard normal draws), a dataset preset (Dataset.h), or a CSV
 // file (header x,y) with an optional weights CSV (header w). count applies to gaussian and
@@ -93,6 +102,10 @@ struct TransportSettings {
   int couplingCount = 256;
 };
 
+// Throws InputError naming the first bad field as the setters do ("epsilon: ...", "source count:
+// ...").
+void validate(const TransportSettings& s);
+
 struct TransportSolution {
   OtMethod method = OtMethod::Sinkhorn;
   double cost = 0.0, w = 0.0, marginalError = 0.0, timeMs = 0.0, epsilon = 0.0;
@@ -101,6 +114,8 @@ struct TransportSolution {
   std::string message;
   std::vector<double> f, g;
 };
+
+struct TransportScene;
 
 class TransportLab {
  public:
@@ -146,6 +161,11 @@ class TransportLab {
   std::optional<PointRef> pointAt(glm::dvec2 world, double radius) const;
   void movePoint(PointRef p, glm::dvec2 world);
   void addPoint(bool target, glm::dvec2 world);
+
+  // Scene files (TransportScene.h): settings, the measures as shown, the camera.
+  TransportScene snapshot() const;
+  // Replaces everything (File > Open scene); validates first, unchanged on InputError.
+  void replaceScene(const TransportScene& scene);
 
   void tick(double seconds);  // animates t when `animate`
   // Re-solves when stale: cold after a change of measures or method, warm after a drag.

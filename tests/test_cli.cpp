@@ -231,6 +231,18 @@ TEST_F(Cli, SceneRoundTripsByteForByteAndErrorsNameTheField) {
   write("c.json", j.dump());
   expectInvalid("scene --scene " + path("c.json") + " --out " + path("d.json"),
                 "sampling.sigma_max", path("d.json"));
+  // Transport lab scenes too.
+  ASSERT_EQ(cli("scene --scene default-transport --out " + path("t.json")).code, 0);
+  ASSERT_EQ(cli("scene --scene " + path("t.json") + " --out " + path("u.json")).code, 0);
+  EXPECT_EQ(slurp(path("t.json")), slurp(path("u.json")));
+  auto t = nlohmann::json::parse(slurp(path("t.json")));
+  EXPECT_EQ(t["lab"], "transport");
+  t["transport"]["source"]["weights"][2] = -1;
+  write("v.json", t.dump());
+  expectInvalid("scene --scene " + path("v.json") + " --out " + path("w.json"),
+                "transport.source.weights[2]", path("w.json"));
+  expectInvalid("render --scene " + path("t.json") + " --out " + path("t.png"),
+                "Transport lab scene", path("t.png"));
 }
 
 TEST_F(Cli, NoVulkanDeviceFallsBackOrExitsThree) {

@@ -11,6 +11,7 @@
 #include "DiffusionLab.h"
 #include "ImGuiLayer.h"
 #include "MainWindow.h"
+#include "TransportScene.h"
 
 using namespace flowscope;
 
@@ -261,6 +262,20 @@ class GuiTest : public QObject {
     QTRY_VERIFY_WITH_TIMEOUT(transport_.couplings().size() == 3, 20000);
     shoot("transport_couplings");
     transport_.setMode(TransportMode::Plan);
+    // File > Save scene saves the lab shown; opening it restores that lab, even from the other.
+    transport_.setT(0.25);
+    const QString file = QDir::temp().filePath("flowscope-gui-transport-scene.json");
+    QCOMPARE(window_->saveScene(file), QString());
+    const std::string saved = transportSceneToString(transport_.snapshot());
+    transport_.setT(0.75);
+    transport_.movePoint({true, 0}, {9.0, 9.0});
+    QTest::keyClick(vp, Qt::Key_1, Qt::ControlModifier);
+    QTRY_VERIFY(!vp->transportActive());
+    QCOMPARE(window_->openScene(file), QString());
+    QVERIFY(vp->transportActive());
+    QCOMPARE(transportSceneToString(transport_.snapshot()), saved);
+    QFile::remove(file);
+    waitFrames(2);
     QTest::keyClick(vp, Qt::Key_1, Qt::ControlModifier);
     QTRY_VERIFY(!vp->transportActive());
     QCOMPARE(sink_.count.load(), before);

@@ -1,16 +1,20 @@
 // The Transport lab's compute side: the stored-kernel Sinkhorn against the log-domain reference,
 // warm restarts after a drag, the primal-dual gap, potentials' extension, exact duals, couplings.
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <numeric>
 
 #include "DenseSinkhorn.h"
 #include "ExactTransport.h"
 #include "InputError.h"
 #include "Rng.h"
+#include "Scene.h"
 #include "TransportLab.h"
+#include "TransportScene.h"
 
 using namespace flowscope;
 
@@ -257,4 +261,71 @@ TEST(Couplings, OrderingOfPathLengthsAndCrossings) {
   // but far less often than independent pairs.
   EXPECT_LT(ot.crossings, sk.crossings);
   EXPECT_LT(10 * sk.crossings, ind.crossings);
+}
+
+// A scene reproduces what was on screen: edited points, weights, settings and camera; loading
+// then saving gives the same bytes, and the re-solved plan is the same.
+TEST(TransportScene, EditedLabRoundTripsByteForByte) {
+  TransportLab lab;
+  lab.update();
+  lab.movePoint({false, 3}, {-1.25, 0.5});
+  lab.addPoint(true, {2.5, -1.0});
+  lab.setEpsilon(0.05);
+  lab.setT(0.3);
+  lab.setPotential(PotentialShown::Target);
+  lab.setCouplingCount(100);
+  lab.camera().height = 6.5;
+  lab.update();
+  const std::string text = transportSceneToString(lab.snapshot());
+  const TransportScene back = transportSceneFromJson(nlohmann::json::parse(text), "mem");
+  TransportLab other;
+  other.replaceScene(back);
+  EXPECT_EQ(transportSceneToString(other.snapshot()), text);
+  EXPECT_EQ(other.source().points[3], glm::dvec2(-1.25, 0.5));
+  ASSERT_EQ(other.target().points.size(), lab.target().points.size());
+  EXPECT_EQ(other.target().weights, lab.target().weights);
+  EXPECT_EQ(other.settings().potential, PotentialShown::Target);
+  EXPECT_EQ(other.camera().height, 6.5);
+  other.update();
+  EXPECT_NEAR(other.solution().w, lab.solution().w, 1e-9);
+  EXPECT_EQ(sceneLab(nlohmann::json::parse(text), "mem"), "transport");
+}
+
+TEST(TransportScene, ErrorsNameTheFieldAndLeaveTheLabUnchanged) {
+  TransportLab lab;
+  const std::string text = transportSceneToString(lab.snapshot());
+  auto expectError = [&](const std::function<void(nlohmann::json&)>& edit,
+                         const std::string& field) {
+    nlohmann::json j = nlohmann::json::parse(text);
+    edit(j);
+    try {
+      lab.replaceScene(transportSceneFromJson(j, "t.json"));
+      ADD_FAILURE() << field;
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find("t.json"), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find(field), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(transportSceneToString(lab.snapshot()), text);
+  };
+  expectError([](auto& j) { j["transport"]["epsilon"] = 0.0; }, "transport.epsilon");
+  expectError([](auto& j) { j["transport"]["mode"] = "movie"; }, "transport.mode");
+  expectError([](auto& j) { j["transport"]["max_iterations"] = 0; }, "transport.max_iterations");
+  expectError([](auto& j) { j["transport"]["coupling_count"] = 5000; }, "transport.coupling_count");
+  expectError([](auto& j) { j["transport"]["source"]["scale"] = -1.0; }, "transport.source.scale");
+  expectError([](auto& j) { j["transport"]["target"]["weights"][3] = -0.5; },
+              "transport.target.weights[3]");
+  expectError([](auto& j) { j["transport"]["target"]["weights"].erase(0); },
+              "transport.target.weights");
+  expectError([](auto& j) { j["transport"]["source"]["points"][7] = {1.0}; },
+              "transport.source.points[7]");
+  expectError([](auto& j) { j["transport"]["shiny"] = true; }, "transport.shiny");
+  expectError([](auto& j) { j["camera"]["height"] = 0.0; }, "camera.height");
+  expectError([](auto& j) { j["lab"] = "attention"; }, "lab");
+  // A Transport scene given to the Diffusion & Flow reader says what it is.
+  try {
+    sceneFromJson(nlohmann::json::parse(text), "t.json");
+    ADD_FAILURE();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("Transport lab scene"), std::string::npos) << e.what();
+  }
 }

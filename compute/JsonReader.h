@@ -1,0 +1,76 @@
+#pragma once
+// Field-by-field reading of JSON documents (scene files) with errors that name the file and the
+// field: "<source>: field '<path>': <why>" (InputError).
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <set>
+#include <string>
+
+#include "InputError.h"
+
+namespace flowscope {
+
+class JsonReader {
+ public:
+  explicit JsonReader(std::string source) : source_(std::move(source)) {}
+  [[noreturn]] void fail(const std::string& field, const std::string& why) const {
+    throw InputError(source_ + ": field '" + field + "': " + why);
+  }
+  const nlohmann::json& object(const nlohmann::json& parent, const std::string& key,
+                               const std::string& path, std::set<std::string> allowed) const {
+    if (!parent.contains(key)) fail(path, "missing");
+    const nlohmann::json& j = parent[key];
+    if (!j.is_object()) fail(path, "expected an object");
+    for (auto it = j.begin(); it != j.end(); ++it)
+      if (!allowed.count(it.key())) fail(path + "." + it.key(), "unknown field");
+    return j;
+  }
+  double number(const nlohmann::json& parent, const std::string& key,
+                const std::string& path) const {
+    if (!parent.contains(key)) fail(path, "missing");
+    return number(parent[key], path);
+  }
+  double number(const nlohmann::json& j, const std::string& path) const {
+    if (!j.is_number()) fail(path, "expected a number");
+    double v = j.get<double>();
+    if (!std::isfinite(v)) fail(path, "must be finite");
+    return v;
+  }
+  int integer(const nlohmann::json& parent, const std::string& key, const std::string& path) const {
+    if (!parent.contains(key)) fail(path, "missing");
+    const nlohmann::json& j = parent[key];
+    if (!j.is_number_integer()) fail(path, "expected an integer");
+    long long v = j.get<long long>();
+    if (v < -(1ll << 31) || v >= (1ll << 31)) fail(path, "out of range");
+    return int(v);
+  }
+  bool boolean(const nlohmann::json& parent, const std::string& key,
+               const std::string& path) const {
+    if (!parent.contains(key)) fail(path, "missing");
+    if (!parent[key].is_boolean()) fail(path, "expected true or false");
+    return parent[key].get<bool>();
+  }
+  std::string string(const nlohmann::json& parent, const std::string& key,
+                     const std::string& path) const {
+    if (!parent.contains(key)) fail(path, "missing");
+    if (!parent[key].is_string()) fail(path, "expected a string");
+    return parent[key].get<std::string>();
+  }
+  // Runs a validating setter; its InputError is re-thrown naming this file and field.
+  template <typename Fn>
+  void apply(const std::string& path, Fn&& fn) const {
+    try {
+      fn();
+    } catch (const InputError& e) {
+      std::string why = e.what();
+      auto colon = why.find(": ");
+      fail(path, colon == std::string::npos ? why : why.substr(colon + 2));
+    }
+  }
+
+ private:
+  std::string source_;
+};
+
+}  // namespace flowscope
