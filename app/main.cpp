@@ -6,6 +6,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 
 #include "AppOptions.h"
 #include "DiffusionLab.h"
@@ -91,6 +92,7 @@ int main(int argc, char** argv) {
 
   Scene scene = defaultScene();
   TransportLab transport;
+  std::optional<DiffusionLab> diffusion;
   try {
     assetRoot();
     if (!options.scene.isEmpty()) {  // either lab's scene; it opens in that lab
@@ -103,10 +105,11 @@ int main(int argc, char** argv) {
         scene = sceneFromJson(j, file);
       }
     }
+    diffusion.emplace(std::move(scene));  // builds a flow coupling the scene names
   } catch (const InputError& e) {
     return fail(2, e.what(), interactive);
   }
-  DiffusionLab lab(std::move(scene));
+  DiffusionLab& lab = *diffusion;
 
   QVulkanInstance instance;
   const bool validate = GpuContext::defaultOptions().validation;

@@ -5,10 +5,12 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <memory>
 
 #include "AtomicFile.h"
 #include "CliCommon.h"
 #include "Dataset.h"
+#include "DenseSinkhorn.h"
 #include "ExactTransport.h"
 #include "OutputPath.h"
 #include "SinkhornKernel.h"
@@ -54,6 +56,7 @@ int runOt(const OtArgs& a) {
   double planCost = 0.0, error = 0.0;
   int iterations = 0;
   std::vector<PlanEntry> plan;
+  std::string solver = "network-simplex";
   if (a.method == "exact") {
     ExactResult r = exactTransport(src, dst, cost);
     if (r.status != SolveStatus::Converged) throw std::runtime_error("exact OT: " + r.message);
@@ -64,18 +67,38 @@ int runOt(const OtArgs& a) {
     o.epsilon = a.epsilon;
     o.tolerance = a.tolerance;
     o.maxIterations = a.maxIter;
-    SinkhornResult r = backend.gpu ? GpuSinkhorn(*backend.gpu, src, dst, cost).solve(o)
-                                   : sinkhornCpu(src, dst, cost, o);
+    // CPU, up to 2,048^2 entries: the stored-kernel stabilised solver of the Transport lab (same
+    // fixed point and conventions, faster); beyond that, or on the GPU, the log-domain solver
+    // that never stores the plan.
+    const bool dense =
+        !backend.gpu && src.points.size() * dst.points.size() <= DenseSinkhorn::kMaxEntries;
+    std::unique_ptr<DenseSinkhorn> denseSolver;
+    SinkhornResult r;
+    if (backend.gpu) {
+      r = GpuSinkhorn(*backend.gpu, src, dst, cost).solve(o);
+    } else if (dense) {
+      denseSolver = std::make_unique<DenseSinkhorn>(src, dst, cost);
+      r = denseSolver->solve(o, false);
+    } else {
+      r = sinkhornCpu(src, dst, cost, o);
+    }
+    solver = backend.gpu ? "log-domain" : dense ? "stored-kernel" : "log-domain";
     if (r.status == SolveStatus::NumericalFailure)
       throw std::runtime_error("sinkhorn: " + r.message);
     if (r.status == SolveStatus::NotConverged)
       std::cerr << "flowscope-cli: warning: sinkhorn: " << r.message << "\n";
     planCost = r.cost, error = r.marginalError, iterations = r.iterations;
-    if (!a.planOut.empty())
+    if (!a.planOut.empty() && denseSolver) {
+      const std::vector<double> p = denseSolver->plan();
+      const size_t m = dst.points.size();
+      for (size_t k = 0; k < p.size(); ++k)
+        if (p[k] > 0.0) plan.push_back({k / m, k % m, p[k]});
+    } else if (!a.planOut.empty()) {
       for (size_t i = 0; i < src.points.size(); ++i)
         for (size_t j = 0; j < dst.points.size(); ++j)
           if (double m = planEntry(src, dst, cost, r, a.epsilon, i, j); m > 0.0)
             plan.push_back({i, j, m});
+    }
   }
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
@@ -91,9 +114,9 @@ int runOt(const OtArgs& a) {
   const double w = cost == CostKind::SqEuclidean ? std::sqrt(planCost) : planCost;
   if (a.json) {
     std::cout
-        << nlohmann::json{{"method", a.method},       {"cost", planCost},        {"w", w},
-                          {"iterations", iterations}, {"marginal_error", error}, {"time_ms", ms},
-                          {"backend", backend.name()}}
+        << nlohmann::json{{"method", a.method},        {"cost", planCost},        {"w", w},
+                          {"iterations", iterations},  {"marginal_error", error}, {"time_ms", ms},
+                          {"backend", backend.name()}, {"solver", solver}}
                .dump()
         << "\n";
   } else {
@@ -117,7 +140,8 @@ void addOtCommand(CLI::App& app, Runner& run) {
       "the objective <P, C> + eps sum P log P, GeomLoss's blur = sqrt(eps) for sqeuclidean. "
       "Reported: cost = "
       "<P, C> (POT's sinkhorn2), w = cost^(1/p) (p = 2 sqeuclidean, 1 euclidean), marginal_error = "
-      "|P1 - a|_1 + |P^T 1 - b|_1. Sinkhorn runs on the GPU (float32) or the CPU twin (double); "
+      "|P1 - a|_1 + |P^T 1 - b|_1. Sinkhorn runs on the GPU (log-domain, float32) or the CPU "
+      "(double; the stored-kernel stabilised scaling up to 2,048^2 entries, else log-domain); "
       "exact on the CPU.");
   cmd->add_option("--source", a->source, "Source points CSV (x,y)")->required();
   cmd->add_option("--target", a->target, "Target points CSV (x,y)")->required();
@@ -136,7 +160,9 @@ void addOtCommand(CLI::App& app, Runner& run) {
       ->check(CLI::IsMember({"gpu", "cpu"}));
   cmd->add_flag("--json", a->json,
                 "Print {\"method\", \"cost\", \"w\", \"iterations\", \"marginal_error\", "
-                "\"time_ms\", \"backend\"}");
+                "\"time_ms\", \"backend\", \"solver\"}; solver: network-simplex (exact), "
+                "log-domain (GPU, or CPU above 2,048^2 entries) or stored-kernel (CPU up to "
+                "2,048^2: the stabilised scaling of the Transport lab)");
   cmd->callback([&run, a] { run = [a] { return runOt(*a); }; });
 }
 

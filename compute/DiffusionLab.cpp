@@ -19,8 +19,18 @@ void DiffusionLab::setData(const DataSource& source) {
 }
 
 void DiffusionLab::replaceScene(Scene scene) {
+  const DiffusionParams& p = scene.params;
+  std::shared_ptr<const Dataset> coupled;  // built first: a scene whose coupling fails is refused
+  if (isFlowSampler(p.sampler().kind) && p.flowCoupling().kind != FlowCoupling::None)
+    coupled = withFlowCoupling(scene.dataset, p.flowCoupling(), p.seed());
   scene_ = std::move(scene);
   ++dataRevision_;  // forces a new run even if the parameters' revision happens to match
+  if (coupled) {
+    coupled_ = coupled;
+    coupledData_ = dataRevision_;
+    coupledSeed_ = scene_.params.seed();
+    coupledParams_ = scene_.params.flowCoupling();
+  }
   playback_.scrub(scene_.step, scene_.params.schedule().steps);
   if (scene_.playing) playback_.play();
 }
@@ -86,7 +96,14 @@ std::shared_ptr<const Dataset> DiffusionLab::runData(SamplerKind sampler) {
   if (!isFlowSampler(sampler) || p.flowCoupling().kind == FlowCoupling::None) return scene_.dataset;
   if (!coupled_ || coupledData_ != dataRevision_ || coupledSeed_ != p.seed() ||
       !(coupledParams_ == p.flowCoupling())) {
-    coupled_ = withFlowCoupling(scene_.dataset, p.flowCoupling(), p.seed());
+    try {
+      coupled_ = withFlowCoupling(scene_.dataset, p.flowCoupling(), p.seed());
+    } catch (const InputError& e) {  // say so once, instead of failing again every frame
+      FlowCouplingParams off = p.flowCoupling();
+      off.kind = FlowCoupling::None;
+      scene_.params.setFlowCoupling(off);
+      throw InputError(std::string(e.what()) + " (the flow coupling is now off)");
+    }
     coupledData_ = dataRevision_;
     coupledSeed_ = p.seed();
     coupledParams_ = p.flowCoupling();

@@ -35,7 +35,8 @@ class DiffusionLab {
   // Replaces the data (loading what `source` names); the run restarts. On InputError nothing
   // changes.
   void setData(const DataSource& source);
-  // Replaces everything (File > Open scene); the run restarts at the scene's step.
+  // Replaces everything (File > Open scene); the run restarts at the scene's step. Throws
+  // InputError, changing nothing, when the scene's flow coupling cannot be built.
   void replaceScene(Scene scene);
   // The scene as it is now, with the shown step and play state: what File > Save writes.
   Scene snapshot() const;

@@ -345,6 +345,7 @@ TEST_F(Cli, OtSolvesPotsExampleAndRejectsBadInput) {
   for (const char* key :
        {"method", "cost", "w", "iterations", "marginal_error", "time_ms", "backend"})
     EXPECT_TRUE(j.contains(key)) << key;
+  EXPECT_EQ(j["solver"], "stored-kernel");  // the CPU's solver up to 2,048^2 entries
   EXPECT_NEAR(j["cost"].get<double>(), 0.26894142136999516, 1e-12);
   EXPECT_NEAR(j["w"].get<double>(), std::sqrt(0.26894142136999516), 1e-12);
   std::ifstream plan(path("plan.csv"));
