@@ -278,9 +278,7 @@ bool TransportPanel::couplingSection(TransportLab& lab, DiffusionLab& diffusion,
   bool ok = false;
   apply([&] {
     FlowCouplingParams c = diffusion.params().flowCoupling();
-    c.kind = s.coupling == CouplingKind::Independent ? FlowCoupling::Independent
-             : s.coupling == CouplingKind::Exact     ? FlowCoupling::Exact
-                                                     : FlowCoupling::Sinkhorn;
+    c.kind = flowCouplingOf(s.coupling);
     c.pairs =
         std::clamp(s.couplingCount, FlowCouplingParams::kMinPairs, FlowCouplingParams::kMaxPairs);
     c.epsilon = s.couplingEpsilon;

@@ -74,6 +74,7 @@ int runOt(const OtArgs& a) {
         !backend.gpu && src.points.size() * dst.points.size() <= DenseSinkhorn::kMaxEntries;
     std::unique_ptr<DenseSinkhorn> denseSolver;
     SinkhornResult r;
+    solver = dense ? "stored-kernel" : "log-domain";
     if (backend.gpu) {
       r = GpuSinkhorn(*backend.gpu, src, dst, cost).solve(o);
     } else if (dense) {
@@ -82,7 +83,6 @@ int runOt(const OtArgs& a) {
     } else {
       r = sinkhornCpu(src, dst, cost, o);
     }
-    solver = backend.gpu ? "log-domain" : dense ? "stored-kernel" : "log-domain";
     if (r.status == SolveStatus::NumericalFailure)
       throw std::runtime_error("sinkhorn: " + r.message);
     if (r.status == SolveStatus::NotConverged)

@@ -35,7 +35,6 @@ void addSceneCommand(CLI::App& app, Runner& run) {
       }
       if (lab == "transport") {
         TransportScene scene = builtIn ? TransportLab().snapshot() : transportSceneFromJson(j, *in);
-        TransportLab().replaceScene(scene);  // the lab's own checks (weights, sizes)
         if (!out->empty()) saveTransportScene(scene, *out);
       } else {
         Scene scene = builtIn ? defaultScene() : sceneFromJson(j, *in);

@@ -5,30 +5,37 @@
 
 #include "Dataset.h"
 #include "DiffusionSimulation.h"
+#include "EnumNames.h"
 #include "InputError.h"
 #include "TransportLab.h"
 
 namespace flowscope {
 
+namespace {
+const NamedValue<FlowCoupling> kCouplings[] = {{FlowCoupling::None, "none"},
+                                               {FlowCoupling::Independent, "independent"},
+                                               {FlowCoupling::Exact, "exact"},
+                                               {FlowCoupling::Sinkhorn, "sinkhorn"}};
+}  // namespace
+
 std::string flowCouplingName(FlowCoupling c) {
-  switch (c) {
-    case FlowCoupling::None:
-      return "none";
-    case FlowCoupling::Independent:
-      return "independent";
-    case FlowCoupling::Exact:
-      return "exact";
-    case FlowCoupling::Sinkhorn:
-      return "sinkhorn";
-  }
-  return "none";
+  return nameIn(kCouplings, c);
 }
 
 FlowCoupling parseFlowCoupling(const std::string& name) {
-  for (FlowCoupling c :
-       {FlowCoupling::None, FlowCoupling::Independent, FlowCoupling::Exact, FlowCoupling::Sinkhorn})
-    if (flowCouplingName(c) == name) return c;
-  throw InputError("coupling: unknown '" + name + "' (valid: none, independent, exact, sinkhorn)");
+  return parseIn(kCouplings, name, "coupling");
+}
+
+FlowCoupling flowCouplingOf(CouplingKind k) {
+  return k == CouplingKind::Independent ? FlowCoupling::Independent
+         : k == CouplingKind::Exact     ? FlowCoupling::Exact
+                                        : FlowCoupling::Sinkhorn;
+}
+
+CouplingKind couplingKindOf(FlowCoupling c) {
+  return c == FlowCoupling::Independent ? CouplingKind::Independent
+         : c == FlowCoupling::Exact     ? CouplingKind::Exact
+                                        : CouplingKind::Sinkhorn;
 }
 
 void validate(const FlowCouplingParams& p) {
@@ -99,10 +106,7 @@ std::shared_ptr<const Dataset> withFlowCoupling(std::shared_ptr<const Dataset> d
   for (size_t i = 0; i < k; ++i) noise[i] = glm::dvec2(start[i].x, start[i].y);
   // Data samples with their own stream (the seed's noise stream is the start points').
   const std::vector<glm::dvec2> samples = data->sample(k, seed * 0x9E3779B97F4A7C15ull + 5u);
-  const CouplingKind kind = p.kind == FlowCoupling::Independent ? CouplingKind::Independent
-                            : p.kind == FlowCoupling::Exact     ? CouplingKind::Exact
-                                                                : CouplingKind::Sinkhorn;
-  const Coupling c = makeCoupling(noise, samples, kind, p.epsilon, seed + 3);
+  const Coupling c = makeCoupling(noise, samples, couplingKindOf(p.kind), p.epsilon, seed + 3);
   std::vector<glm::dvec2> partners(k);
   for (size_t i = 0; i < k; ++i) partners[i] = samples[c.partner[i]];
   auto out = std::make_shared<Dataset>(*data);

@@ -31,10 +31,14 @@
 namespace flowscope {
 
 struct Dataset;
+enum class CouplingKind;  // TransportLab.h: the Transport lab's couplings view
 
 enum class FlowCoupling : uint32_t { None, Independent, Exact, Sinkhorn };
 std::string flowCouplingName(FlowCoupling c);  // "none" | "independent" | "exact" | "sinkhorn"
 FlowCoupling parseFlowCoupling(const std::string& name);  // throws InputError listing the names
+// The same pairings as the Transport lab's coupling kinds (None has no twin there).
+FlowCoupling flowCouplingOf(CouplingKind k);
+CouplingKind couplingKindOf(FlowCoupling c);  // c != None
 
 struct FlowCouplingParams {
   static constexpr int kMinPairs = 16, kMaxPairs = 2000;

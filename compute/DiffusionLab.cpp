@@ -20,17 +20,11 @@ void DiffusionLab::setData(const DataSource& source) {
 
 void DiffusionLab::replaceScene(Scene scene) {
   const DiffusionParams& p = scene.params;
-  std::shared_ptr<const Dataset> coupled;  // built first: a scene whose coupling fails is refused
+  // Built first: a scene whose coupling cannot be built is refused, nothing changed.
   if (isFlowSampler(p.sampler().kind) && p.flowCoupling().kind != FlowCoupling::None)
-    coupled = withFlowCoupling(scene.dataset, p.flowCoupling(), p.seed());
+    coupled(scene.dataset, {dataRevision_ + 1, p.seed(), p.flowCoupling()});
   scene_ = std::move(scene);
   ++dataRevision_;  // forces a new run even if the parameters' revision happens to match
-  if (coupled) {
-    coupled_ = coupled;
-    coupledData_ = dataRevision_;
-    coupledSeed_ = scene_.params.seed();
-    coupledParams_ = scene_.params.flowCoupling();
-  }
   playback_.scrub(scene_.step, scene_.params.schedule().steps);
   if (scene_.playing) playback_.play();
 }
@@ -91,35 +85,33 @@ void DiffusionLab::usePainted() {
   painting_ = false;
 }
 
-std::shared_ptr<const Dataset> DiffusionLab::runData(SamplerKind sampler) {
-  const DiffusionParams& p = scene_.params;
-  if (!isFlowSampler(sampler) || p.flowCoupling().kind == FlowCoupling::None) return scene_.dataset;
-  if (!coupled_ || coupledData_ != dataRevision_ || coupledSeed_ != p.seed() ||
-      !(coupledParams_ == p.flowCoupling())) {
-    try {
-      coupled_ = withFlowCoupling(scene_.dataset, p.flowCoupling(), p.seed());
-    } catch (const InputError& e) {  // say so once, instead of failing again every frame
-      FlowCouplingParams off = p.flowCoupling();
-      off.kind = FlowCoupling::None;
-      scene_.params.setFlowCoupling(off);
-      throw InputError(std::string(e.what()) + " (the flow coupling is now off)");
-    }
-    coupledData_ = dataRevision_;
-    coupledSeed_ = p.seed();
-    coupledParams_ = p.flowCoupling();
+std::shared_ptr<const Dataset> DiffusionLab::coupled(const std::shared_ptr<const Dataset>& data,
+                                                     const CouplingKey& key) {
+  if (!coupled_ || !(coupledKey_ == key)) {
+    coupled_ = withFlowCoupling(data, key.params, key.seed);  // throws before any change
+    coupledKey_ = key;
   }
   return coupled_;
+}
+
+std::shared_ptr<const Dataset> DiffusionLab::runData(SamplerKind sampler) {
+  DiffusionParams& p = scene_.params;
+  if (!isFlowSampler(sampler) || p.flowCoupling().kind == FlowCoupling::None) return scene_.dataset;
+  try {
+    return coupled(scene_.dataset, {dataRevision_, p.seed(), p.flowCoupling()});
+  } catch (const InputError& e) {  // say so once, instead of failing again every frame
+    FlowCouplingParams off = p.flowCoupling();
+    off.kind = FlowCoupling::None;
+    p.setFlowCoupling(off);
+    throw InputError(std::string(e.what()) + " (the flow coupling is now off)");
+  }
 }
 
 void DiffusionLab::setFlowCoupling(const FlowCouplingParams& c) {
   validate(c);
   DiffusionParams& p = scene_.params;
-  if (isFlowSampler(p.sampler().kind) && c.kind != FlowCoupling::None) {
-    coupled_ = withFlowCoupling(scene_.dataset, c, p.seed());  // throws before any change
-    coupledData_ = dataRevision_;
-    coupledSeed_ = p.seed();
-    coupledParams_ = c;
-  }
+  if (isFlowSampler(p.sampler().kind) && c.kind != FlowCoupling::None)
+    coupled(scene_.dataset, {dataRevision_, p.seed(), c});
   p.setFlowCoupling(c);
 }
 

@@ -96,9 +96,17 @@ class DiffusionLab {
   bool painting_ = false;
   std::vector<glm::dvec2> painted_;
   uint64_t builtSampling_ = ~0ull, builtData_ = ~0ull;
-  std::shared_ptr<const Dataset> coupled_;  // runData's cache, for:
-  uint64_t coupledData_ = ~0ull, coupledSeed_ = 0;
-  FlowCouplingParams coupledParams_{};
+  // The data with a coupling attached, for the data revision, seed and coupling in the key; a
+  // different key builds anew (InputError when it cannot be built; the cache is then unchanged).
+  struct CouplingKey {
+    uint64_t data = ~0ull, seed = 0;
+    FlowCouplingParams params{};
+    bool operator==(const CouplingKey&) const = default;
+  };
+  std::shared_ptr<const Dataset> coupled(const std::shared_ptr<const Dataset>& data,
+                                         const CouplingKey& key);
+  std::shared_ptr<const Dataset> coupled_;
+  CouplingKey coupledKey_;
 };
 
 }  // namespace flowscope

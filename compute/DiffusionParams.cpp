@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "EnumNames.h"
 #include "InputError.h"
 
 namespace flowscope {
@@ -182,35 +183,28 @@ bool DiffusionParams::operator==(const DiffusionParams& o) const {
          arrowsAcross_ == o.arrowsAcross_;
 }
 
+namespace {
+const NamedValue<FieldKind> kFields[] = {{FieldKind::Score, "score"},
+                                         {FieldKind::DenoiserDisplacement, "denoiser"},
+                                         {FieldKind::Eps, "eps"},
+                                         {FieldKind::Velocity, "velocity"}};
+const NamedValue<HeatmapKind> kHeatmaps[] = {{HeatmapKind::DataDensity, "data"},
+                                             {HeatmapKind::NoisedDensity, "noised"}};
+}  // namespace
+
 std::string fieldName(FieldKind kind) {
-  switch (kind) {
-    case FieldKind::Score:
-      return "score";
-    case FieldKind::DenoiserDisplacement:
-      return "denoiser";
-    case FieldKind::Eps:
-      return "eps";
-    case FieldKind::Velocity:
-      return "velocity";
-  }
-  return "score";
+  return nameIn(kFields, kind);
 }
 
 FieldKind parseField(const std::string& name) {
-  for (auto k :
-       {FieldKind::Score, FieldKind::DenoiserDisplacement, FieldKind::Eps, FieldKind::Velocity})
-    if (fieldName(k) == name) return k;
-  throw InputError("field: unknown '" + name + "' (valid: score, denoiser, eps, velocity)");
+  return parseIn(kFields, name, "field");
 }
 
 std::string heatmapName(HeatmapKind kind) {
-  return kind == HeatmapKind::DataDensity ? "data" : "noised";
+  return nameIn(kHeatmaps, kind);
 }
 
 HeatmapKind parseHeatmap(const std::string& name) {
-  if (name == "data") return HeatmapKind::DataDensity;
-  if (name == "noised") return HeatmapKind::NoisedDensity;
-  throw InputError("heatmap: unknown '" + name + "' (valid: data, noised)");
+  return parseIn(kHeatmaps, name, "heatmap");
 }
-
 }  // namespace flowscope

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "InputError.h"
+#include "View2D.h"
 
 namespace flowscope {
 
@@ -57,6 +58,19 @@ class JsonReader {
     if (!parent[key].is_string()) fail(path, "expected a string");
     return parent[key].get<std::string>();
   }
+  glm::dvec2 pair(const nlohmann::json& j, const std::string& path) const {
+    if (!j.is_array() || j.size() != 2) fail(path, "expected [x, y]");
+    return {number(j[0], path + "[0]"), number(j[1], path + "[1]")};
+  }
+  // "camera": {"center": [x, y], "height": h > 0}, as every scene file has it.
+  View2D camera(const nlohmann::json& parent) const {
+    const nlohmann::json& c = object(parent, "camera", "camera", {"center", "height"});
+    View2D v;
+    v.center = pair(c.contains("center") ? c["center"] : nlohmann::json(), "camera.center");
+    v.height = number(c, "height", "camera.height");
+    if (!(v.height > 0.0)) fail("camera.height", "must be positive");
+    return v;
+  }
   // Runs a validating setter; its InputError is re-thrown naming this file and field.
   template <typename Fn>
   void apply(const std::string& path, Fn&& fn) const {
@@ -72,5 +86,9 @@ class JsonReader {
  private:
   std::string source_;
 };
+
+inline nlohmann::json cameraJson(const View2D& v) {
+  return {{"center", {v.center.x, v.center.y}}, {"height", v.height}};
+}
 
 }  // namespace flowscope

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <numbers>
 
+#include "EnumNames.h"
 #include "InputError.h"
 
 namespace flowscope {
@@ -13,50 +14,31 @@ NoiseLevel vpLevelAt(double t, double alphaBar) {
 }
 }  // namespace
 
+namespace {
+const NamedValue<ScheduleKind> kSchedules[] = {
+    {ScheduleKind::Linear, "linear"}, {ScheduleKind::Cosine, "cosine"},
+    {ScheduleKind::Vp, "vp"},         {ScheduleKind::Ve, "ve"},
+    {ScheduleKind::Karras, "karras"}, {ScheduleKind::Flow, "flow"}};
+const NamedValue<Spacing> kSpacings[] = {{Spacing::Leading, "leading"},
+                                         {Spacing::Trailing, "trailing"},
+                                         {Spacing::Linspace, "linspace"}};
+}  // namespace
+
 std::string scheduleName(ScheduleKind kind) {
-  switch (kind) {
-    case ScheduleKind::Linear:
-      return "linear";
-    case ScheduleKind::Cosine:
-      return "cosine";
-    case ScheduleKind::Vp:
-      return "vp";
-    case ScheduleKind::Ve:
-      return "ve";
-    case ScheduleKind::Karras:
-      return "karras";
-    case ScheduleKind::Flow:
-      return "flow";
-  }
-  return "?";
+  return nameIn(kSchedules, kind);
 }
 
 ScheduleKind parseSchedule(const std::string& name) {
-  for (auto k : {ScheduleKind::Linear, ScheduleKind::Cosine, ScheduleKind::Vp, ScheduleKind::Ve,
-                 ScheduleKind::Karras, ScheduleKind::Flow})
-    if (scheduleName(k) == name) return k;
-  throw InputError("schedule: unknown '" + name +
-                   "' (valid: linear, cosine, vp, ve, karras, flow)");
+  return parseIn(kSchedules, name, "schedule");
 }
 
 std::string spacingName(Spacing spacing) {
-  switch (spacing) {
-    case Spacing::Leading:
-      return "leading";
-    case Spacing::Trailing:
-      return "trailing";
-    case Spacing::Linspace:
-      return "linspace";
-  }
-  return "?";
+  return nameIn(kSpacings, spacing);
 }
 
 Spacing parseSpacing(const std::string& name) {
-  for (auto s : {Spacing::Leading, Spacing::Trailing, Spacing::Linspace})
-    if (spacingName(s) == name) return s;
-  throw InputError("spacing: unknown '" + name + "' (valid: leading, trailing, linspace)");
+  return parseIn(kSpacings, name, "spacing");
 }
-
 void validate(const ScheduleParams& p) {
   if (p.steps < 1 || p.steps > 1000) throw InputError("steps: must be between 1 and 1000");
   switch (p.kind) {

@@ -172,13 +172,7 @@ Scene sceneFromJson(const json& j, const std::string& source) {
           parseSamplerKind(r.string(d, "compare_sampler", "display.compare_sampler")));
     });
 
-  const json& c = r.object(j, "camera", "camera", {"center", "height"});
-  if (!c.contains("center") || !c["center"].is_array() || c["center"].size() != 2)
-    r.fail("camera.center", "expected [x, y]");
-  scene.camera.center = {r.number(c["center"][0], "camera.center[0]"),
-                         r.number(c["center"][1], "camera.center[1]")};
-  scene.camera.height = r.number(c, "height", "camera.height");
-  if (!(scene.camera.height > 0.0)) r.fail("camera.height", "must be positive");
+  scene.camera = r.camera(j);
 
   if (!j.contains("data")) r.fail("data", "missing");
   scene.data = dataSourceFromJson(j["data"], source, "data");
@@ -221,9 +215,7 @@ json sceneToJson(const Scene& scene) {
             {"split_view", p.splitView()},
             {"compare_sampler", samplerKindName(p.compareSampler())},
             {"arrows", p.arrowsAcross()}}},
-          {"camera",
-           {{"center", {scene.camera.center.x, scene.camera.center.y}},
-            {"height", scene.camera.height}}},
+          {"camera", cameraJson(scene.camera)},
           {"data", toJson(scene.data)}};
 }
 

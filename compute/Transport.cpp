@@ -6,21 +6,24 @@
 #include <numeric>
 #include <sstream>
 
+#include "EnumNames.h"
 #include "InputError.h"
 #include "Parallel.h"
 
 namespace flowscope {
 
+namespace {
+const NamedValue<CostKind> kCosts[] = {{CostKind::SqEuclidean, "sqeuclidean"},
+                                       {CostKind::Euclidean, "euclidean"}};
+}  // namespace
+
 std::string costName(CostKind kind) {
-  return kind == CostKind::SqEuclidean ? "sqeuclidean" : "euclidean";
+  return nameIn(kCosts, kind);
 }
 
 CostKind parseCost(const std::string& name) {
-  if (name == "sqeuclidean") return CostKind::SqEuclidean;
-  if (name == "euclidean") return CostKind::Euclidean;
-  throw InputError("cost: unknown '" + name + "' (valid: sqeuclidean, euclidean)");
+  return parseIn(kCosts, name, "cost");
 }
-
 Measure Measure::uniform(std::vector<glm::dvec2> points) {
   Measure m;
   m.weights.assign(points.size(), 1.0 / double(points.size()));

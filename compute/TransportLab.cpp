@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "Dataset.h"
+#include "EnumNames.h"
 #include "InputError.h"
 #include "Parallel.h"
 #include "Rng.h"
@@ -72,46 +73,42 @@ void validate(const TransportSettings& s) {
   checkCouplingCount(s.couplingCount);
 }
 
+namespace {
+const NamedValue<OtMethod> kMethods[] = {{OtMethod::Exact, "exact"},
+                                         {OtMethod::Sinkhorn, "sinkhorn"}};
+const NamedValue<CouplingKind> kCouplingKeys[] = {{CouplingKind::Independent, "independent"},
+                                                  {CouplingKind::Exact, "exact"},
+                                                  {CouplingKind::Sinkhorn, "sinkhorn"}};
+const NamedValue<TransportMode> kModes[] = {{TransportMode::Plan, "plan"},
+                                            {TransportMode::Coupling, "coupling"}};
+const NamedValue<PotentialShown> kPotentials[] = {{PotentialShown::None, "none"},
+                                                  {PotentialShown::Source, "source"},
+                                                  {PotentialShown::Target, "target"}};
+}  // namespace
+
 std::string otMethodName(OtMethod m) {
-  return m == OtMethod::Exact ? "exact" : "sinkhorn";
+  return nameIn(kMethods, m);
 }
-
 OtMethod parseOtMethod(const std::string& name) {
-  if (name == "exact") return OtMethod::Exact;
-  if (name == "sinkhorn") return OtMethod::Sinkhorn;
-  throw InputError("method: unknown '" + name + "' (valid: exact, sinkhorn)");
+  return parseIn(kMethods, name, "method");
 }
-
 std::string couplingKey(CouplingKind k) {
-  return k == CouplingKind::Independent ? "independent"
-         : k == CouplingKind::Exact     ? "exact"
-                                        : "sinkhorn";
+  return nameIn(kCouplingKeys, k);
 }
-
 CouplingKind parseCouplingKey(const std::string& name) {
-  for (CouplingKind k : {CouplingKind::Independent, CouplingKind::Exact, CouplingKind::Sinkhorn})
-    if (couplingKey(k) == name) return k;
-  throw InputError("coupling: unknown '" + name + "' (valid: independent, exact, sinkhorn)");
+  return parseIn(kCouplingKeys, name, "coupling");
 }
-
 std::string modeName(TransportMode m) {
-  return m == TransportMode::Plan ? "plan" : "coupling";
+  return nameIn(kModes, m);
 }
-
 TransportMode parseMode(const std::string& name) {
-  if (name == "plan") return TransportMode::Plan;
-  if (name == "coupling") return TransportMode::Coupling;
-  throw InputError("mode: unknown '" + name + "' (valid: plan, coupling)");
+  return parseIn(kModes, name, "mode");
 }
-
 std::string potentialName(PotentialShown p) {
-  return p == PotentialShown::None ? "none" : p == PotentialShown::Source ? "source" : "target";
+  return nameIn(kPotentials, p);
 }
-
 PotentialShown parsePotential(const std::string& name) {
-  for (PotentialShown p : {PotentialShown::None, PotentialShown::Source, PotentialShown::Target})
-    if (potentialName(p) == name) return p;
-  throw InputError("potential: unknown '" + name + "' (valid: none, source, target)");
+  return parseIn(kPotentials, name, "potential");
 }
 
 std::string couplingName(CouplingKind k) {

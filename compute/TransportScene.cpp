@@ -22,11 +22,6 @@ json sideJson(const MeasureSpec& spec, const std::vector<glm::dvec2>& points,
           {"weights", weights}};
 }
 
-glm::dvec2 readPair(const JsonReader& r, const json& j, const std::string& path) {
-  if (!j.is_array() || j.size() != 2) r.fail(path, "expected [x, y]");
-  return {r.number(j[0], path + "[0]"), r.number(j[1], path + "[1]")};
-}
-
 void readSide(const JsonReader& r, const json& t, bool target, TransportScene& scene) {
   const std::string key = target ? "target" : "source", path = "transport." + key;
   const json& j = r.object(
@@ -37,7 +32,7 @@ void readSide(const JsonReader& r, const json& t, bool target, TransportScene& s
   spec.count = r.integer(j, "count", path + ".count");
   spec.scale = r.number(j, "scale", path + ".scale");
   if (!j.contains("offset")) r.fail(path + ".offset", "missing");
-  spec.offset = readPair(r, j["offset"], path + ".offset");
+  spec.offset = r.pair(j["offset"], path + ".offset");
   if (!j.contains("points") || !j["points"].is_array())
     r.fail(path + ".points", "expected [[x, y], ...]");
   if (!j.contains("weights") || !j["weights"].is_array())
@@ -53,7 +48,7 @@ void readSide(const JsonReader& r, const json& t, bool target, TransportScene& s
   auto& weights = target ? scene.targetWeights : scene.sourceWeights;
   for (size_t i = 0; i < pts.size(); ++i) {
     const std::string at = "[" + std::to_string(i) + "]";
-    points.push_back(readPair(r, pts[i], path + ".points" + at));
+    points.push_back(r.pair(pts[i], path + ".points" + at));
     weights.push_back(r.number(ws[i], path + ".weights" + at));
     if (weights.back() < 0.0) r.fail(path + ".weights" + at, "must be non-negative");
   }
@@ -123,11 +118,7 @@ TransportScene transportSceneFromJson(const json& j, const std::string& source) 
     std::replace(key.begin(), key.end(), ' ', '_');
     r.fail("transport." + key, why.substr(why.find(": ") + 2));
   }
-  const json& c = r.object(j, "camera", "camera", {"center", "height"});
-  if (!c.contains("center")) r.fail("camera.center", "missing");
-  scene.camera.center = readPair(r, c["center"], "camera.center");
-  scene.camera.height = r.number(c, "height", "camera.height");
-  if (!(scene.camera.height > 0.0)) r.fail("camera.height", "must be positive");
+  scene.camera = r.camera(j);
   return scene;
 }
 
@@ -156,9 +147,7 @@ json transportSceneToJson(const TransportScene& scene) {
             {"coupling_count", s.couplingCount},
             {"source", sideJson(s.source, scene.sourcePoints, scene.sourceWeights)},
             {"target", sideJson(s.target, scene.targetPoints, scene.targetWeights)}}},
-          {"camera",
-           {{"center", {scene.camera.center.x, scene.camera.center.y}},
-            {"height", scene.camera.height}}}};
+          {"camera", cameraJson(scene.camera)}};
 }
 
 std::string transportSceneToString(const TransportScene& scene) {
