@@ -1,0 +1,270 @@
+#include "AttentionKernel.h"
+
+#include <chrono>
+#include <cmath>
+
+#include "InputError.h"
+
+namespace flowscope {
+namespace {
+const uint32_t kPrepareSpv[] =
+#include "attention_prepare.comp.spv.inc"
+    ;
+const uint32_t kSoftmaxSpv[] =
+#include "attention_softmax.comp.spv.inc"
+    ;
+const uint32_t kWeightsSpv[] =
+#include "attention_weights.comp.spv.inc"
+    ;
+const uint32_t kLinearKvSpv[] =
+#include "attention_linear_kv.comp.spv.inc"
+    ;
+const uint32_t kLinearScanSpv[] =
+#include "attention_linear_scan.comp.spv.inc"
+    ;
+const uint32_t kLinearOutSpv[] =
+#include "attention_linear_out.comp.spv.inc"
+    ;
+constexpr uint32_t kLocal = 64;
+constexpr uint32_t kChunk = 64;  // = CHUNK in attention_linear_*.comp
+
+struct PreparePush {
+  uint32_t rows, d, heads, mode, features;
+  float rootScale, keyShift;
+  uint32_t perRowShift;
+};
+struct SoftmaxPush {
+  uint32_t n, m, d, dv, heads, causal;
+  float scaleLog2e;
+};
+struct WeightsPush {
+  uint32_t n, m, width, heads, mode, causal;
+  float scaleLog2e;
+};
+struct KvPush {
+  uint32_t m, dv, heads, features, chunks;
+};
+struct ScanPush {
+  uint32_t entries, chunks;
+};
+struct OutPush {
+  uint32_t n, m, dv, heads, features, chunks, causal;
+};
+
+void computeBarrier(VkCommandBuffer cmd) {
+  VkMemoryBarrier barrier{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+  barrier.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT;
+  barrier.dstAccessMask = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT;
+  vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                       VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, 1, &barrier, 0, nullptr, 0,
+                       nullptr);
+}
+
+std::vector<float> toFloat(const std::vector<double>& v) {
+  return {v.begin(), v.end()};
+}
+
+}  // namespace
+
+GpuAttention::GpuAttention(const GpuContext& ctx) : ctx_(ctx) {}
+GpuAttention::~GpuAttention() = default;
+
+ComputeKernel& GpuAttention::kernel(Which which, uint32_t spec0, uint32_t spec1) {
+  auto& slot = kernels_[{int(which), spec0, spec1}];
+  if (slot) return *slot;
+  const uint32_t spec[] = {spec0, spec1};
+  switch (which) {
+    case Prepare:
+      slot = std::make_unique<ComputeKernel>(ctx_, kPrepareSpv, 3, sizeof(PreparePush), 8);
+      break;
+    case Softmax:
+      slot = std::make_unique<ComputeKernel>(ctx_, kSoftmaxSpv, 4, sizeof(SoftmaxPush), 4,
+                                             std::span<const uint32_t>(spec, 2));
+      break;
+    case Weights:
+      slot = std::make_unique<ComputeKernel>(ctx_, kWeightsSpv, 3, sizeof(WeightsPush), 4);
+      break;
+    case LinearKv:
+      slot = std::make_unique<ComputeKernel>(ctx_, kLinearKvSpv, 3, sizeof(KvPush), 4,
+                                             std::span<const uint32_t>(spec, 1));
+      break;
+    case LinearScan:
+      slot = std::make_unique<ComputeKernel>(ctx_, kLinearScanSpv, 1, sizeof(ScanPush), 4);
+      break;
+    case LinearOut:
+      slot = std::make_unique<ComputeKernel>(ctx_, kLinearOutSpv, 5, sizeof(OutPush), 4,
+                                             std::span<const uint32_t>(spec, 1));
+      break;
+  }
+  return *slot;
+}
+
+GpuAttention::Result GpuAttention::run(const Matrix& q, const Matrix& k, const Matrix& v,
+                                       const AttentionOptions& o, bool wantWeights) {
+  checkAttention(q, k, v, o);
+  const uint32_t n = uint32_t(q.rows), m = uint32_t(k.rows), d = uint32_t(q.cols),
+                 dv = uint32_t(v.cols), heads = uint32_t(o.heads), dh = d / heads, dvh = dv / heads;
+  const bool linear = isLinearKind(o.kind);
+  const uint32_t features = o.kind == AttentionKind::Performer ? uint32_t(o.features) : dh;
+  if ((!linear && dh > kMaxHeadWidth) || dvh > kMaxHeadWidth)
+    throw InputError("--backend gpu: head widths up to " + std::to_string(kMaxHeadWidth) +
+                     " (d/h = " + std::to_string(dh) + ", dv/h = " + std::to_string(dvh) +
+                     "): use more heads or --backend cpu");
+  const uint32_t chunks = (m + kChunk - 1) / kChunk;
+  const uint32_t width = linear ? features : dh;  // per head, of the prepared rows
+  const VkDeviceSize range = ctx_.limits().maxStorageBufferRange;
+  auto bytes = [](size_t count) {
+    return VkDeviceSize(std::max<size_t>(count, 1) * sizeof(float));
+  };
+  const VkDeviceSize sumsBytes = bytes(size_t(chunks + 1) * heads * features * (dvh + 1));
+  const VkDeviceSize weightBytes = wantWeights ? bytes(size_t(heads) * n * m) : 0;
+  for (VkDeviceSize b :
+       {bytes(size_t(n) * heads * width), bytes(size_t(m) * heads * width), sumsBytes, weightBytes})
+    if (b > range)
+      throw InputError("--backend gpu: a buffer of " + std::to_string(b >> 20) +
+                       " MiB exceeds this device's storage-buffer range of " +
+                       std::to_string(range >> 20) + " MiB (fewer tokens or features)");
+
+  Result r;
+  auto buffer = [&](VkDeviceSize size) {
+    r.deviceBytes += size;
+    return GpuBuffer(ctx_, size, kStorageUsage, MemoryKind::DeviceLocal);
+  };
+  GpuBuffer qb = buffer(bytes(q.data.size())), kb = buffer(bytes(k.data.size())),
+            vb = buffer(bytes(v.data.size())), ob = buffer(bytes(size_t(n) * dv));
+  qb.upload(std::span<const float>(toFloat(q.data)));
+  kb.upload(std::span<const float>(toFloat(k.data)));
+  vb.upload(std::span<const float>(toFloat(v.data)));
+
+  // What the prepare pass reads besides the rows: RoPE's cos/sin per (position, pair), angles in
+  // double; Performer's projection rows.
+  GpuBuffer qp, kp, ropeQ, ropeK, proj, sums, wb;
+  auto ropeTable = [&](uint32_t rows) {
+    std::vector<float> t;
+    t.reserve(size_t(rows) * dh);
+    for (uint32_t r0 = 0; r0 < rows; ++r0)
+      for (uint32_t i = 0; i < dh / 2; ++i) {
+        const double angle = double(r0) * std::pow(o.ropeBase, -2.0 * i / double(dh));
+        t.push_back(float(std::cos(angle)));
+        t.push_back(float(std::sin(angle)));
+      }
+    GpuBuffer b = buffer(bytes(t.size()));
+    b.upload(std::span<const float>(t));
+    return b;
+  };
+  if (o.rope) {
+    ropeQ = ropeTable(n);
+    ropeK = ropeTable(m);
+  }
+  Matrix w;
+  float keyShift = 0.0f;
+  if (o.kind == AttentionKind::Performer) {
+    w = performerProjection(o.features, dh, o.seed);
+    double shift = 0.0;
+    for (size_t f = 0; f < w.rows; ++f) {
+      double s = 0.0;
+      for (size_t c = 0; c < dh; ++c) s += w(f, c) * w(f, c);
+      shift = std::max(shift, 0.5 * s);
+    }
+    keyShift = float(shift);
+    proj = buffer(bytes(w.data.size()));
+    proj.upload(std::span<const float>(toFloat(w.data)));
+  }
+  GpuBuffer qr, kr;  // RoPE'd rows (when RoPE and features both apply)
+  if (o.rope) {
+    qr = buffer(bytes(q.data.size()));
+    kr = buffer(bytes(k.data.size()));
+  }
+  if (linear) {
+    qp = buffer(bytes(size_t(n) * heads * features));
+    kp = buffer(bytes(size_t(m) * heads * features));
+    sums = buffer(sumsBytes);
+  }
+  if (wantWeights) wb = buffer(weightBytes);
+
+  std::vector<std::pair<ComputeKernel*, VkDescriptorSet>> sets;
+  auto set = [&](ComputeKernel& kernel, std::initializer_list<const GpuBuffer*> list) {
+    std::vector<const GpuBuffer*> v(list);
+    VkDescriptorSet s = kernel.makeSet(v);
+    sets.push_back({&kernel, s});
+    return s;
+  };
+  const float scaleLog2e = float(scaleFor(o, dh) * 1.4426950408889634);
+  const float rootScale = float(std::sqrt(scaleFor(o, dh)));
+  const uint32_t featureMode = o.kind == AttentionKind::LinearElu    ? 1u
+                               : o.kind == AttentionKind::LinearRelu ? 2u
+                                                                     : 3u;
+  ComputeKernel& prepare = kernel(Prepare);
+  // Record everything, then submit once.
+  std::vector<std::function<void(VkCommandBuffer)>> steps;
+  const GpuBuffer *qIn = &qb, *kIn = &kb;
+  if (o.rope) {
+    VkDescriptorSet sq = set(prepare, {&qb, &qr, &ropeQ}), sk = set(prepare, {&kb, &kr, &ropeK});
+    const PreparePush pq{n, d, heads, 0, 0, 0.0f, 0.0f, 0}, pk{m, d, heads, 0, 0, 0.0f, 0.0f, 0};
+    steps.push_back([&, sq, sk, pq, pk](VkCommandBuffer cmd) {
+      prepare.dispatch(cmd, sq, &pq, n * heads, kLocal);
+      prepare.dispatch(cmd, sk, &pk, m * heads, kLocal);
+      computeBarrier(cmd);
+    });
+    qIn = &qr, kIn = &kr;
+  }
+  if (linear) {
+    const GpuBuffer* table = o.kind == AttentionKind::Performer ? &proj : qIn;
+    VkDescriptorSet sq = set(prepare, {qIn, &qp, table}), sk = set(prepare, {kIn, &kp, table});
+    const PreparePush pq{n, d, heads, featureMode, features, rootScale, keyShift, 1},
+        pk{m, d, heads, featureMode, features, rootScale, keyShift, 0};
+    steps.push_back([&, sq, sk, pq, pk](VkCommandBuffer cmd) {
+      prepare.dispatch(cmd, sq, &pq, n * heads, kLocal);
+      prepare.dispatch(cmd, sk, &pk, m * heads, kLocal);
+      computeBarrier(cmd);
+    });
+    ComputeKernel &kv = kernel(LinearKv, dvh), &scan = kernel(LinearScan),
+                  &out = kernel(LinearOut, dvh);
+    VkDescriptorSet skv = set(kv, {&kp, &vb, &sums}), sscan = set(scan, {&sums}),
+                    sout = set(out, {&qp, &kp, &vb, &sums, &ob});
+    const KvPush pkv{m, dv, heads, features, chunks};
+    const uint32_t entries = heads * features * (dvh + 1);
+    const ScanPush pscan{entries, chunks};
+    const OutPush pout{n, m, dv, heads, features, chunks, o.causal ? 1u : 0u};
+    steps.push_back([&, skv, sscan, sout, pkv, pscan, pout, entries](VkCommandBuffer cmd) {
+      kv.dispatch(cmd, skv, &pkv, chunks * heads * features, kLocal);
+      computeBarrier(cmd);
+      scan.dispatch(cmd, sscan, &pscan, entries, kLocal);
+      computeBarrier(cmd);
+      out.dispatch(cmd, sout, &pout, n * heads, kLocal);
+    });
+  } else {
+    ComputeKernel& soft = kernel(Softmax, dh, dvh);
+    VkDescriptorSet s = set(soft, {qIn, kIn, &vb, &ob});
+    const SoftmaxPush p{n, m, d, dv, heads, o.causal ? 1u : 0u, scaleLog2e};
+    const uint32_t blocks = (n + kLocal - 1) / kLocal;
+    steps.push_back([&, s, p, blocks](VkCommandBuffer cmd) {
+      soft.dispatch(cmd, s, &p, blocks * heads * kLocal, kLocal);
+    });
+  }
+  if (wantWeights) {
+    ComputeKernel& wk = kernel(Weights);
+    VkDescriptorSet s = linear ? set(wk, {&qp, &kp, &wb}) : set(wk, {qIn, kIn, &wb});
+    const WeightsPush p{n, m, width, heads, linear ? 1u : 0u, o.causal ? 1u : 0u, scaleLog2e};
+    steps.push_back([&, s, p](VkCommandBuffer cmd) { wk.dispatch(cmd, s, &p, n * heads, kLocal); });
+  }
+  const auto start = std::chrono::steady_clock::now();
+  ctx_.submitAndWait([&](VkCommandBuffer cmd) {
+    for (auto& step : steps) step(cmd);
+  });
+  r.computeMs =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  for (auto& [kernelPtr, s] : sets) kernelPtr->freeSet(s);
+
+  const auto out = ob.read<float>(size_t(n) * dv);
+  r.out = Matrix(n, dv);
+  std::copy(out.begin(), out.end(), r.out.data.begin());
+  if (wantWeights) {
+    const auto a = wb.read<float>(size_t(heads) * n * m);
+    r.weights = Matrix(size_t(heads) * n, m);
+    std::copy(a.begin(), a.end(), r.weights.data.begin());
+  }
+  return r;
+}
+
+}  // namespace flowscope
