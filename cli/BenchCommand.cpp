@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "AttentionKernel.h"
 #include "CliCommon.h"
 #include "DenseSinkhorn.h"
 #include "DiffusionParams.h"
@@ -29,6 +30,7 @@ struct Result {
   std::string name, backend;
   double medianMs = 0.0, deviceMedianMs = -1.0;
   int runs = 0;
+  double memoryMiB = -1.0;  // the computation's working memory, where it is reported
 };
 
 constexpr int kParticles = 1 << 20;
@@ -208,6 +210,38 @@ Result renderDefault(const GpuContext& gpu, int runs) {
   return {"render_default_scene_1280x800", "gpu", median(wall), -1.0, runs};
 }
 
+// Softmax attention, n = m tokens, d = dv = 64, one head, seeded N(0, 1) entries. GPU: the
+// streaming kernel's compute time after one untimed warm-up, memory = its device buffers (Q, K, V,
+// O: 4 n d floats, linear in n). CPU: the streaming twin on every core, memory = its float copies
+// of Q, K, V and the output (also 4 n d floats).
+Result attentionCase(const GpuContext* gpu, AttentionKind kind, size_t n, int runs) {
+  const Matrix q = randomMatrix(n, 64, 61), k = randomMatrix(n, 64, 62),
+               v = randomMatrix(n, 64, 63);
+  AttentionOptions o;
+  o.kind = kind;
+  std::vector<double> wall;
+  double memory = double(4 * n * 64 * sizeof(float)) / (1 << 20);
+  if (gpu) {
+    GpuAttention attention(*gpu);
+    attention.run(q, k, v, o);  // warm-up: the driver compiles on first use
+    for (int r = 0; r < runs; ++r) {
+      auto result = attention.run(q, k, v, o);
+      wall.push_back(result.computeMs);
+      memory = double(result.deviceBytes) / (1 << 20);
+    }
+  } else {
+    for (int r = 0; r < runs; ++r) {
+      auto start = Clock::now();
+      attentionCpu(q, k, v, o);
+      wall.push_back(msSince(start));
+    }
+  }
+  Result r{"attention_" + attentionKindName(kind) + "_" + std::to_string(n) + "_d64",
+           gpu ? "gpu" : "cpu", median(wall), -1.0, runs};
+  r.memoryMiB = memory;
+  return r;
+}
+
 int runBench(bool json, int runs, bool full, const std::string& only) {
   if (runs < 1 || runs > 1000) throw InputError("--runs: must be between 1 and 1000");
   Dataset gmm8 = loadDataset("gmm8");
@@ -233,6 +267,17 @@ int runBench(bool json, int runs, bool full, const std::string& only) {
   if (wanted("sinkhorn_dense")) results.push_back(denseSinkhornCase(1024, 0.01, runs));
   if (wanted("ot_drag")) results.push_back(dragCase(1000, 0.05, 4 * runs));
   if (wanted("exact_ot")) results.push_back(exactCase(2000, std::max(1, runs / 2)));
+  for (size_t n : {size_t(4096), size_t(16384)}) {
+    const int attentionRuns = n > 4096 ? std::max(1, std::min(runs, 3)) : runs;
+    if (wanted("attention_softmax")) {
+      if (backend.gpu)
+        results.push_back(
+            attentionCase(backend.gpu.get(), AttentionKind::Softmax, n, attentionRuns));
+      results.push_back(attentionCase(nullptr, AttentionKind::Softmax, n, attentionRuns));
+    }
+    if (wanted("attention_linear") && backend.gpu)
+      results.push_back(attentionCase(backend.gpu.get(), AttentionKind::LinearElu, n, runs));
+  }
 
   if (json) {
     nlohmann::json out{{"gpu_device", backend.gpu ? backend.gpu->info().name : "none"},
@@ -242,6 +287,7 @@ int runBench(bool json, int runs, bool full, const std::string& only) {
       nlohmann::json row{
           {"name", r.name}, {"backend", r.backend}, {"median_ms", r.medianMs}, {"runs", r.runs}};
       if (r.deviceMedianMs >= 0) row["device_median_ms"] = r.deviceMedianMs;
+      if (r.memoryMiB >= 0) row["memory_mib"] = r.memoryMiB;
       out["benchmarks"].push_back(row);
     }
     std::cout << out.dump(2) << "\n";
@@ -249,11 +295,12 @@ int runBench(bool json, int runs, bool full, const std::string& only) {
   }
   std::printf("GPU: %s\nCPU: %s\n", backend.gpu ? backend.gpu->info().name.c_str() : "none",
               cpuDescription().c_str());
-  std::printf("%-38s %-7s %10s %12s %5s\n", "benchmark", "backend", "median ms", "device ms",
-              "runs");
+  std::printf("%-38s %-7s %10s %12s %5s %10s\n", "benchmark", "backend", "median ms", "device ms",
+              "runs", "memory MiB");
   for (const auto& r : results)
-    std::printf("%-38s %-7s %10.2f %12s %5d\n", r.name.c_str(), r.backend.c_str(), r.medianMs,
-                r.deviceMedianMs >= 0 ? std::to_string(r.deviceMedianMs).c_str() : "-", r.runs);
+    std::printf("%-38s %-7s %10.2f %12s %5d %10s\n", r.name.c_str(), r.backend.c_str(), r.medianMs,
+                r.deviceMedianMs >= 0 ? std::to_string(r.deviceMedianMs).c_str() : "-", r.runs,
+                r.memoryMiB >= 0 ? std::to_string(r.memoryMiB).c_str() : "-");
   return kOk;
 }
 
@@ -275,9 +322,13 @@ void addBenchCommand(CLI::App& app, Runner& run) {
                          "4,000 points; the headless render of the default scene at "
                          "1280x800; GPU Sinkhorn on uniform points in the unit square, "
                          "4,096^2 at eps 0.05 and 1,024^2 at eps 0.01, to an L1 marginal "
-                         "error of 1e-4; exact OT 2,000^2 (CPU). scripts/bench_reference.sh "
-                         "and scripts/bench_ot_reference.sh put numpy, PyTorch and POT beside "
-                         "these on identical data.");
+                         "error of 1e-4; exact OT 2,000^2 (CPU); softmax attention with n = m = "
+                         "4,096 and 16,384, d = dv = 64 (GPU streaming kernel after a warm-up, "
+                         "CPU streaming twin; memory = the working buffers, linear in n), and "
+                         "linear (elu+1) attention on the GPU at the same sizes. "
+                         "scripts/bench_reference.sh, scripts/bench_ot_reference.sh and "
+                         "scripts/bench_attention_reference.sh put numpy, PyTorch and POT beside "
+                         "these.");
   cmd->add_flag("--json", *json, "Print one JSON object");
   cmd->add_flag("--full", *full,
                 "Also time every CPU twin --runs times (slow), and the CPU empirical denoiser");

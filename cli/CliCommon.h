@@ -36,5 +36,6 @@ void addSceneCommand(CLI::App& app, Runner& run);
 void addFieldCommand(CLI::App& app, Runner& run);
 void addSweepCommand(CLI::App& app, Runner& run);
 void addOtCommand(CLI::App& app, Runner& run);
+void addAttentionCommand(CLI::App& app, Runner& run);
 
 }  // namespace flowscope::cli

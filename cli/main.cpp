@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   cli::addFieldCommand(app, run);
   cli::addSweepCommand(app, run);
   cli::addOtCommand(app, run);
+  cli::addAttentionCommand(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

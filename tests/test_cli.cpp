@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdio>
@@ -333,6 +334,112 @@ TEST_F(Cli, SweepQualityImprovesWithNfe) {
   expectInvalid("sweep --data gmm8 --samplers heun,rk4 --out " + path("x.csv"), "--samplers",
                 path("x.csv"));
   expectInvalid("sweep --data gmm8 --nfe 0 --out " + path("x.csv"), "--nfe", path("x.csv"));
+}
+
+TEST_F(Cli, AttentionMatchesAHandComputedExampleOnBothBackends) {
+  // Query (1, 2, 0, 0); keys 0 and (0.5, 1.5, 0, 0): scores 0 and 3.5 * scale; values e0, e1.
+  write("q.csv", "a,b,c,d\n1,2,0,0\n");
+  write("k.csv", "a,b,c,d\n0,0,0,0\n0.5,1.5,0,0\n");
+  write("v.csv", "x,y\n1,0\n0,1\n");
+  for (const std::string backend : {"cpu", "gpu"})
+    for (auto [scale, factor] : {std::pair{"sqrt", 0.5}, {"none", 1.0}, {"0.25", 0.25}}) {
+      const std::string out = path("o.csv"), weights = path("a.csv");
+      CliResult r = cli("attention --q " + path("q.csv") + " --k " + path("k.csv") + " --v " +
+                        path("v.csv") + " --scale " + scale + " --out " + out + " --weights-out " +
+                        weights + " --json --backend " + backend);
+      ASSERT_EQ(r.code, 0) << r.err;
+      auto j = nlohmann::json::parse(r.out);
+      EXPECT_EQ(j["n"], 1);
+      EXPECT_EQ(j["m"], 2);
+      EXPECT_EQ(j["d"], 4);
+      EXPECT_EQ(j["dv"], 2);
+      EXPECT_EQ(j["kind"], "softmax");
+      EXPECT_TRUE(j.contains("time_ms"));
+      const double w1 = 1.0 / (1.0 + std::exp(-3.5 * factor));
+      std::ifstream in(out);
+      std::string header;
+      double o0, o1;
+      char comma;
+      std::getline(in, header);
+      EXPECT_EQ(header, "o0,o1");
+      in >> o0 >> comma >> o1;
+      EXPECT_NEAR(o0, 1.0 - w1, 1e-6) << backend << scale;
+      EXPECT_NEAR(o1, w1, 1e-6) << backend << scale;
+      std::ifstream win(weights);
+      std::getline(win, header);
+      EXPECT_EQ(header, "k0,k1");
+      win >> o0 >> comma >> o1;
+      EXPECT_NEAR(o1, w1, 1e-6);
+    }
+}
+
+TEST_F(Cli, AttentionBackendsAgreeOnEveryKind) {
+  std::string q = "a,b,c,d\n", k = q, v = "x,y\n";
+  for (int i = 0; i < 40; ++i) {
+    char buf[160];
+    std::snprintf(buf, sizeof(buf), "%g,%g,%g,%g\n", std::sin(i * 1.3), std::cos(i * 0.7),
+                  std::sin(i * 0.31 + 1), std::cos(i * 2.1));
+    q += buf;
+    std::snprintf(buf, sizeof(buf), "%g,%g,%g,%g\n", std::cos(i * 0.9), std::sin(i * 1.7),
+                  std::cos(i * 0.11 + 2), std::sin(i * 0.5));
+    k += buf;
+    std::snprintf(buf, sizeof(buf), "%g,%g\n", std::sin(i * 0.2), 0.1 * i);
+    v += buf;
+  }
+  write("q.csv", q);
+  write("k.csv", k);
+  write("v.csv", v);
+  for (const std::string kind : {"softmax", "linear-elu", "linear-relu", "performer"}) {
+    std::vector<std::vector<double>> outs;
+    for (const std::string backend : {"cpu", "gpu"}) {
+      const std::string out = path("o_" + backend + ".csv");
+      CliResult r =
+          cli("attention --q " + path("q.csv") + " --k " + path("k.csv") + " --v " + path("v.csv") +
+              " --kind " + kind + " --causal --heads 2 --rope 10000 --features 64 --seed 3 --out " +
+              out + " --backend " + backend + " --json");
+      ASSERT_EQ(r.code, 0) << r.err;
+      EXPECT_EQ(nlohmann::json::parse(r.out)["backend"], backend);
+      std::ifstream in(out);
+      std::string line;
+      std::getline(in, line);
+      std::vector<double> values;
+      while (std::getline(in, line)) {
+        std::replace(line.begin(), line.end(), ',', ' ');
+        std::istringstream row(line);
+        for (double x; row >> x;) values.push_back(x);
+      }
+      EXPECT_EQ(values.size(), 80u);
+      outs.push_back(values);
+    }
+    for (size_t i = 0; i < outs[0].size(); ++i)
+      EXPECT_NEAR(outs[0][i], outs[1][i], 2e-5) << kind << " " << i;
+  }
+}
+
+TEST_F(Cli, AttentionShapeMismatchesExitTwoNamingFilesAndShapes) {
+  write("q.csv", "a,b\n1,2\n3,4\n");
+  write("k3.csv", "a,b,c\n1,2,3\n");
+  write("k.csv", "a,b\n1,2\n");
+  write("v2.csv", "x\n1\n2\n");
+  write("v.csv", "x,y,z\n1,2,3\n");
+  const std::string out = path("o.csv");
+  const std::string base = "attention --q " + path("q.csv");
+  expectInvalid(base + " --k " + path("k3.csv") + " --v " + path("v.csv") + " --out " + out,
+                path("q.csv") + " (2 x 2), " + path("k3.csv") + " (1 x 3)", out);
+  expectInvalid(base + " --k " + path("k.csv") + " --v " + path("v2.csv") + " --out " + out,
+                path("k.csv") + " (1 x 2), " + path("v2.csv") + " (2 x 1)", out);
+  expectInvalid(
+      base + " --k " + path("k.csv") + " --v " + path("v.csv") + " --heads 2 --out " + out, "heads",
+      out);
+  expectInvalid(
+      base + " --k " + path("k.csv") + " --v " + path("v.csv") + " --kind cosine --out " + out,
+      "--kind: unknown 'cosine'", out);
+  expectInvalid(
+      base + " --k " + path("k.csv") + " --v " + path("v.csv") + " --scale -2 --out " + out,
+      "--scale", out);
+  write("bad.csv", "a,b\n1,oops\n");
+  expectInvalid(base + " --k " + path("bad.csv") + " --v " + path("v.csv") + " --out " + out,
+                "bad.csv: line 2, column 2", out);
 }
 
 TEST_F(Cli, OtSolvesPotsExampleAndRejectsBadInput) {
