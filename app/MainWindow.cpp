@@ -48,14 +48,27 @@ MainWindow::MainWindow(DiffusionLab& lab, TransportLab& transport, QVulkanInstan
   statusTimer_.start(250);
   // A 1280x800 viewport (the size the frame-time targets are set for) plus menu and status bars.
   resize(1280, 800 + menuBar()->sizeHint().height() + statusBar()->sizeHint().height());
-  showTransport(options_.lab == "transport");
+  if (options_.lab == "attention")
+    showAttention();
+  else
+    showTransport(options_.lab == "transport");
 }
 
 void MainWindow::showTransport(bool on) {
   viewport_->setTransportActive(on);
   diffusionAction_->setChecked(!on);
   transportAction_->setChecked(on);
+  attentionAction_->setChecked(false);
   setWindowTitle(on ? "Flowscope — Transport lab" : "Flowscope — Diffusion & Flow lab");
+  viewport_->requestUpdate();
+}
+
+void MainWindow::showAttention() {
+  viewport_->setActiveLab(VulkanViewport::Lab::Attention);
+  diffusionAction_->setChecked(false);
+  transportAction_->setChecked(false);
+  attentionAction_->setChecked(true);
+  setWindowTitle("Flowscope — Attention lab");
   viewport_->requestUpdate();
 }
 
@@ -104,8 +117,11 @@ void MainWindow::buildMenus() {
                                [this] { showTransport(false); });
   transportAction_ =
       addAction(labs, "&Transport", QKeySequence("Ctrl+2"), [this] { showTransport(true); });
+  attentionAction_ =
+      addAction(labs, "&Attention", QKeySequence("Ctrl+3"), [this] { showAttention(); });
   diffusionAction_->setCheckable(true);
   transportAction_->setCheckable(true);
+  attentionAction_->setCheckable(true);
 
   // In the Transport lab: Space animates t, Left / Right step through Sinkhorn's iterations.
   QMenu* play = menuBar()->addMenu("&Playback");
@@ -254,6 +270,19 @@ QString MainWindow::writeViewportPng(const QString& path, bool withPanel) {
 void MainWindow::updateStatus() {
   const DiffusionSimulation* sim = lab_.currentSimulation();
   const double ms = viewport_->stats().recentMs();
+  if (viewport_->attentionActive()) {
+    AttentionLab& a = viewport_->attention();
+    QString text = QString("frame %1 ms   |   %2   |   Attention: %3, n = %4, computed in %5 ms")
+                       .arg(ms, 0, 'f', 1)
+                       .arg(viewport_->deviceName())
+                       .arg(QString::fromStdString(attentionKindName(a.settings().options.kind)))
+                       .arg(a.tokenCount())
+                       .arg(a.computeMs(), 0, 'f', 2);
+    if (validation_)
+      text += QString("   |   validation messages: %1").arg(validation_->count.load());
+    status_->setText(text);
+    return;
+  }
   if (viewport_->transportActive()) {
     const TransportSolution& s = transport_.solution();
     QString text = QString("frame %1 ms   |   %2   |   Transport: %3, W = %4, solve %5 ms")
@@ -299,7 +328,16 @@ void MainWindow::finishFrames() {
                    {"particles", lab_.params().particleCount()},
                    {"step", lab_.playback().target()},
                    {"validation_messages", validation_ ? int(validation_->count.load()) : -1},
-                   {"lab", viewport_->transportActive() ? "transport" : "diffusion"}};
+                   {"lab", viewport_->transportActive()   ? "transport"
+                           : viewport_->attentionActive() ? "attention"
+                                                          : "diffusion"}};
+  if (viewport_->attentionActive()) {
+    AttentionLab& a = viewport_->attention();
+    json["attention_kind"] = QString::fromStdString(attentionKindName(a.settings().options.kind));
+    json["attention_tokens"] = int(a.tokenCount());
+    json["attention_compute_ms"] = a.computeMs();
+    json["attention_on_gpu"] = a.onGpu();
+  }
   if (viewport_->transportActive()) {
     const TransportSolution& s = transport_.solution();
     json["transport_w"] = s.w;

@@ -22,6 +22,7 @@ class MainWindow : public QMainWindow {
              const AppOptions& options, ValidationSink* validation);
   // Shows the Diffusion & Flow lab (false) or the Transport lab (true).
   void showTransport(bool on);
+  void showAttention();
   VulkanViewport* viewport() const { return viewport_; }
   // File > Open scene / Open data / Save scene, without dialogs; errors name the file and field
   // and leave the lab unchanged. Return the error message, or an empty string.
@@ -46,7 +47,7 @@ class MainWindow : public QMainWindow {
 
   DiffusionLab& lab_;
   TransportLab& transport_;
-  QAction *diffusionAction_ = nullptr, *transportAction_ = nullptr;
+  QAction *diffusionAction_ = nullptr, *transportAction_ = nullptr, *attentionAction_ = nullptr;
   AppOptions options_;
   ValidationSink* validation_;
   VulkanViewport* viewport_;

@@ -62,6 +62,8 @@ void ViewportRenderer::releaseResources() {
   imgui_.reset();
   window_->lab().releaseSimulation();  // its buffers live on this device
   transport_.reset();
+  attention_.reset();
+  window_->attention().useGpu(nullptr);  // its kernels live on this device
   scene_.reset();
   compareScene_.reset();
   gpu_.reset();
@@ -117,8 +119,38 @@ void ViewportRenderer::recordTransportFrame(VkCommandBuffer cmd, double seconds)
   df->vkCmdEndRenderPass(cmd);
 }
 
+// The Attention lab: kernels run between frames on the adopted device (the lab's GpuAttention
+// submits and waits) only when an edit made the results stale; the frame is one render pass.
+void ViewportRenderer::recordAttentionFrame(VkCommandBuffer cmd, double seconds) {
+  AttentionLab& lab = window_->attention();
+  const QSize size = window_->swapChainImageSize();
+  const uint32_t w = uint32_t(size.width()), h = uint32_t(size.height());
+  lab.useGpu(gpu_.get());
+  imgui_->newFrame(float(w), float(h), seconds);
+  attentionPanel_.build(lab, window_->controlRects());
+  const View2D& view = lab.camera();
+  lab.setFieldView(view.pixelToWorld({0.0, double(h)}, int(w), int(h)),
+                   view.pixelToWorld({double(w), 0.0}, int(w), int(h)));
+  try {
+    lab.update();
+  } catch (const std::exception& e) {
+    emit window_->renderError(QString::fromStdString(e.what()));
+  }
+  if (!attention_)
+    attention_ = std::make_unique<AttentionRenderer>(*gpu_, window_->defaultRenderPass(),
+                                                     uint32_t(window_->concurrentFrameCount()));
+  beginPass(cmd, kBackground);
+  setViewportAndScissor(cmd, 0, w, h);
+  attention_->draw(cmd, lab, w, h, uint32_t(window_->currentFrame()));
+  setViewportAndScissor(cmd, 0, w, h);
+  imgui_->render(cmd, !window_->panelHidden());
+  QVulkanDeviceFunctions* df = window_->vulkanInstance()->deviceFunctions(window_->device());
+  df->vkCmdEndRenderPass(cmd);
+}
+
 void ViewportRenderer::recordFrame(VkCommandBuffer cmd, double seconds) {
   if (window_->transportActive()) return recordTransportFrame(cmd, seconds);
+  if (window_->attentionActive()) return recordAttentionFrame(cmd, seconds);
   DiffusionLab& lab = window_->lab();
   const QSize size = window_->swapChainImageSize();
   const uint32_t w = uint32_t(size.width()), h = uint32_t(size.height());

@@ -7,6 +7,8 @@
 
 #include <memory>
 
+#include "AttentionPanel.h"
+#include "AttentionRenderer.h"
 #include "DiffusionPanel.h"
 #include "GpuContext.h"
 #include "ImGuiLayer.h"
@@ -31,6 +33,7 @@ class ViewportRenderer : public QVulkanWindowRenderer {
  private:
   void recordFrame(VkCommandBuffer cmd, double seconds);
   void recordTransportFrame(VkCommandBuffer cmd, double seconds);
+  void recordAttentionFrame(VkCommandBuffer cmd, double seconds);
   void beginPass(VkCommandBuffer cmd, glm::vec4 background);
   void updateMetrics();
   void layoutFor(bool split);
@@ -43,6 +46,8 @@ class ViewportRenderer : public QVulkanWindowRenderer {
   DiffusionPanel panel_;
   std::unique_ptr<TransportRenderer> transport_;  // built on first use
   TransportPanel transportPanel_;
+  std::unique_ptr<AttentionRenderer> attention_;  // built on first use
+  AttentionPanel attentionPanel_;
 };
 
 }  // namespace flowscope

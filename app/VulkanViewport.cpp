@@ -143,8 +143,66 @@ bool VulkanViewport::handleTransportInput(QEvent* event) {
   }
 }
 
+// The Attention lab: click a token to select it as the query, drag it to move it, Shift+click to
+// add one; in the diffusion-link view drag the noisy query. Empty space pans, the wheel zooms.
+bool VulkanViewport::handleAttentionInput(QEvent* event) {
+  const int w = swapChainImageSize().width(), h = swapChainImageSize().height();
+  const double dpr = devicePixelRatio();
+  View2D& camera = attention_.camera();
+  const auto world = [&](QPointF p) { return camera.pixelToWorld({p.x(), p.y()}, w, h); };
+  switch (event->type()) {
+    case QEvent::MouseButtonPress: {
+      auto* e = static_cast<QMouseEvent*>(event);
+      if (e->button() != Qt::LeftButton || h <= 0) return true;
+      const QPointF p = e->position() * dpr;
+      const double radius = 10.0 / camera.pixelsPerUnit(h);
+      try {
+        if (e->modifiers() & Qt::ShiftModifier) {
+          attention_.addToken(world(p));
+          return true;
+        }
+      } catch (const std::exception& err) {
+        emit renderError(QString::fromStdString(err.what()));
+        return true;
+      }
+      if (attention_.settings().diffusionLink &&
+          glm::length(world(p) - attention_.settings().noisy) <= 2 * radius) {
+        draggingNoisy_ = true;
+      } else if ((draggedToken_ = attention_.tokenAt(world(p), radius))) {
+        attention_.setSelected(int(*draggedToken_));
+      }
+      dragging_ = !draggedToken_ && !draggingNoisy_;
+      lastMouse_ = p;
+      return true;
+    }
+    case QEvent::MouseButtonRelease:
+      draggedToken_.reset();
+      dragging_ = draggingNoisy_ = false;
+      return true;
+    case QEvent::MouseMove: {
+      auto* e = static_cast<QMouseEvent*>(event);
+      const QPointF p = e->position() * dpr;
+      if (draggingNoisy_) attention_.setNoisy(world(p));
+      if (draggedToken_) attention_.moveToken(*draggedToken_, world(p));
+      if (dragging_ && h > 0) {
+        camera.panPixels({p.x() - lastMouse_.x(), p.y() - lastMouse_.y()}, h);
+        lastMouse_ = p;
+      }
+      return true;
+    }
+    case QEvent::Wheel:
+      zoomWithWheel(camera, static_cast<QWheelEvent*>(event), w, h);
+      return true;
+    case QEvent::KeyPress:
+      return shortcutHandler && shortcutHandler(static_cast<QKeyEvent*>(event));
+    default:
+      return false;
+  }
+}
+
 bool VulkanViewport::handleViewportInput(QEvent* event) {
-  if (transportActive_) return handleTransportInput(event);
+  if (transportActive()) return handleTransportInput(event);
+  if (attentionActive()) return handleAttentionInput(event);
   const int h = swapChainImageSize().height();
   const double dpr = devicePixelRatio();
   View2D& camera = lab_.camera();

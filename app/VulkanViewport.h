@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "AttentionLab.h"
 #include "DiffusionLab.h"
 #include "DiffusionPanel.h"
 #include "FrameStats.h"
@@ -29,9 +30,15 @@ class VulkanViewport : public QVulkanWindow {
 
   DiffusionLab& lab() { return lab_; }
   TransportLab& transport() { return transport_; }
-  // Which lab the viewport shows (Lab menu, Ctrl+1 / Ctrl+2).
-  bool transportActive() const { return transportActive_; }
-  void setTransportActive(bool on) { transportActive_ = on; }
+  // Which lab the viewport shows (Lab menu, Ctrl+1 / Ctrl+2 / Ctrl+3).
+  enum class Lab { Diffusion, Transport, Attention };
+  Lab activeLab() const { return active_; }
+  void setActiveLab(Lab lab) { active_ = lab; }
+  bool transportActive() const { return active_ == Lab::Transport; }
+  bool attentionActive() const { return active_ == Lab::Attention; }
+  void setTransportActive(bool on) { active_ = on ? Lab::Transport : Lab::Diffusion; }
+  // The Attention lab's state lives here, beside the viewport that draws it.
+  AttentionLab& attention() { return attention_; }
   FrameStats& stats() { return stats_; }
   std::map<std::string, ControlRect>& controlRects() { return controlRects_; }
   QString deviceName() const;
@@ -67,13 +74,17 @@ class VulkanViewport : public QVulkanWindow {
  private:
   bool handleViewportInput(QEvent* event);
   bool handleTransportInput(QEvent* event);
+  bool handleAttentionInput(QEvent* event);
   void zoomWithWheel(View2D& camera, const QWheelEvent* e, int width, int height);
   void pickAt(QPointF pixel);
   void paintAt(QPointF pixel);
   DiffusionLab& lab_;
   TransportLab& transport_;
-  bool transportActive_ = false;
+  Lab active_ = Lab::Diffusion;
+  AttentionLab attention_;
   std::optional<TransportLab::PointRef> draggedPoint_;  // the point being dragged
+  std::optional<size_t> draggedToken_;                  // the Attention lab's
+  bool draggingNoisy_ = false;
   FrameStats stats_;
   std::map<std::string, ControlRect> controlRects_;
   ImGuiLayer* imgui_ = nullptr;

@@ -40,7 +40,8 @@ bool parseOptions(QApplication& app, AppOptions& options, QString& error) {
        "Scene JSON to open, of either lab; it opens in its lab (default: the built-in default "
        "scene).",
        "FILE.json"});
-  parser.addOption({"lab", "The lab shown first: diffusion (default) or transport.", "NAME"});
+  parser.addOption(
+      {"lab", "The lab shown first: diffusion (default), transport or attention.", "NAME"});
   parser.addOption({"frames", "Run N frames, then write --stats/--screenshot and quit.", "N"});
   parser.addOption({"stats", "Write frame statistics JSON after --frames.", "FILE.json"});
   parser.addOption(
@@ -53,8 +54,8 @@ bool parseOptions(QApplication& app, AppOptions& options, QString& error) {
   options.scene = parser.value("scene");
   if (parser.isSet("lab")) {
     options.lab = parser.value("lab");
-    if (options.lab != "diffusion" && options.lab != "transport") {
-      error = "--lab: expected diffusion or transport, got '" + options.lab + "'";
+    if (options.lab != "diffusion" && options.lab != "transport" && options.lab != "attention") {
+      error = "--lab: expected diffusion, transport or attention, got '" + options.lab + "'";
       return false;
     }
   }

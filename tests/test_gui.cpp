@@ -315,6 +315,71 @@ class GuiTest : public QObject {
     QCOMPARE(sink_.count.load(), before);
   }
 
+  void attentionLabCausalHoverPaintAndDiffusionLink() {
+    VulkanViewport* vp = window_->viewport();
+    AttentionLab& lab = vp->attention();
+    const auto before = sink_.count.load();
+    const double dpr = vp->devicePixelRatio();
+    auto centreOf = [&](const char* name) {
+      const ControlRect r = vp->controlRects().at(name);
+      return QPoint(int((r.x0 + r.x1) / 2 / dpr), int((r.y0 + r.y1) / 2 / dpr));
+    };
+    auto click = [&](QPoint p, Qt::KeyboardModifiers mods = Qt::NoModifier) {
+      QTest::mouseMove(vp, p);
+      waitFrames(3);
+      QTest::mouseClick(vp, Qt::LeftButton, mods, p);
+    };
+    QTest::keyClick(vp, Qt::Key_3, Qt::ControlModifier);
+    QTRY_VERIFY(vp->attentionActive());
+    const size_t n = lab.tokenCount();
+    QTRY_VERIFY_WITH_TIMEOUT(lab.weights().rows == n && n > 0, 20000);
+    QVERIFY(lab.onGpu());  // the viewport's device runs the kernels
+
+    // The causal checkbox masks the upper triangle.
+    QTRY_VERIFY(vp->controlRects().count("attention.causal") == 1);
+    click(centreOf("attention.causal"));
+    QTRY_VERIFY_WITH_TIMEOUT(lab.settings().options.causal, 10000);
+    waitFrames(3);
+    for (size_t i = 0; i < n; ++i)
+      for (size_t j = i + 1; j < n; ++j) QCOMPARE(lab.weights()(i, j), 0.0);
+    QCOMPARE(lab.weights()(0, 0), 1.0);
+
+    // Hovering a matrix cell highlights its query and key; clicking selects the query.
+    const ControlRect m = vp->controlRects().at("attention.matrix");
+    const double cell = (m.x1 - m.x0) / double(n);
+    const QPoint cellPos(int((m.x0 + cell * 3.5) / dpr), int((m.y0 + cell * 5.5) / dpr));
+    QTest::mouseMove(vp, cellPos);
+    waitFrames(3);
+    QTRY_COMPARE(lab.hoverRow(), 5);
+    QCOMPARE(lab.hoverColumn(), 3);
+    QTest::mouseClick(vp, Qt::LeftButton, Qt::NoModifier, cellPos);
+    QTRY_COMPARE(lab.selected(), 5);
+
+    // Shift+click on empty plane paints a token.
+    const QPoint empty(vp->width() / 2 + 40, vp->height() - 40);
+    click(empty, Qt::ShiftModifier);
+    QTRY_COMPARE(lab.tokenCount(), n + 1);
+    QCOMPARE(QString::fromStdString(lab.settings().tokens), QString("painted"));
+    const QString shots = qEnvironmentVariable("FLOWSCOPE_SHOTS");
+    if (!shots.isEmpty()) vp->grabRgb(true).save(shots + "/attention_causal.png");
+
+    // The diffusion link: attention over the tokens equals the ideal denoiser.
+    click(centreOf("attention.link"));
+    QTRY_VERIFY_WITH_TIMEOUT(lab.settings().diffusionLink, 10000);
+    waitFrames(3);
+    const DenoiserAttention& d = lab.denoiser();
+    QVERIFY(std::hypot(d.outX - lab.empiricalDenoised().x, d.outY - lab.empiricalDenoised().y) <
+            1e-12);
+    if (!shots.isEmpty()) vp->grabRgb(true).save(shots + "/attention_link.png");
+    lab.setDiffusionLink(false);
+    AttentionOptions o = lab.settings().options;
+    o.causal = false;
+    lab.setOptions(o);
+    QTest::keyClick(vp, Qt::Key_1, Qt::ControlModifier);
+    QTRY_VERIFY(!vp->attentionActive() && !vp->transportActive());
+    QCOMPARE(sink_.count.load(), before);
+  }
+
   void executableRunsFramesAndWritesStats() {
     QTemporaryDir dir;
     QProcess app;

@@ -1,0 +1,415 @@
+#include "AttentionPanel.h"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <vector>
+
+#include "Dataset.h"
+#include "InputError.h"
+#include "PanelWidgets.h"
+
+namespace flowscope {
+namespace {
+
+// Viridis-like ramp for weights in [0, 1].
+ImU32 heat(double v) {
+  v = std::clamp(v, 0.0, 1.0);
+  const float r = float(0.27 + v * (0.99 - 0.27) * v), g = float(0.0 + 0.9 * std::sqrt(v)),
+              b = float(0.33 + 0.4 * std::sin(3.14159 * v) - 0.2 * v);
+  return ImGui::ColorConvertFloat4ToU32(ImVec4(r, g, std::clamp(b, 0.0f, 1.0f), 1.0f));
+}
+
+// A matrix drawn as cells of `cell` pixels, values / vmax; returns the hovered (row, column).
+std::pair<int, int> heatmap(const char* id, const Matrix& m, size_t rows, double vmax, float cell) {
+  const ImVec2 origin = ImGui::GetCursorScreenPos();
+  const ImVec2 size(cell * float(m.cols), cell * float(rows));
+  ImGui::InvisibleButton(id, ImVec2(std::max(size.x, 1.0f), std::max(size.y, 1.0f)));
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  for (size_t i = 0; i < rows; ++i)
+    for (size_t j = 0; j < m.cols; ++j) {
+      const ImVec2 a(origin.x + cell * float(j), origin.y + cell * float(i));
+      dl->AddRectFilled(a, ImVec2(a.x + cell, a.y + cell), heat(m(i, j) / vmax));
+    }
+  if (!ImGui::IsItemHovered()) return {-1, -1};
+  const ImVec2 mouse = ImGui::GetIO().MousePos;
+  const int c = int((mouse.x - origin.x) / cell), r = int((mouse.y - origin.y) / cell);
+  if (r < 0 || c < 0 || size_t(r) >= rows || size_t(c) >= m.cols) return {-1, -1};
+  dl->AddRect(ImVec2(origin.x, origin.y + cell * r),
+              ImVec2(origin.x + size.x, origin.y + cell * (r + 1)), IM_COL32(90, 220, 240, 255));
+  dl->AddRect(ImVec2(origin.x + cell * c, origin.y),
+              ImVec2(origin.x + cell * (c + 1), origin.y + size.y), IM_COL32(240, 90, 140, 255));
+  return {r, c};
+}
+
+// Line chart of several series against x, with optional log scales, a legend and axis labels.
+struct Series {
+  const char* label;
+  std::vector<double> y;
+  ImU32 color;
+};
+void chart(const char* id, const std::vector<double>& x, const std::vector<Series>& series,
+           bool logX, bool logY, const char* xLabel, ImVec2 size) {
+  const ImVec2 o = ImGui::GetCursorScreenPos();
+  ImGui::InvisibleButton(id, size);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(o, ImVec2(o.x + size.x, o.y + size.y), IM_COL32(20, 22, 28, 255));
+  auto tx = [&](double v) { return logX ? std::log10(std::max(v, 1e-12)) : v; };
+  auto ty = [&](double v) { return logY ? std::log10(std::max(v, 1e-12)) : v; };
+  double x0 = 1e300, x1 = -1e300, y0 = 1e300, y1 = -1e300;
+  for (double v : x) x0 = std::min(x0, tx(v)), x1 = std::max(x1, tx(v));
+  for (const auto& s : series)
+    for (double v : s.y)
+      if (std::isfinite(v)) y0 = std::min(y0, ty(v)), y1 = std::max(y1, ty(v));
+  if (!(x1 > x0)) x1 = x0 + 1;
+  if (!(y1 > y0)) y1 = y0 + 1;
+  const float pad = 6.0f;
+  auto P = [&](double xv, double yv) {
+    return ImVec2(o.x + pad + float((tx(xv) - x0) / (x1 - x0)) * (size.x - 2 * pad),
+                  o.y + size.y - pad - float((ty(yv) - y0) / (y1 - y0)) * (size.y - 2 * pad - 14));
+  };
+  for (const auto& s : series)
+    for (size_t i = 1; i < s.y.size() && i < x.size(); ++i)
+      dl->AddLine(P(x[i - 1], s.y[i - 1]), P(x[i], s.y[i]), s.color, 2.0f);
+  float lx = o.x + pad;
+  for (const auto& s : series) {
+    dl->AddText(ImVec2(lx, o.y + 2), s.color, s.label);
+    lx += ImGui::CalcTextSize(s.label).x + 12;
+  }
+  char buf[96];
+  std::snprintf(buf, sizeof(buf), "%s %.3g..%.3g; y %.3g..%.3g%s", xLabel,
+                logX ? std::pow(10, x0) : x0, logX ? std::pow(10, x1) : x1,
+                logY ? std::pow(10, y0) : y0, logY ? std::pow(10, y1) : y1, logY ? " (log)" : "");
+  ImGui::TextDisabled("%s", buf);
+}
+
+constexpr ImU32 kCyan = IM_COL32(90, 215, 240, 255), kAmber = IM_COL32(250, 185, 80, 255),
+                kGreen = IM_COL32(110, 240, 140, 255), kPink = IM_COL32(240, 100, 150, 255);
+
+}  // namespace
+
+template <typename Fn>
+void AttentionPanel::apply(Fn&& setter) {
+  try {
+    setter();
+    error_.clear();
+  } catch (const InputError& e) {
+    error_ = e.what();
+  }
+}
+
+void AttentionPanel::build(AttentionLab& lab, std::map<std::string, ControlRect>& rects) {
+  ImGui::SetNextWindowPos(ImVec2(10, 60), ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowSize(ImVec2(380, 0), ImGuiCond_FirstUseEver);
+  ImGui::Begin("Attention");
+  hint(
+      "Click a token to select it as the query; Shift+click adds a token (painting), drag one to "
+      "move it; drag empty space to pan, wheel to zoom. Ctrl+1 / 2 / 3 switch labs.");
+  if (foldable("Tokens", true)) tokensSection(lab, rects);
+  if (foldable("Projections", false)) projectionSection(lab);
+  if (foldable("Attention", true)) variantSection(lab, rects);
+  if (foldable("Display", true)) displaySection(lab, rects);
+  if (!error_.empty()) ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.35f, 1.0f), "%s", error_.c_str());
+  ImGui::End();
+  matrixWindow(lab, rects);
+  lessonsWindow(lab, rects);
+}
+
+void AttentionPanel::tokensSection(AttentionLab& lab, std::map<std::string, ControlRect>& rects) {
+  const AttentionSettings& s = lab.settings();
+  std::vector<std::string> names = presetNames();
+  names.push_back("painted");
+  if (ImGui::BeginCombo("tokens", s.tokens.c_str())) {
+    for (const auto& n : names)
+      if (ImGui::Selectable(n.c_str(), n == s.tokens))
+        apply([&] { lab.setTokens(n, s.count, s.tokenSeed); });
+    ImGui::EndCombo();
+  }
+  remember(rects, "attention.tokens");
+  int count = s.count;
+  if (ImGui::SliderInt("count", &count, 2, AttentionLab::kMaxTokens, "%d",
+                       ImGuiSliderFlags_Logarithmic) &&
+      count != s.count && isPreset(s.tokens))
+    apply([&] { lab.setTokens(s.tokens, count, s.tokenSeed); });
+  remember(rects, "attention.count");
+  if (ImGui::Button("Clear (paint your own)")) lab.clearTokens();
+  ImGui::InputText("CSV (header, d columns)", tokensPath_, sizeof(tokensPath_));
+  if (ImGui::Button("Load tokens CSV")) apply([&] { lab.setTokens(tokensPath_, s.count, 1); });
+  ImGui::Text("n = %zu tokens, d_in = %zu; token i sits at position i", lab.tokenCount(),
+              lab.tokens().cols);
+}
+
+void AttentionPanel::projectionSection(AttentionLab& lab) {
+  hint(
+      "Q = X Wq, K = X Wk, V = X Wv (d_in x d_out on the right). random: N(0, 1/d_in) entries, "
+      "seeded, width kept; CSV: a header line then d_in rows.");
+  const char* labels[] = {"Wq", "Wk", "Wv"};
+  const char which[] = {'q', 'k', 'v'};
+  for (int i = 0; i < 3; ++i) {
+    ImGui::PushID(i);
+    const AttentionSettings& s = lab.settings();
+    Projection p = i == 0 ? s.wq : i == 1 ? s.wk : s.wv;
+    int kind = int(p.kind);
+    ImGui::Text("%s", labels[i]);
+    ImGui::SameLine();
+    bool changed = ImGui::RadioButton("identity", &kind, 0);
+    ImGui::SameLine();
+    changed |= ImGui::RadioButton("random", &kind, 1);
+    ImGui::SameLine();
+    changed |= ImGui::RadioButton("CSV", &kind, 2);
+    int seed = int(p.seed);
+    if (p.kind == ProjectionKind::Random && ImGui::InputInt("seed", &seed) && seed >= 0) {
+      p.seed = uint64_t(seed);
+      changed = true;
+    }
+    ImGui::InputText("path", projectionPath_[i], sizeof(projectionPath_[i]));
+    if (ImGui::Button("Load")) {
+      kind = 2;
+      changed = true;
+    }
+    if (changed) {
+      p.kind = ProjectionKind(kind);
+      p.path = projectionPath_[i];
+      apply([&] { lab.setProjection(which[i], p); });
+    }
+    ImGui::PopID();
+  }
+}
+
+void AttentionPanel::variantSection(AttentionLab& lab, std::map<std::string, ControlRect>& rects) {
+  AttentionOptions o = lab.settings().options;
+  bool changed = false;
+  const AttentionKind kinds[] = {AttentionKind::Softmax, AttentionKind::LinearElu,
+                                 AttentionKind::LinearRelu, AttentionKind::Performer};
+  if (ImGui::BeginCombo("kind", attentionKindName(o.kind).c_str())) {
+    for (AttentionKind k : kinds)
+      if (ImGui::Selectable(attentionKindName(k).c_str(), k == o.kind)) o.kind = k, changed = true;
+    ImGui::EndCombo();
+  }
+  remember(rects, "attention.kind");
+  const size_t dh = lab.queries().cols / size_t(std::max(1, o.heads));
+  int scale = int(o.scale);
+  ImGui::Text("scale");
+  ImGui::SameLine();
+  changed |= ImGui::RadioButton("1/sqrt(d/h)", &scale, 0);
+  ImGui::SameLine();
+  changed |= ImGui::RadioButton("none", &scale, 1);
+  ImGui::SameLine();
+  changed |= ImGui::RadioButton("value", &scale, 2);
+  remember(rects, "attention.scale.value");
+  o.scale = ScaleMode(scale);
+  if (o.scale == ScaleMode::Value) {
+    float v = float(o.scaleValue);
+    if (ImGui::SliderFloat("temperature (scale)", &v, 0.01f, 100.0f, "%.3g",
+                           ImGuiSliderFlags_Logarithmic))
+      o.scaleValue = v, changed = true;
+    remember(rects, "attention.scale.slider");
+  }
+  ImGui::TextDisabled("scale in use: %.4g (softmax and Performer; linear kinds have none)",
+                      scaleFor(o, std::max<size_t>(dh, 1)));
+  changed |= ImGui::Checkbox("causal (key j visible to query i iff j <= i)", &o.causal);
+  remember(rects, "attention.causal");
+  int heads = o.heads;
+  if (ImGui::SliderInt("heads", &heads, 1, 8)) o.heads = heads, changed = true;
+  changed |= ImGui::Checkbox("RoPE (RoFormer pairs 2i, 2i+1)", &o.rope);
+  remember(rects, "attention.rope");
+  if (o.rope) {
+    float base = float(o.ropeBase);
+    if (ImGui::SliderFloat("RoPE base", &base, 2.0f, 100000.0f, "%.0f",
+                           ImGuiSliderFlags_Logarithmic))
+      o.ropeBase = base, changed = true;
+    ImGui::TextDisabled("theta_i = base^(-2i/(d/h)), angle = position * theta_i");
+  }
+  if (o.kind == AttentionKind::Performer) {
+    int m = o.features;
+    if (ImGui::SliderInt("random features M", &m, 1, 4096, "%d", ImGuiSliderFlags_Logarithmic))
+      o.features = m, changed = true;
+    remember(rects, "attention.features");
+    int seed = int(o.seed);
+    if (ImGui::InputInt("feature seed", &seed) && seed >= 0)
+      o.seed = uint64_t(seed), changed = true;
+    // The approximation error against exact softmax on these tokens.
+    if (lab.tokenCount()) {
+      AttentionOptions exact = o;
+      exact.kind = AttentionKind::Softmax;
+      const Matrix& w = lab.weights();
+      const Matrix ref =
+          attentionReference(lab.queries(), lab.keys(), lab.values(), exact, true).weights;
+      double err = 0.0;
+      for (size_t i = 0; i < std::min(w.data.size(), ref.data.size()); ++i)
+        err = std::max(err, std::abs(w.data[i] - ref.data[i]));
+      ImGui::Text("max |A_performer - A_softmax| = %.3g", err);
+      remember(rects, "attention.performer.error");
+    }
+  }
+  if (changed) apply([&] { lab.setOptions(o); });
+}
+
+void AttentionPanel::displaySection(AttentionLab& lab, std::map<std::string, ControlRect>& rects) {
+  const AttentionSettings& s = lab.settings();
+  bool lines = s.showLines, field = s.showField, compare = s.showCompare, link = s.diffusionLink;
+  if (ImGui::Checkbox("query lines", &lines)) lab.setShowLines(lines);
+  ImGui::SameLine();
+  if (ImGui::Checkbox("attention field", &field)) lab.setShowField(field);
+  remember(rects, "attention.field");
+  if (ImGui::Checkbox("softmax vs linear", &compare)) lab.setShowCompare(compare);
+  remember(rects, "attention.compare");
+  if (compare && s.options.kind == AttentionKind::Softmax) {
+    int k = s.compareWith == AttentionKind::LinearRelu  ? 1
+            : s.compareWith == AttentionKind::Performer ? 2
+                                                        : 0;
+    ImGui::SameLine();
+    if (ImGui::Combo("##with", &k, "linear-elu\0linear-relu\0performer\0"))
+      apply([&] {
+        lab.setCompareWith(k == 0   ? AttentionKind::LinearElu
+                           : k == 1 ? AttentionKind::LinearRelu
+                                    : AttentionKind::Performer);
+      });
+  }
+  if (ImGui::Checkbox("diffusion link (ideal denoiser = attention)", &link))
+    lab.setDiffusionLink(link);
+  remember(rects, "attention.link");
+  if (link) {
+    float sigma = float(s.sigma);
+    if (ImGui::SliderFloat("sigma", &sigma, 0.01f, 4.0f, "%.3f", ImGuiSliderFlags_Logarithmic))
+      apply([&] { lab.setSigma(sigma); });
+    remember(rects, "attention.sigma");
+    hint(
+        "Data points are keys and values, the noisy point x = y + sigma n is the query, and the "
+        "scores are -|x - y_j|^2 / (2 sigma^2): temperature 1/(2 sigma^2). The output is "
+        "E[y | x], the Diffusion lab's ideal denoiser (its EmpiricalModel, shown beside it). As "
+        "sigma shrinks the softmax hardens onto the nearest point.");
+  }
+}
+
+void AttentionPanel::matrixWindow(AttentionLab& lab, std::map<std::string, ControlRect>& rects) {
+  // Sized by the weights computed (an edit this frame is computed after the panel is built).
+  const int heads = lab.settings().options.heads;
+  const size_t n = lab.weights().rows / size_t(std::max(1, heads));
+  if (!n || lab.settings().diffusionLink) {
+    lab.setHover(-1, -1);
+    return;
+  }
+  ImGui::SetNextWindowPos(ImVec2(ImGui::GetIO().DisplaySize.x - 345, 10), ImGuiCond_FirstUseEver);
+  ImGui::Begin("Attention matrix", nullptr, ImGuiWindowFlags_AlwaysAutoResize);
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 320);
+  const Matrix& w = lab.weights();
+  const float cell = std::clamp(300.0f / float(n), 1.0f, 14.0f);
+  std::pair<int, int> hover{-1, -1};
+  if (w.rows == n * size_t(heads) && w.cols == lab.keys().rows) {
+    ImGui::TextDisabled(
+        "row i = query i, column j = key j; head 1 of %d; colour = weight / the largest", heads);
+    double vmax = 0.0;
+    for (size_t k = 0; k < n * w.cols; ++k) vmax = std::max(vmax, w.data[k]);
+    hover = heatmap("matrix", w, n, std::max(vmax, 1e-12), cell);
+    remember(rects, "attention.matrix");
+    if (hover.first >= 0 && ImGui::IsMouseClicked(0)) lab.setSelected(hover.first);
+    if (hover.first >= 0)
+      ImGui::Text("query %d, key %d: weight %.4f", hover.first, hover.second,
+                  w(size_t(hover.first), size_t(hover.second)));
+    else
+      ImGui::Text("selected query %d (hover a cell; click selects its row)", lab.selected());
+    // Row entropies (head 1), against log(visible keys), the uniform attention's.
+    const auto& e = lab.entropies();
+    std::vector<float> ef(e.begin(), e.begin() + long(std::min(n, e.size())));
+    ImGui::PlotHistogram("##entropy", ef.data(), int(ef.size()), 0, "row entropy (nats)", 0.0f,
+                         float(std::log(double(lab.keys().rows)) + 0.05), ImVec2(320, 60));
+    remember(rects, "attention.entropies");
+    if (size_t(lab.selected()) < e.size())
+      ImGui::Text("H(row %d) = %.3f nats; uniform over m keys: log m = %.3f", lab.selected(),
+                  e[size_t(lab.selected())], std::log(double(lab.keys().rows)));
+  }
+  lab.setHover(hover.first, hover.second);
+  if (lab.settings().showCompare && lab.compareA().rows == n) {
+    ImGui::Separator();
+    ImGui::Text("%s | %s | |difference| (head 1)", attentionKindName(lab.compareKindA()).c_str(),
+                attentionKindName(lab.compareKindB()).c_str());
+    const Matrix &a = lab.compareA(), &b = lab.compareB();
+    Matrix d(a.rows, a.cols);
+    double vmax = 1e-12, dmax = 1e-12;
+    for (size_t k = 0; k < a.data.size(); ++k) {
+      d.data[k] = std::abs(a.data[k] - b.data[k]);
+      vmax = std::max({vmax, a.data[k], b.data[k]});
+      dmax = std::max(dmax, d.data[k]);
+    }
+    const float small = std::clamp(130.0f / float(n), 1.0f, 8.0f);
+    heatmap("a", a, n, vmax, small);
+    ImGui::SameLine();
+    heatmap("b", b, n, vmax, small);
+    ImGui::SameLine();
+    heatmap("d", d, n, dmax, small);
+    remember(rects, "attention.compare.maps");
+    ImGui::Text("max |difference| = %.3g (difference map scaled to it)", dmax);
+  }
+  ImGui::PopTextWrapPos();
+  ImGui::End();
+}
+
+void AttentionPanel::lessonsWindow(AttentionLab& lab, std::map<std::string, ControlRect>& rects) {
+  ImGui::SetNextWindowPos(
+      ImVec2(ImGui::GetIO().DisplaySize.x - 10, ImGui::GetIO().DisplaySize.y - 10),
+      ImGuiCond_FirstUseEver, ImVec2(1.0f, 1.0f));
+  ImGui::SetNextWindowCollapsed(true, ImGuiCond_FirstUseEver);  // the matrix shows first
+  ImGui::Begin("Lessons", nullptr, ImGuiWindowFlags_AlwaysAutoResize);
+  if (ImGui::CollapsingHeader("Why divide by sqrt(d)", ImGuiTreeNodeFlags_DefaultOpen)) {
+    const auto& pts = lab.sqrtD();
+    std::vector<double> d, vu, vs, eu, es, uniform;
+    for (const auto& p : pts) {
+      d.push_back(p.d), vu.push_back(p.varUnscaled), vs.push_back(p.varScaled);
+      eu.push_back(p.entropyUnscaled), es.push_back(p.entropyScaled),
+          uniform.push_back(std::log(64.0));
+    }
+    ImGui::PushTextWrapPos(390);
+    chart("var", d, {{"var(q.k)", vu, kAmber}, {"var(q.k/sqrt d)", vs, kCyan}}, true, true, "d",
+          ImVec2(390, 90));
+    remember(rects, "attention.lesson.sqrtd");
+    chart("ent", d,
+          {{"entropy unscaled", eu, kAmber}, {"scaled", es, kCyan}, {"log 64", uniform, kGreen}},
+          true, false, "d", ImVec2(390, 90));
+    hint(
+        "q, k with N(0,1) entries: q.k has variance d, so unscaled logits grow with d and the "
+        "softmax over 64 keys collapses onto one (entropy -> 0); dividing by sqrt(d) keeps the "
+        "variance at 1 and the entropy flat. Live samples: 64 queries x 64 keys per d.");
+    if (ImGui::Button("Resample")) lab.resampleSqrtD();
+    ImGui::PopTextWrapPos();
+  }
+  if (ImGui::CollapsingHeader("RoPE: relative position")) {
+    std::vector<double> dist;
+    for (int k = 0; k <= 256; ++k) dist.push_back(k);
+    std::vector<Series> series{{"all-ones q, k (d = 64)", lab.ropeOnesCurve(), kAmber}};
+    if (!lab.ropeCurve().empty()) series.push_back({"selected q . key 0", lab.ropeCurve(), kCyan});
+    chart("rope", dist, series, false, false, "m - n", ImVec2(390, 100));
+    remember(rects, "attention.lesson.rope");
+    ImGui::Text("score(m, n) = rope(q, m) . rope(k, n); shift both by s: max change %.1e",
+                lab.ropeShift());
+    ImGui::PushTextWrapPos(390);
+    hint(
+        "The score depends on m - n only (the shift check), and for the all-ones pair decays "
+        "with distance (RoFormer 3.4.3). base = the RoPE base slider's value.");
+    ImGui::PopTextWrapPos();
+  }
+  if (ImGui::CollapsingHeader("Cost: ms against n")) {
+    static int maxN = 4096;
+    ImGui::SliderInt("up to n", &maxN, 512, 16384, "%d", ImGuiSliderFlags_Logarithmic);
+    if (ImGui::Button(lab.measuring() ? "Measuring..." : "Measure on this device"))
+      lab.measure(maxN);
+    remember(rects, "attention.measure");
+    const auto& c = lab.costs();
+    if (!c.empty()) {
+      std::vector<double> n, soft, lin;
+      for (const auto& p : c)
+        n.push_back(p.n), soft.push_back(p.softmaxMs), lin.push_back(p.linearMs);
+      chart("cost", n, {{"softmax (streaming)", soft, kPink}, {"linear elu+1", lin, kGreen}}, true,
+            true, "n", ImVec2(390, 100));
+      const auto& last = c.back();
+      ImGui::Text("n = %d: softmax %.2f ms, linear %.2f ms (%s, d = 64)", last.n, last.softmaxMs,
+                  last.linearMs, lab.onGpu() ? "GPU kernels" : "CPU");
+    }
+    ImGui::TextDisabled("Softmax costs O(n^2 d), linear O(n d^2): log-log slopes 2 and 1.");
+  }
+  ImGui::End();
+}
+
+}  // namespace flowscope
