@@ -334,7 +334,7 @@ void AttentionPanel::matrixWindow(AttentionLab& lab, std::map<std::string, Contr
       vmax = std::max({vmax, a.data[k], b.data[k]});
       dmax = std::max(dmax, d.data[k]);
     }
-    const float small = std::clamp(130.0f / float(n), 1.0f, 8.0f);
+    const float small = std::clamp(100.0f / float(n), 1.0f, 8.0f);
     heatmap("a", a, n, vmax, small);
     ImGui::SameLine();
     heatmap("b", b, n, vmax, small);
