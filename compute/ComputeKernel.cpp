@@ -123,4 +123,13 @@ void ComputeKernel::dispatch(VkCommandBuffer cmd, VkDescriptorSet set, const voi
   if (invocations) vkCmdDispatch(cmd, (invocations + localSize - 1) / localSize, 1, 1);
 }
 
+void computeBarrier(VkCommandBuffer cmd) {
+  VkMemoryBarrier barrier{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+  barrier.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT;
+  barrier.dstAccessMask = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT;
+  vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
+                       VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, 1, &barrier, 0, nullptr, 0,
+                       nullptr);
+}
+
 }  // namespace flowscope

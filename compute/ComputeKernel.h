@@ -38,6 +38,9 @@ class ComputeKernel {
   VkDescriptorPool pool_ = VK_NULL_HANDLE;
 };
 
+// Makes every earlier compute-shader write visible to later compute-shader reads and writes.
+void computeBarrier(VkCommandBuffer cmd);
+
 VkShaderModule createShaderModule(VkDevice device, std::span<const uint32_t> spirv);
 
 // Storage-buffer descriptor helpers shared by compute kernels and graphics layers: a layout of

@@ -36,15 +36,6 @@ GpuBuffer zeros(const GpuContext& ctx, size_t count, size_t bytesEach) {
   return b;
 }
 
-void computeBarrier(VkCommandBuffer cmd) {
-  VkMemoryBarrier barrier{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
-  barrier.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT;
-  barrier.dstAccessMask = VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT;
-  vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
-                       VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT, 0, 1, &barrier, 0, nullptr, 0,
-                       nullptr);
-}
-
 }  // namespace
 
 GpuSinkhorn::GpuSinkhorn(const GpuContext& ctx, const Measure& a, const Measure& b, CostKind cost)
