@@ -23,15 +23,24 @@ ImU32 heat(double v) {
 }
 
 // A matrix drawn as cells of `cell` pixels, values / vmax; returns the hovered (row, column).
+// Above kMaxCells a side, each drawn square covers a bin of entries and shows the bin's largest
+// (so a sharp weight stays visible), keeping the frame's ImGui geometry bounded.
+constexpr size_t kMaxCells = 128;
 std::pair<int, int> heatmap(const char* id, const Matrix& m, size_t rows, double vmax, float cell) {
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   const ImVec2 size(cell * float(m.cols), cell * float(rows));
   ImGui::InvisibleButton(id, ImVec2(std::max(size.x, 1.0f), std::max(size.y, 1.0f)));
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  for (size_t i = 0; i < rows; ++i)
-    for (size_t j = 0; j < m.cols; ++j) {
-      const ImVec2 a(origin.x + cell * float(j), origin.y + cell * float(i));
-      dl->AddRectFilled(a, ImVec2(a.x + cell, a.y + cell), heat(m(i, j) / vmax));
+  const size_t bin = (std::max(rows, m.cols) + kMaxCells - 1) / kMaxCells;
+  for (size_t i0 = 0; i0 < rows; i0 += bin)
+    for (size_t j0 = 0; j0 < m.cols; j0 += bin) {
+      double v = 0.0;
+      for (size_t i = i0; i < std::min(rows, i0 + bin); ++i)
+        for (size_t j = j0; j < std::min(m.cols, j0 + bin); ++j) v = std::max(v, m(i, j));
+      const ImVec2 a(origin.x + cell * float(j0), origin.y + cell * float(i0));
+      const float wide = cell * float(std::min(bin, m.cols - j0)),
+                  tall = cell * float(std::min(bin, rows - i0));
+      dl->AddRectFilled(a, ImVec2(a.x + wide, a.y + tall), heat(v / vmax));
     }
   if (!ImGui::IsItemHovered()) return {-1, -1};
   const ImVec2 mouse = ImGui::GetIO().MousePos;
@@ -232,15 +241,7 @@ void AttentionPanel::variantSection(AttentionLab& lab, std::map<std::string, Con
       o.seed = uint64_t(seed), changed = true;
     // The approximation error against exact softmax on these tokens.
     if (lab.tokenCount()) {
-      AttentionOptions exact = o;
-      exact.kind = AttentionKind::Softmax;
-      const Matrix& w = lab.weights();
-      const Matrix ref =
-          attentionReference(lab.queries(), lab.keys(), lab.values(), exact, true).weights;
-      double err = 0.0;
-      for (size_t i = 0; i < std::min(w.data.size(), ref.data.size()); ++i)
-        err = std::max(err, std::abs(w.data[i] - ref.data[i]));
-      ImGui::Text("max |A_performer - A_softmax| = %.3g", err);
+      ImGui::Text("max |A_performer - A_softmax| = %.3g", lab.performerError());
       remember(rects, "attention.performer.error");
     }
   }
@@ -298,7 +299,7 @@ void AttentionPanel::matrixWindow(AttentionLab& lab, std::map<std::string, Contr
   const Matrix& w = lab.weights();
   const float cell = std::clamp(300.0f / float(n), 1.0f, 14.0f);
   std::pair<int, int> hover{-1, -1};
-  if (w.rows == n * size_t(heads) && w.cols == lab.keys().rows) {
+  if (w.rows == n * size_t(heads)) {
     ImGui::TextDisabled(
         "row i = query i, column j = key j; head 1 of %d; colour = weight / the largest", heads);
     double vmax = 0.0;
@@ -315,25 +316,21 @@ void AttentionPanel::matrixWindow(AttentionLab& lab, std::map<std::string, Contr
     const auto& e = lab.entropies();
     std::vector<float> ef(e.begin(), e.begin() + long(std::min(n, e.size())));
     ImGui::PlotHistogram("##entropy", ef.data(), int(ef.size()), 0, "row entropy (nats)", 0.0f,
-                         float(std::log(double(lab.keys().rows)) + 0.05), ImVec2(320, 60));
+                         float(std::log(double(w.cols)) + 0.05), ImVec2(320, 60));
     remember(rects, "attention.entropies");
     if (size_t(lab.selected()) < e.size())
       ImGui::Text("H(row %d) = %.3f nats; uniform over m keys: log m = %.3f", lab.selected(),
-                  e[size_t(lab.selected())], std::log(double(lab.keys().rows)));
+                  e[size_t(lab.selected())], std::log(double(w.cols)));
   }
   lab.setHover(hover.first, hover.second);
   if (lab.settings().showCompare && lab.compareA().rows == n) {
     ImGui::Separator();
     ImGui::Text("%s | %s | |difference| (head 1)", attentionKindName(lab.compareKindA()).c_str(),
                 attentionKindName(lab.compareKindB()).c_str());
-    const Matrix &a = lab.compareA(), &b = lab.compareB();
-    Matrix d(a.rows, a.cols);
+    const Matrix &a = lab.compareA(), &b = lab.compareB(), &d = lab.compareDifference();
     double vmax = 1e-12, dmax = 1e-12;
-    for (size_t k = 0; k < a.data.size(); ++k) {
-      d.data[k] = std::abs(a.data[k] - b.data[k]);
-      vmax = std::max({vmax, a.data[k], b.data[k]});
-      dmax = std::max(dmax, d.data[k]);
-    }
+    for (size_t k = 0; k < a.data.size(); ++k)
+      vmax = std::max({vmax, a.data[k], b.data[k]}), dmax = std::max(dmax, d.data[k]);
     const float small = std::clamp(100.0f / float(n), 1.0f, 8.0f);
     heatmap("a", a, n, vmax, small);
     ImGui::SameLine();

@@ -142,7 +142,6 @@ void ViewportRenderer::recordAttentionFrame(VkCommandBuffer cmd, double seconds)
   beginPass(cmd, kBackground);
   setViewportAndScissor(cmd, 0, w, h);
   attention_->draw(cmd, lab, w, h, uint32_t(window_->currentFrame()));
-  setViewportAndScissor(cmd, 0, w, h);
   imgui_->render(cmd, !window_->panelHidden());
   QVulkanDeviceFunctions* df = window_->vulkanInstance()->deviceFunctions(window_->device());
   df->vkCmdEndRenderPass(cmd);

@@ -47,7 +47,7 @@ bool VulkanViewport::eventFilter(QObject* watched, QEvent* event) {
     case QEvent::KeyPress:
     case QEvent::KeyRelease: {
       bool imguiWants = imgui_ && imgui_->queueEvent(event, devicePixelRatio());
-      if (imguiWants && !dragging_ && !draggedPoint_) {
+      if (imguiWants && !dragging_ && !grabbing_) {
         requestUpdate();
         return true;
       }
@@ -95,10 +95,13 @@ void VulkanViewport::zoomWithWheel(View2D& camera, const QWheelEvent* e, int wid
   camera.zoomAbout({p.x(), p.y()}, std::pow(1.15, e->angleDelta().y() / 120.0), width, height);
 }
 
-bool VulkanViewport::handleTransportInput(QEvent* event) {
+// The plane of a point-editing lab (Transport, Attention). A left press either goes to the lab
+// (`press` returns true when it grabbed or edited something under the cursor; the moves until the
+// release then go to `drag`) or starts a pan; the wheel zooms about the cursor. An edit the lab
+// refuses is reported, never thrown.
+bool VulkanViewport::handlePlaneInput(QEvent* event, View2D& camera, const PlaneEditor& editor) {
   const int w = swapChainImageSize().width(), h = swapChainImageSize().height();
   const double dpr = devicePixelRatio();
-  View2D& camera = transport_.camera();
   const auto world = [&](QPointF p) { return camera.pixelToWorld({p.x(), p.y()}, w, h); };
   switch (event->type()) {
     case QEvent::MouseButtonPress: {
@@ -106,27 +109,22 @@ bool VulkanViewport::handleTransportInput(QEvent* event) {
       if (e->button() != Qt::LeftButton || h <= 0) return true;
       const QPointF p = e->position() * dpr;
       try {
-        if (e->modifiers() & (Qt::ShiftModifier | Qt::ControlModifier)) {
-          transport_.addPoint(bool(e->modifiers() & Qt::ControlModifier), world(p));
-          return true;
-        }
+        grabbing_ = editor.press(world(p), 10.0 / camera.pixelsPerUnit(h), e->modifiers());
       } catch (const std::exception& err) {
         emit renderError(QString::fromStdString(err.what()));
         return true;
       }
-      draggedPoint_ = transport_.pointAt(world(p), 10.0 / camera.pixelsPerUnit(h));
-      dragging_ = !draggedPoint_;
+      dragging_ = !grabbing_;
       lastMouse_ = p;
       return true;
     }
     case QEvent::MouseButtonRelease:
-      draggedPoint_.reset();
-      dragging_ = false;
+      if (grabbing_) editor.release();
+      grabbing_ = dragging_ = false;
       return true;
     case QEvent::MouseMove: {
-      auto* e = static_cast<QMouseEvent*>(event);
-      const QPointF p = e->position() * dpr;
-      if (draggedPoint_) transport_.movePoint(*draggedPoint_, world(p));
+      const QPointF p = static_cast<QMouseEvent*>(event)->position() * dpr;
+      if (grabbing_) editor.drag(world(p));
       if (dragging_ && h > 0) {
         camera.panPixels({p.x() - lastMouse_.x(), p.y() - lastMouse_.y()}, h);
         lastMouse_ = p;
@@ -143,61 +141,47 @@ bool VulkanViewport::handleTransportInput(QEvent* event) {
   }
 }
 
-// The Attention lab: click a token to select it as the query, drag it to move it, Shift+click to
-// add one; in the diffusion-link view drag the noisy query. Empty space pans, the wheel zooms.
+// Transport: drag a point to move it; Shift+click adds a source point, Ctrl+click a target point.
+bool VulkanViewport::handleTransportInput(QEvent* event) {
+  return handlePlaneInput(event, transport_.camera(),
+                          {[&](glm::dvec2 p, double radius, Qt::KeyboardModifiers mods) {
+                             if (mods & (Qt::ShiftModifier | Qt::ControlModifier)) {
+                               transport_.addPoint(bool(mods & Qt::ControlModifier), p);
+                               return true;
+                             }
+                             draggedPoint_ = transport_.pointAt(p, radius);
+                             return draggedPoint_.has_value();
+                           },
+                           [&](glm::dvec2 p) {
+                             if (draggedPoint_) transport_.movePoint(*draggedPoint_, p);
+                           },
+                           [&] { draggedPoint_.reset(); }});
+}
+
+// Attention: click a token to select it as the query, drag it to move it, Shift+click to add one;
+// in the diffusion-link view drag the noisy query.
 bool VulkanViewport::handleAttentionInput(QEvent* event) {
-  const int w = swapChainImageSize().width(), h = swapChainImageSize().height();
-  const double dpr = devicePixelRatio();
-  View2D& camera = attention_.camera();
-  const auto world = [&](QPointF p) { return camera.pixelToWorld({p.x(), p.y()}, w, h); };
-  switch (event->type()) {
-    case QEvent::MouseButtonPress: {
-      auto* e = static_cast<QMouseEvent*>(event);
-      if (e->button() != Qt::LeftButton || h <= 0) return true;
-      const QPointF p = e->position() * dpr;
-      const double radius = 10.0 / camera.pixelsPerUnit(h);
-      try {
-        if (e->modifiers() & Qt::ShiftModifier) {
-          attention_.addToken(world(p));
-          return true;
-        }
-      } catch (const std::exception& err) {
-        emit renderError(QString::fromStdString(err.what()));
-        return true;
-      }
-      if (attention_.settings().diffusionLink &&
-          glm::length(world(p) - attention_.settings().noisy) <= 2 * radius) {
-        draggingNoisy_ = true;
-      } else if ((draggedToken_ = attention_.tokenAt(world(p), radius))) {
-        attention_.setSelected(int(*draggedToken_));
-      }
-      dragging_ = !draggedToken_ && !draggingNoisy_;
-      lastMouse_ = p;
-      return true;
-    }
-    case QEvent::MouseButtonRelease:
-      draggedToken_.reset();
-      dragging_ = draggingNoisy_ = false;
-      return true;
-    case QEvent::MouseMove: {
-      auto* e = static_cast<QMouseEvent*>(event);
-      const QPointF p = e->position() * dpr;
-      if (draggingNoisy_) attention_.setNoisy(world(p));
-      if (draggedToken_) attention_.moveToken(*draggedToken_, world(p));
-      if (dragging_ && h > 0) {
-        camera.panPixels({p.x() - lastMouse_.x(), p.y() - lastMouse_.y()}, h);
-        lastMouse_ = p;
-      }
-      return true;
-    }
-    case QEvent::Wheel:
-      zoomWithWheel(camera, static_cast<QWheelEvent*>(event), w, h);
-      return true;
-    case QEvent::KeyPress:
-      return shortcutHandler && shortcutHandler(static_cast<QKeyEvent*>(event));
-    default:
-      return false;
-  }
+  return handlePlaneInput(event, attention_.camera(),
+                          {[&](glm::dvec2 p, double radius, Qt::KeyboardModifiers mods) {
+                             if (mods & Qt::ShiftModifier) {
+                               attention_.addToken(p);
+                               return true;
+                             }
+                             const AttentionSettings& s = attention_.settings();
+                             draggingNoisy_ =
+                                 s.diffusionLink && glm::length(p - s.noisy) <= 2 * radius;
+                             if (!draggingNoisy_ && (draggedToken_ = attention_.tokenAt(p, radius)))
+                               attention_.setSelected(int(*draggedToken_));
+                             return draggingNoisy_ || draggedToken_.has_value();
+                           },
+                           [&](glm::dvec2 p) {
+                             if (draggingNoisy_) attention_.setNoisy(p);
+                             if (draggedToken_) attention_.moveToken(*draggedToken_, p);
+                           },
+                           [&] {
+                             draggedToken_.reset();
+                             draggingNoisy_ = false;
+                           }});
 }
 
 bool VulkanViewport::handleViewportInput(QEvent* event) {

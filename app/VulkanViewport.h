@@ -5,6 +5,7 @@
 #include <QVulkanWindow>
 #include <QWheelEvent>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -73,6 +74,12 @@ class VulkanViewport : public QVulkanWindow {
 
  private:
   bool handleViewportInput(QEvent* event);
+  struct PlaneEditor {
+    std::function<bool(glm::dvec2 world, double radius, Qt::KeyboardModifiers)> press;
+    std::function<void(glm::dvec2 world)> drag;
+    std::function<void()> release;
+  };
+  bool handlePlaneInput(QEvent* event, View2D& camera, const PlaneEditor& editor);
   bool handleTransportInput(QEvent* event);
   bool handleAttentionInput(QEvent* event);
   void zoomWithWheel(View2D& camera, const QWheelEvent* e, int width, int height);
@@ -90,6 +97,7 @@ class VulkanViewport : public QVulkanWindow {
   ImGuiLayer* imgui_ = nullptr;
   bool panelHidden_ = false;
   bool dragging_ = false, paintingStroke_ = false;
+  bool grabbing_ = false;  // a lab's point follows the mouse until the release
   LiveMetrics metrics_;
   uint64_t metricsSim_ = 0;
   SweepController sweep_;

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "AtomicFile.h"
+#include "Dataset.h"
 #include "EnumNames.h"
 #include "InputError.h"
 #include "Parallel.h"
@@ -19,11 +20,6 @@ constexpr NamedValue<AttentionKind> kKinds[] = {{AttentionKind::Softmax, "softma
                                                 {AttentionKind::LinearElu, "linear-elu"},
                                                 {AttentionKind::LinearRelu, "linear-relu"},
                                                 {AttentionKind::Performer, "performer"}};
-
-std::string trimmed(const std::string& s) {
-  size_t a = s.find_first_not_of(" \t\r\n"), b = s.find_last_not_of(" \t\r\n");
-  return a == std::string::npos ? "" : s.substr(a, b - a + 1);
-}
 
 std::string shape(const std::string& name, const Matrix& m) {
   return name + " (" + std::to_string(m.rows) + " x " + std::to_string(m.cols) + ")";
@@ -50,19 +46,19 @@ Matrix readMatrixCsv(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw InputError(path + ": cannot open file");
   std::string line;
-  if (!std::getline(in, line) || trimmed(line).empty())
+  if (!std::getline(in, line) || trim(line).empty())
     throw InputError(path + ": line 1: expected a header line (column names)");
   const size_t headerCols = size_t(std::count(line.begin(), line.end(), ',')) + 1;
   Matrix m;
   m.cols = headerCols;
   for (int lineNo = 2; std::getline(in, line); ++lineNo) {
-    line = trimmed(line);
+    line = trim(line);
     if (line.empty()) continue;
     std::istringstream row(line);
     std::string cell;
     size_t cols = 0;
     while (std::getline(row, cell, ',')) {
-      const std::string t = trimmed(cell);
+      const std::string t = trim(cell);
       char* end = nullptr;
       const double v = std::strtod(t.c_str(), &end);
       if (t.empty() || end != t.c_str() + t.size() || !std::isfinite(v))

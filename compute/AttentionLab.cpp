@@ -148,7 +148,7 @@ void AttentionLab::rebuildProjections() {
   checkAttention(q, k, v, s_.options, "queries", "keys", "values");
   wq_ = std::move(wq), wk_ = std::move(wk), wv_ = std::move(wv);
   q_ = std::move(q), k_ = std::move(k), v_ = std::move(v);
-  stale_ = fieldStale_ = true;
+  stale_ = fieldStale_ = linkStale_ = true;
   ++revision_;
 }
 
@@ -187,6 +187,7 @@ void AttentionLab::setCompareWith(AttentionKind k) {
 void AttentionLab::setSigma(double sigma) {
   if (!(sigma > 0.0) || !std::isfinite(sigma)) throw InputError("sigma: must be positive");
   s_.sigma = sigma;
+  linkStale_ = true;
 }
 
 void AttentionLab::setFieldView(glm::dvec2 lo, glm::dvec2 hi) {
@@ -314,7 +315,10 @@ void AttentionLab::update() {
     costs_.push_back(p);
     ++revision_;
   }
-  if (s_.diffusionLink) recomputeLink();
+  if (s_.diffusionLink && linkStale_) {
+    recomputeLink();
+    linkStale_ = false;
+  }
   if (x_.rows == 0) return;
   if (stale_) {
     stale_ = false;
@@ -323,7 +327,15 @@ void AttentionLab::update() {
     weights_ = std::move(r.weights);
     out_ = std::move(r.out);
     entropies_ = rowEntropies(weights_);
-    compareA_ = compareB_ = Matrix();
+    performerError_ = 0.0;
+    if (o.kind == AttentionKind::Performer) {
+      AttentionOptions exact = o;
+      exact.kind = AttentionKind::Softmax;
+      const Matrix ref = attentionReference(q_, k_, v_, exact, true).weights;
+      for (size_t i = 0; i < std::min(weights_.data.size(), ref.data.size()); ++i)
+        performerError_ = std::max(performerError_, std::abs(weights_.data[i] - ref.data[i]));
+    }
+    compareA_ = compareB_ = compareDiff_ = Matrix();
     if (s_.showCompare) {
       AttentionOptions a = o, b = o;
       a.kind = compareKindA();
@@ -331,6 +343,9 @@ void AttentionLab::update() {
       a.heads = b.heads = o.heads;
       compareA_ = headSlice(attentionReference(q_, k_, v_, a, true).weights, x_.rows);
       compareB_ = headSlice(attentionReference(q_, k_, v_, b, true).weights, x_.rows);
+      compareDiff_ = Matrix(compareA_.rows, compareA_.cols);
+      for (size_t i = 0; i < compareDiff_.data.size(); ++i)
+        compareDiff_.data[i] = std::abs(compareA_.data[i] - compareB_.data[i]);
     }
     // RoPE lesson: the selected query against key 0 (head 0), and RoFormer's all-ones pair.
     const size_t dh = q_.cols / size_t(o.heads);

@@ -82,9 +82,9 @@ class AttentionLab {
   void setShowField(bool on) { s_.showField = on, fieldStale_ = true; }
   void setShowCompare(bool on) { s_.showCompare = on, stale_ = true; }
   void setCompareWith(AttentionKind k);
-  void setDiffusionLink(bool on) { s_.diffusionLink = on; }
+  void setDiffusionLink(bool on) { s_.diffusionLink = on, linkStale_ = true; }
   void setSigma(double sigma);
-  void setNoisy(glm::dvec2 p) { s_.noisy = p; }
+  void setNoisy(glm::dvec2 p) { s_.noisy = p, linkStale_ = true; }
   void setFieldView(glm::dvec2 lo, glm::dvec2 hi);  // the plane region the field covers
 
   // Recomputes what the last edits made stale.
@@ -107,9 +107,12 @@ class AttentionLab {
   const Matrix& outputs() const { return out_; }
   const std::vector<double>& entropies() const { return entropies_; }
   double computeMs() const { return computeMs_; }
-  // Softmax vs linear: the two weight matrices (head 0) and their difference.
+  // Softmax vs linear: the two weight matrices (head 0) and |their difference|.
   const Matrix& compareA() const { return compareA_; }
   const Matrix& compareB() const { return compareB_; }
+  const Matrix& compareDifference() const { return compareDiff_; }
+  // Performer kinds: max |A_performer - A_softmax| over every head's weights; else 0.
+  double performerError() const { return performerError_; }
   AttentionKind compareKindA() const;
   AttentionKind compareKindB() const;
   // The field: queries on a kFieldColumns x kFieldRows grid (2-D tokens), arrows to their
@@ -148,7 +151,8 @@ class AttentionLab {
   View2D camera_{{0.0, 0.0}, 5.0};
   const GpuContext* gpu_ = nullptr;
   std::unique_ptr<GpuAttention> gpuAttention_;
-  Matrix x_, wq_, wk_, wv_, q_, k_, v_, weights_, out_, compareA_, compareB_;
+  Matrix x_, wq_, wk_, wv_, q_, k_, v_, weights_, out_, compareA_, compareB_, compareDiff_;
+  double performerError_ = 0.0;
   std::vector<double> entropies_;
   double computeMs_ = 0.0;
   int selected_ = 0, hoverRow_ = -1, hoverColumn_ = -1;
@@ -162,7 +166,7 @@ class AttentionLab {
   std::vector<CostPoint> costs_;
   DenoiserAttention denoiser_;
   glm::dvec2 empirical_{0.0};
-  bool stale_ = true, fieldStale_ = true;
+  bool stale_ = true, fieldStale_ = true, linkStale_ = true;
   uint64_t revision_ = 1;
 };
 

@@ -43,13 +43,6 @@ GaussianMixture grid25() {
   return GaussianMixture(std::move(comps), "grid25");
 }
 
-std::string trim(std::string s) {
-  while (!s.empty() && (s.back() == '\r' || s.back() == ' ' || s.back() == '\t')) s.pop_back();
-  size_t i = 0;
-  while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
-  return s.substr(i);
-}
-
 }  // namespace
 
 const ExactModel& Dataset::model() const {
@@ -297,6 +290,13 @@ std::vector<glm::dvec2> presetPoints(const std::string& name, int n, uint64_t se
     out.push_back(p);
   }
   return out;
+}
+
+std::string trim(std::string s) {
+  while (!s.empty() && (s.back() == '\r' || s.back() == ' ' || s.back() == '\t')) s.pop_back();
+  size_t i = 0;
+  while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+  return s.substr(i);
 }
 
 std::vector<glm::dvec2> readPointsCsv(const std::string& path) {

@@ -89,6 +89,8 @@ Dataset loadDataset(const std::string& nameOrPath);
 Dataset rescaledToUnitVariance(const Dataset& data);
 std::vector<glm::dvec2> presetPoints(const std::string& name, int n, uint64_t seed);
 std::vector<glm::dvec2> readPointsCsv(const std::string& path);
+// A CSV cell or line without surrounding spaces, tabs and carriage returns.
+std::string trim(std::string s);
 // Points drawn from a grayscale PNG read as a density (dark = more mass), in [-2, 2] x [-2h/w,
 // 2h/w].
 std::vector<glm::dvec2> readDensityPng(const std::string& path, int n, uint64_t seed);
