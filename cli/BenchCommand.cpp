@@ -14,6 +14,8 @@
 #include "HeadlessRender.h"
 #include "InputError.h"
 #include "Metrics.h"
+#include "ReceptiveField.h"
+#include "ReceptiveFieldKernel.h"
 #include "Rng.h"
 #include "SinkhornKernel.h"
 
@@ -242,6 +244,34 @@ Result attentionCase(const GpuContext* gpu, AttentionKind kind, size_t n, int ru
   return r;
 }
 
+// The effective receptive field of the centre unit of a 20-layer stack of 3x3 convolutions
+// (padding 1) on a 512 x 512 input: uniform weights and no ReLU (the backward pass only), or
+// random weights with ReLU (a forward pass too). Both backends report the computation only (GPU:
+// the kernels from submit to completion, after a warm-up; CPU twin: double, every core).
+Result erfCase(const GpuContext* gpu, bool reluRandom, int runs) {
+  Architecture a{"stack20", 512, 512, {}};
+  for (int i = 1; i <= 20; ++i) {
+    RfLayer l;
+    l.name = "conv" + std::to_string(i), l.kernel = 3, l.padding = 1;
+    a.layers.push_back(l);
+  }
+  ErfOptions o;
+  o.layer = "conv20";
+  if (reluRandom) o.weights = RfWeights::Random, o.relu = true;
+  std::unique_ptr<GpuReceptiveField> kernel;
+  if (gpu) {
+    kernel = std::make_unique<GpuReceptiveField>(*gpu);
+    kernel->run(a, o);  // warm-up
+  }
+  std::vector<double> ms;
+  for (int r = 0; r < runs; ++r)
+    ms.push_back(kernel ? kernel->run(a, o).computeMs : effectiveReceptiveFieldCpu(a, o).computeMs);
+  Result r{std::string("erf_20x3x3_512_") + (reluRandom ? "relu_random" : "uniform_linear"),
+           gpu ? "gpu" : "cpu", median(ms), -1.0, runs};
+  if (kernel) r.memoryMiB = double(kernel->deviceBytes()) / (1 << 20);
+  return r;
+}
+
 int runBench(bool json, int runs, bool full, const std::string& only) {
   if (runs < 1 || runs > 1000) throw InputError("--runs: must be between 1 and 1000");
   Dataset gmm8 = loadDataset("gmm8");
@@ -279,6 +309,12 @@ int runBench(bool json, int runs, bool full, const std::string& only) {
       results.push_back(attentionCase(backend.gpu.get(), AttentionKind::LinearElu, n, runs));
   }
 
+  for (bool reluRandom : {false, true})
+    if (wanted(std::string("erf_20x3x3_512_") + (reluRandom ? "relu_random" : "uniform_linear"))) {
+      if (backend.gpu) results.push_back(erfCase(backend.gpu.get(), reluRandom, runs));
+      results.push_back(erfCase(nullptr, reluRandom, runs));
+    }
+
   if (json) {
     nlohmann::json out{{"gpu_device", backend.gpu ? backend.gpu->info().name : "none"},
                        {"cpu", cpuDescription()},
@@ -311,24 +347,26 @@ void addBenchCommand(CLI::App& app, Runner& run) {
   auto full = std::make_shared<bool>(false);
   auto runs = std::make_shared<int>(5);
   auto only = std::make_shared<std::string>();
-  auto* cmd =
-      app.add_subcommand("bench",
-                         "Benchmarks, reported as medians: one step of every sampler for "
-                         "1,048,576 particles on gmm8 (the middle "
-                         "step of 18 on its default schedule), GPU (wall clock of "
-                         "submit+wait; GPU timestamps where the queue has "
-                         "them) and CPU twin (all hardware threads); the empirical ideal "
-                         "denoiser on a 512x512 query grid over "
-                         "4,000 points; the headless render of the default scene at "
-                         "1280x800; GPU Sinkhorn on uniform points in the unit square, "
-                         "4,096^2 at eps 0.05 and 1,024^2 at eps 0.01, to an L1 marginal "
-                         "error of 1e-4; exact OT 2,000^2 (CPU); softmax attention with n = m = "
-                         "4,096 and 16,384, d = dv = 64 (GPU streaming kernel after a warm-up, "
-                         "CPU streaming twin; memory = the working buffers, linear in n), and "
-                         "linear (elu+1) attention on the GPU at the same sizes. "
-                         "scripts/bench_reference.sh, scripts/bench_ot_reference.sh and "
-                         "scripts/bench_attention_reference.sh put numpy, PyTorch and POT beside "
-                         "these.");
+  auto* cmd = app.add_subcommand(
+      "bench",
+      "Benchmarks, reported as medians: one step of every sampler for "
+      "1,048,576 particles on gmm8 (the middle "
+      "step of 18 on its default schedule), GPU (wall clock of "
+      "submit+wait; GPU timestamps where the queue has "
+      "them) and CPU twin (all hardware threads); the empirical ideal "
+      "denoiser on a 512x512 query grid over "
+      "4,000 points; the headless render of the default scene at "
+      "1280x800; GPU Sinkhorn on uniform points in the unit square, "
+      "4,096^2 at eps 0.05 and 1,024^2 at eps 0.01, to an L1 marginal "
+      "error of 1e-4; exact OT 2,000^2 (CPU); softmax attention with n = m = "
+      "4,096 and 16,384, d = dv = 64 (GPU streaming kernel after a warm-up, "
+      "CPU streaming twin; memory = the working buffers, linear in n), and "
+      "linear (elu+1) attention on the GPU at the same sizes; the effective receptive field of "
+      "a 20-layer 3x3 stack on 512 x 512 (uniform linear, and random weights "
+      "with ReLU), GPU against the CPU twin. "
+      "scripts/bench_reference.sh, scripts/bench_ot_reference.sh and "
+      "scripts/bench_attention_reference.sh put numpy, PyTorch and POT beside "
+      "these.");
   cmd->add_flag("--json", *json, "Print one JSON object");
   cmd->add_flag("--full", *full,
                 "Also time every CPU twin --runs times (slow), and the CPU empirical denoiser");

@@ -37,5 +37,6 @@ void addFieldCommand(CLI::App& app, Runner& run);
 void addSweepCommand(CLI::App& app, Runner& run);
 void addOtCommand(CLI::App& app, Runner& run);
 void addAttentionCommand(CLI::App& app, Runner& run);
+void addRfCommand(CLI::App& app, Runner& run);
 
 }  // namespace flowscope::cli

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   cli::addSweepCommand(app, run);
   cli::addOtCommand(app, run);
   cli::addAttentionCommand(app, run);
+  cli::addRfCommand(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -345,6 +345,17 @@ std::vector<glm::dvec2> readDensityPng(const std::string& path, int n, uint64_t 
   return points;
 }
 
+GrayPng readGrayPng(const std::string& path) {
+  GrayPng g;
+  int channels = 0;
+  unsigned char* pixels = stbi_load(path.c_str(), &g.width, &g.height, &channels, 1);
+  if (!pixels)
+    throw InputError(path + ": cannot read PNG (" + std::string(stbi_failure_reason()) + ")");
+  g.pixels.assign(pixels, pixels + size_t(g.width) * g.height);
+  stbi_image_free(pixels);
+  return g;
+}
+
 Dataset loadDataset(const std::string& requested) {
   // "assets:<relative path>" names a file that ships with Flowscope, wherever it is installed.
   const std::string nameOrPath =

@@ -94,5 +94,11 @@ std::string trim(std::string s);
 // Points drawn from a grayscale PNG read as a density (dark = more mass), in [-2, 2] x [-2h/w,
 // 2h/w].
 std::vector<glm::dvec2> readDensityPng(const std::string& path, int n, uint64_t seed);
+// A PNG's gray values (0..255, row-major, alpha ignored); InputError naming the path.
+struct GrayPng {
+  int width = 0, height = 0;
+  std::vector<unsigned char> pixels;
+};
+GrayPng readGrayPng(const std::string& path);
 
 }  // namespace flowscope

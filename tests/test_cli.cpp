@@ -487,3 +487,88 @@ TEST_F(Cli, OtSolvesPotsExampleAndRejectsBadInput) {
                     " --cost l1 --plan-out " + out,
                 "--cost", out);
 }
+
+TEST_F(Cli, RfPrintsTheRecurrencesAsJson) {
+  // Hand-computed: conv 3/1/1 -> r 3, j 1, start 0; maxpool 2/2 -> r 4, j 2, start 0.5;
+  // conv 3 dilation 2 padding 2 -> r 12, j 2, start 0.5; a block of that path and the identity.
+  write("a.json", R"({"name": "t", "input": [32, 32], "layers": [
+      {"name": "c1", "type": "conv", "kernel": 3, "padding": 1},
+      {"name": "p1", "type": "maxpool", "kernel": 2, "stride": 2},
+      {"name": "b", "type": "parallel", "branches": [
+          [{"name": "c2", "type": "conv", "kernel": 3, "padding": 2, "dilation": 2}], []]}]})");
+  CliResult r = cli("rf --arch " + path("a.json") + " --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["layers"].size(), 3u);
+  const int size[] = {3, 4, 12}, jump[] = {1, 2, 2};
+  const double start[] = {0.0, 0.5, 0.5};
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(j["layers"][i]["size"], size[i]);
+    EXPECT_EQ(j["layers"][i]["jump"], jump[i]);
+    EXPECT_EQ(j["layers"][i]["start"].get<double>(), start[i]);
+  }
+  EXPECT_EQ(j["layers"][2]["branches"][0][0]["name"], "c2");
+  EXPECT_EQ(j["size"], 12);
+  EXPECT_EQ(j["jump"], 2);
+  // A preset, saved and read back, gives the published 212 of VGG-16.
+  r = cli("rf --arch vgg16 --save-arch " + path("vgg.json"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  r = cli("rf --arch " + path("vgg.json") + " --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["size"], 212);
+}
+
+TEST_F(Cli, RfErfWritesCsvAndPngOnBothBackends) {
+  std::vector<double> first;
+  for (const char* backend : {"cpu", "gpu"}) {
+    CliResult r = cli("rf --arch stack3x3 --erf --layer conv4 --out " + path("e.csv") +
+                      " --json --backend " + std::string(backend));
+    ASSERT_EQ(r.code, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    // Four uniform 3x3 layers: the spread is sqrt(4 * 2/3); the box 9 x 9 about (64, 64).
+    EXPECT_NEAR(j["spread"].get<double>(), std::sqrt(8.0 / 3.0), 1e-5);
+    EXPECT_EQ(j["box"], nlohmann::json({60.0, 60.0, 68.0, 68.0}));
+    EXPECT_EQ(j["support"], nlohmann::json({60, 60, 68, 68}));
+    std::ifstream csv(path("e.csv"));
+    std::string line;
+    std::getline(csv, line);
+    EXPECT_EQ(line.substr(0, 6), "x0,x1,");
+    std::vector<double> values;
+    while (std::getline(csv, line)) {
+      std::stringstream row(line);
+      std::string cell;
+      while (std::getline(row, cell, ',')) values.push_back(std::stod(cell));
+    }
+    ASSERT_EQ(values.size(), 128u * 128u);
+    if (first.empty()) first = values;
+    for (size_t i = 0; i < values.size(); ++i)  // float32 on the GPU
+      ASSERT_NEAR(values[i], first[i], 1e-6 * first[i]) << i;
+  }
+  CliResult r =
+      cli("rf --arch resnet50 --erf --layer res3a --weights random --relu --seeds 3 "
+          "--out " +
+          path("e.png"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(slurp(path("e.png")).substr(1, 3), "PNG");
+}
+
+TEST_F(Cli, RfBadArchitecturesExitTwoNamingTheLayer) {
+  const std::string out = path("e.csv");
+  write("type.json", R"({"input": [32, 32], "layers": [{"name": "c1", "type": "conv", "kernel": 3},
+      {"name": "up", "type": "upsample", "kernel": 2}]})");
+  expectInvalid("rf --arch " + path("type.json"),
+                "layer 'up' (layers[1]): type: unknown 'upsample'", out);
+  write("size.json",
+        R"({"input": [32, 32], "layers": [{"name": "c1", "type": "conv", "kernel": 0}]})");
+  expectInvalid("rf --arch " + path("size.json"),
+                "layer 'c1' (layers[0]): kernel must be a positive", out);
+  write("malformed.json",
+        "{\"input\": [32, 32], \"layers\": [\n  {\"name\": \"c1\" \"type\": \"conv\"}]}");
+  expectInvalid("rf --arch " + path("malformed.json"), "malformed.json: malformed JSON", out);
+  expectInvalid("rf --arch nosuch", "nosuch", out);
+  expectInvalid("rf --arch vgg16 --erf --layer conv9_9 --out " + out, "no layer 'conv9_9'", out);
+  expectInvalid("rf --arch vgg16 --erf --layer conv1_1 --weights gaussian --out " + out,
+                "--weights: unknown 'gaussian'", out);
+  expectInvalid("rf --arch vgg16 --erf --layer conv1_1 --unit 3 --out " + out, "--unit", out);
+  expectInvalid("rf --arch vgg16 --erf --layer conv1_1 --out " + path("e.txt"), "--out", out);
+}

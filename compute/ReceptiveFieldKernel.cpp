@@ -1,0 +1,134 @@
+#include "ReceptiveFieldKernel.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "InputError.h"
+
+namespace flowscope {
+namespace {
+const uint32_t kForwardSpv[] =
+#include "rf_forward.comp.spv.inc"
+    ;
+const uint32_t kBackwardSpv[] =
+#include "rf_backward.comp.spv.inc"
+    ;
+constexpr uint32_t kLocal = 64, kMaxGroups = 65535;
+
+struct Push {  // = rf.glsl
+  uint32_t kind, inOff, outOff, inH, inW, outH, outW;
+  uint32_t kernel, stride, padding, dilation, wOff, relu, accumulate, unit;
+  float scale;
+};
+static_assert(sizeof(Push) == 64);
+enum : uint32_t { kSeed = 5, kAbsAdd = 6 };
+
+uint32_t invocations(uint32_t count) {
+  return std::min(count, kMaxGroups * kLocal);
+}
+
+}  // namespace
+
+GpuReceptiveField::GpuReceptiveField(const GpuContext& ctx) : ctx_(ctx) {
+  forward_ = std::make_unique<ComputeKernel>(ctx, kForwardSpv, 3, sizeof(Push), 4);
+  backward_ = std::make_unique<ComputeKernel>(ctx, kBackwardSpv, 4, sizeof(Push), 4);
+}
+GpuReceptiveField::~GpuReceptiveField() = default;
+
+ErfResult GpuReceptiveField::run(const Architecture& a, const ErfOptions& o) {
+  const RfProgram p = compileRfProgram(a, o);
+  const size_t hw = size_t(a.height) * a.width, seeds = size_t(o.seeds);
+  const size_t actFloats = p.needsForward ? p.planeFloats + seeds * hw : 1;
+  const size_t gradFloats = p.planeFloats + hw;  // every plane's gradient, then the ERF
+  const size_t weightFloats = seeds * size_t(std::max(p.weightCount, 1));
+  const size_t argFloats = p.needsForward ? p.planeFloats : 1;
+  const VkDeviceSize range = ctx_.limits().maxStorageBufferRange;
+  for (size_t floats : {actFloats, gradFloats, weightFloats, argFloats})
+    if (floats * 4 > range)
+      throw InputError("--backend gpu: a buffer of " + std::to_string((floats * 4) >> 20) +
+                       " MiB exceeds this device's storage-buffer range of " +
+                       std::to_string(range >> 20) +
+                       " MiB (a smaller input, fewer seeds or --backend cpu)");
+  deviceBytes_ = (actFloats + gradFloats + weightFloats + argFloats) * 4;
+  GpuBuffer act(ctx_, actFloats * 4, kStorageUsage, MemoryKind::DeviceLocal),
+      grad(ctx_, gradFloats * 4, kStorageUsage, MemoryKind::DeviceLocal),
+      weights(ctx_, weightFloats * 4, kStorageUsage, MemoryKind::DeviceLocal),
+      argmax(ctx_, argFloats * 4, kStorageUsage, MemoryKind::DeviceLocal);
+  std::vector<float> w(weightFloats, 0.0f);
+  for (size_t s = 0; s < seeds; ++s) {
+    const auto ws = rfSeedWeights(a, p, o, int(s));
+    std::copy(ws.begin(), ws.end(), w.begin() + s * std::max(p.weightCount, 1));
+  }
+  weights.upload(std::span<const float>(w));
+  if (p.needsForward) {
+    std::vector<float> inputs(seeds * hw);
+    for (size_t s = 0; s < seeds; ++s) {
+      const auto x = rfSeedInput(a, o, int(s));
+      std::copy(x.begin(), x.end(), inputs.begin() + s * hw);
+    }
+    act.upload(inputs.data(), inputs.size() * 4, p.planeFloats * 4);
+  }
+  const GpuBuffer* fwdBuffers[] = {&act, &weights, &argmax};
+  const GpuBuffer* bwdBuffers[] = {&grad, &weights, &argmax, &act};
+  VkDescriptorSet fset = forward_->makeSet(fwdBuffers), bset = backward_->makeSet(bwdBuffers);
+
+  const RfPlane& target = p.planes[p.target];
+  const uint32_t erfOff = uint32_t(p.planeFloats);
+  auto opPush = [&](const RfOp& op) {
+    const RfPlane &in = p.planes[op.in], &out = p.planes[op.out];
+    Push q{};
+    q.kind = uint32_t(op.kind), q.inOff = uint32_t(in.offset), q.outOff = uint32_t(out.offset);
+    q.inH = in.height, q.inW = in.width, q.outH = out.height, q.outW = out.width;
+    q.kernel = op.kernel, q.stride = op.stride, q.padding = op.padding;
+    q.dilation = op.dilation, q.wOff = op.weightOffset;
+    return q;
+  };
+  const auto start = std::chrono::steady_clock::now();
+  ctx_.submitAndWait([&](VkCommandBuffer cmd) {
+    for (uint32_t s = 0; s < seeds; ++s) {
+      const uint32_t wBase = s * uint32_t(std::max(p.weightCount, 1));
+      if (p.needsForward)
+        for (const RfOp& op : p.ops) {
+          Push q = opPush(op);
+          if (op.in == 0) q.inOff = uint32_t(p.planeFloats + s * hw);
+          q.wOff += wBase, q.relu = op.relu, q.accumulate = op.accumulate;
+          forward_->dispatch(cmd, fset, &q, invocations(q.outH * q.outW), kLocal);
+          computeBarrier(cmd);
+        }
+      Push seed{};
+      seed.kind = kSeed, seed.inOff = uint32_t(target.offset), seed.inH = target.height;
+      seed.inW = target.width, seed.unit = uint32_t(p.unit);
+      backward_->dispatch(cmd, bset, &seed, invocations(seed.inH * seed.inW), kLocal);
+      computeBarrier(cmd);
+      std::vector<bool> initialized(p.planes.size(), false);
+      initialized[p.target] = true;
+      for (auto op = p.ops.rbegin(); op != p.ops.rend(); ++op) {
+        if (!initialized[op->out]) continue;
+        Push q = opPush(*op);
+        q.wOff += wBase, q.relu = op->relu && op->out != p.target;
+        q.accumulate = initialized[op->in];
+        initialized[op->in] = true;
+        backward_->dispatch(cmd, bset, &q, invocations(q.inH * q.inW), kLocal);
+        computeBarrier(cmd);
+      }
+      Push acc{};
+      acc.kind = kAbsAdd, acc.inOff = 0, acc.outOff = erfOff, acc.inH = a.height;
+      acc.inW = a.width, acc.accumulate = s > 0, acc.scale = float(1.0 / double(seeds));
+      backward_->dispatch(cmd, bset, &acc, invocations(uint32_t(hw)), kLocal);
+      computeBarrier(cmd);
+    }
+  });
+  ErfResult r;
+  r.computeMs =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  forward_->freeSet(fset);
+  backward_->freeSet(bset);
+  const auto values = grad.read<float>(hw, VkDeviceSize(erfOff) * 4);
+  r.height = a.height, r.width = a.width;
+  r.values.assign(values.begin(), values.end());
+  const RfTable table = receptiveFields(a);
+  r.box = unitBox(table.find(o.layer)->out, p.unit / target.width, p.unit % target.width);
+  return r;
+}
+
+}  // namespace flowscope
