@@ -10,7 +10,7 @@ struct AppOptions {
   QString
       statsPath;  // {"frames", "frame_ms_median", "frame_ms_p95", "device", "width", "height", ...}
   QString screenshotPath;
-  QString lab = "diffusion";  // the lab shown first: diffusion | transport | attention
+  QString lab = "diffusion";  // the lab shown first: diffusion | transport | attention | rf
 };
 
 }  // namespace flowscope

@@ -53,50 +53,6 @@ std::pair<int, int> heatmap(const char* id, const Matrix& m, size_t rows, double
   return {r, c};
 }
 
-// Line chart of several series against x, with optional log scales, a legend and axis labels.
-struct Series {
-  const char* label;
-  std::vector<double> y;
-  ImU32 color;
-};
-void chart(const char* id, const std::vector<double>& x, const std::vector<Series>& series,
-           bool logX, bool logY, const char* xLabel, ImVec2 size) {
-  const ImVec2 o = ImGui::GetCursorScreenPos();
-  ImGui::InvisibleButton(id, size);
-  ImDrawList* dl = ImGui::GetWindowDrawList();
-  dl->AddRectFilled(o, ImVec2(o.x + size.x, o.y + size.y), IM_COL32(20, 22, 28, 255));
-  auto tx = [&](double v) { return logX ? std::log10(std::max(v, 1e-12)) : v; };
-  auto ty = [&](double v) { return logY ? std::log10(std::max(v, 1e-12)) : v; };
-  double x0 = 1e300, x1 = -1e300, y0 = 1e300, y1 = -1e300;
-  for (double v : x) x0 = std::min(x0, tx(v)), x1 = std::max(x1, tx(v));
-  for (const auto& s : series)
-    for (double v : s.y)
-      if (std::isfinite(v)) y0 = std::min(y0, ty(v)), y1 = std::max(y1, ty(v));
-  if (!(x1 > x0)) x1 = x0 + 1;
-  if (!(y1 > y0)) y1 = y0 + 1;
-  const float pad = 6.0f;
-  auto P = [&](double xv, double yv) {
-    return ImVec2(o.x + pad + float((tx(xv) - x0) / (x1 - x0)) * (size.x - 2 * pad),
-                  o.y + size.y - pad - float((ty(yv) - y0) / (y1 - y0)) * (size.y - 2 * pad - 14));
-  };
-  for (const auto& s : series)
-    for (size_t i = 1; i < s.y.size() && i < x.size(); ++i)
-      dl->AddLine(P(x[i - 1], s.y[i - 1]), P(x[i], s.y[i]), s.color, 2.0f);
-  float lx = o.x + pad;
-  for (const auto& s : series) {
-    dl->AddText(ImVec2(lx, o.y + 2), s.color, s.label);
-    lx += ImGui::CalcTextSize(s.label).x + 12;
-  }
-  char buf[96];
-  std::snprintf(buf, sizeof(buf), "%s %.3g..%.3g; y %.3g..%.3g%s", xLabel,
-                logX ? std::pow(10, x0) : x0, logX ? std::pow(10, x1) : x1,
-                logY ? std::pow(10, y0) : y0, logY ? std::pow(10, y1) : y1, logY ? " (log)" : "");
-  ImGui::TextDisabled("%s", buf);
-}
-
-constexpr ImU32 kCyan = IM_COL32(90, 215, 240, 255), kAmber = IM_COL32(250, 185, 80, 255),
-                kGreen = IM_COL32(110, 240, 140, 255), kPink = IM_COL32(240, 100, 150, 255);
-
 }  // namespace
 
 template <typename Fn>

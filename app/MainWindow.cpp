@@ -50,6 +50,8 @@ MainWindow::MainWindow(DiffusionLab& lab, TransportLab& transport, QVulkanInstan
   resize(1280, 800 + menuBar()->sizeHint().height() + statusBar()->sizeHint().height());
   if (options_.lab == "attention")
     showAttention();
+  else if (options_.lab == "rf")
+    showRf();
   else
     showTransport(options_.lab == "transport");
 }
@@ -59,6 +61,7 @@ void MainWindow::showTransport(bool on) {
   diffusionAction_->setChecked(!on);
   transportAction_->setChecked(on);
   attentionAction_->setChecked(false);
+  rfAction_->setChecked(false);
   setWindowTitle(on ? "Flowscope — Transport lab" : "Flowscope — Diffusion & Flow lab");
   viewport_->requestUpdate();
 }
@@ -68,7 +71,18 @@ void MainWindow::showAttention() {
   diffusionAction_->setChecked(false);
   transportAction_->setChecked(false);
   attentionAction_->setChecked(true);
+  rfAction_->setChecked(false);
   setWindowTitle("Flowscope — Attention lab");
+  viewport_->requestUpdate();
+}
+
+void MainWindow::showRf() {
+  viewport_->setActiveLab(VulkanViewport::Lab::ReceptiveField);
+  diffusionAction_->setChecked(false);
+  transportAction_->setChecked(false);
+  attentionAction_->setChecked(false);
+  rfAction_->setChecked(true);
+  setWindowTitle("Flowscope — Receptive Field lab");
   viewport_->requestUpdate();
 }
 
@@ -121,7 +135,9 @@ void MainWindow::buildMenus() {
       addAction(labs, "&Attention", QKeySequence("Ctrl+3"), [this] { showAttention(); });
   diffusionAction_->setCheckable(true);
   transportAction_->setCheckable(true);
+  rfAction_ = addAction(labs, "&Receptive Field", QKeySequence("Ctrl+4"), [this] { showRf(); });
   attentionAction_->setCheckable(true);
+  rfAction_->setCheckable(true);
 
   // In the Transport lab: Space animates t, Left / Right step through Sinkhorn's iterations.
   QMenu* play = menuBar()->addMenu("&Playback");
@@ -270,6 +286,25 @@ QString MainWindow::writeViewportPng(const QString& path, bool withPanel) {
 void MainWindow::updateStatus() {
   const DiffusionSimulation* sim = lab_.currentSimulation();
   const double ms = viewport_->stats().recentMs();
+  if (viewport_->rfActive()) {
+    RfLab& r = viewport_->rf();
+    const auto [row, col] = r.erfUnit();
+    QString text = QString(
+                       "frame %1 ms   |   %2   |   Receptive Field: %3 / %4, size %5, ERF of "
+                       "unit (%6, %7) in %8 ms")
+                       .arg(ms, 0, 'f', 1)
+                       .arg(viewport_->deviceName())
+                       .arg(QString::fromStdString(r.architecture().name))
+                       .arg(QString::fromStdString(r.selected()))
+                       .arg(r.selectedRow() ? qlonglong(r.selectedRow()->out.size) : 0)
+                       .arg(row)
+                       .arg(col)
+                       .arg(r.computeMs(), 0, 'f', 2);
+    if (validation_)
+      text += QString("   |   validation messages: %1").arg(validation_->count.load());
+    status_->setText(text);
+    return;
+  }
   if (viewport_->attentionActive()) {
     AttentionLab& a = viewport_->attention();
     QString text = QString("frame %1 ms   |   %2   |   Attention: %3, n = %4, computed in %5 ms")
@@ -330,7 +365,18 @@ void MainWindow::finishFrames() {
                    {"validation_messages", validation_ ? int(validation_->count.load()) : -1},
                    {"lab", viewport_->transportActive()   ? "transport"
                            : viewport_->attentionActive() ? "attention"
+                           : viewport_->rfActive()        ? "rf"
                                                           : "diffusion"}};
+  if (viewport_->rfActive()) {
+    RfLab& r = viewport_->rf();
+    json["rf_architecture"] = QString::fromStdString(r.architecture().name);
+    json["rf_layer"] = QString::fromStdString(r.selected());
+    json["rf_size"] = r.selectedRow() ? double(r.selectedRow()->out.size) : 0.0;
+    json["rf_erf_spread"] = r.stats().spread;
+    json["rf_erf_area95"] = r.stats().area95;
+    json["rf_erf_ms"] = r.computeMs();
+    json["rf_on_gpu"] = r.onGpu();
+  }
   if (viewport_->attentionActive()) {
     AttentionLab& a = viewport_->attention();
     json["attention_kind"] = QString::fromStdString(attentionKindName(a.settings().options.kind));

@@ -23,6 +23,7 @@ class MainWindow : public QMainWindow {
   // Shows the Diffusion & Flow lab (false) or the Transport lab (true).
   void showTransport(bool on);
   void showAttention();
+  void showRf();
   VulkanViewport* viewport() const { return viewport_; }
   // File > Open scene / Open data / Save scene, without dialogs; errors name the file and field
   // and leave the lab unchanged. Return the error message, or an empty string.
@@ -47,7 +48,8 @@ class MainWindow : public QMainWindow {
 
   DiffusionLab& lab_;
   TransportLab& transport_;
-  QAction *diffusionAction_ = nullptr, *transportAction_ = nullptr, *attentionAction_ = nullptr;
+  QAction *diffusionAction_ = nullptr, *transportAction_ = nullptr, *attentionAction_ = nullptr,
+          *rfAction_ = nullptr;
   AppOptions options_;
   ValidationSink* validation_;
   VulkanViewport* viewport_;

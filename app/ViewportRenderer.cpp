@@ -64,6 +64,8 @@ void ViewportRenderer::releaseResources() {
   transport_.reset();
   attention_.reset();
   window_->attention().useGpu(nullptr);  // its kernels live on this device
+  rf_.reset();
+  window_->rf().useGpu(nullptr);
   scene_.reset();
   compareScene_.reset();
   gpu_.reset();
@@ -147,9 +149,36 @@ void ViewportRenderer::recordAttentionFrame(VkCommandBuffer cmd, double seconds)
   df->vkCmdEndRenderPass(cmd);
 }
 
+// The Receptive Field lab: an edit recomputes the table at once and the effective receptive field
+// in update(), on the adopted device (GpuReceptiveField submits and waits), before this frame is
+// recorded: the frame that follows an edit shows its result.
+void ViewportRenderer::recordRfFrame(VkCommandBuffer cmd, double seconds) {
+  RfLab& lab = window_->rf();
+  const QSize size = window_->swapChainImageSize();
+  const uint32_t w = uint32_t(size.width()), h = uint32_t(size.height());
+  lab.useGpu(gpu_.get());
+  imgui_->newFrame(float(w), float(h), seconds);
+  rfPanel_.build(lab, window_->controlRects());
+  try {
+    lab.update();
+  } catch (const std::exception& e) {
+    emit window_->renderError(QString::fromStdString(e.what()));
+  }
+  if (!rf_)
+    rf_ = std::make_unique<RfRenderer>(*gpu_, window_->defaultRenderPass(),
+                                       uint32_t(window_->concurrentFrameCount()));
+  beginPass(cmd, kBackground);
+  setViewportAndScissor(cmd, 0, w, h);
+  rf_->draw(cmd, lab, w, h, uint32_t(window_->currentFrame()));
+  imgui_->render(cmd, !window_->panelHidden());
+  QVulkanDeviceFunctions* df = window_->vulkanInstance()->deviceFunctions(window_->device());
+  df->vkCmdEndRenderPass(cmd);
+}
+
 void ViewportRenderer::recordFrame(VkCommandBuffer cmd, double seconds) {
   if (window_->transportActive()) return recordTransportFrame(cmd, seconds);
   if (window_->attentionActive()) return recordAttentionFrame(cmd, seconds);
+  if (window_->rfActive()) return recordRfFrame(cmd, seconds);
   DiffusionLab& lab = window_->lab();
   const QSize size = window_->swapChainImageSize();
   const uint32_t w = uint32_t(size.width()), h = uint32_t(size.height());

@@ -13,6 +13,8 @@
 #include "GpuContext.h"
 #include "ImGuiLayer.h"
 #include "LiveMetrics.h"
+#include "RfPanel.h"
+#include "RfRenderer.h"
 #include "SceneRenderer.h"
 #include "TransportPanel.h"
 #include "TransportRenderer.h"
@@ -34,6 +36,7 @@ class ViewportRenderer : public QVulkanWindowRenderer {
   void recordFrame(VkCommandBuffer cmd, double seconds);
   void recordTransportFrame(VkCommandBuffer cmd, double seconds);
   void recordAttentionFrame(VkCommandBuffer cmd, double seconds);
+  void recordRfFrame(VkCommandBuffer cmd, double seconds);
   void beginPass(VkCommandBuffer cmd, glm::vec4 background);
   void updateMetrics();
   void layoutFor(bool split);
@@ -48,6 +51,8 @@ class ViewportRenderer : public QVulkanWindowRenderer {
   TransportPanel transportPanel_;
   std::unique_ptr<AttentionRenderer> attention_;  // built on first use
   AttentionPanel attentionPanel_;
+  std::unique_ptr<RfRenderer> rf_;  // built on first use
+  RfPanel rfPanel_;
 };
 
 }  // namespace flowscope

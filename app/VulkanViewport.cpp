@@ -184,9 +184,45 @@ bool VulkanViewport::handleAttentionInput(QEvent* event) {
                            }});
 }
 
+// Receptive Field: hovering the image shows the selected layer's unit there; a press on the image
+// pins that unit (dragging keeps pinning the unit under the cursor), elsewhere it pans. Input
+// pixel (row, col) sits at world (col, -row).
+bool VulkanViewport::handleRfInput(QEvent* event) {
+  const auto inside = [&](glm::dvec2 p) {
+    const Architecture& a = rf_.architecture();
+    return -p.y >= -0.5 && -p.y < a.height - 0.5 && p.x >= -0.5 && p.x < a.width - 0.5;
+  };
+  const auto pin = [&](glm::dvec2 p) {
+    const auto [row, col] = rf_.unitNear(-p.y, p.x);
+    rf_.pinUnit(row, col);
+  };
+  if (event->type() == QEvent::MouseMove && !grabbing_ && !dragging_) {
+    const int w = swapChainImageSize().width(), h = swapChainImageSize().height();
+    const QPointF q = static_cast<QMouseEvent*>(event)->position() * devicePixelRatio();
+    const glm::dvec2 p = rf_.camera().pixelToWorld({q.x(), q.y()}, w, h);
+    if (inside(p)) {
+      const auto [row, col] = rf_.unitNear(-p.y, p.x);
+      rf_.setHover(row, col);
+    } else {
+      rf_.clearHover();
+    }
+  }
+  return handlePlaneInput(event, rf_.camera(),
+                          {[&](glm::dvec2 p, double, Qt::KeyboardModifiers) {
+                             if (!inside(p)) return false;
+                             pin(p);
+                             return true;
+                           },
+                           [&](glm::dvec2 p) {
+                             if (inside(p)) pin(p);
+                           },
+                           [] {}});
+}
+
 bool VulkanViewport::handleViewportInput(QEvent* event) {
   if (transportActive()) return handleTransportInput(event);
   if (attentionActive()) return handleAttentionInput(event);
+  if (rfActive()) return handleRfInput(event);
   const int h = swapChainImageSize().height();
   const double dpr = devicePixelRatio();
   View2D& camera = lab_.camera();

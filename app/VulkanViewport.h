@@ -16,6 +16,7 @@
 #include "DiffusionPanel.h"
 #include "FrameStats.h"
 #include "LiveMetrics.h"
+#include "RfLab.h"
 #include "SweepController.h"
 #include "TransportLab.h"
 
@@ -31,15 +32,17 @@ class VulkanViewport : public QVulkanWindow {
 
   DiffusionLab& lab() { return lab_; }
   TransportLab& transport() { return transport_; }
-  // Which lab the viewport shows (Lab menu, Ctrl+1 / Ctrl+2 / Ctrl+3).
-  enum class Lab { Diffusion, Transport, Attention };
+  // Which lab the viewport shows (Lab menu, Ctrl+1 / Ctrl+2 / Ctrl+3 / Ctrl+4).
+  enum class Lab { Diffusion, Transport, Attention, ReceptiveField };
   Lab activeLab() const { return active_; }
   void setActiveLab(Lab lab) { active_ = lab; }
   bool transportActive() const { return active_ == Lab::Transport; }
   bool attentionActive() const { return active_ == Lab::Attention; }
+  bool rfActive() const { return active_ == Lab::ReceptiveField; }
   void setTransportActive(bool on) { active_ = on ? Lab::Transport : Lab::Diffusion; }
   // The Attention lab's state lives here, beside the viewport that draws it.
   AttentionLab& attention() { return attention_; }
+  RfLab& rf() { return rf_; }
   FrameStats& stats() { return stats_; }
   std::map<std::string, ControlRect>& controlRects() { return controlRects_; }
   QString deviceName() const;
@@ -82,6 +85,7 @@ class VulkanViewport : public QVulkanWindow {
   bool handlePlaneInput(QEvent* event, View2D& camera, const PlaneEditor& editor);
   bool handleTransportInput(QEvent* event);
   bool handleAttentionInput(QEvent* event);
+  bool handleRfInput(QEvent* event);
   void zoomWithWheel(View2D& camera, const QWheelEvent* e, int width, int height);
   void pickAt(QPointF pixel);
   void paintAt(QPointF pixel);
@@ -89,6 +93,7 @@ class VulkanViewport : public QVulkanWindow {
   TransportLab& transport_;
   Lab active_ = Lab::Diffusion;
   AttentionLab attention_;
+  RfLab rf_;
   std::optional<TransportLab::PointRef> draggedPoint_;  // the point being dragged
   std::optional<size_t> draggedToken_;                  // the Attention lab's
   bool draggingNoisy_ = false;

@@ -41,7 +41,9 @@ bool parseOptions(QApplication& app, AppOptions& options, QString& error) {
        "scene).",
        "FILE.json"});
   parser.addOption(
-      {"lab", "The lab shown first: diffusion (default), transport or attention.", "NAME"});
+      {"lab",
+       "The lab shown first: diffusion (default), transport, attention or rf (Receptive Field).",
+       "NAME"});
   parser.addOption({"frames", "Run N frames, then write --stats/--screenshot and quit.", "N"});
   parser.addOption({"stats", "Write frame statistics JSON after --frames.", "FILE.json"});
   parser.addOption(
@@ -54,8 +56,9 @@ bool parseOptions(QApplication& app, AppOptions& options, QString& error) {
   options.scene = parser.value("scene");
   if (parser.isSet("lab")) {
     options.lab = parser.value("lab");
-    if (options.lab != "diffusion" && options.lab != "transport" && options.lab != "attention") {
-      error = "--lab: expected diffusion, transport or attention, got '" + options.lab + "'";
+    if (options.lab != "diffusion" && options.lab != "transport" && options.lab != "attention" &&
+        options.lab != "rf") {
+      error = "--lab: expected diffusion, transport, attention or rf, got '" + options.lab + "'";
       return false;
     }
   }

@@ -380,6 +380,69 @@ class GuiTest : public QObject {
     QCOMPARE(sink_.count.load(), before);
   }
 
+  // The Receptive Field lab: Ctrl+4; dragging a layer's kernel field re-computes the table and the
+  // ERF for the very next frame; hovering the image picks the selected layer's unit under the
+  // mouse; a click pins it and its ERF (support inside its theoretical box) follows.
+  void rfLabEditHoverAndPin() {
+    VulkanViewport* vp = window_->viewport();
+    RfLab& lab = vp->rf();
+    const auto before = sink_.count.load();
+    const double dpr = vp->devicePixelRatio();
+    QTest::keyClick(vp, Qt::Key_4, Qt::ControlModifier);
+    QTRY_VERIFY(vp->rfActive());
+    QTRY_VERIFY_WITH_TIMEOUT(lab.onGpu() && lab.stats().mass > 0.0, 20000);
+    QCOMPARE(QString::fromStdString(lab.selected()), QString("conv3_3"));
+    QCOMPARE(lab.selectedRow()->out.size, int64_t(40));
+
+    // Drag conv1_1's kernel field to the right: k grows, conv3_3's size by (k - 3) * jump 1.
+    QTRY_VERIFY(vp->controlRects().count("rf_kernel_0") == 1);
+    const ControlRect k = vp->controlRects().at("rf_kernel_0");
+    const QPoint from(int((k.x0 + k.x1) / 2 / dpr), int((k.y0 + k.y1) / 2 / dpr));
+    QTest::mousePress(vp, Qt::LeftButton, Qt::NoModifier, from);
+    waitFrames(2);
+    for (int dx = 5; dx <= 25; dx += 5) {
+      QMouseEvent move(QEvent::MouseMove, QPointF(from + QPoint(dx, 0)),
+                       vp->mapToGlobal(QPointF(from + QPoint(dx, 0))), Qt::NoButton, Qt::LeftButton,
+                       Qt::NoModifier);
+      QCoreApplication::sendEvent(vp, &move);
+      waitFrames(2);
+    }
+    QTest::mouseRelease(vp, Qt::LeftButton, Qt::NoModifier, from + QPoint(25, 0));
+    QTRY_VERIFY_WITH_TIMEOUT(lab.architecture().layers[0].kernel > 3, 10000);
+    waitFrames(2);
+    const int kernel = lab.architecture().layers[0].kernel;
+    QCOMPARE(lab.selectedRow()->out.size, int64_t(40 + (kernel - 3)));
+    const RfBox box = lab.erf().box;  // the ERF was recomputed for the edited stack
+    QCOMPARE(box.bottom - box.top + 1, double(40 + (kernel - 3)));
+
+    // Hover a point of the image: the unit under it; click: pinned, ERF inside its box.
+    const int w = vp->swapChainImageSize().width(), h = vp->swapChainImageSize().height();
+    const double row = 60.0, col = 150.0;
+    const glm::dvec2 px = lab.camera().worldToPixel({col, -row}, w, h);
+    const QPoint at(int(px.x / dpr), int(px.y / dpr));
+    QTest::mouseMove(vp, at + QPoint(3, 0));  // the first move ends ImGui's hold of the mouse
+    waitFrames(3);
+    QTest::mouseMove(vp, at);
+    waitFrames(3);
+    const auto want = lab.unitNear(row, col);
+    QTRY_COMPARE(lab.hoverRow(), want.first);
+    QCOMPARE(lab.hoverCol(), want.second);
+    QTest::mouseClick(vp, Qt::LeftButton, Qt::NoModifier, at);
+    QTRY_VERIFY_WITH_TIMEOUT(lab.erfUnit() == want, 10000);
+    waitFrames(3);
+    const ErfStats& st = lab.stats();
+    QVERIFY(st.mass > 0.0);
+    QVERIFY(st.supportTop >= lab.erf().box.top && st.supportBottom <= lab.erf().box.bottom);
+    QVERIFY(st.supportLeft >= lab.erf().box.left && st.supportRight <= lab.erf().box.right);
+    QVERIFY(std::abs(lab.erf().box.centerRow - row) <= 2.0);  // jump 4: within half a jump
+    const QString shots = qEnvironmentVariable("FLOWSCOPE_SHOTS");
+    if (!shots.isEmpty()) vp->grabRgb(true).save(shots + "/rf_lab.png");
+    lab.loadArchitecture("vgg16");
+    QTest::keyClick(vp, Qt::Key_1, Qt::ControlModifier);
+    QTRY_VERIFY(!vp->rfActive());
+    QCOMPARE(sink_.count.load(), before);
+  }
+
   void executableRunsFramesAndWritesStats() {
     QTemporaryDir dir;
     QProcess app;

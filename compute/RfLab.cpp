@@ -1,0 +1,265 @@
+#include "RfLab.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "InputError.h"
+#include "ReceptiveFieldKernel.h"
+
+namespace flowscope {
+
+RfLab::RfLab() {
+  commit(rfPreset("vgg16"));
+  selectLayer("conv3_3");
+}
+RfLab::~RfLab() = default;
+
+void RfLab::useGpu(const GpuContext* gpu) {
+  if (gpu == gpu_) return;
+  gpuErf_.reset();
+  gpu_ = gpu;
+  if (gpu_) gpuErf_ = std::make_unique<GpuReceptiveField>(*gpu_);
+  erfStale_ = growthStale_ = true;
+}
+
+// Every architecture edit ends here: validated as a whole, then the table, the selection (kept
+// when its layer survives) and the image size follow.
+void RfLab::commit(Architecture a) {
+  validateArchitecture(a, "architecture '" + a.name + "'");
+  const bool resized = a.height != arch_.height || a.width != arch_.width || image_.empty();
+  if (resized) {
+    std::vector<float> img = readGrayImage(s_.image, a.height, a.width);
+    image_ = std::move(img);
+  }
+  arch_ = std::move(a);
+  table_ = receptiveFields(arch_);
+  if (!table_.find(erf_.layer)) {
+    erf_.layer = table_.rows.empty() ? "" : table_.rows.back().name;
+    for (const RfRow& r : table_.rows)
+      if (r.level == 0) erf_.layer = r.name;  // the last top-level layer
+    erf_.unitRow = erf_.unitCol = -1;
+  }
+  if (const RfRow* row = selectedRow())
+    if (erf_.unitRow >= row->out.unitsH || erf_.unitCol >= row->out.unitsW)
+      erf_.unitRow = erf_.unitCol = -1;
+  if (resized) resetCamera();
+  erfStale_ = growthStale_ = true;
+  ++revision_;
+}
+
+void RfLab::resetCamera() {
+  // The image at about half the viewport's height, between the panel (left) and the table
+  // window (right), with room around it for the padding.
+  camera_.height = 2.2 * std::max(arch_.height, arch_.width);
+  camera_.center = {0.5 * arch_.width - 0.03 * camera_.height, -0.5 * arch_.height};
+}
+
+void RfLab::setArchitecture(const Architecture& a) {
+  commit(a);
+}
+
+void RfLab::loadArchitecture(const std::string& presetOrPath) {
+  commit(flowscope::loadArchitecture(presetOrPath));
+}
+
+void RfLab::saveArchitecture(const std::string& path) const {
+  flowscope::saveArchitecture(arch_, path);
+}
+
+void RfLab::setInputSize(int height, int width) {
+  Architecture a = arch_;
+  a.height = height, a.width = width;
+  commit(a);
+}
+
+void RfLab::setName(const std::string& name) {
+  Architecture a = arch_;
+  a.name = name;
+  commit(a);
+}
+
+std::vector<RfLayer>& RfLab::listAt(Architecture& a, const LayerPath& path) const {
+  if (path.empty() || path.size() % 2 == 0) throw InputError("layer path: malformed");
+  std::vector<RfLayer>* list = &a.layers;
+  for (size_t i = 0; i + 1 < path.size(); i += 2) {
+    if (path[i] < 0 || size_t(path[i]) >= list->size()) throw InputError("layer path: no layer");
+    RfLayer& block = (*list)[path[i]];
+    if (path[i + 1] < 0 || size_t(path[i + 1]) >= block.branches.size())
+      throw InputError("layer path: no branch");
+    list = &block.branches[path[i + 1]];
+  }
+  return *list;
+}
+
+const RfLayer& RfLab::layerAt(const LayerPath& path) const {
+  Architecture& a = const_cast<Architecture&>(arch_);
+  std::vector<RfLayer>& list = listAt(a, path);
+  if (path.back() < 0 || size_t(path.back()) >= list.size())
+    throw InputError("layer path: no layer");
+  return list[path.back()];
+}
+
+void RfLab::replaceLayer(const LayerPath& path, const RfLayer& layer) {
+  Architecture a = arch_;
+  std::vector<RfLayer>& list = listAt(a, path);
+  if (path.back() < 0 || size_t(path.back()) >= list.size())
+    throw InputError("layer path: no layer");
+  const std::string before = list[path.back()].name;
+  list[path.back()] = layer;
+  commit(a);
+  if (erf_.layer == before && before != layer.name) selectLayer(layer.name);
+}
+
+void RfLab::insertLayer(const LayerPath& path, const RfLayer& layer) {
+  Architecture a = arch_;
+  std::vector<RfLayer>& list = listAt(a, path);
+  const size_t at = std::clamp<size_t>(size_t(std::max(path.back(), 0)), 0, list.size());
+  list.insert(list.begin() + at, layer);
+  commit(a);
+}
+
+void RfLab::removeLayer(const LayerPath& path) {
+  Architecture a = arch_;
+  std::vector<RfLayer>& list = listAt(a, path);
+  if (path.back() < 0 || size_t(path.back()) >= list.size())
+    throw InputError("layer path: no layer");
+  if (path.size() == 1 && list.size() == 1)
+    throw InputError("architecture: the last layer cannot be removed");
+  list.erase(list.begin() + path.back());
+  commit(a);
+}
+
+void RfLab::moveLayer(const LayerPath& path, int delta) {
+  Architecture a = arch_;
+  std::vector<RfLayer>& list = listAt(a, path);
+  const int from = path.back(), to = from + delta;
+  if (from < 0 || to < 0 || size_t(from) >= list.size() || size_t(to) >= list.size()) return;
+  std::swap(list[from], list[to]);
+  commit(a);
+}
+
+void RfLab::addBranch(const LayerPath& block) {
+  Architecture a = arch_;
+  std::vector<RfLayer>& list = listAt(a, block);
+  RfLayer& l = list.at(size_t(block.back()));
+  if (l.type != RfLayerType::Parallel) throw InputError("layer '" + l.name + "': not a block");
+  l.branches.emplace_back();
+  commit(a);
+}
+
+void RfLab::setImage(const std::string& path) {
+  std::vector<float> img = readGrayImage(path, arch_.height, arch_.width);
+  s_.image = path;
+  image_ = std::move(img);
+  if (s_.erfOnImage) erfStale_ = growthStale_ = true;
+  ++revision_;
+}
+
+void RfLab::selectLayer(const std::string& name) {
+  if (!table_.find(name)) throw InputError("layer '" + name + "': not in the architecture");
+  if (name == erf_.layer) return;
+  erf_.layer = name;
+  erf_.unitRow = erf_.unitCol = -1;  // its centre unit
+  erfStale_ = true;
+}
+
+void RfLab::pinUnit(int row, int col) {
+  const RfRow* r = selectedRow();
+  if (!r || row < 0 || col < 0 || row >= r->out.unitsH || col >= r->out.unitsW)
+    throw InputError("unit (" + std::to_string(row) + ", " + std::to_string(col) +
+                     "): outside the selected layer");
+  if (row == erf_.unitRow && col == erf_.unitCol) return;
+  erf_.unitRow = row, erf_.unitCol = col;
+  erfStale_ = true;
+}
+
+std::pair<int, int> RfLab::erfUnit() const {
+  const RfRow* r = selectedRow();
+  if (!r) return {0, 0};
+  return {erf_.unitRow < 0 ? r->out.unitsH / 2 : erf_.unitRow,
+          erf_.unitCol < 0 ? r->out.unitsW / 2 : erf_.unitCol};
+}
+
+std::pair<int, int> RfLab::unitNear(double row, double col) const {
+  const RfRow* r = selectedRow();
+  if (!r) return {0, 0};
+  const double j = double(r->out.jump);
+  return {std::clamp(int(std::lround((row - r->out.start) / j)), 0, r->out.unitsH - 1),
+          std::clamp(int(std::lround((col - r->out.start) / j)), 0, r->out.unitsW - 1)};
+}
+
+void RfLab::setWeights(RfWeights w, const std::string& loadedPath) {
+  RfWeightFile loaded;
+  if (w == RfWeights::Loaded) loaded = readRfWeights(loadedPath, arch_);
+  erf_.weights = w;
+  erf_.loaded = std::move(loaded);
+  if (w == RfWeights::Loaded) s_.weightsPath = loadedPath;
+  erfStale_ = growthStale_ = true;
+}
+
+void RfLab::setRelu(bool on) {
+  erf_.relu = on;
+  erfStale_ = growthStale_ = true;
+}
+
+void RfLab::setSeeds(int seeds) {
+  if (seeds < 1 || seeds > 64) throw InputError("seeds: must be in 1..64");
+  erf_.seeds = seeds;
+  erfStale_ = growthStale_ = true;
+}
+
+void RfLab::setErfOnImage(bool on) {
+  s_.erfOnImage = on;
+  erfStale_ = growthStale_ = true;
+}
+
+void RfLab::setShowGrowth(bool on) {
+  s_.showGrowth = on;
+}
+
+ErfOptions RfLab::erfInput(ErfOptions o) const {
+  if (!s_.erfOnImage) return o;
+  // The image standardised (zero mean, unit variance), so that ReLUs see both signs.
+  double mean = 0.0, var = 0.0;
+  for (float v : image_) mean += v;
+  mean /= double(std::max<size_t>(image_.size(), 1));
+  for (float v : image_) var += (v - mean) * (v - mean);
+  const double sd = std::sqrt(var / double(std::max<size_t>(image_.size(), 1)));
+  o.image.resize(image_.size());
+  for (size_t i = 0; i < image_.size(); ++i)
+    o.image[i] = float(sd > 0.0 ? (image_[i] - mean) / sd : 0.0);
+  return o;
+}
+
+ErfResult RfLab::runErf(const Architecture& a, const ErfOptions& o) {
+  return gpuErf_ ? gpuErf_->run(a, o) : effectiveReceptiveFieldCpu(a, o);
+}
+
+void RfLab::update() {
+  if (erfStale_) {
+    erfStale_ = false;
+    const ErfOptions o = erfInput(erf_);
+    result_ = runErf(arch_, o);
+    stats_ = erfStats(result_);
+    const auto defaulted = compileRfProgram(arch_, o).defaulted;
+    note_.clear();
+    if (!defaulted.empty())
+      note_ = std::to_string(defaulted.size()) +
+              " convolution(s) not in the weights file use "
+              "uniform weights (e.g. '" +
+              defaulted.front() + "')";
+    if (stats_.mass == 0.0)
+      note_ =
+          "the gradient vanished: every path died at a ReLU (one channel per layer: a "
+          "negative 1x1 weight after a ReLU silences its path); more seeds or ReLU off";
+    ++revision_;
+  }
+  if (s_.showGrowth && growthStale_) {
+    growthStale_ = false;
+    const ErfOptions o = erfInput(erf_);
+    growth_ = rfGrowth(arch_, o,
+                       [this](const Architecture& a, const ErfOptions& e) { return runErf(a, e); });
+  }
+}
+
+}  // namespace flowscope

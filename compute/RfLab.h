@@ -1,0 +1,117 @@
+#pragma once
+// The Receptive Field lab's state: the architecture being edited (a preset, a JSON file, or the
+// panel's edits), its receptive-field table, the input image, the selected layer with the hovered
+// and pinned units, and the effective receptive field of the pinned unit with its statistics and
+// the sqrt(depth) lesson. Setters validate (InputError, the lab unchanged); update() recomputes
+// what the last edits made stale, on the GPU when the lab has one (GpuReceptiveField), else with
+// the CPU twin. Conventions: ReceptiveField.h. In the plane, input pixel (row, col) sits at world
+// (col, -row): the image reads top to bottom as on screen.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ReceptiveField.h"
+#include "View2D.h"
+
+namespace flowscope {
+
+class GpuContext;
+class GpuReceptiveField;
+
+// Where a layer sits: {i} a top-level layer; {i, b, j} layer j of branch b of block i; ...
+using LayerPath = std::vector<int>;
+
+struct RfLabSettings {
+  std::string image = "assets:images/shapes.png";
+  bool erfOnImage = false;  // the forward pass's input: the image (standardised) or noise
+  std::string weightsPath;  // RfWeights::Loaded
+  bool showErf = true, showGrid = true, showGrowth = false;
+  float erfOpacity = 0.85f;
+};
+
+class RfLab {
+ public:
+  RfLab();
+  ~RfLab();
+  void useGpu(const GpuContext* gpu);
+  bool onGpu() const { return gpu_ != nullptr; }
+
+  const Architecture& architecture() const { return arch_; }
+  const RfTable& table() const { return table_; }
+  const RfLabSettings& settings() const { return s_; }
+  const ErfOptions& erfOptions() const { return erf_; }
+  View2D& camera() { return camera_; }
+  const View2D& camera() const { return camera_; }
+
+  // Validating setters (InputError; the lab is unchanged when they throw).
+  void setArchitecture(const Architecture& a);
+  void loadArchitecture(const std::string& presetOrPath);
+  void saveArchitecture(const std::string& path) const;
+  void setInputSize(int height, int width);
+  void setName(const std::string& name);
+  const RfLayer& layerAt(const LayerPath& path) const;
+  void replaceLayer(const LayerPath& path, const RfLayer& layer);
+  void insertLayer(const LayerPath& path, const RfLayer& layer);  // before path (or at the end)
+  void removeLayer(const LayerPath& path);
+  void moveLayer(const LayerPath& path, int delta);
+  void addBranch(const LayerPath& block);
+  void setImage(const std::string& path);
+  void selectLayer(const std::string& name);
+  void setHover(int row, int col) { hoverRow_ = row, hoverCol_ = col; }
+  void clearHover() { hoverRow_ = hoverCol_ = -1; }
+  void pinUnit(int row, int col);
+  void setWeights(RfWeights w, const std::string& loadedPath = "");
+  void setRelu(bool on);
+  void setSeeds(int seeds);
+  void setErfOnImage(bool on);
+  void setShowErf(bool on) { s_.showErf = on; }
+  void setShowGrid(bool on) { s_.showGrid = on; }
+  void setShowGrowth(bool on);
+  void setErfOpacity(float a) { s_.erfOpacity = a; }
+  void resetCamera();
+
+  void update();
+
+  const std::string& selected() const { return erf_.layer; }
+  const RfRow* selectedRow() const { return table_.find(erf_.layer); }
+  int hoverRow() const { return hoverRow_; }
+  int hoverCol() const { return hoverCol_; }
+  // The unit whose ERF is computed: the pinned one, or the selected layer's centre unit.
+  std::pair<int, int> erfUnit() const;
+  // The unit of the selected layer nearest to input coordinate (row, col), clamped to the grid.
+  std::pair<int, int> unitNear(double row, double col) const;
+
+  const std::vector<float>& image() const { return image_; }  // H x W, gray in [0, 1]
+  const ErfResult& erf() const { return result_; }
+  const ErfStats& stats() const { return stats_; }
+  const std::vector<RfGrowthPoint>& growth() const { return growth_; }
+  GrowthFit sqrtFit() const { return fitSqrtDepth(growth_); }
+  GrowthFit linearFit() const { return fitLinearDepth(growth_); }
+  double computeMs() const { return result_.computeMs; }
+  const std::string& note() const { return note_; }  // e.g. layers given uniform weights
+  uint64_t revision() const { return revision_; }    // of the image and the ERF
+
+ private:
+  void commit(Architecture a);
+  ErfResult runErf(const Architecture& a, const ErfOptions& o);
+  ErfOptions erfInput(ErfOptions o) const;
+  std::vector<RfLayer>& listAt(Architecture& a, const LayerPath& path) const;
+
+  Architecture arch_;
+  RfTable table_;
+  RfLabSettings s_;
+  ErfOptions erf_;
+  View2D camera_;
+  const GpuContext* gpu_ = nullptr;
+  std::unique_ptr<GpuReceptiveField> gpuErf_;
+  std::vector<float> image_;
+  ErfResult result_;
+  ErfStats stats_;
+  std::vector<RfGrowthPoint> growth_;
+  std::string note_;
+  int hoverRow_ = -1, hoverCol_ = -1;
+  bool erfStale_ = true, growthStale_ = true, imageStale_ = true;
+  uint64_t revision_ = 1;
+};
+
+}  // namespace flowscope

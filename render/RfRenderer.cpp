@@ -1,0 +1,190 @@
+#include "RfRenderer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "Resources.h"
+
+namespace flowscope {
+namespace {
+const uint32_t kFullscreenVert[] =
+#include "fullscreen.vert.spv.inc"
+    ;
+const uint32_t kImageFrag[] =
+#include "rf_image.frag.spv.inc"
+    ;
+
+struct ImagePush {
+  float viewport[2], origin[2], scale;
+  uint32_t width, height;
+  float peak, opacity;
+};
+
+constexpr glm::vec4 kBorder{1.0f, 1.0f, 1.0f, 0.45f};
+constexpr glm::vec4 kCentre{0.45f, 0.85f, 1.0f, 0.75f};
+constexpr glm::vec4 kHover{0.35f, 0.85f, 0.95f, 1.0f};
+constexpr glm::vec4 kPadding{0.98f, 0.55f, 0.20f, 0.35f};
+constexpr glm::vec4 kPinned{1.0f, 0.85f, 0.25f, 1.0f};
+constexpr glm::vec4 kWarn{1.0f, 0.55f, 0.25f, 1.0f};
+
+// Input coordinates (row, col) to framebuffer pixels.
+glm::vec2 toPixel(const RfLab& lab, double row, double col, uint32_t w, uint32_t h) {
+  return glm::vec2(lab.camera().worldToPixel({col, -row}, int(w), int(h)));
+}
+
+void outline(std::vector<OverlayVertex>& out, glm::vec2 a, glm::vec2 b, float width,
+             glm::vec4 color) {
+  segment(out, {a.x, a.y}, {b.x, a.y}, width, color);
+  segment(out, {b.x, a.y}, {b.x, b.y}, width, color);
+  segment(out, {b.x, b.y}, {a.x, b.y}, width, color);
+  segment(out, {a.x, b.y}, {a.x, a.y}, width, color);
+}
+
+void shadowText(std::vector<OverlayVertex>& out, glm::vec2 at, const std::string& s,
+                glm::vec4 color) {
+  text(out, at + glm::vec2(1.0f, 1.0f), s, kShadowColor);
+  text(out, at, s, color);
+}
+
+// A unit's box (pixel edges: indices top..bottom cover [top - 0.5, bottom + 0.5]) and, shaded,
+// the parts of it outside the image (the padding it reaches into).
+void unitBox(std::vector<OverlayVertex>& out, const RfLab& lab, const RfBox& b, glm::vec4 color,
+             uint32_t w, uint32_t h) {
+  const double H = lab.architecture().height, W = lab.architecture().width;
+  const double t = b.top - 0.5, l = b.left - 0.5, bo = b.bottom + 0.5, r = b.right + 0.5;
+  auto shade = [&](double r0, double c0, double r1, double c1) {
+    if (r1 <= r0 || c1 <= c0) return;
+    quad(out, toPixel(lab, r0, c0, w, h), toPixel(lab, r1, c1, w, h), kPadding);
+  };
+  shade(t, l, std::min(bo, -0.5), r);                                        // above
+  shade(std::max(t, H - 0.5), l, bo, r);                                     // below
+  shade(std::max(t, -0.5), l, std::min(bo, H - 0.5), std::min(r, -0.5));     // left
+  shade(std::max(t, -0.5), std::max(l, W - 0.5), std::min(bo, H - 0.5), r);  // right
+  outline(out, toPixel(lab, t, l, w, h), toPixel(lab, bo, r, w, h), 2.0f, color);
+  const glm::vec2 c = toPixel(lab, b.centerRow, b.centerCol, w, h);
+  segment(out, c - glm::vec2(5, 0), c + glm::vec2(5, 0), 1.5f, color);
+  segment(out, c - glm::vec2(0, 5), c + glm::vec2(0, 5), 1.5f, color);
+}
+
+}  // namespace
+
+RfRenderer::RfRenderer(const GpuContext& ctx, VkRenderPass pass, uint32_t slots)
+    : ctx_(ctx),
+      bindings_(ctx.device(), 3, sizeof(ImagePush), 4),
+      colormap_(uploadColormap(ctx, loadColormap("magma"))),
+      overlay_(ctx, pass, slots) {
+  pipeline_ = createPulledPipeline(ctx.device(), kFullscreenVert, kImageFrag,
+                                   VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST, bindings_.layout(), pass);
+}
+
+RfRenderer::~RfRenderer() {
+  bindings_.freeSet(set_);
+  vkDestroyPipeline(ctx_.device(), pipeline_, nullptr);
+}
+
+// The image and the ERF go to host-visible buffers when they change (an edit): the GPU may still
+// read the last frame's, so the device is idled first.
+void RfRenderer::upload(const RfLab& lab) {
+  if (uploaded_ == lab.revision() && set_ != VK_NULL_HANDLE) return;
+  ctx_.waitIdle();
+  const size_t n = lab.image().size();
+  const VkDeviceSize bytes = VkDeviceSize(std::max<size_t>(n, 1) * sizeof(float));
+  if (!image_.valid() || image_.size() != bytes) {
+    bindings_.freeSet(set_);
+    image_ = GpuBuffer(ctx_, bytes, VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, MemoryKind::HostVisible);
+    erf_ = GpuBuffer(ctx_, bytes, VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, MemoryKind::HostVisible);
+    const GpuBuffer* buffers[] = {&image_, &erf_, &colormap_};
+    set_ = bindings_.makeSet(buffers);
+  }
+  std::copy(lab.image().begin(), lab.image().end(), static_cast<float*>(image_.mapped()));
+  float* e = static_cast<float*>(erf_.mapped());
+  peak_ = 0.0f;
+  const auto& v = lab.erf().values;
+  for (size_t i = 0; i < n; ++i) {
+    e[i] = i < v.size() ? float(v[i]) : 0.0f;
+    peak_ = std::max(peak_, e[i]);
+  }
+  uploaded_ = lab.revision();
+}
+
+void RfRenderer::draw(VkCommandBuffer cmd, const RfLab& lab, uint32_t width, uint32_t height,
+                      uint32_t slot) {
+  upload(lab);
+  const glm::vec2 origin = toPixel(lab, -0.5, -0.5, width, height);
+  ImagePush p{{float(width), float(height)},
+              {origin.x, origin.y},
+              float(lab.camera().pixelsPerUnit(int(height))),
+              uint32_t(lab.architecture().width),
+              uint32_t(lab.architecture().height),
+              lab.settings().showErf ? peak_ : 0.0f,
+              lab.settings().erfOpacity};
+  vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipeline_);
+  bindings_.bind(cmd, set_);
+  bindings_.push(cmd, &p);
+  vkCmdDraw(cmd, 3, 1, 0, 0);
+  overlay_.drawVertices(cmd, slot, buildVertices(lab, width, height), width, height);
+}
+
+std::vector<OverlayVertex> RfRenderer::buildVertices(const RfLab& lab, uint32_t w, uint32_t h) {
+  std::vector<OverlayVertex> out;
+  const Architecture& a = lab.architecture();
+  outline(out, toPixel(lab, -0.5, -0.5, w, h), toPixel(lab, a.height - 0.5, a.width - 0.5, w, h),
+          1.0f, kBorder);
+  const RfRow* row = lab.selectedRow();
+  if (!row) return out;
+  const RfState& s = row->out;
+  // Unit centres: every k-th so that at most ~40 a side are drawn and they stay >= 4 px apart.
+  const double ppu = lab.camera().pixelsPerUnit(int(h));
+  int every = std::max(1, (std::max(s.unitsH, s.unitsW) + 39) / 40);
+  while (double(s.jump) * every * ppu < 4.0) every *= 2;
+  if (lab.settings().showGrid)
+    for (int r = 0; r < s.unitsH; r += every)
+      for (int c = 0; c < s.unitsW; c += every)
+        disc(out, toPixel(lab, s.start + double(r) * s.jump, s.start + double(c) * s.jump, w, h),
+             1.8f, kCentre);
+  char buf[320];
+  // Captions between the panel (left) and the table window (right), bottom up.
+  const float x0 = std::min(452.0f, 0.36f * float(w));
+  float y = float(h) - 16.0f;
+  const auto [unitRow, unitCol] = lab.erfUnit();
+  unitBox(out, lab, lab.erf().box, kPinned, w, h);
+  if (lab.hoverRow() >= 0) {
+    const RfBox b = unitBox(s, lab.hoverRow(), lab.hoverCol());
+    unitBox(out, lab, b, kHover, w, h);
+    const int outside = int(std::max(0.0, -b.top) + std::max(0.0, b.bottom - (a.height - 1)) +
+                            std::max(0.0, -b.left) + std::max(0.0, b.right - (a.width - 1)));
+    std::snprintf(buf, sizeof(buf),
+                  "hover: unit (%d, %d) of %s at (%.1f, %.1f): rows %.1f..%.1f, cols %.1f..%.1f%s",
+                  lab.hoverRow(), lab.hoverCol(), row->name.c_str(), b.centerRow, b.centerCol,
+                  b.top, b.bottom, b.left, b.right, outside ? ", into the padding" : "");
+    shadowText(out, {x0, y}, buf, kHover);
+    y -= 16.0f;
+  }
+  const ErfStats& st = lab.stats();
+  std::snprintf(buf, sizeof(buf), "ERF of unit (%d, %d): spread %.2f px, 95%% in %.1f%% of the box",
+                unitRow, unitCol, st.spread, 100.0 * st.area95);
+  shadowText(out, {x0, y}, buf, kPinned);
+  y -= 16.0f;
+  std::snprintf(buf, sizeof(buf), "%s weights%s, %d seed%s, %s %.1f ms",
+                rfWeightsName(lab.erfOptions().weights).c_str(),
+                lab.erfOptions().relu ? ", ReLU" : "", lab.erfOptions().seeds,
+                lab.erfOptions().seeds == 1 ? "" : "s", lab.onGpu() ? "GPU" : "CPU",
+                lab.computeMs());
+  shadowText(out, {x0, y}, buf, kPinned);
+  y -= 16.0f;
+  std::snprintf(buf, sizeof(buf), "%s/%s: size %lld, jump %lld, start %.2f, %dx%d units (dots: %s)",
+                a.name.c_str(), row->name.c_str(), (long long)s.size, (long long)s.jump, s.start,
+                s.unitsH, s.unitsW, every == 1 ? "all" : ("1 in " + std::to_string(every)).c_str());
+  shadowText(out, {x0, y}, buf, kTextColor);
+  if (row->misaligned) {
+    y -= 16.0f;
+    std::snprintf(buf, sizeof(buf), "%s: branch centres differ by %.2f px (misaligned)",
+                  row->name.c_str(), row->misalignment);
+    shadowText(out, {x0, y}, buf, kWarn);
+  }
+  if (!lab.note().empty()) shadowText(out, {x0, 40.0f}, lab.note(), kWarn);
+  return out;
+}
+
+}  // namespace flowscope

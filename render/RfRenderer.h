@@ -1,0 +1,34 @@
+#pragma once
+// The Receptive Field lab's plane: the input image with the effective receptive field of the
+// pinned unit over it (rf_image.frag), and host-built overlays (OverlayLayer): the image's border,
+// the grid of unit centres of the selected layer, the hovered unit's receptive field box with the
+// part that reaches into the padding shaded, the pinned unit's box, and captions naming the layer,
+// its size, jump and start, and the ERF's spread and 95% area.
+#include <vector>
+
+#include "OverlayLayer.h"
+#include "RfLab.h"
+
+namespace flowscope {
+
+class RfRenderer {
+ public:
+  RfRenderer(const GpuContext& ctx, VkRenderPass pass, uint32_t slots);
+  ~RfRenderer();
+  void draw(VkCommandBuffer cmd, const RfLab& lab, uint32_t width, uint32_t height, uint32_t slot);
+  static std::vector<OverlayVertex> buildVertices(const RfLab& lab, uint32_t width,
+                                                  uint32_t height);
+
+ private:
+  void upload(const RfLab& lab);
+  const GpuContext& ctx_;
+  GraphicsBindings bindings_;
+  VkPipeline pipeline_;
+  GpuBuffer colormap_, image_, erf_;
+  VkDescriptorSet set_ = VK_NULL_HANDLE;
+  uint64_t uploaded_ = 0;
+  float peak_ = 0.0f;
+  OverlayLayer overlay_;
+};
+
+}  // namespace flowscope
