@@ -78,22 +78,29 @@ void RfLab::setName(const std::string& name) {
   commit(a);
 }
 
-std::vector<RfLayer>& RfLab::listAt(Architecture& a, const LayerPath& path) const {
+namespace {
+// The list of layers that holds `path`'s last index (const or not, like `a`).
+template <typename A>
+auto& listIn(A& a, const LayerPath& path) {
   if (path.empty() || path.size() % 2 == 0) throw InputError("layer path: malformed");
-  std::vector<RfLayer>* list = &a.layers;
+  auto* list = &a.layers;
   for (size_t i = 0; i + 1 < path.size(); i += 2) {
     if (path[i] < 0 || size_t(path[i]) >= list->size()) throw InputError("layer path: no layer");
-    RfLayer& block = (*list)[path[i]];
+    auto& block = (*list)[path[i]];
     if (path[i + 1] < 0 || size_t(path[i + 1]) >= block.branches.size())
       throw InputError("layer path: no branch");
     list = &block.branches[path[i + 1]];
   }
   return *list;
 }
+}  // namespace
+
+std::vector<RfLayer>& RfLab::listAt(Architecture& a, const LayerPath& path) const {
+  return listIn(a, path);
+}
 
 const RfLayer& RfLab::layerAt(const LayerPath& path) const {
-  Architecture& a = const_cast<Architecture&>(arch_);
-  std::vector<RfLayer>& list = listAt(a, path);
+  const std::vector<RfLayer>& list = listIn(arch_, path);
   if (path.back() < 0 || size_t(path.back()) >= list.size())
     throw InputError("layer path: no layer");
   return list[path.back()];
