@@ -8,7 +8,6 @@
 #include <vector>
 
 #include "Dataset.h"
-#include "InputError.h"
 #include "PanelWidgets.h"
 
 namespace flowscope {
@@ -55,16 +54,6 @@ std::pair<int, int> heatmap(const char* id, const Matrix& m, size_t rows, double
 
 }  // namespace
 
-template <typename Fn>
-void AttentionPanel::apply(Fn&& setter) {
-  try {
-    setter();
-    error_.clear();
-  } catch (const InputError& e) {
-    error_ = e.what();
-  }
-}
-
 void AttentionPanel::build(AttentionLab& lab, std::map<std::string, ControlRect>& rects) {
   ImGui::SetNextWindowPos(ImVec2(10, 60), ImGuiCond_FirstUseEver);
   ImGui::SetNextWindowSize(ImVec2(380, 0), ImGuiCond_FirstUseEver);
@@ -76,7 +65,7 @@ void AttentionPanel::build(AttentionLab& lab, std::map<std::string, ControlRect>
   if (foldable("Projections", false)) projectionSection(lab);
   if (foldable("Attention", true)) variantSection(lab, rects);
   if (foldable("Display", true)) displaySection(lab, rects);
-  if (!error_.empty()) ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.35f, 1.0f), "%s", error_.c_str());
+  edits_.show();
   ImGui::End();
   matrixWindow(lab, rects);
   lessonsWindow(lab, rects);
@@ -89,7 +78,7 @@ void AttentionPanel::tokensSection(AttentionLab& lab, std::map<std::string, Cont
   if (ImGui::BeginCombo("tokens", s.tokens.c_str())) {
     for (const auto& n : names)
       if (ImGui::Selectable(n.c_str(), n == s.tokens))
-        apply([&] { lab.setTokens(n, s.count, s.tokenSeed); });
+        edits_.apply([&] { lab.setTokens(n, s.count, s.tokenSeed); });
     ImGui::EndCombo();
   }
   remember(rects, "attention.tokens");
@@ -97,11 +86,12 @@ void AttentionPanel::tokensSection(AttentionLab& lab, std::map<std::string, Cont
   if (ImGui::SliderInt("count", &count, 2, AttentionLab::kMaxTokens, "%d",
                        ImGuiSliderFlags_Logarithmic) &&
       count != s.count && isPreset(s.tokens))
-    apply([&] { lab.setTokens(s.tokens, count, s.tokenSeed); });
+    edits_.apply([&] { lab.setTokens(s.tokens, count, s.tokenSeed); });
   remember(rects, "attention.count");
   if (ImGui::Button("Clear (paint your own)")) lab.clearTokens();
   ImGui::InputText("CSV (header, d columns)", tokensPath_, sizeof(tokensPath_));
-  if (ImGui::Button("Load tokens CSV")) apply([&] { lab.setTokens(tokensPath_, s.count, 1); });
+  if (ImGui::Button("Load tokens CSV"))
+    edits_.apply([&] { lab.setTokens(tokensPath_, s.count, 1); });
   ImGui::Text("n = %zu tokens, d_in = %zu; token i sits at position i", lab.tokenCount(),
               lab.tokens().cols);
 }
@@ -137,7 +127,7 @@ void AttentionPanel::projectionSection(AttentionLab& lab) {
     if (changed) {
       p.kind = ProjectionKind(kind);
       p.path = projectionPath_[i];
-      apply([&] { lab.setProjection(which[i], p); });
+      edits_.apply([&] { lab.setProjection(which[i], p); });
     }
     ImGui::PopID();
   }
@@ -201,7 +191,7 @@ void AttentionPanel::variantSection(AttentionLab& lab, std::map<std::string, Con
       remember(rects, "attention.performer.error");
     }
   }
-  if (changed) apply([&] { lab.setOptions(o); });
+  if (changed) edits_.apply([&] { lab.setOptions(o); });
 }
 
 void AttentionPanel::displaySection(AttentionLab& lab, std::map<std::string, ControlRect>& rects) {
@@ -219,7 +209,7 @@ void AttentionPanel::displaySection(AttentionLab& lab, std::map<std::string, Con
                                                         : 0;
     ImGui::SameLine();
     if (ImGui::Combo("##with", &k, "linear-elu\0linear-relu\0performer\0"))
-      apply([&] {
+      edits_.apply([&] {
         lab.setCompareWith(k == 0   ? AttentionKind::LinearElu
                            : k == 1 ? AttentionKind::LinearRelu
                                     : AttentionKind::Performer);
@@ -231,7 +221,7 @@ void AttentionPanel::displaySection(AttentionLab& lab, std::map<std::string, Con
   if (link) {
     float sigma = float(s.sigma);
     if (ImGui::SliderFloat("sigma", &sigma, 0.01f, 4.0f, "%.3f", ImGuiSliderFlags_Logarithmic))
-      apply([&] { lab.setSigma(sigma); });
+      edits_.apply([&] { lab.setSigma(sigma); });
     remember(rects, "attention.sigma");
     hint(
         "Data points are keys and values, the noisy point x = y + sigma n is the query, and the "

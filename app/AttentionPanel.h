@@ -10,6 +10,7 @@
 
 #include "AttentionLab.h"
 #include "DiffusionPanel.h"  // ControlRect
+#include "EditErrors.h"
 
 namespace flowscope {
 
@@ -24,9 +25,7 @@ class AttentionPanel {
   void displaySection(AttentionLab& lab, std::map<std::string, ControlRect>& rects);
   void matrixWindow(AttentionLab& lab, std::map<std::string, ControlRect>& rects);
   void lessonsWindow(AttentionLab& lab, std::map<std::string, ControlRect>& rects);
-  template <typename Fn>
-  void apply(Fn&& setter);
-  std::string error_;
+  EditErrors edits_;
   char tokensPath_[512] = "";
   char projectionPath_[3][512] = {"", "", ""};
 };

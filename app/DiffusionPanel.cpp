@@ -5,7 +5,6 @@
 #include <cmath>
 #include <cstdio>
 
-#include "InputError.h"
 #include "LiveMetrics.h"
 #include "PanelWidgets.h"
 #include "ParticleLayer.h"
@@ -56,16 +55,6 @@ void section(const char* title) {
 
 }  // namespace
 
-template <typename Fn>
-void DiffusionPanel::apply(Fn&& setter) {
-  try {
-    setter();
-    error_.clear();
-  } catch (const InputError& e) {
-    error_ = e.what();
-  }
-}
-
 void DiffusionPanel::build(DiffusionLab& lab, const DiffusionSimulation& sim,
                            std::map<std::string, ControlRect>& rects, PanelContext& context) {
   ImGui::SetNextWindowPos(ImVec2(10, 10), ImGuiCond_FirstUseEver);
@@ -86,7 +75,7 @@ void DiffusionPanel::build(DiffusionLab& lab, const DiffusionSimulation& sim,
   ImGui::Checkbox("metrics", &context.metricsOpen);
   ImGui::SameLine();
   ImGui::Checkbox("NFE sweep", &context.sweepOpen);
-  if (!error_.empty()) ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.4f, 1.0f), "%s", error_.c_str());
+  edits_.show();
   ImGui::End();
   if (context.metricsOpen) metricsWindow(lab, sim, context);
   if (context.sweepOpen) sweepWindow(lab, context);
@@ -127,14 +116,14 @@ void DiffusionPanel::dataSection(DiffusionLab& lab) {
                             source.kind == DataSource::Kind::Preset && source.name == name)) {
         DataSource next = DataSource::ofPreset(name);
         next.unitVariance = source.unitVariance;
-        apply([&] { lab.setData(next); });
+        edits_.apply([&] { lab.setData(next); });
       }
     for (const auto& image : shippedImages())
       if (ImGui::Selectable(image.c_str(),
                             source.kind == DataSource::Kind::File && source.name == image)) {
         DataSource next = DataSource::ofFile(image);
         next.unitVariance = source.unitVariance;
-        apply([&] { lab.setData(next); });
+        edits_.apply([&] { lab.setData(next); });
       }
     ImGui::EndCombo();
   }
@@ -142,7 +131,7 @@ void DiffusionPanel::dataSection(DiffusionLab& lab) {
   if (ImGui::Checkbox("unit variance", &unit)) {
     DataSource next = source;
     next.unitVariance = unit;
-    apply([&] { lab.setData(next); });
+    edits_.apply([&] { lab.setData(next); });
   }
   const Dataset& d = lab.dataset();
   ImGui::SameLine();
@@ -172,13 +161,13 @@ void DiffusionPanel::samplerSection(DiffusionLab& lab) {
   if (ImGui::BeginCombo("schedule", scheduleName(sched.kind).c_str())) {
     for (ScheduleKind kind : compatibleSchedules(sp.kind))
       if (ImGui::Selectable(scheduleName(kind).c_str(), kind == sched.kind))
-        apply([&] { p.setSchedule(defaultSchedule(kind, sched.steps)); });
+        edits_.apply([&] { p.setSchedule(defaultSchedule(kind, sched.steps)); });
     ImGui::EndCombo();
   }
   if (!notice_.empty()) hint(notice_.c_str());
   int steps = sched.steps;
   if (ImGui::SliderInt("steps N", &steps, 1, 1000, "%d", ImGuiSliderFlags_Logarithmic))
-    apply([&] { p.setSteps(steps); });
+    edits_.apply([&] { p.setSteps(steps); });
   const auto enter = ImGuiInputTextFlags_EnterReturnsTrue;
   if (sched.kind == ScheduleKind::Linear || sched.kind == ScheduleKind::Cosine) {
     int spacing = int(sched.spacing);
@@ -186,17 +175,17 @@ void DiffusionPanel::samplerSection(DiffusionLab& lab) {
     if (ImGui::Combo("spacing", &spacing, spacings, 3)) {
       ScheduleParams next = sched;
       next.spacing = Spacing(spacing);
-      apply([&] { p.setSchedule(next); });
+      edits_.apply([&] { p.setSchedule(next); });
     }
   }
   if (sched.kind == ScheduleKind::Karras || sched.kind == ScheduleKind::Ve) {
     double sigmaMin = sched.sigmaMin, sigmaMax = sched.sigmaMax, rho = sched.rho;
     if (ImGui::InputDouble("σ_min", &sigmaMin, 0, 0, "%.4g", enter))
-      apply([&] { p.setSigmaMin(sigmaMin); });
+      edits_.apply([&] { p.setSigmaMin(sigmaMin); });
     if (ImGui::InputDouble("σ_max", &sigmaMax, 0, 0, "%.4g", enter))
-      apply([&] { p.setSigmaMax(sigmaMax); });
+      edits_.apply([&] { p.setSigmaMax(sigmaMax); });
     if (sched.kind == ScheduleKind::Karras && ImGui::InputDouble("ρ", &rho, 0, 0, "%.4g", enter))
-      apply([&] { p.setRho(rho); });
+      edits_.apply([&] { p.setRho(rho); });
   }
   SamplerParams next = sp;
   bool changed = false;
@@ -212,7 +201,7 @@ void DiffusionPanel::samplerSection(DiffusionLab& lab) {
     changed |= ImGui::InputDouble("step ε", &next.langevinEps, 0, 0, "%.3g", enter);
     changed |= ImGui::SliderInt("steps per level", &next.langevinStepsPerLevel, 1, 200);
   }
-  if (changed) apply([&] { p.setSampler(next); });
+  if (changed) edits_.apply([&] { p.setSampler(next); });
   hint(samplerHint(sp.kind));
 
   int choice = 0;
@@ -224,7 +213,7 @@ void DiffusionPanel::samplerSection(DiffusionLab& lab) {
     for (int i = 0; i < int(std::size(kParticleChoices)); ++i) {
       std::snprintf(label, sizeof(label), "%d", kParticleChoices[i]);
       if (ImGui::Selectable(label, i == choice))
-        apply([&] { p.setParticleCount(kParticleChoices[i]); });
+        edits_.apply([&] { p.setParticleCount(kParticleChoices[i]); });
     }
     ImGui::EndCombo();
   }
@@ -233,7 +222,7 @@ void DiffusionPanel::samplerSection(DiffusionLab& lab) {
   uint64_t seed = p.seed();
   const uint64_t one = 1, ten = 10;
   if (ImGui::InputScalar("seed", ImGuiDataType_U64, &seed, &one, &ten, "%llu", enter))
-    apply([&] { p.setSeed(seed); });
+    edits_.apply([&] { p.setSeed(seed); });
 }
 
 void DiffusionPanel::couplingSection(DiffusionLab& lab, const DiffusionSimulation& sim) {
@@ -283,7 +272,7 @@ void DiffusionPanel::couplingSection(DiffusionLab& lab, const DiffusionSimulatio
         "y_k) of the straight paths μ_k(t) = (1−t) y_k + t z_k (OT-CFM). Exact-OT paths barely "
         "cross: one Euler step lands where 50 do (see straightness in Metrics).");
   }
-  if (commit && !(couplingDraft_ == c)) apply([&] { lab.setFlowCoupling(couplingDraft_); });
+  if (commit && !(couplingDraft_ == c)) edits_.apply([&] { lab.setFlowCoupling(couplingDraft_); });
 }
 
 void DiffusionPanel::paintSection(DiffusionLab& lab) {
@@ -291,7 +280,7 @@ void DiffusionPanel::paintSection(DiffusionLab& lab) {
   if (ImGui::Checkbox("paint with the mouse", &painting)) lab.setPainting(painting);
   ImGui::SameLine();
   ImGui::Text("%zu points", lab.painted().size());
-  if (ImGui::Button("Use painted points")) apply([&] { lab.usePainted(); });
+  if (ImGui::Button("Use painted points")) edits_.apply([&] { lab.usePainted(); });
   ImGui::SameLine();
   if (ImGui::Button("Clear")) lab.clearPainted();
   ImGui::SameLine();
@@ -418,7 +407,7 @@ void DiffusionPanel::displaySection(DiffusionLab& lab) {
   int arrows = p.arrowsAcross();
   if (ImGui::SliderInt("arrows across", &arrows, DiffusionParams::kMinArrows,
                        DiffusionParams::kMaxArrows))
-    apply([&] { p.setArrowsAcross(arrows); });
+    edits_.apply([&] { p.setArrowsAcross(arrows); });
   on = p.showStreamlines();
   if (ImGui::Checkbox("streamlines", &on)) p.setShowStreamlines(on);
   ImGui::SameLine();
@@ -438,11 +427,11 @@ void DiffusionPanel::displaySection(DiffusionLab& lab) {
   if (ImGui::Checkbox("particles", &on)) p.setShowParticles(on);
   int trail = p.trailLength();
   if (ImGui::SliderInt("trail length", &trail, 1, DiffusionParams::kMaxTrailLength))
-    apply([&] { p.setTrailLength(trail); });
+    edits_.apply([&] { p.setTrailLength(trail); });
   float speed = float(p.playbackStepsPerSecond());
   if (ImGui::SliderFloat("steps / second", &speed, 0.25f, 60.0f, "%.2f",
                          ImGuiSliderFlags_Logarithmic))
-    apply([&] { p.setPlaybackStepsPerSecond(speed); });
+    edits_.apply([&] { p.setPlaybackStepsPerSecond(speed); });
   on = p.loop();
   if (ImGui::Checkbox("loop", &on)) p.setLoop(on);
   ImGui::SameLine();

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "DiffusionLab.h"
+#include "EditErrors.h"
 #include "Sweep.h"
 
 namespace flowscope {
@@ -43,9 +44,7 @@ class DiffusionPanel {
                      PanelContext& context);
   void sweepWindow(DiffusionLab& lab, PanelContext& context);
   void sweepPlot(const std::vector<SweepRow>& rows);
-  template <typename Fn>
-  void apply(Fn&& setter);
-  std::string error_;
+  EditErrors edits_;
   std::string notice_;
   FlowCouplingParams couplingDraft_{};
   bool couplingEditing_ = false;

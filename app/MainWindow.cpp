@@ -186,6 +186,8 @@ void MainWindow::buildMenus() {
   addAction(view, "Reset view", QKeySequence(Qt::Key_Home), [this] {
     if (viewport_->transportActive())
       transport_.resetCamera();
+    else if (viewport_->rfActive())
+      viewport_->rf().resetCamera();
     else
       lab_.resetCamera();
   });

@@ -4,20 +4,9 @@
 
 #include <cstdio>
 
-#include "InputError.h"
 #include "PanelWidgets.h"
 
 namespace flowscope {
-
-template <typename Fn>
-void RfPanel::apply(Fn&& setter) {
-  try {
-    setter();
-    error_.clear();
-  } catch (const InputError& e) {
-    error_ = e.what();
-  }
-}
 
 void RfPanel::build(RfLab& lab, std::map<std::string, ControlRect>& rects) {
   ImGui::SetNextWindowPos(ImVec2(10, 60), ImGuiCond_FirstUseEver);
@@ -28,14 +17,16 @@ void RfPanel::build(RfLab& lab, std::map<std::string, ControlRect>& rects) {
       "and the padding it reaches into (orange). Click: pin that unit; its effective receptive "
       "field is drawn over the image (magma, yellow box). Drag pans, wheel zooms. Coordinates are "
       "pixel indices, pixel i centred at i. Ctrl+1..4 switch labs.");
-  if (!error_.empty()) ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.35f, 1.0f), "%s", error_.c_str());
+  edits_.show();
   if (foldable("Architecture", true)) architectureSection(lab, rects);
   if (foldable("Layers (editor)", true)) {
     hint(
         "name, type, then kernel k, stride s, padding p (symmetric), dilation d (drag or "
         "double-click to type); square kernels; ^ v x + move, remove, insert. A parallel block "
         "sums its branches (an empty branch is the identity).");
-    layerList(lab, lab.architecture().layers, {}, rects);
+    // A copy: an edit replaces the lab's architecture while the rows after it are still drawn.
+    const std::vector<RfLayer> layers = lab.architecture().layers;
+    layerList(lab, layers, {}, rects);
   }
   if (foldable("Effective receptive field", true)) erfSection(lab, rects);
   ImGui::End();
@@ -46,32 +37,32 @@ void RfPanel::architectureSection(RfLab& lab, std::map<std::string, ControlRect>
   const Architecture& a = lab.architecture();
   if (ImGui::BeginCombo("preset", a.name.c_str())) {
     for (const auto& n : rfPresetNames())
-      if (ImGui::Selectable(n.c_str(), n == a.name)) apply([&] { lab.loadArchitecture(n); });
+      if (ImGui::Selectable(n.c_str(), n == a.name)) edits_.apply([&] { lab.loadArchitecture(n); });
     ImGui::EndCombo();
   }
   remember(rects, "rf_preset");
   ImGui::InputText("file", archPath_, sizeof(archPath_));
   remember(rects, "rf_path");
-  if (ImGui::Button("Load JSON")) apply([&] { lab.loadArchitecture(archPath_); });
+  if (ImGui::Button("Load JSON")) edits_.apply([&] { lab.loadArchitecture(archPath_); });
   remember(rects, "rf_load");
   ImGui::SameLine();
-  if (ImGui::Button("Save JSON")) apply([&] { lab.saveArchitecture(archPath_); });
+  if (ImGui::Button("Save JSON")) edits_.apply([&] { lab.saveArchitecture(archPath_); });
   remember(rects, "rf_save");
   int size[2] = {a.height, a.width};
   ImGui::SetNextItemWidth(160);
   if (ImGui::InputInt2("input H, W", size, ImGuiInputTextFlags_EnterReturnsTrue))
-    apply([&] { lab.setInputSize(size[0], size[1]); });
+    edits_.apply([&] { lab.setInputSize(size[0], size[1]); });
   remember(rects, "rf_input");
   // The image.
   const RfLabSettings& s = lab.settings();
   if (ImGui::BeginCombo("image", s.image.c_str())) {
     for (const auto& n : rfImageNames())
-      if (ImGui::Selectable(n.c_str(), n == s.image)) apply([&] { lab.setImage(n); });
+      if (ImGui::Selectable(n.c_str(), n == s.image)) edits_.apply([&] { lab.setImage(n); });
     ImGui::EndCombo();
   }
   ImGui::InputText("PNG", imagePath_, sizeof(imagePath_));
   ImGui::SameLine();
-  if (ImGui::Button("Open")) apply([&] { lab.setImage(imagePath_); });
+  if (ImGui::Button("Open")) edits_.apply([&] { lab.setImage(imagePath_); });
 }
 
 void RfPanel::layerList(RfLab& lab, const std::vector<RfLayer>& layers, const LayerPath& prefix,
@@ -84,13 +75,13 @@ void RfPanel::layerList(RfLab& lab, const std::vector<RfLayer>& layers, const La
     ImGui::PushID(int(i));
     const bool selected = lab.selected() == l.name;
     if (ImGui::Selectable(l.name.c_str(), selected, 0, ImVec2(88, 0)))
-      apply([&] { lab.selectLayer(l.name); });
+      edits_.apply([&] { lab.selectLayer(l.name); });
     if (prefix.empty() && i == 0) remember(rects, "rf_layer_0");
     ImGui::SameLine();
     int type = int(l.type);
     ImGui::SetNextItemWidth(72);
     if (ImGui::Combo("##type", &type, kTypes, 4))
-      apply([&] {
+      edits_.apply([&] {
         RfLayer m = l;
         m.type = RfLayerType(type);
         if (m.type == RfLayerType::Parallel && m.branches.empty()) m.branches = {{}, {}};
@@ -107,22 +98,22 @@ void RfPanel::layerList(RfLab& lab, const std::vector<RfLayer>& layers, const La
         ImGui::SetNextItemWidth(26);
         ImGui::PushID(f);
         if (ImGui::DragInt(labels[f], fields[f], 0.1f, f == 2 ? 0 : 1, 512))
-          apply([&] { lab.replaceLayer(path, m); });
+          edits_.apply([&] { lab.replaceLayer(path, m); });
         if (prefix.empty() && i == 0 && f == 0) remember(rects, "rf_kernel_0");
         ImGui::PopID();
       }
     }
     ImGui::SameLine();
-    if (ImGui::SmallButton("^")) apply([&] { lab.moveLayer(path, -1); });
+    if (ImGui::SmallButton("^")) edits_.apply([&] { lab.moveLayer(path, -1); });
     ImGui::SameLine();
-    if (ImGui::SmallButton("v")) apply([&] { lab.moveLayer(path, +1); });
+    if (ImGui::SmallButton("v")) edits_.apply([&] { lab.moveLayer(path, +1); });
     ImGui::SameLine();
-    if (ImGui::SmallButton("x")) apply([&] { lab.removeLayer(path); });
+    if (ImGui::SmallButton("x")) edits_.apply([&] { lab.removeLayer(path); });
     ImGui::SameLine();
     if (ImGui::SmallButton("+")) {
       LayerPath after = path;
       after.back() += 1;
-      apply([&] {
+      edits_.apply([&] {
         RfLayer n;
         n.name = l.name + "_copy";
         for (int k = 2; lab.table().find(n.name); ++k) n.name = l.name + "_" + std::to_string(k);
@@ -139,7 +130,7 @@ void RfPanel::layerList(RfLab& lab, const std::vector<RfLayer>& layers, const La
         ImGui::TextDisabled("branch %zu%s", b, l.branches[b].empty() ? " (identity)" : "");
         ImGui::SameLine();
         if (ImGui::SmallButton("+ layer"))
-          apply([&] {
+          edits_.apply([&] {
             RfLayer n;
             n.name = l.name + "_b" + std::to_string(b) + "_" + std::to_string(l.branches[b].size());
             n.kernel = 3, n.padding = 1;
@@ -150,7 +141,7 @@ void RfPanel::layerList(RfLab& lab, const std::vector<RfLayer>& layers, const La
         layerList(lab, l.branches[b], branch, rects);
         ImGui::PopID();
       }
-      if (ImGui::SmallButton("+ branch")) apply([&] { lab.addBranch(path); });
+      if (ImGui::SmallButton("+ branch")) edits_.apply([&] { lab.addBranch(path); });
       ImGui::Unindent(14);
     }
     ImGui::PopID();
@@ -167,20 +158,20 @@ void RfPanel::erfSection(RfLab& lab, std::map<std::string, ControlRect>& rects) 
   int w = int(o.weights);
   const char* names[] = {"uniform (1/k^2)", "random N(0,1)", "loaded (JSON)"};
   if (ImGui::Combo("weights", &w, names, 2 + (weightsPath_[0] ? 1 : 0)))
-    apply([&] { lab.setWeights(RfWeights(w), weightsPath_); });
+    edits_.apply([&] { lab.setWeights(RfWeights(w), weightsPath_); });
   remember(rects, "rf_weights");
   ImGui::InputText("weights file", weightsPath_, sizeof(weightsPath_));
   ImGui::SameLine();
   if (ImGui::Button("Load##weights"))
-    apply([&] { lab.setWeights(RfWeights::Loaded, weightsPath_); });
+    edits_.apply([&] { lab.setWeights(RfWeights::Loaded, weightsPath_); });
   bool relu = o.relu;
-  if (ImGui::Checkbox("ReLU after each conv", &relu)) apply([&] { lab.setRelu(relu); });
+  if (ImGui::Checkbox("ReLU after each conv", &relu)) edits_.apply([&] { lab.setRelu(relu); });
   remember(rects, "rf_relu");
   int seeds = o.seeds;
-  if (ImGui::SliderInt("seeds", &seeds, 1, 32)) apply([&] { lab.setSeeds(seeds); });
+  if (ImGui::SliderInt("seeds", &seeds, 1, 32)) edits_.apply([&] { lab.setSeeds(seeds); });
   bool onImage = s.erfOnImage;
   if (ImGui::Checkbox("forward pass on the image (else N(0,1) noise)", &onImage))
-    apply([&] { lab.setErfOnImage(onImage); });
+    edits_.apply([&] { lab.setErfOnImage(onImage); });
   bool show = s.showErf, grid = s.showGrid;
   if (ImGui::Checkbox("show ERF", &show)) lab.setShowErf(show);
   ImGui::SameLine();
@@ -219,7 +210,7 @@ void RfPanel::tableWindow(RfLab& lab, std::map<std::string, ControlRect>& rects)
       if (r.misaligned) label += " (misaligned!)";
       if (ImGui::Selectable(label.c_str(), lab.selected() == r.name,
                             ImGuiSelectableFlags_SpanAllColumns))
-        apply([&] { lab.selectLayer(r.name); });
+        edits_.apply([&] { lab.selectLayer(r.name); });
       ImGui::TableNextColumn();
       ImGui::Text("%lld", (long long)r.out.size);
       ImGui::TableNextColumn();

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "DiffusionPanel.h"  // ControlRect
+#include "EditErrors.h"
 #include "RfLab.h"
 
 namespace flowscope {
@@ -23,9 +24,7 @@ class RfPanel {
                  std::map<std::string, ControlRect>& rects);
   void tableWindow(RfLab& lab, std::map<std::string, ControlRect>& rects);
   void erfSection(RfLab& lab, std::map<std::string, ControlRect>& rects);
-  template <typename Fn>
-  void apply(Fn&& setter);
-  std::string error_;
+  EditErrors edits_;
   char archPath_[512] = "architecture.json";
   char imagePath_[512] = "";
   char weightsPath_[512] = "";

@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "Dataset.h"
-#include "InputError.h"
 #include "PanelWidgets.h"
 
 namespace flowscope {
@@ -27,16 +26,6 @@ std::vector<float> log10Series(const std::vector<SinkhornRecord>& h, bool gap) {
 }
 
 }  // namespace
-
-template <typename Fn>
-void TransportPanel::apply(Fn&& setter) {
-  try {
-    setter();
-    error_.clear();
-  } catch (const InputError& e) {
-    error_ = e.what();
-  }
-}
 
 bool TransportPanel::build(TransportLab& lab, DiffusionLab& diffusion,
                            std::map<std::string, ControlRect>& rects) {
@@ -74,7 +63,7 @@ bool TransportPanel::build(TransportLab& lab, DiffusionLab& diffusion,
   } else {
     handedOff = couplingSection(lab, diffusion, rects);
   }
-  if (!error_.empty()) ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.35f, 1.0f), "%s", error_.c_str());
+  edits_.show();
   ImGui::End();
   return handedOff;
 }
@@ -90,7 +79,7 @@ void TransportPanel::measureSection(TransportLab& lab, bool target) {
         MeasureSpec next = spec;
         next.name = n;
         next.weightsPath.clear();
-        apply([&] { target ? lab.setTarget(next) : lab.setSource(next); });
+        edits_.apply([&] { target ? lab.setTarget(next) : lab.setSource(next); });
       }
     ImGui::EndCombo();
   }
@@ -100,7 +89,7 @@ void TransportPanel::measureSection(TransportLab& lab, bool target) {
       count != spec.count) {
     MeasureSpec next = spec;
     next.count = count;
-    apply([&] { target ? lab.setTarget(next) : lab.setSource(next); });
+    edits_.apply([&] { target ? lab.setTarget(next) : lab.setSource(next); });
   }
   float scale = float(spec.scale);
   float offset[2] = {float(spec.offset.x), float(spec.offset.y)};
@@ -110,7 +99,7 @@ void TransportPanel::measureSection(TransportLab& lab, bool target) {
     MeasureSpec next = spec;
     next.scale = scale;
     next.offset = {offset[0], offset[1]};
-    apply([&] { target ? lab.setTarget(next) : lab.setSource(next); });
+    edits_.apply([&] { target ? lab.setTarget(next) : lab.setSource(next); });
   }
   char* path = target ? targetPath_ : sourcePath_;
   char* weights = target ? targetWeights_ : sourceWeights_;
@@ -122,7 +111,7 @@ void TransportPanel::measureSection(TransportLab& lab, bool target) {
     next.weightsPath = weights;
     next.scale = 1.0;
     next.offset = {0.0, 0.0};
-    apply([&] { target ? lab.setTarget(next) : lab.setSource(next); });
+    edits_.apply([&] { target ? lab.setTarget(next) : lab.setSource(next); });
   }
   hint(
       "Weights are normalised to sum 1; a negative or all-zero weight is an error naming the "
@@ -138,16 +127,16 @@ void TransportPanel::solverSection(TransportLab& lab, std::map<std::string, Cont
   ImGui::SameLine();
   ImGui::RadioButton("Sinkhorn", &method, 1);
   remember(rects, "transport.method.sinkhorn");
-  if (method != int(s.method)) apply([&] { lab.setMethod(OtMethod(method)); });
+  if (method != int(s.method)) edits_.apply([&] { lab.setMethod(OtMethod(method)); });
   int cost = int(s.cost);
   ImGui::RadioButton("|x-y|^2 (W2)", &cost, 0);
   ImGui::SameLine();
   ImGui::RadioButton("|x-y| (W1)", &cost, 1);
-  if (cost != int(s.cost)) apply([&] { lab.setCost(CostKind(cost)); });
+  if (cost != int(s.cost)) edits_.apply([&] { lab.setCost(CostKind(cost)); });
   if (s.method == OtMethod::Sinkhorn) {
     float eps = float(s.epsilon);
     if (ImGui::SliderFloat("eps", &eps, 1e-3f, 10.0f, "%.4g", ImGuiSliderFlags_Logarithmic))
-      apply([&] { lab.setEpsilon(eps); });
+      edits_.apply([&] { lab.setEpsilon(eps); });
     remember(rects, "transport.epsilon");
     hint(
         "eps is POT's reg: min <P,C> + eps sum P log P. GeomLoss blur = sqrt(eps) for |x-y|^2. "
@@ -155,14 +144,14 @@ void TransportPanel::solverSection(TransportLab& lab, std::map<std::string, Cont
     ImGui::Text("blur = sqrt(eps) = %.4g", std::sqrt(s.epsilon));
     bool anneal = s.annealing;
     if (ImGui::Checkbox("eps-annealing (from max C, halving, 3 iterations each)", &anneal))
-      apply([&] { lab.setAnnealing(anneal); });
+      edits_.apply([&] { lab.setAnnealing(anneal); });
     float tol = float(s.tolerance);
     if (ImGui::InputFloat("tolerance (L1 marginal error)", &tol, 0.0f, 0.0f, "%.1e",
                           ImGuiInputTextFlags_EnterReturnsTrue))
-      apply([&] { lab.setTolerance(tol); });
+      edits_.apply([&] { lab.setTolerance(tol); });
     int maxIt = s.maxIterations;
     if (ImGui::InputInt("max iterations", &maxIt, 0, 0, ImGuiInputTextFlags_EnterReturnsTrue))
-      apply([&] { lab.setMaxIterations(maxIt); });
+      edits_.apply([&] { lab.setMaxIterations(maxIt); });
   }
 }
 
@@ -186,7 +175,7 @@ void TransportPanel::displaySection(TransportLab& lab, std::map<std::string, Con
     lab.setShowInterpolation(interp);
   remember(rects, "transport.interpolation");
   float t = float(s.t);
-  if (ImGui::SliderFloat("t", &t, 0.0f, 1.0f, "%.3f")) apply([&] { lab.setT(t); });
+  if (ImGui::SliderFloat("t", &t, 0.0f, 1.0f, "%.3f")) edits_.apply([&] { lab.setT(t); });
   remember(rects, "transport.t");
   bool animate = s.animate;
   if (ImGui::Checkbox("animate t (Space)", &animate)) lab.setAnimate(animate);
@@ -244,10 +233,10 @@ bool TransportPanel::couplingSection(TransportLab& lab, DiffusionLab& diffusion,
   if (kind != int(s.coupling)) lab.setCoupling(CouplingKind(kind));
   float eps = float(s.couplingEpsilon);
   if (ImGui::SliderFloat("Sinkhorn eps", &eps, 1e-3f, 10.0f, "%.4g", ImGuiSliderFlags_Logarithmic))
-    apply([&] { lab.setCouplingEpsilon(eps); });
+    edits_.apply([&] { lab.setCouplingEpsilon(eps); });
   int n = s.couplingCount;
   if (ImGui::SliderInt("pairs", &n, 16, 1000, "%d", ImGuiSliderFlags_Logarithmic))
-    apply([&] { lab.setCouplingCount(n); });
+    edits_.apply([&] { lab.setCouplingCount(n); });
   hint(
       "Sinkhorn pairing: each noise point draws its partner from its row of the entropic plan "
       "(seeded). Crossings: pairs of straight paths whose segments intersect.");
@@ -276,7 +265,7 @@ bool TransportPanel::couplingSection(TransportLab& lab, DiffusionLab& diffusion,
       "noise, t = 0 data), as in its flow schedule.");
   if (!use) return false;
   bool ok = false;
-  apply([&] {
+  edits_.apply([&] {
     FlowCouplingParams c = diffusion.params().flowCoupling();
     c.kind = flowCouplingOf(s.coupling);
     c.pairs =

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "DiffusionPanel.h"  // ControlRect
+#include "EditErrors.h"
 #include "TransportLab.h"
 
 namespace flowscope {
@@ -24,9 +25,7 @@ class TransportPanel {
   // Returns true when the coupling was handed to the Diffusion & Flow lab.
   bool couplingSection(TransportLab& lab, DiffusionLab& diffusion,
                        std::map<std::string, ControlRect>& rects);
-  template <typename Fn>
-  void apply(Fn&& setter);
-  std::string error_;
+  EditErrors edits_;
   char sourcePath_[512] = "", targetPath_[512] = "", sourceWeights_[512] = "",
        targetWeights_[512] = "";
 };

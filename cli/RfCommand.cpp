@@ -25,46 +25,23 @@ struct RfArgs {
   uint64_t seed = 1;
 };
 
-nlohmann::json rowJson(const RfRow& r) {
-  return {{"name", r.name},       {"type", rfLayerTypeName(r.type)},
-          {"size", r.out.size},   {"jump", r.out.jump},
-          {"start", r.out.start}, {"units", {r.out.unitsH, r.out.unitsW}}};
-}
-
-// Top-level rows, each parallel block with its branches' rows nested.
-nlohmann::json tableJson(const RfTable& t) {
-  nlohmann::json layers = nlohmann::json::array();
-  std::vector<std::vector<nlohmann::json>> pending;  // branch rows of open blocks, per level
-  for (const RfRow& r : t.rows) {
-    nlohmann::json j = rowJson(r);
-    if (r.type == RfLayerType::Parallel) {
-      const size_t inner = size_t(r.level) + 1;
-      nlohmann::json branches = nlohmann::json::array();
-      for (size_t b = 0; b < r.layer->branches.size(); ++b)
-        branches.push_back(nlohmann::json::array());
-      if (pending.size() > inner)
-        for (auto& child : pending[inner]) branches[child["branch"].get<int>()].push_back(child);
-      for (auto& branch : branches)
-        for (auto& child : branch) child.erase("branch");
-      if (pending.size() > inner) pending[inner].clear();
-      j["branches"] = branches;
+// The rows of `layers` (names are unique), each parallel block with its branches' rows nested.
+nlohmann::json layersJson(const std::vector<RfLayer>& layers, const RfTable& t) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const RfLayer& l : layers) {
+    const RfRow& r = *t.find(l.name);
+    nlohmann::json j = {{"name", r.name},       {"type", rfLayerTypeName(r.type)},
+                        {"size", r.out.size},   {"jump", r.out.jump},
+                        {"start", r.out.start}, {"units", {r.out.unitsH, r.out.unitsW}}};
+    if (l.type == RfLayerType::Parallel) {
+      j["branches"] = nlohmann::json::array();
+      for (const auto& b : l.branches) j["branches"].push_back(layersJson(b, t));
       j["misaligned"] = r.misaligned;
       j["misalignment"] = r.misalignment;
     }
-    if (r.level == 0) {
-      layers.push_back(j);
-    } else {
-      j["branch"] = r.branch;
-      if (pending.size() <= size_t(r.level)) pending.resize(size_t(r.level) + 1);
-      pending[r.level].push_back(j);
-    }
+    out.push_back(j);
   }
-  return {{"name", ""},
-          {"layers", layers},
-          {"size", t.output.size},
-          {"jump", t.output.jump},
-          {"start", t.output.start},
-          {"units", {t.output.unitsH, t.output.unitsW}}};
+  return out;
 }
 
 void printTable(const Architecture& a, const RfTable& t) {
@@ -126,10 +103,16 @@ int runRf(const RfArgs& a) {
   const RfTable table = receptiveFields(arch);
   if (!a.erf) {
     if (a.json) {
-      nlohmann::json j = tableJson(table);
-      j["name"] = arch.name;
-      j["input"] = {arch.height, arch.width};
-      std::cout << j.dump() << "\n";
+      const RfState& o = table.output;
+      std::cout << nlohmann::json{{"name", arch.name},
+                                  {"input", {arch.height, arch.width}},
+                                  {"layers", layersJson(arch.layers, table)},
+                                  {"size", o.size},
+                                  {"jump", o.jump},
+                                  {"start", o.start},
+                                  {"units", {o.unitsH, o.unitsW}}}
+                       .dump()
+                << "\n";
     } else {
       printTable(arch, table);
     }
@@ -152,16 +135,7 @@ int runRf(const RfArgs& a) {
       throw InputError("--unit: expected ROW,COL (non-negative integers), got '" + a.unit + "'");
     o.unitRow = r, o.unitCol = c;
   }
-  if (!a.input.empty()) {
-    o.image = readGrayImage(a.input, arch.height, arch.width);
-    // Standardised, so that ReLUs see both signs.
-    double mean = 0, var = 0;
-    for (float v : o.image) mean += v;
-    mean /= double(o.image.size());
-    for (float v : o.image) var += (v - mean) * (v - mean);
-    const double sd = std::sqrt(var / double(o.image.size()));
-    for (float& v : o.image) v = float(sd > 0 ? (v - mean) / sd : 0.0);
-  }
+  if (!a.input.empty()) o.image = readGrayImage(a.input, arch.height, arch.width);
   Backend backend = openBackend(a.backend);
   std::unique_ptr<GpuReceptiveField> gpu;
   if (backend.gpu) gpu = std::make_unique<GpuReceptiveField>(*backend.gpu);
@@ -208,11 +182,9 @@ int runRf(const RfArgs& a) {
     writeMatrixCsv(a.out, m, "x");
   }
   const RfRow* row = table.find(o.layer);
-  const int unitRow = o.unitRow < 0 ? row->out.unitsH / 2 : o.unitRow,
-            unitCol = o.unitCol < 0 ? row->out.unitsW / 2 : o.unitCol;
   if (a.json) {
     std::cout << nlohmann::json{{"layer", o.layer},
-                                {"unit", {unitRow, unitCol}},
+                                {"unit", {r.unitRow, r.unitCol}},
                                 {"size", row->out.size},
                                 {"box", {r.box.top, r.box.left, r.box.bottom, r.box.right}},
                                 {"mass", s.mass},
@@ -235,12 +207,12 @@ int runRf(const RfArgs& a) {
         "ERF of %s unit (%d, %d), %s weights%s, %d seed%s: theoretical box rows %.1f..%.1f, "
         "cols %.1f..%.1f (size %lld); spread %.3f px; 95%% of the gradient mass in %d pixels = "
         "%.1f%% of the box inside the image (%d px); %.2f ms on %s\n",
-        o.layer.c_str(), unitRow, unitCol, rfWeightsName(o.weights).c_str(), o.relu ? ", ReLU" : "",
-        o.seeds, o.seeds == 1 ? "" : "s", r.box.top, r.box.bottom, r.box.left, r.box.right,
-        (long long)row->out.size, s.spread, s.pixels95, 100.0 * s.area95, s.boxPixels, r.computeMs,
-        backend.name().c_str());
+        o.layer.c_str(), r.unitRow, r.unitCol, rfWeightsName(o.weights).c_str(),
+        o.relu ? ", ReLU" : "", o.seeds, o.seeds == 1 ? "" : "s", r.box.top, r.box.bottom,
+        r.box.left, r.box.right, (long long)row->out.size, s.spread, s.pixels95, 100.0 * s.area95,
+        s.boxPixels, r.computeMs, backend.name().c_str());
   }
-  for (const auto& name : [&] { return compileRfProgram(arch, o).defaulted; }())
+  for (const auto& name : r.defaulted)
     std::fprintf(stderr, "note: %s: no taps for layer '%s'; it uses uniform weights\n",
                  a.weights.c_str(), name.c_str());
   return kOk;

@@ -357,9 +357,7 @@ GrayPng readGrayPng(const std::string& path) {
 }
 
 Dataset loadDataset(const std::string& requested) {
-  // "assets:<relative path>" names a file that ships with Flowscope, wherever it is installed.
-  const std::string nameOrPath =
-      requested.rfind("assets:", 0) == 0 ? assetPath(requested.substr(7)) : requested;
+  const std::string nameOrPath = resolveAsset(requested);
   Dataset d;
   d.name = requested;
   if (nameOrPath == "gmm8") {

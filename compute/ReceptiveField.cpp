@@ -192,6 +192,16 @@ void checkInput(const Architecture& a, const std::string& source) {
                      std::to_string(a.width) + "])");
 }
 
+// Validates the whole stack (errors prefixed by `source`) and computes every layer's row.
+RfTable walkArchitecture(const Architecture& a, const std::string& source) {
+  checkInput(a, source);
+  RfTable t;
+  t.input.unitsH = a.height, t.input.unitsW = a.width;
+  Walker walker{source, t.rows, {}};
+  t.output = walker.walk(a.layers, t.input, 0, -1, "layers");
+  return t;
+}
+
 // ---- Presets ----
 
 RfLayer conv(const std::string& name, int k, int s = 1, int p = 0, int d = 1) {
@@ -313,21 +323,20 @@ struct Compiler {
     p.planes.push_back(pl);
     return int(p.planes.size()) - 1;
   }
-  int emit(const std::vector<RfLayer>& layers, int in, RfState s, bool branch = false) {
+  int emit(const std::vector<RfLayer>& layers, int in, bool branch = false) {
     for (const RfLayer& l : layers) {
       if (done) return in;
       lastOfBranch = branch && &l == &layers.back() ? &l : nullptr;
-      in = emit(l, in, s);
-      s.unitsH = p.planes[in].height, s.unitsW = p.planes[in].width;
+      in = emit(l, in);
     }
     return in;
   }
-  int emit(const RfLayer& l, int in, const RfState& s) {
+  int emit(const RfLayer& l, int in) {
     int out;
     if (l.type == RfLayerType::Parallel) {
       std::vector<int> ends;
       for (const auto& b : l.branches) {
-        ends.push_back(emit(b, in, s, true));
+        ends.push_back(emit(b, in, true));
         if (done) return ends.back();
       }
       out = plane(p.planes[ends[0]].height, p.planes[ends[0]].width);
@@ -362,7 +371,6 @@ struct Compiler {
         // A branch's last convolution feeds the block's sum, whose ReLU follows the sum.
         op.relu = o.relu && !(&l == lastOfBranch);
         op.weightOffset = p.weightCount;
-        p.convWeights.push_back({l.name, p.weightCount});
         p.weightCount += l.kernel * l.kernel;
       }
       if (op.kind == RfOp::MaxPool) p.needsForward = true;
@@ -432,11 +440,12 @@ void forwardCpu(const RfProgram& p, const RfOp& op, const std::vector<float>& w,
       256);
 }
 
-void backwardCpu(const RfProgram& p, const RfOp& op, const std::vector<float>& w,
-                 const std::vector<double>& a, const std::vector<int>& argmax,
-                 std::vector<double>& g, bool accumulate) {
+void backwardCpu(const RfProgram& p, const RfProgram::BackwardStep& step,
+                 const std::vector<float>& w, const std::vector<double>& a,
+                 const std::vector<int>& argmax, std::vector<double>& g) {
+  const RfOp& op = p.ops[step.op];
   const RfPlane &in = p.planes[op.in], &out = p.planes[op.out];
-  const bool mask = op.relu && op.out != p.target;
+  const bool mask = step.mask, accumulate = step.accumulate;
   parallelFor(
       size_t(in.height) * in.width,
       [&](size_t idx) {
@@ -511,9 +520,7 @@ Architecture parseArchitecture(const nlohmann::json& j, const std::string& sourc
 Architecture loadArchitecture(const std::string& nameOrPath) {
   const auto& names = rfPresetNames();
   if (std::find(names.begin(), names.end(), nameOrPath) != names.end()) return rfPreset(nameOrPath);
-  const std::string path =
-      nameOrPath.rfind("assets:", 0) == 0 ? assetPath(nameOrPath.substr(7)) : nameOrPath;
-  return parseArchitecture(readJsonFile(path), nameOrPath);
+  return parseArchitecture(readJsonFile(resolveAsset(nameOrPath)), nameOrPath);
 }
 
 nlohmann::json architectureJson(const Architecture& a) {
@@ -526,28 +533,29 @@ void saveArchitecture(const Architecture& a, const std::string& path) {
 }
 
 void validateArchitecture(const Architecture& a, const std::string& source) {
-  checkInput(a, source);
-  std::vector<RfRow> rows;
-  Walker walker{source, rows, {}};
-  RfState s;
-  s.unitsH = a.height, s.unitsW = a.width;
-  walker.walk(a.layers, s, 0, -1, "layers");
+  walkArchitecture(a, source);
 }
 
+namespace {
+const std::pair<const char*, Architecture (*)()> kPresets[] = {
+    {"alexnet", alexnet},          {"vgg16", vgg16},
+    {"resnet50", resnet50},        {"mobilenet-v1", mobilenetV1},
+    {"unet-encoder", unetEncoder}, {"wavenet", wavenet},
+    {"stack3x3", stack3x3}};
+}  // namespace
+
 const std::vector<std::string>& rfPresetNames() {
-  static const std::vector<std::string> names = {
-      "alexnet", "vgg16", "resnet50", "mobilenet-v1", "unet-encoder", "wavenet", "stack3x3"};
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> n;
+    for (const auto& [name, build] : kPresets) n.push_back(name);
+    return n;
+  }();
   return names;
 }
 
 Architecture rfPreset(const std::string& name) {
-  if (name == "alexnet") return alexnet();
-  if (name == "vgg16") return vgg16();
-  if (name == "resnet50") return resnet50();
-  if (name == "mobilenet-v1") return mobilenetV1();
-  if (name == "unet-encoder") return unetEncoder();
-  if (name == "wavenet") return wavenet();
-  if (name == "stack3x3") return stack3x3();
+  for (const auto& [n, build] : kPresets)
+    if (name == n) return build();
   std::string list;
   for (const auto& n : rfPresetNames()) list += (list.empty() ? "" : ", ") + n;
   throw InputError("architecture: unknown preset '" + name + "' (presets: " + list +
@@ -561,12 +569,7 @@ const RfRow* RfTable::find(const std::string& name) const {
 }
 
 RfTable receptiveFields(const Architecture& a) {
-  checkInput(a, "architecture '" + a.name + "'");
-  RfTable t;
-  t.input.unitsH = a.height, t.input.unitsW = a.width;
-  Walker walker{"architecture '" + a.name + "'", t.rows, {}};
-  t.output = walker.walk(a.layers, t.input, 0, -1, "layers");
-  return t;
+  return walkArchitecture(a, "architecture '" + a.name + "'");
 }
 
 RfBox unitBox(const RfState& s, int row, int col) {
@@ -630,8 +633,7 @@ RfProgram compileRfProgram(const Architecture& a, const ErfOptions& o) {
   RfProgram p;
   Compiler c{o, p};
   c.plane(a.height, a.width);
-  RfState s = table.input;
-  c.emit(a.layers, 0, s);
+  c.emit(a.layers, 0);
   const RfPlane& t = p.planes[p.target];
   const int row0 = o.unitRow < 0 ? t.height / 2 : o.unitRow,
             col0 = o.unitCol < 0 ? t.width / 2 : o.unitCol;
@@ -640,19 +642,34 @@ RfProgram compileRfProgram(const Architecture& a, const ErfOptions& o) {
                      " is outside layer '" + o.layer + "' (" + std::to_string(t.height) + " x " +
                      std::to_string(t.width) + " units)");
   p.unit = row0 * t.width + col0;
+  p.box = unitBox(row->out, row0, col0);
+  std::vector<bool> reached(p.planes.size(), false);
+  reached[p.target] = true;
+  for (int i = int(p.ops.size()) - 1; i >= 0; --i) {
+    const RfOp& op = p.ops[i];
+    if (!reached[op.out]) continue;
+    p.backward.push_back({i, bool(reached[op.in]), op.relu && op.out != p.target});
+    reached[op.in] = true;
+  }
   p.needsForward = p.needsForward || o.relu;
   if (p.planeFloats > (size_t(1) << 25))
     throw InputError("ERF: the stack's planes need " + std::to_string(p.planeFloats >> 18) +
                      " MiB (limit 128 MiB): a smaller input or an earlier layer");
   if (o.weights == RfWeights::Loaded)
-    for (const auto& [name, offset] : p.convWeights)
-      if (!o.loaded.count(name)) p.defaulted.push_back(name);
+    for (const RfOp& op : p.ops) {
+      if (op.kind != RfOp::Conv) continue;
+      auto taps = o.loaded.find(op.layer);
+      if (taps == o.loaded.end())
+        p.defaulted.push_back(op.layer);
+      else if (taps->second.size() != size_t(op.kernel) * op.kernel)  // edited since loading
+        throw InputError("weights: layer '" + op.layer + "' has " +
+                         std::to_string(taps->second.size()) + " taps; its kernel needs " +
+                         std::to_string(op.kernel) + " x " + std::to_string(op.kernel));
+    }
   return p;
 }
 
-std::vector<float> rfSeedWeights(const Architecture& a, const RfProgram& p, const ErfOptions& o,
-                                 int seedIndex) {
-  (void)a;
+std::vector<float> rfSeedWeights(const RfProgram& p, const ErfOptions& o, int seedIndex) {
   std::vector<float> w(std::max(p.weightCount, 1), 0.0f);
   Pcg32 rng(o.seed + uint64_t(seedIndex), 11u);
   for (const RfOp& op : p.ops) {
@@ -672,7 +689,17 @@ std::vector<float> rfSeedWeights(const Architecture& a, const RfProgram& p, cons
 }
 
 std::vector<float> rfSeedInput(const Architecture& a, const ErfOptions& o, int seedIndex) {
-  if (!o.image.empty()) return o.image;
+  if (!o.image.empty()) {
+    // Standardised (zero mean, unit variance), so that ReLUs see both signs.
+    double mean = 0.0, var = 0.0;
+    for (float v : o.image) mean += v;
+    mean /= double(o.image.size());
+    for (float v : o.image) var += (v - mean) * (v - mean);
+    const double sd = std::sqrt(var / double(o.image.size()));
+    std::vector<float> x(o.image.size());
+    for (size_t i = 0; i < x.size(); ++i) x[i] = float(sd > 0.0 ? (o.image[i] - mean) / sd : 0.0);
+    return x;
+  }
   std::vector<float> x(size_t(a.height) * a.width);
   Pcg32 rng(o.seed + uint64_t(seedIndex), 13u);
   for (float& v : x) v = float(rng.normal());
@@ -688,32 +715,23 @@ ErfResult effectiveReceptiveFieldCpu(const Architecture& a, const ErfOptions& o)
   std::vector<double> act(p.planeFloats, 0.0), grad(p.planeFloats, 0.0);
   std::vector<int> argmax(p.needsForward ? p.planeFloats : 0, -1);
   for (int s = 0; s < o.seeds; ++s) {
-    const std::vector<float> w = rfSeedWeights(a, p, o, s);
+    const std::vector<float> w = rfSeedWeights(p, o, s);
     if (p.needsForward) {
       const std::vector<float> x = rfSeedInput(a, o, s);
       std::copy(x.begin(), x.end(), act.begin());
       for (const RfOp& op : p.ops) forwardCpu(p, op, w, act, argmax);
     }
-    std::vector<bool> initialized(p.planes.size(), false);
     const RfPlane& t = p.planes[p.target];
     std::fill(grad.begin() + t.offset, grad.begin() + t.offset + size_t(t.height) * t.width, 0.0);
     grad[t.offset + p.unit] = 1.0;
-    initialized[p.target] = true;
-    for (auto op = p.ops.rbegin(); op != p.ops.rend(); ++op) {
-      if (!initialized[op->out]) continue;
-      backwardCpu(p, *op, w, act, argmax, grad, initialized[op->in]);
-      initialized[op->in] = true;
-    }
-    if (initialized[0])
-      for (size_t i = 0; i < r.values.size(); ++i)
-        r.values[i] += std::abs(grad[i]) / double(o.seeds);
+    for (const auto& step : p.backward) backwardCpu(p, step, w, act, argmax, grad);
+    for (size_t i = 0; i < r.values.size(); ++i) r.values[i] += std::abs(grad[i]) / double(o.seeds);
   }
   r.computeMs =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  const RfTable table = receptiveFields(a);
-  const RfRow* row = table.find(o.layer);
-  const RfPlane& t = p.planes[p.target];
-  r.box = unitBox(row->out, p.unit / t.width, p.unit % t.width);
+  r.box = p.box;
+  r.unitRow = p.unit / p.planes[p.target].width, r.unitCol = p.unit % p.planes[p.target].width;
+  r.defaulted = p.defaulted;
   return r;
 }
 
@@ -803,9 +821,7 @@ GrowthFit fitLinearDepth(const std::vector<RfGrowthPoint>& g) {
 }
 
 std::vector<float> readGrayImage(const std::string& nameOrPath, int height, int width) {
-  const std::string path =
-      nameOrPath.rfind("assets:", 0) == 0 ? assetPath(nameOrPath.substr(7)) : nameOrPath;
-  const GrayPng g = readGrayPng(path);
+  const GrayPng g = readGrayPng(resolveAsset(nameOrPath));
   if (g.width < 1 || g.height < 1) throw InputError(nameOrPath + ": the image is empty");
   std::vector<float> out(size_t(height) * width);
   for (int y = 0; y < height; ++y)
@@ -824,8 +840,12 @@ std::vector<float> readGrayImage(const std::string& nameOrPath, int height, int 
 }
 
 const std::vector<std::string>& rfImageNames() {
-  static const std::vector<std::string> names = {
-      "assets:images/shapes.png", "assets:images/smiley.png", "assets:images/flow.png"};
+  // The test image, then the density images the datasets ship.
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> n = {"assets:images/shapes.png"};
+    n.insert(n.end(), shippedImages().begin(), shippedImages().end());
+    return n;
+  }();
   return names;
 }
 

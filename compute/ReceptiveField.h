@@ -124,7 +124,7 @@ struct ErfOptions {
   int seeds = 1;  // random weights and noise inputs: averaged over seeds seed, seed + 1, ...
   uint64_t seed = 1;
   RfWeightFile loaded;       // RfWeights::Loaded; conv layers not in it use uniform weights
-  std::vector<float> image;  // the forward pass's input (H x W); empty: N(0, 1) noise per seed
+  std::vector<float> image;  // the forward pass's input (H x W; standardised); empty: N(0, 1) noise
 };
 
 // One operation of the one-channel surrogate on planes (plane 0 is the input).
@@ -149,21 +149,31 @@ struct RfProgram {
   int weightCount = 0;     // per seed
   int target = 0;          // the chosen layer's plane
   int unit = 0;            // the chosen unit, row-major in the target plane
+  RfBox box;               // its theoretical box
+  // The backward pass: the ops that reach the target, last first; accumulate: the op's input
+  // plane already holds a gradient from a later op; mask: a ReLU's mask applies (not at the
+  // target, whose gradient is taken at the pre-activation).
+  struct BackwardStep {
+    int op = 0;
+    bool accumulate = false, mask = false;
+  };
+  std::vector<BackwardStep> backward;
   bool needsForward = false;
-  std::vector<std::pair<std::string, int>> convWeights;  // conv layer -> weight offset
-  std::vector<std::string> defaulted;                    // loaded: layers given uniform weights
+  std::vector<std::string> defaulted;  // loaded: layers given uniform weights
 };
 // The ops up to the named layer (InputError: unknown layer or unit out of range).
 RfProgram compileRfProgram(const Architecture& a, const ErfOptions& o);
-// One seed's weights (program.weightCount values) and forward input (H x W).
-std::vector<float> rfSeedWeights(const Architecture& a, const RfProgram& p, const ErfOptions& o,
-                                 int seedIndex);
+// One seed's weights (program.weightCount values) and forward input (H x W: the image standardised
+// to zero mean and unit variance, or seeded N(0, 1) noise).
+std::vector<float> rfSeedWeights(const RfProgram& p, const ErfOptions& o, int seedIndex);
 std::vector<float> rfSeedInput(const Architecture& a, const ErfOptions& o, int seedIndex);
 
 struct ErfResult {
   int height = 0, width = 0;
-  std::vector<double> values;  // H x W, row-major: mean over seeds of |d y_u / d x|
-  RfBox box;                   // the unit's theoretical box
+  std::vector<double> values;          // H x W, row-major: mean over seeds of |d y_u / d x|
+  int unitRow = 0, unitCol = 0;        // the unit differentiated
+  RfBox box;                           // its theoretical box
+  std::vector<std::string> defaulted;  // loaded weights: conv layers given uniform weights
   double computeMs = 0.0;
 };
 struct ErfStats {

@@ -40,7 +40,8 @@ ErfResult GpuReceptiveField::run(const Architecture& a, const ErfOptions& o) {
   const size_t hw = size_t(a.height) * a.width, seeds = size_t(o.seeds);
   const size_t actFloats = p.needsForward ? p.planeFloats + seeds * hw : 1;
   const size_t gradFloats = p.planeFloats + hw;  // every plane's gradient, then the ERF
-  const size_t weightFloats = seeds * size_t(std::max(p.weightCount, 1));
+  const size_t perSeed = size_t(std::max(p.weightCount, 1));  // = rfSeedWeights' size
+  const size_t weightFloats = seeds * perSeed;
   const size_t argFloats = p.needsForward ? p.planeFloats : 1;
   const VkDeviceSize range = ctx_.limits().maxStorageBufferRange;
   for (size_t floats : {actFloats, gradFloats, weightFloats, argFloats})
@@ -56,8 +57,8 @@ ErfResult GpuReceptiveField::run(const Architecture& a, const ErfOptions& o) {
       argmax(ctx_, argFloats * 4, kStorageUsage, MemoryKind::DeviceLocal);
   std::vector<float> w(weightFloats, 0.0f);
   for (size_t s = 0; s < seeds; ++s) {
-    const auto ws = rfSeedWeights(a, p, o, int(s));
-    std::copy(ws.begin(), ws.end(), w.begin() + s * std::max(p.weightCount, 1));
+    const auto ws = rfSeedWeights(p, o, int(s));
+    std::copy(ws.begin(), ws.end(), w.begin() + s * perSeed);
   }
   weights.upload(std::span<const float>(w));
   if (p.needsForward) {
@@ -86,7 +87,7 @@ ErfResult GpuReceptiveField::run(const Architecture& a, const ErfOptions& o) {
   const auto start = std::chrono::steady_clock::now();
   ctx_.submitAndWait([&](VkCommandBuffer cmd) {
     for (uint32_t s = 0; s < seeds; ++s) {
-      const uint32_t wBase = s * uint32_t(std::max(p.weightCount, 1));
+      const uint32_t wBase = s * uint32_t(perSeed);
       if (p.needsForward)
         for (const RfOp& op : p.ops) {
           Push q = opPush(op);
@@ -100,14 +101,9 @@ ErfResult GpuReceptiveField::run(const Architecture& a, const ErfOptions& o) {
       seed.inW = target.width, seed.unit = uint32_t(p.unit);
       backward_->dispatch(cmd, bset, &seed, invocations(seed.inH * seed.inW), kLocal);
       computeBarrier(cmd);
-      std::vector<bool> initialized(p.planes.size(), false);
-      initialized[p.target] = true;
-      for (auto op = p.ops.rbegin(); op != p.ops.rend(); ++op) {
-        if (!initialized[op->out]) continue;
-        Push q = opPush(*op);
-        q.wOff += wBase, q.relu = op->relu && op->out != p.target;
-        q.accumulate = initialized[op->in];
-        initialized[op->in] = true;
+      for (const auto& step : p.backward) {
+        Push q = opPush(p.ops[step.op]);
+        q.wOff += wBase, q.relu = step.mask, q.accumulate = step.accumulate;
         backward_->dispatch(cmd, bset, &q, invocations(q.inH * q.inW), kLocal);
         computeBarrier(cmd);
       }
@@ -126,8 +122,9 @@ ErfResult GpuReceptiveField::run(const Architecture& a, const ErfOptions& o) {
   const auto values = grad.read<float>(hw, VkDeviceSize(erfOff) * 4);
   r.height = a.height, r.width = a.width;
   r.values.assign(values.begin(), values.end());
-  const RfTable table = receptiveFields(a);
-  r.box = unitBox(table.find(o.layer)->out, p.unit / target.width, p.unit % target.width);
+  r.box = p.box;
+  r.unitRow = p.unit / p.planes[p.target].width, r.unitCol = p.unit % p.planes[p.target].width;
+  r.defaulted = p.defaulted;
   return r;
 }
 

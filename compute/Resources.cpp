@@ -33,6 +33,10 @@ std::string assetPath(const std::string& relative) {
   return assetRoot() + "/" + relative;
 }
 
+std::string resolveAsset(const std::string& nameOrPath) {
+  return nameOrPath.rfind("assets:", 0) == 0 ? assetPath(nameOrPath.substr(7)) : nameOrPath;
+}
+
 std::vector<std::array<float, 4>> loadColormap(const std::string& name) {
   const std::string path = assetPath("colormaps/" + name + ".csv");
   std::ifstream in(path);

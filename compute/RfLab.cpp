@@ -25,18 +25,14 @@ void RfLab::useGpu(const GpuContext* gpu) {
 // Every architecture edit ends here: validated as a whole, then the table, the selection (kept
 // when its layer survives) and the image size follow.
 void RfLab::commit(Architecture a) {
-  validateArchitecture(a, "architecture '" + a.name + "'");
+  RfTable table = receptiveFields(a);  // validates; its rows point into a's layers, which the
+                                       // move below hands over to arch_ unmoved in memory
   const bool resized = a.height != arch_.height || a.width != arch_.width || image_.empty();
-  if (resized) {
-    std::vector<float> img = readGrayImage(s_.image, a.height, a.width);
-    image_ = std::move(img);
-  }
+  if (resized) image_ = readGrayImage(s_.image, a.height, a.width);
   arch_ = std::move(a);
-  table_ = receptiveFields(arch_);
+  table_ = std::move(table);
   if (!table_.find(erf_.layer)) {
-    erf_.layer = table_.rows.empty() ? "" : table_.rows.back().name;
-    for (const RfRow& r : table_.rows)
-      if (r.level == 0) erf_.layer = r.name;  // the last top-level layer
+    erf_.layer = table_.rows.empty() ? "" : table_.rows.back().name;  // the last top-level layer
     erf_.unitRow = erf_.unitCol = -1;
   }
   if (const RfRow* row = selectedRow())
@@ -54,10 +50,6 @@ void RfLab::resetCamera() {
   camera_.center = {0.5 * arch_.width - 0.03 * camera_.height, -0.5 * arch_.height};
 }
 
-void RfLab::setArchitecture(const Architecture& a) {
-  commit(a);
-}
-
 void RfLab::loadArchitecture(const std::string& presetOrPath) {
   commit(flowscope::loadArchitecture(presetOrPath));
 }
@@ -69,12 +61,6 @@ void RfLab::saveArchitecture(const std::string& path) const {
 void RfLab::setInputSize(int height, int width) {
   Architecture a = arch_;
   a.height = height, a.width = width;
-  commit(a);
-}
-
-void RfLab::setName(const std::string& name) {
-  Architecture a = arch_;
-  a.name = name;
   commit(a);
 }
 
@@ -95,20 +81,9 @@ auto& listIn(A& a, const LayerPath& path) {
 }
 }  // namespace
 
-std::vector<RfLayer>& RfLab::listAt(Architecture& a, const LayerPath& path) const {
-  return listIn(a, path);
-}
-
-const RfLayer& RfLab::layerAt(const LayerPath& path) const {
-  const std::vector<RfLayer>& list = listIn(arch_, path);
-  if (path.back() < 0 || size_t(path.back()) >= list.size())
-    throw InputError("layer path: no layer");
-  return list[path.back()];
-}
-
 void RfLab::replaceLayer(const LayerPath& path, const RfLayer& layer) {
   Architecture a = arch_;
-  std::vector<RfLayer>& list = listAt(a, path);
+  std::vector<RfLayer>& list = listIn(a, path);
   if (path.back() < 0 || size_t(path.back()) >= list.size())
     throw InputError("layer path: no layer");
   const std::string before = list[path.back()].name;
@@ -119,7 +94,7 @@ void RfLab::replaceLayer(const LayerPath& path, const RfLayer& layer) {
 
 void RfLab::insertLayer(const LayerPath& path, const RfLayer& layer) {
   Architecture a = arch_;
-  std::vector<RfLayer>& list = listAt(a, path);
+  std::vector<RfLayer>& list = listIn(a, path);
   const size_t at = std::clamp<size_t>(size_t(std::max(path.back(), 0)), 0, list.size());
   list.insert(list.begin() + at, layer);
   commit(a);
@@ -127,7 +102,7 @@ void RfLab::insertLayer(const LayerPath& path, const RfLayer& layer) {
 
 void RfLab::removeLayer(const LayerPath& path) {
   Architecture a = arch_;
-  std::vector<RfLayer>& list = listAt(a, path);
+  std::vector<RfLayer>& list = listIn(a, path);
   if (path.back() < 0 || size_t(path.back()) >= list.size())
     throw InputError("layer path: no layer");
   if (path.size() == 1 && list.size() == 1)
@@ -138,7 +113,7 @@ void RfLab::removeLayer(const LayerPath& path) {
 
 void RfLab::moveLayer(const LayerPath& path, int delta) {
   Architecture a = arch_;
-  std::vector<RfLayer>& list = listAt(a, path);
+  std::vector<RfLayer>& list = listIn(a, path);
   const int from = path.back(), to = from + delta;
   if (from < 0 || to < 0 || size_t(from) >= list.size() || size_t(to) >= list.size()) return;
   std::swap(list[from], list[to]);
@@ -147,7 +122,7 @@ void RfLab::moveLayer(const LayerPath& path, int delta) {
 
 void RfLab::addBranch(const LayerPath& block) {
   Architecture a = arch_;
-  std::vector<RfLayer>& list = listAt(a, block);
+  std::vector<RfLayer>& list = listIn(a, block);
   RfLayer& l = list.at(size_t(block.back()));
   if (l.type != RfLayerType::Parallel) throw InputError("layer '" + l.name + "': not a block");
   l.branches.emplace_back();
@@ -155,9 +130,8 @@ void RfLab::addBranch(const LayerPath& block) {
 }
 
 void RfLab::setImage(const std::string& path) {
-  std::vector<float> img = readGrayImage(path, arch_.height, arch_.width);
+  image_ = readGrayImage(path, arch_.height, arch_.width);
   s_.image = path;
-  image_ = std::move(img);
   if (s_.erfOnImage) erfStale_ = growthStale_ = true;
   ++revision_;
 }
@@ -180,13 +154,6 @@ void RfLab::pinUnit(int row, int col) {
   erfStale_ = true;
 }
 
-std::pair<int, int> RfLab::erfUnit() const {
-  const RfRow* r = selectedRow();
-  if (!r) return {0, 0};
-  return {erf_.unitRow < 0 ? r->out.unitsH / 2 : erf_.unitRow,
-          erf_.unitCol < 0 ? r->out.unitsW / 2 : erf_.unitCol};
-}
-
 std::pair<int, int> RfLab::unitNear(double row, double col) const {
   const RfRow* r = selectedRow();
   if (!r) return {0, 0};
@@ -200,7 +167,6 @@ void RfLab::setWeights(RfWeights w, const std::string& loadedPath) {
   if (w == RfWeights::Loaded) loaded = readRfWeights(loadedPath, arch_);
   erf_.weights = w;
   erf_.loaded = std::move(loaded);
-  if (w == RfWeights::Loaded) s_.weightsPath = loadedPath;
   erfStale_ = growthStale_ = true;
 }
 
@@ -225,16 +191,7 @@ void RfLab::setShowGrowth(bool on) {
 }
 
 ErfOptions RfLab::erfInput(ErfOptions o) const {
-  if (!s_.erfOnImage) return o;
-  // The image standardised (zero mean, unit variance), so that ReLUs see both signs.
-  double mean = 0.0, var = 0.0;
-  for (float v : image_) mean += v;
-  mean /= double(std::max<size_t>(image_.size(), 1));
-  for (float v : image_) var += (v - mean) * (v - mean);
-  const double sd = std::sqrt(var / double(std::max<size_t>(image_.size(), 1)));
-  o.image.resize(image_.size());
-  for (size_t i = 0; i < image_.size(); ++i)
-    o.image[i] = float(sd > 0.0 ? (image_[i] - mean) / sd : 0.0);
+  if (s_.erfOnImage) o.image = image_;  // standardised by the forward pass
   return o;
 }
 
@@ -248,7 +205,7 @@ void RfLab::update() {
     const ErfOptions o = erfInput(erf_);
     result_ = runErf(arch_, o);
     stats_ = erfStats(result_);
-    const auto defaulted = compileRfProgram(arch_, o).defaulted;
+    const auto& defaulted = result_.defaulted;
     note_.clear();
     if (!defaulted.empty())
       note_ = std::to_string(defaulted.size()) +

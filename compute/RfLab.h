@@ -24,7 +24,6 @@ using LayerPath = std::vector<int>;
 struct RfLabSettings {
   std::string image = "assets:images/shapes.png";
   bool erfOnImage = false;  // the forward pass's input: the image (standardised) or noise
-  std::string weightsPath;  // RfWeights::Loaded
   bool showErf = true, showGrid = true, showGrowth = false;
   float erfOpacity = 0.85f;
 };
@@ -44,12 +43,9 @@ class RfLab {
   const View2D& camera() const { return camera_; }
 
   // Validating setters (InputError; the lab is unchanged when they throw).
-  void setArchitecture(const Architecture& a);
   void loadArchitecture(const std::string& presetOrPath);
   void saveArchitecture(const std::string& path) const;
   void setInputSize(int height, int width);
-  void setName(const std::string& name);
-  const RfLayer& layerAt(const LayerPath& path) const;
   void replaceLayer(const LayerPath& path, const RfLayer& layer);
   void insertLayer(const LayerPath& path, const RfLayer& layer);  // before path (or at the end)
   void removeLayer(const LayerPath& path);
@@ -76,8 +72,8 @@ class RfLab {
   const RfRow* selectedRow() const { return table_.find(erf_.layer); }
   int hoverRow() const { return hoverRow_; }
   int hoverCol() const { return hoverCol_; }
-  // The unit whose ERF is computed: the pinned one, or the selected layer's centre unit.
-  std::pair<int, int> erfUnit() const;
+  // The unit of the last computed ERF: the pinned one, or the selected layer's centre unit.
+  std::pair<int, int> erfUnit() const { return {result_.unitRow, result_.unitCol}; }
   // The unit of the selected layer nearest to input coordinate (row, col), clamped to the grid.
   std::pair<int, int> unitNear(double row, double col) const;
 
@@ -95,7 +91,6 @@ class RfLab {
   void commit(Architecture a);
   ErfResult runErf(const Architecture& a, const ErfOptions& o);
   ErfOptions erfInput(ErfOptions o) const;
-  std::vector<RfLayer>& listAt(Architecture& a, const LayerPath& path) const;
 
   Architecture arch_;
   RfTable table_;

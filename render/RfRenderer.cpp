@@ -41,16 +41,10 @@ void outline(std::vector<OverlayVertex>& out, glm::vec2 a, glm::vec2 b, float wi
   segment(out, {a.x, b.y}, {a.x, a.y}, width, color);
 }
 
-void shadowText(std::vector<OverlayVertex>& out, glm::vec2 at, const std::string& s,
-                glm::vec4 color) {
-  text(out, at + glm::vec2(1.0f, 1.0f), s, kShadowColor);
-  text(out, at, s, color);
-}
-
 // A unit's box (pixel edges: indices top..bottom cover [top - 0.5, bottom + 0.5]) and, shaded,
 // the parts of it outside the image (the padding it reaches into).
-void unitBox(std::vector<OverlayVertex>& out, const RfLab& lab, const RfBox& b, glm::vec4 color,
-             uint32_t w, uint32_t h) {
+void drawUnitBox(std::vector<OverlayVertex>& out, const RfLab& lab, const RfBox& b, glm::vec4 color,
+                 uint32_t w, uint32_t h) {
   const double H = lab.architecture().height, W = lab.architecture().width;
   const double t = b.top - 0.5, l = b.left - 0.5, bo = b.bottom + 0.5, r = b.right + 0.5;
   auto shade = [&](double r0, double c0, double r1, double c1) {
@@ -148,42 +142,41 @@ std::vector<OverlayVertex> RfRenderer::buildVertices(const RfLab& lab, uint32_t 
   const float x0 = std::min(452.0f, 0.36f * float(w));
   float y = float(h) - 16.0f;
   const auto [unitRow, unitCol] = lab.erfUnit();
-  unitBox(out, lab, lab.erf().box, kPinned, w, h);
+  drawUnitBox(out, lab, lab.erf().box, kPinned, w, h);
   if (lab.hoverRow() >= 0) {
     const RfBox b = unitBox(s, lab.hoverRow(), lab.hoverCol());
-    unitBox(out, lab, b, kHover, w, h);
-    const int outside = int(std::max(0.0, -b.top) + std::max(0.0, b.bottom - (a.height - 1)) +
-                            std::max(0.0, -b.left) + std::max(0.0, b.right - (a.width - 1)));
-    std::snprintf(buf, sizeof(buf),
-                  "hover: unit (%d, %d) of %s at (%.1f, %.1f): rows %.1f..%.1f, cols %.1f..%.1f%s",
-                  lab.hoverRow(), lab.hoverCol(), row->name.c_str(), b.centerRow, b.centerCol,
-                  b.top, b.bottom, b.left, b.right, outside ? ", into the padding" : "");
-    shadowText(out, {x0, y}, buf, kHover);
+    drawUnitBox(out, lab, b, kHover, w, h);
+    const bool intoPadding =
+        b.top < 0 || b.left < 0 || b.bottom > a.height - 1 || b.right > a.width - 1;
+    std::snprintf(buf, sizeof(buf), "hover: unit (%d, %d) at (%g, %g): rows %g..%g, cols %g..%g%s",
+                  lab.hoverRow(), lab.hoverCol(), b.centerRow, b.centerCol, b.top, b.bottom, b.left,
+                  b.right, intoPadding ? ", into the padding" : "");
+    text(out, {x0, y}, buf, kHover);
     y -= 16.0f;
   }
   const ErfStats& st = lab.stats();
   std::snprintf(buf, sizeof(buf), "ERF of unit (%d, %d): spread %.2f px, 95%% in %.1f%% of the box",
                 unitRow, unitCol, st.spread, 100.0 * st.area95);
-  shadowText(out, {x0, y}, buf, kPinned);
+  text(out, {x0, y}, buf, kPinned);
   y -= 16.0f;
   std::snprintf(buf, sizeof(buf), "%s weights%s, %d seed%s, %s %.1f ms",
                 rfWeightsName(lab.erfOptions().weights).c_str(),
                 lab.erfOptions().relu ? ", ReLU" : "", lab.erfOptions().seeds,
                 lab.erfOptions().seeds == 1 ? "" : "s", lab.onGpu() ? "GPU" : "CPU",
                 lab.computeMs());
-  shadowText(out, {x0, y}, buf, kPinned);
+  text(out, {x0, y}, buf, kPinned);
   y -= 16.0f;
   std::snprintf(buf, sizeof(buf), "%s/%s: size %lld, jump %lld, start %.2f, %dx%d units (dots: %s)",
                 a.name.c_str(), row->name.c_str(), (long long)s.size, (long long)s.jump, s.start,
                 s.unitsH, s.unitsW, every == 1 ? "all" : ("1 in " + std::to_string(every)).c_str());
-  shadowText(out, {x0, y}, buf, kTextColor);
+  text(out, {x0, y}, buf, kTextColor);
   if (row->misaligned) {
     y -= 16.0f;
     std::snprintf(buf, sizeof(buf), "%s: branch centres differ by %.2f px (misaligned)",
                   row->name.c_str(), row->misalignment);
-    shadowText(out, {x0, y}, buf, kWarn);
+    text(out, {x0, y}, buf, kWarn);
   }
-  if (!lab.note().empty()) shadowText(out, {x0, 40.0f}, lab.note(), kWarn);
+  if (!lab.note().empty()) text(out, {x0, 40.0f}, lab.note(), kWarn);
   return out;
 }
 
