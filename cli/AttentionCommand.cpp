@@ -10,6 +10,9 @@
 #include "Attention.h"
 #include "AttentionKernel.h"
 #include "CliCommon.h"
+#include "CliOutput.h"
+#include "Limits.h"
+#include "OutputFiles.h"
 #include "OutputPath.h"
 
 namespace flowscope::cli {
@@ -62,27 +65,26 @@ int runAttention(const AttentionArgs& a) {
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     if (wantWeights) weights = attentionReference(q, k, v, o, true).weights;
   }
-  writeMatrixCsv(a.out, out, "o");
-  if (wantWeights) writeMatrixCsv(a.weightsOut, weights, "k");
-  if (a.json) {
-    std::cout << nlohmann::json{{"n", q.rows},
-                                {"m", k.rows},
-                                {"d", q.cols},
-                                {"dv", v.cols},
-                                {"kind", a.kind},
-                                {"time_ms", ms},
-                                {"backend", backend.name()}}
-                     .dump()
-              << "\n";
-  } else {
-    std::printf(
-        "%s attention (scale %s%s, %d head%s%s): n = %zu, m = %zu, d = %zu, dv = %zu, "
-        "%.2f ms on %s\n",
-        a.kind.c_str(), scaleText(o).c_str(), o.causal ? ", causal" : "", o.heads,
-        o.heads == 1 ? "" : "s", o.rope ? ", RoPE" : "", q.rows, k.rows, q.cols, v.cols, ms,
-        backend.name().c_str());
-  }
-  return kOk;
+  requireFinite(std::span(out.data), "attention: the output (" + a.kind + ")",
+                a.kind == "performer" ? ": the random features underflowed; use smaller inputs "
+                                        "or --scale"
+                                      : "");
+  OutputFiles files;
+  stageMatrixCsv(files, a.out, out, "o");
+  if (wantWeights) stageMatrixCsv(files, a.weightsOut, weights, "k");
+  const nlohmann::json j{{"n", q.rows},
+                         {"m", k.rows},
+                         {"d", q.cols},
+                         {"dv", v.cols},
+                         {"kind", a.kind},
+                         {"time_ms", ms},
+                         {"backend", backend.name()}};
+  const std::string text = format(
+      "%s attention (scale %s%s, %d head%s%s): n = %zu, m = %zu, d = %zu, dv = %zu, %.2f ms on %s",
+      a.kind.c_str(), scaleText(o).c_str(), o.causal ? ", causal" : "", o.heads,
+      o.heads == 1 ? "" : "s", o.rope ? ", RoPE" : "", q.rows, k.rows, q.cols, v.cols, ms,
+      backend.name().c_str());
+  return finish(files, j, a.json, text);
 }
 
 }  // namespace
@@ -105,22 +107,23 @@ void addAttentionCommand(CLI::App& app, Runner& run) {
       "double linear forms. time_ms: the computation only (GPU: the kernels, submit to "
       "completion, after an untimed warm-up on one token; uploads, downloads and file I/O "
       "excluded).");
-  cmd->add_option("--q", a->q, "Queries CSV (n x d)")->required();
-  cmd->add_option("--k", a->k, "Keys CSV (m x d)")->required();
-  cmd->add_option("--v", a->v, "Values CSV (m x dv)")->required();
+  addPathOption(*cmd, "--q", a->q, "Queries CSV (n x d; entries |v| <= 1e4)")->required();
+  addPathOption(*cmd, "--k", a->k, "Keys CSV (m x d; entries |v| <= 1e4)")->required();
+  addPathOption(*cmd, "--v", a->v, "Values CSV (m x dv; entries |v| <= 1e4)")->required();
   cmd->add_option("--kind", a->kind, "softmax | linear-elu | linear-relu | performer")
       ->capture_default_str();
-  cmd->add_option("--scale", a->scale, "sqrt | none | a positive number")->capture_default_str();
+  cmd->add_option("--scale", a->scale, "sqrt | none | a number in (0, 1e4]")->capture_default_str();
   cmd->add_flag("--causal", a->causal, "Mask keys after the query's position");
   cmd->add_option("--heads", a->heads, "Heads (must divide d and dv)")->capture_default_str();
-  cmd->add_option("--rope", a->rope, "Apply RoPE with this base (RoFormer: 10000)");
+  cmd->add_option("--rope", a->rope, "Apply RoPE with this base, in (1, 1e12] (RoFormer: 10000)");
   cmd->add_option("--features", a->features, "performer: random features M (1..4096)")
       ->capture_default_str();
   cmd->add_option("--seed", a->seed, "performer: seed of the random features")
       ->capture_default_str();
-  cmd->add_option("--out", a->out, "Output CSV: header o0..o(dv-1), one row per query")->required();
-  cmd->add_option("--weights-out", a->weightsOut,
-                  "Attention matrix CSV: header k0..k(m-1), row h*n + i = head h, query i");
+  addPathOption(*cmd, "--out", a->out, "Output CSV: header o0..o(dv-1), one row per query")
+      ->required();
+  addPathOption(*cmd, "--weights-out", a->weightsOut,
+                "Attention matrix CSV: header k0..k(m-1), row h*n + i = head h, query i");
   cmd->add_option("--backend", a->backend, "gpu (falls back to cpu with a warning) | cpu")
       ->check(CLI::IsMember({"gpu", "cpu"}))
       ->capture_default_str();

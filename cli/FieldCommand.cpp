@@ -5,9 +5,12 @@
 #include <cstdio>
 #include <iostream>
 
-#include "AtomicFile.h"
 #include "CliCommon.h"
+#include "CliOutput.h"
+#include "CsvFile.h"
 #include "DiffusionParams.h"
+#include "Limits.h"
+#include "OutputFiles.h"
 #include "OutputPath.h"
 #include "Parallel.h"
 #include "SamplingFlags.h"
@@ -34,8 +37,7 @@ int runField(const FieldArgs& a) {
   NoiseLevel level;
   ScheduleKind kind = ScheduleKind::Ve;
   if (a.sigma) {
-    if (!(*a.sigma >= 0.0) || !std::isfinite(*a.sigma))
-      throw InputError("--sigma: must be a number >= 0");
+    if (*a.sigma != 0.0) requireInRange("--sigma", *a.sigma, limits::kMinSigma, limits::kMaxSigma);
     level = {*a.sigma, 1.0, *a.sigma};
   } else {
     if (!a.t) throw InputError("--t: --schedule needs --t T");
@@ -58,6 +60,7 @@ int runField(const FieldArgs& a) {
     throw InputError("--grid: expected W H, each between 2 and 4096");
   if (a.range.size() != 4 || !(a.range[1] > a.range[0]) || !(a.range[3] > a.range[2]))
     throw InputError("--range: expected x0 x1 y0 y1 with x0 < x1 and y0 < y1");
+  for (double v : a.range) requireMagnitude("--range", v, limits::kMaxCoordinate);
   const bool needsNoise = a.quantity == "eps" || a.quantity == "velocity";
   if (needsNoise && level.tau == 0.0)
     throw InputError("--" + std::string(a.sigma ? "sigma" : "t") + ": " + a.quantity +
@@ -70,48 +73,50 @@ int runField(const FieldArgs& a) {
 
   const int w = a.gridSize[0], h = a.gridSize[1];
   const bool flow = kind == ScheduleKind::Flow;
-  std::vector<std::string> rows(size_t(w) * h);
+  const size_t cols = a.quantity == "logp" ? 3 : 4;
+  std::vector<double> values(size_t(w) * h * cols);
   auto start = std::chrono::steady_clock::now();
   parallelFor(
-      rows.size(),
+      size_t(w) * h,
       [&](size_t i) {
         const glm::dvec2 x(a.range[0] + (a.range[1] - a.range[0]) * double(i % w) / (w - 1),
                            a.range[2] + (a.range[3] - a.range[2]) * double(i / w) / (h - 1));
         const auto e = data->model().evaluate(x, level.s, level.tau);
-        char buf[128];
+        double* row = &values[i * cols];
+        row[0] = x.x, row[1] = x.y;
         if (a.quantity == "logp") {
-          std::snprintf(buf, sizeof(buf), "%.9g,%.9g,%.9g\n", x.x, x.y, e.logp);
-        } else {
-          glm::dvec2 v = e.score;
-          if (a.quantity == "denoiser") v = e.denoised;
-          if (needsNoise) {
-            const glm::dvec2 eps = (x - level.s * e.denoised) / level.tau;
-            v = a.quantity == "eps" ? eps : (flow ? eps - e.denoised : eps);
-          }
-          std::snprintf(buf, sizeof(buf), "%.9g,%.9g,%.9g,%.9g\n", x.x, x.y, v.x, v.y);
+          row[2] = e.logp;
+          return;
         }
-        rows[i] = buf;
+        glm::dvec2 v = e.score;
+        if (a.quantity == "denoiser") v = e.denoised;
+        if (needsNoise) {
+          const glm::dvec2 eps = (x - level.s * e.denoised) / level.tau;
+          v = a.quantity == "eps" ? eps : (flow ? eps - e.denoised : eps);
+        }
+        row[2] = v.x, row[3] = v.y;
       },
       256);
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  const std::map<std::string, std::string> headers = {{"score", "x,y,score_x,score_y"},
-                                                      {"velocity", "x,y,v_x,v_y"},
-                                                      {"eps", "x,y,eps_x,eps_y"},
-                                                      {"denoiser", "x,y,d_x,d_y"},
-                                                      {"logp", "x,y,logp"}};
-  writeFileAtomically(a.out, [&](std::ostream& out) {
-    out << headers.at(a.quantity) << "\n";
-    for (const auto& r : rows) out << r;
+  const std::map<std::string, std::vector<std::string>> headers = {
+      {"score", {"x", "y", "score_x", "score_y"}},
+      {"velocity", {"x", "y", "v_x", "v_y"}},
+      {"eps", {"x", "y", "eps_x", "eps_y"}},
+      {"denoiser", {"x", "y", "d_x", "d_y"}},
+      {"logp", {"x", "y", "logp"}}};
+  OutputFiles files;
+  files.stage(a.out, [&](std::ostream& out) {
+    CsvWriter csv(out, a.out + " (" + a.quantity + ")", headers.at(a.quantity));
+    for (size_t i = 0; i < values.size(); i += cols) csv.row(std::span(&values[i], cols));
   });
-  if (a.json)
-    std::cout << nlohmann::json{{"quantity", a.quantity}, {"points", rows.size()},  {"s", level.s},
-                                {"tau", level.tau},       {"sigma", level.sigma()}, {"time_ms", ms}}
-                     .dump()
-              << "\n";
-  else
-    std::cout << "wrote " << rows.size() << " values of " << a.quantity << " to " << a.out << "\n";
-  return kOk;
+  // sigma = tau / s is infinite where s = 0 (flow at t = 1): null there.
+  const nlohmann::json sigma = level.s > 0.0 ? nlohmann::json(level.sigma()) : nlohmann::json();
+  const nlohmann::json j{{"quantity", a.quantity}, {"points", size_t(w) * h}, {"s", level.s},
+                         {"tau", level.tau},       {"sigma", sigma},          {"time_ms", ms}};
+  return finish(
+      files, j, a.json,
+      "wrote " + std::to_string(size_t(w) * h) + " values of " + a.quantity + " to " + a.out);
 }
 
 }  // namespace
@@ -134,15 +139,17 @@ void addFieldCommand(CLI::App& app, Runner& run) {
   cmd->add_option("--schedule", a->flags.schedule, "linear|cosine|vp|ve|karras|flow, with --t");
   cmd->add_option("--quantity", a->quantity, "score|velocity|eps|denoiser|logp")
       ->capture_default_str();
-  cmd->add_option("--sigma", a->sigma, "Noise level sigma of x = x0 + sigma eps");
+  cmd->add_option("--sigma", a->sigma,
+                  "Noise level sigma of x = x0 + sigma eps: 0 (mixtures), or 1e-5..1e5");
   cmd->add_option("--t", a->t, "Time of --schedule");
   cmd->add_option("--grid", a->gridSize, "Grid size W H")->expected(2)->capture_default_str();
-  cmd->add_option("--range", a->range, "x0 x1 y0 y1 (grid nodes include the ends)")
+  cmd->add_option("--range", a->range, "x0 x1 y0 y1 (grid nodes include the ends; |v| <= 1e6)")
       ->expected(4)
       ->capture_default_str();
-  cmd->add_option("--out", a->out, "Field CSV: x,y then the components")->required();
+  addPathOption(*cmd, "--out", a->out, "Field CSV: x,y then the components")->required();
   cmd->add_flag("--json", a->json,
-                "Print {\"quantity\", \"points\", \"s\", \"tau\", \"sigma\", \"time_ms\"}");
+                "Print {\"quantity\", \"points\", \"s\", \"tau\", \"sigma\" (null where s = 0: "
+                "flow at t = 1), \"time_ms\"}");
   cmd->callback([&run, a] { run = [a] { return runField(*a); }; });
 }
 

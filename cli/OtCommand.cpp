@@ -7,11 +7,14 @@
 #include <iostream>
 #include <memory>
 
-#include "AtomicFile.h"
 #include "CliCommon.h"
+#include "CliOutput.h"
+#include "CsvFile.h"
 #include "Dataset.h"
 #include "DenseSinkhorn.h"
 #include "ExactTransport.h"
+#include "Limits.h"
+#include "OutputFiles.h"
 #include "OutputPath.h"
 #include "SinkhornKernel.h"
 
@@ -33,6 +36,89 @@ Measure readMeasure(const std::string& points, const std::string& weights) {
   return Measure::weighted(std::move(pts), readWeightsCsv(weights), weights);
 }
 
+// Entries n x m a method may face: exact OT's simplex slows sharply beyond 5,000^2; Sinkhorn's
+// iterations each touch every entry.
+constexpr double kMaxExactEntries = 25e6, kMaxSinkhornEntries = double(1 << 30);
+
+void checkSizes(const OtArgs& a, const Measure& src, const Measure& dst) {
+  const double entries = double(src.points.size()) * double(dst.points.size());
+  const double limit = a.method == "exact" ? kMaxExactEntries : kMaxSinkhornEntries;
+  if (entries > limit)
+    throw InputError("--source, --target: " + std::to_string(src.points.size()) + " x " +
+                     std::to_string(dst.points.size()) + " points is above the " + a.method +
+                     " method's " + formatNumber(limit) + " entries");
+  if (!a.planOut.empty() && a.method == "sinkhorn" && entries > double(limits::kMaxOutputRows))
+    throw InputError("--plan-out: a Sinkhorn plan of " + formatNumber(entries) +
+                     " entries is above " + std::to_string(limits::kMaxOutputRows) + " rows");
+}
+
+struct OtSolution {
+  double cost = 0.0, error = 0.0;
+  int iterations = 0;
+  bool converged = false;
+  std::string solver, backend;
+  std::vector<PlanEntry> plan;
+};
+
+OtSolution solveExact(const Measure& src, const Measure& dst, CostKind cost) {
+  ExactResult r = exactTransport(src, dst, cost);
+  if (r.status != SolveStatus::Converged) throw std::runtime_error("exact OT: " + r.message);
+  return {r.cost, r.marginalError,  int(r.pivots), true, "network-simplex",
+          "cpu",  std::move(r.plan)};
+}
+
+// GPU (float32, log-domain) when there is one; a run that stalls above the tolerance is finished
+// in double on the CPU from its potentials. CPU: the stored-kernel solver up to 2,048^2 entries,
+// else log-domain.
+OtSolution solveSinkhorn(const OtArgs& a, const Measure& src, const Measure& dst, CostKind cost,
+                         Backend& backend) {
+  SinkhornOptions o;
+  o.epsilon = a.epsilon, o.tolerance = a.tolerance, o.maxIterations = a.maxIter;
+  Progress progress("ot: sinkhorn iteration");
+  o.progress = [&](int it, double err) {
+    progress(it, a.maxIter, "marginal error " + format("%.3g", err));
+  };
+  const bool dense =
+      !backend.gpu && src.points.size() * dst.points.size() <= DenseSinkhorn::kMaxEntries;
+  OtSolution s;
+  s.solver = dense ? "stored-kernel" : "log-domain";
+  s.backend = backend.name();
+  std::unique_ptr<DenseSinkhorn> denseSolver;
+  SinkhornResult r;
+  if (backend.gpu) {
+    r = GpuSinkhorn(*backend.gpu, src, dst, cost).solve(o);
+    if (r.stalled) {
+      std::cerr << "flowscope-cli: note: sinkhorn on the GPU: " << r.message
+                << "; finishing in double precision on the CPU\n";
+      r = sinkhornCpu(src, dst, cost, o, &r);
+      s.backend = "gpu+cpu";
+    }
+  } else if (dense) {
+    denseSolver = std::make_unique<DenseSinkhorn>(src, dst, cost);
+    r = denseSolver->solve(o, false);
+  } else {
+    r = sinkhornCpu(src, dst, cost, o);
+  }
+  if (r.status == SolveStatus::NumericalFailure) throw NumericalError("sinkhorn: " + r.message);
+  if (r.status == SolveStatus::NotConverged)
+    std::cerr << "flowscope-cli: warning: sinkhorn did not converge: " << r.message << "\n";
+  s.cost = r.cost, s.error = r.marginalError, s.iterations = r.iterations;
+  s.converged = r.status == SolveStatus::Converged;
+  if (a.planOut.empty()) return s;
+  if (denseSolver) {
+    const std::vector<double> p = denseSolver->plan();
+    const size_t m = dst.points.size();
+    for (size_t k = 0; k < p.size(); ++k)
+      if (p[k] > 0.0) s.plan.push_back({k / m, k % m, p[k]});
+  } else {
+    for (size_t i = 0; i < src.points.size(); ++i)
+      for (size_t j = 0; j < dst.points.size(); ++j)
+        if (double m = planEntry(src, dst, cost, r, a.epsilon, i, j); m > 0.0)
+          s.plan.push_back({i, j, m});
+  }
+  return s;
+}
+
 int runOt(const OtArgs& a) {
   if (a.method != "exact" && a.method != "sinkhorn")
     throw InputError("--method: unknown '" + a.method + "' (valid: exact, sinkhorn)");
@@ -43,88 +129,43 @@ int runOt(const OtArgs& a) {
       throw InputError(std::string("--") + e.what());
     }
   }();
-  if (!(a.epsilon > 0.0) || !std::isfinite(a.epsilon))
-    throw InputError("--epsilon: must be a positive number");
-  if (!(a.tolerance > 0.0)) throw InputError("--tol: must be positive");
-  if (a.maxIter < 1) throw InputError("--max-iter: must be at least 1");
+  requireInRange("--epsilon", a.epsilon, 1e-6, 1e6);
+  requireInRange("--tol", a.tolerance, 1e-15, 2.0);
+  if (a.maxIter < 1 || a.maxIter > 10000000)
+    throw InputError("--max-iter: must be between 1 and 10000000");
   if (!a.planOut.empty()) checkOutputPath("--plan-out", a.planOut, ".csv");
   Measure src = readMeasure(a.source, a.sourceWeights),
           dst = readMeasure(a.target, a.targetWeights);
+  checkSizes(a, src, dst);
 
   Backend backend = a.method == "sinkhorn" ? openBackend(a.backend) : Backend{};
   const auto start = std::chrono::steady_clock::now();
-  double planCost = 0.0, error = 0.0;
-  int iterations = 0;
-  std::vector<PlanEntry> plan;
-  std::string solver = "network-simplex";
-  if (a.method == "exact") {
-    ExactResult r = exactTransport(src, dst, cost);
-    if (r.status != SolveStatus::Converged) throw std::runtime_error("exact OT: " + r.message);
-    planCost = r.cost, error = r.marginalError, iterations = int(r.pivots),
-    plan = std::move(r.plan);
-  } else {
-    SinkhornOptions o;
-    o.epsilon = a.epsilon;
-    o.tolerance = a.tolerance;
-    o.maxIterations = a.maxIter;
-    // CPU, up to 2,048^2 entries: the stored-kernel stabilised solver of the Transport lab (same
-    // fixed point and conventions, faster); beyond that, or on the GPU, the log-domain solver
-    // that never stores the plan.
-    const bool dense =
-        !backend.gpu && src.points.size() * dst.points.size() <= DenseSinkhorn::kMaxEntries;
-    std::unique_ptr<DenseSinkhorn> denseSolver;
-    SinkhornResult r;
-    solver = dense ? "stored-kernel" : "log-domain";
-    if (backend.gpu) {
-      r = GpuSinkhorn(*backend.gpu, src, dst, cost).solve(o);
-    } else if (dense) {
-      denseSolver = std::make_unique<DenseSinkhorn>(src, dst, cost);
-      r = denseSolver->solve(o, false);
-    } else {
-      r = sinkhornCpu(src, dst, cost, o);
-    }
-    if (r.status == SolveStatus::NumericalFailure)
-      throw std::runtime_error("sinkhorn: " + r.message);
-    if (r.status == SolveStatus::NotConverged)
-      std::cerr << "flowscope-cli: warning: sinkhorn: " << r.message << "\n";
-    planCost = r.cost, error = r.marginalError, iterations = r.iterations;
-    if (!a.planOut.empty() && denseSolver) {
-      const std::vector<double> p = denseSolver->plan();
-      const size_t m = dst.points.size();
-      for (size_t k = 0; k < p.size(); ++k)
-        if (p[k] > 0.0) plan.push_back({k / m, k % m, p[k]});
-    } else if (!a.planOut.empty()) {
-      for (size_t i = 0; i < src.points.size(); ++i)
-        for (size_t j = 0; j < dst.points.size(); ++j)
-          if (double m = planEntry(src, dst, cost, r, a.epsilon, i, j); m > 0.0)
-            plan.push_back({i, j, m});
-    }
-  }
+  const OtSolution s =
+      a.method == "exact" ? solveExact(src, dst, cost) : solveSinkhorn(a, src, dst, cost, backend);
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  OutputFiles files;
   if (!a.planOut.empty())
-    writeFileAtomically(a.planOut, [&](std::ostream& out) {
-      out << "i,j,mass\n";
-      char buf[96];
-      for (const auto& e : plan) {
-        std::snprintf(buf, sizeof(buf), "%zu,%zu,%.17g\n", e.i, e.j, e.mass);
-        out << buf;
-      }
+    files.stage(a.planOut, [&](std::ostream& out) {
+      CsvWriter csv(out, a.planOut, {"i", "j", "mass"}, 17);
+      for (const auto& e : s.plan) csv.row({double(e.i), double(e.j), e.mass});
     });
-  const double w = cost == CostKind::SqEuclidean ? std::sqrt(planCost) : planCost;
-  if (a.json) {
-    std::cout
-        << nlohmann::json{{"method", a.method},        {"cost", planCost},        {"w", w},
-                          {"iterations", iterations},  {"marginal_error", error}, {"time_ms", ms},
-                          {"backend", backend.name()}, {"solver", solver}}
-               .dump()
-        << "\n";
-  } else {
-    std::printf("%s OT (%s): cost <P, C> = %.10g, W = %.10g, %d %s, marginal error %.3g, %.1f ms\n",
-                a.method.c_str(), costName(cost).c_str(), planCost, w, iterations,
-                a.method == "exact" ? "pivots" : "iterations", error, ms);
-  }
-  return kOk;
+  const double w = cost == CostKind::SqEuclidean ? std::sqrt(s.cost) : s.cost;
+  const nlohmann::json j{{"method", a.method},
+                         {"cost", s.cost},
+                         {"w", w},
+                         {"iterations", s.iterations},
+                         {"marginal_error", s.error},
+                         {"converged", s.converged},
+                         {"time_ms", ms},
+                         {"backend", s.backend},
+                         {"solver", s.solver}};
+  const std::string text =
+      format("%s OT (%s): cost <P, C> = %.10g, W = %.10g, %d %s, marginal error %.3g%s, %.1f ms",
+             a.method.c_str(), costName(cost).c_str(), s.cost, w, s.iterations,
+             a.method == "exact" ? "pivots" : "iterations", s.error,
+             s.converged ? "" : " (not converged)", ms);
+  return finish(files, j, a.json, text);
 }
 
 }  // namespace
@@ -143,26 +184,39 @@ void addOtCommand(CLI::App& app, Runner& run) {
       "|P1 - a|_1 + |P^T 1 - b|_1. Sinkhorn runs on the GPU (log-domain, float32) or the CPU "
       "(double; the stored-kernel stabilised scaling up to 2,048^2 entries, else log-domain); "
       "exact on the CPU.");
-  cmd->add_option("--source", a->source, "Source points CSV (x,y)")->required();
-  cmd->add_option("--target", a->target, "Target points CSV (x,y)")->required();
-  cmd->add_option("--source-weights", a->sourceWeights, "Source weights CSV (header w)");
-  cmd->add_option("--target-weights", a->targetWeights, "Target weights CSV (header w)");
+  addPathOption(*cmd, "--source", a->source, "Source points CSV (x,y; |x|, |y| <= 1e6)")
+      ->required();
+  addPathOption(*cmd, "--target", a->target, "Target points CSV (x,y; |x|, |y| <= 1e6)")
+      ->required();
+  addPathOption(*cmd, "--source-weights", a->sourceWeights,
+                "Source weights CSV (header w; 0..1e15, normalised)");
+  addPathOption(*cmd, "--target-weights", a->targetWeights,
+                "Target weights CSV (header w; 0..1e15, normalised)");
   cmd->add_option("--method", a->method, "exact | sinkhorn")->capture_default_str();
-  cmd->add_option("--epsilon", a->epsilon, "Sinkhorn: entropic regularisation (POT's reg)")
+  cmd->add_option("--epsilon", a->epsilon,
+                  "Sinkhorn: entropic regularisation (POT's reg), 1e-6..1e6")
       ->capture_default_str();
   cmd->add_option("--cost", a->cost, "sqeuclidean | euclidean")->capture_default_str();
-  cmd->add_option("--max-iter", a->maxIter, "Sinkhorn: iteration limit")->capture_default_str();
-  cmd->add_option("--tol", a->tolerance, "Sinkhorn: stop when the marginal error falls below")
+  cmd->add_option("--max-iter", a->maxIter,
+                  "Sinkhorn: iteration limit (1..1e7); a run whose error stops falling (no 1% gain "
+                  "in 500 iterations) stops earlier and says so")
       ->capture_default_str();
-  cmd->add_option("--plan-out", a->planOut, "Plan CSV: non-zero entries as i,j,mass");
-  cmd->add_option("--backend", a->backend,
-                  "sinkhorn: gpu (falls back to cpu with a warning without Vulkan) | cpu")
+  cmd->add_option("--tol", a->tolerance,
+                  "Sinkhorn: stop when the marginal error falls below (1e-15..2)")
+      ->capture_default_str();
+  addPathOption(*cmd, "--plan-out", a->planOut,
+                "Plan CSV: non-zero entries as i,j,mass (at most 16,777,216 rows)");
+  cmd->add_option(
+         "--backend", a->backend,
+         "sinkhorn: gpu (falls back to cpu with a warning without Vulkan; a float32 run "
+         "that stalls above --tol is finished in double on the CPU: backend gpu+cpu) | cpu")
       ->check(CLI::IsMember({"gpu", "cpu"}));
-  cmd->add_flag("--json", a->json,
-                "Print {\"method\", \"cost\", \"w\", \"iterations\", \"marginal_error\", "
-                "\"time_ms\", \"backend\", \"solver\"}; solver: network-simplex (exact), "
-                "log-domain (GPU, or CPU above 2,048^2 entries) or stored-kernel (CPU up to "
-                "2,048^2: the stabilised scaling of the Transport lab)");
+  cmd->add_flag(
+      "--json", a->json,
+      "Print {\"method\", \"cost\", \"w\", \"iterations\", \"marginal_error\", "
+      "\"converged\", \"time_ms\", \"backend\", \"solver\"}; solver: network-simplex (exact), "
+      "log-domain (GPU, or CPU above 2,048^2 entries) or stored-kernel (CPU up to "
+      "2,048^2: the stabilised scaling of the Transport lab)");
   cmd->callback([&run, a] { run = [a] { return runOt(*a); }; });
 }
 

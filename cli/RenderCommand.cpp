@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "CliCommon.h"
+#include "CliOutput.h"
 #include "HeadlessRender.h"
 #include "OutputPath.h"
 
@@ -37,10 +38,12 @@ int runRender(const RenderArgs& a) {
     }
   }
   auto gpu = requireGpu();
-  RenderedImage image = renderScene(*gpu, scene, a.width, a.height);
-  writePng(a.out, image);
-  std::cout << a.out << "\n";
-  return kOk;
+  Progress progress("render: step");
+  RenderedImage image =
+      renderScene(*gpu, scene, a.width, a.height, [&](int k, int n) { progress(k, n); });
+  OutputFiles files;
+  files.stage(a.out, encodePng(image));
+  return finish(files, {{"out", a.out}}, false, a.out);
 }
 
 }  // namespace
@@ -51,9 +54,9 @@ void addRenderCommand(CLI::App& app, Runner& run) {
       "render",
       "Render a scene's frame (what the GUI's viewport shows, without the panel) to PNG. "
       "Needs a Vulkan device (lavapipe counts); exits 3 without one.");
-  cmd->add_option("--scene", a->scene, "Scene JSON, or 'default' for the default scene")
+  addPathOption(*cmd, "--scene", a->scene, "Scene JSON, or 'default' for the default scene")
       ->capture_default_str();
-  cmd->add_option("--out", a->out, "Output PNG")->required();
+  addPathOption(*cmd, "--out", a->out, "Output PNG")->required();
   cmd->add_option("--step", a->step, "Step to show: 0..N or 'end' (default: the scene's step)");
   cmd->add_option("--width", a->width, "Image width in pixels (16..8192)")->capture_default_str();
   cmd->add_option("--height", a->height, "Image height in pixels (16..8192)")

@@ -9,7 +9,9 @@
 
 #include "Attention.h"
 #include "CliCommon.h"
+#include "CliOutput.h"
 #include "HeadlessRender.h"
+#include "OutputFiles.h"
 #include "OutputPath.h"
 #include "ReceptiveField.h"
 #include "ReceptiveFieldKernel.h"
@@ -44,35 +46,37 @@ nlohmann::json layersJson(const std::vector<RfLayer>& layers, const RfTable& t) 
   return out;
 }
 
-void printTable(const Architecture& a, const RfTable& t) {
-  std::printf("%s: input %d x %d; coordinates are pixel indices (pixel i centred at i)\n",
-              a.name.c_str(), a.height, a.width);
-  std::printf("%-4s %-28s %-8s %3s %3s %3s %3s %11s %7s %6s %9s\n", "#", "layer", "type", "k", "s",
-              "p", "d", "units", "size", "jump", "start");
+std::string tableText(const Architecture& a, const RfTable& t) {
+  std::string out =
+      format("%s: input %d x %d; coordinates are pixel indices (pixel i centred at i)\n",
+             a.name.c_str(), a.height, a.width);
+  out += format("%-4s %-28s %-8s %3s %3s %3s %3s %11s %7s %6s %9s\n", "#", "layer", "type", "k",
+                "s", "p", "d", "units", "size", "jump", "start");
   for (const RfRow& r : t.rows) {
     const std::string indent(size_t(r.level) * 2, ' ');
     const std::string name =
         indent + (r.level ? "[" + std::to_string(r.branch) + "] " : "") + r.name;
     const std::string units = std::to_string(r.out.unitsH) + "x" + std::to_string(r.out.unitsW);
     if (r.type == RfLayerType::Parallel)
-      std::printf("%-4d %-28s %-8s %3s %3s %3s %3s %11s %7lld %6lld %9.2f%s\n", r.depth,
-                  name.c_str(), "parallel", "", "", "", "", units.c_str(), (long long)r.out.size,
-                  (long long)r.out.jump, r.out.start,
-                  r.misaligned ? ("  MISALIGNED: branch centres differ by " +
-                                  std::to_string(r.misalignment) + " px")
-                                     .c_str()
-                               : "");
+      out += format("%-4d %-28s %-8s %3s %3s %3s %3s %11s %7lld %6lld %9.2f%s\n", r.depth,
+                    name.c_str(), "parallel", "", "", "", "", units.c_str(), (long long)r.out.size,
+                    (long long)r.out.jump, r.out.start,
+                    r.misaligned ? ("  MISALIGNED: branch centres differ by " +
+                                    std::to_string(r.misalignment) + " px")
+                                       .c_str()
+                                 : "");
     else
-      std::printf("%-4d %-28s %-8s %3d %3d %3d %3d %11s %7lld %6lld %9.2f\n", r.depth, name.c_str(),
-                  rfLayerTypeName(r.type).c_str(), r.layer->kernel, r.layer->stride,
-                  r.layer->padding, r.layer->dilation, units.c_str(), (long long)r.out.size,
-                  (long long)r.out.jump, r.out.start);
+      out += format("%-4d %-28s %-8s %3d %3d %3d %3d %11s %7lld %6lld %9.2f\n", r.depth,
+                    name.c_str(), rfLayerTypeName(r.type).c_str(), r.layer->kernel, r.layer->stride,
+                    r.layer->padding, r.layer->dilation, units.c_str(), (long long)r.out.size,
+                    (long long)r.out.jump, r.out.start);
   }
-  std::printf("receptive field %lld px, jump %lld, first unit centred at %.2f\n",
-              (long long)t.output.size, (long long)t.output.jump, t.output.start);
+  return out + format("receptive field %lld px, jump %lld, first unit centred at %.2f",
+                      (long long)t.output.size, (long long)t.output.jump, t.output.start);
 }
 
-void writeErfPng(const std::string& path, const ErfResult& r) {
+// The ERF as a magma image, peak = 1.
+RenderedImage erfImage(const ErfResult& r) {
   const auto lut = loadColormap("magma");
   double peak = 0.0;
   for (double v : r.values) peak = std::max(peak, v);
@@ -85,7 +89,17 @@ void writeErfPng(const std::string& path, const ErfResult& r) {
     for (int ch = 0; ch < 3; ++ch) img.rgba[i * 4 + ch] = uint8_t(std::lround(c[ch] * 255.0));
     img.rgba[i * 4 + 3] = 255;
   }
-  writePng(path, img);
+  return img;
+}
+
+void stageErf(OutputFiles& files, const std::string& path, bool png, const ErfResult& r) {
+  if (png) {
+    files.stage(path, encodePng(erfImage(r)));
+    return;
+  }
+  Matrix m(size_t(r.height), size_t(r.width));
+  m.data = r.values;
+  stageMatrixCsv(files, path, m, "x");
 }
 
 int runRf(const RfArgs& a) {
@@ -99,24 +113,19 @@ int runRf(const RfArgs& a) {
     throw InputError("--layer, --growth and --out go with --erf");
   if (!a.saveArch.empty()) checkOutputPath("--save-arch", a.saveArch, ".json");
   const Architecture arch = loadArchitecture(a.arch);
-  if (!a.saveArch.empty()) saveArchitecture(arch, a.saveArch);
+  OutputFiles files;  // --save-arch lands with the ERF's output, or not at all
+  if (!a.saveArch.empty()) files.stage(a.saveArch, architectureJson(arch).dump(2) + "\n");
   const RfTable table = receptiveFields(arch);
   if (!a.erf) {
-    if (a.json) {
-      const RfState& o = table.output;
-      std::cout << nlohmann::json{{"name", arch.name},
-                                  {"input", {arch.height, arch.width}},
-                                  {"layers", layersJson(arch.layers, table)},
-                                  {"size", o.size},
-                                  {"jump", o.jump},
-                                  {"start", o.start},
-                                  {"units", {o.unitsH, o.unitsW}}}
-                       .dump()
-                << "\n";
-    } else {
-      printTable(arch, table);
-    }
-    return kOk;
+    const RfState& o = table.output;
+    const nlohmann::json j{{"name", arch.name},
+                           {"input", {arch.height, arch.width}},
+                           {"layers", layersJson(arch.layers, table)},
+                           {"size", o.size},
+                           {"jump", o.jump},
+                           {"start", o.start},
+                           {"units", {o.unitsH, o.unitsW}}};
+    return finish(files, j, a.json, tableText(arch, table));
   }
 
   ErfOptions o;
@@ -143,75 +152,61 @@ int runRf(const RfArgs& a) {
     return gpu ? gpu->run(ar, eo) : effectiveReceptiveFieldCpu(ar, eo);
   };
   if (a.growth) {
-    const auto points = rfGrowth(arch, o, erf);
+    Progress progress("rf: growth, layer");
+    const auto points = rfGrowth(arch, o, erf, [&](int done, int total) { progress(done, total); });
     const GrowthFit sq = fitSqrtDepth(points), lin = fitLinearDepth(points);
-    if (a.json) {
-      nlohmann::json j = nlohmann::json::array();
-      for (const auto& p : points)
-        j.push_back({{"depth", p.depth},
-                     {"layer", p.layer},
-                     {"size", p.size},
-                     {"spread", p.spread},
-                     {"area95", p.area95}});
-      std::cout << nlohmann::json{{"growth", j},
-                                  {"spread_sqrt_fit", {{"c", sq.coefficient}, {"r2", sq.r2}}},
-                                  {"size_linear_fit", {{"c", lin.coefficient}, {"r2", lin.r2}}},
-                                  {"backend", backend.name()}}
-                       .dump()
-                << "\n";
-    } else {
-      std::printf("%5s %-20s %8s %10s %10s %8s\n", "depth", "layer", "size", "ERF spread",
-                  "sqrt fit", "area95");
-      for (const auto& p : points)
-        std::printf("%5d %-20s %8lld %10.3f %10.3f %7.1f%%\n", p.depth, p.layer.c_str(),
-                    (long long)p.size, p.spread, sq.coefficient * std::sqrt(double(p.depth)),
-                    100.0 * p.area95);
-      std::printf("ERF spread ~ %.3f sqrt(depth) (R^2 %.4f); size - 1 ~ %.3f depth (R^2 %.4f)\n",
-                  sq.coefficient, sq.r2, lin.coefficient, lin.r2);
+    nlohmann::json g = nlohmann::json::array();
+    std::string text = format("%5s %-20s %8s %10s %10s %8s\n", "depth", "layer", "size",
+                              "ERF spread", "sqrt fit", "area95");
+    for (const auto& p : points) {
+      g.push_back({{"depth", p.depth},
+                   {"layer", p.layer},
+                   {"size", p.size},
+                   {"spread", p.spread},
+                   {"area95", p.area95}});
+      text += format("%5d %-20s %8lld %10.3f %10.3f %7.1f%%\n", p.depth, p.layer.c_str(),
+                     (long long)p.size, p.spread, sq.coefficient * std::sqrt(double(p.depth)),
+                     100.0 * p.area95);
     }
-    return kOk;
+    text += format("ERF spread ~ %.3f sqrt(depth) (R^2 %.4f); size - 1 ~ %.3f depth (R^2 %.4f)",
+                   sq.coefficient, sq.r2, lin.coefficient, lin.r2);
+    const nlohmann::json j{{"growth", g},
+                           {"spread_sqrt_fit", {{"c", sq.coefficient}, {"r2", sq.r2}}},
+                           {"size_linear_fit", {{"c", lin.coefficient}, {"r2", lin.r2}}},
+                           {"backend", backend.name()}};
+    return finish(files, j, a.json, text);
   }
   if (gpu) gpu->run(arch, o);  // untimed warm-up: drivers compile pipelines on first use
   const ErfResult r = erf(arch, o);
   const ErfStats s = erfStats(r);
-  if (png) {
-    writeErfPng(a.out, r);
-  } else {
-    Matrix m(size_t(r.height), size_t(r.width));
-    m.data = r.values;
-    writeMatrixCsv(a.out, m, "x");
-  }
+  stageErf(files, a.out, png, r);
   const RfRow* row = table.find(o.layer);
-  if (a.json) {
-    std::cout << nlohmann::json{{"layer", o.layer},
-                                {"unit", {r.unitRow, r.unitCol}},
-                                {"size", row->out.size},
-                                {"box", {r.box.top, r.box.left, r.box.bottom, r.box.right}},
-                                {"mass", s.mass},
-                                {"center", {s.centerRow, s.centerCol}},
-                                {"spread", s.spread},
-                                {"area95", s.area95},
-                                {"pixels95", s.pixels95},
-                                {"box_pixels", s.boxPixels},
-                                {"support",
-                                 {s.supportTop, s.supportLeft, s.supportBottom, s.supportRight}},
-                                {"weights", rfWeightsName(o.weights)},
-                                {"relu", o.relu},
-                                {"seeds", o.seeds},
-                                {"time_ms", r.computeMs},
-                                {"backend", backend.name()}}
-                     .dump()
-              << "\n";
-  } else {
-    std::printf(
-        "ERF of %s unit (%d, %d), %s weights%s, %d seed%s: theoretical box rows %.1f..%.1f, "
-        "cols %.1f..%.1f (size %lld); spread %.3f px; 95%% of the gradient mass in %d pixels = "
-        "%.1f%% of the box inside the image (%d px); %.2f ms on %s\n",
-        o.layer.c_str(), r.unitRow, r.unitCol, rfWeightsName(o.weights).c_str(),
-        o.relu ? ", ReLU" : "", o.seeds, o.seeds == 1 ? "" : "s", r.box.top, r.box.bottom,
-        r.box.left, r.box.right, (long long)row->out.size, s.spread, s.pixels95, 100.0 * s.area95,
-        s.boxPixels, r.computeMs, backend.name().c_str());
-  }
+  const nlohmann::json j{
+      {"layer", o.layer},
+      {"unit", {r.unitRow, r.unitCol}},
+      {"size", row->out.size},
+      {"box", {r.box.top, r.box.left, r.box.bottom, r.box.right}},
+      {"mass", s.mass},
+      {"center", {s.centerRow, s.centerCol}},
+      {"spread", s.spread},
+      {"area95", s.area95},
+      {"pixels95", s.pixels95},
+      {"box_pixels", s.boxPixels},
+      {"support", {s.supportTop, s.supportLeft, s.supportBottom, s.supportRight}},
+      {"weights", rfWeightsName(o.weights)},
+      {"relu", o.relu},
+      {"seeds", o.seeds},
+      {"time_ms", r.computeMs},
+      {"backend", backend.name()}};
+  const std::string text = format(
+      "ERF of %s unit (%d, %d), %s weights%s, %d seed%s: theoretical box rows %.1f..%.1f, "
+      "cols %.1f..%.1f (size %lld); spread %.3f px; 95%% of the gradient mass in %d pixels = "
+      "%.1f%% of the box inside the image (%d px); %.2f ms on %s",
+      o.layer.c_str(), r.unitRow, r.unitCol, rfWeightsName(o.weights).c_str(),
+      o.relu ? ", ReLU" : "", o.seeds, o.seeds == 1 ? "" : "s", r.box.top, r.box.bottom, r.box.left,
+      r.box.right, (long long)row->out.size, s.spread, s.pixels95, 100.0 * s.area95, s.boxPixels,
+      r.computeMs, backend.name().c_str());
+  finish(files, j, a.json, text);
   for (const auto& name : r.defaulted)
     std::fprintf(stderr, "note: %s: no taps for layer '%s'; it uses uniform weights\n",
                  a.weights.c_str(), name.c_str());
@@ -245,26 +240,35 @@ void addRfCommand(CLI::App& app, Runner& run) {
       "N(0,1) noise. area95: the fewest pixels holding 95% of the mass over the theoretical box's "
       "pixels inside the image. spread: sqrt of the mean of the two axes' mass-weighted "
       "variances. --growth: that for the centre unit of every top-level layer, with the fits "
-      "spread = c sqrt(depth) and size - 1 = c depth. GPU float32; CPU double. time_ms: the "
+      "spread = c sqrt(depth) and size - 1 = c depth (all layers together within the budget). "
+      "An ERF may cost at most 8.6e9 multiply-adds over its seeds (H x W x k^2 per layer and "
+      "pass). GPU float32; CPU double. time_ms: the "
       "computation only (GPU: after an untimed warm-up).");
-  cmd->add_option("--arch", a->arch, "Preset name or architecture JSON file")->required();
-  cmd->add_option("--save-arch", a->saveArch, "Write the architecture as JSON (e.g. a preset)");
+  addPathOption(*cmd, "--arch", a->arch,
+                "Preset name or architecture JSON file (at most 10,000 layers; parallel blocks "
+                "nested at most 16 deep)")
+      ->required();
+  addPathOption(*cmd, "--save-arch", a->saveArch,
+                "Write the architecture as JSON (e.g. a preset); written only if the whole "
+                "command succeeds");
   cmd->add_flag("--json", a->json,
                 "Print JSON: {\"layers\": [{\"name\", \"type\", \"size\", \"jump\", \"start\", "
                 "\"units\"}], \"size\", \"jump\", ...}; with --erf the ERF's statistics");
   cmd->add_flag("--erf", a->erf, "Compute the effective receptive field");
   cmd->add_option("--layer", a->layer, "--erf: the layer whose unit is differentiated");
   cmd->add_option("--unit", a->unit, "--erf: ROW,COL of the unit in that layer (default centre)");
-  cmd->add_option("--weights", a->weights, "--erf: uniform | random | WEIGHTS.json")
+  cmd->add_option("--weights", a->weights,
+                  "--erf: uniform | random | WEIGHTS.json (taps |w| <= 1e3)")
       ->capture_default_str();
   cmd->add_flag("--relu", a->relu, "--erf: a ReLU after every convolution");
   cmd->add_option("--seeds", a->seeds, "--erf: seeds averaged over (random weights, noise input)")
       ->capture_default_str();
   cmd->add_option("--seed", a->seed, "--erf: the first seed")->capture_default_str();
-  cmd->add_option("--input", a->input, "--erf: forward-pass input PNG (default: N(0,1) noise)");
+  addPathOption(*cmd, "--input", a->input,
+                "--erf: forward-pass input PNG (default: N(0,1) noise; at most 8192 a side)");
   cmd->add_flag("--growth", a->growth, "--erf: spread and size of every top-level layer");
-  cmd->add_option(
-      "--out", a->out,
+  addPathOption(
+      *cmd, "--out", a->out,
       "--erf: ERF.csv (header x0.., one input row per line) or ERF.png (magma, peak = 1)");
   cmd->add_option("--backend", a->backend, "gpu (falls back to cpu with a warning) | cpu")
       ->check(CLI::IsMember({"gpu", "cpu"}))

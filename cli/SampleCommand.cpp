@@ -4,11 +4,12 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <filesystem>
 #include <iostream>
 
-#include "AtomicFile.h"
 #include "CliCommon.h"
+#include "CliOutput.h"
+#include "CsvFile.h"
+#include "OutputFiles.h"
 #include "OutputPath.h"
 #include "SamplingFlags.h"
 
@@ -26,10 +27,7 @@ struct SampleArgs {
   CLI::Option* couplingOpts[3] = {};
 };
 
-int runSample(const SampleArgs& a) {
-  SamplingConfig config = a.flags.config(a.n, a.seed);
-  checkOutputPath("--out", a.out, ".csv");
-  if (!a.trajectories.empty()) checkOutputPath("--trajectories", a.trajectories, ".csv");
+FlowCouplingParams couplingOf(const SampleArgs& a, SamplerKind sampler) {
   FlowCouplingParams coupling = a.couplingParams;
   coupling.kind = parseFlowCoupling(a.coupling);
   try {
@@ -39,83 +37,89 @@ int runSample(const SampleArgs& a) {
     std::replace(key.begin(), key.end(), ' ', '-');
     throw InputError("--" + key + why.substr(why.find(':')));
   }
-  if (coupling.kind != FlowCoupling::None && !isFlowSampler(config.sampler.kind))
+  if (coupling.kind != FlowCoupling::None && !isFlowSampler(sampler))
     throw InputError(
         "--coupling: applies to the flow samplers only (flow-euler, flow-midpoint, "
         "flow-heun), not " +
-        samplerKindName(config.sampler.kind));
+        samplerKindName(sampler));
   if (coupling.kind == FlowCoupling::None)
     for (const CLI::Option* o : a.couplingOpts)
       if (o->count() > 0) throw InputError(o->get_name() + ": needs --coupling");
+  return coupling;
+}
+
+// Rows particle,step,t,sigma,x,y of the first `keep` particles through every state.
+void stageTrajectories(OutputFiles& files, const std::string& path, DiffusionSimulation& sim,
+                       size_t keep, Progress& progress) {
+  const int steps = sim.steps();
+  std::vector<std::vector<glm::vec2>> states;
+  for (int k = 0; k <= steps; ++k) {
+    sim.seek(k);
+    states.push_back(sim.positions(k, keep));
+    progress(k, steps);
+  }
+  files.stage(path, [&](std::ostream& out) {
+    CsvWriter csv(out, path, {"particle", "step", "t", "sigma", "x", "y"});
+    for (size_t i = 0; i < keep; ++i)
+      for (int k = 0; k <= steps; ++k)
+        csv.row(
+            {double(i), double(k), sim.level(k).t, sim.sigma(k), states[k][i].x, states[k][i].y});
+  });
+}
+
+int runSample(const SampleArgs& a) {
+  SamplingConfig config = a.flags.config(a.n, a.seed);
+  checkOutputPath("--out", a.out, ".csv");
+  if (!a.trajectories.empty()) checkOutputPath("--trajectories", a.trajectories, ".csv");
+  const FlowCouplingParams coupling = couplingOf(a, config.sampler.kind);
+  const int steps = config.schedule.steps;
+  const size_t keep =
+      size_t(a.trajectoryParticles < 0 ? a.n : std::min(a.n, a.trajectoryParticles));
+  if (!a.trajectories.empty() && keep * size_t(steps + 1) > limits::kMaxOutputRows)
+    throw InputError("--trajectories: " + std::to_string(keep) + " particles x " +
+                     std::to_string(steps + 1) + " states is above " +
+                     std::to_string(limits::kMaxOutputRows) +
+                     " rows; keep fewer with --trajectory-particles K");
   auto data = withFlowCoupling(a.flags.loadData(), coupling, a.seed);
 
   Backend backend = openBackend(a.backend);
-  const int steps = config.schedule.steps;
-  const int keep = a.trajectoryParticles < 0 ? a.n : std::min(a.n, a.trajectoryParticles);
+  Progress progress("sample: step");
   auto start = std::chrono::steady_clock::now();
   DiffusionSimulation sim(data, config, backend.gpu.get());
-  std::string trajectoryCsv;
-  if (!a.trajectories.empty()) {
-    // Trajectories need every state: walk the run a state at a time.
-    trajectoryCsv = "particle,step,t,sigma,x,y\n";
-    std::vector<std::vector<glm::vec2>> states;
-    for (int k = 0; k <= steps; ++k) {
-      sim.seek(k);
-      states.push_back(sim.positions(k, size_t(keep)));
-    }
-    char buf[160];
-    for (int i = 0; i < keep; ++i)
-      for (int k = 0; k <= steps; ++k) {
-        std::snprintf(buf, sizeof(buf), "%d,%d,%.9g,%.9g,%.9g,%.9g\n", i, k, sim.level(k).t,
-                      sim.sigma(k), states[k][i].x, states[k][i].y);
-        trajectoryCsv += buf;
-      }
-  } else {
-    sim.seek(steps);
-  }
+  OutputFiles files;
+  if (!a.trajectories.empty())
+    stageTrajectories(files, a.trajectories, sim, keep, progress);  // needs every state
+  else
+    seekReporting(sim, steps, [&](int k, int n) { progress(k, n); });
+  requireFinitePositions(sim, steps);
   auto samples = sim.positions(steps);
   double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-
-  if (!a.trajectories.empty()) writeFileAtomically(a.trajectories, trajectoryCsv);
-  try {
-    writeFileAtomically(a.out, [&](std::ostream& out) {
-      out << "x,y\n";
-      char buf[64];
-      for (const auto& p : samples) {
-        std::snprintf(buf, sizeof(buf), "%.9g,%.9g\n", p.x, p.y);
-        out << buf;
-      }
-    });
-  } catch (...) {
-    if (!a.trajectories.empty()) std::filesystem::remove(a.trajectories);
-    throw;
-  }
+  files.stage(a.out, [&](std::ostream& out) {
+    CsvWriter csv(out, a.out, {"x", "y"});
+    for (const auto& p : samples) csv.row({p.x, p.y});
+  });
   const int nfe = sim.evaluations(steps);
-  if (a.json) {
-    nlohmann::json j{{"n", a.n},
-                     {"steps", steps},
-                     {"nfe", nfe},
-                     {"time_ms", ms},
-                     {"backend", backend.name()},
-                     {"device", backend.device()},
-                     {"sampler", samplerKindName(config.sampler.kind)},
-                     {"schedule", scheduleName(config.schedule.kind)},
-                     {"coupling", flowCouplingName(coupling.kind)}};
-    if (data->coupling) {
-      j["coupling_pairs"] = coupling.pairs;
-      j["coupling_crossings"] = data->coupling->crossings;
-      j["coupling_mean_sq_length"] = data->coupling->meanSquaredLength;
-    }
-    std::cout << j.dump() << "\n";
-  } else {
-    std::cout << "wrote " << a.n << " samples to " << a.out << " ("
-              << samplerKindName(config.sampler.kind) << " on "
-              << scheduleName(config.schedule.kind) << ", " << steps << " steps, " << nfe
-              << " model evaluations, " << ms << " ms on " << backend.name() << ": "
-              << backend.device() << ")\n";
+  nlohmann::json j{{"n", a.n},
+                   {"steps", steps},
+                   {"nfe", nfe},
+                   {"time_ms", ms},
+                   {"backend", backend.name()},
+                   {"device", backend.device()},
+                   {"sampler", samplerKindName(config.sampler.kind)},
+                   {"schedule", scheduleName(config.schedule.kind)},
+                   {"coupling", flowCouplingName(coupling.kind)}};
+  if (data->coupling) {
+    j["coupling_pairs"] = coupling.pairs;
+    j["coupling_crossings"] = data->coupling->crossings;
+    j["coupling_mean_sq_length"] = data->coupling->meanSquaredLength;
   }
-  return kOk;
+  const std::string text =
+      "wrote " + std::to_string(a.n) + " samples to " + a.out + " (" +
+      samplerKindName(config.sampler.kind) + " on " + scheduleName(config.schedule.kind) + ", " +
+      std::to_string(steps) + " steps, " + std::to_string(nfe) + " model evaluations, " +
+      format("%g", ms) + " ms on " + backend.name() + ": " + backend.device() + ")";
+  return finish(files, j, a.json, text);
 }
 
 }  // namespace
@@ -129,9 +133,9 @@ void addSampleCommand(CLI::App& app, Runner& run) {
   cmd->add_option("--n", a->n, "Number of samples (1..4194304)")->capture_default_str();
   cmd->add_option("--seed", a->seed, "Seed of the initial noise (PCG32) and of the samplers' noise")
       ->capture_default_str();
-  cmd->add_option("--out", a->out, "Samples CSV (header x,y)")->required();
-  cmd->add_option("--trajectories", a->trajectories,
-                  "Trajectories CSV (header particle,step,t,sigma,x,y)");
+  addPathOption(*cmd, "--out", a->out, "Samples CSV (header x,y)")->required();
+  addPathOption(*cmd, "--trajectories", a->trajectories,
+                "Trajectories CSV (header particle,step,t,sigma,x,y; at most 16,777,216 rows)");
   cmd->add_option("--trajectory-particles", a->trajectoryParticles,
                   "Write trajectories of the first K particles only (default: all)");
   cmd->add_option("--coupling", a->coupling,

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "CliOutput.h"
 #include "DiffusionParams.h"
 #include "InputError.h"
 
@@ -14,9 +15,9 @@ std::string flagOf(const std::string& field) {
   return "--" + f;
 }
 
-// Re-throws a validator's "field: why" as "--field: why".
-template <typename Fn>
-void asFlags(Fn&& fn) {
+}  // namespace
+
+void asFlags(const std::function<void()>& fn) {
   try {
     fn();
   } catch (const InputError& e) {
@@ -25,8 +26,6 @@ void asFlags(Fn&& fn) {
     throw InputError(flagOf(why.substr(0, colon)) + why.substr(colon));
   }
 }
-
-}  // namespace
 
 std::string conventionsHelp() {
   return "Conventions: every process is x = s(t) (x0 + sigma(t) eps) (Karras et al. 2022). "
@@ -47,10 +46,12 @@ std::string conventionsHelp() {
 void SamplingFlags::addTo(CLI::App& cmd, bool withSampler) {
   std::string presets;
   for (const auto& p : presetNames()) presets += (presets.empty() ? "" : ", ") + p;
-  cmd.add_option("--data", data,
-                 "A preset (" + presets +
-                     "), a mixture .json, a point cloud .csv (header x,y), or a "
-                     "density .png")
+  addPathOption(cmd, "--data", data,
+                "A preset (" + presets +
+                    "), a mixture .json, a point cloud .csv (header x,y), or a "
+                    "density .png. Accepted: coordinates and means |x| <= 1e6, variances "
+                    "1e-12..1e12, weights 0..1e15, at most 1,048,576 points, PNGs up to 8192 a "
+                    "side")
       ->required();
   cmd.add_option("--model", model,
                  "exact: the closed-form mixture denoiser, or the empirical ideal denoiser of a "
@@ -68,30 +69,37 @@ void SamplingFlags::addTo(CLI::App& cmd, bool withSampler) {
   }
   spacingOpt = cmd.add_option("--spacing", spacing,
                               "linear/cosine: leading|trailing|linspace (default trailing)");
-  sigmaMinOpt = cmd.add_option("--sigma-min", sigmaMin,
-                               "karras/ve: smallest non-zero sigma (default 0.002 / 0.01)");
-  sigmaMaxOpt =
-      cmd.add_option("--sigma-max", sigmaMax, "karras/ve: initial sigma (default 80 / 50)");
-  rhoOpt = cmd.add_option("--rho", rho, "karras: schedule exponent (default 7)");
+  sigmaMinOpt =
+      cmd.add_option("--sigma-min", sigmaMin,
+                     "karras/ve: smallest non-zero sigma, 1e-5..1e5 (default 0.002 / 0.01)");
+  sigmaMaxOpt = cmd.add_option("--sigma-max", sigmaMax,
+                               "karras/ve: initial sigma, 1e-5..1e5 (default 80 / 50)");
+  rhoOpt = cmd.add_option("--rho", rho, "karras: schedule exponent, 0.1..100 (default 7)");
   etaOpt = cmd.add_option("--eta", samplerParams.eta,
                           "ddim: 0 deterministic .. 1 the DDPM posterior variance")
                ->capture_default_str();
-  churnOpts[0] = cmd.add_option("--s-churn", samplerParams.sChurn, "edm-stochastic: S_churn")
+  churnOpts[0] =
+      cmd.add_option("--s-churn", samplerParams.sChurn, "edm-stochastic: S_churn, 0..1000")
+          ->capture_default_str();
+  churnOpts[1] = cmd.add_option("--s-tmin", samplerParams.sTmin, "edm-stochastic: S_tmin, 0..1e30")
                      ->capture_default_str();
-  churnOpts[1] = cmd.add_option("--s-tmin", samplerParams.sTmin, "edm-stochastic: S_tmin")
+  churnOpts[2] = cmd.add_option("--s-tmax", samplerParams.sTmax,
+                                "edm-stochastic: S_tmax, 0..1e30 (1e30: no bound)")
                      ->capture_default_str();
-  churnOpts[2] = cmd.add_option("--s-tmax", samplerParams.sTmax, "edm-stochastic: S_tmax")
-                     ->capture_default_str();
-  churnOpts[3] = cmd.add_option("--s-noise", samplerParams.sNoise, "edm-stochastic: S_noise")
-                     ->capture_default_str();
+  churnOpts[3] =
+      cmd.add_option("--s-noise", samplerParams.sNoise, "edm-stochastic: S_noise, (0, 10]")
+          ->capture_default_str();
   langevinOpts[0] =
       cmd.add_option(
              "--langevin-eps", samplerParams.langevinEps,
-             "langevin: step size at the smallest level (a_i = eps sigma_i^2 / sigma_min^2)")
+             "langevin: step size at the smallest level (a_i = eps sigma_i^2 / sigma_min^2), "
+             "at most 2 sigma_min^2 (a larger step overshoots the modes and diverges)")
           ->capture_default_str();
-  langevinOpts[1] = cmd.add_option("--langevin-steps", samplerParams.langevinStepsPerLevel,
-                                   "langevin: steps per noise level T")
-                        ->capture_default_str();
+  langevinOpts[1] =
+      cmd.add_option("--langevin-steps", samplerParams.langevinStepsPerLevel,
+                     "langevin: steps per noise level T, 1..1000; steps x (T + 1) <= 10,000 "
+                     "model evaluations")
+          ->capture_default_str();
 }
 
 std::shared_ptr<const Dataset> SamplingFlags::loadData() const {
@@ -108,7 +116,7 @@ SamplingConfig SamplingFlags::config(SamplerKind kind, std::optional<ScheduleKin
   c.sampler.kind = kind;
   asFlags([&] { validate(c.sampler); });
   ScheduleKind k = scheduleKind.value_or(customarySchedule(kind));
-  asFlags([&] { checkCompatible(kind, k); });
+  asFlags([&] { checkCompatible(kind, k); });  // before the flags that only some kinds take
   auto refuse = [](CLI::Option* o, bool applies, const std::string& where) {
     if (o && o->count() > 0 && !applies)
       throw InputError(o->get_name() + ": applies only to " + where);
@@ -131,6 +139,7 @@ SamplingConfig SamplingFlags::config(SamplerKind kind, std::optional<ScheduleKin
   if (sigmaMax) c.schedule.sigmaMax = *sigmaMax;
   if (rho) c.schedule.rho = *rho;
   asFlags([&] { validate(c.schedule); });
+  asFlags([&] { validate(c.sampler, c.schedule); });
   if (n < 1 || n > (1 << 22)) throw InputError("--n: must be between 1 and 4194304");
   c.particleCount = n;
   c.seed = seed;

@@ -2,6 +2,7 @@
 // The flags that choose data, sampler and schedule, shared by `sample` and `sweep`.
 #include <CLI/CLI.hpp>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -32,5 +33,7 @@ struct SamplingFlags {
 };
 
 std::string conventionsHelp();
+// Runs a validator, re-throwing its "field: why" as "--field: why".
+void asFlags(const std::function<void()>& fn);
 
 }  // namespace flowscope::cli

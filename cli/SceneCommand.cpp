@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "CliCommon.h"
+#include "CliOutput.h"
 #include "JsonFile.h"
 #include "OutputPath.h"
 #include "Scene.h"
@@ -18,11 +19,11 @@ void addSceneCommand(CLI::App& app, Runner& run) {
       "Transport: \"lab\": \"transport\") and write it out again in canonical form "
       "(loading then saving is byte-identical), or write a default scene. Errors name the file "
       "and field.");
-  cmd->add_option("--scene", *in,
-                  "Scene JSON to read, 'default' (the Diffusion & Flow lab's default scene) or "
-                  "'default-transport' (the Transport lab's)")
+  addPathOption(*cmd, "--scene", *in,
+                "Scene JSON to read, 'default' (the Diffusion & Flow lab's default scene) or "
+                "'default-transport' (the Transport lab's)")
       ->capture_default_str();
-  cmd->add_option("--out", *out, "Where to write the scene JSON (omit to only check)");
+  addPathOption(*cmd, "--out", *out, "Where to write the scene JSON (omit to only check)");
   cmd->callback([&run, in, out] {
     run = [in, out] {
       if (!out->empty()) checkOutputPath("--out", *out, ".json");

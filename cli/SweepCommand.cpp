@@ -1,12 +1,14 @@
 // flowscope-cli sweep: sample quality against NFE for several samplers.
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <sstream>
 
-#include "AtomicFile.h"
 #include "CliCommon.h"
+#include "CliOutput.h"
+#include "OutputFiles.h"
 #include "OutputPath.h"
 #include "SamplingFlags.h"
 #include "Sweep.h"
@@ -34,6 +36,7 @@ int runSweepCommand(const SweepArgs& a) {
     } catch (const InputError& e) {
       throw InputError(std::string("--samplers: ") + e.what());
     }
+    asFlags([&] { validate(sp); });
     samplers.push_back(sp);
   }
   for (int b : a.nfe)
@@ -47,24 +50,21 @@ int runSweepCommand(const SweepArgs& a) {
         if (!a.json) std::fprintf(stderr, "\rsweep %d/%d", done, total);
       });
   if (!a.json) std::fprintf(stderr, "\n");
-  writeFileAtomically(a.out, [&](std::ostream& out) {
+  for (const auto& r : rows)
+    if (!std::isfinite(r.energyDistance) || !std::isfinite(r.slicedW2))
+      throw NumericalError("sweep: " + samplerKindName(r.sampler) + " at " + std::to_string(r.nfe) +
+                           " evaluations: the metrics are not finite");
+  OutputFiles files;
+  files.stage(a.out, [&](std::ostream& out) {
     out << "sampler,schedule,steps,nfe,energy_distance,sliced_w2,time_ms\n";
-    char buf[200];
-    for (const auto& r : rows) {
-      std::snprintf(buf, sizeof(buf), "%s,%s,%d,%d,%.9g,%.9g,%.3f\n",
-                    samplerKindName(r.sampler).c_str(), scheduleName(r.schedule).c_str(), r.steps,
-                    r.nfe, r.energyDistance, r.slicedW2, r.timeMs);
-      out << buf;
-    }
+    for (const auto& r : rows)
+      out << format("%s,%s,%d,%d,%.9g,%.9g,%.3f\n", samplerKindName(r.sampler).c_str(),
+                    scheduleName(r.schedule).c_str(), r.steps, r.nfe, r.energyDistance, r.slicedW2,
+                    r.timeMs);
   });
-  if (a.json) {
-    nlohmann::json j{
-        {"rows", rows.size()}, {"backend", backend.name()}, {"device", backend.device()}};
-    std::cout << j.dump() << "\n";
-  } else {
-    std::cout << "wrote " << rows.size() << " rows to " << a.out << "\n";
-  }
-  return kOk;
+  const nlohmann::json j{
+      {"rows", rows.size()}, {"backend", backend.name()}, {"device", backend.device()}};
+  return finish(files, j, a.json, "wrote " + std::to_string(rows.size()) + " rows to " + a.out);
 }
 
 }  // namespace
@@ -89,7 +89,7 @@ void addSweepCommand(CLI::App& app, Runner& run) {
       ->capture_default_str();
   cmd->add_option("--n", a->n, "Samples per run (100..1048576)")->capture_default_str();
   cmd->add_option("--seed", a->seed, "Seed")->capture_default_str();
-  cmd->add_option("--out", a->out, "Sweep CSV")->required();
+  addPathOption(*cmd, "--out", a->out, "Sweep CSV")->required();
   addBackendOption(*cmd, a->backend);
   cmd->add_flag("--json", a->json, "Print {\"rows\", \"backend\", \"device\"}");
   cmd->callback([&run, a] { run = [a] { return runSweepCommand(*a); }; });

@@ -9,7 +9,14 @@ using namespace flowscope;
 int main(int argc, char** argv) {
   CLI::App app{
       "flowscope-cli: headless computations, figures and benchmarks of Flowscope.\n"
-      "Exit codes: 0 success, 2 invalid input or usage, 3 device or runtime failure.",
+      "Exit codes: 0 success; 2 invalid input or usage, or a result that would not be finite "
+      "(the message names the flag, field, file and line, or the step and quantity; no output "
+      "file is written or changed); 3 device or runtime failure.\n"
+      "Every command writes all its output files together, after everything has succeeded, or "
+      "none. Accepted ranges (also in each flag's help): coordinates |x| <= 1e6, variances "
+      "1e-12..1e12, weights 0..1e15, noise levels sigma 1e-5..1e5, at most 10,000 model "
+      "evaluations per sampling run, attention inputs |v| <= 1e4, receptive-field taps "
+      "|w| <= 1e3, at most 16,777,216 rows per CSV output. Long work reports progress on stderr.",
       "flowscope-cli"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "flowscope-cli 0.1.0");

@@ -6,10 +6,12 @@
 #include <limits>
 #include <sstream>
 
-#include "AtomicFile.h"
+#include "CsvFile.h"
 #include "Dataset.h"
 #include "EnumNames.h"
 #include "InputError.h"
+#include "Limits.h"
+#include "OutputFiles.h"
 #include "Parallel.h"
 #include "Rng.h"
 
@@ -43,54 +45,28 @@ bool visible(const AttentionOptions& o, size_t i, size_t j) {
 }  // namespace
 
 Matrix readMatrixCsv(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(path + ": cannot open file");
-  std::string line;
-  if (!std::getline(in, line) || trim(line).empty())
-    throw InputError(path + ": line 1: expected a header line (column names)");
-  const size_t headerCols = size_t(std::count(line.begin(), line.end(), ',')) + 1;
+  CsvSpec spec;
+  spec.maxAbs = limits::kMaxAttentionEntry;
+  spec.quantity = "attention inputs";
+  NumericCsv csv = readNumericCsv(path, spec);
   Matrix m;
-  m.cols = headerCols;
-  for (int lineNo = 2; std::getline(in, line); ++lineNo) {
-    line = trim(line);
-    if (line.empty()) continue;
-    std::istringstream row(line);
-    std::string cell;
-    size_t cols = 0;
-    while (std::getline(row, cell, ',')) {
-      const std::string t = trim(cell);
-      char* end = nullptr;
-      const double v = std::strtod(t.c_str(), &end);
-      if (t.empty() || end != t.c_str() + t.size() || !std::isfinite(v))
-        throw InputError(path + ": line " + std::to_string(lineNo) + ", column " +
-                         std::to_string(cols + 1) + ": '" + t + "' is not a finite number");
-      m.data.push_back(v);
-      ++cols;
-    }
-    if (line.back() == ',')
-      throw InputError(path + ": line " + std::to_string(lineNo) + ", column " +
-                       std::to_string(cols + 1) + ": '' is not a finite number");
-    if (cols != headerCols)
-      throw InputError(path + ": line " + std::to_string(lineNo) + ": " + std::to_string(cols) +
-                       " values, but the header has " + std::to_string(headerCols) + " columns");
-    ++m.rows;
-  }
-  if (m.rows == 0) throw InputError(path + ": no rows after the header");
+  m.rows = csv.rows(), m.cols = csv.cols, m.data = std::move(csv.values);
   return m;
 }
 
 void writeMatrixCsv(const std::string& path, const Matrix& m, const std::string& prefix) {
-  writeFileAtomically(path, [&](std::ostream& out) {
-    for (size_t c = 0; c < m.cols; ++c) out << (c ? "," : "") << prefix << c;
-    out << "\n";
-    char buf[32];
-    for (size_t r = 0; r < m.rows; ++r) {
-      for (size_t c = 0; c < m.cols; ++c) {
-        std::snprintf(buf, sizeof(buf), "%.9g", m(r, c));
-        out << (c ? "," : "") << buf;
-      }
-      out << "\n";
-    }
+  OutputFiles files;
+  stageMatrixCsv(files, path, m, prefix);
+  files.commit();
+}
+
+void stageMatrixCsv(OutputFiles& files, const std::string& path, const Matrix& m,
+                    const std::string& prefix) {
+  std::vector<std::string> header(m.cols);
+  for (size_t c = 0; c < m.cols; ++c) header[c] = prefix + std::to_string(c);
+  files.stage(path, [&](std::ostream& out) {
+    CsvWriter csv(out, path, header);
+    for (size_t r = 0; r < m.rows; ++r) csv.row(std::span(m.row(r), m.cols));
   });
 }
 
@@ -129,6 +105,9 @@ void parseScale(const std::string& text, AttentionOptions& o, const std::string&
   const double v = std::strtod(text.c_str(), &end);
   if (text.empty() || end != text.c_str() + text.size() || !std::isfinite(v) || !(v > 0.0))
     throw InputError(field + ": '" + text + "' is neither sqrt, none nor a positive number");
+  if (v > limits::kMaxAttentionScale)
+    throw InputError(field + ": must be at most " + formatNumber(limits::kMaxAttentionScale) +
+                     " (got " + text + ")");
   o.scale = ScaleMode::Value;
   o.scaleValue = v;
 }
@@ -173,12 +152,24 @@ void checkAttention(const Matrix& q, const Matrix& k, const Matrix& v, const Att
     throw InputError("rope: needs an even head width d/h, got " +
                      std::to_string(headWidth(q.cols, o.heads)) +
                      " (RoFormer pairs dimensions 2i, 2i+1)");
-  if (o.rope && !(o.ropeBase > 1.0 && std::isfinite(o.ropeBase)))
-    throw InputError("rope: the base must be a number above 1");
+  if (o.rope && !(o.ropeBase > 1.0 && o.ropeBase <= limits::kMaxRopeBase))
+    throw InputError("rope: the base must be above 1 and at most " +
+                     formatNumber(limits::kMaxRopeBase) + " (got " + formatNumber(o.ropeBase) +
+                     ")");
   if (o.kind == AttentionKind::Performer && (o.features < 1 || o.features > 4096))
     throw InputError("features: must be between 1 and 4096");
-  if (o.scale == ScaleMode::Value && !(o.scaleValue > 0.0 && std::isfinite(o.scaleValue)))
-    throw InputError("scale: must be a positive number");
+  if (o.scale == ScaleMode::Value &&
+      !(o.scaleValue > 0.0 && o.scaleValue <= limits::kMaxAttentionScale))
+    throw InputError("scale: must be above 0 and at most " +
+                     formatNumber(limits::kMaxAttentionScale) + " (got " +
+                     formatNumber(o.scaleValue) + ")");
+  for (const auto& [m, name] : {std::pair{&q, &qName}, {&k, &kName}, {&v, &vName}})
+    for (size_t i = 0; i < m->data.size(); ++i)
+      if (!(std::abs(m->data[i]) <= limits::kMaxAttentionEntry))
+        throw InputError(*name + ": row " + std::to_string(i / m->cols) + ", column " +
+                         std::to_string(i % m->cols) + ": " + formatNumber(m->data[i]) +
+                         " is outside the accepted range of attention inputs (|v| <= " +
+                         formatNumber(limits::kMaxAttentionEntry) + ")");
 }
 
 std::vector<double> ropeRotated(const std::vector<double>& x, double pos, double base) {

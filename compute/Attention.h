@@ -23,6 +23,8 @@
 
 namespace flowscope {
 
+class OutputFiles;
+
 struct Matrix {
   size_t rows = 0, cols = 0;
   std::vector<double> data;
@@ -38,8 +40,12 @@ struct Matrix {
 // A CSV of numbers: one header line (column names), then one row per token, all rows the same
 // width of finite numbers. Errors name the file and line.
 Matrix readMatrixCsv(const std::string& path);
-// Header `prefix`0,`prefix`1,...; values with 9 significant digits (float precision).
+// Header `prefix`0,`prefix`1,...; values with 9 significant digits (float precision). A value that
+// is not finite is a NumericalError naming the file, line and column, and nothing is written.
 void writeMatrixCsv(const std::string& path, const Matrix& m, const std::string& prefix);
+// The same, staged with a command's other outputs (OutputFiles.h).
+void stageMatrixCsv(OutputFiles& files, const std::string& path, const Matrix& m,
+                    const std::string& prefix);
 // Standard normal entries, seeded.
 Matrix randomMatrix(size_t rows, size_t cols, uint64_t seed, double stddev = 1.0);
 Matrix multiply(const Matrix& a, const Matrix& b);

@@ -7,6 +7,7 @@
 #include "DiffusionSimulation.h"
 #include "EnumNames.h"
 #include "InputError.h"
+#include "Limits.h"
 #include "TransportLab.h"
 
 namespace flowscope {
@@ -43,10 +44,10 @@ void validate(const FlowCouplingParams& p) {
     throw InputError(
         "coupling pairs: must be in [" + std::to_string(FlowCouplingParams::kMinPairs) + ", " +
         std::to_string(FlowCouplingParams::kMaxPairs) + "] (got " + std::to_string(p.pairs) + ")");
-  if (!(p.epsilon > 0.0) || !std::isfinite(p.epsilon))
-    throw InputError("coupling epsilon: must be a positive number");
-  if (!(p.bandwidth > 0.0) || !std::isfinite(p.bandwidth))
-    throw InputError("coupling bandwidth: must be a positive number");
+  requireInRange("coupling epsilon", p.epsilon, FlowCouplingParams::kMinEpsilon,
+                 FlowCouplingParams::kMaxEpsilon);
+  requireInRange("coupling bandwidth", p.bandwidth, FlowCouplingParams::kMinBandwidth,
+                 FlowCouplingParams::kMaxBandwidth);
 }
 
 CouplingModel::CouplingModel(FlowCoupling kind, std::vector<glm::dvec2> noise,
@@ -54,8 +55,8 @@ CouplingModel::CouplingModel(FlowCoupling kind, std::vector<glm::dvec2> noise,
     : kind_(kind), noise_(std::move(noise)), data_(std::move(data)), bandwidth_(bandwidth) {
   if (noise_.empty() || noise_.size() != data_.size())
     throw InputError("coupling: noise and data need the same, non-zero number of points");
-  if (!(bandwidth_ > 0.0) || !std::isfinite(bandwidth_))
-    throw InputError("coupling bandwidth: must be a positive number");
+  requireInRange("coupling bandwidth", bandwidth_, FlowCouplingParams::kMinBandwidth,
+                 FlowCouplingParams::kMaxBandwidth);
 }
 
 CouplingModel::Sums CouplingModel::sums(glm::dvec2 x, double s, double tau) const {

@@ -42,6 +42,8 @@ CouplingKind couplingKindOf(FlowCoupling c);  // c != None
 
 struct FlowCouplingParams {
   static constexpr int kMinPairs = 16, kMaxPairs = 2000;
+  static constexpr double kMinEpsilon = 1e-4, kMaxEpsilon = 1e3;
+  static constexpr double kMinBandwidth = 1e-3, kMaxBandwidth = 100.0;
   FlowCoupling kind = FlowCoupling::None;
   int pairs = 1024;        // K
   double epsilon = 0.05;   // sinkhorn: POT's reg, squared Euclidean cost

@@ -21,7 +21,10 @@
 #include <numbers>
 #include <sstream>
 
+#include "CsvFile.h"
 #include "InputError.h"
+#include "InputFile.h"
+#include "Limits.h"
 #include "Resources.h"
 #include "Rng.h"
 
@@ -219,9 +222,15 @@ DataSource dataSourceFromJson(const nlohmann::json& j, const std::string& source
     std::vector<glm::dvec2> pts;
     for (size_t i = 0; i < j["points"].size(); ++i) {
       const auto& p = j["points"][i];
+      const std::string at = "points[" + std::to_string(i) + "]";
       if (!p.is_array() || p.size() != 2 || !p[0].is_number() || !p[1].is_number())
-        fail("points[" + std::to_string(i) + "]", "expected [x, y]");
+        fail(at, "expected [x, y]");
       pts.push_back({p[0].get<double>(), p[1].get<double>()});
+      try {
+        requirePoint("point", pts.back().x, pts.back().y);
+      } catch (const InputError& e) {
+        fail(at, std::string(e.what()).substr(7));
+      }
     }
     d = DataSource::ofPoints(std::move(pts));
   } else {
@@ -292,46 +301,22 @@ std::vector<glm::dvec2> presetPoints(const std::string& name, int n, uint64_t se
   return out;
 }
 
-std::string trim(std::string s) {
-  while (!s.empty() && (s.back() == '\r' || s.back() == ' ' || s.back() == '\t')) s.pop_back();
-  size_t i = 0;
-  while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
-  return s.substr(i);
-}
-
 std::vector<glm::dvec2> readPointsCsv(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(path + ": cannot open file");
-  std::string line;
-  if (!std::getline(in, line) || trim(line) != "x,y")
-    throw InputError(path + ": line 1: expected the header x,y");
-  std::vector<glm::dvec2> points;
-  for (int lineNo = 2; std::getline(in, line); ++lineNo) {
-    line = trim(line);
-    if (line.empty()) continue;
-    std::istringstream row(line);
-    double x, y;
-    char comma = 0;
-    std::string rest;
-    if (!(row >> x >> comma >> y) || comma != ',' || (row >> rest) || !std::isfinite(x) ||
-        !std::isfinite(y))
-      throw InputError(path + ": line " + std::to_string(lineNo) +
-                       ": expected two finite numbers x,y");
-    points.push_back({x, y});
-  }
-  if (points.empty()) throw InputError(path + ": no points after the header");
+  CsvSpec spec;
+  spec.header = {"x", "y"};
+  spec.maxRows = EmpiricalModel::kMaxPoints;
+  const NumericCsv csv = readNumericCsv(path, spec);
+  std::vector<glm::dvec2> points(csv.rows());
+  for (size_t i = 0; i < points.size(); ++i) points[i] = {csv.at(i, 0), csv.at(i, 1)};
   return points;
 }
 
 std::vector<glm::dvec2> readDensityPng(const std::string& path, int n, uint64_t seed) {
-  int w = 0, h = 0, channels = 0;
-  unsigned char* pixels = stbi_load(path.c_str(), &w, &h, &channels, 1);
-  if (!pixels)
-    throw InputError(path + ": cannot read PNG (" + std::string(stbi_failure_reason()) + ")");
-  std::vector<double> cdf(size_t(w) * h);
+  const GrayPng png = readGrayPng(path);
+  const int w = png.width, h = png.height;
+  std::vector<double> cdf(png.pixels.size());
   double total = 0.0;
-  for (size_t i = 0; i < cdf.size(); ++i) cdf[i] = total += 255.0 - pixels[i];  // dark = mass
-  stbi_image_free(pixels);
+  for (size_t i = 0; i < cdf.size(); ++i) cdf[i] = total += 255.0 - png.pixels[i];  // dark = mass
   if (!(total > 0.0))
     throw InputError(path + ": the image is blank (no dark pixels to use as density)");
   Pcg32 rng(seed, 5u);
@@ -346,9 +331,18 @@ std::vector<glm::dvec2> readDensityPng(const std::string& path, int n, uint64_t 
 }
 
 GrayPng readGrayPng(const std::string& path) {
+  const std::string bytes = readInputFile(path);
+  const auto* data = reinterpret_cast<const stbi_uc*>(bytes.data());
+  const int size = int(bytes.size());
   GrayPng g;
   int channels = 0;
-  unsigned char* pixels = stbi_load(path.c_str(), &g.width, &g.height, &channels, 1);
+  if (!stbi_info_from_memory(data, size, &g.width, &g.height, &channels))
+    throw InputError(path + ": cannot read PNG (" + std::string(stbi_failure_reason()) + ")");
+  if (g.width > kMaxPngSide || g.height > kMaxPngSide)
+    throw InputError(path + ": the image is " + std::to_string(g.width) + " x " +
+                     std::to_string(g.height) + " pixels; at most " + std::to_string(kMaxPngSide) +
+                     " a side");
+  unsigned char* pixels = stbi_load_from_memory(data, size, &g.width, &g.height, &channels, 1);
   if (!pixels)
     throw InputError(path + ": cannot read PNG (" + std::string(stbi_failure_reason()) + ")");
   g.pixels.assign(pixels, pixels + size_t(g.width) * g.height);

@@ -88,13 +88,14 @@ Dataset loadDataset(const std::string& nameOrPath);
 // Rescaled about the origin so the per-axis variance is 1 (mixtures and points alike).
 Dataset rescaledToUnitVariance(const Dataset& data);
 std::vector<glm::dvec2> presetPoints(const std::string& name, int n, uint64_t seed);
+// Header x,y; coordinates within limits::kMaxCoordinate; at most EmpiricalModel::kMaxPoints rows.
 std::vector<glm::dvec2> readPointsCsv(const std::string& path);
-// A CSV cell or line without surrounding spaces, tabs and carriage returns.
-std::string trim(std::string s);
 // Points drawn from a grayscale PNG read as a density (dark = more mass), in [-2, 2] x [-2h/w,
 // 2h/w].
 std::vector<glm::dvec2> readDensityPng(const std::string& path, int n, uint64_t seed);
-// A PNG's gray values (0..255, row-major, alpha ignored); InputError naming the path.
+// A PNG's gray values (0..255, row-major, alpha ignored); InputError naming the path, also for
+// images above kMaxPngSide pixels a side.
+inline constexpr int kMaxPngSide = 8192;
 struct GrayPng {
   int width = 0, height = 0;
   std::vector<unsigned char> pixels;

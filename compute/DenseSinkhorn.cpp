@@ -190,6 +190,7 @@ SinkhornResult DenseSinkhorn::solve(const SinkhornOptions& o, bool warm,
   // Gap evaluations cost n m logarithms: at most ~250k entries' worth per recorded iteration.
   const int gapEvery = int(std::max<size_t>(1, n_ * m_ / 250000));
   double err = INFINITY;
+  StallDetector stall;
   while (true) {
     const bool last = eps_ <= o.epsilon;
     for (int it = 1; it <= o.maxIterations; ++it) {
@@ -226,6 +227,10 @@ SinkhornResult DenseSinkhorn::solve(const SinkhornOptions& o, bool warm,
           return r;
         }
         if (err < o.tolerance) break;
+        if (stall.observe(err, r.iterations)) {
+          r.stalled = true;
+          break;
+        }
       }
     }
     if (last) break;
@@ -257,6 +262,10 @@ SinkhornResult DenseSinkhorn::solve(const SinkhornOptions& o, bool warm,
                 ": increase epsilon or rescale the points";
   } else if (r.marginalError < o.tolerance) {
     r.status = SolveStatus::Converged;
+  } else if (r.stalled) {
+    r.status = SolveStatus::NotConverged;
+    r.message =
+        stall.describe(o.tolerance, r.iterations) + ": loosen the tolerance or increase epsilon";
   } else {
     r.status = SolveStatus::NotConverged;
     r.message = "marginal error " + std::to_string(r.marginalError) + " after " +

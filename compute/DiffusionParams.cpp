@@ -20,14 +20,23 @@ ScheduleParams defaultSchedule(ScheduleKind kind, int steps) {
 
 void DiffusionParams::setSampler(const SamplerParams& sampler) {
   validate(sampler);
-  checkCompatible(sampler.kind, schedule_.kind);
+  validate(sampler, schedule_);
   sampler_ = sampler;
   ++samplingRevision_;
 }
 
 void DiffusionParams::setSchedule(const ScheduleParams& schedule) {
   validate(schedule);
-  checkCompatible(sampler_.kind, schedule.kind);
+  validate(sampler_, schedule);
+  schedule_ = schedule;
+  ++samplingRevision_;
+}
+
+void DiffusionParams::setSampling(const SamplerParams& sampler, const ScheduleParams& schedule) {
+  validate(sampler);
+  validate(schedule);
+  validate(sampler, schedule);
+  sampler_ = sampler;
   schedule_ = schedule;
   ++samplingRevision_;
 }
@@ -37,7 +46,10 @@ bool DiffusionParams::chooseSampler(SamplerKind kind) {
   s.kind = kind;
   auto fits = compatibleSchedules(kind);
   const bool switchSchedule = std::find(fits.begin(), fits.end(), schedule_.kind) == fits.end();
-  if (switchSchedule) schedule_ = defaultSchedule(fits.front(), schedule_.steps);
+  const ScheduleParams schedule =
+      switchSchedule ? defaultSchedule(fits.front(), schedule_.steps) : schedule_;
+  validate(s, schedule);
+  schedule_ = schedule;
   sampler_ = s;
   ++samplingRevision_;
   return switchSchedule;

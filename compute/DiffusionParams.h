@@ -31,6 +31,8 @@ class DiffusionParams {
   // Refuses a sampler/schedule pair that does not work together (the message lists the pairs).
   void setSampler(const SamplerParams& sampler);
   void setSchedule(const ScheduleParams& schedule);
+  // Both at once (a scene): checked as a pair, so neither is judged against the other's old value.
+  void setSampling(const SamplerParams& sampler, const ScheduleParams& schedule);
   // Chooses a sampler; if the current schedule does not fit it, switches to its default schedule
   // (keeping the step count) and returns true.
   bool chooseSampler(SamplerKind kind);

@@ -5,6 +5,7 @@
 
 #include "DiffusionParams.h"
 #include "InputError.h"
+#include "Limits.h"
 #include "Rng.h"
 
 namespace flowscope {
@@ -44,7 +45,7 @@ DiffusionSimulation::DiffusionSimulation(std::shared_ptr<const Dataset> data,
       gpu_(gpu),
       levels_(buildSchedule(config.schedule)),
       noiseSeed_(uint32_t(config.seed ^ (config.seed >> 32)) * 2654435761u + 1u) {
-  checkCompatible(config.sampler.kind, config.schedule.kind);
+  validate(config.sampler, config.schedule);
   validate(config.sampler);
   evaluations_.assign(levels_.size(), 0);
   for (int i = 0; i < steps(); ++i)
@@ -201,6 +202,51 @@ std::vector<glm::vec2> DiffusionSimulation::positions(int k, size_t count) const
   std::vector<glm::vec2> out(s.size());
   for (size_t i = 0; i < s.size(); ++i) out[i] = glm::vec2(s[i].x, s[i].y);
   return out;
+}
+
+void seekReporting(DiffusionSimulation& sim, int target,
+                   const std::function<void(int, int)>& progress) {
+  constexpr int kChunk = 8;
+  for (int k = std::min(sim.newest(), target); k < target;) {
+    k = std::min(target, k + kChunk);
+    sim.seek(k);
+    progress(k, target);
+  }
+  sim.seek(target);
+}
+
+namespace {
+
+struct NonFinite {
+  size_t count = 0, first = 0;
+};
+
+NonFinite nonFinitePositions(const DiffusionSimulation& sim, int state) {
+  const std::vector<glm::vec2> p = sim.positions(state);
+  NonFinite n{0, p.size()};
+  for (size_t i = 0; i < p.size(); ++i)
+    if (!std::isfinite(p[i].x) || !std::isfinite(p[i].y)) n.count++, n.first = std::min(n.first, i);
+  return n;
+}
+
+}  // namespace
+
+void requireFinitePositions(DiffusionSimulation& sim, int k) {
+  sim.seek(k);
+  if (nonFinitePositions(sim, k).count == 0) return;
+  for (int state = 0; state <= k; ++state) {
+    sim.seek(state);
+    const NonFinite bad = nonFinitePositions(sim, state);
+    if (bad.count == 0) continue;
+    const SamplingConfig& c = sim.config();
+    throw NumericalError(
+        "sampling: step " + std::to_string(state) + " of " + std::to_string(sim.steps()) + " (" +
+        samplerKindName(c.sampler.kind) + " on " + scheduleName(c.schedule.kind) + ", sigma " +
+        formatNumber(sim.sigma(std::max(0, state - 1))) + " -> " + formatNumber(sim.sigma(state)) +
+        ") made " + std::to_string(bad.count) + " of " + std::to_string(c.particleCount) +
+        " particle positions non-finite (first: particle " + std::to_string(bad.first) + ")" +
+        (sim.onGpu() ? "; the GPU computes in float32, --backend cpu in double" : ""));
+  }
 }
 
 }  // namespace flowscope

@@ -13,6 +13,7 @@
 // render layers draw from the same memory after the caller's compute -> vertex barrier.
 #include <glm/glm.hpp>
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -120,5 +121,14 @@ class DiffusionSimulation {
   std::unique_ptr<SamplerKernel> kernel_;
   VkDescriptorSet set_ = VK_NULL_HANDLE;
 };
+
+// seek(target) a few states at a time (one submission each on the GPU), calling
+// progress(state, target) after each chunk: for runs long enough to report on.
+void seekReporting(DiffusionSimulation& sim, int target,
+                   const std::function<void(int, int)>& progress);
+// Throws NumericalError when a particle of state k is not finite, naming the first step that
+// produced one (found by replaying the run): "sampling: step 7 of 18 (euler, sigma 3.1 -> 1.9)
+// made 12 of 1000 particle positions non-finite (first: particle 40)".
+void requireFinitePositions(DiffusionSimulation& sim, int k);
 
 }  // namespace flowscope

@@ -5,6 +5,7 @@
 #include <numbers>
 
 #include "InputError.h"
+#include "Limits.h"
 
 namespace flowscope {
 
@@ -15,8 +16,7 @@ EmpiricalModel::EmpiricalModel(std::vector<glm::dvec2> points, const std::string
     throw InputError(source + ": at most " + std::to_string(kMaxPoints) + " points (got " +
                      std::to_string(points_.size()) + ")");
   for (size_t i = 0; i < points_.size(); ++i)
-    if (!std::isfinite(points_[i].x) || !std::isfinite(points_[i].y))
-      throw InputError(source + ": point " + std::to_string(i) + " is not finite");
+    requirePoint(source + ": point " + std::to_string(i), points_[i].x, points_[i].y);
 }
 
 ExactModel::Evaluation EmpiricalModel::evaluate(glm::dvec2 x, double s, double tau) const {

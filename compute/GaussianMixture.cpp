@@ -7,6 +7,7 @@
 
 #include "InputError.h"
 #include "JsonFile.h"
+#include "Limits.h"
 #include "Rng.h"
 
 namespace flowscope {
@@ -31,6 +32,32 @@ glm::dvec2 pair(const json& j, const std::string& source, const std::string& fie
   return {number(j[0], source, field + "[0]"), number(j[1], source, field + "[1]")};
 }
 
+// The accepted ranges (Limits.h): weights 0..1e15, means within the coordinates, variances
+// 1e-12..1e12 and a correlation below 1 - 1e-9.
+void checkComponent(const MixtureComponent& c, const std::string& source, size_t k) {
+  const std::string idx = "[" + std::to_string(k) + "]";
+  if (!(c.weight >= 0.0 && c.weight <= limits::kMaxWeight))
+    fail(source, "weights" + idx,
+         "weights must be between 0 and " + formatNumber(limits::kMaxWeight) + " (got " +
+             formatNumber(c.weight) + ")");
+  try {
+    requirePoint("mean", c.mean.x, c.mean.y);
+  } catch (const InputError& e) {
+    fail(source, "means" + idx, std::string(e.what()).substr(6));
+  }
+  const std::string component = "component " + std::to_string(k) + ": ";
+  if (!(c.a > 0.0) || !(c.a * c.c - c.b * c.b > 0.0) || !std::isfinite(c.a * c.c))
+    fail(source, "covariances" + idx, component + "covariance is not symmetric positive definite");
+  for (double v : {c.a, c.c})
+    if (!(v >= limits::kMinVariance && v <= limits::kMaxVariance))
+      fail(source, "covariances" + idx,
+           component + "variances must be between " + formatNumber(limits::kMinVariance) + " and " +
+               formatNumber(limits::kMaxVariance) + " (got " + formatNumber(v) + ")");
+  if (!(std::abs(c.b) <= limits::kMaxCorrelation * std::sqrt(c.a * c.c)))
+    fail(source, "covariances" + idx,
+         component + "covariance is numerically singular (correlation above 1 - 1e-9)");
+}
+
 }  // namespace
 
 GaussianMixture::GaussianMixture(std::vector<MixtureComponent> components,
@@ -43,11 +70,7 @@ GaussianMixture::GaussianMixture(std::vector<MixtureComponent> components,
   for (size_t k = 0; k < components_.size(); ++k) {
     const auto& c = components_[k];
     std::string idx = "[" + std::to_string(k) + "]";
-    if (!(c.weight >= 0.0) || !std::isfinite(c.weight))
-      fail(source, "weights" + idx, "weights must be finite and non-negative");
-    if (!(c.a > 0.0) || !(c.a * c.c - c.b * c.b > 0.0) || !std::isfinite(c.a * c.c))
-      fail(source, "covariances" + idx,
-           "component " + std::to_string(k) + ": covariance is not symmetric positive definite");
+    checkComponent(c, source, k);
     total += c.weight;
   }
   if (!(total > 0.0)) fail(source, "weights", "weights sum to zero");

@@ -11,4 +11,12 @@ class InputError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A computation on accepted input that still produced a non-finite number (an overflow in
+// float32, a softmax whose every term underflowed). The message says where: which step, which
+// quantity. Handled like bad input (exit 2, the GUI keeps its state) and nothing is written.
+class NumericalError : public InputError {
+ public:
+  using InputError::InputError;
+};
+
 }  // namespace flowscope

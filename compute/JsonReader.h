@@ -8,6 +8,7 @@
 #include <string>
 
 #include "InputError.h"
+#include "Limits.h"
 #include "View2D.h"
 
 namespace flowscope {
@@ -62,13 +63,21 @@ class JsonReader {
     if (!j.is_array() || j.size() != 2) fail(path, "expected [x, y]");
     return {number(j[0], path + "[0]"), number(j[1], path + "[1]")};
   }
-  // "camera": {"center": [x, y], "height": h > 0}, as every scene file has it.
+  // A pair within the accepted coordinates (Limits.h).
+  glm::dvec2 point(const nlohmann::json& j, const std::string& path) const {
+    const glm::dvec2 p = pair(j, path);
+    apply(path, [&] { requirePoint(path, p.x, p.y); });
+    return p;
+  }
+  // "camera": {"center": [x, y], "height": h}, as every scene file has it: the centre within the
+  // accepted coordinates, 0 < h <= limits::kMaxViewHeight.
   View2D camera(const nlohmann::json& parent) const {
     const nlohmann::json& c = object(parent, "camera", "camera", {"center", "height"});
     View2D v;
-    v.center = pair(c.contains("center") ? c["center"] : nlohmann::json(), "camera.center");
+    v.center = point(c.contains("center") ? c["center"] : nlohmann::json(), "camera.center");
     v.height = number(c, "height", "camera.height");
-    if (!(v.height > 0.0)) fail("camera.height", "must be positive");
+    if (!(v.height > 0.0 && v.height <= limits::kMaxViewHeight))
+      fail("camera.height", "must be positive and at most " + formatNumber(limits::kMaxViewHeight));
     return v;
   }
   // Runs a validating setter; its InputError is re-thrown naming this file and field.

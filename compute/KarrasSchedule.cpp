@@ -3,15 +3,20 @@
 #include <cmath>
 
 #include "InputError.h"
+#include "Limits.h"
 
 namespace flowscope {
 
+void validateSigmaRange(double sigmaMin, double sigmaMax) {
+  requireInRange("sigma_min", sigmaMin, limits::kMinSigma, limits::kMaxSigma);
+  requireInRange("sigma_max", sigmaMax, limits::kMinSigma, limits::kMaxSigma);
+  if (!(sigmaMax > sigmaMin))
+    throw InputError("sigma_max: must be greater than sigma_min (" + formatNumber(sigmaMin) + ")");
+}
+
 void validate(const KarrasParams& p) {
-  if (!(p.sigmaMin > 0.0) || !std::isfinite(p.sigmaMin))
-    throw InputError("sigma_min: must be a positive number");
-  if (!(p.sigmaMax > p.sigmaMin) || !std::isfinite(p.sigmaMax))
-    throw InputError("sigma_max: must be a finite number greater than sigma_min");
-  if (!(p.rho > 0.0) || !std::isfinite(p.rho)) throw InputError("rho: must be a positive number");
+  validateSigmaRange(p.sigmaMin, p.sigmaMax);
+  requireInRange("rho", p.rho, kMinRho, kMaxRho);
   if (p.steps < 1 || p.steps > 1000) throw InputError("steps: must be between 1 and 1000");
 }
 

@@ -14,7 +14,12 @@ struct KarrasParams {
   int steps = 18;
 };
 
-// Throws InputError naming the field when a value is out of range.
+// rho's accepted range: sigma^(1/rho) overflows below 0.1 for the largest sigma.
+inline constexpr double kMinRho = 0.1, kMaxRho = 100.0;
+
+// Throws InputError naming the field when a value is out of range: sigma_min < sigma_max, both in
+// [limits::kMinSigma, limits::kMaxSigma] (shared with the VE schedule).
+void validateSigmaRange(double sigmaMin, double sigmaMax);
 void validate(const KarrasParams& p);
 std::vector<double> karrasSigmas(const KarrasParams& p);
 

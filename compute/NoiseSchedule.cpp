@@ -5,6 +5,7 @@
 
 #include "EnumNames.h"
 #include "InputError.h"
+#include "Limits.h"
 
 namespace flowscope {
 
@@ -60,10 +61,7 @@ void validate(const ScheduleParams& p) {
       validate(KarrasParams{p.sigmaMin, p.sigmaMax, p.rho, p.steps});
       break;
     case ScheduleKind::Ve:
-      if (!(p.sigmaMin > 0.0) || !std::isfinite(p.sigmaMin))
-        throw InputError("sigma_min: must be a positive number");
-      if (!(p.sigmaMax > p.sigmaMin) || !std::isfinite(p.sigmaMax))
-        throw InputError("sigma_max: must be a finite number greater than sigma_min");
+      validateSigmaRange(p.sigmaMin, p.sigmaMax);
       break;
     case ScheduleKind::Flow:
       break;
@@ -114,6 +112,7 @@ std::vector<int> discreteTimesteps(int T, int N, Spacing spacing) {
 }
 
 NoiseLevel levelAt(const ScheduleParams& p, double t) {
+  validate(p);
   auto need = [&](bool ok, const std::string& range) {
     if (!ok || !std::isfinite(t))
       throw InputError("t: must be " + range + " for the " + scheduleName(p.kind) + " schedule");
@@ -132,7 +131,8 @@ NoiseLevel levelAt(const ScheduleParams& p, double t) {
       need(t >= 0 && t <= 1.0, "in [0, 1]");
       return {t, 1.0, p.sigmaMin * std::pow(p.sigmaMax / p.sigmaMin, t)};
     case ScheduleKind::Karras:
-      need(t >= 0, "a noise level sigma >= 0");
+      need(t >= 0 && t <= limits::kMaxSigma,
+           "a noise level sigma in [0, " + formatNumber(limits::kMaxSigma) + "]");
       return {t, 1.0, t};
     case ScheduleKind::Flow:
       need(t >= 0 && t <= 1.0, "in [0, 1]");

@@ -5,11 +5,12 @@
 #include <cmath>
 #include <set>
 
-#include "AtomicFile.h"
 #include "Dataset.h"
 #include "EnumNames.h"
 #include "InputError.h"
 #include "JsonFile.h"
+#include "Limits.h"
+#include "OutputFiles.h"
 #include "Parallel.h"
 #include "Resources.h"
 #include "Rng.h"
@@ -31,6 +32,13 @@ std::string describe(const std::string& name, const std::string& path) {
 
 // ---- JSON ----
 
+// Parallel blocks nest at most kMaxRfNesting deep: every walk over a stack recurses per level.
+void checkNesting(int level, const std::string& what) {
+  if (level >= kMaxRfNesting)
+    throw InputError(what + ": parallel blocks nest more than " + std::to_string(kMaxRfNesting) +
+                     " levels deep");
+}
+
 struct Parser {
   std::string source;
   [[noreturn]] void fail(const std::string& what, const std::string& why) const {
@@ -48,14 +56,15 @@ struct Parser {
                      " (got " + std::to_string(x) + ")");
     return int(x);
   }
-  std::vector<RfLayer> layers(const nlohmann::json& j, const std::string& path) const {
+  std::vector<RfLayer> layers(const nlohmann::json& j, const std::string& path,
+                              int level = 0) const {
     if (!j.is_array()) fail(path, "expected an array of layers");
     std::vector<RfLayer> out;
     for (size_t i = 0; i < j.size(); ++i)
-      out.push_back(layer(j[i], path + "[" + std::to_string(i) + "]"));
+      out.push_back(layer(j[i], path + "[" + std::to_string(i) + "]", level));
     return out;
   }
-  RfLayer layer(const nlohmann::json& j, const std::string& path) const {
+  RfLayer layer(const nlohmann::json& j, const std::string& path, int level) const {
     if (!j.is_object()) fail(path, "expected a layer object");
     RfLayer l;
     if (!j.contains("name") || !j["name"].is_string() || j["name"].get<std::string>().empty())
@@ -80,9 +89,10 @@ struct Parser {
     if (l.type == RfLayerType::Parallel) {
       if (!j.contains("branches") || !j["branches"].is_array() || j["branches"].empty())
         fail(what, "a parallel layer needs \"branches\": a non-empty array of layer arrays");
+      checkNesting(level, what);
       for (size_t b = 0; b < j["branches"].size(); ++b)
         l.branches.push_back(
-            layers(j["branches"][b], path + ".branches[" + std::to_string(b) + "]"));
+            layers(j["branches"][b], path + ".branches[" + std::to_string(b) + "]", level + 1));
       return l;
     }
     if (!j.contains("kernel")) fail(what, "missing \"kernel\"");
@@ -136,8 +146,11 @@ struct Walker {
     row.name = l.name, row.type = l.type, row.depth = depth, row.level = level;
     row.branch = branch, row.layer = &l, row.in = in;
     RfState out = in;
+    if (rows.size() >= size_t(kMaxRfLayers))
+      fail(what, "more than " + std::to_string(kMaxRfLayers) + " layers");
     if (l.type == RfLayerType::Parallel) {
       if (l.branches.empty()) fail(what, "a parallel layer needs at least one branch");
+      checkNesting(level, source + ": " + what);
       std::vector<RfState> ends;
       for (size_t b = 0; b < l.branches.size(); ++b)
         ends.push_back(walk(l.branches[b], in, level + 1, int(b),
@@ -606,14 +619,24 @@ RfWeightFile readRfWeights(const std::string& path, const Architecture& a) {
         throw InputError(what + ": expected " + shape + " taps (rows of " + std::to_string(n) +
                          " numbers)");
       for (const auto& v : r) {
-        if (!v.is_number() || !std::isfinite(v.get<double>()))
-          throw InputError(what + ": taps must be finite numbers");
+        if (!v.is_number() || !(std::abs(v.get<double>()) <= limits::kMaxRfTap))
+          throw InputError(what + ": taps must be numbers of at most " +
+                           formatNumber(limits::kMaxRfTap) + " in absolute value");
         taps.push_back(v.get<double>());
       }
     }
     out[it.key()] = taps;
   }
   return out;
+}
+
+double rfWork(const RfProgram& p, int seeds) {
+  double perPass = 0.0;
+  for (const RfOp& op : p.ops) {
+    const RfPlane& out = p.planes[op.out];
+    perPass += double(out.height) * out.width * double(op.kernel) * op.kernel;
+  }
+  return perPass * (p.needsForward ? 2.0 : 1.0) * seeds;
 }
 
 RfProgram compileRfProgram(const Architecture& a, const ErfOptions& o) {
@@ -655,6 +678,10 @@ RfProgram compileRfProgram(const Architecture& a, const ErfOptions& o) {
   if (p.planeFloats > (size_t(1) << 25))
     throw InputError("ERF: the stack's planes need " + std::to_string(p.planeFloats >> 18) +
                      " MiB (limit 128 MiB): a smaller input or an earlier layer");
+  if (const double work = rfWork(p, o.seeds); work > kMaxRfWork)
+    throw InputError("ERF: " + formatNumber(work) + " multiply-adds (" + std::to_string(o.seeds) +
+                     " seeds) is above the budget of " + formatNumber(kMaxRfWork) +
+                     ": a smaller input, an earlier layer, smaller kernels or fewer seeds");
   if (o.weights == RfWeights::Loaded)
     for (const RfOp& op : p.ops) {
       if (op.kind != RfOp::Conv) continue;
@@ -706,6 +733,19 @@ std::vector<float> rfSeedInput(const Architecture& a, const ErfOptions& o, int s
   return x;
 }
 
+namespace {
+
+// NumericalError naming the layer and seed when one plane holds a non-finite value.
+void requireFinitePlane(const RfProgram& p, int plane, const std::vector<double>& values,
+                        const std::string& what, int seed) {
+  const RfPlane& pl = p.planes[plane];
+  requireFinite(std::span(values).subspan(pl.offset, size_t(pl.height) * pl.width),
+                "ERF: the " + what + " (seed " + std::to_string(seed) + ")",
+                ": the weights are too large for this depth");
+}
+
+}  // namespace
+
 ErfResult effectiveReceptiveFieldCpu(const Architecture& a, const ErfOptions& o) {
   const RfProgram p = compileRfProgram(a, o);
   const auto start = std::chrono::steady_clock::now();
@@ -719,12 +759,19 @@ ErfResult effectiveReceptiveFieldCpu(const Architecture& a, const ErfOptions& o)
     if (p.needsForward) {
       const std::vector<float> x = rfSeedInput(a, o, s);
       std::copy(x.begin(), x.end(), act.begin());
-      for (const RfOp& op : p.ops) forwardCpu(p, op, w, act, argmax);
+      for (const RfOp& op : p.ops) {
+        forwardCpu(p, op, w, act, argmax);
+        requireFinitePlane(p, op.out, act, "activations after layer '" + op.layer + "'", s);
+      }
     }
     const RfPlane& t = p.planes[p.target];
     std::fill(grad.begin() + t.offset, grad.begin() + t.offset + size_t(t.height) * t.width, 0.0);
     grad[t.offset + p.unit] = 1.0;
-    for (const auto& step : p.backward) backwardCpu(p, step, w, act, argmax, grad);
+    for (const auto& step : p.backward) {
+      backwardCpu(p, step, w, act, argmax, grad);
+      const RfOp& op = p.ops[step.op];
+      requireFinitePlane(p, op.in, grad, "gradient back through layer '" + op.layer + "'", s);
+    }
     for (size_t i = 0; i < r.values.size(); ++i) r.values[i] += std::abs(grad[i]) / double(o.seeds);
   }
   r.computeMs =
@@ -776,15 +823,26 @@ ErfStats erfStats(const ErfResult& r) {
 }
 
 std::vector<RfGrowthPoint> rfGrowth(const Architecture& a, const ErfOptions& o,
-                                    const ErfFunction& erf) {
+                                    const ErfFunction& erf, const GrowthProgress& progress) {
   const RfTable table = receptiveFields(a);
-  std::vector<RfGrowthPoint> out;
+  std::vector<std::pair<const RfRow*, ErfOptions>> layers;
+  double work = 0.0;
   for (const RfRow& row : table.rows) {
     if (row.level != 0) continue;
     ErfOptions each = o;
     each.layer = row.name, each.unitRow = -1, each.unitCol = -1;
+    work += rfWork(compileRfProgram(a, each), each.seeds);
+    layers.emplace_back(&row, each);
+  }
+  if (work > kMaxRfWork)
+    throw InputError("ERF growth: " + formatNumber(work) +
+                     " multiply-adds over all layers is above the budget of " +
+                     formatNumber(kMaxRfWork) + ": a smaller input or fewer seeds");
+  std::vector<RfGrowthPoint> out;
+  for (const auto& [row, each] : layers) {
     const ErfStats st = erfStats(erf(a, each));
-    out.push_back({row.depth, row.name, row.out.size, st.spread, st.area95});
+    out.push_back({row->depth, row->name, row->out.size, st.spread, st.area95});
+    if (progress) progress(int(out.size()), int(layers.size()));
   }
   return out;
 }

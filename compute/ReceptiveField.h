@@ -55,6 +55,9 @@ struct Architecture {
 };
 
 inline constexpr int kMaxRfInput = 4096;
+inline constexpr int kMaxRfNesting = 16;     // parallel blocks inside parallel blocks
+inline constexpr int kMaxRfLayers = 10000;   // rows of the table, branches included
+inline constexpr double kMaxRfWork = 8.6e9;  // multiply-adds of one ERF (all seeds; ~2^33)
 
 // Parses and validates a document; errors (InputError) name `source` and the layer:
 //   "<source>: layer 'conv3' (layers[2]): kernel must be a positive integer (got 0)".
@@ -161,8 +164,11 @@ struct RfProgram {
   bool needsForward = false;
   std::vector<std::string> defaulted;  // loaded: layers given uniform weights
 };
-// The ops up to the named layer (InputError: unknown layer or unit out of range).
+// The ops up to the named layer (InputError: unknown layer, unit out of range, or more than
+// kMaxRfWork multiply-adds).
 RfProgram compileRfProgram(const Architecture& a, const ErfOptions& o);
+// Multiply-adds of a program's passes over `seeds` seeds (forward when needed, and backward).
+double rfWork(const RfProgram& p, int seeds);
 // One seed's weights (program.weightCount values) and forward input (H x W: the image standardised
 // to zero mean and unit variance, or seeded N(0, 1) noise).
 std::vector<float> rfSeedWeights(const RfProgram& p, const ErfOptions& o, int seedIndex);
@@ -198,8 +204,10 @@ struct RfGrowthPoint {
   double spread = 0.0, area95 = 0.0;
 };
 using ErfFunction = std::function<ErfResult(const Architecture&, const ErfOptions&)>;
+using GrowthProgress = std::function<void(int done, int total)>;
+// InputError when all the layers' ERFs together exceed kMaxRfWork.
 std::vector<RfGrowthPoint> rfGrowth(const Architecture& a, const ErfOptions& o,
-                                    const ErfFunction& erf);
+                                    const ErfFunction& erf, const GrowthProgress& progress = {});
 // Least-squares fits through the origin of the growth: spread = c sqrt(depth) and size - 1 =
 // c depth; each with its R^2 (how well the law describes the points).
 struct GrowthFit {

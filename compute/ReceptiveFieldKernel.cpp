@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "InputError.h"
+#include "Limits.h"
 
 namespace flowscope {
 namespace {
@@ -120,6 +121,9 @@ ErfResult GpuReceptiveField::run(const Architecture& a, const ErfOptions& o) {
   forward_->freeSet(fset);
   backward_->freeSet(bset);
   const auto values = grad.read<float>(hw, VkDeviceSize(erfOff) * 4);
+  requireFinite(std::span(values), "ERF of layer '" + o.layer + "' on the GPU",
+                ": the gradient overflowed float32; the CPU backend computes in double, or use "
+                "smaller weights");
   r.height = a.height, r.width = a.width;
   r.values.assign(values.begin(), values.end());
   r.box = p.box;

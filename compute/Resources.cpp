@@ -19,13 +19,15 @@ std::string executableDirectory() {
 
 std::string assetRoot() {
   if (const char* env = std::getenv("FLOWSCOPE_ASSETS"); env && *env) {
-    if (std::filesystem::is_directory(env)) return env;
+    if (std::error_code ec; std::filesystem::is_directory(env, ec)) return env;
     throw InputError(std::string("FLOWSCOPE_ASSETS=") + env + ": not a directory");
   }
   std::filesystem::path candidate =
       std::filesystem::path(executableDirectory()) / ".." / "share" / "flowscope" / "assets";
-  if (std::filesystem::is_directory(candidate))
-    return std::filesystem::weakly_canonical(candidate).string();
+  if (std::error_code ec; std::filesystem::is_directory(candidate, ec)) {
+    const auto canonical = std::filesystem::weakly_canonical(candidate, ec);
+    return (ec ? candidate : canonical).string();
+  }
   throw InputError("assets not found at " + candidate.string() + " (set FLOWSCOPE_ASSETS)");
 }
 

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "InputError.h"
+#include "Limits.h"
 #include "Parallel.h"
 
 namespace flowscope {
@@ -88,17 +89,42 @@ bool isStochastic(SamplerKind kind) {
          kind == S::Langevin;
 }
 
+namespace {
+
+void requirePositiveAtMost(const std::string& field, double v, double hi) {
+  if (!(v > 0.0 && v <= hi))
+    throw InputError(field + ": must be above 0 and at most " + formatNumber(hi) + " (got " +
+                     formatNumber(v) + ")");
+}
+
+}  // namespace
+
 void validate(const SamplerParams& p) {
-  if (!(p.eta >= 0.0 && p.eta <= 1.0)) throw InputError("eta: must be between 0 and 1");
-  if (!(p.sChurn >= 0.0) || !std::isfinite(p.sChurn))
-    throw InputError("s-churn: must be a non-negative number");
-  if (!(p.sTmin >= 0.0 && p.sTmax >= p.sTmin))
-    throw InputError("s-tmax: need 0 <= s-tmin <= s-tmax");
-  if (!(p.sNoise > 0.0) || !std::isfinite(p.sNoise)) throw InputError("s-noise: must be positive");
-  if (!(p.langevinEps > 0.0) || !std::isfinite(p.langevinEps))
-    throw InputError("langevin-eps: must be positive");
+  requireInRange("eta", p.eta, 0.0, 1.0);
+  requireInRange("s-churn", p.sChurn, 0.0, kMaxSChurn);
+  requireInRange("s-tmin", p.sTmin, 0.0, kUnboundedSigma);
+  requireInRange("s-tmax", p.sTmax, 0.0, kUnboundedSigma);
+  if (!(p.sTmax >= p.sTmin)) throw InputError("s-tmax: need 0 <= s-tmin <= s-tmax");
+  requirePositiveAtMost("s-noise", p.sNoise, kMaxSNoise);
+  requirePositiveAtMost("langevin-eps", p.langevinEps, 1.0);
   if (p.langevinStepsPerLevel < 1 || p.langevinStepsPerLevel > 1000)
     throw InputError("langevin-steps: must be between 1 and 1000");
+}
+
+void validate(const SamplerParams& p, const ScheduleParams& schedule) {
+  checkCompatible(p.kind, schedule.kind);
+  if (p.kind != S::Langevin) return;
+  const double bound = 2.0 * schedule.sigmaMin * schedule.sigmaMin;
+  if (!(p.langevinEps <= bound))
+    throw InputError("langevin-eps: must be at most 2 sigma_min^2 = " + formatNumber(bound) +
+                     " (got " + formatNumber(p.langevinEps) +
+                     "): a larger step overshoots the modes at the smallest noise level and "
+                     "diverges; lower it or raise sigma_min");
+  const long nfe = long(schedule.steps) * (p.langevinStepsPerLevel + 1);
+  if (nfe > limits::kMaxEvaluations)
+    throw InputError("langevin-steps: " + std::to_string(schedule.steps) + " levels x " +
+                     std::to_string(p.langevinStepsPerLevel) + " steps is above the budget of " +
+                     std::to_string(limits::kMaxEvaluations) + " model evaluations per run");
 }
 
 int stepEvaluations(const SamplerParams& p, const std::vector<NoiseLevel>& levels, int i) {

@@ -68,7 +68,14 @@ struct SamplerParams {
   double langevinEps = 2e-5;       // langevin: step at the smallest level
   int langevinStepsPerLevel = 20;  // langevin: T
 };
+// Accepted ranges: eta 0..1, S_churn 0..1000, S_tmin <= S_tmax in 0..1e30 (1e30: no bound),
+// S_noise (0, 10], Langevin eps (0, 1] and steps per level 1..1000.
+inline constexpr double kMaxSChurn = 1000.0, kMaxSNoise = 10.0, kUnboundedSigma = 1e30;
 void validate(const SamplerParams& p);  // throws InputError naming the flag
+// The pair: compatible kinds (checkCompatible), Langevin's eps at most 2 sigma_min^2 (a stable
+// step at the smallest level: (a/2) |score| never overshoots a mode) and its steps x T within
+// limits::kMaxEvaluations.
+void validate(const SamplerParams& p, const ScheduleParams& schedule);
 
 // Denoiser evaluations of step i of an N-step run (levels.size() == N + 1).
 int stepEvaluations(const SamplerParams& p, const std::vector<NoiseLevel>& levels, int i);

@@ -6,10 +6,10 @@
 #include <cmath>
 #include <set>
 
-#include "AtomicFile.h"
 #include "InputError.h"
 #include "JsonFile.h"
 #include "JsonReader.h"
+#include "OutputFiles.h"
 
 namespace flowscope {
 namespace {
@@ -75,11 +75,7 @@ void readSampling(const JsonReader& r, const json& j, DiffusionParams& p) {
   if (s.contains("langevin_steps"))
     sp.langevinStepsPerLevel = r.integer(s, "langevin_steps", "sampling.langevin_steps");
   try {
-    validate(k);
-    validate(sp);
-    p.chooseSampler(sp.kind);
-    p.setSchedule(k);
-    p.setSampler(sp);
+    p.setSampling(sp, k);
   } catch (const InputError& e) {
     std::string why = e.what();
     std::string key = why.substr(0, why.find(':'));

@@ -96,6 +96,7 @@ std::pair<double, double> GpuSinkhorn::errorAndCost(double eps) {
 
 SinkhornResult GpuSinkhorn::solve(const SinkhornOptions& o) {
   SinkhornResult r;
+  StallDetector stall;
   double eps = o.annealing ? std::max(o.epsilon, costBound(a_, b_, cost_)) : o.epsilon;
   for (;;) {
     const bool last = eps <= o.epsilon;
@@ -121,13 +122,20 @@ SinkhornResult GpuSinkhorn::solve(const SinkhornOptions& o) {
         r.status = SolveStatus::Converged;
         break;
       }
+      if (o.progress) o.progress(r.iterations, r.marginalError);
+      if (stall.observe(r.marginalError, r.iterations)) {
+        r.stalled = true;
+        r.message = stall.describe(o.tolerance, r.iterations) +
+                    ": float32's floor on this device; the CPU backend (double) goes further";
+        break;
+      }
     }
     break;
   }
   auto f = f_.read<float>(n_), g = g_.read<float>(m_);
   r.f.assign(f.begin(), f.end());
   r.g.assign(g.begin(), g.end());
-  if (r.status != SolveStatus::Converged && r.status != SolveStatus::NumericalFailure)
+  if (r.status == SolveStatus::NotConverged && !r.stalled)
     r.message = "marginal error " + std::to_string(r.marginalError) + " after " +
                 std::to_string(r.iterations) +
                 " iterations is above the tolerance: raise --max-iter, or loosen --tol, or "

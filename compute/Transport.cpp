@@ -6,8 +6,10 @@
 #include <numeric>
 #include <sstream>
 
+#include "CsvFile.h"
 #include "EnumNames.h"
 #include "InputError.h"
+#include "Limits.h"
 #include "Parallel.h"
 
 namespace flowscope {
@@ -38,9 +40,10 @@ Measure Measure::weighted(std::vector<glm::dvec2> points, std::vector<double> we
                      std::to_string(points.size()) + " points");
   double total = 0.0;
   for (size_t i = 0; i < weights.size(); ++i) {
-    if (!(weights[i] >= 0.0) || !std::isfinite(weights[i]))
-      throw InputError(source + ": row " + std::to_string(i + 2) +
-                       ": weights must be finite and non-negative");
+    if (!(weights[i] >= 0.0) || !(weights[i] <= limits::kMaxWeight))
+      throw InputError(source + ": line " + std::to_string(i + 2) +
+                       ": weights must be between 0 and " + formatNumber(limits::kMaxWeight) +
+                       " (got " + formatNumber(weights[i]) + ")");
     total += weights[i];
   }
   if (!(total > 0.0)) throw InputError(source + ": all weights are zero");
@@ -49,23 +52,11 @@ Measure Measure::weighted(std::vector<glm::dvec2> points, std::vector<double> we
 }
 
 std::vector<double> readWeightsCsv(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(path + ": cannot open file");
-  std::string line;
-  std::getline(in, line);
-  while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
-  if (line != "w") throw InputError(path + ": line 1: expected the header w");
-  std::vector<double> w;
-  for (int row = 2; std::getline(in, line); ++row) {
-    if (line.empty() || line == "\r") continue;
-    std::istringstream s(line);
-    double v;
-    std::string rest;
-    if (!(s >> v) || (s >> rest))
-      throw InputError(path + ": row " + std::to_string(row) + ": expected one number");
-    w.push_back(v);
-  }
-  return w;
+  CsvSpec spec;
+  spec.header = {"w"};
+  spec.maxAbs = limits::kMaxWeight;
+  spec.quantity = "weights";
+  return readNumericCsv(path, spec).values;
 }
 
 namespace {
@@ -129,12 +120,20 @@ double costBound(const Measure& a, const Measure& b, CostKind cost) {
   return costOf(cost, lo, hi);
 }
 
+std::string StallDetector::describe(double tolerance, int iterations) const {
+  return "the marginal error stopped falling at " + formatNumber(reference_) + " (no 1% gain in " +
+         std::to_string(kIterations) + " iterations, " + std::to_string(iterations) +
+         " in all), above the tolerance " + formatNumber(tolerance);
+}
+
 SinkhornResult sinkhornCpu(const Measure& a, const Measure& b, CostKind cost,
-                           const SinkhornOptions& o) {
+                           const SinkhornOptions& o, const SinkhornResult* start) {
   SinkhornResult r;
   r.f.assign(a.points.size(), 0.0);
   r.g.assign(b.points.size(), 0.0);
   double eps = o.annealing ? std::max(o.epsilon, costBound(a, b, cost)) : o.epsilon;
+  if (start) r.f = start->f, r.g = start->g, r.iterations = start->iterations, eps = o.epsilon;
+  StallDetector stall;
   while (true) {
     const bool last = eps <= o.epsilon;
     for (int it = 1; it <= o.maxIterations; ++it) {
@@ -155,6 +154,13 @@ SinkhornResult sinkhornCpu(const Measure& a, const Measure& b, CostKind cost,
         }
         if (err < o.tolerance) {
           r.status = SolveStatus::Converged;
+          return r;
+        }
+        if (o.progress) o.progress(r.iterations, err);
+        if (stall.observe(err, r.iterations)) {
+          r.status = SolveStatus::NotConverged, r.stalled = true;
+          r.message =
+              stall.describe(o.tolerance, r.iterations) + ": loosen --tol or increase --epsilon";
           return r;
         }
       }

@@ -14,7 +14,7 @@
 #include <glm/glm.hpp>
 
 #include <cmath>
-
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -65,6 +65,9 @@ struct SinkhornOptions {
   bool annealing = true;     // eps from max(C) down to epsilon by kAnnealFactor, warm-started
   int checkEvery = 10;       // iterations between marginal-error checks
   int annealIterations = 3;  // iterations at each eps above the target (eps-scaling needs few)
+  // Called at each check at the target eps that has not converged (iterations so far, error):
+  // for progress on stderr.
+  std::function<void(int, double)> progress;
 };
 inline constexpr double kAnnealFactor = 0.5;
 
@@ -76,15 +79,37 @@ struct SinkhornResult {
   double marginalError = 0.0;
   int iterations = 0;  // all iterations, annealing stages included
   SolveStatus status = SolveStatus::NotConverged;
-  std::string message;  // what went wrong and what to change, when not converged
+  bool stalled = false;  // NotConverged because the error stopped falling (StallDetector)
+  std::string message;   // what went wrong and what to change, when not converged
+};
+
+// Tells when an iterative solver is stuck above its tolerance: its error has not fallen by 1% in
+// kIterations iterations (float32's rounding floor, or a rate too slow to matter). Every Sinkhorn
+// solver stops there instead of running to its iteration limit.
+class StallDetector {
+ public:
+  static constexpr int kIterations = 500;
+  // Feed each checked error with the iteration count; true once stalled.
+  bool observe(double error, int iterations) {
+    if (error < 0.99 * reference_) reference_ = error, since_ = iterations;
+    return iterations - since_ >= kIterations;
+  }
+  // "the marginal error stopped falling at 1.2e-05 ..." for a solver's message.
+  std::string describe(double tolerance, int iterations) const;
+
+ private:
+  double reference_ = INFINITY;
+  int since_ = 0;
 };
 
 // An upper bound of max C_ij (the bounding box's diagonal, squared for sqeuclidean): where
 // eps-annealing starts, on both backends.
 double costBound(const Measure& a, const Measure& b, CostKind cost);
 
+// `start`, when given, warm-starts from its potentials at options.epsilon (no annealing); its
+// iterations are counted on. The CLI finishes a stalled float32 GPU solve this way.
 SinkhornResult sinkhornCpu(const Measure& a, const Measure& b, CostKind cost,
-                           const SinkhornOptions& options);
+                           const SinkhornOptions& options, const SinkhornResult* start = nullptr);
 // P_ij of a Sinkhorn solution (one entry; the plan is never stored whole).
 double planEntry(const Measure& a, const Measure& b, CostKind cost, const SinkhornResult& r,
                  double eps, size_t i, size_t j);

@@ -8,6 +8,7 @@
 #include "Dataset.h"
 #include "EnumNames.h"
 #include "InputError.h"
+#include "Limits.h"
 #include "Parallel.h"
 #include "Rng.h"
 #include "TransportScene.h"
@@ -55,9 +56,8 @@ void checkCouplingCount(int n) {
 void checkSpec(const MeasureSpec& spec, const std::string& side) {
   if (spec.count < 1 || spec.count > TransportLab::kMaxPoints)
     throw InputError(side + " count: between 1 and " + std::to_string(TransportLab::kMaxPoints));
-  requireFinitePositive(spec.scale, side + " scale");
-  if (!std::isfinite(spec.offset.x) || !std::isfinite(spec.offset.y))
-    throw InputError(side + " offset: must be finite");
+  requireInRange(side + " scale", spec.scale, kMinScale, kMaxScale);
+  requirePoint(side + " offset", spec.offset.x, spec.offset.y);
 }
 
 }  // namespace
@@ -141,7 +141,7 @@ MeasureSpec defaultTarget() {
 
 Measure loadMeasure(const MeasureSpec& spec, uint64_t seed) {
   if (spec.count < 1) throw InputError("count: must be at least 1");
-  requireFinitePositive(spec.scale, "scale");
+  requireInRange("scale", spec.scale, kMinScale, kMaxScale);
   std::vector<glm::dvec2> points;
   bool file = false;
   if (spec.name == "gaussian") {
@@ -155,7 +155,10 @@ Measure loadMeasure(const MeasureSpec& spec, uint64_t seed) {
     file = true;
   }
   if (points.empty()) throw InputError(spec.name + ": no points");
-  for (auto& p : points) p = p * spec.scale + spec.offset;
+  for (auto& p : points) {
+    p = p * spec.scale + spec.offset;
+    requirePoint(spec.name + ": a point scaled and offset", p.x, p.y);
+  }
   if (!spec.weightsPath.empty()) {
     if (!file) throw InputError(spec.weightsPath + ": weights go with a CSV file of points");
     return Measure::weighted(std::move(points), readWeightsCsv(spec.weightsPath), spec.weightsPath);
@@ -371,8 +374,7 @@ std::optional<TransportLab::PointRef> TransportLab::pointAt(glm::dvec2 world, do
 void TransportLab::movePoint(PointRef p, glm::dvec2 world) {
   auto& pts = p.target ? b_.points : a_.points;
   if (p.index >= pts.size()) throw InputError("point: no such point");
-  if (!std::isfinite(world.x) || !std::isfinite(world.y))
-    throw InputError("point: coordinates must be finite");
+  requirePoint("point", world.x, world.y);
   pts[p.index] = world;
   if (dense_) dense_->movePoint(p.target, p.index, world);
   request(s_.method == OtMethod::Sinkhorn ? Solve::Warm : Solve::Cold);
@@ -408,12 +410,10 @@ void TransportLab::replaceScene(const TransportScene& scene) {
     const std::string side = pts == &scene.sourcePoints ? "source" : "target";
     if (pts->empty() || pts->size() > size_t(kMaxPoints))
       throw InputError(side + " points: between 1 and " + std::to_string(kMaxPoints));
-    for (const auto& p : *pts)
-      if (!std::isfinite(p.x) || !std::isfinite(p.y))
-        throw InputError(side + " points: must be finite");
+    for (const auto& p : *pts) requirePoint(side + " points", p.x, p.y);
   }
-  if (!(scene.camera.height > 0.0) || !std::isfinite(scene.camera.height))
-    throw InputError("camera height: must be positive");
+  requireInRange("camera height", scene.camera.height, 0.0, limits::kMaxViewHeight);
+  if (!(scene.camera.height > 0.0)) throw InputError("camera height: must be positive");
   Measure a = Measure::weighted(scene.sourcePoints, scene.sourceWeights, "source weights");
   Measure b = Measure::weighted(scene.targetPoints, scene.targetWeights, "target weights");
   // Nothing has changed so far; from here nothing throws.

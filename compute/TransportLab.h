@@ -43,9 +43,10 @@ struct MeasureSpec {
   std::string name = "gaussian";
   std::string weightsPath;
   int count = 300;
-  double scale = 1.0;
+  double scale = 1.0;  // kMinScale .. kMaxScale
   glm::dvec2 offset{0.0};
 };
+inline constexpr double kMinScale = 1e-3, kMaxScale = 1e3;
 // The default scene: 250 Gaussian points on the left, 250 moons on the right.
 MeasureSpec defaultSource();
 MeasureSpec defaultTarget();

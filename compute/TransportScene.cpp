@@ -4,9 +4,9 @@
 
 #include <algorithm>
 
-#include "AtomicFile.h"
 #include "InputError.h"
 #include "JsonReader.h"
+#include "OutputFiles.h"
 
 namespace flowscope {
 namespace {
@@ -32,7 +32,7 @@ void readSide(const JsonReader& r, const json& t, bool target, TransportScene& s
   spec.count = r.integer(j, "count", path + ".count");
   spec.scale = r.number(j, "scale", path + ".scale");
   if (!j.contains("offset")) r.fail(path + ".offset", "missing");
-  spec.offset = r.pair(j["offset"], path + ".offset");
+  spec.offset = r.point(j["offset"], path + ".offset");
   if (!j.contains("points") || !j["points"].is_array())
     r.fail(path + ".points", "expected [[x, y], ...]");
   if (!j.contains("weights") || !j["weights"].is_array())
@@ -48,7 +48,7 @@ void readSide(const JsonReader& r, const json& t, bool target, TransportScene& s
   auto& weights = target ? scene.targetWeights : scene.sourceWeights;
   for (size_t i = 0; i < pts.size(); ++i) {
     const std::string at = "[" + std::to_string(i) + "]";
-    points.push_back(r.pair(pts[i], path + ".points" + at));
+    points.push_back(r.point(pts[i], path + ".points" + at));
     weights.push_back(r.number(ws[i], path + ".weights" + at));
     if (weights.back() < 0.0) r.fail(path + ".weights" + at, "must be non-negative");
   }

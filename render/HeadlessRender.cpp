@@ -5,15 +5,15 @@
 #include <memory>
 #include <optional>
 
-#include "AtomicFile.h"
 #include "DiffusionSimulation.h"
 #include "OffscreenTarget.h"
+#include "OutputFiles.h"
 #include "SceneRenderer.h"
 
 namespace flowscope {
 
 RenderedImage renderScene(const GpuContext& ctx, const Scene& scene, uint32_t width,
-                          uint32_t height) {
+                          uint32_t height, const std::function<void(int, int)>& progress) {
   const DiffusionParams& p = scene.params;
   SamplingConfig config{p.sampler(), p.schedule(), p.particleCount(), p.seed()};
   DiffusionSimulation sim(scene.dataset, config, &ctx);
@@ -22,6 +22,13 @@ RenderedImage renderScene(const GpuContext& ctx, const Scene& scene, uint32_t wi
   if (p.splitView())
     compare = std::make_unique<DiffusionSimulation>(
         scene.dataset, compareConfig(config, p.compareSampler()), &ctx);
+  // The runs reach the scene's step before the frame is recorded, a few states a submission.
+  for (DiffusionSimulation* run : {&sim, compare.get()})
+    if (run) {
+      seekReporting(
+          *run, scene.step, progress ? progress : [](int, int) {});
+      requireFinitePositions(*run, scene.step);
+    }
   const uint32_t left = compare ? width / 2 : width;
   OffscreenTarget target(ctx, width, height);
   SceneRenderer renderer(ctx, target.renderPass(), 1);
@@ -58,11 +65,19 @@ RenderedImage renderScene(const GpuContext& ctx, const Scene& scene, uint32_t wi
   return image;
 }
 
+std::string encodePng(const RenderedImage& image) {
+  std::string bytes;
+  auto append = [](void* context, void* data, int size) {
+    static_cast<std::string*>(context)->append(static_cast<const char*>(data), size_t(size));
+  };
+  if (!stbi_write_png_to_func(append, &bytes, int(image.width), int(image.height), 4,
+                              image.rgba.data(), int(image.width) * 4))
+    throw std::runtime_error("PNG encoder failed");
+  return bytes;
+}
+
 void writePng(const std::string& path, const RenderedImage& image) {
-  writePathAtomically(path, [&](const std::string& tmp) {
-    return stbi_write_png(tmp.c_str(), int(image.width), int(image.height), 4, image.rgba.data(),
-                          int(image.width) * 4) != 0;
-  });
+  writeFileAtomically(path, encodePng(image));
 }
 
 }  // namespace flowscope

@@ -469,7 +469,7 @@ TEST_F(Cli, OtSolvesPotsExampleAndRejectsBadInput) {
   const std::string out = path("p.csv");
   expectInvalid("ot --source " + path("a.csv") + " --target " + path("a.csv") +
                     " --source-weights " + path("w.csv") + " --plan-out " + out,
-                "w.csv: row 3", out);
+                "w.csv: line 3", out);
   write("zero.csv", "w\n0\n0\n");
   expectInvalid("ot --source " + path("a.csv") + " --target " + path("a.csv") +
                     " --target-weights " + path("zero.csv") + " --plan-out " + out,

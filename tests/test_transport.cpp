@@ -5,8 +5,8 @@
 #include <cmath>
 #include <numeric>
 
-#include "InputError.h"
 #include "ExactTransport.h"
+#include "InputError.h"
 #include "Rng.h"
 #include "Transport.h"
 
@@ -87,7 +87,7 @@ TEST(Measures, WeightsAreNormalisedAndBadOnesNameTheRow) {
     Measure::weighted({{0, 0}, {1, 1}}, {1.0, -3.0}, "w.csv");
     FAIL();
   } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("w.csv: row 3"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("w.csv: line 3"), std::string::npos) << e.what();
   }
   EXPECT_THROW(Measure::weighted({{0, 0}}, {0.0}, "w.csv"), InputError);
   EXPECT_THROW(parseCost("manhattan"), InputError);
@@ -128,10 +128,13 @@ TEST(ExactTransport, UnequalSizesAndWeightsAgreeWithOneDimensionalSorting) {
   Pcg32 rng(5);
   std::vector<double> x1, y1, wx, wy;
   std::vector<glm::dvec2> x, y;
-  for (int i = 0; i < 37; ++i) x1.push_back(rng.normal()), wx.push_back(rng.uniform()), x.push_back({x1.back(), 0});
-  for (int j = 0; j < 53; ++j) y1.push_back(1.0 + 2 * rng.normal()), wy.push_back(rng.uniform()), y.push_back({y1.back(), 0});
+  for (int i = 0; i < 37; ++i)
+    x1.push_back(rng.normal()), wx.push_back(rng.uniform()), x.push_back({x1.back(), 0});
+  for (int j = 0; j < 53; ++j)
+    y1.push_back(1.0 + 2 * rng.normal()), wy.push_back(rng.uniform()), y.push_back({y1.back(), 0});
   for (auto cost : {CostKind::SqEuclidean, CostKind::Euclidean}) {
-    ExactResult r = exactTransport(Measure::weighted(x, wx, "x"), Measure::weighted(y, wy, "y"), cost);
+    ExactResult r =
+        exactTransport(Measure::weighted(x, wx, "x"), Measure::weighted(y, wy, "y"), cost);
     ASSERT_EQ(r.status, SolveStatus::Converged);
     EXPECT_NEAR(r.cost, transport1d(x1, wx, y1, wy, cost), 1e-10) << costName(cost);
     EXPECT_LT(r.marginalError, 1e-12);
@@ -139,7 +142,8 @@ TEST(ExactTransport, UnequalSizesAndWeightsAgreeWithOneDimensionalSorting) {
 }
 
 TEST(ExactTransport, GaussianSamplesApproachTheBuresWassersteinDistance) {
-  Gaussian2 p{{0, 0}, glm::dmat2(1.0, 0.3, 0.3, 0.5)}, q{{1.5, -0.5}, glm::dmat2(0.4, -0.1, -0.1, 1.2)};
+  Gaussian2 p{{0, 0}, glm::dmat2(1.0, 0.3, 0.3, 0.5)},
+      q{{1.5, -0.5}, glm::dmat2(0.4, -0.1, -0.1, 1.2)};
   auto draw = [](const Gaussian2& g, int n, uint64_t seed) {
     Pcg32 rng(seed);
     glm::dmat2 l = sqrtSpd(g.cov);
@@ -147,7 +151,8 @@ TEST(ExactTransport, GaussianSamplesApproachTheBuresWassersteinDistance) {
     for (auto& x : out) x = g.mean + l * glm::dvec2(rng.normal(), rng.normal());
     return out;
   };
-  ExactResult r = exactTransport(Measure::uniform(draw(p, 600, 1)), Measure::uniform(draw(q, 600, 2)), CostKind::SqEuclidean);
+  ExactResult r = exactTransport(Measure::uniform(draw(p, 600, 1)),
+                                 Measure::uniform(draw(q, 600, 2)), CostKind::SqEuclidean);
   ASSERT_EQ(r.status, SolveStatus::Converged);
   // The empirical W2^2 overshoots the population one by O(n^-1/2) in 2-D; 600 points: within ~15%.
   EXPECT_NEAR(r.cost, gaussianW2Squared(p, q), 0.15 * gaussianW2Squared(p, q));
