@@ -16,6 +16,7 @@ namespace flowscope {
 
 class AttentionPanel {
  public:
+  explicit AttentionPanel(EditErrors& edits) : edits_(edits) {}
   void build(AttentionLab& lab, std::map<std::string, ControlRect>& rects);
 
  private:
@@ -25,7 +26,7 @@ class AttentionPanel {
   void displaySection(AttentionLab& lab, std::map<std::string, ControlRect>& rects);
   void matrixWindow(AttentionLab& lab, std::map<std::string, ControlRect>& rects);
   void lessonsWindow(AttentionLab& lab, std::map<std::string, ControlRect>& rects);
-  EditErrors edits_;
+  EditErrors& edits_;  // the viewport's one error line
   char tokensPath_[512] = "";
   char projectionPath_[3][512] = {"", "", ""};
 };

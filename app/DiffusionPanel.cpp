@@ -66,7 +66,7 @@ void DiffusionPanel::build(DiffusionLab& lab, const DiffusionSimulation& sim,
       "float32 on the GPU.");
   playbackSection(lab, sim, rects);
   if (foldable("Data", true)) dataSection(lab);
-  if (foldable("Sampler and schedule", true)) samplerSection(lab);
+  if (foldable("Sampler and schedule", true)) samplerSection(lab, rects);
   if (isFlowSampler(lab.params().sampler().kind) && foldable("Flow coupling", true))
     couplingSection(lab, sim);
   if (foldable("Display", false)) displaySection(lab);
@@ -143,18 +143,19 @@ void DiffusionPanel::dataSection(DiffusionLab& lab) {
   hint("File > Open data... loads a mixture .json, a point cloud .csv or a density .png.");
 }
 
-void DiffusionPanel::samplerSection(DiffusionLab& lab) {
+void DiffusionPanel::samplerSection(DiffusionLab& lab, std::map<std::string, ControlRect>& rects) {
   DiffusionParams& p = lab.params();
   const SamplerParams& sp = p.sampler();
   if (ImGui::BeginCombo("sampler", samplerKindName(sp.kind).c_str())) {
     for (SamplerKind kind : allSamplers())
-      if (ImGui::Selectable(samplerKindName(kind).c_str(), kind == sp.kind)) {
-        if (p.chooseSampler(kind))
-          notice_ = samplerKindName(kind) + " needs another schedule: switched to " +
-                    scheduleName(p.schedule().kind);
-        else
-          notice_.clear();
-      }
+      if (ImGui::Selectable(samplerKindName(kind).c_str(), kind == sp.kind))
+        edits_.apply([&] {
+          if (p.chooseSampler(kind))
+            notice_ = samplerKindName(kind) + " needs another schedule: switched to " +
+                      scheduleName(p.schedule().kind);
+          else
+            notice_.clear();
+        });
     ImGui::EndCombo();
   }
   ScheduleParams sched = p.schedule();
@@ -184,6 +185,7 @@ void DiffusionPanel::samplerSection(DiffusionLab& lab) {
       edits_.apply([&] { p.setSigmaMin(sigmaMin); });
     if (ImGui::InputDouble("σ_max", &sigmaMax, 0, 0, "%.4g", enter))
       edits_.apply([&] { p.setSigmaMax(sigmaMax); });
+    remember(rects, "sigma_max");
     if (sched.kind == ScheduleKind::Karras && ImGui::InputDouble("ρ", &rho, 0, 0, "%.4g", enter))
       edits_.apply([&] { p.setRho(rho); });
   }

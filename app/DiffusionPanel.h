@@ -28,6 +28,7 @@ struct PanelContext {
 
 class DiffusionPanel {
  public:
+  explicit DiffusionPanel(EditErrors& edits) : edits_(edits) {}
   // Builds the panel; records the rectangle of each named control (used by GUI tests).
   void build(DiffusionLab& lab, const DiffusionSimulation& sim,
              std::map<std::string, ControlRect>& rects, PanelContext& context);
@@ -36,7 +37,7 @@ class DiffusionPanel {
   void playbackSection(DiffusionLab& lab, const DiffusionSimulation& sim,
                        std::map<std::string, ControlRect>& rects);
   void dataSection(DiffusionLab& lab);
-  void samplerSection(DiffusionLab& lab);
+  void samplerSection(DiffusionLab& lab, std::map<std::string, ControlRect>& rects);
   void couplingSection(DiffusionLab& lab, const DiffusionSimulation& sim);
   void displaySection(DiffusionLab& lab);
   void paintSection(DiffusionLab& lab);
@@ -44,7 +45,7 @@ class DiffusionPanel {
                      PanelContext& context);
   void sweepWindow(DiffusionLab& lab, PanelContext& context);
   void sweepPlot(const std::vector<SweepRow>& rows);
-  EditErrors edits_;
+  EditErrors& edits_;  // the viewport's one error line
   std::string notice_;
   FlowCouplingParams couplingDraft_{};
   bool couplingEditing_ = false;

@@ -1,6 +1,8 @@
 #pragma once
-// The one error line every lab panel shows: apply() runs a validating setter (the labs throw
-// InputError and stay unchanged); its message is kept until the next edit succeeds.
+// The one error line every lab panel shows (one object, owned by the viewport): apply() runs a
+// validating setter (the labs throw InputError and stay unchanged); report() shows a message
+// from elsewhere (File > Open data / Open scene). A message is kept until the next edit succeeds
+// or another lab is shown.
 #include <imgui.h>
 
 #include <string>
@@ -20,6 +22,9 @@ class EditErrors {
       message_ = e.what();
     }
   }
+  void report(const std::string& message) { message_ = message; }
+  void clear() { message_.clear(); }
+  const std::string& message() const { return message_; }
   // The message in red, when there is one.
   void show() const {
     if (!message_.empty())

@@ -1,6 +1,7 @@
 #include "MainWindow.h"
 
 #include <QApplication>
+#include <QBuffer>
 #include <QFileDialog>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -13,9 +14,9 @@
 #include <imgui.h>
 #include <glm/detail/setup.hpp>
 
-#include "AtomicFile.h"
 #include "InputError.h"
 #include "JsonFile.h"
+#include "OutputFiles.h"
 #include "TransportScene.h"
 
 namespace flowscope {
@@ -236,8 +237,10 @@ QString MainWindow::openScene(const QString& path) {
       lab_.replaceScene(sceneFromJson(j, file));
       showTransport(false);
     }
+    viewport_->edits().clear();
     return {};
   } catch (const InputError& e) {
+    viewport_->edits().report(e.what());
     return QString::fromStdString(e.what());
   }
 }
@@ -246,8 +249,10 @@ QString MainWindow::openData(const QString& path) {
   try {
     lab_.setData(DataSource::ofFile(path.toStdString()));
     lab_.playback().reset();
+    viewport_->edits().clear();
     return {};
   } catch (const InputError& e) {
+    viewport_->edits().report(e.what());
     return QString::fromStdString(e.what());
   }
 }
@@ -276,9 +281,11 @@ QString MainWindow::writeViewportPng(const QString& path, bool withPanel) {
   QImage image = viewport_->grabRgb(withPanel);
   if (image.isNull()) return "the viewport could not be read back";
   try {
-    writePathAtomically(path.toStdString(), [&](const std::string& tmp) {
-      return image.save(QString::fromStdString(tmp), "PNG");
-    });
+    QByteArray bytes;
+    QBuffer buffer(&bytes);
+    buffer.open(QIODevice::WriteOnly);
+    if (!image.save(&buffer, "PNG")) return "the PNG encoder failed";
+    writeFileAtomically(path.toStdString(), std::string_view(bytes.constData(), bytes.size()));
     return {};
   } catch (const InputError& e) {
     return QString::fromStdString(e.what());

@@ -16,6 +16,7 @@ namespace flowscope {
 
 class RfPanel {
  public:
+  explicit RfPanel(EditErrors& edits) : edits_(edits) {}
   void build(RfLab& lab, std::map<std::string, ControlRect>& rects);
 
  private:
@@ -24,7 +25,7 @@ class RfPanel {
                  std::map<std::string, ControlRect>& rects);
   void tableWindow(RfLab& lab, std::map<std::string, ControlRect>& rects);
   void erfSection(RfLab& lab, std::map<std::string, ControlRect>& rects);
-  EditErrors edits_;
+  EditErrors& edits_;  // the viewport's one error line
   char archPath_[512] = "architecture.json";
   char imagePath_[512] = "";
   char weightsPath_[512] = "";

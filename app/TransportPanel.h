@@ -13,6 +13,7 @@ namespace flowscope {
 
 class TransportPanel {
  public:
+  explicit TransportPanel(EditErrors& edits) : edits_(edits) {}
   // `diffusion` receives the chosen coupling ("Use in Diffusion & Flow"); returns true when the
   // user asked to switch to that lab.
   bool build(TransportLab& lab, DiffusionLab& diffusion, std::map<std::string, ControlRect>& rects);
@@ -25,7 +26,7 @@ class TransportPanel {
   // Returns true when the coupling was handed to the Diffusion & Flow lab.
   bool couplingSection(TransportLab& lab, DiffusionLab& diffusion,
                        std::map<std::string, ControlRect>& rects);
-  EditErrors edits_;
+  EditErrors& edits_;  // the viewport's one error line
   char sourcePath_[512] = "", targetPath_[512] = "", sourceWeights_[512] = "",
        targetWeights_[512] = "";
 };

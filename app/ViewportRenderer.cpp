@@ -10,6 +10,13 @@
 
 namespace flowscope {
 
+ViewportRenderer::ViewportRenderer(VulkanViewport* window)
+    : window_(window),
+      panel_(window->edits()),
+      transportPanel_(window->edits()),
+      attentionPanel_(window->edits()),
+      rfPanel_(window->edits()) {}
+
 void ViewportRenderer::initResources() {
   QVulkanInstance* inst = window_->vulkanInstance();
   AdoptedDevice adopted{inst->vkInstance(), window_->physicalDevice(), window_->device(),

@@ -25,7 +25,7 @@ class VulkanViewport;
 
 class ViewportRenderer : public QVulkanWindowRenderer {
  public:
-  explicit ViewportRenderer(VulkanViewport* window) : window_(window) {}
+  explicit ViewportRenderer(VulkanViewport* window);
   void initResources() override;
   void initSwapChainResources() override;
   void releaseSwapChainResources() override {}

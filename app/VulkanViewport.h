@@ -35,11 +35,16 @@ class VulkanViewport : public QVulkanWindow {
   // Which lab the viewport shows (Lab menu, Ctrl+1 / Ctrl+2 / Ctrl+3 / Ctrl+4).
   enum class Lab { Diffusion, Transport, Attention, ReceptiveField };
   Lab activeLab() const { return active_; }
-  void setActiveLab(Lab lab) { active_ = lab; }
+  void setActiveLab(Lab lab) {
+    if (lab != active_) edits_.clear();
+    active_ = lab;
+  }
   bool transportActive() const { return active_ == Lab::Transport; }
   bool attentionActive() const { return active_ == Lab::Attention; }
   bool rfActive() const { return active_ == Lab::ReceptiveField; }
-  void setTransportActive(bool on) { active_ = on ? Lab::Transport : Lab::Diffusion; }
+  void setTransportActive(bool on) { setActiveLab(on ? Lab::Transport : Lab::Diffusion); }
+  // The panels' one error line: a rejected edit or file, in red until the next edit succeeds.
+  EditErrors& edits() { return edits_; }
   // The Attention lab's state lives here, beside the viewport that draws it.
   AttentionLab& attention() { return attention_; }
   RfLab& rf() { return rf_; }
@@ -92,6 +97,7 @@ class VulkanViewport : public QVulkanWindow {
   DiffusionLab& lab_;
   TransportLab& transport_;
   Lab active_ = Lab::Diffusion;
+  EditErrors edits_;
   AttentionLab attention_;
   RfLab rf_;
   std::optional<TransportLab::PointRef> draggedPoint_;  // the point being dragged
