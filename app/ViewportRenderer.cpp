@@ -202,6 +202,10 @@ void ViewportRenderer::recordFrame(VkCommandBuffer cmd, double seconds) {
   try {
     sim = &lab.simulation(gpu_.get(), waitIdle);
     compare = lab.compareSimulation(gpu_.get(), waitIdle);
+  } catch (const InputError& e) {
+    // A run the parameters cannot make (e.g. over the work budget): said on the panel's red line
+    // until an edit makes it possible; the frame below still clears and presents.
+    window_->edits().report(e.what());
   } catch (const std::exception& e) {
     // Nothing recorded yet: the frame below still clears and presents, with the error shown.
     emit window_->renderError(QString::fromStdString(e.what()));

@@ -28,6 +28,9 @@ struct AttentionArgs {
 
 // Weight matrices above this many entries are refused (--weights-out stores h x n x m numbers).
 constexpr size_t kMaxWeightEntries = size_t(1) << 24;
+// Softmax attention costs n m (d + dv) multiply-adds: at most 32,768^2 tokens at d = dv = 64
+// (about 3 minutes on a CPU-only Vulkan device; the kernel is one dispatch, with no progress).
+constexpr double kMaxSoftmaxWork = 1.4e11;
 
 int runAttention(const AttentionArgs& a) {
   AttentionOptions o;
@@ -44,6 +47,11 @@ int runAttention(const AttentionArgs& a) {
   const Matrix q = readMatrixCsv(a.q), k = readMatrixCsv(a.k), v = readMatrixCsv(a.v);
   checkAttention(q, k, v, o, a.q, a.k, a.v);
   const bool wantWeights = !a.weightsOut.empty();
+  const double work = double(q.rows) * double(k.rows) * double(q.cols + v.cols);
+  if ((o.kind == AttentionKind::Softmax || wantWeights) && work > kMaxSoftmaxWork)
+    throw InputError("--q, --k: n x m x (d + dv) = " + formatNumber(work) +
+                     " multiply-adds is above the budget of " + formatNumber(kMaxSoftmaxWork) +
+                     "; the linear kinds cost O(n + m)");
   if (wantWeights && q.rows * k.rows * size_t(o.heads) > kMaxWeightEntries)
     throw InputError("--weights-out: h x n x m = " +
                      std::to_string(q.rows * k.rows * size_t(o.heads)) + " entries is above " +

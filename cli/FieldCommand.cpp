@@ -18,6 +18,9 @@
 namespace flowscope::cli {
 namespace {
 
+// Grid nodes x model terms (components or points) of one field: tens of seconds in double.
+constexpr double kMaxFieldWork = 2e10;
+
 struct FieldArgs {
   SamplingFlags flags;
   std::string quantity = "score", out;
@@ -72,6 +75,11 @@ int runField(const FieldArgs& a) {
         "--sigma: a point cloud has no density at noise level 0; use a noise level > 0");
 
   const int w = a.gridSize[0], h = a.gridSize[1];
+  if (const double work = double(w) * h * double(data->model().terms()); work > kMaxFieldWork)
+    throw InputError("--grid: " + std::to_string(w) + " x " + std::to_string(h) + " nodes x " +
+                     std::to_string(data->model().terms()) +
+                     " model terms = " + formatNumber(work) + " is above the budget of " +
+                     formatNumber(kMaxFieldWork) + ": a coarser grid or fewer data points");
   const bool flow = kind == ScheduleKind::Flow;
   const size_t cols = a.quantity == "logp" ? 3 : 4;
   std::vector<double> values(size_t(w) * h * cols);

@@ -199,7 +199,7 @@ void addOtCommand(CLI::App& app, Runner& run) {
   cmd->add_option("--cost", a->cost, "sqeuclidean | euclidean")->capture_default_str();
   cmd->add_option("--max-iter", a->maxIter,
                   "Sinkhorn: iteration limit (1..1e7); a run whose error stops falling (no 1% gain "
-                  "in 500 iterations) stops earlier and says so")
+                  "in 2,000 iterations) stops earlier and says so")
       ->capture_default_str();
   cmd->add_option("--tol", a->tolerance,
                   "Sinkhorn: stop when the marginal error falls below (1e-15..2)")

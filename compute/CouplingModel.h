@@ -59,6 +59,7 @@ class CouplingModel : public ExactModel {
   CouplingModel(FlowCoupling kind, std::vector<glm::dvec2> noise, std::vector<glm::dvec2> data,
                 double bandwidth);
   Evaluation evaluate(glm::dvec2 x, double s, double tau) const override;
+  size_t terms() const override { return noise_.size(); }
   // The marginal velocity v(x, t) on the path mu_k = s y_k + tau z_k.
   glm::dvec2 velocity(glm::dvec2 x, double s, double tau) const;
 

@@ -77,6 +77,7 @@ class DenseSinkhorn {
   // underflowed to zero even after absorption.
   bool iterate();
   double rowError();
+  std::pair<double, double> errorAndCost() const;  // |P1 - a|_1 + |P^T 1 - b|_1 and <P, C>
   void
   computeRowSums();  // rowSums_ = K (b v)  // |P 1 - a|_1 (columns are exact right after iterate())
 

@@ -45,11 +45,21 @@ DiffusionSimulation::DiffusionSimulation(std::shared_ptr<const Dataset> data,
       gpu_(gpu),
       levels_(buildSchedule(config.schedule)),
       noiseSeed_(uint32_t(config.seed ^ (config.seed >> 32)) * 2654435761u + 1u) {
-  validate(config.sampler, config.schedule);
   validate(config.sampler);
+  validate(config.sampler, config.schedule);
   evaluations_.assign(levels_.size(), 0);
   for (int i = 0; i < steps(); ++i)
     evaluations_[i + 1] = evaluations_[i] + stepEvaluations(config.sampler, levels_, i);
+  const double work =
+      double(config.particleCount) * double(data_->model().terms()) * evaluations_.back();
+  if (work > kMaxWork)
+    throw InputError("sampling: " + std::to_string(config.particleCount) + " particles x " +
+                     std::to_string(data_->model().terms()) +
+                     " model terms (components, points "
+                     "or pairs) x " +
+                     std::to_string(evaluations_.back()) + " evaluations = " + formatNumber(work) +
+                     " is above the budget of " + formatNumber(kMaxWork) +
+                     ": fewer particles, data points or steps");
 
   const size_t stateBytes = size_t(config.particleCount) * sizeof(ParticleState);
   size_t budget = historyBudgetBytes;

@@ -38,9 +38,12 @@ SamplingConfig compareConfig(const SamplingConfig& primary, SamplerKind sampler)
 class DiffusionSimulation {
  public:
   static constexpr size_t kDefaultHistoryBudget = size_t(1) << 30;
+  // Particles x model terms x evaluations of one run at most: ~30 min on a CPU-only Vulkan device
+  // (lavapipe), seconds on a GPU.
+  static constexpr double kMaxWork = 1e12;
 
   // gpu == nullptr selects the CPU backend. Throws InputError for incompatible sampler/schedule
-  // pairs or a cloud too large for the device.
+  // pairs, a cloud too large for the device, or more than kMaxWork.
   DiffusionSimulation(std::shared_ptr<const Dataset> data, const SamplingConfig& config,
                       const GpuContext* gpu, size_t historyBudgetBytes = kDefaultHistoryBudget);
   ~DiffusionSimulation();

@@ -4,6 +4,8 @@
 // sampler needs follows exactly (see Predictions below).
 #include <glm/glm.hpp>
 
+#include <cstddef>
+
 namespace flowscope {
 
 class ExactModel {
@@ -15,6 +17,8 @@ class ExactModel {
   };
   virtual ~ExactModel() = default;
   virtual Evaluation evaluate(glm::dvec2 x, double s, double tau) const = 0;
+  // Terms one evaluation sums (mixture components, data points, coupling pairs): its cost.
+  virtual size_t terms() const = 0;
   glm::dvec2 denoise(glm::dvec2 x, double s, double tau) const {
     return evaluate(x, s, tau).denoised;
   }

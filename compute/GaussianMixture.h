@@ -46,6 +46,7 @@ class GaussianMixture : public ExactModel {
   // E[x0 | x, k] = mu_k + s C_k (s^2 C_k + tau^2 I)^-1 (x - s mu_k). At s = 0 (flow at t = 1) the
   // posterior is the prior.
   Evaluation evaluate(glm::dvec2 x, double s, double tau) const override;
+  size_t terms() const override { return components_.size(); }
   Evaluation evaluate(glm::dvec2 x, double sigma) const { return evaluate(x, 1.0, sigma); }
   using ExactModel::denoise;
   double logDensity(glm::dvec2 x, double sigma) const { return evaluate(x, sigma).logp; }

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "Limits.h"
+
 namespace flowscope {
 namespace {
 const uint32_t kSoftmin[] =
@@ -136,7 +138,7 @@ SinkhornResult GpuSinkhorn::solve(const SinkhornOptions& o) {
   r.f.assign(f.begin(), f.end());
   r.g.assign(g.begin(), g.end());
   if (r.status == SolveStatus::NotConverged && !r.stalled)
-    r.message = "marginal error " + std::to_string(r.marginalError) + " after " +
+    r.message = "marginal error " + formatNumber(r.marginalError) + " after " +
                 std::to_string(r.iterations) +
                 " iterations is above the tolerance: raise --max-iter, or loosen --tol, or "
                 "increase --epsilon";

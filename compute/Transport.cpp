@@ -169,7 +169,7 @@ SinkhornResult sinkhornCpu(const Measure& a, const Measure& b, CostKind cost,
     eps = std::max(o.epsilon, eps * kAnnealFactor);
   }
   r.status = SolveStatus::NotConverged;
-  r.message = "marginal error " + std::to_string(r.marginalError) + " after " +
+  r.message = "marginal error " + formatNumber(r.marginalError) + " after " +
               std::to_string(r.iterations) +
               " iterations is above the tolerance: raise --max-iter, or loosen --tol, or increase "
               "--epsilon";

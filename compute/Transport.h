@@ -88,7 +88,7 @@ struct SinkhornResult {
 // solver stops there instead of running to its iteration limit.
 class StallDetector {
  public:
-  static constexpr int kIterations = 500;
+  static constexpr int kIterations = 2000;
   // Feed each checked error with the iteration count; true once stalled.
   bool observe(double error, int iterations) {
     if (error < 0.99 * reference_) reference_ = error, since_ = iterations;

@@ -1,6 +1,7 @@
 // flowscope-cli end to end: outputs, and every error path: exit code 2 with a message naming the
 // file/flag/field, and no output file left behind.
 #include <gtest/gtest.h>
+#include <unistd.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -22,7 +23,10 @@ struct CliResult {
 
 CliResult cli(const std::string& args, const std::string& env = "") {
   static int counter = 0;
-  fs::path errPath = fs::temp_directory_path() / ("flowscope-cli-err-" + std::to_string(++counter));
+  // The PID too: ctest runs the tests of this file as parallel processes.
+  fs::path errPath =
+      fs::temp_directory_path() /
+      ("flowscope-cli-err-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
   std::string cmd = env + " " + FLOWSCOPE_CLI + std::string(" ") + args + " 2>" + errPath.string();
   FILE* pipe = popen(cmd.c_str(), "r");
   std::string out;

@@ -146,6 +146,7 @@ struct CountingModel : ExactModel {
     ++calls;
     return inner.evaluate(x, s, tau);
   }
+  size_t terms() const override { return inner.terms(); }
 };
 }  // namespace
 

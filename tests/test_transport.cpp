@@ -5,6 +5,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "DenseSinkhorn.h"
 #include "ExactTransport.h"
 #include "InputError.h"
 #include "Rng.h"
@@ -156,4 +157,63 @@ TEST(ExactTransport, GaussianSamplesApproachTheBuresWassersteinDistance) {
   ASSERT_EQ(r.status, SolveStatus::Converged);
   // The empirical W2^2 overshoots the population one by O(n^-1/2) in 2-D; 600 points: within ~15%.
   EXPECT_NEAR(r.cost, gaussianW2Squared(p, q), 0.15 * gaussianW2Squared(p, q));
+}
+
+TEST(StallDetector, StopsOnlyAfterFiveHundredIterationsWithoutAOnePercentGain) {
+  StallDetector steady;  // a linear rate of 0.1% per iteration: never stalls
+  double err = 1.0;
+  for (int it = 10; it <= 20000; it += 10) ASSERT_FALSE(steady.observe(err *= 0.99, it)) << it;
+  StallDetector flat;  // falls to 1e-5, then wobbles there
+  int stopped = -1;
+  for (int it = 10; it <= 5000 && stopped < 0; it += 10) {
+    const double e =
+        it <= 1000 ? std::pow(10.0, -5.0 * it / 1000.0) : 1e-5 * (1.0 + 0.005 * (it % 20 == 0));
+    if (flat.observe(e, it)) stopped = it;
+  }
+  EXPECT_EQ(stopped, 1000 + StallDetector::kIterations);
+  EXPECT_NE(flat.describe(1e-6, stopped).find("stopped falling at 1e-05"), std::string::npos);
+}
+
+TEST(Sinkhorn, BothCpuSolversStopWhereDoublePrecisionStopsImproving) {
+  // A tolerance below double precision's floor: each solver stops, says so, long before its
+  // iteration limit (the GPU's float32 floor is in test_transport_gpu).
+  Pcg32 rng(5);
+  std::vector<glm::dvec2> x(120), y(100);
+  for (auto& p : x) p = {rng.normal(), rng.normal()};
+  for (auto& p : y) p = {2.0 + rng.normal(), rng.normal()};
+  const Measure a = Measure::uniform(x), b = Measure::uniform(y);
+  SinkhornOptions o;
+  o.epsilon = 0.1;
+  o.tolerance = 1e-18;
+  o.maxIterations = 1000000;
+  DenseSinkhorn dense(a, b, CostKind::SqEuclidean);
+  for (const SinkhornResult& r :
+       {sinkhornCpu(a, b, CostKind::SqEuclidean, o), dense.solve(o, false)}) {
+    EXPECT_EQ(r.status, SolveStatus::NotConverged);
+    EXPECT_TRUE(r.stalled);
+    EXPECT_LT(r.iterations, 20000);
+    EXPECT_LT(r.marginalError, 1e-12) << "it stopped at the floor, not before";
+    EXPECT_NE(r.message.find("stopped falling"), std::string::npos) << r.message;
+  }
+}
+
+TEST(Sinkhorn, WarmStartContinuesFromGivenPotentials) {
+  // Finishing from a coarse solve reaches the cold solve's answer, in fewer new iterations.
+  Pcg32 rng(6);
+  std::vector<glm::dvec2> x(80), y(90);
+  for (auto& p : x) p = {rng.normal(), rng.normal()};
+  for (auto& p : y) p = {1.0 + rng.normal(), 0.5 * rng.normal()};
+  const Measure a = Measure::uniform(x), b = Measure::uniform(y);
+  SinkhornOptions o;
+  o.epsilon = 0.05;
+  o.tolerance = 1e-10;
+  const SinkhornResult cold = sinkhornCpu(a, b, CostKind::SqEuclidean, o);
+  SinkhornOptions coarse = o;
+  coarse.tolerance = 1e-3;
+  const SinkhornResult start = sinkhornCpu(a, b, CostKind::SqEuclidean, coarse);
+  const SinkhornResult warm = sinkhornCpu(a, b, CostKind::SqEuclidean, o, &start);
+  ASSERT_EQ(warm.status, SolveStatus::Converged) << warm.message;
+  EXPECT_NEAR(warm.cost, cold.cost, 1e-9);
+  EXPECT_GT(warm.iterations, start.iterations);
+  EXPECT_LE(warm.iterations, cold.iterations + o.checkEvery);
 }

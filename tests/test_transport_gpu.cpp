@@ -49,3 +49,31 @@ TEST_F(GpuSinkhornTest, MatchesTheCpuTwinOnWeightedCloudsOfUnequalSizes) {
     EXPECT_NEAR(c, onGpu.cost, 1e-4 * c);
   }
 }
+
+TEST_F(GpuSinkhornTest, Float32StallsAboveItsFloorAndTheCpuFinishesFromThere) {
+  // 300 points at eps 0.1 to 1e-7: float32 cannot get there. The GPU solve stops, flagged
+  // stalled, within a few thousand iterations; the CPU warm-started from its potentials converges
+  // to the cold CPU solve's cost.
+  Pcg32 rng(9);
+  std::vector<glm::dvec2> x(300), y(300);
+  for (auto& p : x) p = {rng.normal(), rng.normal()};
+  for (auto& p : y) p = {2.0 + rng.normal(), rng.normal()};
+  const Measure a = Measure::uniform(x), b = Measure::uniform(y);
+  SinkhornOptions o;
+  o.epsilon = 0.1;
+  o.tolerance = 1e-7;
+  o.maxIterations = 1000000;
+  const SinkhornResult onGpu = GpuSinkhorn(*gpu, a, b, CostKind::SqEuclidean).solve(o);
+  ASSERT_EQ(onGpu.status, SolveStatus::NotConverged);
+  EXPECT_TRUE(onGpu.stalled);
+  EXPECT_LT(onGpu.iterations, 20000);
+  EXPECT_GT(onGpu.marginalError, o.tolerance);
+  EXPECT_NE(onGpu.message.find("the CPU backend (double) goes further"), std::string::npos);
+  const SinkhornResult finished = sinkhornCpu(a, b, CostKind::SqEuclidean, o, &onGpu);
+  const SinkhornResult cold = sinkhornCpu(a, b, CostKind::SqEuclidean, o);
+  ASSERT_EQ(finished.status, SolveStatus::Converged) << finished.message;
+  EXPECT_LT(finished.marginalError, o.tolerance);
+  // Two plans within the tolerance of the same marginals differ in <P, C> by at most about
+  // tol * max C.
+  EXPECT_NEAR(finished.cost, cold.cost, 2.0 * o.tolerance * costBound(a, b, CostKind::SqEuclidean));
+}
