@@ -10,6 +10,15 @@
 
 namespace flowscope {
 
+void ViewportRenderer::reportFailure(const std::exception& e) {
+  // What the inputs cannot make (over a work budget, a result that overflows) stays on the
+  // panel's red line until an edit makes it possible; anything else is a device error.
+  if (dynamic_cast<const InputError*>(&e))
+    window_->edits().report(e.what());
+  else
+    emit window_->renderError(QString::fromStdString(e.what()));
+}
+
 ViewportRenderer::ViewportRenderer(VulkanViewport* window)
     : window_(window),
       panel_(window->edits()),
@@ -115,7 +124,7 @@ void ViewportRenderer::recordTransportFrame(VkCommandBuffer cmd, double seconds)
   try {
     lab.update();
   } catch (const std::exception& e) {
-    emit window_->renderError(QString::fromStdString(e.what()));
+    reportFailure(e);
   }
   if (!transport_)
     transport_ = std::make_unique<TransportRenderer>(*gpu_, window_->defaultRenderPass(),
@@ -143,7 +152,7 @@ void ViewportRenderer::recordAttentionFrame(VkCommandBuffer cmd, double seconds)
   try {
     lab.update();
   } catch (const std::exception& e) {
-    emit window_->renderError(QString::fromStdString(e.what()));
+    reportFailure(e);
   }
   if (!attention_)
     attention_ = std::make_unique<AttentionRenderer>(*gpu_, window_->defaultRenderPass(),
@@ -169,7 +178,7 @@ void ViewportRenderer::recordRfFrame(VkCommandBuffer cmd, double seconds) {
   try {
     lab.update();
   } catch (const std::exception& e) {
-    emit window_->renderError(QString::fromStdString(e.what()));
+    reportFailure(e);
   }
   if (!rf_)
     rf_ = std::make_unique<RfRenderer>(*gpu_, window_->defaultRenderPass(),
@@ -202,13 +211,8 @@ void ViewportRenderer::recordFrame(VkCommandBuffer cmd, double seconds) {
   try {
     sim = &lab.simulation(gpu_.get(), waitIdle);
     compare = lab.compareSimulation(gpu_.get(), waitIdle);
-  } catch (const InputError& e) {
-    // A run the parameters cannot make (e.g. over the work budget): said on the panel's red line
-    // until an edit makes it possible; the frame below still clears and presents.
-    window_->edits().report(e.what());
   } catch (const std::exception& e) {
-    // Nothing recorded yet: the frame below still clears and presents, with the error shown.
-    emit window_->renderError(QString::fromStdString(e.what()));
+    reportFailure(e);  // nothing recorded yet: the frame below still clears and presents
   }
   const bool split = compare != nullptr;
   if (split != splitLayout_) {

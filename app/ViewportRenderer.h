@@ -39,6 +39,7 @@ class ViewportRenderer : public QVulkanWindowRenderer {
   void recordRfFrame(VkCommandBuffer cmd, double seconds);
   void beginPass(VkCommandBuffer cmd, glm::vec4 background);
   void updateMetrics();
+  void reportFailure(const std::exception& e);
   void layoutFor(bool split);
   VulkanViewport* window_;
   std::unique_ptr<GpuContext> gpu_;
