@@ -58,6 +58,7 @@ void AttentionPanel::build(AttentionLab& lab, std::map<std::string, ControlRect>
   ImGui::SetNextWindowPos(ImVec2(10, 60), ImGuiCond_FirstUseEver);
   ImGui::SetNextWindowSize(ImVec2(380, 0), ImGuiCond_FirstUseEver);
   ImGui::Begin("Attention");
+  edits_.show();
   hint(
       "Click a token to select it as the query; Shift+click adds a token (painting), drag one to "
       "move it; drag empty space to pan, wheel to zoom. Ctrl+1 / 2 / 3 switch labs.");
@@ -65,7 +66,6 @@ void AttentionPanel::build(AttentionLab& lab, std::map<std::string, ControlRect>
   if (foldable("Projections", false)) projectionSection(lab);
   if (foldable("Attention", true)) variantSection(lab, rects);
   if (foldable("Display", true)) displaySection(lab, rects);
-  edits_.show();
   ImGui::End();
   matrixWindow(lab, rects);
   lessonsWindow(lab, rects);

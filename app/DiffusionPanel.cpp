@@ -60,6 +60,7 @@ void DiffusionPanel::build(DiffusionLab& lab, const DiffusionSimulation& sim,
   ImGui::SetNextWindowPos(ImVec2(10, 10), ImGuiCond_FirstUseEver);
   ImGui::SetNextWindowSize(ImVec2(380, 0), ImGuiCond_FirstUseEver);
   ImGui::Begin("Diffusion & Flow");
+  edits_.show();
   ImGui::TextWrapped(
       "Every process as x = s(t)·(x0 + σ(t)·ε). Exact denoiser D = E[x0 | x] of the data (no "
       "training); "
@@ -75,7 +76,6 @@ void DiffusionPanel::build(DiffusionLab& lab, const DiffusionSimulation& sim,
   ImGui::Checkbox("metrics", &context.metricsOpen);
   ImGui::SameLine();
   ImGui::Checkbox("NFE sweep", &context.sweepOpen);
-  edits_.show();
   ImGui::End();
   if (context.metricsOpen) metricsWindow(lab, sim, context);
   if (context.sweepOpen) sweepWindow(lab, context);

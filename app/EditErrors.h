@@ -25,10 +25,13 @@ class EditErrors {
   void report(const std::string& message) { message_ = message; }
   void clear() { message_.clear(); }
   const std::string& message() const { return message_; }
-  // The message in red, when there is one.
+  // The message in red and wrapped to the panel, when there is one. Panels show it first, under
+  // their title, so it is in view whatever the panel's length.
   void show() const {
-    if (!message_.empty())
-      ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.35f, 1.0f), "%s", message_.c_str());
+    if (message_.empty()) return;
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.45f, 0.35f, 1.0f));
+    ImGui::TextWrapped("%s", message_.c_str());
+    ImGui::PopStyleColor();
   }
 
  private:

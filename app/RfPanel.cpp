@@ -12,12 +12,12 @@ void RfPanel::build(RfLab& lab, std::map<std::string, ControlRect>& rects) {
   ImGui::SetNextWindowPos(ImVec2(10, 60), ImGuiCond_FirstUseEver);
   ImGui::SetNextWindowSize(ImVec2(430, 730), ImGuiCond_FirstUseEver);
   ImGui::Begin("Receptive Field");
+  edits_.show();
   hint(
       "Hover the image: the selected layer's unit there, its theoretical receptive field (cyan) "
       "and the padding it reaches into (orange). Click: pin that unit; its effective receptive "
       "field is drawn over the image (magma, yellow box). Drag pans, wheel zooms. Coordinates are "
       "pixel indices, pixel i centred at i. Ctrl+1..4 switch labs.");
-  edits_.show();
   if (foldable("Architecture", true)) architectureSection(lab, rects);
   if (foldable("Layers (editor)", true)) {
     hint(

@@ -33,6 +33,7 @@ bool TransportPanel::build(TransportLab& lab, DiffusionLab& diffusion,
   ImGui::SetNextWindowPos(ImVec2(10, 10), ImGuiCond_FirstUseEver);
   ImGui::SetNextWindowSize(ImVec2(400, 0), ImGuiCond_FirstUseEver);
   ImGui::Begin("Transport");
+  edits_.show();
   hint(
       "Drag a point to move it (the plan re-solves warm); Shift+click adds a source point, "
       "Ctrl+click a target point; drag empty space to pan, wheel to zoom. Ctrl+1 / Ctrl+2 "
@@ -63,7 +64,6 @@ bool TransportPanel::build(TransportLab& lab, DiffusionLab& diffusion,
   } else {
     handedOff = couplingSection(lab, diffusion, rects);
   }
-  edits_.show();
   ImGui::End();
   return handedOff;
 }

@@ -83,6 +83,12 @@ int runSample(const SampleArgs& a) {
   auto data = withFlowCoupling(a.flags.loadData(), coupling, a.seed);
 
   Backend backend = openBackend(a.backend);
+  try {
+    DiffusionSimulation::check(*data, config, backend.gpu.get());
+  } catch (const InputError& e) {  // "particles: ..." is --n here
+    const std::string why = e.what();
+    throw InputError(why.rfind("particles: ", 0) == 0 ? "--n: " + why.substr(11) : why);
+  }
   Progress progress("sample: step");
   auto start = std::chrono::steady_clock::now();
   DiffusionSimulation sim(data, config, backend.gpu.get());

@@ -11,8 +11,17 @@ DiffusionLab::DiffusionLab(Scene scene) {
   replaceScene(std::move(scene));
 }
 
+namespace {
+
+SamplingConfig configOf(const DiffusionParams& p) {
+  return {p.sampler(), p.schedule(), p.particleCount(), p.seed()};
+}
+
+}  // namespace
+
 void DiffusionLab::setData(const DataSource& source) {
   auto loaded = resolve(source);
+  DiffusionSimulation::check(*loaded, configOf(scene_.params), nullptr);
   scene_.data = source;
   scene_.dataset = std::move(loaded);
   ++dataRevision_;
@@ -20,9 +29,19 @@ void DiffusionLab::setData(const DataSource& source) {
 
 void DiffusionLab::replaceScene(Scene scene) {
   const DiffusionParams& p = scene.params;
-  // Built first: a scene whose coupling cannot be built is refused, nothing changed.
+  // Built and checked first: a scene whose coupling cannot be built, or whose run cannot be made
+  // on the data it would use, is refused, nothing changed (the coupling cache, keyed by the next
+  // data revision, is dropped).
+  std::shared_ptr<const Dataset> run = scene.dataset;
   if (isFlowSampler(p.sampler().kind) && p.flowCoupling().kind != FlowCoupling::None)
-    coupled(scene.dataset, {dataRevision_ + 1, p.seed(), p.flowCoupling()});
+    run = coupled(scene.dataset, {dataRevision_ + 1, p.seed(), p.flowCoupling()});
+  try {
+    DiffusionSimulation::check(*run, configOf(p), nullptr);
+  } catch (const InputError&) {
+    coupled_.reset();
+    coupledKey_ = CouplingKey{};
+    throw;
+  }
   scene_ = std::move(scene);
   ++dataRevision_;  // forces a new run even if the parameters' revision happens to match
   playback_.scrub(scene_.step, scene_.params.schedule().steps);
@@ -46,10 +65,17 @@ DiffusionSimulation* DiffusionLab::compareSimulation(const GpuContext* gpu,
   }
   if (compare_ && compareBuiltFor_ == simulation_->id() && compareBuiltKind_ == p.compareSampler())
     return compare_.get();
+  const SamplingConfig config = compareConfig(simulation_->config(), p.compareSampler());
+  const auto data = runData(p.compareSampler());
+  try {
+    DiffusionSimulation::check(*data, config, gpu);
+  } catch (const InputError& e) {  // say so once, instead of failing again every frame
+    scene_.params.setSplitView(false);
+    throw InputError(std::string(e.what()) + " (the split view is now off)");
+  }
   if (compare_ && beforeReplace) beforeReplace();
   compare_.reset();
-  compare_ = std::make_unique<DiffusionSimulation>(
-      runData(p.compareSampler()), compareConfig(simulation_->config(), p.compareSampler()), gpu);
+  compare_ = std::make_unique<DiffusionSimulation>(data, config, gpu);
   compareBuiltFor_ = simulation_->id();
   compareBuiltKind_ = p.compareSampler();
   return compare_.get();
@@ -119,10 +145,18 @@ DiffusionSimulation& DiffusionLab::simulation(const GpuContext* gpu,
                                               const std::function<void()>& beforeReplace) {
   const DiffusionParams& p = scene_.params;
   if (!simulation_ || builtSampling_ != p.samplingRevision() || builtData_ != dataRevision_) {
+    const SamplingConfig config = configOf(p);
+    const auto data = runData(config.sampler.kind);
+    try {
+      DiffusionSimulation::check(*data, config, gpu);
+    } catch (const InputError&) {  // the edit cannot run: back to the parameters of the run shown
+      if (simulation_) scene_.params = builtParams_;
+      throw;
+    }
     if (simulation_ && beforeReplace) beforeReplace();
     simulation_.reset();
-    SamplingConfig config{p.sampler(), p.schedule(), p.particleCount(), p.seed()};
-    simulation_ = std::make_unique<DiffusionSimulation>(runData(config.sampler.kind), config, gpu);
+    simulation_ = std::make_unique<DiffusionSimulation>(data, config, gpu);
+    builtParams_ = p;
     builtSampling_ = p.samplingRevision();
     builtData_ = dataRevision_;
     playback_.clamp(p.schedule().steps);

@@ -33,7 +33,7 @@ class DiffusionLab {
   const Playback& playback() const { return playback_; }
 
   // Replaces the data (loading what `source` names); the run restarts. On InputError nothing
-  // changes.
+  // changes, also when the current parameters could not run on it (DiffusionSimulation::check).
   void setData(const DataSource& source);
   // Replaces everything (File > Open scene); the run restarts at the scene's step. Throws
   // InputError, changing nothing, when the scene's flow coupling cannot be built.
@@ -44,7 +44,9 @@ class DiffusionLab {
 
   // The run matching the current parameters, created on first use and re-created after any
   // sampling change. `beforeReplace` runs first when an old run is replaced (the GUI waits for
-  // the device to be idle there, because in-flight frames still read the old buffers).
+  // the device to be idle there, because in-flight frames still read the old buffers). When the
+  // parameters cannot run (DiffusionSimulation::check: say a work budget), they go back to those
+  // of the run shown and the InputError propagates: the lab keeps its state.
   DiffusionSimulation& simulation(const GpuContext* gpu,
                                   const std::function<void()>& beforeReplace);
   const DiffusionSimulation* currentSimulation() const { return simulation_.get(); }
@@ -96,6 +98,7 @@ class DiffusionLab {
   bool painting_ = false;
   std::vector<glm::dvec2> painted_;
   uint64_t builtSampling_ = ~0ull, builtData_ = ~0ull;
+  DiffusionParams builtParams_;  // those of the run shown
   // The data with a coupling attached, for the data revision, seed and coupling in the key; a
   // different key builds anew (InputError when it cannot be built; the cache is then unchanged).
   struct CouplingKey {

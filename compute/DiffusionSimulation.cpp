@@ -36,6 +36,40 @@ std::vector<ParticleState> DiffusionSimulation::initialNoise(int count, uint64_t
   return out;
 }
 
+namespace {
+
+size_t historyBudget(const GpuContext* gpu, size_t historyBudgetBytes) {
+  return gpu ? std::min<size_t>(historyBudgetBytes, gpu->limits().maxStorageBufferRange)
+             : historyBudgetBytes;
+}
+
+}  // namespace
+
+void DiffusionSimulation::check(const Dataset& data, const SamplingConfig& config,
+                                const GpuContext* gpu, size_t historyBudgetBytes) {
+  validate(config.sampler);
+  validate(config.schedule);
+  validate(config.sampler, config.schedule);
+  if (config.particleCount < 1) throw InputError("particles: must be at least 1");
+  const std::vector<NoiseLevel> levels = buildSchedule(config.schedule);
+  long evaluations = 0;
+  for (size_t i = 0; i + 1 < levels.size(); ++i)
+    evaluations += stepEvaluations(config.sampler, levels, int(i));
+  const size_t terms = data.model().terms();
+  const double work = double(config.particleCount) * double(terms) * double(evaluations);
+  if (work > kMaxWork)
+    throw InputError("particles: " + std::to_string(config.particleCount) + " x " +
+                     std::to_string(terms) + " model terms (components, points or pairs) x " +
+                     std::to_string(evaluations) + " evaluations = " + formatNumber(work) +
+                     " is above the budget of " + formatNumber(kMaxWork) +
+                     " for one run: fewer particles, data points or steps");
+  const size_t budget = historyBudget(gpu, historyBudgetBytes);
+  if (2 * size_t(config.particleCount) * sizeof(ParticleState) > budget)
+    throw InputError("particles: " + std::to_string(config.particleCount) +
+                     " do not fit two states in one storage buffer of this device (at most " +
+                     std::to_string(budget / (2 * sizeof(ParticleState))) + ")");
+}
+
 DiffusionSimulation::DiffusionSimulation(std::shared_ptr<const Dataset> data,
                                          const SamplingConfig& config, const GpuContext* gpu,
                                          size_t historyBudgetBytes)
@@ -45,30 +79,12 @@ DiffusionSimulation::DiffusionSimulation(std::shared_ptr<const Dataset> data,
       gpu_(gpu),
       levels_(buildSchedule(config.schedule)),
       noiseSeed_(uint32_t(config.seed ^ (config.seed >> 32)) * 2654435761u + 1u) {
-  validate(config.sampler);
-  validate(config.sampler, config.schedule);
+  check(*data_, config, gpu, historyBudgetBytes);
   evaluations_.assign(levels_.size(), 0);
   for (int i = 0; i < steps(); ++i)
     evaluations_[i + 1] = evaluations_[i] + stepEvaluations(config.sampler, levels_, i);
-  const double work =
-      double(config.particleCount) * double(data_->model().terms()) * evaluations_.back();
-  if (work > kMaxWork)
-    throw InputError("sampling: " + std::to_string(config.particleCount) + " particles x " +
-                     std::to_string(data_->model().terms()) +
-                     " model terms (components, points "
-                     "or pairs) x " +
-                     std::to_string(evaluations_.back()) + " evaluations = " + formatNumber(work) +
-                     " is above the budget of " + formatNumber(kMaxWork) +
-                     ": fewer particles, data points or steps");
-
   const size_t stateBytes = size_t(config.particleCount) * sizeof(ParticleState);
-  size_t budget = historyBudgetBytes;
-  if (gpu) budget = std::min<size_t>(budget, gpu->limits().maxStorageBufferRange);
-  if (config.particleCount < 1) throw InputError("particles: must be at least 1");
-  if (2 * stateBytes > budget)
-    throw InputError("particles: " + std::to_string(config.particleCount) +
-                     " do not fit two states in one storage buffer of this device (at most " +
-                     std::to_string(budget / (2 * sizeof(ParticleState))) + ")");
+  const size_t budget = historyBudget(gpu, historyBudgetBytes);
   slotCount_ = uint32_t(std::clamp<size_t>(budget / stateBytes, 2, size_t(steps()) + 1));
   noise_ = initialNoise(config.particleCount, config.seed, levels_[0].tau);
   if (!gpu) {

@@ -42,8 +42,12 @@ class DiffusionSimulation {
   // (lavapipe), seconds on a GPU.
   static constexpr double kMaxWork = 1e12;
 
-  // gpu == nullptr selects the CPU backend. Throws InputError for incompatible sampler/schedule
-  // pairs, a cloud too large for the device, or more than kMaxWork.
+  // Throws InputError naming the field when a run of `config` on `data` cannot be made: invalid
+  // or incompatible sampler and schedule, more than kMaxWork, or a cloud too large for the
+  // device. The constructor calls it; labs call it before they change anything.
+  static void check(const Dataset& data, const SamplingConfig& config, const GpuContext* gpu,
+                    size_t historyBudgetBytes = kDefaultHistoryBudget);
+  // gpu == nullptr selects the CPU backend. Throws what check() throws.
   DiffusionSimulation(std::shared_ptr<const Dataset> data, const SamplingConfig& config,
                       const GpuContext* gpu, size_t historyBudgetBytes = kDefaultHistoryBudget);
   ~DiffusionSimulation();

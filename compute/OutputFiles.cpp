@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 
 #include "InputError.h"
@@ -14,6 +15,14 @@ namespace {
 
 std::string suffixed(const std::string& path, const char* what) {
   return path + what + std::to_string(::getpid());
+}
+
+// "x.csv", "./x.csv" and "/abs/x.csv" name one file, existing or not.
+bool sameFile(const std::string& a, const std::string& b) {
+  std::error_code ea, eb;
+  const auto ca = std::filesystem::weakly_canonical(a, ea),
+             cb = std::filesystem::weakly_canonical(b, eb);
+  return ea || eb ? a == b : ca == cb;
 }
 
 [[noreturn]] void cannotWrite(const std::string& path, int error) {
@@ -37,7 +46,8 @@ void OutputFiles::discard() {
 
 void OutputFiles::stage(const std::string& path, const std::function<void(std::ostream&)>& write) {
   for (const Staged& s : staged_)
-    if (s.target == path) throw InputError(path + ": the same file is given for two outputs");
+    if (sameFile(s.target, path))
+      throw InputError(path + ": the same file is given for two outputs");
   const std::string tmp = suffixed(path, ".tmp-");
   std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
   if (!out) cannotWrite(path, errno);

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <set>
 
+#include "DiffusionSimulation.h"
 #include "InputError.h"
 #include "JsonFile.h"
 #include "JsonReader.h"
@@ -173,6 +174,10 @@ Scene sceneFromJson(const json& j, const std::string& source) {
   if (!j.contains("data")) r.fail("data", "missing");
   scene.data = dataSourceFromJson(j["data"], source, "data");
   scene.dataset = resolve(scene.data);
+  r.apply("sampling.particles", [&] {
+    DiffusionSimulation::check(*scene.dataset,
+                               {p.sampler(), p.schedule(), p.particleCount(), p.seed()}, nullptr);
+  });
   scene.playing = r.boolean(j, "playing", "playing");
   scene.step = r.integer(j, "step", "step");
   if (scene.step < 0 || scene.step > p.schedule().steps)

@@ -470,7 +470,7 @@ const Case kCases[] = {
     {"SamplingWorkBudget",
      "sample --data moons --n 4194304 --steps 1000 --out out.csv",
      2,
-     {"sampling: 4194304 particles x 2000 model terms", "above the budget of 1e+12"},
+     {"--n: 4194304 x 2000 model terms", "above the budget of 1e+12"},
      {"out.csv"}},
     {"TrajectoryRows",
      "sample --data gmm8 --n 100000 --steps 200 --trajectories t.csv "

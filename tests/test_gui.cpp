@@ -144,7 +144,10 @@ class GuiTest : public QObject {
     expectRefused(
         window_->openScene(write("deep.json", std::string(5000, '[') + std::string(5000, ']'))),
         "nested deeper than 128 levels");
-    // A panel field: sigma_max typed as 1e308 and entered.
+    // A panel field: sigma_max typed as 1e308 and entered. (The red line above moves the panel's
+    // fields: cleared, and the fields' places taken from a frame drawn without it.)
+    vp->edits().clear();
+    waitFrames(3);
     QTRY_VERIFY(vp->controlRects().count("sigma_max") == 1);
     const ControlRect r = vp->controlRects().at("sigma_max");
     const QPoint field(int((r.x0 + r.x1) / 2), int((r.y0 + r.y1) / 2));
@@ -162,6 +165,24 @@ class GuiTest : public QObject {
     QTRY_VERIFY2(vp->edits().message().find("sigma_max: must be between") != std::string::npos,
                  vp->edits().message().c_str());
     QCOMPARE(sceneToString(lab_->snapshot()), before);
+    // An edit whose run would exceed the work budget (1M particles x 2,000 points x 1,999
+    // evaluations): refused in red, the parameters back to those of the run shown, which the
+    // panel keeps drawing.
+    const Scene saved = lab_->snapshot();
+    lab_->setData(DataSource::ofPreset("moons"));
+    lab_->params().setSteps(1000);
+    waitFrames(3);
+    const std::string runnable = sceneToString(lab_->snapshot());
+    lab_->params().setParticleCount(DiffusionParams::kMaxParticles);
+    QTRY_VERIFY2(vp->edits().message().find("is above the budget of 1e+12") != std::string::npos,
+                 vp->edits().message().c_str());
+    QCOMPARE(sceneToString(lab_->snapshot()), runnable);
+    waitFrames(3);
+    const QImage refused = vp->grabRgb(true);
+    QVERIFY(distinctColours(refused) > 100);
+    if (const QString shots = qEnvironmentVariable("FLOWSCOPE_SHOTS"); !shots.isEmpty())
+      refused.save(shots + "/diffusion_refused_edit.png");
+    lab_->replaceScene(saved);
     vp->edits().clear();
     QTest::mouseMove(vp, QPoint(vp->width() - 50, vp->height() / 2));  // off the panel again
     waitFrames(3);

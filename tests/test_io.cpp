@@ -86,6 +86,9 @@ TEST_F(Io, AFailedOutputLeavesEveryTargetAsItWas) {
   twice.stage(path("x.csv"), "1\n");
   EXPECT_EQ(errorOf([&] { twice.stage(path("x.csv"), "2\n"); }),
             path("x.csv") + ": the same file is given for two outputs");
+  const std::string dotted = (dir / "." / "x.csv").string();
+  EXPECT_EQ(errorOf([&] { twice.stage(dotted, "2\n"); }),
+            dotted + ": the same file is given for two outputs");
 }
 
 TEST_F(Io, ARenameThatFailsRestoresTheTargetsAlreadyReplaced) {
