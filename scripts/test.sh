@@ -15,6 +15,8 @@ if [ "${1:-}" = "--no-sanitize" ]; then
 fi
 
 ensure_packages
+# A GPU test that finds no Vulkan device (or no validation layer) fails here instead of skipping.
+export FLOWSCOPE_REQUIRE_GPU=1
 start=$SECONDS
 build -DFLOWSCOPE_WERROR=ON
 (cd "$FLOWSCOPE_BUILD" && ctest --output-on-failure --timeout 900 "$@")

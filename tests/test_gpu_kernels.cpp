@@ -8,6 +8,7 @@
 #include "DiffusionSimulation.h"
 #include "GpuFixture.h"
 #include "MixtureGrids.h"
+#include "Prediction.h"
 #include "Rng.h"
 #include "Splat.h"
 
@@ -80,15 +81,16 @@ TEST_F(GpuKernels, EverySamplerStepMatchesItsCpuTwinOnEveryModel) {
         auto gpuOut = states.read<ParticleState>(n, n * sizeof(ParticleState));
         std::vector<ParticleState> cpuOut(n);
         samplerStepCpu(data->model(), ctx, x, cpuOut);
-        size_t far = 0;
+        // Float against double, every particle: position and auxiliary vector within 2e-4 of
+        // the spread (the worst seen is 1.6e-5, edm-stochastic's last step on moons).
+        const float tol = 2e-4f * float(std::max(1.0, spread));
         for (size_t i = 0; i < n; ++i) {
-          const float tol = 2e-4f * float(std::max(1.0, spread));
-          far += glm::length(glm::vec2(gpuOut[i] - cpuOut[i])) > tol ||
-                 std::abs(gpuOut[i].z - cpuOut[i].z) > tol;
+          ASSERT_NEAR(gpuOut[i].x, cpuOut[i].x, tol) << samplerKindName(kind) << " step " << step
+                                                     << " on " << data->name << ", particle " << i;
+          ASSERT_NEAR(gpuOut[i].y, cpuOut[i].y, tol) << samplerKindName(kind) << " particle " << i;
+          ASSERT_NEAR(gpuOut[i].z, cpuOut[i].z, tol) << samplerKindName(kind) << " particle " << i;
+          ASSERT_NEAR(gpuOut[i].w, cpuOut[i].w, tol) << samplerKindName(kind) << " particle " << i;
         }
-        // Float against double: a rare particle near a decision boundary of the softmax may differ.
-        EXPECT_LE(far, n / 200) << samplerKindName(kind) << " step " << step << " on "
-                                << data->name;
       }
     }
   }
@@ -110,9 +112,10 @@ TEST_F(GpuKernels, WholeRunsOnGpuMatchTheCpuBackendOnIdenticalNoise) {
     onGpu.seek(c.schedule.steps);
     onCpu.seek(c.schedule.steps);
     auto a = onGpu.positions(c.schedule.steps), b = onCpu.positions(c.schedule.steps);
-    size_t far = 0;
-    for (size_t i = 0; i < a.size(); ++i) far += glm::length(a[i] - b[i]) > 1e-2f;
-    EXPECT_LE(far, a.size() / 100) << samplerKindName(kind);
+    // Every particle within 1e-3 after the whole run (the worst seen is 1.6e-4, ddpm's 100
+    // stochastic steps; the noise is identical, the arithmetic float32 against double).
+    for (size_t i = 0; i < a.size(); ++i)
+      ASSERT_LE(glm::length(a[i] - b[i]), 1e-3f) << samplerKindName(kind) << " particle " << i;
   }
 }
 
@@ -168,6 +171,34 @@ TEST_F(GpuKernels, GridKernelsMatchCpuTwinsOnEveryModel) {
           expectClose(glm::vec2(gf[i].z, gf[i].w), glm::vec2(cf[i].z, cf[i].w), mag, "field", i);
         }
         EXPECT_NEAR(maxGpu, maxCpu, 3e-4f * maxCpu);
+      }
+    }
+  }
+}
+
+TEST_F(GpuKernels, PredictX0MatchesItsCpuTwinOnEveryModel) {
+  // predict_x0.comp: (x, D(x)) for `count` particles read from `srcOffset` on, against
+  // predictX0Cpu, at a diffusion level (s = 1) and a flow level (s = 0.6, tau = 0.4).
+  const uint32_t n = 700, offset = 123;
+  for (auto data : {ringData(), moonsData(), coupledMoons()}) {
+    GpuModelData model(*gpu, *data);
+    auto states = randomStates(offset + n, 1.5, 5);
+    GpuBuffer stateBuffer(*gpu, states.size() * sizeof(ParticleState), kStorageUsage,
+                          MemoryKind::DeviceLocal);
+    stateBuffer.upload(std::span<const ParticleState>(states));
+    GpuBuffer predictions(*gpu, n * sizeof(glm::vec4), kStorageUsage, MemoryKind::DeviceLocal);
+    PredictKernel kernel(*gpu);
+    VkDescriptorSet set = kernel.bind(model, stateBuffer, predictions);
+    for (auto [s, tau] : {std::pair{1.0, 0.3}, {0.6, 0.4}}) {
+      const PredictPush push{n,        offset,    uint32_t(model.kind()), model.count(),
+                             float(s), float(tau)};
+      gpu->submitAndWait([&](VkCommandBuffer cmd) { kernel.record(cmd, set, push); });
+      const auto onGpu = predictions.read<glm::vec4>(n);
+      const auto onCpu = predictX0Cpu(data->model(), std::span(states).subspan(offset, n), s, tau);
+      for (size_t i = 0; i < n; ++i) {
+        ASSERT_EQ(glm::vec2(onGpu[i]), glm::vec2(onCpu[i])) << "the particle itself, " << i;
+        expectClose(glm::vec2(onGpu[i].z, onGpu[i].w), glm::vec2(onCpu[i].z, onCpu[i].w),
+                    glm::length(glm::vec2(onCpu[i].z, onCpu[i].w)), data->name.c_str(), i);
       }
     }
   }
