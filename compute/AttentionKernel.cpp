@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "InputError.h"
+#include "ShaderLayout.h"
 
 namespace flowscope {
 namespace {
@@ -33,23 +34,65 @@ struct PreparePush {
   float rootScale, keyShift;
   uint32_t perRowShift;
 };
+FLOWSCOPE_SHADER_SIZE(PreparePush, 32);  // = attention_prepare.comp
+FLOWSCOPE_SHADER_OFFSET(PreparePush, rows, 0);
+FLOWSCOPE_SHADER_OFFSET(PreparePush, d, 4);
+FLOWSCOPE_SHADER_OFFSET(PreparePush, heads, 8);
+FLOWSCOPE_SHADER_OFFSET(PreparePush, mode, 12);
+FLOWSCOPE_SHADER_OFFSET(PreparePush, features, 16);
+FLOWSCOPE_SHADER_OFFSET(PreparePush, rootScale, 20);
+FLOWSCOPE_SHADER_OFFSET(PreparePush, keyShift, 24);
+FLOWSCOPE_SHADER_OFFSET(PreparePush, perRowShift, 28);
 struct SoftmaxPush {
   uint32_t n, m, d, dv, heads, causal;
   float scaleLog2e;
 };
+FLOWSCOPE_SHADER_SIZE(SoftmaxPush, 28);  // = attention_softmax.comp
+FLOWSCOPE_SHADER_OFFSET(SoftmaxPush, n, 0);
+FLOWSCOPE_SHADER_OFFSET(SoftmaxPush, m, 4);
+FLOWSCOPE_SHADER_OFFSET(SoftmaxPush, d, 8);
+FLOWSCOPE_SHADER_OFFSET(SoftmaxPush, dv, 12);
+FLOWSCOPE_SHADER_OFFSET(SoftmaxPush, heads, 16);
+FLOWSCOPE_SHADER_OFFSET(SoftmaxPush, causal, 20);
+FLOWSCOPE_SHADER_OFFSET(SoftmaxPush, scaleLog2e, 24);
 struct WeightsPush {
   uint32_t n, m, width, heads, mode, causal;
   float scaleLog2e;
 };
+FLOWSCOPE_SHADER_SIZE(WeightsPush, 28);  // = attention_weights.comp
+FLOWSCOPE_SHADER_OFFSET(WeightsPush, n, 0);
+FLOWSCOPE_SHADER_OFFSET(WeightsPush, m, 4);
+FLOWSCOPE_SHADER_OFFSET(WeightsPush, width, 8);
+FLOWSCOPE_SHADER_OFFSET(WeightsPush, heads, 12);
+FLOWSCOPE_SHADER_OFFSET(WeightsPush, mode, 16);
+FLOWSCOPE_SHADER_OFFSET(WeightsPush, causal, 20);
+FLOWSCOPE_SHADER_OFFSET(WeightsPush, scaleLog2e, 24);
 struct KvPush {
   uint32_t m, dv, heads, features, chunks;
 };
+FLOWSCOPE_SHADER_SIZE(KvPush, 20);  // = attention_linear_kv.comp
+FLOWSCOPE_SHADER_OFFSET(KvPush, m, 0);
+FLOWSCOPE_SHADER_OFFSET(KvPush, dv, 4);
+FLOWSCOPE_SHADER_OFFSET(KvPush, heads, 8);
+FLOWSCOPE_SHADER_OFFSET(KvPush, features, 12);
+FLOWSCOPE_SHADER_OFFSET(KvPush, chunks, 16);
 struct ScanPush {
   uint32_t entries, chunks;
 };
+FLOWSCOPE_SHADER_SIZE(ScanPush, 8);  // = attention_linear_scan.comp
+FLOWSCOPE_SHADER_OFFSET(ScanPush, entries, 0);
+FLOWSCOPE_SHADER_OFFSET(ScanPush, chunks, 4);
 struct OutPush {
   uint32_t n, m, dv, heads, features, chunks, causal;
 };
+FLOWSCOPE_SHADER_SIZE(OutPush, 28);  // = attention_linear_out.comp
+FLOWSCOPE_SHADER_OFFSET(OutPush, n, 0);
+FLOWSCOPE_SHADER_OFFSET(OutPush, m, 4);
+FLOWSCOPE_SHADER_OFFSET(OutPush, dv, 8);
+FLOWSCOPE_SHADER_OFFSET(OutPush, heads, 12);
+FLOWSCOPE_SHADER_OFFSET(OutPush, features, 16);
+FLOWSCOPE_SHADER_OFFSET(OutPush, chunks, 20);
+FLOWSCOPE_SHADER_OFFSET(OutPush, causal, 24);
 
 std::vector<float> toFloat(const std::vector<double>& v) {
   return {v.begin(), v.end()};

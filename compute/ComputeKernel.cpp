@@ -120,7 +120,19 @@ void ComputeKernel::dispatch(VkCommandBuffer cmd, VkDescriptorSet set, const voi
   vkCmdBindDescriptorSets(cmd, VK_PIPELINE_BIND_POINT_COMPUTE, layout_, 0, 1, &set, 0, nullptr);
   if (pushBytes_)
     vkCmdPushConstants(cmd, layout_, VK_SHADER_STAGE_COMPUTE_BIT, 0, pushBytes_, push);
-  if (invocations) vkCmdDispatch(cmd, (invocations + localSize - 1) / localSize, 1, 1);
+  if (!invocations) return;
+  const auto [x, y] = dispatchGrid((invocations + localSize - 1) / localSize,
+                                   ctx_.limits().maxComputeWorkGroupCount);
+  vkCmdDispatch(cmd, x, y, 1);
+}
+
+std::pair<uint32_t, uint32_t> dispatchGrid(uint32_t groups, const uint32_t maxCount[3]) {
+  if (groups <= maxCount[0]) return {groups, 1};
+  const uint32_t rows = (groups + maxCount[0] - 1) / maxCount[0];
+  if (rows > maxCount[1])
+    throw GpuError("a dispatch of " + std::to_string(groups) +
+                   " work groups exceeds this device's maxComputeWorkGroupCount");
+  return {maxCount[0], rows};
 }
 
 void computeBarrier(VkCommandBuffer cmd) {

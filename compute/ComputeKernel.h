@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include "GpuBuffer.h"
@@ -24,7 +25,9 @@ class ComputeKernel {
   VkDescriptorSet makeSet(std::span<const GpuBuffer* const> buffers);
   // Returns a set to the pool; the GPU must be done with it.
   void freeSet(VkDescriptorSet set);
-  // Binds pipeline and set, pushes constants and dispatches ceil(invocations / localSize).
+  // Binds pipeline and set, pushes constants and dispatches ceil(invocations / localSize) work
+  // groups, as several rows when they exceed maxComputeWorkGroupCount[0] (dispatchGrid; the
+  // shaders index through shaders/dispatch.glsl).
   void dispatch(VkCommandBuffer cmd, VkDescriptorSet set, const void* push, uint32_t invocations,
                 uint32_t localSize) const;
 
@@ -37,6 +40,11 @@ class ComputeKernel {
   VkPipeline pipeline_ = VK_NULL_HANDLE;
   VkDescriptorPool pool_ = VK_NULL_HANDLE;
 };
+
+// The (x, y) work-group grid of a dispatch of `groups` groups: one row while it fits the
+// device's maxComputeWorkGroupCount[0], else full rows (the last one partly past the count).
+// Throws GpuError beyond maxComputeWorkGroupCount[0] x [1].
+std::pair<uint32_t, uint32_t> dispatchGrid(uint32_t groups, const uint32_t maxCount[3]);
 
 // Makes every earlier compute-shader write visible to later compute-shader reads and writes.
 void computeBarrier(VkCommandBuffer cmd);

@@ -102,53 +102,45 @@ void DiffusionParams::setTrailLength(int k) {
   if (k < 1 || k > kMaxTrailLength)
     throw InputError("trail_length: must be between 1 and " + std::to_string(kMaxTrailLength));
   trailLength_ = k;
-  ++displayRevision_;
 }
 
 void DiffusionParams::setField(FieldKind kind) {
   field_ = kind;
-  ++displayRevision_;
 }
 
 void DiffusionParams::setHeatmap(HeatmapKind kind) {
   heatmap_ = kind;
-  ++displayRevision_;
-}
-
-void DiffusionParams::setFlag(bool& member, bool on) {
-  member = on;
-  ++displayRevision_;
 }
 
 void DiffusionParams::setShowParticles(bool on) {
-  setFlag(showParticles_, on);
+  showParticles_ = on;
 }
 void DiffusionParams::setShowTrails(bool on) {
-  setFlag(showTrails_, on);
+  showTrails_ = on;
 }
 void DiffusionParams::setShowField(bool on) {
-  setFlag(showField_, on);
+  showField_ = on;
 }
 void DiffusionParams::setShowHeatmap(bool on) {
-  setFlag(showHeatmap_, on);
+  showHeatmap_ = on;
 }
 void DiffusionParams::setShowStreamlines(bool on) {
-  setFlag(showStreamlines_, on);
+  showStreamlines_ = on;
 }
 void DiffusionParams::setShowGhosts(bool on) {
-  setFlag(showGhosts_, on);
+  showGhosts_ = on;
 }
 void DiffusionParams::setShowCoupling(bool on) {
-  setFlag(showCoupling_, on);
+  showCoupling_ = on;
 }
 void DiffusionParams::setShowPaths(bool on) {
-  setFlag(showPaths_, on);
+  showPaths_ = on;
 }
 void DiffusionParams::setShowTimeStrip(bool on) {
-  setFlag(showTimeStrip_, on);
+  showTimeStrip_ = on;
 }
 void DiffusionParams::setSplitView(bool on) {
-  setFlag(splitView_, on);
+  splitView_ = on;
 }
 
 void DiffusionParams::setArrowsAcross(int n) {
@@ -156,24 +148,20 @@ void DiffusionParams::setArrowsAcross(int n) {
     throw InputError("arrows: must be between " + std::to_string(kMinArrows) + " and " +
                      std::to_string(kMaxArrows));
   arrowsAcross_ = n;
-  ++displayRevision_;
 }
 
 void DiffusionParams::setCompareSampler(SamplerKind kind) {
   compareSampler_ = kind;
-  ++displayRevision_;
 }
 
 void DiffusionParams::setPlaybackStepsPerSecond(double v) {
   if (!(v >= 0.25 && v <= 120.0))
     throw InputError("steps_per_second: must be between 0.25 and 120");
   stepsPerSecond_ = v;
-  ++displayRevision_;
 }
 
 void DiffusionParams::setLoop(bool on) {
   loop_ = on;
-  ++displayRevision_;
 }
 
 bool DiffusionParams::operator==(const DiffusionParams& o) const {

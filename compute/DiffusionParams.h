@@ -1,7 +1,8 @@
 #pragma once
 // DiffusionParams: the single owner of every parameter of the Diffusion & Flow lab. Setters
-// validate (throwing InputError naming the field, leaving the value unchanged) and bump a
-// revision counter, so views and the simulation derive what to redo instead of keeping copies.
+// validate (throwing InputError naming the field, leaving the value unchanged); the sampling
+// setters bump a revision counter, so the lab knows when to restart the run instead of keeping
+// copies. Display settings are read each frame and need none.
 #include <cstdint>
 #include <string>
 
@@ -90,13 +91,10 @@ class DiffusionParams {
   void setLoop(bool on);
 
   uint64_t samplingRevision() const { return samplingRevision_; }
-  uint64_t displayRevision() const { return displayRevision_; }
 
   bool operator==(const DiffusionParams& o) const;
 
  private:
-  void setFlag(bool& member, bool on);  // every display switch: set, count a display revision
-
   SamplerParams sampler_{};
   ScheduleParams schedule_{};
   int particleCount_ = 8192;
@@ -112,7 +110,7 @@ class DiffusionParams {
   SamplerKind compareSampler_ = SamplerKind::Ddpm;
   double stepsPerSecond_ = 4.0;
   bool loop_ = true;
-  uint64_t samplingRevision_ = 0, displayRevision_ = 0;
+  uint64_t samplingRevision_ = 0;
 };
 
 std::string fieldName(FieldKind kind);          // "score" | "denoiser" | "eps" | "velocity"

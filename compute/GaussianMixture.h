@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "ExactModel.h"
+#include "ShaderLayout.h"
 
 namespace flowscope {
 
@@ -25,7 +26,11 @@ struct GpuMixtureComponent {
   float pad;
   float cov[4];
 };
-static_assert(sizeof(GpuMixtureComponent) == 32, "must match std430 Component in gmm.glsl");
+FLOWSCOPE_SHADER_SIZE(GpuMixtureComponent, 32);  // = Component in gmm.glsl (std430)
+FLOWSCOPE_SHADER_OFFSET(GpuMixtureComponent, mean, 0);
+FLOWSCOPE_SHADER_OFFSET(GpuMixtureComponent, logWeight, 8);
+FLOWSCOPE_SHADER_OFFSET(GpuMixtureComponent, pad, 12);
+FLOWSCOPE_SHADER_OFFSET(GpuMixtureComponent, cov, 16);
 
 class GaussianMixture : public ExactModel {
  public:

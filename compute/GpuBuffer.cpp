@@ -66,6 +66,11 @@ void GpuBuffer::upload(const void* data, VkDeviceSize bytes, VkDeviceSize offset
   ctx_->submitAndWait([&](VkCommandBuffer cmd) {
     VkBufferCopy region{0, offset, bytes};
     vkCmdCopyBuffer(cmd, staging.handle(), buffer_, 1, &region);
+    // The copy's writes made visible to whatever reads the buffer next: a barrier's second scope
+    // covers every later command on the queue, in later submissions too (the fence wait only
+    // orders the host).
+    bufferBarrier(cmd, *this, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT,
+                  kBufferReaderStages, kBufferReaderAccess);
   });
 }
 

@@ -31,8 +31,9 @@ class GpuBuffer {
   void* mapped() const { return mapped_; }
 
   // Copies bytes from the host; host-visible buffers are written in place, device-local ones
-  // through a staging buffer and a blocking submit. The caller guarantees the GPU is not using
-  // the bytes (wait idle or a fence first).
+  // through a staging buffer and a blocking submit that ends with a barrier making the copy
+  // visible to every later reader. The caller guarantees the GPU is not using the bytes (wait
+  // idle or a fence first).
   void upload(const void* data, VkDeviceSize bytes, VkDeviceSize offset = 0);
   void download(void* data, VkDeviceSize bytes, VkDeviceSize offset = 0) const;
 
@@ -60,6 +61,16 @@ class GpuBuffer {
 inline constexpr VkBufferUsageFlags kStorageUsage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT |
                                                     VK_BUFFER_USAGE_TRANSFER_SRC_BIT |
                                                     VK_BUFFER_USAGE_TRANSFER_DST_BIT;
+
+// Every stage and access that reads storage or vertex buffers here: compute kernels, vertex
+// input and shaders, and copies.
+inline constexpr VkPipelineStageFlags kBufferReaderStages =
+    VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_VERTEX_INPUT_BIT |
+    VK_PIPELINE_STAGE_VERTEX_SHADER_BIT | VK_PIPELINE_STAGE_FRAGMENT_SHADER_BIT |
+    VK_PIPELINE_STAGE_TRANSFER_BIT;
+inline constexpr VkAccessFlags kBufferReaderAccess =
+    VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_VERTEX_ATTRIBUTE_READ_BIT |
+    VK_ACCESS_TRANSFER_READ_BIT | VK_ACCESS_TRANSFER_WRITE_BIT;
 
 // A buffer-memory barrier over the whole buffer.
 void bufferBarrier(VkCommandBuffer cmd, const GpuBuffer& buffer, VkPipelineStageFlags srcStage,

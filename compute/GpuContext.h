@@ -45,7 +45,6 @@ struct ValidationSink {
 
 struct GpuContextOptions {
   bool validation = false;  // default: FLOWSCOPE_VALIDATE=1 in the environment
-  bool headlessOnly = true;
 };
 
 // What an application hands over when the context adopts its device.

@@ -9,6 +9,7 @@
 
 #include "ComputeKernel.h"
 #include "ExactModel.h"
+#include "ShaderLayout.h"
 #include "View2D.h"
 
 namespace flowscope {
@@ -41,7 +42,16 @@ struct GridPush {
   float s, tau;
   uint32_t model;
 };
-static_assert(sizeof(GridPush) == 44);
+FLOWSCOPE_SHADER_SIZE(GridPush, 44);  // = field_grid.comp
+FLOWSCOPE_SHADER_OFFSET(GridPush, origin, 0);
+FLOWSCOPE_SHADER_OFFSET(GridPush, spacing, 8);
+FLOWSCOPE_SHADER_OFFSET(GridPush, nx, 16);
+FLOWSCOPE_SHADER_OFFSET(GridPush, ny, 20);
+FLOWSCOPE_SHADER_OFFSET(GridPush, modelCount, 24);
+FLOWSCOPE_SHADER_OFFSET(GridPush, mode, 28);
+FLOWSCOPE_SHADER_OFFSET(GridPush, s, 32);
+FLOWSCOPE_SHADER_OFFSET(GridPush, tau, 36);
+FLOWSCOPE_SHADER_OFFSET(GridPush, model, 40);
 // log_density.comp's block has no `mode`.
 struct DensityPush {
   float origin[2];
@@ -50,7 +60,15 @@ struct DensityPush {
   float s, tau;
   uint32_t model;
 };
-static_assert(sizeof(DensityPush) == 40);
+FLOWSCOPE_SHADER_SIZE(DensityPush, 40);  // = log_density.comp
+FLOWSCOPE_SHADER_OFFSET(DensityPush, origin, 0);
+FLOWSCOPE_SHADER_OFFSET(DensityPush, spacing, 8);
+FLOWSCOPE_SHADER_OFFSET(DensityPush, nx, 16);
+FLOWSCOPE_SHADER_OFFSET(DensityPush, ny, 20);
+FLOWSCOPE_SHADER_OFFSET(DensityPush, modelCount, 24);
+FLOWSCOPE_SHADER_OFFSET(DensityPush, s, 28);
+FLOWSCOPE_SHADER_OFFSET(DensityPush, tau, 32);
+FLOWSCOPE_SHADER_OFFSET(DensityPush, model, 36);
 
 GridPush makeGridPush(const GridSpec& grid, GpuModel model, uint32_t modelCount, FieldKind kind,
                       double s, double tau, bool flow = false);

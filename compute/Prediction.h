@@ -8,6 +8,7 @@
 #include "ComputeKernel.h"
 #include "GpuModel.h"
 #include "Samplers.h"
+#include "ShaderLayout.h"
 
 namespace flowscope {
 
@@ -18,7 +19,13 @@ struct PredictPush {
   uint32_t count, srcOffset, model, modelCount;
   float s, tau;
 };
-static_assert(sizeof(PredictPush) == 24);
+FLOWSCOPE_SHADER_SIZE(PredictPush, 24);  // = predict_x0.comp
+FLOWSCOPE_SHADER_OFFSET(PredictPush, count, 0);
+FLOWSCOPE_SHADER_OFFSET(PredictPush, srcOffset, 4);
+FLOWSCOPE_SHADER_OFFSET(PredictPush, model, 8);
+FLOWSCOPE_SHADER_OFFSET(PredictPush, modelCount, 12);
+FLOWSCOPE_SHADER_OFFSET(PredictPush, s, 16);
+FLOWSCOPE_SHADER_OFFSET(PredictPush, tau, 20);
 
 class PredictKernel {
  public:

@@ -5,6 +5,7 @@
 
 #include "InputError.h"
 #include "Limits.h"
+#include "ShaderLayout.h"
 
 namespace flowscope {
 namespace {
@@ -14,19 +15,31 @@ const uint32_t kForwardSpv[] =
 const uint32_t kBackwardSpv[] =
 #include "rf_backward.comp.spv.inc"
     ;
-constexpr uint32_t kLocal = 64, kMaxGroups = 65535;
+constexpr uint32_t kLocal = 64;
 
 struct Push {  // = rf.glsl
   uint32_t kind, inOff, outOff, inH, inW, outH, outW;
   uint32_t kernel, stride, padding, dilation, wOff, relu, accumulate, unit;
   float scale;
 };
-static_assert(sizeof(Push) == 64);
+FLOWSCOPE_SHADER_SIZE(Push, 64);  // = rf.glsl
+FLOWSCOPE_SHADER_OFFSET(Push, kind, 0);
+FLOWSCOPE_SHADER_OFFSET(Push, inOff, 4);
+FLOWSCOPE_SHADER_OFFSET(Push, outOff, 8);
+FLOWSCOPE_SHADER_OFFSET(Push, inH, 12);
+FLOWSCOPE_SHADER_OFFSET(Push, inW, 16);
+FLOWSCOPE_SHADER_OFFSET(Push, outH, 20);
+FLOWSCOPE_SHADER_OFFSET(Push, outW, 24);
+FLOWSCOPE_SHADER_OFFSET(Push, kernel, 28);
+FLOWSCOPE_SHADER_OFFSET(Push, stride, 32);
+FLOWSCOPE_SHADER_OFFSET(Push, padding, 36);
+FLOWSCOPE_SHADER_OFFSET(Push, dilation, 40);
+FLOWSCOPE_SHADER_OFFSET(Push, wOff, 44);
+FLOWSCOPE_SHADER_OFFSET(Push, relu, 48);
+FLOWSCOPE_SHADER_OFFSET(Push, accumulate, 52);
+FLOWSCOPE_SHADER_OFFSET(Push, unit, 56);
+FLOWSCOPE_SHADER_OFFSET(Push, scale, 60);
 enum : uint32_t { kSeed = 5, kAbsAdd = 6 };
-
-uint32_t invocations(uint32_t count) {
-  return std::min(count, kMaxGroups * kLocal);
-}
 
 }  // namespace
 
@@ -94,24 +107,24 @@ ErfResult GpuReceptiveField::run(const Architecture& a, const ErfOptions& o) {
           Push q = opPush(op);
           if (op.in == 0) q.inOff = uint32_t(p.planeFloats + s * hw);
           q.wOff += wBase, q.relu = op.relu, q.accumulate = op.accumulate;
-          forward_->dispatch(cmd, fset, &q, invocations(q.outH * q.outW), kLocal);
+          forward_->dispatch(cmd, fset, &q, q.outH * q.outW, kLocal);
           computeBarrier(cmd);
         }
       Push seed{};
       seed.kind = kSeed, seed.inOff = uint32_t(target.offset), seed.inH = target.height;
       seed.inW = target.width, seed.unit = uint32_t(p.unit);
-      backward_->dispatch(cmd, bset, &seed, invocations(seed.inH * seed.inW), kLocal);
+      backward_->dispatch(cmd, bset, &seed, seed.inH * seed.inW, kLocal);
       computeBarrier(cmd);
       for (const auto& step : p.backward) {
         Push q = opPush(p.ops[step.op]);
         q.wOff += wBase, q.relu = step.mask, q.accumulate = step.accumulate;
-        backward_->dispatch(cmd, bset, &q, invocations(q.inH * q.inW), kLocal);
+        backward_->dispatch(cmd, bset, &q, q.inH * q.inW, kLocal);
         computeBarrier(cmd);
       }
       Push acc{};
       acc.kind = kAbsAdd, acc.inOff = 0, acc.outOff = erfOff, acc.inH = a.height;
       acc.inW = a.width, acc.accumulate = s > 0, acc.scale = float(1.0 / double(seeds));
-      backward_->dispatch(cmd, bset, &acc, invocations(uint32_t(hw)), kLocal);
+      backward_->dispatch(cmd, bset, &acc, uint32_t(hw), kLocal);
       computeBarrier(cmd);
     }
   });

@@ -84,11 +84,6 @@ void checkCompatible(SamplerKind sampler, ScheduleKind schedule) {
                    scheduleName(schedule) + " schedule (it works with: " + names + ")");
 }
 
-bool isStochastic(SamplerKind kind) {
-  return kind == S::Ddpm || kind == S::EdmStochastic || kind == S::EulerMaruyama ||
-         kind == S::Langevin;
-}
-
 namespace {
 
 void requirePositiveAtMost(const std::string& field, double v, double hi) {

@@ -27,6 +27,7 @@
 
 #include "ExactModel.h"
 #include "NoiseSchedule.h"
+#include "ShaderLayout.h"
 
 namespace flowscope {
 
@@ -54,7 +55,6 @@ std::vector<ScheduleKind> compatibleSchedules(SamplerKind sampler);
 inline ScheduleKind customarySchedule(SamplerKind sampler) {
   return compatibleSchedules(sampler).front();
 }
-bool isStochastic(SamplerKind kind);
 // flow-euler, flow-midpoint, flow-heun: the samplers of the flow ODE (a coupling applies to them).
 inline bool isFlowSampler(SamplerKind kind) {
   return kind == SamplerKind::FlowEuler || kind == SamplerKind::FlowMidpoint ||
@@ -98,6 +98,7 @@ StepContext makeStepContext(const SamplerParams& p, const std::vector<NoiseLevel
 // The state of one particle: position and one auxiliary vector (dpmpp-2m's previous denoised).
 // Same layout as the GPU's vec4 states.
 using ParticleState = glm::vec4;
+FLOWSCOPE_SHADER_SIZE(ParticleState, 16);  // a vec4 of the states buffers (sampler_step.comp)
 
 // src[i] is particle firstParticle + i (its index picks its noise).
 void samplerStepCpu(const ExactModel& model, const StepContext& ctx,

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "ComputeKernel.h"
+#include "ShaderLayout.h"
 #include "Transport.h"
 
 namespace flowscope {
@@ -20,6 +21,11 @@ class GpuSinkhorn {
     float eps;
     uint32_t cost;
   };
+  FLOWSCOPE_SHADER_SIZE(Push, 16);  // = sinkhorn.glsl
+  FLOWSCOPE_SHADER_OFFSET(Push, n, 0);
+  FLOWSCOPE_SHADER_OFFSET(Push, m, 4);
+  FLOWSCOPE_SHADER_OFFSET(Push, eps, 8);
+  FLOWSCOPE_SHADER_OFFSET(Push, cost, 12);
   void iterate(VkCommandBuffer cmd, double eps, int count);
   std::pair<double, double> errorAndCost(double eps);
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "ComputeKernel.h"
+#include "ShaderLayout.h"
 #include "View2D.h"
 
 namespace flowscope {
@@ -20,7 +21,13 @@ struct SplatPush {
   float pixelsPerUnit[2];
   uint32_t width, height, count, srcOffset;
 };
-static_assert(sizeof(SplatPush) == 32);
+FLOWSCOPE_SHADER_SIZE(SplatPush, 32);  // = splat.comp
+FLOWSCOPE_SHADER_OFFSET(SplatPush, center, 0);
+FLOWSCOPE_SHADER_OFFSET(SplatPush, pixelsPerUnit, 8);
+FLOWSCOPE_SHADER_OFFSET(SplatPush, width, 16);
+FLOWSCOPE_SHADER_OFFSET(SplatPush, height, 20);
+FLOWSCOPE_SHADER_OFFSET(SplatPush, count, 24);
+FLOWSCOPE_SHADER_OFFSET(SplatPush, srcOffset, 28);
 
 SplatPush makeSplatPush(const View2D& view, int width, int height, uint32_t count,
                         uint32_t srcOffset);

@@ -510,7 +510,6 @@ void TransportLab::refreshShown() {
   std::vector<double> dense;  // the whole plan (Sinkhorn only)
   if (s_.method == OtMethod::Exact) {
     entries_ = exact_.plan;
-    nonZero_ = entries_.size();
   } else if (dense_) {
     const bool replay = s_.stepThrough && step_ >= 1 && step_ < int(history_.size());
     dense = replay ? dense_->planOf(shownF(), shownG(), shownEpsilon()) : dense_->plan();
@@ -520,7 +519,6 @@ void TransportLab::refreshShown() {
       for (size_t j = 0; j < m; ++j)
         if (dense[i * m + j] >= threshold && dense[i * m + j] > 0.0)
           entries_.push_back({i, j, dense[i * m + j]});
-    nonZero_ = entries_.size();
   }
   const auto larger = [](const PlanEntry& p, const PlanEntry& q) { return p.mass > q.mass; };
   if (entries_.size() > kMaxDrawnEntries) {

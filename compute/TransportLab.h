@@ -186,7 +186,6 @@ class TransportLab {
   // those >= 1e-2 of the largest, at most kMaxDrawnEntries. massDrawn: their total mass.
   const std::vector<PlanEntry>& drawnEntries() const { return entries_; }
   double massDrawn() const { return massDrawn_; }
-  size_t nonZeroEntries() const { return nonZero_; }
   const PlanMatrix& planMatrix() const { return matrix_; }
   // The shown potential on a grid of nodes spaced `cellPixels` over a width x height view.
   ScalarGrid potentialGrid(const View2D& view, int width, int height, int cellPixels) const;
@@ -225,7 +224,6 @@ class TransportLab {
   double tDirection_ = 1.0;  // the t animation's direction
   std::vector<PlanEntry> entries_;
   double massDrawn_ = 0.0;
-  size_t nonZero_ = 0;
   PlanMatrix matrix_;
   std::vector<glm::dvec2> noise_, data_;
   std::vector<Coupling> couplings_;

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "ShaderLayout.h"
 #include "View2D.h"
 
 namespace flowscope {
@@ -15,6 +16,9 @@ struct OverlayVertex {
   glm::vec2 pixel;
   glm::vec4 color;
 };
+FLOWSCOPE_SHADER_SIZE(OverlayVertex, 24);  // overlay.vert's inputs, one vertex binding
+FLOWSCOPE_SHADER_OFFSET(OverlayVertex, pixel, 0);
+FLOWSCOPE_SHADER_OFFSET(OverlayVertex, color, 8);
 
 inline constexpr glm::vec4 kGridColor{1.0f, 1.0f, 1.0f, 0.07f};
 inline constexpr glm::vec4 kAxisColor{1.0f, 1.0f, 1.0f, 0.28f};

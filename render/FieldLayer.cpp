@@ -9,6 +9,7 @@ const uint32_t kVert[] =
 #include "arrows.vert.spv.inc"
     ;
 const uint32_t kFrag[] =
+#include "ShaderLayout.h"
 #include "color.frag.spv.inc"
     ;
 struct ArrowPush {
@@ -17,7 +18,11 @@ struct ArrowPush {
   float color[4];
   float maxLength;
 };
-static_assert(sizeof(ArrowPush) == 36);
+FLOWSCOPE_SHADER_SIZE(ArrowPush, 36);  // = arrows.vert
+FLOWSCOPE_SHADER_OFFSET(ArrowPush, center, 0);
+FLOWSCOPE_SHADER_OFFSET(ArrowPush, ndcPerUnit, 8);
+FLOWSCOPE_SHADER_OFFSET(ArrowPush, color, 16);
+FLOWSCOPE_SHADER_OFFSET(ArrowPush, maxLength, 32);
 }  // namespace
 
 FieldLayer::FieldLayer(const GpuContext& ctx, VkRenderPass pass)

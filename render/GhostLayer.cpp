@@ -8,6 +8,7 @@ const uint32_t kVert[] =
 #include "ghosts.vert.spv.inc"
     ;
 const uint32_t kFrag[] =
+#include "ShaderLayout.h"
 #include "color.frag.spv.inc"
     ;
 struct GhostPush {
@@ -17,7 +18,12 @@ struct GhostPush {
   uint32_t mode;
   float pointSize;
 };
-static_assert(sizeof(GhostPush) == 40);
+FLOWSCOPE_SHADER_SIZE(GhostPush, 40);  // = ghosts.vert
+FLOWSCOPE_SHADER_OFFSET(GhostPush, center, 0);
+FLOWSCOPE_SHADER_OFFSET(GhostPush, ndcPerUnit, 8);
+FLOWSCOPE_SHADER_OFFSET(GhostPush, color, 16);
+FLOWSCOPE_SHADER_OFFSET(GhostPush, mode, 32);
+FLOWSCOPE_SHADER_OFFSET(GhostPush, pointSize, 36);
 constexpr glm::vec4 kGhostColor{0.85f, 0.95f, 0.6f, 0.85f};
 }  // namespace
 

@@ -14,6 +14,7 @@ const uint32_t kFullscreenVert[] =
 #include "fullscreen.vert.spv.inc"
     ;
 const uint32_t kSplatFrag[] =
+#include "ShaderLayout.h"
 #include "splat_view.frag.spv.inc"
     ;
 struct PointPush {
@@ -22,13 +23,21 @@ struct PointPush {
   float color[4];
   float pointSize;
 };
-static_assert(sizeof(PointPush) == 36);
+FLOWSCOPE_SHADER_SIZE(PointPush, 36);  // = points.vert
+FLOWSCOPE_SHADER_OFFSET(PointPush, center, 0);
+FLOWSCOPE_SHADER_OFFSET(PointPush, ndcPerUnit, 8);
+FLOWSCOPE_SHADER_OFFSET(PointPush, color, 16);
+FLOWSCOPE_SHADER_OFFSET(PointPush, pointSize, 32);
 struct SplatViewPush {
   float color[4];
   uint32_t width, height;
   float saturation;
 };
-static_assert(sizeof(SplatViewPush) == 28);
+FLOWSCOPE_SHADER_SIZE(SplatViewPush, 28);  // = splat_view.frag
+FLOWSCOPE_SHADER_OFFSET(SplatViewPush, color, 0);
+FLOWSCOPE_SHADER_OFFSET(SplatViewPush, width, 16);
+FLOWSCOPE_SHADER_OFFSET(SplatViewPush, height, 20);
+FLOWSCOPE_SHADER_OFFSET(SplatViewPush, saturation, 24);
 }  // namespace
 
 ParticleLayer::ParticleLayer(const GpuContext& ctx, VkRenderPass pass)

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "GpuBuffer.h"
+#include "ShaderLayout.h"
 
 namespace flowscope {
 
@@ -59,7 +60,14 @@ struct HeatmapPush {
   float vmin, vmax, opacity, cellPixels;  // cellPixels: unused by the matrix shaders
   float viewportSize[2];
 };
-static_assert(sizeof(HeatmapPush) == 32);
+FLOWSCOPE_SHADER_SIZE(HeatmapPush, 32);  // = heatmap.vert
+FLOWSCOPE_SHADER_OFFSET(HeatmapPush, nx, 0);
+FLOWSCOPE_SHADER_OFFSET(HeatmapPush, ny, 4);
+FLOWSCOPE_SHADER_OFFSET(HeatmapPush, vmin, 8);
+FLOWSCOPE_SHADER_OFFSET(HeatmapPush, vmax, 12);
+FLOWSCOPE_SHADER_OFFSET(HeatmapPush, opacity, 16);
+FLOWSCOPE_SHADER_OFFSET(HeatmapPush, cellPixels, 20);
+FLOWSCOPE_SHADER_OFFSET(HeatmapPush, viewportSize, 24);
 
 void setViewportAndScissor(VkCommandBuffer cmd, uint32_t x, uint32_t width, uint32_t height,
                            uint32_t y = 0);

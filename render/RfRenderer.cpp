@@ -12,6 +12,7 @@ const uint32_t kFullscreenVert[] =
 #include "fullscreen.vert.spv.inc"
     ;
 const uint32_t kImageFrag[] =
+#include "ShaderLayout.h"
 #include "rf_image.frag.spv.inc"
     ;
 
@@ -20,6 +21,14 @@ struct ImagePush {
   uint32_t width, height;
   float peak, opacity;
 };
+FLOWSCOPE_SHADER_SIZE(ImagePush, 36);  // = rf_image.frag
+FLOWSCOPE_SHADER_OFFSET(ImagePush, viewport, 0);
+FLOWSCOPE_SHADER_OFFSET(ImagePush, origin, 8);
+FLOWSCOPE_SHADER_OFFSET(ImagePush, scale, 16);
+FLOWSCOPE_SHADER_OFFSET(ImagePush, width, 20);
+FLOWSCOPE_SHADER_OFFSET(ImagePush, height, 24);
+FLOWSCOPE_SHADER_OFFSET(ImagePush, peak, 28);
+FLOWSCOPE_SHADER_OFFSET(ImagePush, opacity, 32);
 
 constexpr glm::vec4 kBorder{1.0f, 1.0f, 1.0f, 0.45f};
 constexpr glm::vec4 kCentre{0.45f, 0.85f, 1.0f, 0.75f};

@@ -6,6 +6,7 @@ const uint32_t kVert[] =
 #include "tracks.vert.spv.inc"
     ;
 const uint32_t kFrag[] =
+#include "ShaderLayout.h"
 #include "color.frag.spv.inc"
     ;
 struct TrackPush {
@@ -14,7 +15,13 @@ struct TrackPush {
   float color[4];
   uint32_t trackedCount, current, mode;
 };
-static_assert(sizeof(TrackPush) == 44);
+FLOWSCOPE_SHADER_SIZE(TrackPush, 44);  // = tracks.vert
+FLOWSCOPE_SHADER_OFFSET(TrackPush, center, 0);
+FLOWSCOPE_SHADER_OFFSET(TrackPush, ndcPerUnit, 8);
+FLOWSCOPE_SHADER_OFFSET(TrackPush, color, 16);
+FLOWSCOPE_SHADER_OFFSET(TrackPush, trackedCount, 32);
+FLOWSCOPE_SHADER_OFFSET(TrackPush, current, 36);
+FLOWSCOPE_SHADER_OFFSET(TrackPush, mode, 40);
 constexpr glm::vec4 kPathColor{1.0f, 0.85f, 0.45f, 0.55f};
 constexpr glm::vec4 kCouplingColor{0.8f, 0.6f, 1.0f, 0.35f};
 }  // namespace

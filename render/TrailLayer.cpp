@@ -8,6 +8,7 @@ const uint32_t kVert[] =
 #include "trails.vert.spv.inc"
     ;
 const uint32_t kFrag[] =
+#include "ShaderLayout.h"
 #include "color.frag.spv.inc"
     ;
 struct TrailPush {
@@ -16,7 +17,14 @@ struct TrailPush {
   float color[4];
   uint32_t particleCount, slotCount, newestState, segments;
 };
-static_assert(sizeof(TrailPush) == 48);
+FLOWSCOPE_SHADER_SIZE(TrailPush, 48);  // = trails.vert
+FLOWSCOPE_SHADER_OFFSET(TrailPush, center, 0);
+FLOWSCOPE_SHADER_OFFSET(TrailPush, ndcPerUnit, 8);
+FLOWSCOPE_SHADER_OFFSET(TrailPush, color, 16);
+FLOWSCOPE_SHADER_OFFSET(TrailPush, particleCount, 32);
+FLOWSCOPE_SHADER_OFFSET(TrailPush, slotCount, 36);
+FLOWSCOPE_SHADER_OFFSET(TrailPush, newestState, 40);
+FLOWSCOPE_SHADER_OFFSET(TrailPush, segments, 44);
 }  // namespace
 
 TrailLayer::TrailLayer(const GpuContext& ctx, VkRenderPass pass)

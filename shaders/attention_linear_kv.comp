@@ -3,6 +3,7 @@
 // S[c][h][f][e] = sum_j phi(k_j)_f v_je (e < DVH) and z = sum_j phi(k_j)_f (stored at e = DVH).
 // CPU twin: linearAttentionPrefix.
 layout(local_size_x = 64) in;
+#include "dispatch.glsl"
 layout(constant_id = 0) const uint DVH = 64;
 const uint CHUNK = 64;
 
@@ -15,7 +16,7 @@ layout(push_constant) uniform Push {
 } pc;
 
 void main() {
-  uint task = gl_GlobalInvocationID.x;
+  uint task = flatInvocation();
   if (task >= pc.chunks * pc.heads * pc.features) return;
   uint f = task % pc.features, h = (task / pc.features) % pc.heads;
   uint c = task / (pc.features * pc.heads);

@@ -4,6 +4,7 @@
 // up to position i (phi(q_i) . phi(k_j) v_j); i >= m reads the totals. out = num / den, 0 when
 // den is 0.
 layout(local_size_x = 64) in;
+#include "dispatch.glsl"
 layout(constant_id = 0) const uint DVH = 64;
 const uint CHUNK = 64;
 
@@ -18,7 +19,7 @@ layout(push_constant) uniform Push {
 } pc;
 
 void main() {
-  uint task = gl_GlobalInvocationID.x;
+  uint task = flatInvocation();
   if (task >= pc.n * pc.heads) return;
   uint i = task / pc.heads, h = task % pc.heads;
   uint stride = pc.heads * pc.features;

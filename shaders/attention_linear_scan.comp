@@ -2,6 +2,7 @@
 // Linear attention, pass 2 of 3: one invocation per entry (h, f, e) of the chunk sums turns them
 // into exclusive prefix sums over chunks in place and writes the total into slot `chunks`.
 layout(local_size_x = 64) in;
+#include "dispatch.glsl"
 
 layout(std430, binding = 0) buffer S { float s[]; };
 
@@ -10,7 +11,7 @@ layout(push_constant) uniform Push {
 } pc;
 
 void main() {
-  uint e = gl_GlobalInvocationID.x;
+  uint e = flatInvocation();
   if (e >= pc.entries) return;
   float run = 0.0;
   for (uint c = 0u; c < pc.chunks; ++c) {

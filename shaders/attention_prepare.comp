@@ -5,6 +5,7 @@
 // exp(w_r . x' - |x'|^2/2 - shift) / sqrt(M), x' = rootScale * x; shift = the row's max exponent
 // for queries, the host's max_r |w_r|^2/2 for keys). CPU twin: applyRope / featureMap.
 layout(local_size_x = 64) in;
+#include "dispatch.glsl"
 
 layout(std430, binding = 0) readonly buffer In { float x[]; };
 layout(std430, binding = 1) buffer Out { float y[]; };
@@ -18,7 +19,7 @@ layout(push_constant) uniform Push {
 } pc;
 
 void main() {
-  uint task = gl_GlobalInvocationID.x;
+  uint task = flatInvocation();
   if (task >= pc.rows * pc.heads) return;
   uint r = task / pc.heads, h = task % pc.heads;
   uint dh = pc.d / pc.heads;

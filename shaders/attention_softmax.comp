@@ -7,6 +7,7 @@
 // pre-multiplied by log2(e). CPU twin: attentionStreamingCpu (same tiles, same order).
 // Registers hold vec4s: head widths are padded to a multiple of 4 with zeros.
 layout(local_size_x = 64) in;
+#include "dispatch.glsl"
 layout(constant_id = 0) const uint DH = 64;   // head width of queries and keys
 layout(constant_id = 1) const uint DVH = 64;  // head width of values
 const uint DH4 = (DH + 3u) / 4u;
@@ -34,9 +35,9 @@ vec4 load4(uint base, uint c4, uint width, bool fromK) {
 
 void main() {
   uint blocks = (pc.n + 63u) / 64u;
-  uint h = gl_WorkGroupID.x / blocks;
-  uint i = (gl_WorkGroupID.x % blocks) * 64u + gl_LocalInvocationID.x;
-  if (i >= pc.n) return;
+  uint h = flatWorkGroup() / blocks;
+  uint i = (flatWorkGroup() % blocks) * 64u + gl_LocalInvocationID.x;
+  if (i >= pc.n || h >= pc.heads) return;  // h: groups past the count in a split dispatch
 
   vec4 qi[DH4];
   vec4 acc[DVH4];

@@ -5,6 +5,7 @@
 // is 0). Masked keys get 0. Inputs are prepared rows (RoPE'd or feature-mapped), `width` floats
 // per head. CPU twin: attentionReference(..., weights = true).
 layout(local_size_x = 64) in;
+#include "dispatch.glsl"
 
 layout(std430, binding = 0) readonly buffer Q { float q[]; };
 layout(std430, binding = 1) readonly buffer K { float k[]; };
@@ -16,7 +17,7 @@ layout(push_constant) uniform Push {
 } pc;
 
 void main() {
-  uint task = gl_GlobalInvocationID.x;
+  uint task = flatInvocation();
   if (task >= pc.n * pc.heads) return;
   uint h = task / pc.n, i = task % pc.n;
   uint stride = pc.width * pc.heads;

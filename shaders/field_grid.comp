@@ -6,6 +6,7 @@
 #include "model.glsl"
 
 layout(local_size_x = 64) in;
+#include "dispatch.glsl"
 layout(std430, set = 0, binding = 1) buffer Arrows {
   uint maxBits;
   uint pad0, pad1, pad2;
@@ -41,7 +42,7 @@ void store(uint i, vec2 x, vec2 v) {
 void main() {
   uint nodes = pc.nx * pc.ny;
   if (pc.model != 1u) {
-    uint i = gl_GlobalInvocationID.x;
+    uint i = flatInvocation();
     if (i >= nodes) return;
     vec2 x = nodeAt(i);
     float logp;
@@ -50,7 +51,7 @@ void main() {
     store(i, x, fieldOf(x, d, g));
     return;
   }
-  uint first = gl_GlobalInvocationID.x * kQueries;
+  uint first = flatInvocation() * kQueries;
   if (first >= nodes) return;
   vec2 x[kQueries];
   for (uint q = 0u; q < kQueries; ++q) x[q] = nodeAt(min(first + q, nodes - 1u));

@@ -4,6 +4,7 @@
 #include "model.glsl"
 
 layout(local_size_x = 64) in;
+#include "dispatch.glsl"
 layout(std430, set = 0, binding = 1) writeonly buffer Grid { float values[]; };
 
 layout(push_constant) uniform Push {
@@ -24,7 +25,7 @@ vec2 nodeAt(uint i) { return pc.origin + pc.spacing * vec2(float(i % pc.nx), flo
 void main() {
   uint nodes = pc.nx * pc.ny;
   if (pc.model != 1u) {
-    uint i = gl_GlobalInvocationID.x;
+    uint i = flatInvocation();
     if (i >= nodes) return;
     float logp;
     vec2 d, g;
@@ -32,7 +33,7 @@ void main() {
     values[i] = logp;
     return;
   }
-  uint first = gl_GlobalInvocationID.x * kQueries;
+  uint first = flatInvocation() * kQueries;
   if (first >= nodes) return;
   vec2 x[kQueries];
   for (uint q = 0u; q < kQueries; ++q) x[q] = nodeAt(min(first + q, nodes - 1u));

@@ -4,6 +4,7 @@
 #include "model.glsl"
 
 layout(local_size_x = 64) in;  // = kTile in model.glsl
+#include "dispatch.glsl"
 layout(std430, set = 0, binding = 1) readonly buffer States { vec4 states[]; };
 layout(std430, set = 0, binding = 3) writeonly buffer Predictions { vec4 predictions[]; };
 
@@ -17,7 +18,7 @@ layout(push_constant) uniform Push {
 } pc;
 
 void main() {
-  uint i = gl_GlobalInvocationID.x;
+  uint i = flatInvocation();
   bool inRange = i < pc.count;
   vec2 x = inRange ? states[pc.srcOffset + i].xy : vec2(0.0);
   float logp;

@@ -6,6 +6,7 @@
 // accumulate: in += value (a plane read by several ops). Also: seed (a unit impulse in a plane)
 // and |g| accumulate (the ERF, averaged over seeds). CPU twin: backwardCpu in ReceptiveField.cpp.
 layout(local_size_x = 64) in;
+#include "dispatch.glsl"
 layout(std430, binding = 0) buffer Grad { float g[]; };
 layout(std430, binding = 1) readonly buffer Weights { float w[]; };
 layout(std430, binding = 2) readonly buffer ArgMax { int argmax[]; };
@@ -22,7 +23,7 @@ int outIndex(int i, int t, uint n) {
 
 void main() {
   const uint count = pc.inH * pc.inW;
-  for (uint idx = gl_GlobalInvocationID.x; idx < count; idx += gl_NumWorkGroups.x * kLocal) {
+  for (uint idx = flatInvocation(); idx < count; idx += flatInvocationCount()) {
     if (pc.kind == kSeed) {
       g[pc.inOff + idx] = idx == pc.unit ? 1.0 : 0.0;
       continue;

@@ -5,6 +5,7 @@
 // argmax; average pool: the sum over taps inside / k^2; add: the input; relu: max(input, 0). accumulate: out += value.
 // CPU twin: forwardCpu in ReceptiveField.cpp.
 layout(local_size_x = 64) in;
+#include "dispatch.glsl"
 layout(std430, binding = 0) buffer Act { float act[]; };
 layout(std430, binding = 1) readonly buffer Weights { float w[]; };
 layout(std430, binding = 2) buffer ArgMax { int argmax[]; };
@@ -12,7 +13,7 @@ layout(std430, binding = 2) buffer ArgMax { int argmax[]; };
 
 void main() {
   const uint count = pc.outH * pc.outW;
-  for (uint idx = gl_GlobalInvocationID.x; idx < count; idx += gl_NumWorkGroups.x * kLocal) {
+  for (uint idx = flatInvocation(); idx < count; idx += flatInvocationCount()) {
     const int oy = int(idx / pc.outW), ox = int(idx % pc.outW);
     float v = 0.0;
     if (pc.kind == kAdd) {

@@ -6,6 +6,7 @@
 #include "noise.glsl"
 
 layout(local_size_x = 64) in;
+#include "dispatch.glsl"
 // The sampler, compiled into the pipeline (SamplerKernel makes one per kind), so the driver drops
 // every other sampler's branch; kKind repeats it for the record.
 layout(constant_id = 0) const uint kKind = 3u;
@@ -34,7 +35,7 @@ vec2 z(uint particle, uint draw) { return counterGaussian(pc.seed, pc.step, part
 vec2 velocity(vec2 x, float t) { return (x - D(x, 1.0 - t, t)) / t; }
 
 void main() {
-  uint i = gl_GlobalInvocationID.x;
+  uint i = flatInvocation();
   bool inRange = i < pc.count;
   vec4 state = inRange ? states[pc.srcOffset + i] : vec4(0.0);
   vec2 x = state.xy;

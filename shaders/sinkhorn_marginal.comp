@@ -4,13 +4,14 @@
 // are log b_j; the row's own log a_i and f_i come in through bindings 5 and 6.
 // CPU twin: sinkhornErrorAndCost in compute/Transport.cpp.
 #include "sinkhorn.glsl"
+#include "dispatch.glsl"
 
 layout(std430, set = 0, binding = 4) writeonly buffer Out { vec2 result[]; };
 layout(std430, set = 0, binding = 5) readonly buffer OwnLogWeights { float ownLogWeights[]; };
 layout(std430, set = 0, binding = 6) readonly buffer OwnPotential { float ownPotential[]; };
 
 void main() {
-  uint first = gl_GlobalInvocationID.x * kRows;
+  uint first = flatInvocation() * kRows;
   if (first >= pc.n) return;
   float inv = 1.0 / pc.eps;
   vec2 x[kRows];

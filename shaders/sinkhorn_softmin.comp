@@ -3,13 +3,14 @@
 // term first, then one rescale and one exp a term (branch-free online log-sum-exp).
 // CPU twin: softminRows in compute/Transport.cpp.
 #include "sinkhorn.glsl"
+#include "dispatch.glsl"
 
 layout(std430, set = 0, binding = 4) writeonly buffer Out { float result[]; };
 
 const uint kTile = 64u;
 
 void main() {
-  uint first = gl_GlobalInvocationID.x * kRows;
+  uint first = flatInvocation() * kRows;
   if (first >= pc.n) return;
   vec2 x[kRows];
   float m[kRows], s[kRows];

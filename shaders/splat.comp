@@ -3,6 +3,7 @@
 // clouds on any device. Pixel (px, py) has its origin at the top-left, y down.
 // CPU twin: compute/Splat.cpp (splatCpu).
 layout(local_size_x = 256) in;
+#include "dispatch.glsl"
 layout(std430, set = 0, binding = 0) readonly buffer States { vec4 states[]; };  // xy: position
 layout(std430, set = 0, binding = 1) buffer Counts { uint counts[]; };
 
@@ -16,7 +17,7 @@ layout(push_constant) uniform Push {
 } pc;
 
 void main() {
-  uint i = gl_GlobalInvocationID.x;
+  uint i = flatInvocation();
   if (i >= pc.count) return;
   vec2 p = states[pc.srcOffset + i].xy;
   float fx = (p.x - pc.center.x) * pc.pixelsPerUnit.x + 0.5 * float(pc.width);

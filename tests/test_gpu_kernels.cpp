@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "ComputeKernel.h"
 #include "DiffusionParams.h"
 #include "DiffusionSimulation.h"
 #include "GpuFixture.h"
@@ -200,6 +201,47 @@ TEST_F(GpuKernels, PredictX0MatchesItsCpuTwinOnEveryModel) {
         expectClose(glm::vec2(onGpu[i].z, onGpu[i].w), glm::vec2(onCpu[i].z, onCpu[i].w),
                     glm::length(glm::vec2(onCpu[i].z, onCpu[i].w)), data->name.c_str(), i);
       }
+    }
+  }
+}
+
+TEST(DispatchGrid, SplitsIntoRowsPastTheDeviceLimit) {
+  const uint32_t limits[3] = {65535, 65535, 65535};
+  EXPECT_EQ(dispatchGrid(10, limits), std::make_pair(10u, 1u));
+  EXPECT_EQ(dispatchGrid(65535, limits), std::make_pair(65535u, 1u));
+  EXPECT_EQ(dispatchGrid(65536, limits), std::make_pair(65535u, 2u));
+  EXPECT_EQ(dispatchGrid(200000, limits), std::make_pair(65535u, 4u));
+  const uint32_t tiny[3] = {4, 2, 1};
+  EXPECT_EQ(dispatchGrid(8, tiny), std::make_pair(4u, 2u));
+  EXPECT_THROW(dispatchGrid(9, tiny), GpuError);
+}
+
+TEST_F(GpuKernels, DispatchesPastTheGroupLimitReachEveryInvocation) {
+  // More work groups than maxComputeWorkGroupCount[0]: the kernel runs as rows of groups and
+  // every particle, the last rows' included, gets its prediction.
+  const uint32_t limit = gpu->limits().maxComputeWorkGroupCount[0];
+  const uint64_t wanted = uint64_t(limit) * 64 + 777;  // 64: predict_x0's local size
+  if (wanted * sizeof(ParticleState) > gpu->limits().maxStorageBufferRange)
+    GTEST_SKIP() << "the states would not fit one storage buffer of this device";
+  const uint32_t n = uint32_t(wanted);
+  auto data = ringData();
+  GpuModelData model(*gpu, *data);
+  auto states = randomStates(n, 2.0, 11);
+  GpuBuffer stateBuffer(*gpu, n * sizeof(ParticleState), kStorageUsage, MemoryKind::DeviceLocal);
+  stateBuffer.upload(std::span<const ParticleState>(states));
+  GpuBuffer predictions(*gpu, n * sizeof(glm::vec4), kStorageUsage, MemoryKind::DeviceLocal);
+  PredictKernel kernel(*gpu);
+  VkDescriptorSet set = kernel.bind(model, stateBuffer, predictions);
+  const PredictPush push{n, 0, uint32_t(model.kind()), model.count(), 1.0f, 0.5f};
+  gpu->submitAndWait([&](VkCommandBuffer cmd) { kernel.record(cmd, set, push); });
+  for (const size_t first : {size_t(0), size_t(limit) * 64 / 2, size_t(n) - 2000}) {
+    const auto onGpu = predictions.read<glm::vec4>(2000, first * sizeof(glm::vec4));
+    const auto onCpu =
+        predictX0Cpu(data->model(), std::span(states).subspan(first, 2000), 1.0, 0.5);
+    for (size_t i = 0; i < 2000; ++i) {
+      ASSERT_EQ(glm::vec2(onGpu[i]), glm::vec2(onCpu[i])) << "particle " << first + i;
+      expectClose(glm::vec2(onGpu[i].z, onGpu[i].w), glm::vec2(onCpu[i].z, onCpu[i].w), 1.0f,
+                  "split dispatch", first + i);
     }
   }
 }
