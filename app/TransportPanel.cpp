@@ -1,3 +1,4 @@
+#include "FlowCoupling.h"
 #include "TransportPanel.h"
 
 #include <imgui.h>

@@ -9,6 +9,7 @@
 #include "CliCommon.h"
 #include "CliOutput.h"
 #include "CsvFile.h"
+#include "FlowCoupling.h"
 #include "OutputFiles.h"
 #include "OutputPath.h"
 #include "SamplingFlags.h"

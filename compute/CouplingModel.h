@@ -1,6 +1,6 @@
 #pragma once
 // Flow matching with a coupling: the velocity model the Diffusion & Flow lab's flow samplers
-// integrate when a coupling between the noise and the data is chosen (its "Coupling" option).
+// integrate when a coupling between the noise and the data is chosen (FlowCoupling.h builds it).
 //
 // Flow convention of the lab: x_t = (1 - t) x0 + t eps, t = 1 noise, t = 0 data (s = 1 - t,
 // tau = t). A coupling pairs K noise points z_k with K data points y_k (equal masses 1/K); pair
@@ -22,7 +22,7 @@
 // start exactly on their pair's path.
 #include <glm/glm.hpp>
 
-#include <memory>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -30,31 +30,13 @@
 
 namespace flowscope {
 
-struct Dataset;
-enum class CouplingKind;  // TransportLab.h: the Transport lab's couplings view
-
 enum class FlowCoupling : uint32_t { None, Independent, Exact, Sinkhorn };
 std::string flowCouplingName(FlowCoupling c);  // "none" | "independent" | "exact" | "sinkhorn"
 FlowCoupling parseFlowCoupling(const std::string& name);  // throws InputError listing the names
-// The same pairings as the Transport lab's coupling kinds (None has no twin there).
-FlowCoupling flowCouplingOf(CouplingKind k);
-CouplingKind couplingKindOf(FlowCoupling c);  // c != None
-
-struct FlowCouplingParams {
-  static constexpr int kMinPairs = 16, kMaxPairs = 2000;
-  static constexpr double kMinEpsilon = 1e-4, kMaxEpsilon = 1e3;
-  static constexpr double kMinBandwidth = 1e-3, kMaxBandwidth = 100.0;
-  FlowCoupling kind = FlowCoupling::None;
-  int pairs = 1024;        // K
-  double epsilon = 0.05;   // sinkhorn: POT's reg, squared Euclidean cost
-  double bandwidth = 0.1;  // bw: the smoothing of each path
-  bool operator==(const FlowCouplingParams&) const = default;
-};
-// Throws InputError naming the field (coupling pairs, coupling epsilon, coupling bandwidth).
-void validate(const FlowCouplingParams& p);
 
 class CouplingModel : public ExactModel {
  public:
+  static constexpr double kMinBandwidth = 1e-3, kMaxBandwidth = 100.0;
   // Pair k: noise[k] -> data[k]. Throws InputError when the sizes differ, are zero, or bw <= 0.
   CouplingModel(FlowCoupling kind, std::vector<glm::dvec2> noise, std::vector<glm::dvec2> data,
                 double bandwidth);
@@ -82,11 +64,5 @@ class CouplingModel : public ExactModel {
   std::vector<glm::dvec2> noise_, data_;
   double bandwidth_;
 };
-
-// `data` with a coupling model attached (`data` itself when p.kind is None): K data samples
-// (seeded from `seed`) paired with the first K start points of a flow run with `seed`.
-// Throws InputError (bad parameters, a solver that fails).
-std::shared_ptr<const Dataset> withFlowCoupling(std::shared_ptr<const Dataset> data,
-                                                const FlowCouplingParams& p, uint64_t seed);
 
 }  // namespace flowscope

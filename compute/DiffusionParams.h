@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <string>
 
-#include "CouplingModel.h"
-#include "MixtureGrids.h"
+#include "FieldKind.h"
+#include "FlowCoupling.h"
 #include "Samplers.h"
 
 namespace flowscope {

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "Couplings.h"
 #include "DenseSinkhorn.h"
 #include "ExactTransport.h"
 #include "View2D.h"
@@ -23,14 +24,10 @@ namespace flowscope {
 enum class OtMethod { Exact, Sinkhorn };
 enum class TransportMode { Plan, Coupling };
 enum class PotentialShown { None, Source, Target };  // f on the source side, g on the target's
-enum class CouplingKind { Independent, Exact, Sinkhorn };
 std::string otMethodName(OtMethod m);
 OtMethod parseOtMethod(const std::string& name);  // "exact" | "sinkhorn"; throws InputError
-std::string couplingName(CouplingKind k);         // for display: "exact OT", ...
-// Names in files: "independent" | "exact" | "sinkhorn", "plan" | "coupling", "none" | "source" |
-// "target"; the parsers throw InputError listing the names.
-std::string couplingKey(CouplingKind k);
-CouplingKind parseCouplingKey(const std::string& name);
+// Names in files: "plan" | "coupling", "none" | "source" | "target"; the parsers throw InputError
+// listing the names.
 std::string modeName(TransportMode m);
 TransportMode parseMode(const std::string& name);
 std::string potentialName(PotentialShown p);
@@ -51,22 +48,6 @@ inline constexpr double kMinScale = 1e-3, kMaxScale = 1e3;
 MeasureSpec defaultSource();
 MeasureSpec defaultTarget();
 Measure loadMeasure(const MeasureSpec& spec, uint64_t seed);  // throws InputError
-
-// Straight paths noise_k -> data_{partner[k]} of one coupling.
-struct Coupling {
-  CouplingKind kind = CouplingKind::Independent;
-  std::vector<uint32_t> partner;
-  size_t crossings = 0;            // pairs of paths that cross (proper intersections)
-  double meanSquaredLength = 0.0;  // mean |data - noise|^2 over the paths
-  double timeMs = 0.0;
-};
-// Independent: a seeded random permutation. Exact: the optimal assignment for sqeuclidean
-// (exact OT between uniform clouds of equal size is a permutation). Sinkhorn: each noise point
-// draws its partner from its row of the entropic plan at eps (seeded).
-Coupling makeCoupling(const std::vector<glm::dvec2>& noise, const std::vector<glm::dvec2>& data,
-                      CouplingKind kind, double eps, uint64_t seed);
-size_t countCrossings(const std::vector<glm::dvec2>& from, const std::vector<glm::dvec2>& to,
-                      const std::vector<uint32_t>& partner);
 
 // A node grid of scalar values (row 0 at the top of the view), for heatmaps.
 struct ScalarGrid {

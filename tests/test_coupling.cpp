@@ -9,6 +9,7 @@
 
 #include "DiffusionLab.h"
 #include "DiffusionSimulation.h"
+#include "FlowCoupling.h"
 #include "InputError.h"
 #include "Rng.h"
 #include "Samplers.h"
