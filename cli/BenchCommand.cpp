@@ -8,10 +8,10 @@
 #include "AttentionKernel.h"
 #include "CliCommon.h"
 #include "DenseSinkhorn.h"
+#include "DiffusionHeadless.h"
 #include "DiffusionParams.h"
 #include "DiffusionSimulation.h"
 #include "ExactTransport.h"
-#include "HeadlessRender.h"
 #include "InputError.h"
 #include "Metrics.h"
 #include "ReceptiveField.h"
@@ -202,11 +202,11 @@ Result exactCase(size_t n, int runs) {
 }
 
 Result renderDefault(const GpuContext& gpu, int runs) {
-  Scene scene = defaultScene();
+  DiffusionScene scene = defaultDiffusionScene();
   std::vector<double> wall;
   for (int r = 0; r < runs; ++r) {
     auto start = Clock::now();
-    RenderedImage image = renderScene(gpu, scene, 1280, 800);
+    RenderedImage image = renderDiffusionScene(gpu, scene, 1280, 800);
     wall.push_back(msSince(start));
   }
   return {"render_default_scene_1280x800", "gpu", median(wall), -1.0, runs};

@@ -3,7 +3,7 @@
 
 #include "CliCommon.h"
 #include "CliOutput.h"
-#include "HeadlessRender.h"
+#include "DiffusionHeadless.h"
 #include "OutputPath.h"
 
 namespace flowscope::cli {
@@ -19,7 +19,8 @@ int runRender(const RenderArgs& a) {
   if (a.width < 16 || a.width > 8192) throw InputError("--width: must be between 16 and 8192");
   if (a.height < 16 || a.height > 8192) throw InputError("--height: must be between 16 and 8192");
   checkOutputPath("--out", a.out, ".png");
-  Scene scene = a.scene == "default" ? defaultScene() : loadScene(a.scene);
+  DiffusionScene scene =
+      a.scene == "default" ? defaultDiffusionScene() : loadDiffusionScene(a.scene);
   if (!a.step.empty()) {
     const int steps = scene.params.schedule().steps;
     if (a.step == "end") {
@@ -40,7 +41,7 @@ int runRender(const RenderArgs& a) {
   auto gpu = requireGpu();
   Progress progress("render: step");
   RenderedImage image =
-      renderScene(*gpu, scene, a.width, a.height, [&](int k, int n) { progress(k, n); });
+      renderDiffusionScene(*gpu, scene, a.width, a.height, [&](int k, int n) { progress(k, n); });
   OutputFiles files;
   files.stage(a.out, encodePng(image));
   return finish(files, {{"out", a.out}}, false, a.out);
@@ -54,7 +55,8 @@ void addRenderCommand(CLI::App& app, Runner& run) {
       "render",
       "Render a scene's frame (what the GUI's viewport shows, without the panel) to PNG. "
       "Needs a Vulkan device (lavapipe counts); exits 3 without one.");
-  addPathOption(*cmd, "--scene", a->scene, "Scene JSON, or 'default' for the default scene")
+  addPathOption(*cmd, "--scene", a->scene,
+                "DiffusionScene JSON, or 'default' for the default scene")
       ->capture_default_str();
   addPathOption(*cmd, "--out", a->out, "Output PNG")->required();
   cmd->add_option("--step", a->step, "Step to show: 0..N or 'end' (default: the scene's step)");

@@ -3,9 +3,9 @@
 
 #include "CliCommon.h"
 #include "CliOutput.h"
+#include "DiffusionScene.h"
 #include "JsonFile.h"
 #include "OutputPath.h"
-#include "Scene.h"
 #include "TransportScene.h"
 
 namespace flowscope::cli {
@@ -19,9 +19,10 @@ void addSceneCommand(CLI::App& app, Runner& run) {
       "Transport: \"lab\": \"transport\") and write it out again in canonical form "
       "(loading then saving is byte-identical), or write a default scene. Errors name the file "
       "and field.");
-  addPathOption(*cmd, "--scene", *in,
-                "Scene JSON to read, 'default' (the Diffusion & Flow lab's default scene) or "
-                "'default-transport' (the Transport lab's)")
+  addPathOption(
+      *cmd, "--scene", *in,
+      "DiffusionScene JSON to read, 'default' (the Diffusion & Flow lab's default scene) or "
+      "'default-transport' (the Transport lab's)")
       ->capture_default_str();
   addPathOption(*cmd, "--out", *out, "Where to write the scene JSON (omit to only check)");
   cmd->callback([&run, in, out] {
@@ -38,8 +39,8 @@ void addSceneCommand(CLI::App& app, Runner& run) {
         TransportScene scene = builtIn ? TransportLab().snapshot() : transportSceneFromJson(j, *in);
         if (!out->empty()) saveTransportScene(scene, *out);
       } else {
-        Scene scene = builtIn ? defaultScene() : sceneFromJson(j, *in);
-        if (!out->empty()) saveScene(scene, *out);
+        DiffusionScene scene = builtIn ? defaultDiffusionScene() : diffusionSceneFromJson(j, *in);
+        if (!out->empty()) saveDiffusionScene(scene, *out);
       }
       std::cout << (builtIn ? *in + " scene" : *in) << ": ok"
                 << (out->empty() ? "" : ", wrote " + *out) << "\n";

@@ -1,6 +1,8 @@
 # flowscope_embed_shaders(<target> <glsl files...>)
-# Compiles each GLSL file with glslc into a C array initialiser (<name>.spv.inc) under
-# <build>/shaders/generated, tracked with a depfile so #include-d GLSL rebuilds dependants.
+# Compiles each GLSL file (a path under shaders/, e.g. diffusion/splat.comp) with glslc into a C
+# array initialiser (<name>.spv.inc, names unique across folders) under <build>/shaders/generated,
+# tracked with a depfile so #include-d GLSL rebuilds dependants. Includes resolve beside the file,
+# then in shaders/core (dispatch.glsl).
 # Code includes it as:  static const uint32_t kSpv[] =
 #                       #include "edm_step.comp.spv.inc"
 #                       ;
@@ -15,7 +17,7 @@ function(flowscope_embed_shaders target)
     add_custom_command(
       OUTPUT ${out}
       COMMAND Vulkan::glslc --target-env=vulkan1.0 -O -mfmt=c -MD -MF ${out}.d
-              -I ${CMAKE_SOURCE_DIR}/shaders -o ${out} ${abs}
+              -I ${CMAKE_SOURCE_DIR}/shaders/core -o ${out} ${abs}
       DEPENDS ${abs}
       DEPFILE ${out}.d
       COMMENT "glslc ${name}"

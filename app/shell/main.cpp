@@ -1,0 +1,166 @@
+// flowscope: the interactive explorer. See README.md for the command line.
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QMessageBox>
+#include <QVulkanInstance>
+
+#include <cstdio>
+#include <cstdlib>
+#include <optional>
+
+#include "AppOptions.h"
+#include "DiffusionLab.h"
+#include "InputError.h"
+#include "JsonFile.h"
+#include "MainWindow.h"
+#include "Resources.h"
+#include "TransportScene.h"
+
+using namespace flowscope;
+
+namespace {
+
+// Exit codes as the CLI's: 2 invalid input or usage, 3 device or runtime failure.
+int fail(int code, const QString& message, bool interactive) {
+  std::fprintf(stderr, "flowscope: %s\n", qPrintable(message));
+  if (interactive) QMessageBox::critical(nullptr, "Flowscope", message);
+  return code;
+}
+
+bool parseOptions(QApplication& app, AppOptions& options, QString& error) {
+  QCommandLineParser parser;
+  parser.setApplicationDescription(
+      "Flowscope: an interactive explorer of diffusion sampling and optimal transport. Drag to "
+      "pan, wheel to zoom; "
+      "Space play/pause, Right step, Left step back, R reset, Ctrl+O/Ctrl+S open/save scene, "
+      "Ctrl+E export PNG.");
+  parser.addHelpOption();
+  parser.addOption({"scene",
+                    "DiffusionScene JSON to open, of either lab; it opens in its lab (default: the "
+                    "built-in default "
+                    "scene).",
+                    "FILE.json"});
+  parser.addOption(
+      {"lab",
+       "The lab shown first: diffusion (default), transport, attention or rf (Receptive Field).",
+       "NAME"});
+  parser.addOption({"frames", "Run N frames, then write --stats/--screenshot and quit.", "N"});
+  parser.addOption({"stats", "Write frame statistics JSON after --frames.", "FILE.json"});
+  parser.addOption(
+      {"screenshot", "Save the last frame (with the panel) as PNG after --frames.", "FILE.png"});
+  if (!parser.parse(app.arguments())) {
+    error = parser.errorText();
+    return false;
+  }
+  if (parser.isSet("help")) parser.showHelp(0);
+  options.scene = parser.value("scene");
+  if (parser.isSet("lab")) {
+    options.lab = parser.value("lab");
+    if (options.lab != "diffusion" && options.lab != "transport" && options.lab != "attention" &&
+        options.lab != "rf") {
+      error = "--lab: expected diffusion, transport, attention or rf, got '" + options.lab + "'";
+      return false;
+    }
+  }
+  if (parser.isSet("frames")) {
+    bool ok = false;
+    options.frames = parser.value("frames").toInt(&ok);
+    if (!ok || options.frames < 1) {
+      error = "--frames: expected a positive integer";
+      return false;
+    }
+  }
+  options.statsPath = parser.value("stats");
+  options.screenshotPath = parser.value("screenshot");
+  if ((!options.statsPath.isEmpty() || !options.screenshotPath.isEmpty()) && options.frames == 0) {
+    error = "--stats and --screenshot need --frames N";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Qt's xcb backend delays each requestUpdate() by QT_QPA_UPDATE_IDLE_TIME (5 ms by default),
+  // which would cap a 6 ms frame at ~11 ms. The viewport paces itself on the swapchain instead.
+  if (!qEnvironmentVariableIsSet("QT_QPA_UPDATE_IDLE_TIME"))
+    qputenv("QT_QPA_UPDATE_IDLE_TIME", "0");
+  QApplication app(argc, argv);
+  QApplication::setApplicationName("Flowscope");
+  QApplication::setApplicationVersion("0.1.0");
+  AppOptions options;
+  QString error;
+  if (!parseOptions(app, options, error)) return fail(2, error, false);
+  const bool interactive = options.frames == 0;
+
+  DiffusionScene scene = defaultDiffusionScene();
+  TransportLab transport;
+  std::optional<DiffusionLab> diffusion;
+  try {
+    assetRoot();
+    if (!options.scene.isEmpty()) {  // either lab's scene; it opens in that lab
+      const std::string file = options.scene.toStdString();
+      const nlohmann::json j = readJsonFile(file);
+      if (sceneLab(j, file) == "transport") {
+        transport.replaceScene(transportSceneFromJson(j, file));
+        options.lab = "transport";
+      } else {
+        scene = diffusionSceneFromJson(j, file);
+      }
+    }
+    diffusion.emplace(std::move(scene));  // builds a flow coupling the scene names
+  } catch (const InputError& e) {
+    return fail(2, e.what(), interactive);
+  }
+  DiffusionLab& lab = *diffusion;
+
+  QVulkanInstance instance;
+  const bool validate = GpuContext::defaultOptions().validation;
+  if (validate) {
+    instance.setLayers({"VK_LAYER_KHRONOS_validation"});
+    instance.setExtensions({VK_EXT_DEBUG_UTILS_EXTENSION_NAME});
+  }
+  if (!instance.create())
+    return fail(
+        3,
+        QString(
+            "no Vulkan driver could be loaded (VkResult %1). Flowscope draws with Vulkan: install "
+            "a driver (Debian: mesa-vulkan-drivers) or use flowscope-cli --backend cpu.")
+            .arg(instance.errorCode()),
+        interactive);
+  ValidationSink sink;
+  VkDebugUtilsMessengerEXT messenger = VK_NULL_HANDLE;
+  if (validate) {
+    if (!instance.layers().contains("VK_LAYER_KHRONOS_validation"))
+      return fail(3, "FLOWSCOPE_VALIDATE=1 but VK_LAYER_KHRONOS_validation is not installed",
+                  interactive);
+    messenger = installValidationCounter(instance.vkInstance(), &sink);
+  }
+
+  MainWindow window(lab, transport, &instance, options, validate ? &sink : nullptr);
+  auto devices = window.viewport()->availablePhysicalDevices();
+  if (devices.isEmpty())
+    return fail(3, "no Vulkan device found: Flowscope needs one to draw.", interactive);
+  std::vector<GpuDeviceInfo> infos;
+  for (int i = 0; i < devices.size(); ++i) {
+    GpuDeviceInfo info;
+    info.index = uint32_t(i);
+    info.name = devices[i].deviceName;
+    info.type = devices[i].deviceType == VK_PHYSICAL_DEVICE_TYPE_DISCRETE_GPU     ? "discrete"
+                : devices[i].deviceType == VK_PHYSICAL_DEVICE_TYPE_INTEGRATED_GPU ? "integrated"
+                : devices[i].deviceType == VK_PHYSICAL_DEVICE_TYPE_CPU            ? "cpu"
+                                                                                  : "other";
+    infos.push_back(info);
+  }
+  try {
+    window.viewport()->setPhysicalDeviceIndex(
+        int(chooseDevice(infos, std::getenv("FLOWSCOPE_DEVICE"))));
+  } catch (const GpuError& e) {
+    return fail(3, e.what(), interactive);
+  }
+  window.show();
+  int code = app.exec();
+  if (messenger) removeValidationCounter(instance.vkInstance(), messenger);
+  return code != 0 ? code : window.exitCode();
+}

@@ -1,0 +1,167 @@
+#include "DiffusionLab.h"
+
+#include <algorithm>
+
+#include "DiffusionParams.h"
+#include "InputError.h"
+
+namespace flowscope {
+
+DiffusionLab::DiffusionLab(DiffusionScene scene) {
+  replaceScene(std::move(scene));
+}
+
+namespace {
+
+SamplingConfig configOf(const DiffusionParams& p) {
+  return {p.sampler(), p.schedule(), p.particleCount(), p.seed()};
+}
+
+}  // namespace
+
+void DiffusionLab::setData(const DataSource& source) {
+  auto loaded = resolve(source);
+  DiffusionSimulation::check(*loaded, configOf(scene_.params), nullptr);
+  scene_.data = source;
+  scene_.dataset = std::move(loaded);
+  ++dataRevision_;
+}
+
+void DiffusionLab::replaceScene(DiffusionScene scene) {
+  const DiffusionParams& p = scene.params;
+  // Built and checked first: a scene whose coupling cannot be built, or whose run cannot be made
+  // on the data it would use, is refused, nothing changed (the coupling cache, keyed by the next
+  // data revision, is dropped).
+  std::shared_ptr<const Dataset> run = scene.dataset;
+  if (isFlowSampler(p.sampler().kind) && p.flowCoupling().kind != FlowCoupling::None)
+    run = coupled(scene.dataset, {dataRevision_ + 1, p.seed(), p.flowCoupling()});
+  try {
+    DiffusionSimulation::check(*run, configOf(p), nullptr);
+  } catch (const InputError&) {
+    coupled_.reset();
+    coupledKey_ = CouplingKey{};
+    throw;
+  }
+  scene_ = std::move(scene);
+  ++dataRevision_;  // forces a new run even if the parameters' revision happens to match
+  playback_.scrub(scene_.step, scene_.params.schedule().steps);
+  if (scene_.playing) playback_.play();
+}
+
+DiffusionScene DiffusionLab::snapshot() const {
+  DiffusionScene s = scene_;
+  s.step = playback_.target();
+  s.playing = playback_.playing();
+  return s;
+}
+
+DiffusionSimulation* DiffusionLab::compareSimulation(const GpuContext* gpu,
+                                                     const std::function<void()>& beforeReplace) {
+  const DiffusionParams& p = scene_.params;
+  if (!p.splitView() || !simulation_) {
+    if (compare_ && beforeReplace) beforeReplace();
+    compare_.reset();
+    return nullptr;
+  }
+  if (compare_ && compareBuiltFor_ == simulation_->id() && compareBuiltKind_ == p.compareSampler())
+    return compare_.get();
+  const SamplingConfig config = compareConfig(simulation_->config(), p.compareSampler());
+  const auto data = runData(p.compareSampler());
+  try {
+    DiffusionSimulation::check(*data, config, gpu);
+  } catch (const InputError& e) {  // say so once, instead of failing again every frame
+    scene_.params.setSplitView(false);
+    throw InputError(std::string(e.what()) + " (the split view is now off)");
+  }
+  if (compare_ && beforeReplace) beforeReplace();
+  compare_.reset();
+  compare_ = std::make_unique<DiffusionSimulation>(data, config, gpu);
+  compareBuiltFor_ = simulation_->id();
+  compareBuiltKind_ = p.compareSampler();
+  return compare_.get();
+}
+
+void DiffusionLab::pick(uint32_t particle) {
+  if (std::find(picked_.begin(), picked_.end(), particle) != picked_.end()) return;
+  if (picked_.size() == kMaxPicked) picked_.erase(picked_.begin());
+  picked_.push_back(particle);
+}
+
+const std::vector<std::vector<glm::dvec2>>& DiffusionLab::pickedPaths() {
+  if (!simulation_) {
+    pickedPaths_.clear();
+    return pickedPaths_;
+  }
+  const int state = simulation_->current();
+  if (pickedFor_ != simulation_->id() || pickedState_ != state || pickedCount_ != picked_.size()) {
+    pickedPaths_.clear();
+    for (uint32_t i : picked_)
+      if (i < uint32_t(simulation_->config().particleCount))
+        pickedPaths_.push_back(simulation_->particlePath(i, state));
+    pickedFor_ = simulation_->id();
+    pickedState_ = state;
+    pickedCount_ = picked_.size();
+  }
+  return pickedPaths_;
+}
+
+void DiffusionLab::usePainted() {
+  if (painted_.empty()) throw InputError("painted points: paint some points in the viewport first");
+  setData(DataSource::ofPoints(painted_));
+  painting_ = false;
+}
+
+std::shared_ptr<const Dataset> DiffusionLab::coupled(const std::shared_ptr<const Dataset>& data,
+                                                     const CouplingKey& key) {
+  if (!coupled_ || !(coupledKey_ == key)) {
+    coupled_ = withFlowCoupling(data, key.params, key.seed);  // throws before any change
+    coupledKey_ = key;
+  }
+  return coupled_;
+}
+
+std::shared_ptr<const Dataset> DiffusionLab::runData(SamplerKind sampler) {
+  DiffusionParams& p = scene_.params;
+  if (!isFlowSampler(sampler) || p.flowCoupling().kind == FlowCoupling::None) return scene_.dataset;
+  try {
+    return coupled(scene_.dataset, {dataRevision_, p.seed(), p.flowCoupling()});
+  } catch (const InputError& e) {  // say so once, instead of failing again every frame
+    FlowCouplingParams off = p.flowCoupling();
+    off.kind = FlowCoupling::None;
+    p.setFlowCoupling(off);
+    throw InputError(std::string(e.what()) + " (the flow coupling is now off)");
+  }
+}
+
+void DiffusionLab::setFlowCoupling(const FlowCouplingParams& c) {
+  validate(c);
+  DiffusionParams& p = scene_.params;
+  if (isFlowSampler(p.sampler().kind) && c.kind != FlowCoupling::None)
+    coupled(scene_.dataset, {dataRevision_, p.seed(), c});
+  p.setFlowCoupling(c);
+}
+
+DiffusionSimulation& DiffusionLab::simulation(const GpuContext* gpu,
+                                              const std::function<void()>& beforeReplace) {
+  const DiffusionParams& p = scene_.params;
+  if (!simulation_ || builtSampling_ != p.samplingRevision() || builtData_ != dataRevision_) {
+    const SamplingConfig config = configOf(p);
+    const auto data = runData(config.sampler.kind);
+    try {
+      DiffusionSimulation::check(*data, config, gpu);
+    } catch (const InputError&) {  // the edit cannot run: back to the parameters of the run shown
+      if (simulation_) scene_.params = builtParams_;
+      throw;
+    }
+    if (simulation_ && beforeReplace) beforeReplace();
+    simulation_.reset();
+    simulation_ = std::make_unique<DiffusionSimulation>(data, config, gpu);
+    builtParams_ = p;
+    builtSampling_ = p.samplingRevision();
+    builtData_ = dataRevision_;
+    playback_.clamp(p.schedule().steps);
+  }
+  return *simulation_;
+}
+
+}  // namespace flowscope

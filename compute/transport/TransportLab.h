@@ -1,0 +1,213 @@
+#pragma once
+// The Transport lab's state: two weighted point clouds, the solver's settings, the solution and
+// what is drawn from it, and the flow-matching coupling view. Setters validate (InputError, the
+// state unchanged); update() re-solves what the last edits made stale.
+//
+// Conventions (named in the panel and README): cost sqeuclidean |x - y|^2 (W2^2) or euclidean
+// |x - y| (W1); eps is POT's `reg` in <P, C> + eps sum P log P (GeomLoss blur = sqrt(eps) for
+// sqeuclidean); cost = <P, C>; W = cost^(1/p); marginal error = |P1 - a|_1 + |P^T 1 - b|_1.
+// Potentials are extended to the plane by the c-transform: exact f(x) = min_j C(x, y_j) - g_j,
+// Sinkhorn f(x) = -eps log sum_j b_j exp((g_j - C(x, y_j))/eps) (likewise g from f).
+#include <algorithm>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "Couplings.h"
+#include "DenseSinkhorn.h"
+#include "ExactTransport.h"
+#include "View2D.h"
+
+namespace flowscope {
+
+enum class OtMethod { Exact, Sinkhorn };
+enum class TransportMode { Plan, Coupling };
+enum class PotentialShown { None, Source, Target };  // f on the source side, g on the target's
+std::string otMethodName(OtMethod m);
+OtMethod parseOtMethod(const std::string& name);  // "exact" | "sinkhorn"; throws InputError
+// Names in files: "plan" | "coupling", "none" | "source" | "target"; the parsers throw InputError
+// listing the names.
+std::string modeName(TransportMode m);
+TransportMode parseMode(const std::string& name);
+std::string potentialName(PotentialShown p);
+PotentialShown parsePotential(const std::string& name);
+
+// One side's points: "gaussian" (standard normal draws), a dataset preset (Dataset.h), or a CSV
+// file (header x,y) with an optional weights CSV (header w). count applies to gaussian and
+// presets; points are scaled by `scale`, then shifted by `offset`.
+struct MeasureSpec {
+  std::string name = "gaussian";
+  std::string weightsPath;
+  int count = 300;
+  double scale = 1.0;  // kMinScale .. kMaxScale
+  glm::dvec2 offset{0.0};
+};
+inline constexpr double kMinScale = 1e-3, kMaxScale = 1e3;
+// The default scene: 250 Gaussian points on the left, 250 moons on the right.
+MeasureSpec defaultSource();
+MeasureSpec defaultTarget();
+Measure loadMeasure(const MeasureSpec& spec, uint64_t seed);  // throws InputError
+
+// A node grid of scalar values (row 0 at the top of the view), for heatmaps.
+struct ScalarGrid {
+  uint32_t nx = 0, ny = 0;
+  std::vector<float> values;
+  float lo = 0.0f, hi = 0.0f;
+};
+
+// The plan matrix binned for display: rows (source) sorted along the source's principal axis,
+// columns (target) by the plan-weighted mean rank of their rows; values are bin masses / max.
+struct PlanMatrix {
+  uint32_t rows = 0, cols = 0;
+  std::vector<float> values;  // row-major, rows x cols
+};
+
+struct TransportSettings {
+  MeasureSpec source = defaultSource(), target = defaultTarget();
+  OtMethod method = OtMethod::Sinkhorn;
+  CostKind cost = CostKind::SqEuclidean;
+  double epsilon = 0.01;  // the default scene's: a crisp plan (the drag benchmark uses 0.05)
+  bool annealing = true;
+  double tolerance = 1e-4;
+  int maxIterations = 5000;
+  uint64_t seed = 1;
+  TransportMode mode = TransportMode::Plan;
+  // Display.
+  bool showPlan = true, showMatrix = true, showInterpolation = false, animate = false;
+  PotentialShown potential = PotentialShown::None;
+  double t = 0.5;  // displacement interpolation time
+  bool stepThrough = false;
+  // Couplings.
+  CouplingKind coupling = CouplingKind::Exact;
+  double couplingEpsilon = 0.05;
+  int couplingCount = 256;
+};
+
+// Throws InputError naming the first bad field as the setters do ("epsilon: ...", "source count:
+// ...").
+void validate(const TransportSettings& s);
+
+struct TransportSolution {
+  OtMethod method = OtMethod::Sinkhorn;
+  double cost = 0.0, w = 0.0, marginalError = 0.0, timeMs = 0.0, epsilon = 0.0;
+  long iterations = 0;  // Sinkhorn iterations, or simplex pivots
+  SolveStatus status = SolveStatus::NotConverged;
+  std::string message;
+  std::vector<double> f, g;
+};
+
+struct TransportScene;
+
+class TransportLab {
+ public:
+  static constexpr int kMaxPoints = 2000;
+  static constexpr size_t kMaxDrawnEntries = 3000;
+  static constexpr size_t kMaxHistory = 4000;
+
+  explicit TransportLab(TransportSettings settings = {});
+  const TransportSettings& settings() const { return s_; }
+  View2D& camera() { return camera_; }
+  const View2D& camera() const { return camera_; }
+  void resetCamera();
+
+  // Validating setters (InputError; the lab is unchanged when they throw).
+  void setSource(const MeasureSpec& spec) { setMeasure(false, spec); }
+  void setTarget(const MeasureSpec& spec) { setMeasure(true, spec); }
+  void setMethod(OtMethod m);
+  void setCost(CostKind c);
+  void setEpsilon(double eps);
+  void setAnnealing(bool on);
+  void setTolerance(double tol);
+  void setMaxIterations(int n);
+  void setSeed(uint64_t seed);
+  void setMode(TransportMode m);
+  void setPotential(PotentialShown p) { s_.potential = p; }
+  void setShowPlan(bool on) { s_.showPlan = on; }
+  void setShowMatrix(bool on) { s_.showMatrix = on; }
+  void setShowInterpolation(bool on) { s_.showInterpolation = on; }
+  void setAnimate(bool on) { s_.animate = on; }
+  void setT(double t);
+  void setStepThrough(bool on);
+  void setStep(int k);  // step-through: show iteration k (1-based), clamped to the history
+  void stepBy(int delta) { setStep(step_ + delta); }
+  void setCoupling(CouplingKind k) { s_.coupling = k; }
+  void setCouplingEpsilon(double eps);
+  void setCouplingCount(int n);
+
+  // Mouse edits: the nearest point within `radius` (source first), moving it, adding one.
+  struct PointRef {
+    bool target;
+    size_t index;
+  };
+  std::optional<PointRef> pointAt(glm::dvec2 world, double radius) const;
+  void movePoint(PointRef p, glm::dvec2 world);
+  void addPoint(bool target, glm::dvec2 world);
+
+  // DiffusionScene files (TransportDiffusionScene.h): settings, the measures as shown, the camera.
+  TransportScene snapshot() const;
+  // Replaces everything (File > Open scene); validates first, unchanged on InputError.
+  void replaceScene(const TransportScene& scene);
+
+  void tick(double seconds);  // animates t when `animate`
+  // Re-solves when stale: cold after a change of measures or method, warm after a drag.
+  void update();
+
+  const Measure& source() const { return a_; }
+  const Measure& target() const { return b_; }
+  const TransportSolution& solution() const { return solution_; }
+  uint64_t revision() const { return revision_; }  // bumped by every change of what is shown
+  const std::vector<SinkhornRecord>& history() const { return history_; }
+  int step() const { return step_; }
+  // What is shown: the solution, or the step-through's iteration.
+  const std::vector<double>& shownF() const;
+  const std::vector<double>& shownG() const;
+  double shownEpsilon() const;
+  // Plan entries to draw, largest first: every non-zero entry of an exact plan; of a Sinkhorn plan
+  // those >= 1e-2 of the largest, at most kMaxDrawnEntries. massDrawn: their total mass.
+  const std::vector<PlanEntry>& drawnEntries() const { return entries_; }
+  double massDrawn() const { return massDrawn_; }
+  const PlanMatrix& planMatrix() const { return matrix_; }
+  // The shown potential on a grid of nodes spaced `cellPixels` over a width x height view.
+  ScalarGrid potentialGrid(const View2D& view, int width, int height, int cellPixels) const;
+  // Displacement interpolation at t: one point per drawn entry, (1 - t) x_i + t y_j.
+  std::vector<glm::dvec2> interpolated(double t) const;
+
+  // Coupling view.
+  const std::vector<glm::dvec2>& couplingNoise() const { return noise_; }
+  const std::vector<glm::dvec2>& couplingData() const { return data_; }
+  const std::vector<Coupling>& couplings() const { return couplings_; }  // by CouplingKind
+  const Coupling& shownCoupling() const { return couplings_.at(size_t(s_.coupling)); }
+
+ private:
+  // What the next update() must do: nothing, continue from the current potentials, or start over.
+  enum class Solve { None, Warm, Cold };
+  void request(Solve s) { pending_ = std::max(pending_, s); }
+  void setMeasure(bool target, const MeasureSpec& spec);
+  void reloadMeasures(const Measure& a, const Measure& b);
+  void refreshShown();
+  void solveNow(bool warm);
+  void recomputeCouplings();
+  double pFor(CostKind c) const { return c == CostKind::SqEuclidean ? 2.0 : 1.0; }
+
+  TransportSettings s_;
+  View2D camera_;
+  Measure a_, b_;
+  std::vector<double> rawA_, rawB_;  // unnormalised weights (added points get the mean weight)
+  std::unique_ptr<DenseSinkhorn> dense_;
+  ExactResult exact_;
+  TransportSolution solution_;
+  std::vector<SinkhornRecord> history_;
+  int step_ = 0;
+  Solve pending_ = Solve::Cold;
+  bool couplingsStale_ = true;
+  uint64_t revision_ = 1;
+  double tDirection_ = 1.0;  // the t animation's direction
+  std::vector<PlanEntry> entries_;
+  double massDrawn_ = 0.0;
+  PlanMatrix matrix_;
+  std::vector<glm::dvec2> noise_, data_;
+  std::vector<Coupling> couplings_;
+};
+
+}  // namespace flowscope

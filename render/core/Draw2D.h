@@ -1,0 +1,44 @@
+#pragma once
+// Host-built 2-D primitives in pixel coordinates (origin top-left), drawn as triangles by
+// OverlayLayer: segments, quads, discs, text (stb_easy_font, so headless renders carry the same
+// labels as the window) and the axes grid of a View2D.
+#include <glm/glm.hpp>
+
+#include <string>
+#include <vector>
+
+#include "ShaderLayout.h"
+#include "View2D.h"
+
+namespace flowscope {
+
+struct OverlayVertex {
+  glm::vec2 pixel;
+  glm::vec4 color;
+};
+FLOWSCOPE_SHADER_SIZE(OverlayVertex, 24);  // overlay.vert's inputs, one vertex binding
+FLOWSCOPE_SHADER_OFFSET(OverlayVertex, pixel, 0);
+FLOWSCOPE_SHADER_OFFSET(OverlayVertex, color, 8);
+
+inline constexpr glm::vec4 kGridColor{1.0f, 1.0f, 1.0f, 0.07f};
+inline constexpr glm::vec4 kAxisColor{1.0f, 1.0f, 1.0f, 0.28f};
+inline constexpr glm::vec4 kTextColor{0.92f, 0.94f, 0.97f, 0.95f};
+// Every lab's clear colour (linear RGB).
+inline constexpr glm::vec4 kBackground{0.055f, 0.06f, 0.075f, 1.0f};
+inline constexpr glm::vec4 kShadowColor{0.0f, 0.0f, 0.0f, 0.75f};
+
+// A segment a -> b as a quad `width` pixels wide.
+void segment(std::vector<OverlayVertex>& out, glm::vec2 a, glm::vec2 b, float width,
+             glm::vec4 color);
+void quad(std::vector<OverlayVertex>& out, glm::vec2 a, glm::vec2 b, glm::vec4 color);
+// A filled hexagon of the given radius.
+void disc(std::vector<OverlayVertex>& out, glm::vec2 center, float radius, glm::vec4 color);
+void text(std::vector<OverlayVertex>& out, glm::vec2 at, const std::string& s, glm::vec4 color);
+float textWidth(const std::string& s);
+// Tick spacing of 1, 2 or 5 x 10^k closest above `rawStep`.
+double niceStep(double rawStep);
+std::string formatTick(double v, double step);
+// Grid lines every ~90 px, the axes brighter, tick labels along the bottom and left edges.
+void gridAndAxes(std::vector<OverlayVertex>& out, const View2D& view, int width, int height);
+
+}  // namespace flowscope

@@ -1,0 +1,139 @@
+#include "DiffusionOverlay.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "HeatmapLayer.h"
+#include "Streamlines.h"
+#include "TrailLayer.h"
+
+namespace flowscope {
+namespace {
+
+constexpr glm::vec4 kStreamColor{0.95f, 0.97f, 1.0f, 0.45f};
+constexpr glm::vec4 kPickedColor{1.0f, 0.3f, 0.55f, 0.95f};
+constexpr glm::vec4 kPaintColor{1.0f, 0.35f, 1.0f, 0.9f};
+constexpr glm::vec4 kStripColor{0.0f, 0.0f, 0.0f, 0.45f};
+
+}  // namespace
+
+std::string captionOf(const DiffusionFrame& f) {
+  const NoiseLevel& l = f.levelShown();
+  const SamplingConfig& c = f.sim.config();
+  char buf[320];
+  std::snprintf(buf, sizeof(buf),
+                "step %d/%d   t %.4g  s %.3g  sigma %.4g   %s on %s   NFE %d   %d particles",
+                f.sim.current(), f.sim.steps(), l.t, l.s, l.sigma(),
+                samplerKindName(c.sampler.kind).c_str(), scheduleName(c.schedule.kind).c_str(),
+                f.sim.evaluations(f.sim.current()), c.particleCount);
+  return buf;
+}
+
+namespace {
+
+void polylines(std::vector<OverlayVertex>& out, const DiffusionFrame& f,
+               const std::vector<std::vector<glm::dvec2>>& lines, float width, glm::vec4 color,
+               bool endDot) {
+  const int w = int(f.width), h = int(f.height);
+  for (const auto& line : lines) {
+    for (size_t k = 1; k < line.size(); ++k)
+      segment(out, glm::vec2(f.view.worldToPixel(line[k - 1], w, h)),
+              glm::vec2(f.view.worldToPixel(line[k], w, h)), width, color);
+    if (endDot && !line.empty()) {
+      glm::vec2 p(f.view.worldToPixel(line.back(), w, h));
+      quad(out, p - 3.0f, p + 3.0f, color);
+    }
+  }
+}
+
+// Where in the schedule the shown step is: log sigma of every level, the shown one enlarged.
+void timeStrip(std::vector<OverlayVertex>& out, const DiffusionFrame& f) {
+  const auto& levels = f.sim.levels();
+  const float x0 = float(f.width) - 280.0f, y0 = float(f.height) - 96.0f, w = 260.0f, h = 40.0f;
+  double lo = INFINITY, hi = -INFINITY;
+  for (const auto& l : levels)
+    if (l.tau > 0.0 && std::isfinite(l.sigma()))
+      lo = std::min(lo, std::log(l.sigma())), hi = std::max(hi, std::log(l.sigma()));
+  if (!(hi > lo)) return;
+  quad(out, {x0 - 6.0f, y0 - 20.0f}, {x0 + w + 6.0f, y0 + h + 6.0f}, kStripColor);
+  text(out, {x0, y0 - 18.0f}, "log sigma by step", kTextColor);
+  const int n = int(levels.size()) - 1;
+  for (int k = 0; k <= n; ++k) {
+    const NoiseLevel& l = levels[k];
+    double y = l.tau == 0.0 ? lo : std::isfinite(l.sigma()) ? std::log(l.sigma()) : hi;
+    glm::vec2 p(x0 + w * float(k) / float(std::max(n, 1)),
+                y0 + h * float(1.0 - (y - lo) / (hi - lo)));
+    const bool shown = k == f.sim.current();
+    const float r = shown ? 4.0f : 1.0f;
+    quad(out, p - r, p + r, shown ? kParticleColor : kTextColor);
+  }
+}
+
+}  // namespace
+
+std::vector<OverlayVertex> buildOverlay(const DiffusionFrame& f,
+                                        const std::vector<std::vector<glm::dvec2>>* streamlines) {
+  std::vector<OverlayVertex> out;
+  const int w = int(f.width), h = int(f.height);
+  if (streamlines) polylines(out, f, *streamlines, 1.0f, kStreamColor, false);
+  if (f.picked) polylines(out, f, *f.picked, 2.0f, kPickedColor, true);
+  if (f.painted)
+    for (const auto& p : *f.painted) {
+      glm::vec2 q(f.view.worldToPixel(p, w, h));
+      quad(out, q - 2.0f, q + 2.0f, kPaintColor);
+    }
+  gridAndAxes(out, f.view, w, h);
+  text(out, {10.0f, float(h) - 44.0f}, captionOf(f), kTextColor);
+  if (f.params.showTimeStrip()) timeStrip(out, f);
+  if (!f.title.empty())
+    text(out, {0.5f * float(w) - 0.5f * textWidth(f.title), 72.0f}, f.title, kTextColor);
+  std::vector<std::string> legend;
+  if (f.params.showHeatmap())
+    legend.push_back(std::string("heatmap: log p") +
+                     (f.params.heatmap() == HeatmapKind::DataDensity ? "_data" : "_t") +
+                     "(x), viridis, peak-12 .. peak nats");
+  if (f.params.showField())
+    legend.push_back(
+        std::string("arrows: ") +
+        (f.params.field() == FieldKind::Score ? "score grad log p_t" : "denoiser D(x)-x") +
+        ", length ~ |v| / max|v|");
+  if (f.params.showTrails() && TrailLayer::segments(f) > 0)
+    legend.push_back("trails: last " + std::to_string(TrailLayer::segments(f)) + " steps of " +
+                     std::to_string(std::min<int>(f.sim.config().particleCount,
+                                                  TrailLayer::kMaxTrailParticles)) +
+                     " particles");
+  float y = 10.0f;
+  for (const auto& line : legend) {
+    text(out, {float(w) - textWidth(line) - 12.0f, y}, line, kTextColor);
+    y += 18.0f;
+  }
+  return out;
+}
+
+const std::vector<std::vector<glm::dvec2>>* DiffusionOverlay::streamlines(const DiffusionFrame& f) {
+  if (!f.params.showStreamlines()) return nullptr;
+  const glm::dvec2 level = f.fieldLevel();
+  const bool flow = f.sim.config().schedule.kind == ScheduleKind::Flow;
+  StreamKey key{f.sim.id(),    level,   f.params.field(), f.view.center,
+                f.view.height, f.width, f.height};
+  if (!(key == streamKey_)) {
+    const int w = int(f.width), h = int(f.height);
+    glm::dvec2 lo = f.view.pixelToWorld({0.0, double(h)}, w, h),
+               hi = f.view.pixelToWorld({double(w), 0.0}, w, h);
+    StreamlineSpec spec;
+    spec.step = f.view.height / 160.0;
+    spec.seedsX = std::max(4, w / 70);
+    spec.seedsY = std::max(4, h / 70);
+    streamlines_ = traceStreamlines(f.sim.data().model(), level.x, level.y, f.params.field(), flow,
+                                    lo, hi, spec);
+    streamKey_ = key;
+  }
+  return &streamlines_;
+}
+
+void DiffusionOverlay::draw(VkCommandBuffer cmd, const DiffusionFrame& f) {
+  layer_.drawVertices(cmd, f.slot, buildOverlay(f, streamlines(f)), f.width, f.height);
+}
+
+}  // namespace flowscope

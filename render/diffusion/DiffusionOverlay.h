@@ -1,0 +1,43 @@
+#pragma once
+// The Diffusion & Flow lab's overlay: axes, grid, tick labels, a caption (step, t, s, sigma,
+// sampler, NFE, particle count), a legend, the time/sigma strip, streamlines, picked particles'
+// paths and painted points, built on the host in pixel coordinates each frame and drawn by
+// OverlayLayer. Text uses stb_easy_font, so the headless render carries the same labels.
+#include <glm/glm.hpp>
+
+#include <string>
+#include <vector>
+
+#include "DiffusionFrame.h"
+#include "OverlayLayer.h"
+
+namespace flowscope {
+
+std::vector<OverlayVertex> buildOverlay(
+    const DiffusionFrame& f, const std::vector<std::vector<glm::dvec2>>* streamlines = nullptr);
+std::string captionOf(const DiffusionFrame& f);
+
+class DiffusionOverlay {
+ public:
+  DiffusionOverlay(const GpuContext& ctx, VkRenderPass pass, uint32_t frameSlots)
+      : layer_(ctx, pass, frameSlots) {}
+  void draw(VkCommandBuffer cmd, const DiffusionFrame& f);
+
+ private:
+  OverlayLayer layer_;
+  // Streamlines are traced on the CPU only when what they depend on changes.
+  struct StreamKey {
+    uint64_t sim = 0;
+    glm::dvec2 level{-1.0};
+    FieldKind field = FieldKind::Score;
+    glm::dvec2 center{0.0};
+    double viewHeight = 0.0;
+    uint32_t widthPx = 0, heightPx = 0;
+    bool operator==(const StreamKey&) const = default;
+  };
+  const std::vector<std::vector<glm::dvec2>>* streamlines(const DiffusionFrame& f);
+  StreamKey streamKey_;
+  std::vector<std::vector<glm::dvec2>> streamlines_;
+};
+
+}  // namespace flowscope

@@ -1,0 +1,34 @@
+#pragma once
+// Arrow glyphs of the chosen field at the shown state's (s, tau) on a grid of
+// DiffusionParams::arrowsAcross() columns (rows by aspect), evaluated by a compute kernel
+// whenever the view, the level, the field or the grid changes.
+#include "DiffusionFrame.h"
+#include "MixtureGrids.h"
+#include "Pipelines.h"
+
+namespace flowscope {
+
+class FieldLayer {
+ public:
+  FieldLayer(const GpuContext& ctx, VkRenderPass pass);
+  ~FieldLayer();
+  void resize(uint32_t width, uint32_t height);
+  bool compute(VkCommandBuffer cmd, const DiffusionFrame& f);
+  void draw(VkCommandBuffer cmd, const DiffusionFrame& f) const;
+
+ private:
+  const GpuContext& ctx_;
+  FieldGridKernel kernel_;
+  GraphicsBindings bindings_;
+  VkPipeline pipeline_;
+  GpuBuffer field_;
+  uint32_t width_ = 0, height_ = 0, nx_ = 0, ny_ = 0;
+  VkDescriptorSet computeSet_ = VK_NULL_HANDLE, drawSet_ = VK_NULL_HANDLE;
+  uint64_t boundSim_ = 0;
+  bool valid_ = false;
+  View2D view_;
+  glm::dvec2 level_{-1.0};
+  FieldKind kind_ = FieldKind::Score;
+};
+
+}  // namespace flowscope

@@ -1,0 +1,102 @@
+#include "HeatmapLayer.h"
+
+namespace flowscope {
+namespace {
+const uint32_t kVert[] =
+#include "heatmap.vert.spv.inc"
+    ;
+const uint32_t kFrag[] =
+#include "heatmap.frag.spv.inc"
+    ;
+}  // namespace
+
+HeatmapLayer::HeatmapLayer(const GpuContext& ctx, VkRenderPass pass, const GpuBuffer& colormap,
+                           glm::vec4 floorColor)
+    : ctx_(ctx),
+      colormap_(colormap),
+      floorColor_(floorColor),
+      kernel_(ctx),
+      bindings_(ctx.device(), 2, sizeof(HeatmapPush)) {
+  pipeline_ = createPulledPipeline(ctx.device(), kVert, kFrag, VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST,
+                                   bindings_.layout(), pass, false);
+}
+
+HeatmapLayer::~HeatmapLayer() {
+  vkDestroyPipeline(ctx_.device(), pipeline_, nullptr);
+}
+
+void HeatmapLayer::resize(uint32_t width, uint32_t height) {
+  width_ = width;
+  height_ = height;
+  // Sized for the finer cells; compute() picks the cell size per dataset.
+  nx_ = (width + kFineCellPixels - 1) / kFineCellPixels + 1;
+  ny_ = (height + kFineCellPixels - 1) / kFineCellPixels + 1;
+  kernel_.kernel().freeSet(computeSet_);
+  bindings_.freeSet(drawSet_);
+  computeSet_ = drawSet_ = VK_NULL_HANDLE;
+  grid_ = GpuBuffer(ctx_, VkDeviceSize(nx_) * ny_ * sizeof(float), kStorageUsage,
+                    MemoryKind::DeviceLocal);
+  const GpuBuffer* drawBuffers[] = {&grid_, &colormap_};
+  drawSet_ = bindings_.makeSet(drawBuffers);
+  boundSim_ = 0;
+  valid_ = false;
+}
+
+glm::vec4 HeatmapLayer::clearColor(const DiffusionFrame& f) const {
+  return f.params.showHeatmap() ? glm::vec4(glm::vec3(floorColor_), 1.0f) : kBackground;
+}
+
+glm::dvec2 HeatmapLayer::levelOf(const DiffusionFrame& f) {
+  if (f.params.heatmap() == HeatmapKind::NoisedDensity) return f.fieldLevel();
+  // Mixtures and couplings (smoothed by their bandwidth) have a density at tau = 0.
+  const Dataset& d = f.sim.data();
+  return {1.0, d.mixture || d.coupling ? 0.0 : kPointCloudBandwidth};
+}
+
+bool HeatmapLayer::compute(VkCommandBuffer cmd, const DiffusionFrame& f) {
+  if (!f.params.showHeatmap() || !grid_.valid()) return false;
+  if (boundSim_ != f.sim.id()) {  // a new run brings a new mixture buffer
+    kernel_.kernel().freeSet(computeSet_);
+    computeSet_ = kernel_.bind(f.sim.gpuModel()->mixture(), grid_, f.sim.gpuModel()->points());
+    boundSim_ = f.sim.id();
+    valid_ = false;
+  }
+  const glm::dvec2 level = levelOf(f);
+  if (valid_ && level == level_ && f.view.center == view_.center && f.view.height == view_.height)
+    return false;
+  // Node (i, j) at pixel (i, j) * cellPixels_ from the top-left corner.
+  cellPixels_ = f.sim.data().mixture ? kCellPixels : kFineCellPixels;
+  nx_ = (width_ + cellPixels_ - 1) / cellPixels_ + 1;
+  ny_ = (height_ + cellPixels_ - 1) / cellPixels_ + 1;
+  const double worldPerCell = cellPixels_ / f.view.pixelsPerUnit(int(height_));
+  GridSpec grid;
+  grid.origin = f.view.pixelToWorld({0.0, 0.0}, int(width_), int(height_));
+  grid.spacing = {worldPerCell, -worldPerCell};
+  grid.nx = nx_;
+  grid.ny = ny_;
+  const GpuModelData& model = *f.sim.gpuModel();
+  kernel_.record(cmd, computeSet_,
+                 makeDensityPush(grid, model.kind(), model.count(), level.x, level.y));
+  valid_ = true;
+  view_ = f.view;
+  level_ = level;
+  vmax_ = f.sim.data().peakLogDensity(level.x, level.y);
+  return true;
+}
+
+void HeatmapLayer::draw(VkCommandBuffer cmd, const DiffusionFrame& f) const {
+  if (!f.params.showHeatmap() || !valid_) return;
+  vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipeline_);
+  bindings_.bind(cmd, drawSet_);
+  HeatmapPush push{nx_,
+                   ny_,
+                   float(vmax_ - kRangeNats),
+                   float(vmax_),
+                   1.0f,
+                   float(cellPixels_),
+                   {float(f.width), float(f.height)}};
+  bindings_.push(cmd, &push);
+  vkCmdDraw(cmd, 6 * (nx_ - 1) * (ny_ - 1), 1, 0, 0);
+}
+
+}  // namespace flowscope

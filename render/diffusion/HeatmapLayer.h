@@ -1,0 +1,55 @@
+#pragma once
+// The density heatmap: log p_0 (the data) or log p_sigma (the current noise level) evaluated by
+// a compute kernel at the corners of square cells (kCellPixels, or kFineCellPixels for point
+// clouds) covering the view (only when the
+// view or sigma changes), drawn as a mesh interpolating linearly inside each cell, through the
+// viridis colormap over [peak - kRangeNats, peak].
+#include <memory>
+
+#include "DiffusionFrame.h"
+#include "MixtureGrids.h"
+#include "Pipelines.h"
+
+namespace flowscope {
+
+class HeatmapLayer {
+ public:
+  static constexpr double kRangeNats = 12.0;
+  // Mixtures' log densities are smooth: 16-px cells suffice. Point clouds' (a kernel density at
+  // kPointCloudBandwidth) have sharp edges: 8-px cells.
+  static constexpr uint32_t kCellPixels = 16, kFineCellPixels = 8;
+
+  HeatmapLayer(const GpuContext& ctx, VkRenderPass pass, const GpuBuffer& colormap,
+               glm::vec4 floorColor);
+  ~HeatmapLayer();
+  void resize(uint32_t width, uint32_t height);
+  void invalidate() { valid_ = false; }
+  // Returns true if it recorded a dispatch.
+  bool compute(VkCommandBuffer cmd, const DiffusionFrame& f);
+  void draw(VkCommandBuffer cmd, const DiffusionFrame& f) const;
+  // (s, tau) the heatmap shows: the data (tau = 0; point clouds at kPointCloudBandwidth) or the
+  // shown state's noise level.
+  static glm::dvec2 levelOf(const DiffusionFrame& f);
+  // The colour the frame must be cleared to: the colormap's bottom when the heatmap is shown
+  // (cells entirely at the bottom of the range are not drawn), else the plain background.
+  glm::vec4 clearColor(const DiffusionFrame& f) const;
+
+ private:
+  const GpuContext& ctx_;
+  const GpuBuffer& colormap_;
+  glm::vec4 floorColor_;
+  LogDensityKernel kernel_;
+  GraphicsBindings bindings_;
+  VkPipeline pipeline_;
+  GpuBuffer grid_;
+  uint32_t width_ = 0, height_ = 0, nx_ = 0, ny_ = 0, cellPixels_ = kCellPixels;
+  VkDescriptorSet computeSet_ = VK_NULL_HANDLE, drawSet_ = VK_NULL_HANDLE;
+  uint64_t boundSim_ = 0;
+  // Cache key of the grid's contents.
+  bool valid_ = false;
+  View2D view_;
+  glm::dvec2 level_{-1.0};
+  double vmax_ = 0.0;
+};
+
+}  // namespace flowscope

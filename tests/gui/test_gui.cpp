@@ -1,0 +1,594 @@
+// The GUI under Xvfb: the real MainWindow in-process (clicks on the ImGui panel, shortcuts,
+// dialogs' file paths, screenshots), and the flowscope executable's --frames mode and exit codes.
+// Validation layer on; any validation message fails the suite.
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <set>
+
+#include "DiffusionLab.h"
+#include "DiffusionScene.h"
+#include "ImGuiLayer.h"
+#include "MainWindow.h"
+#include "TransportScene.h"
+
+using namespace flowscope;
+
+namespace {
+
+int distinctColours(const QImage& image) {
+  std::set<QRgb> colours;
+  for (int y = 0; y < image.height(); y += 2)
+    for (int x = 0; x < image.width(); x += 2) colours.insert(image.pixel(x, y));
+  return int(colours.size());
+}
+
+}  // namespace
+
+class GuiTest : public QObject {
+  Q_OBJECT
+
+ private slots:
+  void initTestCase() {
+    instance_.setLayers({"VK_LAYER_KHRONOS_validation"});
+    instance_.setExtensions({VK_EXT_DEBUG_UTILS_EXTENSION_NAME});
+    QVERIFY2(instance_.create(), "no Vulkan instance");
+    QVERIFY(instance_.layers().contains("VK_LAYER_KHRONOS_validation"));
+    messenger_ = installValidationCounter(instance_.vkInstance(), &sink_);
+    QVERIFY(messenger_ != VK_NULL_HANDLE);
+    DiffusionScene scene = defaultDiffusionScene();
+    scene.playing = false;
+    lab_ = std::make_unique<DiffusionLab>(scene);
+    window_ = std::make_unique<MainWindow>(*lab_, transport_, &instance_, AppOptions{}, &sink_);
+    window_->show();
+    QTRY_VERIFY_WITH_TIMEOUT(window_->viewport()->stats().frames() > 5, 30000);
+  }
+
+  void clickOnStepButtonAdvancesTheStep() {
+    VulkanViewport* vp = window_->viewport();
+    QTRY_VERIFY(vp->controlRects().count("step") == 1);
+    const ControlRect r = vp->controlRects().at("step");
+    const QPoint centre(int((r.x0 + r.x1) / 2), int((r.y0 + r.y1) / 2));
+    QCOMPARE(lab_->playback().target(), 0);
+    QTest::mouseMove(vp, centre);
+    waitFrames(3);  // ImGui learns the hover before the press
+    QTest::mouseClick(vp, Qt::LeftButton, Qt::NoModifier, centre);
+    QTRY_COMPARE_WITH_TIMEOUT(lab_->playback().target(), 1, 10000);
+    waitFrames(2);
+    QCOMPARE(lab_->currentSimulation()->current(), 1);
+  }
+
+  void shortcutsStepPlayAndReset() {
+    VulkanViewport* vp = window_->viewport();
+    const QPoint empty(vp->width() - 50, vp->height() / 2);  // over the scene, not the panel
+    QTest::mouseMove(vp, empty);
+    waitFrames(3);
+    const int start = lab_->playback().target();
+    QTest::keyClick(vp, Qt::Key_Right);
+    QTRY_COMPARE(lab_->playback().target(), start + 1);
+    QTest::keyClick(vp, Qt::Key_Left);
+    QTRY_COMPARE(lab_->playback().target(), start);
+    QTest::keyClick(vp, Qt::Key_Space);
+    QTRY_VERIFY(lab_->playback().playing());
+    QTest::keyClick(vp, Qt::Key_Space);
+    QTRY_VERIFY(!lab_->playback().playing());
+    QTest::keyClick(vp, Qt::Key_R);
+    QTRY_COMPARE(lab_->playback().target(), 0);
+  }
+
+  void wheelZoomsAboutTheCursor() {
+    VulkanViewport* vp = window_->viewport();
+    const QPoint at(vp->width() - 200, 150);
+    const double before = lab_->camera().height;
+    const glm::dvec2 anchor =
+        lab_->camera().pixelToWorld({double(at.x()), double(at.y())}, vp->width(), vp->height());
+    QWheelEvent wheel(QPointF(at), vp->mapToGlobal(QPointF(at)), QPoint(), QPoint(0, 120),
+                      Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+    QCoreApplication::sendEvent(vp, &wheel);
+    QVERIFY(lab_->camera().height < before);
+    const glm::dvec2 after =
+        lab_->camera().pixelToWorld({double(at.x()), double(at.y())}, vp->width(), vp->height());
+    QVERIFY(std::abs(after.x - anchor.x) < 1e-9 && std::abs(after.y - anchor.y) < 1e-9);
+    lab_->resetCamera();
+  }
+
+  void badFilesLeaveTheSceneUnchanged() {
+    QTemporaryDir dir;
+    const std::string before = diffusionSceneToString(lab_->snapshot());
+    QFile bad(dir.filePath("bad.json"));
+    QVERIFY(bad.open(QIODevice::WriteOnly));
+    bad.write(R"({"flowscope_scene": 1, "lab": "gmm-diffusion"})");
+    bad.close();
+    QString error = window_->openScene(bad.fileName());
+    QVERIFY2(error.contains("bad.json") && error.contains("field"), qPrintable(error));
+    QFile mix(dir.filePath("mix.json"));
+    QVERIFY(mix.open(QIODevice::WriteOnly));
+    mix.write(R"({"type":"gmm","weights":[1],"means":[[0,0]],"covariances":[[[1,3],[3,1]]]})");
+    mix.close();
+    error = window_->openData(mix.fileName());
+    QVERIFY2(error.contains("component 0"), qPrintable(error));
+    QCOMPARE(diffusionSceneToString(lab_->snapshot()), before);
+  }
+
+  // The hostile-input cases of the CLI, through the GUI's paths: each is refused with the same
+  // message, shown in red on the panel, and the lab stays byte-identical.
+  void hostileInputsLeaveTheLabUnchanged() {
+    VulkanViewport* vp = window_->viewport();
+    QTemporaryDir dir;
+    const std::string before = diffusionSceneToString(lab_->snapshot());
+    auto write = [&](const char* name, const std::string& text) {
+      QFile f(dir.filePath(name));
+      f.open(QIODevice::WriteOnly);
+      f.write(text.data(), qint64(text.size()));
+      return f.fileName();
+    };
+    auto expectRefused = [&](const QString& error, const char* words) {
+      QVERIFY2(error.contains(words), qPrintable(error));
+      QCOMPARE(QString::fromStdString(vp->edits().message()), error);
+      QCOMPARE(diffusionSceneToString(lab_->snapshot()), before);
+    };
+    expectRefused(window_->openData(write("far.csv", "x,y\n0,0\n1e300,2\n")),
+                  "far.csv: line 3, column 1 (x): 1e+300 is outside the accepted range");
+    QVERIFY(QDir(dir.path()).mkdir("folder.json"));
+    expectRefused(window_->openData(dir.filePath("folder.json")), "is a directory");
+    nlohmann::json scene = diffusionSceneToJson(lab_->snapshot());
+    scene["sampling"]["sigma_max"] = 1e308;
+    expectRefused(window_->openScene(write("sigma.json", scene.dump())),
+                  "field 'sampling.sigma_max': must be between 1e-05 and 100000");
+    expectRefused(window_->openScene(write("overflow.json", "{\"seed\": 1e400}")),
+                  "number out of range: 1e400");
+    expectRefused(
+        window_->openScene(write("deep.json", std::string(5000, '[') + std::string(5000, ']'))),
+        "nested deeper than 128 levels");
+    // A panel field: sigma_max typed as 1e308 and entered. (The red line above moves the panel's
+    // fields: cleared, and the fields' places taken from a frame drawn without it.)
+    vp->edits().clear();
+    waitFrames(3);
+    QTRY_VERIFY(vp->controlRects().count("sigma_max") == 1);
+    const ControlRect r = vp->controlRects().at("sigma_max");
+    const QPoint field(int((r.x0 + r.x1) / 2), int((r.y0 + r.y1) / 2));
+    QTest::mouseMove(vp, field);
+    waitFrames(3);
+    QTest::mouseClick(vp, Qt::LeftButton, Qt::NoModifier, field);
+    waitFrames(3);
+    QTest::keyClick(vp, Qt::Key_A, Qt::ControlModifier);
+    waitFrames(2);
+    for (char c : std::string("1e308")) {
+      QTest::keyClick(vp, c);
+      waitFrames(1);
+    }
+    QTest::keyClick(vp, Qt::Key_Return);
+    QTRY_VERIFY2(vp->edits().message().find("sigma_max: must be between") != std::string::npos,
+                 vp->edits().message().c_str());
+    QCOMPARE(diffusionSceneToString(lab_->snapshot()), before);
+    // An edit whose run would exceed the work budget (1M particles x 2,000 points x 1,999
+    // evaluations): refused in red, the parameters back to those of the run shown, which the
+    // panel keeps drawing.
+    const DiffusionScene saved = lab_->snapshot();
+    lab_->setData(DataSource::ofPreset("moons"));
+    lab_->params().setSteps(1000);
+    waitFrames(3);
+    const std::string runnable = diffusionSceneToString(lab_->snapshot());
+    lab_->params().setParticleCount(DiffusionParams::kMaxParticles);
+    QTRY_VERIFY2(vp->edits().message().find("is above the budget of 1e+12") != std::string::npos,
+                 vp->edits().message().c_str());
+    QCOMPARE(diffusionSceneToString(lab_->snapshot()), runnable);
+    waitFrames(3);
+    const QImage refused = vp->grabRgb(true);
+    QVERIFY(distinctColours(refused) > 100);
+    if (const QString shots = qEnvironmentVariable("FLOWSCOPE_SHOTS"); !shots.isEmpty())
+      refused.save(shots + "/diffusion_refused_edit.png");
+    lab_->replaceScene(saved);
+    vp->edits().clear();
+    QTest::mouseMove(vp, QPoint(vp->width() - 50, vp->height() / 2));  // off the panel again
+    waitFrames(3);
+  }
+
+  void saveOpenRoundTripAndExport() {
+    QTemporaryDir dir;
+    lab_->params().setSteps(9);
+    lab_->playback().scrub(4, 9);
+    const QString path = dir.filePath("scene.json");
+    QCOMPARE(window_->saveScene(path), QString());
+    const std::string saved = diffusionSceneToString(lab_->snapshot());
+    lab_->params().setSteps(30);
+    QCOMPARE(window_->openScene(path), QString());
+    QCOMPARE(diffusionSceneToString(lab_->snapshot()), saved);
+    QCOMPARE(lab_->playback().target(), 4);
+    QCOMPARE(window_->exportPng(dir.filePath("export.png")), QString());
+    QImage exported(dir.filePath("export.png"));
+    QVERIFY(!exported.isNull());
+    QVERIFY(distinctColours(exported) > 100);
+  }
+
+  void screenshotIsNotBlank() {
+    waitFrames(3);
+    QImage shot = window_->viewport()->grabRgb(true);
+    QVERIFY(!shot.isNull());
+    QVERIFY2(distinctColours(shot) > 100, "heatmap, arrows, particles and panel give many colours");
+  }
+
+  void splitViewPickingPaintingAndMetrics() {
+    VulkanViewport* vp = window_->viewport();
+    lab_->setData(DataSource::ofPreset("moons"));
+    lab_->params().chooseSampler(SamplerKind::Ddim);
+    lab_->params().setSteps(20);
+    lab_->params().setCompareSampler(SamplerKind::Heun);
+    lab_->params().setSplitView(true);
+    lab_->playback().scrub(20, 20);
+    waitFrames(4);
+    QVERIFY(lab_->currentCompare() != nullptr);
+    QCOMPARE(lab_->currentCompare()->config().sampler.kind, SamplerKind::Heun);
+    QCOMPARE(lab_->currentCompare()->config().schedule.kind,
+             ScheduleKind::Linear);  // the primary's, it fits
+    QVERIFY(distinctColours(vp->grabRgb(false)) > 100);
+    // Live metrics follow the shown state while the metrics window is open.
+    vp->panelContext().metricsOpen = true;
+    QTRY_COMPARE(vp->metrics().state, 20);
+    QVERIFY(std::isfinite(vp->metrics().energyDistance) && vp->metrics().energyDistance >= 0.0);
+    QVERIFY(vp->metrics().memorised >= 0.0);
+    // Ctrl+click on particle 0 picks it (the primary run is the left half).
+    const DiffusionSimulation* sim = lab_->currentSimulation();
+    const glm::vec2 p0 = sim->positions(sim->current())[0];
+    const glm::dvec2 px =
+        lab_->camera().worldToPixel(glm::dvec2(p0), vp->primaryWidth(), vp->height());
+    lab_->clearPicked();
+    QTest::mouseClick(vp, Qt::LeftButton, Qt::ControlModifier, QPoint(int(px.x), int(px.y)));
+    QTRY_COMPARE(int(lab_->picked().size()), 1);
+    QCOMPARE(int(lab_->pickedPaths().size()), 1);
+    QCOMPARE(int(lab_->pickedPaths()[0].size()), 21);
+    // Painting: a stroke adds points; using them makes a point-cloud dataset.
+    lab_->params().setSplitView(false);
+    lab_->setPainting(true);
+    lab_->clearPainted();
+    vp->panelContext().metricsOpen = false;  // its window may lie where the stroke goes
+    QTest::mouseMove(vp, QPoint(vp->width() - 300, 300));
+    waitFrames(3);  // ImGui learns the mouse is over the scene before the press
+    QTest::mousePress(vp, Qt::LeftButton, Qt::NoModifier, QPoint(vp->width() - 300, 300));
+    for (int i = 1; i <= 20; ++i)
+      QTest::mouseMove(vp, QPoint(vp->width() - 300 + 6 * i, 300 + 3 * i));
+    QTest::mouseRelease(vp, Qt::LeftButton, Qt::NoModifier, QPoint(vp->width() - 180, 360));
+    QVERIFY2(lab_->painted().size() >= 10, "one point per 4 pixels of stroke");
+    lab_->usePainted();
+    QVERIFY(lab_->dataset().points.has_value());
+    QCOMPARE(lab_->dataset().points->points().size(), lab_->painted().size());
+    waitFrames(3);
+    lab_->replaceScene([] {
+      DiffusionScene s = defaultDiffusionScene();
+      s.playing = false;
+      return s;
+    }());
+    waitFrames(2);
+  }
+
+  // The Transport lab: Ctrl+2 shows it; dragging a source point re-solves (W changes) and its
+  // panel's method radio switches to exact OT; Ctrl+1 goes back. No validation messages.
+  void transportLabDragAndMethodSwitch() {
+    VulkanViewport* vp = window_->viewport();
+    const auto before = sink_.count.load();
+    QTest::mouseMove(vp, QPoint(vp->width() - 50, vp->height() / 2));
+    waitFrames(2);
+    QTest::keyClick(vp, Qt::Key_2, Qt::ControlModifier);
+    QTRY_VERIFY(vp->transportActive());
+    QTRY_VERIFY_WITH_TIMEOUT(transport_.solution().status == SolveStatus::Converged, 20000);
+    waitFrames(2);
+    const double w0 = transport_.solution().w;
+    // The rightmost source point, dragged 60 px further right.
+    const auto& pts = transport_.source().points;
+    size_t k = 0;
+    for (size_t i = 1; i < pts.size(); ++i)
+      if (pts[i].x > pts[k].x) k = i;
+    const glm::dvec2 px = transport_.camera().worldToPixel(pts[k], vp->swapChainImageSize().width(),
+                                                           vp->swapChainImageSize().height());
+    const double dpr = vp->devicePixelRatio();
+    const QPoint from(int(std::lround(px.x / dpr)), int(std::lround(px.y / dpr)));
+    const glm::dvec2 original = pts[k];
+    QTest::mousePress(vp, Qt::LeftButton, Qt::NoModifier, from);
+    for (int step = 1; step <= 6; ++step) {
+      QMouseEvent move(QEvent::MouseMove, QPointF(from + QPoint(10 * step, 0)),
+                       vp->mapToGlobal(QPointF(from + QPoint(10 * step, 0))), Qt::NoButton,
+                       Qt::LeftButton, Qt::NoModifier);
+      QCoreApplication::sendEvent(vp, &move);
+      waitFrames(1);
+    }
+    QTest::mouseRelease(vp, Qt::LeftButton, Qt::NoModifier, from + QPoint(60, 0));
+    waitFrames(2);
+    QVERIFY2(transport_.source().points[k].x > original.x + 0.1, "the point did not move");
+    QVERIFY(transport_.solution().w != w0);
+    QCOMPARE(transport_.solution().status, SolveStatus::Converged);
+    QTRY_VERIFY(vp->controlRects().count("transport.method.exact") == 1);
+    const ControlRect r = vp->controlRects().at("transport.method.exact");
+    const QPoint centre(int((r.x0 + r.x1) / 2 / dpr), int((r.y0 + r.y1) / 2 / dpr));
+    QTest::mouseMove(vp, centre);
+    waitFrames(3);
+    QTest::mouseClick(vp, Qt::LeftButton, Qt::NoModifier, centre);
+    QTRY_COMPARE_WITH_TIMEOUT(transport_.settings().method, OtMethod::Exact, 10000);
+    waitFrames(2);
+    QCOMPARE(transport_.solution().method, OtMethod::Exact);
+    QVERIFY(transport_.solution().marginalError < 1e-9);
+    // Every view draws something: potentials + interpolation, step-through, couplings. With
+    // FLOWSCOPE_SHOTS=DIR the frames are saved there to be looked at.
+    const QString shots = qEnvironmentVariable("FLOWSCOPE_SHOTS");
+    const auto shoot = [&](const char* name) {
+      waitFrames(3);
+      QImage image = vp->grabRgb(true);
+      QVERIFY(!image.isNull());
+      std::set<QRgb> colours;
+      for (int y = 0; y < image.height(); y += 7)
+        for (int x = 0; x < image.width(); x += 7) colours.insert(image.pixel(x, y));
+      QVERIFY2(colours.size() > 50, name);
+      if (!shots.isEmpty()) image.save(shots + "/" + name + ".png");
+    };
+    shoot("transport_exact");
+    transport_.setMethod(OtMethod::Sinkhorn);
+    transport_.setPotential(PotentialShown::Source);
+    transport_.setShowInterpolation(true);
+    transport_.setT(0.5);
+    shoot("transport_potential_interpolation");
+    transport_.setPotential(PotentialShown::None);
+    transport_.setShowInterpolation(false);
+    transport_.setStepThrough(true);
+    QTRY_VERIFY_WITH_TIMEOUT(!transport_.history().empty(), 20000);
+    transport_.setStep(4);
+    shoot("transport_stepthrough");
+    QVERIFY(transport_.history()[3].epsilon > transport_.history().back().epsilon);  // annealing
+    QCOMPARE(transport_.shownEpsilon(), transport_.history()[3].epsilon);
+    transport_.setStepThrough(false);
+    transport_.setMode(TransportMode::Coupling);
+    QTRY_VERIFY_WITH_TIMEOUT(transport_.couplings().size() == 3, 20000);
+    shoot("transport_couplings");
+    transport_.setMode(TransportMode::Plan);
+    // File > Save scene saves the lab shown; opening it restores that lab, even from the other.
+    transport_.setT(0.25);
+    const QString file = QDir::temp().filePath("flowscope-gui-transport-scene.json");
+    QCOMPARE(window_->saveScene(file), QString());
+    const std::string saved = transportSceneToString(transport_.snapshot());
+    transport_.setT(0.75);
+    transport_.movePoint({true, 0}, {9.0, 9.0});
+    QTest::keyClick(vp, Qt::Key_1, Qt::ControlModifier);
+    QTRY_VERIFY(!vp->transportActive());
+    QCOMPARE(window_->openScene(file), QString());
+    QVERIFY(vp->transportActive());
+    QCOMPARE(transportSceneToString(transport_.snapshot()), saved);
+    QFile::remove(file);
+    waitFrames(2);
+    QTest::keyClick(vp, Qt::Key_1, Qt::ControlModifier);
+    QTRY_VERIFY(!vp->transportActive());
+    QCOMPARE(sink_.count.load(), before);
+  }
+
+  // The Transport lab's chosen coupling becomes the Diffusion & Flow lab's flow coupling: its
+  // button switches labs, and the flow run integrates the coupling's velocity model.
+  void couplingHandOffToTheDiffusionLab() {
+    VulkanViewport* vp = window_->viewport();
+    const auto before = sink_.count.load();
+    QTest::keyClick(vp, Qt::Key_2, Qt::ControlModifier);
+    QTRY_VERIFY(vp->transportActive());
+    transport_.setMode(TransportMode::Coupling);
+    transport_.setCoupling(CouplingKind::Exact);
+    QTRY_VERIFY_WITH_TIMEOUT(transport_.couplings().size() == 3, 20000);
+    QTRY_VERIFY(vp->controlRects().count("transport.coupling.use") == 1);
+    const double dpr = vp->devicePixelRatio();
+    const ControlRect r = vp->controlRects().at("transport.coupling.use");
+    const QPoint centre(int((r.x0 + r.x1) / 2 / dpr), int((r.y0 + r.y1) / 2 / dpr));
+    QTest::mouseMove(vp, centre);
+    waitFrames(3);
+    QTest::mouseClick(vp, Qt::LeftButton, Qt::NoModifier, centre);
+    QTRY_VERIFY_WITH_TIMEOUT(!vp->transportActive(), 20000);
+    QCOMPARE(lab_->params().flowCoupling().kind, FlowCoupling::Exact);
+    QCOMPARE(lab_->params().flowCoupling().pairs, transport_.settings().couplingCount);
+    QVERIFY(isFlowSampler(lab_->params().sampler().kind));
+    QCOMPARE(lab_->dataSource().name, transport_.settings().target.name);
+    lab_->playback().scrub(lab_->params().schedule().steps, lab_->params().schedule().steps);
+    waitFrames(4);
+    const DiffusionSimulation* sim = lab_->currentSimulation();
+    QVERIFY(sim && sim->data().coupling.has_value());
+    QCOMPARE(sim->data().coupling->noise().size(), size_t(transport_.settings().couplingCount));
+    const QString shots = qEnvironmentVariable("FLOWSCOPE_SHOTS");
+    if (!shots.isEmpty()) vp->grabRgb(true).save(shots + "/diffusion_ot_coupling.png");
+    transport_.setMode(TransportMode::Plan);
+    lab_->setFlowCoupling(FlowCouplingParams{});
+    QCOMPARE(sink_.count.load(), before);
+  }
+
+  void attentionLabCausalHoverPaintAndDiffusionLink() {
+    VulkanViewport* vp = window_->viewport();
+    AttentionLab& lab = vp->attention();
+    const auto before = sink_.count.load();
+    const double dpr = vp->devicePixelRatio();
+    auto centreOf = [&](const char* name) {
+      const ControlRect r = vp->controlRects().at(name);
+      return QPoint(int((r.x0 + r.x1) / 2 / dpr), int((r.y0 + r.y1) / 2 / dpr));
+    };
+    auto click = [&](QPoint p, Qt::KeyboardModifiers mods = Qt::NoModifier) {
+      QTest::mouseMove(vp, p);
+      waitFrames(3);
+      QTest::mouseClick(vp, Qt::LeftButton, mods, p);
+    };
+    QTest::keyClick(vp, Qt::Key_3, Qt::ControlModifier);
+    QTRY_VERIFY(vp->attentionActive());
+    const size_t n = lab.tokenCount();
+    QTRY_VERIFY_WITH_TIMEOUT(lab.weights().rows == n && n > 0, 20000);
+    QVERIFY(lab.onGpu());  // the viewport's device runs the kernels
+
+    // The causal checkbox masks the upper triangle.
+    QTRY_VERIFY(vp->controlRects().count("attention.causal") == 1);
+    click(centreOf("attention.causal"));
+    QTRY_VERIFY_WITH_TIMEOUT(lab.settings().options.causal, 10000);
+    waitFrames(3);
+    for (size_t i = 0; i < n; ++i)
+      for (size_t j = i + 1; j < n; ++j) QCOMPARE(lab.weights()(i, j), 0.0);
+    QCOMPARE(lab.weights()(0, 0), 1.0);
+
+    // Hovering a matrix cell highlights its query and key; clicking selects the query.
+    const ControlRect m = vp->controlRects().at("attention.matrix");
+    const double cell = (m.x1 - m.x0) / double(n);
+    const QPoint cellPos(int((m.x0 + cell * 3.5) / dpr), int((m.y0 + cell * 5.5) / dpr));
+    QTest::mouseMove(vp, cellPos);
+    waitFrames(3);
+    QTRY_COMPARE(lab.hoverRow(), 5);
+    QCOMPARE(lab.hoverColumn(), 3);
+    QTest::mouseClick(vp, Qt::LeftButton, Qt::NoModifier, cellPos);
+    QTRY_COMPARE(lab.selected(), 5);
+
+    // Shift+click on empty plane paints a token.
+    const QPoint empty(vp->width() / 2 + 40, vp->height() - 40);
+    click(empty, Qt::ShiftModifier);
+    QTRY_COMPARE(lab.tokenCount(), n + 1);
+    QCOMPARE(QString::fromStdString(lab.settings().tokens), QString("painted"));
+    const QString shots = qEnvironmentVariable("FLOWSCOPE_SHOTS");
+    if (!shots.isEmpty()) vp->grabRgb(true).save(shots + "/attention_causal.png");
+
+    // The diffusion link: attention over the tokens equals the ideal denoiser.
+    click(centreOf("attention.link"));
+    QTRY_VERIFY_WITH_TIMEOUT(lab.settings().diffusionLink, 10000);
+    waitFrames(3);
+    const DenoiserAttention& d = lab.denoiser();
+    QVERIFY(std::hypot(d.outX - lab.empiricalDenoised().x, d.outY - lab.empiricalDenoised().y) <
+            1e-12);
+    if (!shots.isEmpty()) vp->grabRgb(true).save(shots + "/attention_link.png");
+    lab.setDiffusionLink(false);
+    AttentionOptions o = lab.settings().options;
+    o.causal = false;
+    lab.setOptions(o);
+    QTest::keyClick(vp, Qt::Key_1, Qt::ControlModifier);
+    QTRY_VERIFY(!vp->attentionActive() && !vp->transportActive());
+    QCOMPARE(sink_.count.load(), before);
+  }
+
+  // The Receptive Field lab: Ctrl+4; dragging a layer's kernel field re-computes the table and the
+  // ERF for the very next frame; hovering the image picks the selected layer's unit under the
+  // mouse; a click pins it and its ERF (support inside its theoretical box) follows.
+  void rfLabEditHoverAndPin() {
+    VulkanViewport* vp = window_->viewport();
+    RfLab& lab = vp->rf();
+    const auto before = sink_.count.load();
+    const double dpr = vp->devicePixelRatio();
+    QTest::keyClick(vp, Qt::Key_4, Qt::ControlModifier);
+    QTRY_VERIFY(vp->rfActive());
+    QTRY_VERIFY_WITH_TIMEOUT(lab.onGpu() && lab.stats().mass > 0.0, 20000);
+    QCOMPARE(QString::fromStdString(lab.selected()), QString("conv3_3"));
+    QCOMPARE(lab.selectedRow()->out.size, int64_t(40));
+
+    // Drag conv1_1's kernel field to the right: k grows, conv3_3's size by (k - 3) * jump 1.
+    QTRY_VERIFY(vp->controlRects().count("rf_kernel_0") == 1);
+    const ControlRect k = vp->controlRects().at("rf_kernel_0");
+    const QPoint from(int((k.x0 + k.x1) / 2 / dpr), int((k.y0 + k.y1) / 2 / dpr));
+    QTest::mousePress(vp, Qt::LeftButton, Qt::NoModifier, from);
+    waitFrames(2);
+    for (int dx = 5; dx <= 25; dx += 5) {
+      QMouseEvent move(QEvent::MouseMove, QPointF(from + QPoint(dx, 0)),
+                       vp->mapToGlobal(QPointF(from + QPoint(dx, 0))), Qt::NoButton, Qt::LeftButton,
+                       Qt::NoModifier);
+      QCoreApplication::sendEvent(vp, &move);
+      waitFrames(2);
+    }
+    QTest::mouseRelease(vp, Qt::LeftButton, Qt::NoModifier, from + QPoint(25, 0));
+    QTRY_VERIFY_WITH_TIMEOUT(lab.architecture().layers[0].kernel > 3, 10000);
+    waitFrames(2);
+    const int kernel = lab.architecture().layers[0].kernel;
+    QCOMPARE(lab.selectedRow()->out.size, int64_t(40 + (kernel - 3)));
+    const RfBox box = lab.erf().box;  // the ERF was recomputed for the edited stack
+    QCOMPARE(box.bottom - box.top + 1, double(40 + (kernel - 3)));
+
+    // Hover a point of the image: the unit under it; click: pinned, ERF inside its box.
+    const int w = vp->swapChainImageSize().width(), h = vp->swapChainImageSize().height();
+    const double row = 60.0, col = 150.0;
+    const glm::dvec2 px = lab.camera().worldToPixel({col, -row}, w, h);
+    const QPoint at(int(px.x / dpr), int(px.y / dpr));
+    QTest::mouseMove(vp, at + QPoint(3, 0));  // the first move ends ImGui's hold of the mouse
+    waitFrames(3);
+    QTest::mouseMove(vp, at);
+    waitFrames(3);
+    const auto want = lab.unitNear(row, col);
+    QTRY_COMPARE(lab.hoverRow(), want.first);
+    QCOMPARE(lab.hoverCol(), want.second);
+    QTest::mouseClick(vp, Qt::LeftButton, Qt::NoModifier, at);
+    QTRY_VERIFY_WITH_TIMEOUT(lab.erfUnit() == want, 10000);
+    waitFrames(3);
+    const ErfStats& st = lab.stats();
+    QVERIFY(st.mass > 0.0);
+    QVERIFY(st.supportTop >= lab.erf().box.top && st.supportBottom <= lab.erf().box.bottom);
+    QVERIFY(st.supportLeft >= lab.erf().box.left && st.supportRight <= lab.erf().box.right);
+    QVERIFY(std::abs(lab.erf().box.centerRow - row) <= 2.0);  // jump 4: within half a jump
+    const QString shots = qEnvironmentVariable("FLOWSCOPE_SHOTS");
+    if (!shots.isEmpty()) vp->grabRgb(true).save(shots + "/rf_lab.png");
+    lab.loadArchitecture("vgg16");
+    QTest::keyClick(vp, Qt::Key_1, Qt::ControlModifier);
+    QTRY_VERIFY(!vp->rfActive());
+    QCOMPARE(sink_.count.load(), before);
+  }
+
+  void executableRunsFramesAndWritesStats() {
+    QTemporaryDir dir;
+    QProcess app;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("FLOWSCOPE_VALIDATE", "1");
+    app.setProcessEnvironment(env);
+    app.start(FLOWSCOPE_APP, {"--frames", "120", "--stats", dir.filePath("s.json"), "--screenshot",
+                              dir.filePath("s.png")});
+    QVERIFY(app.waitForFinished(120000));
+    QCOMPARE(app.exitCode(), 0);
+    QFile stats(dir.filePath("s.json"));
+    QVERIFY(stats.open(QIODevice::ReadOnly));
+    QJsonObject json = QJsonDocument::fromJson(stats.readAll()).object();
+    for (const char* key :
+         {"frames", "frame_ms_median", "frame_ms_p95", "device", "width", "height"})
+      QVERIFY2(json.contains(key), key);
+    QCOMPARE(json["frames"].toInt(), 120);
+    QVERIFY2(json["step"].toInt() > 0,
+             "the default scene plays: sampler steps ran under validation");
+    QCOMPARE(json["validation_messages"].toInt(), 0);
+    QVERIFY(distinctColours(QImage(dir.filePath("s.png"))) > 100);
+  }
+
+  void executableExitCodes() {
+    QTemporaryDir dir;
+    QFile bad(dir.filePath("bad.json"));
+    QVERIFY(bad.open(QIODevice::WriteOnly));
+    bad.write("{ not json");
+    bad.close();
+    QProcess app;
+    app.start(FLOWSCOPE_APP, {"--scene", bad.fileName(), "--frames", "5"});
+    QVERIFY(app.waitForFinished(60000));
+    QCOMPARE(app.exitCode(), 2);
+    QVERIFY(app.readAllStandardError().contains("bad.json"));
+    QProcess noDevice;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("VK_DRIVER_FILES", "/nonexistent.json");
+    env.insert("VK_ICD_FILENAMES", "/nonexistent.json");
+    noDevice.setProcessEnvironment(env);
+    noDevice.start(FLOWSCOPE_APP, {"--frames", "5"});
+    QVERIFY(noDevice.waitForFinished(60000));
+    QCOMPARE(noDevice.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(noDevice.exitCode(), 3);
+    QVERIFY(noDevice.readAllStandardError().contains("Vulkan"));
+  }
+
+  void cleanupTestCase() {
+    window_.reset();
+    lab_.reset();
+    QCOMPARE(sink_.count.load(), 0u);
+    removeValidationCounter(instance_.vkInstance(), messenger_);
+  }
+
+ private:
+  void waitFrames(int n) {
+    const int target = window_->viewport()->stats().frames() + n;
+    QTRY_VERIFY_WITH_TIMEOUT(window_->viewport()->stats().frames() >= target, 20000);
+  }
+
+  QVulkanInstance instance_;
+  ValidationSink sink_;
+  VkDebugUtilsMessengerEXT messenger_ = VK_NULL_HANDLE;
+  std::unique_ptr<DiffusionLab> lab_;
+  TransportLab transport_;
+  std::unique_ptr<MainWindow> window_;
+};
+
+QTEST_MAIN(GuiTest)
+#include "test_gui.moc"

@@ -1,0 +1,94 @@
+// Headless render: the frame is not blank, and particles appear where they are.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "DiffusionHeadless.h"
+#include "GpuFixture.h"
+#include "ParticleLayer.h"
+
+using namespace flowscope;
+using flowscope::testing::GpuTest;
+
+namespace {
+
+struct Rgb {
+  int r, g, b;
+};
+
+Rgb pixel(const RenderedImage& im, int x, int y) {
+  const uint8_t* p = &im.rgba[(size_t(y) * im.width + x) * 4];
+  return {p[0], p[1], p[2]};
+}
+
+bool isParticleColor(Rgb c) {
+  return c.r > 150 && c.g > 60 && c.g < 190 && c.b < 120;
+}
+
+// A single tight Gaussian at `at`: after sampling, every particle sits within a few pixels of it.
+DiffusionScene pointScene(glm::dvec2 at, int particles) {
+  DiffusionScene s;
+  s.data = DataSource::ofMixture(GaussianMixture({{1.0, at, 1e-4, 0.0, 1e-4}}));
+  s.dataset = resolve(s.data);
+  s.params.setParticleCount(particles);
+  s.params.setShowHeatmap(false);
+  s.params.setShowField(false);
+  s.params.setShowTrails(false);
+  s.params.setShowTimeStrip(false);
+  s.step = s.params.schedule().steps;
+  return s;
+}
+
+}  // namespace
+
+class HeadlessRenderTest : public GpuTest {};
+
+TEST_F(HeadlessRenderTest, DefaultSceneIsNotBlank) {
+  DiffusionScene scene = defaultDiffusionScene();
+  scene.step = 12;
+  RenderedImage im = renderDiffusionScene(*gpu, scene, 320, 200);
+  ASSERT_EQ(im.rgba.size(), 320u * 200u * 4u);
+  std::set<uint32_t> colours;
+  for (size_t i = 0; i < im.rgba.size(); i += 4)
+    colours.insert(uint32_t(im.rgba[i]) << 16 | uint32_t(im.rgba[i + 1]) << 8 | im.rgba[i + 2]);
+  EXPECT_GT(colours.size(), 200u) << "heatmap, arrows, trails and particles give many colours";
+}
+
+TEST_F(HeadlessRenderTest, PointParticlesAppearWhereTheyAre) {
+  for (glm::dvec2 at : {glm::dvec2(2.0, 1.0), glm::dvec2(-1.5, -2.0)}) {
+    DiffusionScene scene = pointScene(at, 4096);
+    RenderedImage im = renderDiffusionScene(*gpu, scene, 400, 400);
+    glm::dvec2 p = scene.camera.worldToPixel(at, 400, 400);
+    glm::dvec2 mirrored = scene.camera.worldToPixel(-at, 400, 400);
+    EXPECT_TRUE(isParticleColor(pixel(im, int(p.x), int(p.y))))
+        << "at " << at.x << "," << at.y << ": " << pixel(im, int(p.x), int(p.y)).r;
+    EXPECT_FALSE(isParticleColor(pixel(im, int(mirrored.x), int(mirrored.y))));
+  }
+}
+
+TEST_F(HeadlessRenderTest, SplattedParticlesAppearWhereTheyAre) {
+  DiffusionScene scene = pointScene({-2.0, 1.5}, ParticleLayer::kPointLimit * 2);
+  RenderedImage im = renderDiffusionScene(*gpu, scene, 400, 400);
+  glm::dvec2 p = scene.camera.worldToPixel({-2.0, 1.5}, 400, 400);
+  glm::dvec2 away = scene.camera.worldToPixel({2.0, -1.5}, 400, 400);
+  EXPECT_TRUE(isParticleColor(pixel(im, int(p.x), int(p.y))));
+  EXPECT_FALSE(isParticleColor(pixel(im, int(away.x), int(away.y))));
+}
+
+TEST_F(HeadlessRenderTest, HeatmapIsBrightAtTheModeAndFloorFarAway) {
+  DiffusionScene scene = defaultDiffusionScene();
+  scene.params.setShowParticles(false);
+  scene.params.setShowField(false);
+  scene.params.setShowTrails(false);
+  const auto& mode = scene.dataset->mixture->components()[0].mean;
+  RenderedImage im = renderDiffusionScene(*gpu, scene, 400, 400);
+  glm::dvec2 p = scene.camera.worldToPixel(mode, 400, 400);
+  Rgb top = pixel(im, int(p.x), int(p.y));
+  EXPECT_GT(top.r, 200) << "viridis' top is yellow";
+  EXPECT_GT(top.g, 200);
+  glm::dvec2 centre =
+      scene.camera.worldToPixel({0.3, 0.3}, 400, 400);  // inside the ring: far below peak - 12
+  Rgb floor = pixel(im, int(centre.x), int(centre.y));
+  EXPECT_NEAR(floor.r, 68, 2);  // viridis(0) = (0.267, 0.005, 0.329)
+  EXPECT_NEAR(floor.b, 84, 2);
+}
