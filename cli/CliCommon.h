@@ -28,6 +28,9 @@ std::string cpuDescription();
 void addBackendOption(CLI::App& cmd, std::string& backend);
 
 using Runner = std::function<int()>;
+// For --help: the built-in scene names ('default', 'default-<lab>') and each lab's scene tag.
+std::string sceneNamesHelp();
+std::string sceneTagsHelp();
 void addInfoCommand(CLI::App& app, Runner& run);
 void addSampleCommand(CLI::App& app, Runner& run);
 void addRenderCommand(CLI::App& app, Runner& run);

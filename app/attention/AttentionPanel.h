@@ -9,7 +9,7 @@
 #include <string>
 
 #include "AttentionLab.h"
-#include "DiffusionPanel.h"  // ControlRect
+#include "ControlRect.h"
 #include "EditErrors.h"
 
 namespace flowscope {

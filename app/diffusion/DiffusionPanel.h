@@ -5,15 +5,12 @@
 #include <map>
 #include <string>
 
+#include "ControlRect.h"
 #include "DiffusionLab.h"
 #include "EditErrors.h"
 #include "Sweep.h"
 
 namespace flowscope {
-
-struct ControlRect {
-  float x0, y0, x1, y1;  // framebuffer pixels
-};
 
 class SweepController;
 struct LiveMetrics;

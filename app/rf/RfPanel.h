@@ -8,7 +8,7 @@
 #include <map>
 #include <string>
 
-#include "DiffusionPanel.h"  // ControlRect
+#include "ControlRect.h"
 #include "EditErrors.h"
 #include "RfLab.h"
 

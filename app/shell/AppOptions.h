@@ -3,14 +3,16 @@
 
 namespace flowscope {
 
-// flowscope [--scene FILE.json] [--frames N] [--stats FILE.json] [--screenshot FILE.png]
+// flowscope [--scene FILE.json] [--lab NAME] [--frames N] [--stats FILE.json]
+//           [--screenshot FILE.png]
 struct AppOptions {
-  QString scene;   // empty: the default scene
+  QString scene;   // a scene file of any lab, or a built-in name; empty: none
   int frames = 0;  // > 0: run N frames, then write stats/screenshot and quit
-  QString
-      statsPath;  // {"frames", "frame_ms_median", "frame_ms_p95", "device", "width", "height", ...}
+  // {"frames", "frame_ms_median", "frame_ms_p95", "device", "width", "height",
+  //  "validation_messages", "lab", ...the lab's own keys (Lab::addStats)}
+  QString statsPath;
   QString screenshotPath;
-  QString lab = "diffusion";  // the lab shown first: diffusion | transport | attention | rf
+  QString lab;  // the id of the lab shown first (LabCatalog); empty: the first
 };
 
 }  // namespace flowscope

@@ -1,32 +1,36 @@
 #pragma once
 // MainWindow: menus, shortcuts, dialogs and the status bar around the Vulkan viewport. Qt owns
-// windows, menus, dialogs and input routing; ImGui owns the in-viewport panel.
+// windows, menus, dialogs and input routing; ImGui owns the in-viewport panel. Every menu entry
+// acts on a lab through Lab and LabView (the Lab menu lists LabCatalog's labs); none names one.
 #include <QLabel>
 #include <QMainWindow>
 #include <QTimer>
 
-#include <atomic>
+#include <memory>
+#include <vector>
 
 #include "AppOptions.h"
-#include "DiffusionLab.h"
 #include "GpuContext.h"
-#include "TransportLab.h"
+#include "Lab.h"
 #include "VulkanViewport.h"
+
+class QActionGroup;
 
 namespace flowscope {
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
  public:
-  MainWindow(DiffusionLab& lab, TransportLab& transport, QVulkanInstance* instance,
+  // `labs`: LabCatalog's list (makeLabs), possibly with a scene opened; options.lab names the one
+  // shown first (empty: the first).
+  MainWindow(std::vector<std::unique_ptr<Lab>> labs, QVulkanInstance* instance,
              const AppOptions& options, ValidationSink* validation);
-  // Shows the Diffusion & Flow lab (false) or the Transport lab (true).
-  void showTransport(bool on);
-  void showAttention();
-  void showRf();
+  // Shows the lab at this position of the list (Lab menu, Ctrl+1…).
+  void showLab(size_t index);
   VulkanViewport* viewport() const { return viewport_; }
-  // File > Open scene / Open data / Save scene, without dialogs; errors name the file and field
-  // and leave the lab unchanged. Return the error message, or an empty string.
+  // File > Open scene (any lab's; its lab is shown) / Open data (the shown lab's) / Save scene
+  // (the shown lab's), without dialogs; errors name the file and field and leave the labs
+  // unchanged. Return the error message, or an empty string.
   QString openScene(const QString& path);
   QString openData(const QString& path);
   QString saveScene(const QString& path);
@@ -37,6 +41,8 @@ class MainWindow : public QMainWindow {
 
  private:
   void buildMenus();
+  void buildLabMenu();
+  void buildPlaybackMenu();
   QAction* addAction(QMenu* menu, const QString& text, const QKeySequence& key,
                      std::function<void()> fn);
   bool handleShortcut(QKeyEvent* event);
@@ -45,17 +51,18 @@ class MainWindow : public QMainWindow {
   void finishFrames();
   void showAbout();
   QString writeViewportPng(const QString& path, bool withPanel);
+  Lab& shownLab() { return viewport_->shownLab(); }
 
-  DiffusionLab& lab_;
-  TransportLab& transport_;
-  QAction *diffusionAction_ = nullptr, *transportAction_ = nullptr, *attentionAction_ = nullptr,
-          *rfAction_ = nullptr;
   AppOptions options_;
   ValidationSink* validation_;
   VulkanViewport* viewport_;
   QLabel* status_;
   QTimer statusTimer_;
   QList<QAction*> shortcuts_;
+  QList<QAction*> labActions_;                    // the Lab menu, in the list's order
+  std::vector<QList<QAction*>> viewMenuActions_;  // each lab's View and Analysis entries
+  QMenu *viewMenu_ = nullptr, *analysisMenu_ = nullptr;
+  QAction* openDataAction_ = nullptr;
   bool finishing_ = false;
   int exitCode_ = 0;
 };

@@ -1,23 +1,17 @@
 #pragma once
-// ViewportRenderer: device-lifetime resources (GpuContext adopted from Qt, render layers, ImGui)
-// in initResources/releaseResources; swapchain-lifetime ones (layer buffers sized to the
-// window) in initSwapChainResources. startNextFrame records one whole frame.
-#include <QElapsedTimer>
+// ViewportRenderer: device-lifetime resources (GpuContext adopted from Qt, ImGui, the labs'
+// renderers, the deletion queue) in initResources/releaseResources; startNextFrame records one
+// whole frame of the shown lab: its animation, its panel, its update, its renderer's work before
+// the render pass, the pass with the lab and the panel.
 #include <QVulkanWindow>
 
 #include <memory>
+#include <vector>
 
-#include "AttentionPanel.h"
-#include "AttentionRenderer.h"
-#include "DiffusionPanel.h"
-#include "DiffusionRenderer.h"
+#include "DeletionQueue.h"
 #include "GpuContext.h"
 #include "ImGuiLayer.h"
-#include "LiveMetrics.h"
-#include "RfPanel.h"
-#include "RfRenderer.h"
-#include "TransportPanel.h"
-#include "TransportRenderer.h"
+#include "LabRenderer.h"
 
 namespace flowscope {
 
@@ -34,26 +28,16 @@ class ViewportRenderer : public QVulkanWindowRenderer {
 
  private:
   void recordFrame(VkCommandBuffer cmd, double seconds);
-  void recordTransportFrame(VkCommandBuffer cmd, double seconds);
-  void recordAttentionFrame(VkCommandBuffer cmd, double seconds);
-  void recordRfFrame(VkCommandBuffer cmd, double seconds);
+  LabRenderer& renderer(size_t lab);
   void beginPass(VkCommandBuffer cmd, glm::vec4 background);
-  void updateMetrics();
   void reportFailure(const std::exception& e);
-  void layoutFor(bool split);
   VulkanViewport* window_;
   std::unique_ptr<GpuContext> gpu_;
-  std::unique_ptr<DiffusionRenderer> scene_,
-      compareScene_;  // compareScene_: the split view's right half
-  bool splitLayout_ = false;
   std::unique_ptr<ImGuiLayer> imgui_;
-  DiffusionPanel panel_;
-  std::unique_ptr<TransportRenderer> transport_;  // built on first use
-  TransportPanel transportPanel_;
-  std::unique_ptr<AttentionRenderer> attention_;  // built on first use
-  AttentionPanel attentionPanel_;
-  std::unique_ptr<RfRenderer> rf_;  // built on first use
-  RfPanel rfPanel_;
+  // One per lab, made the first time the lab is shown (pipelines nobody needs cost start-up).
+  std::vector<std::unique_ptr<LabRenderer>> renderers_;
+  // What an edit replaced while a frame in flight may read it, freed when its slot comes round.
+  std::unique_ptr<DeletionQueue> retired_;
 };
 
 }  // namespace flowscope

@@ -1,24 +1,20 @@
 #pragma once
-// VulkanViewport: the QVulkanWindow that shows the lab. Its renderer adopts Qt's Vulkan device
-// (GpuContext::adopt, never destroying it), runs the lab's kernels and render layers in Qt's
-// per-frame command buffer, and draws the ImGui panel on top.
+// VulkanViewport: the QVulkanWindow that shows one lab at a time. It owns the labs (LabCatalog's
+// list) and their views (ViewCatalog), routes the mouse to the shown lab's view and keys to the
+// main window's shortcuts; its renderer adopts Qt's Vulkan device (GpuContext::adopt, never
+// destroying it), runs the shown lab in Qt's per-frame command buffer and draws the ImGui panel
+// on top.
 #include <QVulkanWindow>
-#include <QWheelEvent>
 
 #include <functional>
-#include <map>
 #include <memory>
-#include <optional>
-#include <string>
+#include <vector>
 
-#include "AttentionLab.h"
-#include "DiffusionLab.h"
-#include "DiffusionPanel.h"
+#include "ControlRect.h"
+#include "EditErrors.h"
 #include "FrameStats.h"
-#include "LiveMetrics.h"
-#include "RfLab.h"
-#include "SweepController.h"
-#include "TransportLab.h"
+#include "Lab.h"
+#include "LabView.h"
 
 namespace flowscope {
 
@@ -27,29 +23,26 @@ class ImGuiLayer;
 class VulkanViewport : public QVulkanWindow {
   Q_OBJECT
  public:
-  VulkanViewport(DiffusionLab& lab, TransportLab& transport);
+  explicit VulkanViewport(std::vector<std::unique_ptr<Lab>> labs);
+  ~VulkanViewport() override;
   QVulkanWindowRenderer* createRenderer() override;
 
-  DiffusionLab& lab() { return lab_; }
-  TransportLab& transport() { return transport_; }
-  // Which lab the viewport shows (Lab menu, Ctrl+1 / Ctrl+2 / Ctrl+3 / Ctrl+4).
-  enum class Lab { Diffusion, Transport, Attention, ReceptiveField };
-  Lab activeLab() const { return active_; }
-  void setActiveLab(Lab lab) {
-    if (lab != active_) edits_.clear();
-    active_ = lab;
-  }
-  bool transportActive() const { return active_ == Lab::Transport; }
-  bool attentionActive() const { return active_ == Lab::Attention; }
-  bool rfActive() const { return active_ == Lab::ReceptiveField; }
-  void setTransportActive(bool on) { setActiveLab(on ? Lab::Transport : Lab::Diffusion); }
+  // The labs, in the list's order, and the one shown (the Lab menu).
+  size_t labCount() const { return labs_.size(); }
+  Lab& lab(size_t index) { return *labs_.at(index); }
+  LabView& view(size_t index) { return *views_.at(index); }
+  size_t shown() const { return shown_; }
+  Lab& shownLab() { return *labs_[shown_]; }
+  LabView& shownView() { return *views_[shown_]; }
+  void show(size_t index);
+  // A lab's request of another (LabRequest): the receiving lab takes it, then labRequested asks
+  // the window to show that lab; a refusal goes to the error line.
+  void deliver(const LabRequest& request);
+
   // The panels' one error line: a rejected edit or file, in red until the next edit succeeds.
   EditErrors& edits() { return edits_; }
-  // The Attention lab's state lives here, beside the viewport that draws it.
-  AttentionLab& attention() { return attention_; }
-  RfLab& rf() { return rf_; }
   FrameStats& stats() { return stats_; }
-  std::map<std::string, ControlRect>& controlRects() { return controlRects_; }
+  ControlRects& controlRects() { return controlRects_; }
   QString deviceName() const;
   ImGuiLayer* imgui() const { return imgui_; }
   void setImGui(ImGuiLayer* layer) { imgui_ = layer; }
@@ -58,62 +51,29 @@ class VulkanViewport : public QVulkanWindow {
   bool panelHidden() const { return panelHidden_; }
   // grab() with red and blue put right for BGRA swapchains (QVulkanWindow returns them swapped).
   QImage grabRgb(bool withPanel);
-  // The metrics window's figures, computed between frames while the window is open.
-  bool metricsWanted() const { return panelContext_.metricsOpen; }
-  LiveMetrics& metrics() { return metrics_; }
-  uint64_t metricsSim() const { return metricsSim_; }
-  void setMetricsSim(uint64_t id) { metricsSim_ = id; }
-  PanelContext& panelContext() { return panelContext_; }
-  SweepController& sweep() { return sweep_; }
-  // Width of the primary run's half (the whole viewport unless the split view is on).
-  int primaryWidth() const;
 
-  // Key presses the viewport does not use are offered here (the main window's shortcuts).
+  // Key presses the panel does not take are offered here (the main window's shortcuts).
   std::function<bool(QKeyEvent*)> shortcutHandler;
 
  signals:
   void frameFinished();
   void renderError(const QString& message);
-  // A panel asks for another lab (true: Transport); MainWindow switches after the frame.
-  void labRequested(bool transport);
+  // A lab took another's request; the window shows it after the frame.
+  void labRequested(int index);
 
  protected:
   bool eventFilter(QObject* watched, QEvent* event) override;
 
  private:
-  bool handleViewportInput(QEvent* event);
-  struct PlaneEditor {
-    std::function<bool(glm::dvec2 world, double radius, Qt::KeyboardModifiers)> press;
-    std::function<void(glm::dvec2 world)> drag;
-    std::function<void()> release;
-  };
-  bool handlePlaneInput(QEvent* event, View2D& camera, const PlaneEditor& editor);
-  bool handleTransportInput(QEvent* event);
-  bool handleAttentionInput(QEvent* event);
-  bool handleRfInput(QEvent* event);
-  void zoomWithWheel(View2D& camera, const QWheelEvent* e, int width, int height);
-  void pickAt(QPointF pixel);
-  void paintAt(QPointF pixel);
-  DiffusionLab& lab_;
-  TransportLab& transport_;
-  Lab active_ = Lab::Diffusion;
+  bool handleSceneInput(QEvent* event);
+  std::vector<std::unique_ptr<Lab>> labs_;
   EditErrors edits_;
-  AttentionLab attention_;
-  RfLab rf_;
-  std::optional<TransportLab::PointRef> draggedPoint_;  // the point being dragged
-  std::optional<size_t> draggedToken_;                  // the Attention lab's
-  bool draggingNoisy_ = false;
+  std::vector<std::unique_ptr<LabView>> views_;
+  size_t shown_ = 0;
   FrameStats stats_;
-  std::map<std::string, ControlRect> controlRects_;
+  ControlRects controlRects_;
   ImGuiLayer* imgui_ = nullptr;
   bool panelHidden_ = false;
-  bool dragging_ = false, paintingStroke_ = false;
-  bool grabbing_ = false;  // a lab's point follows the mouse until the release
-  LiveMetrics metrics_;
-  uint64_t metricsSim_ = 0;
-  SweepController sweep_;
-  PanelContext panelContext_;
-  QPointF lastMouse_;
 };
 
 }  // namespace flowscope

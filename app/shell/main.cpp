@@ -9,12 +9,10 @@
 #include <optional>
 
 #include "AppOptions.h"
-#include "DiffusionLab.h"
 #include "InputError.h"
-#include "JsonFile.h"
+#include "LabCatalog.h"
 #include "MainWindow.h"
 #include "Resources.h"
-#include "TransportScene.h"
 
 using namespace flowscope;
 
@@ -30,20 +28,20 @@ int fail(int code, const QString& message, bool interactive) {
 bool parseOptions(QApplication& app, AppOptions& options, QString& error) {
   QCommandLineParser parser;
   parser.setApplicationDescription(
-      "Flowscope: an interactive explorer of diffusion sampling and optimal transport. Drag to "
-      "pan, wheel to zoom; "
-      "Space play/pause, Right step, Left step back, R reset, Ctrl+O/Ctrl+S open/save scene, "
-      "Ctrl+E export PNG.");
+      "Flowscope: an interactive explorer of diffusion and flow sampling, optimal transport, "
+      "attention and receptive fields. Drag to pan, wheel to zoom; Ctrl+1… switch labs; "
+      "Space play/pause, Right step, Left step back, R reset (labs with playback), Home reset "
+      "view, Ctrl+O/Ctrl+S open/save the shown lab's scene, Ctrl+E export PNG.");
   parser.addHelpOption();
   parser.addOption({"scene",
-                    "DiffusionScene JSON to open, of either lab; it opens in its lab (default: the "
-                    "built-in default "
-                    "scene).",
+                    "A scene to open: a scene file of any lab (its \"lab\" field says which; that "
+                    "lab is shown first), or a built-in one: default (the Diffusion & Flow lab's), "
+                    "default-<lab>.",
                     "FILE.json"});
-  parser.addOption(
-      {"lab",
-       "The lab shown first: diffusion (default), transport, attention or rf (Receptive Field).",
-       "NAME"});
+  parser.addOption({"lab",
+                    QString::fromStdString("The lab shown first: " + labIds() +
+                                           " (default: the first; Ctrl+1… switch)."),
+                    "NAME"});
   parser.addOption({"frames", "Run N frames, then write --stats/--screenshot and quit.", "N"});
   parser.addOption({"stats", "Write frame statistics JSON after --frames.", "FILE.json"});
   parser.addOption(
@@ -56,9 +54,11 @@ bool parseOptions(QApplication& app, AppOptions& options, QString& error) {
   options.scene = parser.value("scene");
   if (parser.isSet("lab")) {
     options.lab = parser.value("lab");
-    if (options.lab != "diffusion" && options.lab != "transport" && options.lab != "attention" &&
-        options.lab != "rf") {
-      error = "--lab: expected diffusion, transport, attention or rf, got '" + options.lab + "'";
+    try {
+      labIndex(options.lab.toStdString());
+    } catch (const InputError& e) {
+      error = QString("--lab: expected one of %1, got '%2'")
+                  .arg(QString::fromStdString(labIds()), options.lab);
       return false;
     }
   }
@@ -94,26 +94,19 @@ int main(int argc, char** argv) {
   if (!parseOptions(app, options, error)) return fail(2, error, false);
   const bool interactive = options.frames == 0;
 
-  DiffusionScene scene = defaultDiffusionScene();
-  TransportLab transport;
-  std::optional<DiffusionLab> diffusion;
+  // Every lab in its default state; --scene replaces the one it belongs to and shows it.
+  std::vector<std::unique_ptr<Lab>> labs = makeLabs();
   try {
     assetRoot();
-    if (!options.scene.isEmpty()) {  // either lab's scene; it opens in that lab
-      const std::string file = options.scene.toStdString();
-      const nlohmann::json j = readJsonFile(file);
-      if (sceneLab(j, file) == "transport") {
-        transport.replaceScene(transportSceneFromJson(j, file));
-        options.lab = "transport";
-      } else {
-        scene = diffusionSceneFromJson(j, file);
-      }
+    if (!options.scene.isEmpty()) {
+      std::unique_ptr<Lab> opened = openLabScene(options.scene.toStdString());
+      const size_t index = labIndex(opened->info().id);
+      options.lab = QString::fromStdString(opened->info().id);
+      labs[index] = std::move(opened);
     }
-    diffusion.emplace(std::move(scene));  // builds a flow coupling the scene names
   } catch (const InputError& e) {
     return fail(2, e.what(), interactive);
   }
-  DiffusionLab& lab = *diffusion;
 
   QVulkanInstance instance;
   const bool validate = GpuContext::defaultOptions().validation;
@@ -138,7 +131,7 @@ int main(int argc, char** argv) {
     messenger = installValidationCounter(instance.vkInstance(), &sink);
   }
 
-  MainWindow window(lab, transport, &instance, options, validate ? &sink : nullptr);
+  MainWindow window(std::move(labs), &instance, options, validate ? &sink : nullptr);
   auto devices = window.viewport()->availablePhysicalDevices();
   if (devices.isEmpty())
     return fail(3, "no Vulkan device found: Flowscope needs one to draw.", interactive);

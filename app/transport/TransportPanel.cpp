@@ -1,5 +1,4 @@
 #include "TransportPanel.h"
-#include "FlowCoupling.h"
 
 #include <imgui.h>
 
@@ -28,9 +27,8 @@ std::vector<float> log10Series(const std::vector<SinkhornRecord>& h, bool gap) {
 
 }  // namespace
 
-bool TransportPanel::build(TransportLab& lab, DiffusionLab& diffusion,
-                           std::map<std::string, ControlRect>& rects) {
-  bool handedOff = false;
+std::optional<LabRequest> TransportPanel::build(TransportLab& lab, ControlRects& rects) {
+  std::optional<LabRequest> request;
   ImGui::SetNextWindowPos(ImVec2(10, 10), ImGuiCond_FirstUseEver);
   ImGui::SetNextWindowSize(ImVec2(400, 0), ImGuiCond_FirstUseEver);
   ImGui::Begin("Transport");
@@ -63,10 +61,10 @@ bool TransportPanel::build(TransportLab& lab, DiffusionLab& diffusion,
     if (lab.settings().method == OtMethod::Sinkhorn && foldable("Sinkhorn step-through", false))
       stepThroughSection(lab, rects);
   } else {
-    handedOff = couplingSection(lab, diffusion, rects);
+    request = couplingSection(lab, rects);
   }
   ImGui::End();
-  return handedOff;
+  return request;
 }
 
 void TransportPanel::measureSection(TransportLab& lab, bool target) {
@@ -216,8 +214,7 @@ void TransportPanel::stepThroughSection(TransportLab& lab,
       "dual objective; >= 0, and 0 at the solution.");
 }
 
-bool TransportPanel::couplingSection(TransportLab& lab, DiffusionLab& diffusion,
-                                     std::map<std::string, ControlRect>& rects) {
+std::optional<LabRequest> TransportPanel::couplingSection(TransportLab& lab, ControlRects& rects) {
   const TransportSettings& s = lab.settings();
   hint(
       "Noise x0 ~ N(0, I) paired with data x1 (the target's points). Flow matching regresses the "
@@ -264,24 +261,14 @@ bool TransportPanel::couplingSection(TransportLab& lab, DiffusionLab& diffusion,
       "Sets that lab's flow coupling to this one (same kind, pairs, eps), its data to the "
       "target's preset when it is one, and a flow sampler; there t runs the other way (t = 1 "
       "noise, t = 0 data), as in its flow schedule.");
-  if (!use) return false;
-  bool ok = false;
-  edits_.apply([&] {
-    FlowCouplingParams c = diffusion.params().flowCoupling();
-    c.kind = flowCouplingOf(s.coupling);
-    c.pairs =
-        std::clamp(s.couplingCount, FlowCouplingParams::kMinPairs, FlowCouplingParams::kMaxPairs);
-    c.epsilon = s.couplingEpsilon;
-    validate(c);  // before any change to the other lab
-    if (isPreset(s.target.name) && !(diffusion.dataSource().kind == DataSource::Kind::Preset &&
-                                     diffusion.dataSource().name == s.target.name))
-      diffusion.setData(DataSource::ofPreset(s.target.name));
-    if (!isFlowSampler(diffusion.params().sampler().kind))
-      diffusion.params().chooseSampler(SamplerKind::FlowEuler);
-    diffusion.setFlowCoupling(c);
-    ok = true;
-  });
-  return ok;
+  if (!use) return std::nullopt;
+  // In the Diffusion & Flow lab's words (DiffusionLab::receive): that lab checks and clamps them.
+  nlohmann::json content = {{"flow_coupling",
+                             {{"kind", couplingKey(s.coupling)},
+                              {"pairs", s.couplingCount},
+                              {"epsilon", s.couplingEpsilon}}}};
+  if (isPreset(s.target.name)) content["data_preset"] = s.target.name;
+  return LabRequest{"diffusion", std::move(content)};
 }
 
 }  // namespace flowscope

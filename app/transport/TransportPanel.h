@@ -3,10 +3,12 @@
 // through the lab's validating setters; a rejected value leaves the lab unchanged and the
 // setter's message is shown in red.
 #include <map>
+#include <optional>
 #include <string>
 
-#include "DiffusionPanel.h"  // ControlRect
+#include "ControlRect.h"
 #include "EditErrors.h"
+#include "Lab.h"
 #include "TransportLab.h"
 
 namespace flowscope {
@@ -14,18 +16,16 @@ namespace flowscope {
 class TransportPanel {
  public:
   explicit TransportPanel(EditErrors& edits) : edits_(edits) {}
-  // `diffusion` receives the chosen coupling ("Use in Diffusion & Flow"); returns true when the
-  // user asked to switch to that lab.
-  bool build(TransportLab& lab, DiffusionLab& diffusion, std::map<std::string, ControlRect>& rects);
+  // Returns the chosen coupling as a request to the Diffusion & Flow lab when the user asked to
+  // use it there ("Use in Diffusion & Flow lab").
+  std::optional<LabRequest> build(TransportLab& lab, ControlRects& rects);
 
  private:
   void measureSection(TransportLab& lab, bool target);
   void solverSection(TransportLab& lab, std::map<std::string, ControlRect>& rects);
   void displaySection(TransportLab& lab, std::map<std::string, ControlRect>& rects);
   void stepThroughSection(TransportLab& lab, std::map<std::string, ControlRect>& rects);
-  // Returns true when the coupling was handed to the Diffusion & Flow lab.
-  bool couplingSection(TransportLab& lab, DiffusionLab& diffusion,
-                       std::map<std::string, ControlRect>& rects);
+  std::optional<LabRequest> couplingSection(TransportLab& lab, ControlRects& rects);
   EditErrors& edits_;  // the viewport's one error line
   char sourcePath_[512] = "", targetPath_[512] = "", sourceWeights_[512] = "",
        targetWeights_[512] = "";

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "DiffusionPanel.h"  // ControlRect
+#include "ControlRect.h"
 
 namespace flowscope {
 

@@ -3,12 +3,15 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 
 #include "AttentionKernel.h"
+#include "AttentionScene.h"
 #include "Dataset.h"
 #include "EmpiricalModel.h"
 #include "EnumNames.h"
 #include "InputError.h"
+#include "JsonReader.h"
 
 namespace flowscope {
 namespace {
@@ -34,12 +37,84 @@ std::string projectionKindName(ProjectionKind k) {
   return nameIn(kProjections, k);
 }
 
+ProjectionKind parseProjectionKind(const std::string& name) {
+  return parseIn(kProjections, name, "kind");
+}
+
 AttentionLab::AttentionLab(AttentionSettings settings) : s_(std::move(settings)) {
   setTokens(s_.tokens, s_.count, s_.tokenSeed);
   resampleSqrtD();
 }
 
+AttentionLab::AttentionLab(AttentionSettings settings, Matrix tokens)
+    : s_(std::move(settings)), x_(std::move(tokens)) {
+  rebuildProjections();
+  resampleSqrtD();
+}
+
 AttentionLab::~AttentionLab() = default;
+AttentionLab::AttentionLab(AttentionLab&&) noexcept = default;
+AttentionLab& AttentionLab::operator=(AttentionLab&&) noexcept = default;
+
+const LabInfo& describeAttentionLab() {
+  static const LabInfo info{"attention", "Attention", "attention"};
+  return info;
+}
+
+std::unique_ptr<Lab> makeAttentionLab() {
+  return std::make_unique<AttentionLab>();
+}
+
+const LabInfo& AttentionLab::info() const {
+  return describeAttentionLab();
+}
+
+AttentionScene AttentionLab::snapshot() const {
+  return {s_, x_, selected_, camera_};
+}
+
+void AttentionLab::replaceScene(const AttentionScene& scene) {
+  AttentionLab next(scene.settings, scene.tokens);  // validates tokens, projections and options
+  next.setSigma(scene.settings.sigma);
+  if (scene.settings.compareWith == AttentionKind::Softmax)
+    throw InputError("compare_with: pick a linear kind");
+  if (scene.settings.options.rope && !(scene.settings.options.ropeBase > 1.0))
+    throw InputError("rope_base: must be above 1");
+  next.setSelected(scene.selected);
+  next.camera_ = scene.camera;
+  // The device and its kernels carry over; nothing of this lab changed before here.
+  next.gpu_ = gpu_;
+  next.gpuAttention_ = std::move(gpuAttention_);
+  next.stale_ = next.fieldStale_ = next.linkStale_ = true;
+  *this = std::move(next);
+}
+
+nlohmann::json AttentionLab::sceneJson() const {
+  return attentionSceneToJson(snapshot());
+}
+
+void AttentionLab::openScene(const nlohmann::json& scene, const std::string& source) {
+  const AttentionScene parsed = attentionSceneFromJson(scene, source);
+  JsonReader(source).applySection("attention", [&] { replaceScene(parsed); });
+}
+
+void AttentionLab::resetCamera() {
+  camera_ = View2D{{0.0, 0.0}, 5.0};
+}
+
+std::string AttentionLab::status() const {
+  char buf[160];
+  std::snprintf(buf, sizeof(buf), "Attention: %s, n = %zu, computed in %.2f ms",
+                attentionKindName(s_.options.kind).c_str(), tokenCount(), computeMs_);
+  return buf;
+}
+
+void AttentionLab::addStats(nlohmann::json& stats) const {
+  stats["attention_kind"] = attentionKindName(s_.options.kind);
+  stats["attention_tokens"] = int(tokenCount());
+  stats["attention_compute_ms"] = computeMs_;
+  stats["attention_on_gpu"] = onGpu();
+}
 
 void AttentionLab::useGpu(const GpuContext* gpu) {
   if (gpu == gpu_) return;
@@ -194,6 +269,12 @@ void AttentionLab::setFieldView(glm::dvec2 lo, glm::dvec2 hi) {
   if (lo == fieldLo_ && hi == fieldHi_) return;
   fieldLo_ = lo, fieldHi_ = hi;
   fieldStale_ = true;
+}
+
+void AttentionLab::setViewport(uint32_t width, uint32_t height) {
+  const int w = int(width), h = int(height);
+  setFieldView(camera_.pixelToWorld({0.0, double(h)}, w, h),
+               camera_.pixelToWorld({double(w), 0.0}, w, h));
 }
 
 glm::dvec2 AttentionLab::tokenPoint(size_t i) const {

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "Attention.h"
+#include "Lab.h"
 #include "View2D.h"
 
 namespace flowscope {
@@ -26,7 +27,8 @@ class GpuContext;
 class GpuAttention;
 
 enum class ProjectionKind { Identity, Random, Csv };
-std::string projectionKindName(ProjectionKind k);
+std::string projectionKindName(ProjectionKind k);             // "identity" | "random" | "csv"
+ProjectionKind parseProjectionKind(const std::string& name);  // throws InputError
 
 struct Projection {
   ProjectionKind kind = ProjectionKind::Identity;
@@ -54,19 +56,34 @@ struct CostPoint {
   double softmaxMs = 0.0, linearMs = 0.0;
 };
 
-class AttentionLab {
+struct AttentionScene;
+
+class AttentionLab : public Lab {
  public:
   static constexpr int kMaxTokens = 512;  // drawn and edited in the lab (the CLI takes more)
   static constexpr int kFieldColumns = 25, kFieldRows = 17;
 
   explicit AttentionLab(AttentionSettings settings = {});
-  ~AttentionLab();
+  ~AttentionLab() override;
+  AttentionLab(AttentionLab&&) noexcept;
+  AttentionLab& operator=(AttentionLab&&) noexcept;
   const AttentionSettings& settings() const { return s_; }
-  View2D& camera() { return camera_; }
+  View2D& camera() override { return camera_; }
   const View2D& camera() const { return camera_; }
 
+  // The Lab interface: scene files (AttentionScene.h), status and stats, the camera.
+  const LabInfo& info() const override;
+  nlohmann::json sceneJson() const override;
+  void openScene(const nlohmann::json& scene, const std::string& source) override;
+  std::string status() const override;
+  void addStats(nlohmann::json& stats) const override;
+  void resetCamera() override;
+  // The lab as shown, and replacing it (validates first; InputError changes nothing).
+  AttentionScene snapshot() const;
+  void replaceScene(const AttentionScene& scene);
+
   // The GPU the lab computes on (the viewport's adopted device); null: the CPU reference.
-  void useGpu(const GpuContext* gpu);
+  void useGpu(const GpuContext* gpu) override;
   bool onGpu() const { return gpu_ != nullptr; }
 
   // Validating setters (InputError; the lab is unchanged when they throw).
@@ -86,9 +103,11 @@ class AttentionLab {
   void setSigma(double sigma);
   void setNoisy(glm::dvec2 p) { s_.noisy = p, linkStale_ = true; }
   void setFieldView(glm::dvec2 lo, glm::dvec2 hi);  // the plane region the field covers
+  // The field covers what the camera shows in a viewport of this size.
+  void setViewport(uint32_t width, uint32_t height) override;
 
   // Recomputes what the last edits made stale.
-  void update();
+  void update() override;
 
   // Tokens and projections.
   const Matrix& tokens() const { return x_; }
@@ -140,6 +159,7 @@ class AttentionLab {
   uint64_t revision() const { return revision_; }
 
  private:
+  AttentionLab(AttentionSettings settings, Matrix tokens);  // a scene's tokens, as shown
   void rebuildProjections();
   Matrix projectionMatrix(const Projection& p, size_t width) const;
   AttentionResult compute(const Matrix& q, const Matrix& k, const Matrix& v,

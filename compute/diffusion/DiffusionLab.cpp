@@ -1,23 +1,135 @@
 #include "DiffusionLab.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "DiffusionParams.h"
 #include "InputError.h"
+#include "JsonReader.h"
 
 namespace flowscope {
 
-DiffusionLab::DiffusionLab(DiffusionScene scene) {
-  replaceScene(std::move(scene));
-}
-
 namespace {
+
+// "1,048,576": particle counts as the status line shows them.
+std::string thousands(int n) {
+  std::string digits = std::to_string(n), out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return out;
+}
 
 SamplingConfig configOf(const DiffusionParams& p) {
   return {p.sampler(), p.schedule(), p.particleCount(), p.seed()};
 }
 
 }  // namespace
+
+DiffusionLab::DiffusionLab(DiffusionScene scene) {
+  replaceScene(std::move(scene));
+}
+
+const LabInfo& describeDiffusionLab() {
+  static const LabInfo info{"diffusion", "Diffusion & Flow", "gmm-diffusion"};
+  return info;
+}
+
+std::unique_ptr<Lab> makeDiffusionLab() {
+  return std::make_unique<DiffusionLab>();
+}
+
+const LabInfo& DiffusionLab::info() const {
+  return describeDiffusionLab();
+}
+
+nlohmann::json DiffusionLab::sceneJson() const {
+  return diffusionSceneToJson(snapshot());
+}
+
+void DiffusionLab::openScene(const nlohmann::json& scene, const std::string& source) {
+  replaceScene(diffusionSceneFromJson(scene, source));
+}
+
+void DiffusionLab::settle(const std::function<void(int, int)>& progress) {
+  const int target = playback_.target();
+  for (DiffusionSimulation* run : {&simulation(gpu_, {}), compareSimulation(gpu_, {})})
+    if (run) {
+      seekReporting(*run, target, progress);
+      requireFinitePositions(*run, target);
+    }
+}
+
+std::string DiffusionLab::status() const {
+  std::string text = thousands(scene_.params.particleCount()) + " particles";
+  if (const DiffusionSimulation* sim = currentSimulation()) {
+    char buf[96];
+    std::snprintf(buf, sizeof(buf), "   |   step %d/%d, σ = %.4g", sim->current(), sim->steps(),
+                  sim->sigma(sim->current()));
+    text += buf;
+  }
+  return text;
+}
+
+void DiffusionLab::addStats(nlohmann::json& stats) const {
+  stats["particles"] = scene_.params.particleCount();
+  stats["step"] = playback_.target();
+}
+
+bool DiffusionLab::togglePlay() {
+  playback_.toggle();
+  return true;
+}
+
+bool DiffusionLab::stepPlayback(int delta) {
+  const int steps = scene_.params.schedule().steps;
+  for (int k = 0; k < std::abs(delta); ++k)
+    delta > 0 ? playback_.stepForward(steps) : playback_.stepBack(steps);
+  return true;
+}
+
+bool DiffusionLab::resetPlayback() {
+  playback_.reset();
+  return true;
+}
+
+void DiffusionLab::showStep(int step) {
+  const int steps = sceneSteps();
+  if (step < 0 || step > steps)
+    throw InputError("step: expected 0.." + std::to_string(steps) + ", got " +
+                     std::to_string(step));
+  playback_.scrub(step, steps);
+}
+
+void DiffusionLab::receive(const nlohmann::json& content) {
+  JsonReader r("request to the Diffusion & Flow lab");
+  if (!content.is_object()) r.fail("request", "expected an object");
+  const nlohmann::json& c =
+      r.object(content, "flow_coupling", "flow_coupling", {"kind", "pairs", "epsilon"});
+  FlowCouplingParams coupling = scene_.params.flowCoupling();
+  r.apply("flow_coupling.kind", [&] {
+    coupling.kind = flowCouplingOf(parseCouplingKey(r.string(c, "kind", "flow_coupling.kind")));
+  });
+  // The other lab's pair count, within this lab's range.
+  coupling.pairs = std::clamp(int(r.integer(c, "pairs", "flow_coupling.pairs")),
+                              FlowCouplingParams::kMinPairs, FlowCouplingParams::kMaxPairs);
+  coupling.epsilon = r.number(c, "epsilon", "flow_coupling.epsilon");
+  r.apply("flow_coupling", [&] { validate(coupling); });
+  // Everything is checked on copies before the lab changes.
+  DiffusionScene next = snapshot();
+  if (content.contains("data_preset")) {
+    const std::string preset = r.string(content, "data_preset", "data_preset");
+    if (!(next.data.kind == DataSource::Kind::Preset && next.data.name == preset)) {
+      next.data = DataSource::ofPreset(preset);
+      r.apply("data_preset", [&] { next.dataset = resolve(next.data); });
+    }
+  }
+  if (!isFlowSampler(next.params.sampler().kind)) next.params.chooseSampler(SamplerKind::FlowEuler);
+  next.params.setFlowCoupling(coupling);
+  next.playing = playback_.playing();
+  replaceScene(std::move(next));
+}
 
 void DiffusionLab::setData(const DataSource& source) {
   auto loaded = resolve(source);
@@ -55,11 +167,10 @@ DiffusionScene DiffusionLab::snapshot() const {
   return s;
 }
 
-DiffusionSimulation* DiffusionLab::compareSimulation(const GpuContext* gpu,
-                                                     const std::function<void()>& beforeReplace) {
+DiffusionSimulation* DiffusionLab::compareSimulation(const GpuContext* gpu, const Retire& retire) {
   const DiffusionParams& p = scene_.params;
   if (!p.splitView() || !simulation_) {
-    if (compare_ && beforeReplace) beforeReplace();
+    if (retire) retire(std::move(compare_));
     compare_.reset();
     return nullptr;
   }
@@ -73,8 +184,7 @@ DiffusionSimulation* DiffusionLab::compareSimulation(const GpuContext* gpu,
     scene_.params.setSplitView(false);
     throw InputError(std::string(e.what()) + " (the split view is now off)");
   }
-  if (compare_ && beforeReplace) beforeReplace();
-  compare_.reset();
+  if (retire) retire(std::move(compare_));
   compare_ = std::make_unique<DiffusionSimulation>(data, config, gpu);
   compareBuiltFor_ = simulation_->id();
   compareBuiltKind_ = p.compareSampler();
@@ -141,8 +251,7 @@ void DiffusionLab::setFlowCoupling(const FlowCouplingParams& c) {
   p.setFlowCoupling(c);
 }
 
-DiffusionSimulation& DiffusionLab::simulation(const GpuContext* gpu,
-                                              const std::function<void()>& beforeReplace) {
+DiffusionSimulation& DiffusionLab::simulation(const GpuContext* gpu, const Retire& retire) {
   const DiffusionParams& p = scene_.params;
   if (!simulation_ || builtSampling_ != p.samplingRevision() || builtData_ != dataRevision_) {
     const SamplingConfig config = configOf(p);
@@ -153,8 +262,7 @@ DiffusionSimulation& DiffusionLab::simulation(const GpuContext* gpu,
       if (simulation_) scene_.params = builtParams_;
       throw;
     }
-    if (simulation_ && beforeReplace) beforeReplace();
-    simulation_.reset();
+    if (retire) retire(std::move(simulation_));
     simulation_ = std::make_unique<DiffusionSimulation>(data, config, gpu);
     builtParams_ = p;
     builtSampling_ = p.samplingRevision();

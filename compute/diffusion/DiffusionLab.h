@@ -7,17 +7,43 @@
 
 #include "DiffusionScene.h"
 #include "DiffusionSimulation.h"
+#include "Lab.h"
 #include "Playback.h"
 
 namespace flowscope {
 
-class DiffusionLab {
+class DiffusionLab : public Lab {
  public:
-  explicit DiffusionLab(DiffusionScene scene);
+  explicit DiffusionLab(DiffusionScene scene = defaultDiffusionScene());
+
+  // The Lab interface: scene files (DiffusionScene.h), status and stats, playback (Space, Right,
+  // Left, R), the camera, and the Transport lab's coupling as a request (receive()).
+  const LabInfo& info() const override;
+  nlohmann::json sceneJson() const override;
+  void openScene(const nlohmann::json& scene, const std::string& source) override;
+  // Another device (or none) drops the runs made on the last one.
+  void useGpu(const GpuContext* gpu) override {
+    if (gpu != gpu_) releaseSimulation();
+    gpu_ = gpu;
+  }
+  const GpuContext* gpu() const { return gpu_; }
+  // The run (and the split view's comparison) advanced to the shown step, `progress` reported.
+  void settle(const std::function<void(int, int)>& progress) override;
+  std::string status() const override;
+  void addStats(nlohmann::json& stats) const override;
+  bool togglePlay() override;
+  bool stepPlayback(int delta) override;
+  bool resetPlayback() override;
+  int sceneSteps() const override { return scene_.params.schedule().steps; }
+  void showStep(int step) override;
+  // {"flow_coupling": {"kind": "independent|exact|sinkhorn", "pairs": K, "epsilon": eps},
+  //  optional "data_preset": NAME}: that coupling on a flow sampler (flow-euler unless one is
+  // chosen), on the preset's data when given. Validated first; InputError changes nothing.
+  void receive(const nlohmann::json& content) override;
 
   DiffusionParams& params() { return scene_.params; }
   const DiffusionParams& params() const { return scene_.params; }
-  View2D& camera() { return scene_.camera; }
+  View2D& camera() override { return scene_.camera; }
   const View2D& camera() const { return scene_.camera; }
   const DataSource& dataSource() const { return scene_.data; }
   const Dataset& dataset() const { return *scene_.dataset; }
@@ -40,15 +66,15 @@ class DiffusionLab {
   void replaceScene(DiffusionScene scene);
   // The scene as it is now, with the shown step and play state: what File > Save writes.
   DiffusionScene snapshot() const;
-  void resetCamera() { scene_.camera = View2D{}; }
+  void resetCamera() override { scene_.camera = View2D{}; }
 
   // The run matching the current parameters, created on first use and re-created after any
-  // sampling change. `beforeReplace` runs first when an old run is replaced (the GUI waits for
-  // the device to be idle there, because in-flight frames still read the old buffers). When the
-  // parameters cannot run (DiffusionSimulation::check: say a work budget), they go back to those
-  // of the run shown and the InputError propagates: the lab keeps its state.
-  DiffusionSimulation& simulation(const GpuContext* gpu,
-                                  const std::function<void()>& beforeReplace);
+  // sampling change. A replaced run goes to `retire` (the GUI keeps it until the frames in flight
+  // that read its buffers are done; empty: destroyed at once). When the parameters cannot run
+  // (DiffusionSimulation::check: say a work budget), they go back to those of the run shown and
+  // the InputError propagates: the lab keeps its state.
+  using Retire = std::function<void(std::unique_ptr<DiffusionSimulation>)>;
+  DiffusionSimulation& simulation(const GpuContext* gpu, const Retire& retire = {});
   const DiffusionSimulation* currentSimulation() const { return simulation_.get(); }
   // Drops the run (its GPU buffers) before the device goes away; the next call re-creates it.
   void releaseSimulation() {
@@ -58,8 +84,7 @@ class DiffusionLab {
 
   // The comparison run of the split view (same data, seed, noise and step count; the compare
   // sampler on the primary's schedule when it fits, else on its own customary one), or null.
-  DiffusionSimulation* compareSimulation(const GpuContext* gpu,
-                                         const std::function<void()>& beforeReplace);
+  DiffusionSimulation* compareSimulation(const GpuContext* gpu, const Retire& retire = {});
   const DiffusionSimulation* currentCompare() const { return compare_.get(); }
 
   // Picked particles (Ctrl+click): their full paths, recomputed by the CPU twin up to the shown
@@ -78,12 +103,13 @@ class DiffusionLab {
   void clearPainted() { painted_.clear(); }
   void usePainted();  // throws InputError when nothing was painted
 
-  void tick(double seconds) {
+  void tick(double seconds) override {
     playback_.tick(seconds, scene_.params.playbackStepsPerSecond(), scene_.params.schedule().steps,
                    scene_.params.loop());
   }
 
  private:
+  const GpuContext* gpu_ = nullptr;
   DiffusionScene scene_;
   Playback playback_;
   uint64_t dataRevision_ = 0;

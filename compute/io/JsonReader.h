@@ -91,6 +91,22 @@ class JsonReader {
       fail(path, colon == std::string::npos ? why : why.substr(colon + 2));
     }
   }
+  // Runs a setter of a whole section (a lab's scene at once); its InputError starts with the name
+  // of what it refused ("heads: must be at least 1", "layer 'x': not in ..."), and is re-thrown
+  // naming this file and the field `section`.<that name> (`section` alone when it names none).
+  template <typename Fn>
+  void applySection(const std::string& section, Fn&& fn) const {
+    try {
+      fn();
+    } catch (const InputError& e) {
+      const std::string why = e.what();
+      const size_t colon = why.find(": ");
+      const size_t end = why.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_.[]");
+      if (colon == std::string::npos || end == 0 || end > colon) fail(section, why);
+      if (end == colon) fail(section + "." + why.substr(0, end), why.substr(colon + 2));
+      fail(section + "." + why.substr(0, end), why.substr(end + 1));
+    }
+  }
 
  private:
   std::string source_;

@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "InputError.h"
+#include "JsonReader.h"
 #include "ReceptiveFieldKernel.h"
+#include "RfScene.h"
 
 namespace flowscope {
 
@@ -12,7 +15,77 @@ RfLab::RfLab() {
   commit(rfPreset("vgg16"));
   selectLayer("conv3_3");
 }
+
+RfLab::RfLab(const RfScene& scene) {
+  s_ = scene.settings;
+  commit(scene.architecture);  // validates; reads the image at the architecture's size
+  selectLayer(scene.layer);
+  if (scene.unitRow != -1 || scene.unitCol != -1) pinUnit(scene.unitRow, scene.unitCol);
+  setWeights(scene.weights, scene.settings.weightsPath);
+  setRelu(scene.relu);
+  setSeeds(scene.seeds);
+  erf_.seed = scene.seed;
+  camera_ = scene.camera;
+}
+
 RfLab::~RfLab() = default;
+RfLab::RfLab(RfLab&&) noexcept = default;
+RfLab& RfLab::operator=(RfLab&&) noexcept = default;
+
+const LabInfo& describeRfLab() {
+  static const LabInfo info{"rf", "Receptive Field", "receptive-field"};
+  return info;
+}
+
+std::unique_ptr<Lab> makeRfLab() {
+  return std::make_unique<RfLab>();
+}
+
+const LabInfo& RfLab::info() const {
+  return describeRfLab();
+}
+
+RfScene RfLab::snapshot() const {
+  return {arch_,        s_,        erf_.layer, erf_.unitRow, erf_.unitCol,
+          erf_.weights, erf_.relu, erf_.seeds, erf_.seed,    camera_};
+}
+
+void RfLab::replaceScene(const RfScene& scene) {
+  RfLab next(scene);
+  // The device and its kernels carry over; nothing of this lab changed before here.
+  next.gpu_ = gpu_;
+  next.gpuErf_ = std::move(gpuErf_);
+  *this = std::move(next);
+}
+
+nlohmann::json RfLab::sceneJson() const {
+  return rfSceneToJson(snapshot());
+}
+
+void RfLab::openScene(const nlohmann::json& scene, const std::string& source) {
+  const RfScene parsed = rfSceneFromJson(scene, source);
+  JsonReader(source).applySection("receptive_field", [&] { replaceScene(parsed); });
+}
+
+std::string RfLab::status() const {
+  const auto [row, col] = erfUnit();
+  char buf[240];
+  std::snprintf(buf, sizeof(buf),
+                "Receptive Field: %s / %s, size %lld, ERF of unit (%d, %d) in %.2f ms",
+                arch_.name.c_str(), selected().c_str(),
+                selectedRow() ? (long long)selectedRow()->out.size : 0LL, row, col, computeMs());
+  return buf;
+}
+
+void RfLab::addStats(nlohmann::json& stats) const {
+  stats["rf_architecture"] = arch_.name;
+  stats["rf_layer"] = selected();
+  stats["rf_size"] = selectedRow() ? double(selectedRow()->out.size) : 0.0;
+  stats["rf_erf_spread"] = stats_.spread;
+  stats["rf_erf_area95"] = stats_.area95;
+  stats["rf_erf_ms"] = computeMs();
+  stats["rf_on_gpu"] = onGpu();
+}
 
 void RfLab::useGpu(const GpuContext* gpu) {
   if (gpu == gpu_) return;
@@ -167,6 +240,7 @@ void RfLab::setWeights(RfWeights w, const std::string& loadedPath) {
   if (w == RfWeights::Loaded) loaded = readRfWeights(loadedPath, arch_);
   erf_.weights = w;
   erf_.loaded = std::move(loaded);
+  s_.weightsPath = w == RfWeights::Loaded ? loadedPath : "";
   erfStale_ = growthStale_ = true;
 }
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "Lab.h"
 #include "ReceptiveField.h"
 #include "View2D.h"
 
@@ -23,23 +24,38 @@ using LayerPath = std::vector<int>;
 
 struct RfLabSettings {
   std::string image = "assets:images/shapes.png";
+  std::string weightsPath;  // the taps file of RfWeights::Loaded
   bool erfOnImage = false;  // the forward pass's input: the image (standardised) or noise
   bool showErf = true, showGrid = true, showGrowth = false;
   float erfOpacity = 0.85f;
 };
 
-class RfLab {
+struct RfScene;
+
+class RfLab : public Lab {
  public:
   RfLab();
-  ~RfLab();
-  void useGpu(const GpuContext* gpu);
+  ~RfLab() override;
+  RfLab(RfLab&&) noexcept;
+  RfLab& operator=(RfLab&&) noexcept;
+  void useGpu(const GpuContext* gpu) override;
+
+  // The Lab interface: scene files (RfScene.h), status and stats, the camera.
+  const LabInfo& info() const override;
+  nlohmann::json sceneJson() const override;
+  void openScene(const nlohmann::json& scene, const std::string& source) override;
+  std::string status() const override;
+  void addStats(nlohmann::json& stats) const override;
+  // The lab as shown, and replacing it (validates first; InputError changes nothing).
+  RfScene snapshot() const;
+  void replaceScene(const RfScene& scene);
   bool onGpu() const { return gpu_ != nullptr; }
 
   const Architecture& architecture() const { return arch_; }
   const RfTable& table() const { return table_; }
   const RfLabSettings& settings() const { return s_; }
   const ErfOptions& erfOptions() const { return erf_; }
-  View2D& camera() { return camera_; }
+  View2D& camera() override { return camera_; }
   const View2D& camera() const { return camera_; }
 
   // Validating setters (InputError; the lab is unchanged when they throw).
@@ -64,9 +80,9 @@ class RfLab {
   void setShowGrid(bool on) { s_.showGrid = on; }
   void setShowGrowth(bool on);
   void setErfOpacity(float a) { s_.erfOpacity = a; }
-  void resetCamera();
+  void resetCamera() override;
 
-  void update();
+  void update() override;
 
   const std::string& selected() const { return erf_.layer; }
   const RfRow* selectedRow() const { return table_.find(erf_.layer); }
@@ -88,6 +104,7 @@ class RfLab {
   uint64_t revision() const { return revision_; }    // of the image and the ERF
 
  private:
+  explicit RfLab(const RfScene& scene);
   void commit(Architecture a);
   ErfResult runErf(const Architecture& a, const ErfOptions& o);
   ErfOptions erfInput(ErfOptions o) const;

@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <numeric>
 
 #include "Dataset.h"
 #include "EnumNames.h"
 #include "InputError.h"
+#include "JsonReader.h"
 #include "Limits.h"
 #include "Parallel.h"
 #include "Rng.h"
@@ -132,6 +134,58 @@ Measure loadMeasure(const MeasureSpec& spec, uint64_t seed) {
     return Measure::weighted(std::move(points), readWeightsCsv(spec.weightsPath), spec.weightsPath);
   }
   return Measure::uniform(std::move(points));
+}
+
+const LabInfo& describeTransportLab() {
+  static const LabInfo info{"transport", "Transport", "transport"};
+  return info;
+}
+
+std::unique_ptr<Lab> makeTransportLab() {
+  return std::make_unique<TransportLab>();
+}
+
+const LabInfo& TransportLab::info() const {
+  return describeTransportLab();
+}
+
+nlohmann::json TransportLab::sceneJson() const {
+  return transportSceneToJson(snapshot());
+}
+
+void TransportLab::openScene(const nlohmann::json& scene, const std::string& source) {
+  const TransportScene parsed = transportSceneFromJson(scene, source);
+  JsonReader(source).apply("transport", [&] { replaceScene(parsed); });
+}
+
+std::string TransportLab::status() const {
+  char buf[160];
+  std::snprintf(buf, sizeof(buf), "Transport: %s, W = %.6g, solve %.1f ms",
+                otMethodName(solution_.method).c_str(), solution_.w, solution_.timeMs);
+  return buf;
+}
+
+void TransportLab::addStats(nlohmann::json& stats) const {
+  stats["transport_w"] = solution_.w;
+  stats["transport_cost"] = solution_.cost;
+  stats["transport_solve_ms"] = solution_.timeMs;
+  stats["transport_iterations"] = double(solution_.iterations);
+  stats["transport_marginal_error"] = solution_.marginalError;
+}
+
+bool TransportLab::togglePlay() {
+  setAnimate(!s_.animate);
+  return true;
+}
+
+bool TransportLab::stepPlayback(int delta) {
+  stepBy(delta);
+  return true;
+}
+
+bool TransportLab::resetPlayback() {
+  setStep(1);
+  return true;
 }
 
 TransportLab::TransportLab(TransportSettings settings) : s_(std::move(settings)) {

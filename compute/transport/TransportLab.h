@@ -17,6 +17,7 @@
 #include "Couplings.h"
 #include "DenseSinkhorn.h"
 #include "ExactTransport.h"
+#include "Lab.h"
 #include "View2D.h"
 
 namespace flowscope {
@@ -99,7 +100,7 @@ struct TransportSolution {
 
 struct TransportScene;
 
-class TransportLab {
+class TransportLab : public Lab {
  public:
   static constexpr int kMaxPoints = 2000;
   static constexpr size_t kMaxDrawnEntries = 3000;
@@ -107,9 +108,20 @@ class TransportLab {
 
   explicit TransportLab(TransportSettings settings = {});
   const TransportSettings& settings() const { return s_; }
-  View2D& camera() { return camera_; }
+  View2D& camera() override { return camera_; }
   const View2D& camera() const { return camera_; }
-  void resetCamera();
+  void resetCamera() override;
+
+  // The Lab interface: scene files (TransportScene.h), status and stats, and playback: Space
+  // animates t, Left / Right step through Sinkhorn's iterations, R returns to the first.
+  const LabInfo& info() const override;
+  nlohmann::json sceneJson() const override;
+  void openScene(const nlohmann::json& scene, const std::string& source) override;
+  std::string status() const override;
+  void addStats(nlohmann::json& stats) const override;
+  bool togglePlay() override;
+  bool stepPlayback(int delta) override;
+  bool resetPlayback() override;
 
   // Validating setters (InputError; the lab is unchanged when they throw).
   void setSource(const MeasureSpec& spec) { setMeasure(false, spec); }
@@ -144,14 +156,14 @@ class TransportLab {
   void movePoint(PointRef p, glm::dvec2 world);
   void addPoint(bool target, glm::dvec2 world);
 
-  // DiffusionScene files (TransportDiffusionScene.h): settings, the measures as shown, the camera.
+  // Scene files (TransportScene.h): settings, the measures as shown, the camera.
   TransportScene snapshot() const;
   // Replaces everything (File > Open scene); validates first, unchanged on InputError.
   void replaceScene(const TransportScene& scene);
 
-  void tick(double seconds);  // animates t when `animate`
+  void tick(double seconds) override;  // animates t when `animate`
   // Re-solves when stale: cold after a change of measures or method, warm after a drag.
-  void update();
+  void update() override;
 
   const Measure& source() const { return a_; }
   const Measure& target() const { return b_; }

@@ -58,15 +58,6 @@ void readSide(const JsonReader& r, const json& t, bool target, TransportScene& s
 
 }  // namespace
 
-std::string sceneLab(const json& j, const std::string& source) {
-  JsonReader r(source);
-  if (!j.is_object()) throw InputError(source + ": expected a JSON object");
-  const std::string lab = r.string(j, "lab", "lab");
-  if (lab != "gmm-diffusion" && lab != "transport")
-    r.fail("lab", "unknown lab '" + lab + "' (valid: gmm-diffusion, transport)");
-  return lab;
-}
-
 TransportScene transportSceneFromJson(const json& j, const std::string& source) {
   JsonReader r(source);
   if (!j.is_object()) throw InputError(source + ": expected a JSON object");

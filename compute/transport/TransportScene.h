@@ -1,5 +1,5 @@
 #pragma once
-// DiffusionScene files of the Transport lab: its settings, both measures as shown (dragged and
+// Scene files of the Transport lab: its settings, both measures as shown (dragged and
 // added points included, so a scene reproduces what was on screen even when a CSV it came from has
 // changed or gone) and the camera. Loading then saving gives the same bytes. Format (version 1, the
 // same header as the Diffusion & Flow lab's scenes, DiffusionScene.h):
@@ -33,8 +33,6 @@ struct TransportScene {
   View2D camera;
 };
 
-// The "lab" of a scene document: "gmm-diffusion" or "transport" (InputError naming the file).
-std::string sceneLab(const nlohmann::json& j, const std::string& source);
 // Throws InputError "<source>: field '<name>': <why>".
 TransportScene transportSceneFromJson(const nlohmann::json& j, const std::string& source);
 nlohmann::json transportSceneToJson(const TransportScene& scene);

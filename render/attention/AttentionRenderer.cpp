@@ -159,4 +159,9 @@ std::vector<OverlayVertex> AttentionRenderer::buildVertices(const AttentionLab& 
   return out;
 }
 
+std::unique_ptr<LabRenderer> makeAttentionRenderer(Lab& lab, const GpuContext& ctx,
+                                                   VkRenderPass pass, uint32_t slots) {
+  return std::make_unique<AttentionLabRenderer>(ctx, pass, slots, dynamic_cast<AttentionLab&>(lab));
+}
+
 }  // namespace flowscope

@@ -7,13 +7,14 @@
 #include <vector>
 
 #include "AttentionLab.h"
+#include "LabRenderer.h"
 #include "OverlayLayer.h"
 
 namespace flowscope {
 
 class AttentionRenderer {
  public:
-  AttentionRenderer(const GpuContext& ctx, VkRenderPass pass, uint32_t slots);
+  AttentionRenderer(const GpuContext& ctx, VkRenderPass pass, uint32_t frameSlots);
   void draw(VkCommandBuffer cmd, const AttentionLab& lab, uint32_t width, uint32_t height,
             uint32_t slot);
   static std::vector<OverlayVertex> buildVertices(const AttentionLab& lab, uint32_t width,
@@ -21,6 +22,21 @@ class AttentionRenderer {
 
  private:
   OverlayLayer overlay_;
+};
+
+// The lab as a LabRenderer (LabList.h).
+class AttentionLabRenderer : public LabRenderer {
+ public:
+  AttentionLabRenderer(const GpuContext& ctx, VkRenderPass pass, uint32_t frameSlots,
+                       const AttentionLab& lab)
+      : renderer_(ctx, pass, frameSlots), lab_(lab) {}
+  void draw(VkCommandBuffer cmd, const LabFrame& f) override {
+    renderer_.draw(cmd, lab_, f.width, f.height, f.slot);
+  }
+
+ private:
+  AttentionRenderer renderer_;
+  const AttentionLab& lab_;
 };
 
 }  // namespace flowscope

@@ -99,11 +99,12 @@ OffscreenTarget::~OffscreenTarget() {
 
 std::vector<uint8_t> OffscreenTarget::render(const std::function<void(VkCommandBuffer)>& beforePass,
                                              const std::function<void(VkCommandBuffer)>& inPass,
-                                             const float clear[4]) {
+                                             const std::function<glm::vec4()>& clear) {
   ctx_.submitAndWait([&](VkCommandBuffer cmd) {
     beforePass(cmd);
+    const glm::vec4 c = clear();
     VkClearValue clearValue{};
-    std::memcpy(clearValue.color.float32, clear, 4 * sizeof(float));
+    clearValue.color = {{c.r, c.g, c.b, c.a}};
     VkRenderPassBeginInfo begin{VK_STRUCTURE_TYPE_RENDER_PASS_BEGIN_INFO};
     begin.renderPass = renderPass_;
     begin.framebuffer = framebuffer_;

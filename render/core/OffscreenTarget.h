@@ -3,6 +3,8 @@
 // back with no window, surface or X server (Sascha Willems' renderheadless pattern).
 #include <vulkan/vulkan.h>
 
+#include <glm/glm.hpp>
+
 #include <cstdint>
 #include <functional>
 #include <vector>
@@ -23,11 +25,12 @@ class OffscreenTarget {
   uint32_t width() const { return width_; }
   uint32_t height() const { return height_; }
 
-  // Records `beforePass` (compute), then the render pass cleared to `clear` with `inPass`, then
-  // the copy to host memory; submits, waits and returns tightly packed RGBA8 rows, top first.
+  // Records `beforePass` (compute), then the render pass cleared to clear() (asked after
+  // beforePass) with `inPass`, then the copy to host memory; submits, waits and returns tightly
+  // packed RGBA8 rows, top first.
   std::vector<uint8_t> render(const std::function<void(VkCommandBuffer)>& beforePass,
                               const std::function<void(VkCommandBuffer)>& inPass,
-                              const float clear[4]);
+                              const std::function<glm::vec4()>& clear);
 
  private:
   const GpuContext& ctx_;

@@ -15,7 +15,7 @@ class OverlayLayer {
  public:
   static constexpr uint32_t kMaxVertices = 1 << 17;
 
-  OverlayLayer(const GpuContext& ctx, VkRenderPass pass, uint32_t slots,
+  OverlayLayer(const GpuContext& ctx, VkRenderPass pass, uint32_t frameSlots,
                uint32_t maxVertices = kMaxVertices);
   ~OverlayLayer();
   // The triangles `v`, into frame-in-flight `slot`'s buffer; vertices beyond the capacity are

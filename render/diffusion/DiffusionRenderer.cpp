@@ -3,13 +3,17 @@
 #include "Resources.h"
 
 namespace flowscope {
+
 DiffusionRenderer::DiffusionRenderer(const GpuContext& ctx, VkRenderPass pass, uint32_t slots)
-    : ctx_(ctx), lut_(loadColormap("viridis")), colormap_(uploadColormap(ctx, lut_)) {
-  heatmap_ = std::make_unique<HeatmapLayer>(ctx, pass, colormap_,
+    : ctx_(ctx),
+      slots_(slots),
+      lut_(loadColormap("viridis")),
+      colormap_(uploadColormap(ctx, lut_)) {
+  heatmap_ = std::make_unique<HeatmapLayer>(ctx, pass, slots, colormap_,
                                             glm::vec4(lut_[0][0], lut_[0][1], lut_[0][2], 1.0f));
-  field_ = std::make_unique<FieldLayer>(ctx, pass);
-  trails_ = std::make_unique<TrailLayer>(ctx, pass);
-  particles_ = std::make_unique<ParticleLayer>(ctx, pass);
+  field_ = std::make_unique<FieldLayer>(ctx, pass, slots);
+  trails_ = std::make_unique<TrailLayer>(ctx, pass, slots);
+  particles_ = std::make_unique<ParticleLayer>(ctx, pass, slots);
   pass_ = pass;
   overlay_ = std::make_unique<DiffusionOverlay>(ctx, pass, slots);
 }
@@ -45,7 +49,7 @@ void DiffusionRenderer::recordCompute(VkCommandBuffer cmd, const DiffusionFrame&
   particles_->compute(cmd, f);
   if (f.params.showGhosts()) {
     // Built on first use: their pipelines cost LLVM compile time on a CPU driver.
-    if (!ghosts_) ghosts_ = std::make_unique<GhostLayer>(ctx_, pass_);
+    if (!ghosts_) ghosts_ = std::make_unique<GhostLayer>(ctx_, pass_, slots_);
     ghosts_->compute(cmd, f);
   }
   // Everything written above (and by the sampler) is read by the draws: particles as vertex
@@ -64,7 +68,7 @@ void DiffusionRenderer::recordDraw(VkCommandBuffer cmd, const DiffusionFrame& f)
   heatmap_->draw(cmd, f);
   field_->draw(cmd, f);
   if (f.params.showPaths() || f.params.showCoupling()) {
-    if (!tracks_) tracks_ = std::make_unique<TrackLayer>(ctx_, pass_);
+    if (!tracks_) tracks_ = std::make_unique<TrackLayer>(ctx_, pass_, slots_);
     tracks_->draw(cmd, f);
   }
   trails_->draw(cmd, f);

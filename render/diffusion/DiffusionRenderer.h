@@ -13,7 +13,10 @@
 //   recordDraw(cmd, f)     heatmap, field arrows, tracked paths, trails, ghosts, particles, overlay
 //                          (in the viewport at f.xOffset: the split view draws two frames).
 //
-// Contract: replacing the simulation (restart) or resizing requires the device to be idle.
+// Replacing the run needs no device wait: the run replaced stays alive until the frames in flight
+// are done (DeletionQueue), and every layer binds a run's buffers through one descriptor set per
+// frame slot (SlotSets). Resizing reallocates the layers' buffers: the device must be idle
+// (QVulkanWindow's swapchain callback guarantees it).
 #include <array>
 #include <memory>
 #include <vector>
@@ -30,7 +33,7 @@ namespace flowscope {
 
 class DiffusionRenderer {
  public:
-  DiffusionRenderer(const GpuContext& ctx, VkRenderPass pass, uint32_t slots);
+  DiffusionRenderer(const GpuContext& ctx, VkRenderPass pass, uint32_t frameSlots);
   ~DiffusionRenderer();
   void resize(uint32_t width, uint32_t height);
   static void beginCompute(VkCommandBuffer cmd);
@@ -41,6 +44,7 @@ class DiffusionRenderer {
 
  private:
   const GpuContext& ctx_;
+  uint32_t slots_;
   VkRenderPass pass_ = VK_NULL_HANDLE;
   std::vector<std::array<float, 4>> lut_;
   GpuBuffer colormap_;

@@ -25,8 +25,11 @@ FLOWSCOPE_SHADER_OFFSET(ArrowPush, color, 16);
 FLOWSCOPE_SHADER_OFFSET(ArrowPush, maxLength, 32);
 }  // namespace
 
-FieldLayer::FieldLayer(const GpuContext& ctx, VkRenderPass pass)
-    : ctx_(ctx), kernel_(ctx), bindings_(ctx.device(), 1, sizeof(ArrowPush)) {
+FieldLayer::FieldLayer(const GpuContext& ctx, VkRenderPass pass, uint32_t frameSlots)
+    : ctx_(ctx),
+      kernel_(ctx),
+      bindings_(ctx.device(), 1, sizeof(ArrowPush)),
+      computeSets_(frameSlots, [this](VkDescriptorSet s) { kernel_.kernel().freeSet(s); }) {
   pipeline_ = createPulledPipeline(ctx.device(), kVert, kFrag, VK_PRIMITIVE_TOPOLOGY_LINE_LIST,
                                    bindings_.layout(), pass);
 }
@@ -40,22 +43,22 @@ void FieldLayer::resize(uint32_t width, uint32_t height) {
   height_ = height;
   // Sized once for the densest grid, so changing the arrow count never reallocates.
   const uint32_t maxNodes = uint32_t(DiffusionParams::kMaxArrows) * DiffusionParams::kMaxArrows;
-  kernel_.kernel().freeSet(computeSet_);
+  computeSets_.clear();
   bindings_.freeSet(drawSet_);
-  computeSet_ = VK_NULL_HANDLE;
   field_ = GpuBuffer(ctx_, fieldBufferBytes(maxNodes), kStorageUsage, MemoryKind::DeviceLocal);
   const GpuBuffer* drawBuffers[] = {&field_};
   drawSet_ = bindings_.makeSet(drawBuffers);
-  boundSim_ = 0;
+  shownSim_ = 0;
   valid_ = false;
 }
 
 bool FieldLayer::compute(VkCommandBuffer cmd, const DiffusionFrame& f) {
   if (!f.params.showField() || !field_.valid()) return false;
-  if (boundSim_ != f.sim.id()) {
-    kernel_.kernel().freeSet(computeSet_);
-    computeSet_ = kernel_.bind(f.sim.gpuModel()->mixture(), field_, f.sim.gpuModel()->points());
-    boundSim_ = f.sim.id();
+  const VkDescriptorSet computeSet = computeSets_.get(f.slot, f.sim.id(), [&] {
+    return kernel_.bind(f.sim.gpuModel()->mixture(), field_, f.sim.gpuModel()->points());
+  });
+  if (shownSim_ != f.sim.id()) {
+    shownSim_ = f.sim.id();
     valid_ = false;
   }
   const glm::dvec2 level = f.fieldLevel();
@@ -69,7 +72,7 @@ bool FieldLayer::compute(VkCommandBuffer cmd, const DiffusionFrame& f) {
   ny_ = ny;
   GridSpec grid = GridSpec::covering(f.view, int(width_), int(height_), nx_, ny_);
   const GpuModelData& model = *f.sim.gpuModel();
-  kernel_.record(cmd, computeSet_, field_,
+  kernel_.record(cmd, computeSet, field_,
                  makeGridPush(grid, model.kind(), model.count(), f.params.field(), level.x, level.y,
                               f.sim.config().schedule.kind == ScheduleKind::Flow));
   valid_ = true;

@@ -5,12 +5,13 @@
 #include "DiffusionFrame.h"
 #include "MixtureGrids.h"
 #include "Pipelines.h"
+#include "SlotSets.h"
 
 namespace flowscope {
 
 class FieldLayer {
  public:
-  FieldLayer(const GpuContext& ctx, VkRenderPass pass);
+  FieldLayer(const GpuContext& ctx, VkRenderPass pass, uint32_t frameSlots);
   ~FieldLayer();
   void resize(uint32_t width, uint32_t height);
   bool compute(VkCommandBuffer cmd, const DiffusionFrame& f);
@@ -23,8 +24,9 @@ class FieldLayer {
   VkPipeline pipeline_;
   GpuBuffer field_;
   uint32_t width_ = 0, height_ = 0, nx_ = 0, ny_ = 0;
-  VkDescriptorSet computeSet_ = VK_NULL_HANDLE, drawSet_ = VK_NULL_HANDLE;
-  uint64_t boundSim_ = 0;
+  VkDescriptorSet drawSet_ = VK_NULL_HANDLE;
+  SlotSets computeSets_;   // bind the run's model buffers: one per frame in flight
+  uint64_t shownSim_ = 0;  // the run whose field the buffer holds
   bool valid_ = false;
   View2D view_;
   glm::dvec2 level_{-1.0};

@@ -27,11 +27,12 @@ FLOWSCOPE_SHADER_OFFSET(GhostPush, pointSize, 36);
 constexpr glm::vec4 kGhostColor{0.85f, 0.95f, 0.6f, 0.85f};
 }  // namespace
 
-GhostLayer::GhostLayer(const GpuContext& ctx, VkRenderPass pass)
+GhostLayer::GhostLayer(const GpuContext& ctx, VkRenderPass pass, uint32_t frameSlots)
     : ctx_(ctx),
       kernel_(ctx),
       bindings_(ctx.device(), 1, sizeof(GhostPush)),
-      predictions_(ctx, kGhosts * sizeof(glm::vec4), kStorageUsage, MemoryKind::DeviceLocal) {
+      predictions_(ctx, kGhosts * sizeof(glm::vec4), kStorageUsage, MemoryKind::DeviceLocal),
+      computeSets_(frameSlots, [this](VkDescriptorSet s) { kernel_.kernel().freeSet(s); }) {
   lines_ = createPulledPipeline(ctx.device(), kVert, kFrag, VK_PRIMITIVE_TOPOLOGY_LINE_LIST,
                                 bindings_.layout(), pass);
   points_ = createPulledPipeline(ctx.device(), kVert, kFrag, VK_PRIMITIVE_TOPOLOGY_POINT_LIST,
@@ -47,10 +48,11 @@ GhostLayer::~GhostLayer() {
 
 bool GhostLayer::compute(VkCommandBuffer cmd, const DiffusionFrame& f) {
   if (!f.params.showGhosts()) return false;
-  if (boundSim_ != f.sim.id()) {
-    kernel_.kernel().freeSet(computeSet_);
-    computeSet_ = kernel_.bind(*f.sim.gpuModel(), *f.sim.historyBuffer(), predictions_);
-    boundSim_ = f.sim.id();
+  const VkDescriptorSet computeSet = computeSets_.get(f.slot, f.sim.id(), [&] {
+    return kernel_.bind(*f.sim.gpuModel(), *f.sim.historyBuffer(), predictions_);
+  });
+  if (shownSim_ != f.sim.id()) {
+    shownSim_ = f.sim.id();
     state_ = -1;
   }
   if (state_ == f.sim.current()) return false;
@@ -58,7 +60,7 @@ bool GhostLayer::compute(VkCommandBuffer cmd, const DiffusionFrame& f) {
   count_ = std::min<uint32_t>(kGhosts, uint32_t(f.sim.config().particleCount));
   const GpuModelData& model = *f.sim.gpuModel();
   const uint32_t n = uint32_t(f.sim.config().particleCount);
-  kernel_.record(cmd, computeSet_,
+  kernel_.record(cmd, computeSet,
                  {count_, f.sim.slotOf(f.sim.current()) * n, uint32_t(model.kind()), model.count(),
                   float(l.s), float(std::max(l.tau, 1e-6))});
   state_ = f.sim.current();
@@ -66,7 +68,7 @@ bool GhostLayer::compute(VkCommandBuffer cmd, const DiffusionFrame& f) {
 }
 
 void GhostLayer::draw(VkCommandBuffer cmd, const DiffusionFrame& f) const {
-  if (!f.params.showGhosts() || state_ < 0 || boundSim_ != f.sim.id()) return;
+  if (!f.params.showGhosts() || state_ < 0 || shownSim_ != f.sim.id()) return;
   glm::vec2 c = f.center(), s = f.ndcPerUnit();
   GhostPush push{{c.x, c.y},
                  {s.x, s.y},

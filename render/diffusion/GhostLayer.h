@@ -4,6 +4,7 @@
 #include "DiffusionFrame.h"
 #include "Pipelines.h"
 #include "Prediction.h"
+#include "SlotSets.h"
 
 namespace flowscope {
 
@@ -11,7 +12,7 @@ class GhostLayer {
  public:
   static constexpr uint32_t kGhosts = 512;
 
-  GhostLayer(const GpuContext& ctx, VkRenderPass pass);
+  GhostLayer(const GpuContext& ctx, VkRenderPass pass, uint32_t frameSlots);
   ~GhostLayer();
   bool compute(VkCommandBuffer cmd, const DiffusionFrame& f);
   void draw(VkCommandBuffer cmd, const DiffusionFrame& f) const;
@@ -22,8 +23,9 @@ class GhostLayer {
   GraphicsBindings bindings_;
   VkPipeline lines_, points_;
   GpuBuffer predictions_;
-  VkDescriptorSet computeSet_ = VK_NULL_HANDLE, drawSet_ = VK_NULL_HANDLE;
-  uint64_t boundSim_ = 0;
+  VkDescriptorSet drawSet_ = VK_NULL_HANDLE;
+  SlotSets computeSets_;   // bind the run's buffers: one per frame in flight
+  uint64_t shownSim_ = 0;  // the run whose predictions the buffer holds
   int state_ = -1;
   uint32_t count_ = 0;
 };

@@ -10,13 +10,14 @@ const uint32_t kFrag[] =
     ;
 }  // namespace
 
-HeatmapLayer::HeatmapLayer(const GpuContext& ctx, VkRenderPass pass, const GpuBuffer& colormap,
-                           glm::vec4 floorColor)
+HeatmapLayer::HeatmapLayer(const GpuContext& ctx, VkRenderPass pass, uint32_t frameSlots,
+                           const GpuBuffer& colormap, glm::vec4 floorColor)
     : ctx_(ctx),
       colormap_(colormap),
       floorColor_(floorColor),
       kernel_(ctx),
-      bindings_(ctx.device(), 2, sizeof(HeatmapPush)) {
+      bindings_(ctx.device(), 2, sizeof(HeatmapPush)),
+      computeSets_(frameSlots, [this](VkDescriptorSet s) { kernel_.kernel().freeSet(s); }) {
   pipeline_ = createPulledPipeline(ctx.device(), kVert, kFrag, VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST,
                                    bindings_.layout(), pass, false);
 }
@@ -31,14 +32,14 @@ void HeatmapLayer::resize(uint32_t width, uint32_t height) {
   // Sized for the finer cells; compute() picks the cell size per dataset.
   nx_ = (width + kFineCellPixels - 1) / kFineCellPixels + 1;
   ny_ = (height + kFineCellPixels - 1) / kFineCellPixels + 1;
-  kernel_.kernel().freeSet(computeSet_);
+  computeSets_.clear();
   bindings_.freeSet(drawSet_);
-  computeSet_ = drawSet_ = VK_NULL_HANDLE;
+  drawSet_ = VK_NULL_HANDLE;
   grid_ = GpuBuffer(ctx_, VkDeviceSize(nx_) * ny_ * sizeof(float), kStorageUsage,
                     MemoryKind::DeviceLocal);
   const GpuBuffer* drawBuffers[] = {&grid_, &colormap_};
   drawSet_ = bindings_.makeSet(drawBuffers);
-  boundSim_ = 0;
+  shownSim_ = 0;
   valid_ = false;
 }
 
@@ -55,10 +56,11 @@ glm::dvec2 HeatmapLayer::levelOf(const DiffusionFrame& f) {
 
 bool HeatmapLayer::compute(VkCommandBuffer cmd, const DiffusionFrame& f) {
   if (!f.params.showHeatmap() || !grid_.valid()) return false;
-  if (boundSim_ != f.sim.id()) {  // a new run brings a new mixture buffer
-    kernel_.kernel().freeSet(computeSet_);
-    computeSet_ = kernel_.bind(f.sim.gpuModel()->mixture(), grid_, f.sim.gpuModel()->points());
-    boundSim_ = f.sim.id();
+  const VkDescriptorSet computeSet = computeSets_.get(f.slot, f.sim.id(), [&] {
+    return kernel_.bind(f.sim.gpuModel()->mixture(), grid_, f.sim.gpuModel()->points());
+  });
+  if (shownSim_ != f.sim.id()) {  // a new run brings a new model
+    shownSim_ = f.sim.id();
     valid_ = false;
   }
   const glm::dvec2 level = levelOf(f);
@@ -75,7 +77,7 @@ bool HeatmapLayer::compute(VkCommandBuffer cmd, const DiffusionFrame& f) {
   grid.nx = nx_;
   grid.ny = ny_;
   const GpuModelData& model = *f.sim.gpuModel();
-  kernel_.record(cmd, computeSet_,
+  kernel_.record(cmd, computeSet,
                  makeDensityPush(grid, model.kind(), model.count(), level.x, level.y));
   valid_ = true;
   view_ = f.view;

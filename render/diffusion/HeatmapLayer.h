@@ -9,6 +9,7 @@
 #include "DiffusionFrame.h"
 #include "MixtureGrids.h"
 #include "Pipelines.h"
+#include "SlotSets.h"
 
 namespace flowscope {
 
@@ -19,8 +20,8 @@ class HeatmapLayer {
   // kPointCloudBandwidth) have sharp edges: 8-px cells.
   static constexpr uint32_t kCellPixels = 16, kFineCellPixels = 8;
 
-  HeatmapLayer(const GpuContext& ctx, VkRenderPass pass, const GpuBuffer& colormap,
-               glm::vec4 floorColor);
+  HeatmapLayer(const GpuContext& ctx, VkRenderPass pass, uint32_t frameSlots,
+               const GpuBuffer& colormap, glm::vec4 floorColor);
   ~HeatmapLayer();
   void resize(uint32_t width, uint32_t height);
   void invalidate() { valid_ = false; }
@@ -43,8 +44,9 @@ class HeatmapLayer {
   VkPipeline pipeline_;
   GpuBuffer grid_;
   uint32_t width_ = 0, height_ = 0, nx_ = 0, ny_ = 0, cellPixels_ = kCellPixels;
-  VkDescriptorSet computeSet_ = VK_NULL_HANDLE, drawSet_ = VK_NULL_HANDLE;
-  uint64_t boundSim_ = 0;
+  VkDescriptorSet drawSet_ = VK_NULL_HANDLE;
+  SlotSets computeSets_;   // bind the run's model buffers: one per frame in flight
+  uint64_t shownSim_ = 0;  // the run whose density the grid holds
   // Cache key of the grid's contents.
   bool valid_ = false;
   View2D view_;

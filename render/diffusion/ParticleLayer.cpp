@@ -40,11 +40,12 @@ FLOWSCOPE_SHADER_OFFSET(SplatViewPush, height, 20);
 FLOWSCOPE_SHADER_OFFSET(SplatViewPush, saturation, 24);
 }  // namespace
 
-ParticleLayer::ParticleLayer(const GpuContext& ctx, VkRenderPass pass)
+ParticleLayer::ParticleLayer(const GpuContext& ctx, VkRenderPass pass, uint32_t frameSlots)
     : ctx_(ctx),
       splat_(ctx),
       pointBindings_(ctx.device(), 0, sizeof(PointPush)),
-      splatBindings_(ctx.device(), 1, sizeof(SplatViewPush)) {
+      splatBindings_(ctx.device(), 1, sizeof(SplatViewPush)),
+      splatComputeSets_(frameSlots, [this](VkDescriptorSet s) { splat_.kernel().freeSet(s); }) {
   GraphicsPipelineDesc points;
   points.vertexSpirv = kPointVert;
   points.fragmentSpirv = kColorFrag;
@@ -71,23 +72,22 @@ ParticleLayer::~ParticleLayer() {
 void ParticleLayer::resize(uint32_t width, uint32_t height) {
   width_ = width;
   height_ = height;
-  splat_.kernel().freeSet(splatComputeSet_);
+  splatComputeSets_.clear();
   splatBindings_.freeSet(splatDrawSet_);
-  splatComputeSet_ = VK_NULL_HANDLE;
   counts_ = GpuBuffer(ctx_, VkDeviceSize(width) * height * sizeof(uint32_t), kStorageUsage,
                       MemoryKind::DeviceLocal);
   const GpuBuffer* drawBuffers[] = {&counts_};
   splatDrawSet_ = splatBindings_.makeSet(drawBuffers);
-  boundSim_ = 0;
+  shownSim_ = 0;
   valid_ = false;
 }
 
 bool ParticleLayer::compute(VkCommandBuffer cmd, const DiffusionFrame& f) {
   if (!f.params.showParticles() || !splats(f) || !counts_.valid()) return false;
-  if (boundSim_ != f.sim.id()) {
-    splat_.kernel().freeSet(splatComputeSet_);
-    splatComputeSet_ = splat_.bind(*f.sim.historyBuffer(), counts_);
-    boundSim_ = f.sim.id();
+  const VkDescriptorSet computeSet = splatComputeSets_.get(
+      f.slot, f.sim.id(), [&] { return splat_.bind(*f.sim.historyBuffer(), counts_); });
+  if (shownSim_ != f.sim.id()) {
+    shownSim_ = f.sim.id();
     valid_ = false;
   }
   if (valid_ && state_ == f.sim.current() && f.view.center == view_.center &&
@@ -95,7 +95,7 @@ bool ParticleLayer::compute(VkCommandBuffer cmd, const DiffusionFrame& f) {
     return false;
   const uint32_t n = uint32_t(f.sim.config().particleCount);
   splat_.record(
-      cmd, splatComputeSet_, counts_,
+      cmd, computeSet, counts_,
       makeSplatPush(f.view, int(width_), int(height_), n, f.sim.slotOf(f.sim.current()) * n));
   valid_ = true;
   state_ = f.sim.current();

@@ -5,6 +5,7 @@
 // points costs ~180 ms on lavapipe, splatting ~10 ms).
 #include "DiffusionFrame.h"
 #include "Pipelines.h"
+#include "SlotSets.h"
 #include "Splat.h"
 
 namespace flowscope {
@@ -13,7 +14,7 @@ class ParticleLayer {
  public:
   static constexpr int kPointLimit = 65536;
 
-  ParticleLayer(const GpuContext& ctx, VkRenderPass pass);
+  ParticleLayer(const GpuContext& ctx, VkRenderPass pass, uint32_t frameSlots);
   ~ParticleLayer();
   void resize(uint32_t width, uint32_t height);
   bool compute(VkCommandBuffer cmd, const DiffusionFrame& f);
@@ -28,8 +29,9 @@ class ParticleLayer {
   float pointSize_ = 1.0f;
   GpuBuffer counts_;
   uint32_t width_ = 0, height_ = 0;
-  VkDescriptorSet splatComputeSet_ = VK_NULL_HANDLE, splatDrawSet_ = VK_NULL_HANDLE;
-  uint64_t boundSim_ = 0;
+  VkDescriptorSet splatDrawSet_ = VK_NULL_HANDLE;
+  SlotSets splatComputeSets_;  // bind the run's history: one per frame in flight
+  uint64_t shownSim_ = 0;      // the run whose splat the counts hold
   bool valid_ = false;
   View2D view_;
   int state_ = -1;

@@ -26,8 +26,10 @@ constexpr glm::vec4 kPathColor{1.0f, 0.85f, 0.45f, 0.55f};
 constexpr glm::vec4 kCouplingColor{0.8f, 0.6f, 1.0f, 0.35f};
 }  // namespace
 
-TrackLayer::TrackLayer(const GpuContext& ctx, VkRenderPass pass)
-    : ctx_(ctx), bindings_(ctx.device(), 1, sizeof(TrackPush), 2) {
+TrackLayer::TrackLayer(const GpuContext& ctx, VkRenderPass pass, uint32_t frameSlots)
+    : ctx_(ctx),
+      bindings_(ctx.device(), 1, sizeof(TrackPush), frameSlots),
+      sets_(frameSlots, [this](VkDescriptorSet s) { bindings_.freeSet(s); }) {
   pipeline_ = createPulledPipeline(ctx.device(), kVert, kFrag, VK_PRIMITIVE_TOPOLOGY_LINE_LIST,
                                    bindings_.layout(), pass);
 }
@@ -40,14 +42,12 @@ void TrackLayer::draw(VkCommandBuffer cmd, const DiffusionFrame& f) {
   const bool paths = f.params.showPaths(), coupling = f.params.showCoupling();
   const uint32_t current = uint32_t(f.sim.current());
   if ((!paths && !coupling) || current == 0) return;
-  if (boundSim_ != f.sim.id()) {
-    bindings_.freeSet(set_);
+  const VkDescriptorSet set = sets_.get(f.slot, f.sim.id(), [&] {
     const GpuBuffer* buffers[] = {f.sim.trackBuffer()};
-    set_ = bindings_.makeSet(buffers);
-    boundSim_ = f.sim.id();
-  }
+    return bindings_.makeSet(buffers);
+  });
   vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipeline_);
-  bindings_.bind(cmd, set_);
+  bindings_.bind(cmd, set);
   const glm::vec2 c = f.center(), s = f.ndcPerUnit();
   const uint32_t k = f.sim.trackedCount();
   if (coupling) {

@@ -4,12 +4,13 @@
 // (the noise-to-sample coupling).
 #include "DiffusionFrame.h"
 #include "Pipelines.h"
+#include "SlotSets.h"
 
 namespace flowscope {
 
 class TrackLayer {
  public:
-  TrackLayer(const GpuContext& ctx, VkRenderPass pass);
+  TrackLayer(const GpuContext& ctx, VkRenderPass pass, uint32_t frameSlots);
   ~TrackLayer();
   void draw(VkCommandBuffer cmd, const DiffusionFrame& f);
 
@@ -17,8 +18,7 @@ class TrackLayer {
   const GpuContext& ctx_;
   GraphicsBindings bindings_;
   VkPipeline pipeline_;
-  VkDescriptorSet set_ = VK_NULL_HANDLE;
-  uint64_t boundSim_ = 0;
+  SlotSets sets_;  // bind the run's buffer: one per frame in flight
 };
 
 }  // namespace flowscope

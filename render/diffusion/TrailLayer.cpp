@@ -27,8 +27,10 @@ FLOWSCOPE_SHADER_OFFSET(TrailPush, newestState, 40);
 FLOWSCOPE_SHADER_OFFSET(TrailPush, segments, 44);
 }  // namespace
 
-TrailLayer::TrailLayer(const GpuContext& ctx, VkRenderPass pass)
-    : ctx_(ctx), bindings_(ctx.device(), 1, sizeof(TrailPush), 2) {
+TrailLayer::TrailLayer(const GpuContext& ctx, VkRenderPass pass, uint32_t frameSlots)
+    : ctx_(ctx),
+      bindings_(ctx.device(), 1, sizeof(TrailPush), frameSlots),
+      sets_(frameSlots, [this](VkDescriptorSet s) { bindings_.freeSet(s); }) {
   pipeline_ = createPulledPipeline(ctx.device(), kVert, kFrag, VK_PRIMITIVE_TOPOLOGY_LINE_LIST,
                                    bindings_.layout(), pass);
 }
@@ -45,16 +47,14 @@ uint32_t TrailLayer::segments(const DiffusionFrame& f) {
 void TrailLayer::draw(VkCommandBuffer cmd, const DiffusionFrame& f) {
   const uint32_t segs = segments(f);
   if (!f.params.showTrails() || segs == 0) return;
-  if (boundSim_ != f.sim.id()) {
-    bindings_.freeSet(set_);
+  const VkDescriptorSet set = sets_.get(f.slot, f.sim.id(), [&] {
     const GpuBuffer* buffers[] = {f.sim.historyBuffer()};
-    set_ = bindings_.makeSet(buffers);
-    boundSim_ = f.sim.id();
-  }
+    return bindings_.makeSet(buffers);
+  });
   const uint32_t n = uint32_t(f.sim.config().particleCount);
   const uint32_t drawn = std::min(n, kMaxTrailParticles);
   vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipeline_);
-  bindings_.bind(cmd, set_);
+  bindings_.bind(cmd, set);
   glm::vec2 c = f.center(), s = f.ndcPerUnit();
   const glm::vec4 col = kTrailColor;
   TrailPush push{{c.x, c.y}, {s.x, s.y},        {col.r, col.g, col.b, col.a},

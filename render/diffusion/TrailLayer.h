@@ -3,6 +3,7 @@
 // vertex shader straight from the history ring (no copies).
 #include "DiffusionFrame.h"
 #include "Pipelines.h"
+#include "SlotSets.h"
 
 namespace flowscope {
 
@@ -10,7 +11,7 @@ class TrailLayer {
  public:
   static constexpr uint32_t kMaxTrailParticles = 1024;
 
-  TrailLayer(const GpuContext& ctx, VkRenderPass pass);
+  TrailLayer(const GpuContext& ctx, VkRenderPass pass, uint32_t frameSlots);
   ~TrailLayer();
   void draw(VkCommandBuffer cmd, const DiffusionFrame& f);
   // Segments drawn a particle: the last K states that the ring still holds.
@@ -20,8 +21,7 @@ class TrailLayer {
   const GpuContext& ctx_;
   GraphicsBindings bindings_;
   VkPipeline pipeline_;
-  VkDescriptorSet set_ = VK_NULL_HANDLE;
-  uint64_t boundSim_ = 0;
+  SlotSets sets_;  // bind the run's buffer: one per frame in flight
 };
 
 }  // namespace flowscope

@@ -74,56 +74,61 @@ void drawUnitBox(std::vector<OverlayVertex>& out, const RfLab& lab, const RfBox&
 
 RfRenderer::RfRenderer(const GpuContext& ctx, VkRenderPass pass, uint32_t slots)
     : ctx_(ctx),
-      bindings_(ctx.device(), 3, sizeof(ImagePush), 4),
+      bindings_(ctx.device(), 3, sizeof(ImagePush), slots),
       colormap_(uploadColormap(ctx, loadColormap("magma"))),
+      slots_(slots),
       overlay_(ctx, pass, slots) {
   pipeline_ = createPulledPipeline(ctx.device(), kFullscreenVert, kImageFrag,
                                    VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST, bindings_.layout(), pass);
 }
 
 RfRenderer::~RfRenderer() {
-  bindings_.freeSet(set_);
+  for (Slot& s : slots_) bindings_.freeSet(s.set);
   vkDestroyPipeline(ctx_.device(), pipeline_, nullptr);
 }
 
-// The image and the ERF go to host-visible buffers when they change (an edit): the GPU may still
-// read the last frame's, so the device is idled first.
-void RfRenderer::upload(const RfLab& lab) {
-  if (uploaded_ == lab.revision() && set_ != VK_NULL_HANDLE) return;
-  ctx_.waitIdle();
+// The image and the ERF go to host-visible buffers of the frame slot being recorded when they
+// changed since that slot last drew (an edit). The frame that last used this slot's buffers is
+// done (its fence was waited before the slot is recorded again), and frames in flight read their
+// own slots' copies: no device wait.
+RfRenderer::Slot& RfRenderer::upload(const RfLab& lab, uint32_t slot) {
+  Slot& s = slots_.at(slot);
+  if (s.revision == lab.revision() && s.set != VK_NULL_HANDLE) return s;
   const size_t n = lab.image().size();
   const VkDeviceSize bytes = VkDeviceSize(std::max<size_t>(n, 1) * sizeof(float));
-  if (!image_.valid() || image_.size() != bytes) {
-    bindings_.freeSet(set_);
-    image_ = GpuBuffer(ctx_, bytes, VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, MemoryKind::HostVisible);
-    erf_ = GpuBuffer(ctx_, bytes, VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, MemoryKind::HostVisible);
-    const GpuBuffer* buffers[] = {&image_, &erf_, &colormap_};
-    set_ = bindings_.makeSet(buffers);
+  if (!s.image.valid() || s.image.size() != bytes) {
+    bindings_.freeSet(s.set);
+    s.set = VK_NULL_HANDLE;
+    s.image = GpuBuffer(ctx_, bytes, VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, MemoryKind::HostVisible);
+    s.erf = GpuBuffer(ctx_, bytes, VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, MemoryKind::HostVisible);
+    const GpuBuffer* buffers[] = {&s.image, &s.erf, &colormap_};
+    s.set = bindings_.makeSet(buffers);
   }
-  std::copy(lab.image().begin(), lab.image().end(), static_cast<float*>(image_.mapped()));
-  float* e = static_cast<float*>(erf_.mapped());
-  peak_ = 0.0f;
+  std::copy(lab.image().begin(), lab.image().end(), static_cast<float*>(s.image.mapped()));
+  float* e = static_cast<float*>(s.erf.mapped());
+  s.peak = 0.0f;
   const auto& v = lab.erf().values;
   for (size_t i = 0; i < n; ++i) {
     e[i] = i < v.size() ? float(v[i]) : 0.0f;
-    peak_ = std::max(peak_, e[i]);
+    s.peak = std::max(s.peak, e[i]);
   }
-  uploaded_ = lab.revision();
+  s.revision = lab.revision();
+  return s;
 }
 
 void RfRenderer::draw(VkCommandBuffer cmd, const RfLab& lab, uint32_t width, uint32_t height,
                       uint32_t slot) {
-  upload(lab);
+  const Slot& s = upload(lab, slot);
   const glm::vec2 origin = toPixel(lab, -0.5, -0.5, width, height);
   ImagePush p{{float(width), float(height)},
               {origin.x, origin.y},
               float(lab.camera().pixelsPerUnit(int(height))),
               uint32_t(lab.architecture().width),
               uint32_t(lab.architecture().height),
-              lab.settings().showErf ? peak_ : 0.0f,
+              lab.settings().showErf ? s.peak : 0.0f,
               lab.settings().erfOpacity};
   vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipeline_);
-  bindings_.bind(cmd, set_);
+  bindings_.bind(cmd, s.set);
   bindings_.push(cmd, &p);
   vkCmdDraw(cmd, 3, 1, 0, 0);
   overlay_.drawVertices(cmd, slot, buildVertices(lab, width, height), width, height);
@@ -187,6 +192,11 @@ std::vector<OverlayVertex> RfRenderer::buildVertices(const RfLab& lab, uint32_t 
   }
   if (!lab.note().empty()) text(out, {x0, 40.0f}, lab.note(), kWarn);
   return out;
+}
+
+std::unique_ptr<LabRenderer> makeRfRenderer(Lab& lab, const GpuContext& ctx, VkRenderPass pass,
+                                            uint32_t slots) {
+  return std::make_unique<RfLabRenderer>(ctx, pass, slots, dynamic_cast<RfLab&>(lab));
 }
 
 }  // namespace flowscope

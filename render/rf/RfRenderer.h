@@ -6,6 +6,7 @@
 // its size, jump and start, and the ERF's spread and 95% area.
 #include <vector>
 
+#include "LabRenderer.h"
 #include "OverlayLayer.h"
 #include "RfLab.h"
 
@@ -13,22 +14,41 @@ namespace flowscope {
 
 class RfRenderer {
  public:
-  RfRenderer(const GpuContext& ctx, VkRenderPass pass, uint32_t slots);
+  RfRenderer(const GpuContext& ctx, VkRenderPass pass, uint32_t frameSlots);
   ~RfRenderer();
   void draw(VkCommandBuffer cmd, const RfLab& lab, uint32_t width, uint32_t height, uint32_t slot);
   static std::vector<OverlayVertex> buildVertices(const RfLab& lab, uint32_t width,
                                                   uint32_t height);
 
  private:
-  void upload(const RfLab& lab);
+  // The image and ERF as one frame slot draws them (a copy per frame in flight).
+  struct Slot {
+    GpuBuffer image, erf;
+    VkDescriptorSet set = VK_NULL_HANDLE;
+    uint64_t revision = ~0ull;
+    float peak = 0.0f;
+  };
+  Slot& upload(const RfLab& lab, uint32_t slot);
   const GpuContext& ctx_;
   GraphicsBindings bindings_;
   VkPipeline pipeline_;
-  GpuBuffer colormap_, image_, erf_;
-  VkDescriptorSet set_ = VK_NULL_HANDLE;
-  uint64_t uploaded_ = 0;
-  float peak_ = 0.0f;
+  GpuBuffer colormap_;
+  std::vector<Slot> slots_;
   OverlayLayer overlay_;
+};
+
+// The lab as a LabRenderer (LabList.h).
+class RfLabRenderer : public LabRenderer {
+ public:
+  RfLabRenderer(const GpuContext& ctx, VkRenderPass pass, uint32_t frameSlots, const RfLab& lab)
+      : renderer_(ctx, pass, frameSlots), lab_(lab) {}
+  void draw(VkCommandBuffer cmd, const LabFrame& f) override {
+    renderer_.draw(cmd, lab_, f.width, f.height, f.slot);
+  }
+
+ private:
+  RfRenderer renderer_;
+  const RfLab& lab_;
 };
 
 }  // namespace flowscope

@@ -270,4 +270,9 @@ void TransportRenderer::draw(VkCommandBuffer cmd, const TransportLab& lab, uint3
   }
 }
 
+std::unique_ptr<LabRenderer> makeTransportRenderer(Lab& lab, const GpuContext& ctx,
+                                                   VkRenderPass pass, uint32_t slots) {
+  return std::make_unique<TransportLabRenderer>(ctx, pass, slots, dynamic_cast<TransportLab&>(lab));
+}
+
 }  // namespace flowscope

@@ -8,6 +8,7 @@
 #include <memory>
 #include <vector>
 
+#include "LabRenderer.h"
 #include "OverlayLayer.h"
 #include "Pipelines.h"
 #include "TransportLab.h"
@@ -20,7 +21,7 @@ class TransportRenderer {
   static constexpr uint32_t kInsetPixels = 200;
   static constexpr uint32_t kInsetTop = 120;  // the inset's top edge, below the caption
 
-  TransportRenderer(const GpuContext& ctx, VkRenderPass pass, uint32_t slots);
+  TransportRenderer(const GpuContext& ctx, VkRenderPass pass, uint32_t frameSlots);
   ~TransportRenderer();
   // Records the frame's draws; the viewport is (xOffset, 0, width, height).
   void draw(VkCommandBuffer cmd, const TransportLab& lab, uint32_t width, uint32_t height,
@@ -55,6 +56,21 @@ class TransportRenderer {
   // only when those change.
   std::vector<uint64_t> gridUploaded_, matrixUploaded_;
   uint32_t gridCell_ = kCellPixels;
+};
+
+// The lab as a LabRenderer (LabList.h).
+class TransportLabRenderer : public LabRenderer {
+ public:
+  TransportLabRenderer(const GpuContext& ctx, VkRenderPass pass, uint32_t frameSlots,
+                       const TransportLab& lab)
+      : renderer_(ctx, pass, frameSlots), lab_(lab) {}
+  void draw(VkCommandBuffer cmd, const LabFrame& f) override {
+    renderer_.draw(cmd, lab_, f.width, f.height, f.slot);
+  }
+
+ private:
+  TransportRenderer renderer_;
+  const TransportLab& lab_;
 };
 
 }  // namespace flowscope

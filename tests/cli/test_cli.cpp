@@ -11,8 +11,11 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <vector>
+
+#include "LabCatalog.h"
 
 namespace fs = std::filesystem;
 
@@ -281,8 +284,40 @@ TEST_F(Cli, SceneRoundTripsByteForByteAndErrorsNameTheField) {
   write("v.json", t.dump());
   expectInvalid("scene --scene " + path("v.json") + " --out " + path("w.json"),
                 "transport.source.weights[2]", path("w.json"));
-  expectInvalid("render --scene " + path("t.json") + " --out " + path("t.png"),
-                "Transport lab scene", path("t.png"));
+}
+
+// Every lab of the list: `scene --scene default-<id>` writes its default scene, tagged with its
+// lab, which `scene` rewrites byte for byte and `render` draws, to the same pixels as the
+// built-in name; the labs' frames differ. A lab without steps refuses --step.
+TEST_F(Cli, SceneAndRenderServeEveryLab) {
+  std::set<std::string> images;
+  for (const flowscope::LabInfo& lab : flowscope::labInfos()) {
+    SCOPED_TRACE(lab.id);
+    const std::string a = path(lab.id + "-a.json"), b = path(lab.id + "-b.json");
+    CliResult r = cli("scene --scene default-" + lab.id + " --out " + a);
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.out.find("(" + lab.title + " lab)"), std::string::npos) << r.out;
+    ASSERT_EQ(cli("scene --scene " + a + " --out " + b).code, 0);
+    EXPECT_EQ(slurp(a), slurp(b));
+    EXPECT_EQ(nlohmann::json::parse(slurp(a))["lab"], lab.sceneTag);
+    const std::string size = " --width 160 --height 100 --json";
+    r = cli("render --scene " + a + " --out " + path(lab.id + ".png") + size);
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(nlohmann::json::parse(r.out)["lab"], lab.id);
+    r = cli("render --scene default-" + lab.id + " --out " + path(lab.id + "-builtin.png") + size);
+    ASSERT_EQ(r.code, 0) << r.err;
+    const std::string png = slurp(path(lab.id + ".png"));
+    EXPECT_EQ(png.substr(1, 3), "PNG");
+    EXPECT_EQ(png, slurp(path(lab.id + "-builtin.png")));
+    images.insert(png);
+  }
+  EXPECT_EQ(images.size(), flowscope::labInfos().size());
+  ASSERT_EQ(cli("scene --scene default --out " + path("d.json")).code, 0);
+  EXPECT_EQ(slurp(path("d.json")), slurp(path("diffusion-a.json")));
+  expectInvalid("render --scene default-attention --step 2 --out " + path("s.png"),
+                "the Attention lab's scenes have no steps", path("s.png"));
+  expectInvalid("scene --scene default-atention --out " + path("s.json"),
+                "built-in: default, default-diffusion", path("s.json"));
 }
 
 TEST_F(Cli, NoVulkanDeviceFallsBackOrExitsThree) {

@@ -193,7 +193,7 @@ TEST(DiffusionLab, FlowSamplersRunOnTheChosenCouplingOthersOnTheData) {
   lab.params().setSeed(2);
   EXPECT_NE(lab.runData(SamplerKind::FlowHeun), a);
   lab.params().chooseSampler(SamplerKind::FlowMidpoint);
-  EXPECT_TRUE(lab.simulation(nullptr, nullptr).data().coupling.has_value());
+  EXPECT_TRUE(lab.simulation(nullptr).data().coupling.has_value());
   const FlowCouplingParams before = lab.params().flowCoupling();
   FlowCouplingParams bad = before;
   bad.bandwidth = 0.0;

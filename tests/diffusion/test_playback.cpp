@@ -45,10 +45,12 @@ TEST(DiffusionLab, SamplingChangesRestartTheRunDisplayChangesDoNot) {
   DiffusionSimulation* first = &lab.simulation(nullptr, {});
   lab.params().setTrailLength(3);
   EXPECT_EQ(&lab.simulation(nullptr, {}), first);
-  bool replaced = false;
+  std::unique_ptr<DiffusionSimulation> retired;
   lab.params().setSteps(7);
-  DiffusionSimulation& second = lab.simulation(nullptr, [&] { replaced = true; });
-  EXPECT_TRUE(replaced);
+  DiffusionSimulation& second = lab.simulation(
+      nullptr, [&](std::unique_ptr<DiffusionSimulation> old) { retired = std::move(old); });
+  ASSERT_EQ(retired.get(), first) << "the replaced run is handed over, not destroyed";
+  EXPECT_EQ(retired->steps(), 18);
   EXPECT_EQ(second.steps(), 7);
   lab.playback().scrub(7, 7);
   lab.params().setSteps(3);

@@ -288,7 +288,7 @@ TEST(TransportScene, EditedLabRoundTripsByteForByte) {
   EXPECT_EQ(other.camera().height, 6.5);
   other.update();
   EXPECT_NEAR(other.solution().w, lab.solution().w, 1e-9);
-  EXPECT_EQ(sceneLab(nlohmann::json::parse(text), "mem"), "transport");
+  EXPECT_EQ(sceneTag(nlohmann::json::parse(text), "mem"), "transport");
 }
 
 TEST(TransportScene, ErrorsNameTheFieldAndLeaveTheLabUnchanged) {

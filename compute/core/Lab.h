@@ -1,0 +1,98 @@
+#pragma once
+// A lab: one teaching topic as the shell (the GUI's frame, the CLI's scene and render commands)
+// sees it. The lab is the single owner of its parameters (validating setters in each lab's own
+// class), its simulation state and its scene files. Every lab implements this interface and sits
+// in one list (LabList.h); the Lab menu and its shortcuts, --lab, the status line, the stats
+// JSON, Open/Save scene, key routing, the camera reset and the CLI's scene and render come from
+// that list, with no lab named in the shell.
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "View2D.h"
+
+namespace flowscope {
+
+class GpuContext;
+
+struct LabInfo {
+  std::string id;        // --lab, the stats' "lab", default scene names: "diffusion"
+  std::string title;     // the Lab menu and window title: "Diffusion & Flow"
+  std::string sceneTag;  // a scene file's "lab" field: "gmm-diffusion"
+};
+
+// What one lab asks another to take over (the Transport lab's coupling as the Diffusion & Flow
+// lab's flow coupling): the receiving lab's id and what it receives, in its words.
+struct LabRequest {
+  std::string lab;
+  nlohmann::json content;
+};
+
+class Lab {
+ public:
+  virtual ~Lab() = default;
+  virtual const LabInfo& info() const = 0;
+
+  // Scene files: {"flowscope_scene": 1, "lab": <sceneTag>, ...}, canonical when dumped with an
+  // indent of 2: loading then saving gives the same bytes.
+  virtual nlohmann::json sceneJson() const = 0;
+  // Replaces the lab's state; throws InputError naming `source` and the field, changing nothing.
+  virtual void openScene(const nlohmann::json& scene, const std::string& source) = 0;
+
+  // The size in pixels of the area the lab is drawn in, before update(): a lab that computes for
+  // what is in view (the Attention lab's field) follows its camera there.
+  virtual void setViewport(uint32_t width, uint32_t height) {
+    (void)width;
+    (void)height;
+  }
+  // The device the lab computes on (the viewport's adopted one, or the CLI's); null: the CPU.
+  // What the lab made on the previous device is released, so call it with null (or destroy the
+  // lab) before that device goes.
+  virtual void useGpu(const GpuContext* gpu) { (void)gpu; }
+  // Each frame, before drawing: animations advance by `seconds`, then update() recomputes what
+  // the last edits made stale (InputError when the edited parameters cannot run; the lab keeps
+  // what it shows).
+  virtual void tick(double seconds) { (void)seconds; }
+  virtual void update() {}
+  // Brings what the lab shows up to date without a frame (the headless render): update(), and
+  // for a lab with a run, the run advanced to the shown step, reporting progress(done, total).
+  virtual void settle(const std::function<void(int, int)>& progress) {
+    (void)progress;
+    update();
+  }
+
+  // The status line after the frame time and device, and the lab's keys in --stats JSON.
+  virtual std::string status() const = 0;
+  virtual void addStats(nlohmann::json& stats) const = 0;
+
+  // Playback keys (Space, Right, Left, R): false when the lab has no playback, and the key is
+  // then left unused.
+  virtual bool togglePlay() { return false; }
+  virtual bool stepPlayback(int delta) {
+    (void)delta;
+    return false;
+  }
+  virtual bool resetPlayback() { return false; }
+  // The steps a scene can be shown at (0..sceneSteps(): the CLI's render --step), 0 for a lab
+  // without; showStep() jumps there (InputError outside).
+  virtual int sceneSteps() const { return 0; }
+  virtual void showStep(int step);
+
+  virtual View2D& camera() = 0;
+  virtual void resetCamera() = 0;  // Home: the lab's content fitted to the view
+
+  // A request another lab made of this one (LabRequest); InputError, changing nothing, when it
+  // cannot be taken. The default takes none.
+  virtual void receive(const nlohmann::json& content);
+};
+
+// The "lab" tag of a scene document (InputError naming the source when it has none).
+std::string sceneTag(const nlohmann::json& scene, const std::string& source);
+// The canonical text of a lab's scene (what Save writes), and writing it atomically (InputError
+// naming the path).
+std::string sceneText(const Lab& lab);
+void saveScene(const Lab& lab, const std::string& path);
+
+}  // namespace flowscope

@@ -1,0 +1,42 @@
+#pragma once
+// How a lab is drawn: one renderer per lab (LabList.h), made for a render pass and a number of
+// frames in flight, drawing from the lab it was made for. The GUI's frame and the headless render
+// call it the same way: the lab's update(), then prepare() (work before the render pass), then
+// draw() inside it.
+#include <vulkan/vulkan.h>
+
+#include <glm/glm.hpp>
+
+#include "DeletionQueue.h"
+#include "Draw2D.h"
+
+namespace flowscope {
+
+struct LabFrame {
+  uint32_t width = 0, height = 0;  // the framebuffer, pixels
+  uint32_t slot = 0;               // frame-in-flight index, below the renderer's slot count
+  // Where objects the GPU may still read go when replaced (null: headless, which waits each frame
+  // and destroys them at once).
+  DeletionQueue* retired = nullptr;
+};
+
+class LabRenderer {
+ public:
+  virtual ~LabRenderer() = default;
+  // The framebuffer's size changed; the device is idle (QVulkanWindow's swapchain callback, or a
+  // new offscreen target).
+  virtual void resize(uint32_t width, uint32_t height) {
+    (void)width;
+    (void)height;
+  }
+  // Work recorded before the render pass (compute dispatches, uploads).
+  virtual void prepare(VkCommandBuffer cmd, const LabFrame& frame) {
+    (void)cmd;
+    (void)frame;
+  }
+  virtual glm::vec4 clearColor() const { return kBackground; }
+  // Draws inside the open render pass, which covers the whole framebuffer.
+  virtual void draw(VkCommandBuffer cmd, const LabFrame& frame) = 0;
+};
+
+}  // namespace flowscope
