@@ -100,7 +100,7 @@ std::vector<float> toFloat(const std::vector<double>& v) {
 
 }  // namespace
 
-GpuAttention::GpuAttention(const GpuContext& ctx) : ctx_(ctx) {}
+GpuAttention::GpuAttention(const GpuContext& ctx) : ctx_(ctx), workspace_(ctx) {}
 GpuAttention::~GpuAttention() = default;
 
 ComputeKernel& GpuAttention::kernel(Which which, uint32_t spec0, uint32_t spec1) {
@@ -109,7 +109,9 @@ ComputeKernel& GpuAttention::kernel(Which which, uint32_t spec0, uint32_t spec1)
   const uint32_t spec[] = {spec0, spec1};
   switch (which) {
     case Prepare:
-      slot = std::make_unique<ComputeKernel>(ctx_, kPrepareSpv, 3, sizeof(PreparePush), 8);
+      // Its sets: RoPE for Q and K, and features for Q and K from plain or RoPE'd rows with
+      // their own or Performer's table: 10 combinations kept by the workspace.
+      slot = std::make_unique<ComputeKernel>(ctx_, kPrepareSpv, 3, sizeof(PreparePush), 16);
       break;
     case Softmax:
       slot = std::make_unique<ComputeKernel>(ctx_, kSoftmaxSpv, 4, sizeof(SoftmaxPush), 4,
@@ -159,20 +161,9 @@ GpuAttention::Result GpuAttention::run(const Matrix& q, const Matrix& k, const M
                        " MiB exceeds this device's storage-buffer range of " +
                        std::to_string(range >> 20) + " MiB (fewer tokens or features)");
 
-  Result r;
-  auto buffer = [&](VkDeviceSize size) {
-    r.deviceBytes += size;
-    return GpuBuffer(ctx_, size, kStorageUsage, MemoryKind::DeviceLocal);
-  };
-  GpuBuffer qb = buffer(bytes(q.data.size())), kb = buffer(bytes(k.data.size())),
-            vb = buffer(bytes(v.data.size())), ob = buffer(bytes(size_t(n) * dv));
-  qb.upload(std::span<const float>(toFloat(q.data)));
-  kb.upload(std::span<const float>(toFloat(k.data)));
-  vb.upload(std::span<const float>(toFloat(v.data)));
-
-  // What the prepare pass reads besides the rows: RoPE's cos/sin per (position, pair), angles in
-  // double; Performer's projection rows.
-  GpuBuffer qp, kp, ropeQ, ropeK, proj, sums, wb;
+  // Host data: the rows as float, RoPE's cos/sin per (position, pair) with angles in double,
+  // Performer's projection rows.
+  const std::vector<float> qf = toFloat(q.data), kf = toFloat(k.data), vf = toFloat(v.data);
   auto ropeTable = [&](uint32_t rows) {
     std::vector<float> t;
     t.reserve(size_t(rows) * dh);
@@ -182,18 +173,14 @@ GpuAttention::Result GpuAttention::run(const Matrix& q, const Matrix& k, const M
         t.push_back(float(std::cos(angle)));
         t.push_back(float(std::sin(angle)));
       }
-    GpuBuffer b = buffer(bytes(t.size()));
-    b.upload(std::span<const float>(t));
-    return b;
+    return t;
   };
-  if (o.rope) {
-    ropeQ = ropeTable(n);
-    ropeK = ropeTable(m);
-  }
-  Matrix w;
+  const std::vector<float> ropeQ = o.rope ? ropeTable(n) : std::vector<float>{},
+                           ropeK = o.rope ? ropeTable(m) : std::vector<float>{};
+  std::vector<float> projection;
   float keyShift = 0.0f;
   if (o.kind == AttentionKind::Performer) {
-    w = performerProjection(o.features, dh, o.seed);
+    const Matrix w = performerProjection(o.features, dh, o.seed);
     double shift = 0.0;
     for (size_t f = 0; f < w.rows; ++f) {
       double s = 0.0;
@@ -201,27 +188,46 @@ GpuAttention::Result GpuAttention::run(const Matrix& q, const Matrix& k, const M
       shift = std::max(shift, 0.5 * s);
     }
     keyShift = float(shift);
-    proj = buffer(bytes(w.data.size()));
-    proj.upload(std::span<const float>(toFloat(w.data)));
+    projection = toFloat(w.data);
   }
-  GpuBuffer qr, kr;  // RoPE'd rows (when RoPE and features both apply)
-  if (o.rope) {
-    qr = buffer(bytes(q.data.size()));
-    kr = buffer(bytes(k.data.size()));
-  }
-  if (linear) {
-    qp = buffer(bytes(size_t(n) * heads * features));
-    kp = buffer(bytes(size_t(m) * heads * features));
-    sums = buffer(sumsBytes);
-  }
-  if (wantWeights) wb = buffer(weightBytes);
 
-  std::vector<std::pair<ComputeKernel*, VkDescriptorSet>> sets;
+  // Every buffer the run uses, before any set (a grown buffer drops the cached sets).
+  Result r;
+  auto buffer = [&](Slot slot, VkDeviceSize size) -> const GpuBuffer* {
+    r.deviceBytes += size;
+    return &workspace_.buffer(slot, size);
+  };
+  const GpuBuffer *qb = buffer(kQ, bytes(qf.size())), *kb = buffer(kK, bytes(kf.size())),
+                  *vb = buffer(kV, bytes(vf.size())), *ob = buffer(kOut, bytes(size_t(n) * dv));
+  const GpuBuffer *qr = nullptr, *kr = nullptr, *rq = nullptr, *rk = nullptr, *proj = nullptr,
+                  *qp = nullptr, *kp = nullptr, *sums = nullptr, *wb = nullptr;
+  if (o.rope) {
+    rq = buffer(kRopeQ, bytes(ropeQ.size()));
+    rk = buffer(kRopeK, bytes(ropeK.size()));
+    qr = buffer(kQRope, bytes(qf.size()));  // the RoPE'd rows
+    kr = buffer(kKRope, bytes(kf.size()));
+  }
+  if (!projection.empty()) proj = buffer(kProjection, bytes(projection.size()));
+  if (linear) {
+    qp = buffer(kQFeatures, bytes(size_t(n) * heads * features));
+    kp = buffer(kKFeatures, bytes(size_t(m) * heads * features));
+    sums = buffer(kSums, sumsBytes);
+  }
+  if (wantWeights) wb = buffer(kWeights, weightBytes);
+
+  // One submission uploads everything the kernels read.
+  std::vector<KernelWorkspace::Upload> uploads = {{qb, qf.data(), qf.size() * sizeof(float)},
+                                                  {kb, kf.data(), kf.size() * sizeof(float)},
+                                                  {vb, vf.data(), vf.size() * sizeof(float)}};
+  if (o.rope) {
+    uploads.push_back({rq, ropeQ.data(), ropeQ.size() * sizeof(float)});
+    uploads.push_back({rk, ropeK.data(), ropeK.size() * sizeof(float)});
+  }
+  if (proj) uploads.push_back({proj, projection.data(), projection.size() * sizeof(float)});
+  workspace_.upload(uploads);
+
   auto set = [&](ComputeKernel& kernel, std::initializer_list<const GpuBuffer*> list) {
-    std::vector<const GpuBuffer*> v(list);
-    VkDescriptorSet s = kernel.makeSet(v);
-    sets.push_back({&kernel, s});
-    return s;
+    return workspace_.set(kernel, list);
   };
   const float scaleLog2e = float(scaleFor(o, dh) * 1.4426950408889634);
   const float rootScale = float(std::sqrt(scaleFor(o, dh)));
@@ -231,20 +237,20 @@ GpuAttention::Result GpuAttention::run(const Matrix& q, const Matrix& k, const M
   ComputeKernel& prepare = kernel(Prepare);
   // Record everything, then submit once.
   std::vector<std::function<void(VkCommandBuffer)>> steps;
-  const GpuBuffer *qIn = &qb, *kIn = &kb;
+  const GpuBuffer *qIn = qb, *kIn = kb;
   if (o.rope) {
-    VkDescriptorSet sq = set(prepare, {&qb, &qr, &ropeQ}), sk = set(prepare, {&kb, &kr, &ropeK});
+    VkDescriptorSet sq = set(prepare, {qb, qr, rq}), sk = set(prepare, {kb, kr, rk});
     const PreparePush pq{n, d, heads, 0, 0, 0.0f, 0.0f, 0}, pk{m, d, heads, 0, 0, 0.0f, 0.0f, 0};
     steps.push_back([&, sq, sk, pq, pk](VkCommandBuffer cmd) {
       prepare.dispatch(cmd, sq, &pq, n * heads, kLocal);
       prepare.dispatch(cmd, sk, &pk, m * heads, kLocal);
       computeBarrier(cmd);
     });
-    qIn = &qr, kIn = &kr;
+    qIn = qr, kIn = kr;
   }
   if (linear) {
-    const GpuBuffer* table = o.kind == AttentionKind::Performer ? &proj : qIn;
-    VkDescriptorSet sq = set(prepare, {qIn, &qp, table}), sk = set(prepare, {kIn, &kp, table});
+    const GpuBuffer* table = proj ? proj : qIn;
+    VkDescriptorSet sq = set(prepare, {qIn, qp, table}), sk = set(prepare, {kIn, kp, table});
     const PreparePush pq{n, d, heads, featureMode, features, rootScale, keyShift, 1},
         pk{m, d, heads, featureMode, features, rootScale, keyShift, 0};
     steps.push_back([&, sq, sk, pq, pk](VkCommandBuffer cmd) {
@@ -254,8 +260,8 @@ GpuAttention::Result GpuAttention::run(const Matrix& q, const Matrix& k, const M
     });
     ComputeKernel &kv = kernel(LinearKv, dvh), &scan = kernel(LinearScan),
                   &out = kernel(LinearOut, dvh);
-    VkDescriptorSet skv = set(kv, {&kp, &vb, &sums}), sscan = set(scan, {&sums}),
-                    sout = set(out, {&qp, &kp, &vb, &sums, &ob});
+    VkDescriptorSet skv = set(kv, {kp, vb, sums}), sscan = set(scan, {sums}),
+                    sout = set(out, {qp, kp, vb, sums, ob});
     const KvPush pkv{m, dv, heads, features, chunks};
     const uint32_t entries = heads * features * (dvh + 1);
     const ScanPush pscan{entries, chunks};
@@ -269,7 +275,7 @@ GpuAttention::Result GpuAttention::run(const Matrix& q, const Matrix& k, const M
     });
   } else {
     ComputeKernel& soft = kernel(Softmax, dh, dvh);
-    VkDescriptorSet s = set(soft, {qIn, kIn, &vb, &ob});
+    VkDescriptorSet s = set(soft, {qIn, kIn, vb, ob});
     const SoftmaxPush p{n, m, d, dv, heads, o.causal ? 1u : 0u, scaleLog2e};
     const uint32_t blocks = (n + kLocal - 1) / kLocal;
     steps.push_back([&, s, p, blocks](VkCommandBuffer cmd) {
@@ -278,7 +284,7 @@ GpuAttention::Result GpuAttention::run(const Matrix& q, const Matrix& k, const M
   }
   if (wantWeights) {
     ComputeKernel& wk = kernel(Weights);
-    VkDescriptorSet s = linear ? set(wk, {&qp, &kp, &wb}) : set(wk, {qIn, kIn, &wb});
+    VkDescriptorSet s = linear ? set(wk, {qp, kp, wb}) : set(wk, {qIn, kIn, wb});
     const WeightsPush p{n, m, width, heads, linear ? 1u : 0u, o.causal ? 1u : 0u, scaleLog2e};
     steps.push_back([&, s, p](VkCommandBuffer cmd) { wk.dispatch(cmd, s, &p, n * heads, kLocal); });
   }
@@ -288,13 +294,15 @@ GpuAttention::Result GpuAttention::run(const Matrix& q, const Matrix& k, const M
   });
   r.computeMs =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  for (auto& [kernelPtr, s] : sets) kernelPtr->freeSet(s);
 
-  const auto out = ob.read<float>(size_t(n) * dv);
+  // One submission reads the results back.
   r.out = Matrix(n, dv);
+  std::vector<float> out(size_t(n) * dv), a(wantWeights ? size_t(heads) * n * m : 0);
+  std::vector<KernelWorkspace::Download> downloads = {{ob, out.data(), out.size() * sizeof(float)}};
+  if (wantWeights) downloads.push_back({wb, a.data(), a.size() * sizeof(float)});
+  workspace_.download(downloads);
   std::copy(out.begin(), out.end(), r.out.data.begin());
   if (wantWeights) {
-    const auto a = wb.read<float>(size_t(heads) * n * m);
     r.weights = Matrix(size_t(heads) * n, m);
     std::copy(a.begin(), a.end(), r.weights.data.begin());
   }

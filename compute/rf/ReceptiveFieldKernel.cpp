@@ -43,7 +43,7 @@ enum : uint32_t { kSeed = 5, kAbsAdd = 6 };
 
 }  // namespace
 
-GpuReceptiveField::GpuReceptiveField(const GpuContext& ctx) : ctx_(ctx) {
+GpuReceptiveField::GpuReceptiveField(const GpuContext& ctx) : ctx_(ctx), workspace_(ctx) {
   forward_ = std::make_unique<ComputeKernel>(ctx, kForwardSpv, 3, sizeof(Push), 4);
   backward_ = std::make_unique<ComputeKernel>(ctx, kBackwardSpv, 4, sizeof(Push), 4);
 }
@@ -65,27 +65,29 @@ ErfResult GpuReceptiveField::run(const Architecture& a, const ErfOptions& o) {
                        std::to_string(range >> 20) +
                        " MiB (a smaller input, fewer seeds or --backend cpu)");
   deviceBytes_ = (actFloats + gradFloats + weightFloats + argFloats) * 4;
-  GpuBuffer act(ctx_, actFloats * 4, kStorageUsage, MemoryKind::DeviceLocal),
-      grad(ctx_, gradFloats * 4, kStorageUsage, MemoryKind::DeviceLocal),
-      weights(ctx_, weightFloats * 4, kStorageUsage, MemoryKind::DeviceLocal),
-      argmax(ctx_, argFloats * 4, kStorageUsage, MemoryKind::DeviceLocal);
+  // Every buffer before any set (a grown buffer drops the cached sets).
+  const GpuBuffer &act = workspace_.buffer(kActivations, actFloats * 4),
+                  &grad = workspace_.buffer(kGradients, gradFloats * 4),
+                  &weights = workspace_.buffer(kWeights, weightFloats * 4),
+                  &argmax = workspace_.buffer(kArgmax, argFloats * 4);
   std::vector<float> w(weightFloats, 0.0f);
   for (size_t s = 0; s < seeds; ++s) {
     const auto ws = rfSeedWeights(p, o, int(s));
     std::copy(ws.begin(), ws.end(), w.begin() + s * perSeed);
   }
-  weights.upload(std::span<const float>(w));
+  std::vector<KernelWorkspace::Upload> uploads = {{&weights, w.data(), w.size() * 4}};
+  std::vector<float> inputs;
   if (p.needsForward) {
-    std::vector<float> inputs(seeds * hw);
+    inputs.resize(seeds * hw);
     for (size_t s = 0; s < seeds; ++s) {
       const auto x = rfSeedInput(a, o, int(s));
       std::copy(x.begin(), x.end(), inputs.begin() + s * hw);
     }
-    act.upload(inputs.data(), inputs.size() * 4, p.planeFloats * 4);
+    uploads.push_back({&act, inputs.data(), inputs.size() * 4, p.planeFloats * 4});
   }
-  const GpuBuffer* fwdBuffers[] = {&act, &weights, &argmax};
-  const GpuBuffer* bwdBuffers[] = {&grad, &weights, &argmax, &act};
-  VkDescriptorSet fset = forward_->makeSet(fwdBuffers), bset = backward_->makeSet(bwdBuffers);
+  workspace_.upload(uploads);  // one submission
+  VkDescriptorSet fset = workspace_.set(*forward_, {&act, &weights, &argmax}),
+                  bset = workspace_.set(*backward_, {&grad, &weights, &argmax, &act});
 
   const RfPlane& target = p.planes[p.target];
   const uint32_t erfOff = uint32_t(p.planeFloats);
@@ -131,9 +133,9 @@ ErfResult GpuReceptiveField::run(const Architecture& a, const ErfOptions& o) {
   ErfResult r;
   r.computeMs =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  forward_->freeSet(fset);
-  backward_->freeSet(bset);
-  const auto values = grad.read<float>(hw, VkDeviceSize(erfOff) * 4);
+  std::vector<float> values(hw);
+  const KernelWorkspace::Download erf{&grad, values.data(), hw * 4, VkDeviceSize(erfOff) * 4};
+  workspace_.download(std::span(&erf, 1));
   requireFinite(std::span(values), "ERF of layer '" + o.layer + "' on the GPU",
                 ": the gradient overflowed float32; the CPU backend computes in double, or use "
                 "smaller weights");

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "ComputeKernel.h"
+#include "KernelWorkspace.h"
 #include "ReceptiveField.h"
 
 namespace flowscope {
@@ -18,10 +19,14 @@ class GpuReceptiveField {
   // InputError for programs whose buffers exceed the device's storage-buffer range.
   ErfResult run(const Architecture& a, const ErfOptions& o);
   size_t deviceBytes() const { return deviceBytes_; }
+  // Descriptor sets kept for later runs (KernelWorkspace).
+  size_t cachedSets() const { return workspace_.cachedSets(); }
 
  private:
+  enum Slot : size_t { kActivations, kGradients, kWeights, kArgmax };
   const GpuContext& ctx_;
   std::unique_ptr<ComputeKernel> forward_, backward_;
+  KernelWorkspace workspace_;  // after the kernels: its sets go first
   size_t deviceBytes_ = 0;
 };
 

@@ -324,6 +324,40 @@ TEST_F(AttentionGpu, EveryVariantMatchesTheCpu) {
         }
 }
 
+// One GpuAttention across runs of every variant, larger, then smaller (its buffers, grown for
+// the larger, keep stale rows past the smaller's), then all again: every run matches the CPU
+// reference, and the second pass makes no descriptor set (each was kept from the first). A run
+// refused before any work leaves the sets as they were.
+TEST_F(AttentionGpu, RunsReuseBuffersAndSetsAcrossSizes) {
+  GpuAttention gpuAttention(*gpu);
+  const auto pass = [&] {
+    for (size_t n : {40, 150, 70})
+      for (AttentionKind kind :
+           {AttentionKind::Softmax, AttentionKind::LinearElu, AttentionKind::Performer})
+        for (bool rope : {false, true}) {
+          const Matrix q = randomMatrix(n, 8, 61 + n), k = randomMatrix(n + 5, 8, 62 + n),
+                       v = randomMatrix(n + 5, 4, 63 + n);
+          AttentionOptions o = kindOf(kind);
+          o.rope = rope;
+          o.features = 32;
+          const auto ref = attentionReference(q, k, v, o, true);
+          const auto g = gpuAttention.run(q, k, v, o, true);
+          const std::string what = attentionKindName(kind) + " n " + std::to_string(n);
+          EXPECT_LT(maxAbsDiff(g.out, ref.out), 2e-4) << what;
+          EXPECT_LT(maxAbsDiff(g.weights, ref.weights), 2e-5) << what;
+        }
+  };
+  pass();
+  const size_t sets = gpuAttention.cachedSets();
+  EXPECT_GT(sets, 0u);
+  pass();
+  EXPECT_EQ(gpuAttention.cachedSets(), sets);
+  AttentionOptions wide;
+  const Matrix q = randomMatrix(4, 256, 1), v = randomMatrix(4, 4, 2);
+  EXPECT_THROW(gpuAttention.run(q, q, v, wide), InputError);  // head width 256 > 128
+  EXPECT_EQ(gpuAttention.cachedSets(), sets);
+}
+
 TEST_F(AttentionGpu, StreamingKernelOnALongSequence) {
   // 4,096 tokens, d = 64: no n x n buffer is allocated (device bytes are O(n d)).
   GpuAttention gpuAttention(*gpu);
