@@ -644,8 +644,15 @@ class GuiTest : public QObject {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert("FLOWSCOPE_VALIDATE", "1");
     app.setProcessEnvironment(env);
-    app.start(FLOWSCOPE_APP, {"--frames", "120", "--stats", dir.filePath("s.json"), "--screenshot",
-                              dir.filePath("s.png")});
+    // The default scene without its loop: a played step stays > 0 however fast the frames run.
+    nlohmann::json scene = diffusionSceneToJson(defaultDiffusionScene());
+    scene["display"]["loop"] = false;
+    QFile sceneFile(dir.filePath("scene.json"));
+    QVERIFY(sceneFile.open(QIODevice::WriteOnly));
+    sceneFile.write(QByteArray::fromStdString(scene.dump()));
+    sceneFile.close();
+    app.start(FLOWSCOPE_APP, {"--scene", sceneFile.fileName(), "--frames", "120", "--stats",
+                              dir.filePath("s.json"), "--screenshot", dir.filePath("s.png")});
     QVERIFY(app.waitForFinished(120000));
     QCOMPARE(app.exitCode(), 0);
     QFile stats(dir.filePath("s.json"));
