@@ -161,7 +161,8 @@ std::vector<OverlayVertex> AttentionRenderer::buildVertices(const AttentionLab& 
 
 std::unique_ptr<LabRenderer> makeAttentionRenderer(Lab& lab, const GpuContext& ctx,
                                                    VkRenderPass pass, uint32_t slots) {
-  return std::make_unique<AttentionLabRenderer>(ctx, pass, slots, dynamic_cast<AttentionLab&>(lab));
+  return std::make_unique<DrawnLabRenderer<AttentionRenderer, AttentionLab>>(
+      ctx, pass, slots, dynamic_cast<const AttentionLab&>(lab));
 }
 
 }  // namespace flowscope

@@ -24,19 +24,4 @@ class AttentionRenderer {
   OverlayLayer overlay_;
 };
 
-// The lab as a LabRenderer (LabList.h).
-class AttentionLabRenderer : public LabRenderer {
- public:
-  AttentionLabRenderer(const GpuContext& ctx, VkRenderPass pass, uint32_t frameSlots,
-                       const AttentionLab& lab)
-      : renderer_(ctx, pass, frameSlots), lab_(lab) {}
-  void draw(VkCommandBuffer cmd, const LabFrame& f) override {
-    renderer_.draw(cmd, lab_, f.width, f.height, f.slot);
-  }
-
- private:
-  AttentionRenderer renderer_;
-  const AttentionLab& lab_;
-};
-
 }  // namespace flowscope

@@ -39,4 +39,24 @@ class LabRenderer {
   virtual void draw(VkCommandBuffer cmd, const LabFrame& frame) = 0;
 };
 
+class GpuContext;
+
+// A lab drawn by `Renderer` inside the render pass alone (Renderer(ctx, pass, frameSlots) and
+// draw(cmd, lab, width, height, slot)), with nothing recorded before it: the labs whose kernels
+// run between frames in their update().
+template <typename Renderer, typename LabType>
+class DrawnLabRenderer : public LabRenderer {
+ public:
+  DrawnLabRenderer(const GpuContext& ctx, VkRenderPass pass, uint32_t frameSlots,
+                   const LabType& lab)
+      : renderer_(ctx, pass, frameSlots), lab_(lab) {}
+  void draw(VkCommandBuffer cmd, const LabFrame& f) override {
+    renderer_.draw(cmd, lab_, f.width, f.height, f.slot);
+  }
+
+ private:
+  Renderer renderer_;
+  const LabType& lab_;
+};
+
 }  // namespace flowscope

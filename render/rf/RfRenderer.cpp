@@ -196,7 +196,8 @@ std::vector<OverlayVertex> RfRenderer::buildVertices(const RfLab& lab, uint32_t 
 
 std::unique_ptr<LabRenderer> makeRfRenderer(Lab& lab, const GpuContext& ctx, VkRenderPass pass,
                                             uint32_t slots) {
-  return std::make_unique<RfLabRenderer>(ctx, pass, slots, dynamic_cast<RfLab&>(lab));
+  return std::make_unique<DrawnLabRenderer<RfRenderer, RfLab>>(ctx, pass, slots,
+                                                               dynamic_cast<const RfLab&>(lab));
 }
 
 }  // namespace flowscope

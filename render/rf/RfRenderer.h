@@ -37,18 +37,4 @@ class RfRenderer {
   OverlayLayer overlay_;
 };
 
-// The lab as a LabRenderer (LabList.h).
-class RfLabRenderer : public LabRenderer {
- public:
-  RfLabRenderer(const GpuContext& ctx, VkRenderPass pass, uint32_t frameSlots, const RfLab& lab)
-      : renderer_(ctx, pass, frameSlots), lab_(lab) {}
-  void draw(VkCommandBuffer cmd, const LabFrame& f) override {
-    renderer_.draw(cmd, lab_, f.width, f.height, f.slot);
-  }
-
- private:
-  RfRenderer renderer_;
-  const RfLab& lab_;
-};
-
 }  // namespace flowscope

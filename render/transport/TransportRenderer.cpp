@@ -272,7 +272,8 @@ void TransportRenderer::draw(VkCommandBuffer cmd, const TransportLab& lab, uint3
 
 std::unique_ptr<LabRenderer> makeTransportRenderer(Lab& lab, const GpuContext& ctx,
                                                    VkRenderPass pass, uint32_t slots) {
-  return std::make_unique<TransportLabRenderer>(ctx, pass, slots, dynamic_cast<TransportLab&>(lab));
+  return std::make_unique<DrawnLabRenderer<TransportRenderer, TransportLab>>(
+      ctx, pass, slots, dynamic_cast<const TransportLab&>(lab));
 }
 
 }  // namespace flowscope

@@ -58,19 +58,4 @@ class TransportRenderer {
   uint32_t gridCell_ = kCellPixels;
 };
 
-// The lab as a LabRenderer (LabList.h).
-class TransportLabRenderer : public LabRenderer {
- public:
-  TransportLabRenderer(const GpuContext& ctx, VkRenderPass pass, uint32_t frameSlots,
-                       const TransportLab& lab)
-      : renderer_(ctx, pass, frameSlots), lab_(lab) {}
-  void draw(VkCommandBuffer cmd, const LabFrame& f) override {
-    renderer_.draw(cmd, lab_, f.width, f.height, f.slot);
-  }
-
- private:
-  TransportRenderer renderer_;
-  const TransportLab& lab_;
-};
-
 }  // namespace flowscope
