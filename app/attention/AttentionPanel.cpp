@@ -61,7 +61,7 @@ void AttentionPanel::build(AttentionLab& lab, std::map<std::string, ControlRect>
   edits_.show();
   hint(
       "Click a token to select it as the query; Shift+click adds a token (painting), drag one to "
-      "move it; drag empty space to pan, wheel to zoom. Ctrl+1 / 2 / 3 switch labs.");
+      "move it; drag empty space to pan, wheel to zoom. The Lab menu (Ctrl+1...) switches labs.");
   if (foldable("Tokens", true)) tokensSection(lab, rects);
   if (foldable("Projections", false)) projectionSection(lab);
   if (foldable("Attention", true)) variantSection(lab, rects);

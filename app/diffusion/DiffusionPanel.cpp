@@ -383,7 +383,7 @@ void DiffusionPanel::sweepWindow(DiffusionLab& lab, PanelContext& context) {
   }
   ImGui::SameLine();
   ImGui::ProgressBar(sweep.progress(), ImVec2(-1, 0));
-  ImGui::TextDisabled("NFE 4..128, 2,000 samples each, on %s; File > Export sweep CSV...",
+  ImGui::TextDisabled("NFE 4..128, 2,000 samples each, on %s; Analysis > Export sweep CSV...",
                       sweep.device().c_str());
   sweepPlot(sweep.rows());
   ImGui::End();

@@ -3,7 +3,7 @@
 // the plane: drag to pan, wheel to zoom, Ctrl+click picks the particle under the cursor (its path
 // is drawn), and with painting on a stroke paints data points. The split view's primary run
 // takes the left half, which the camera maps. View menu: the layers; Analysis menu: the sweep's
-// CSV, unpicking; File > Open data: a Gaussian mixture JSON.
+// CSV, unpicking; File > Open data: a mixture (.json), points (.csv) or density image (.png).
 #include "DiffusionLab.h"
 #include "DiffusionPanel.h"
 #include "LabView.h"
@@ -23,7 +23,9 @@ class DiffusionView : public LabView {
   bool holdsMouse() const override { return plane_.holdsMouse(); }
   int cameraWidth(int framebufferWidth) const override;
   void addMenuActions(QMenu* view, QMenu* analysis, QWidget* parent) override;
-  QString dataFilter() const override { return "Gaussian mixture (*.json)"; }
+  QString dataFilter() const override {
+    return "Data: mixture JSON, point cloud CSV, density image PNG (*.json *.csv *.png)";
+  }
   void openData(const std::string& path) override;
 
   // The metrics window's figures, computed between frames while the window is open.

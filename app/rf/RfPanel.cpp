@@ -17,7 +17,7 @@ void RfPanel::build(RfLab& lab, std::map<std::string, ControlRect>& rects) {
       "Hover the image: the selected layer's unit there, its theoretical receptive field (cyan) "
       "and the padding it reaches into (orange). Click: pin that unit; its effective receptive "
       "field is drawn over the image (magma, yellow box). Drag pans, wheel zooms. Coordinates are "
-      "pixel indices, pixel i centred at i. Ctrl+1..4 switch labs.");
+      "pixel indices, pixel i centred at i. The Lab menu (Ctrl+1...) switches labs.");
   if (foldable("Architecture", true)) architectureSection(lab, rects);
   if (foldable("Layers (editor)", true)) {
     hint(

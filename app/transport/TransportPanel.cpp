@@ -35,8 +35,8 @@ std::optional<LabRequest> TransportPanel::build(TransportLab& lab, ControlRects&
   edits_.show();
   hint(
       "Drag a point to move it (the plan re-solves warm); Shift+click adds a source point, "
-      "Ctrl+click a target point; drag empty space to pan, wheel to zoom. Ctrl+1 / Ctrl+2 "
-      "switch labs.");
+      "Ctrl+click a target point; drag empty space to pan, wheel to zoom. The Lab menu "
+      "(Ctrl+1...) switches labs.");
   int mode = int(lab.settings().mode);
   ImGui::RadioButton("Plan", &mode, 0);
   remember(rects, "transport.mode.plan");

@@ -402,7 +402,10 @@ std::vector<SqrtDPoint> sqrtDLesson(const std::vector<int>& dims, int keys, int 
         logits[j] = dot(qv.data(), &kmat[size_t(j) * d], size_t(d));
         sum += logits[j], sumSq += logits[j] * logits[j], ++count;
       }
-      for (double scale : {1.0, 1.0 / std::sqrt(double(d))}) {
+      // Two passes, unscaled then scaled (at d = 1 both scales are 1: each pass keeps its own
+      // entropy).
+      for (int pass = 0; pass < 2; ++pass) {
+        const double scale = pass == 0 ? 1.0 : 1.0 / std::sqrt(double(d));
         double mx = -std::numeric_limits<double>::infinity(), z = 0.0, h = 0.0;
         for (double l : logits) mx = std::max(mx, l * scale);
         for (double l : logits) z += std::exp(l * scale - mx);
@@ -410,7 +413,7 @@ std::vector<SqrtDPoint> sqrtDLesson(const std::vector<int>& dims, int keys, int 
           const double pj = std::exp(l * scale - mx) / z;
           if (pj > 0.0) h -= pj * std::log(pj);
         }
-        (scale == 1.0 ? p.entropyUnscaled : p.entropyScaled) += h / queries;
+        (pass == 0 ? p.entropyUnscaled : p.entropyScaled) += h / queries;
       }
     }
     const double mean = sum / count;

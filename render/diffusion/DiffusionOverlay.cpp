@@ -30,6 +30,22 @@ std::string captionOf(const DiffusionFrame& f) {
   return buf;
 }
 
+std::string fieldLegend(FieldKind kind, bool flow) {
+  switch (kind) {
+    case FieldKind::Score:
+      return "arrows: score grad log p_t, pointing to higher density";
+    case FieldKind::DenoiserDisplacement:
+      return "arrows: denoiser D(x) - x, pointing to the predicted data";
+    case FieldKind::Eps:
+      return "arrows: eps-prediction, pointing away from the data";
+    case FieldKind::Velocity:
+      return std::string("arrows: velocity ") +
+             (flow ? "dx/dt = eps - x0" : "d(x/s)/dsigma = eps") +
+             ", pointing to noise; sampling runs against them";
+  }
+  return {};
+}
+
 namespace {
 
 void polylines(std::vector<OverlayVertex>& out, const DiffusionFrame& f,
@@ -93,11 +109,11 @@ std::vector<OverlayVertex> buildOverlay(const DiffusionFrame& f,
     legend.push_back(std::string("heatmap: log p") +
                      (f.params.heatmap() == HeatmapKind::DataDensity ? "_data" : "_t") +
                      "(x), viridis, peak-12 .. peak nats");
-  if (f.params.showField())
+  if (f.params.showField()) {
     legend.push_back(
-        std::string("arrows: ") +
-        (f.params.field() == FieldKind::Score ? "score grad log p_t" : "denoiser D(x)-x") +
-        ", length ~ |v| / max|v|");
+        fieldLegend(f.params.field(), f.sim.config().schedule.kind == ScheduleKind::Flow));
+    legend.push_back("arrow length ~ |v| / max |v| in view");
+  }
   if (f.params.showTrails() && TrailLayer::segments(f) > 0)
     legend.push_back("trails: last " + std::to_string(TrailLayer::segments(f)) + " steps of " +
                      std::to_string(std::min<int>(f.sim.config().particleCount,

@@ -16,6 +16,9 @@ namespace flowscope {
 std::vector<OverlayVertex> buildOverlay(
     const DiffusionFrame& f, const std::vector<std::vector<glm::dvec2>>* streamlines = nullptr);
 std::string captionOf(const DiffusionFrame& f);
+// The legend line of the arrows: which field they show and which way it points (`flow`: the
+// flow schedule, x = (1 - t) x0 + t eps, data at t = 0 and noise at t = 1).
+std::string fieldLegend(FieldKind kind, bool flow);
 
 class DiffusionOverlay {
  public:

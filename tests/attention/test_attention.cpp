@@ -278,6 +278,11 @@ TEST(Attention, SqrtDLessonShowsVarianceGrowingWithD) {
   EXPECT_LT(points[2].entropyUnscaled, 0.5);
   EXPECT_GT(points[2].entropyScaled, 2.5);
   EXPECT_NEAR(points[2].entropyScaled, points[0].entropyScaled, 0.3);
+  // At d = 1 the two scales agree, and an entropy over 64 keys is at most log 64.
+  const SqrtDPoint one = sqrtDLesson({1}, 64, 64, 1)[0];
+  EXPECT_DOUBLE_EQ(one.entropyScaled, one.entropyUnscaled);
+  EXPECT_LE(one.entropyUnscaled, std::log(64.0) + 1e-12);
+  EXPECT_GT(one.entropyUnscaled, 0.0);
 }
 
 TEST(Attention, DenoiserAttentionIsTheIdealDenoiser) {

@@ -630,6 +630,8 @@ class GuiTest : public QObject {
             "field 'receptive_field.erf_opacity': must be between 0 and 1");
     refused("rf", "receptive_field", "layer", "conv9",
             "field 'receptive_field.layer': 'conv9': not in the architecture");
+    for (const char* kind : {"*.json", "*.csv", "*.png"})  // what DataSource::ofFile reads
+      QVERIFY(vp->view(labIndex("diffusion")).dataFilter().contains(kind));
     window_->showLab(labIndex("attention"));
     const QString error = window_->openData(dir.filePath("mix.json"));
     QVERIFY2(error.contains("the Attention lab opens no data files"), qPrintable(error));

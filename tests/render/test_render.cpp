@@ -4,6 +4,7 @@
 #include <set>
 
 #include "DiffusionHeadless.h"
+#include "DiffusionOverlay.h"
 #include "GpuFixture.h"
 #include "ParticleLayer.h"
 
@@ -42,6 +43,26 @@ DiffusionScene pointScene(glm::dvec2 at, int particles) {
 }  // namespace
 
 class HeadlessRenderTest : public GpuTest {};
+
+// The arrows' legend names the field shown and the way it points, for every field (the ε and
+// velocity fields were once labelled "denoiser D(x)-x").
+TEST(DiffusionOverlay, ArrowLegendNamesEachFieldAndItsDirection) {
+  const std::pair<FieldKind, const char*> named[] = {{FieldKind::Score, "score grad log p_t"},
+                                                     {FieldKind::DenoiserDisplacement, "D(x) - x"},
+                                                     {FieldKind::Eps, "eps-prediction"},
+                                                     {FieldKind::Velocity, "velocity"}};
+  std::set<std::string> texts;
+  for (bool flow : {false, true})
+    for (const auto& [kind, words] : named) {
+      const std::string text = fieldLegend(kind, flow);
+      EXPECT_NE(text.find(words), std::string::npos) << text;
+      EXPECT_NE(text.find("pointing"), std::string::npos) << text;
+      texts.insert(text);
+    }
+  EXPECT_EQ(texts.size(), 5u);  // the velocity differs between flow and diffusion
+  EXPECT_NE(fieldLegend(FieldKind::Velocity, true).find("dx/dt = eps - x0"), std::string::npos);
+  EXPECT_NE(fieldLegend(FieldKind::Velocity, false).find("d(x/s)/dsigma = eps"), std::string::npos);
+}
 
 TEST_F(HeadlessRenderTest, DefaultSceneIsNotBlank) {
   DiffusionScene scene = defaultDiffusionScene();
