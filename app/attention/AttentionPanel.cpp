@@ -25,7 +25,12 @@ ImU32 heat(double v) {
 // Above kMaxCells a side, each drawn square covers a bin of entries and shows the bin's largest
 // (so a sharp weight stays visible), keeping the frame's ImGui geometry bounded.
 constexpr size_t kMaxCells = 128;
-std::pair<int, int> heatmap(const char* id, const Matrix& m, size_t rows, double vmax, float cell) {
+// Cells a causal mask removes (key after query) are drawn apart from small weights: flat grey
+// with a diagonal stroke, never a colour of the weight scale.
+constexpr ImU32 kMaskedFill = IM_COL32(70, 72, 80, 255),
+                kMaskedStroke = IM_COL32(125, 128, 140, 255);
+std::pair<int, int> heatmap(const char* id, const Matrix& m, size_t rows, double vmax, float cell,
+                            bool causal) {
   const ImVec2 origin = ImGui::GetCursorScreenPos();
   const ImVec2 size(cell * float(m.cols), cell * float(rows));
   ImGui::InvisibleButton(id, ImVec2(std::max(size.x, 1.0f), std::max(size.y, 1.0f)));
@@ -39,7 +44,14 @@ std::pair<int, int> heatmap(const char* id, const Matrix& m, size_t rows, double
       const ImVec2 a(origin.x + cell * float(j0), origin.y + cell * float(i0));
       const float wide = cell * float(std::min(bin, m.cols - j0)),
                   tall = cell * float(std::min(bin, rows - i0));
-      dl->AddRectFilled(a, ImVec2(a.x + wide, a.y + tall), heat(v / vmax));
+      const ImVec2 b(a.x + wide, a.y + tall);
+      // A bin is masked when every key in it comes after every query in it.
+      if (causal && j0 > std::min(rows, i0 + bin) - 1) {
+        dl->AddRectFilled(a, b, kMaskedFill);
+        if (wide >= 4.0f) dl->AddLine(a, b, kMaskedStroke);
+        continue;
+      }
+      dl->AddRectFilled(a, b, heat(v / vmax));
     }
   if (!ImGui::IsItemHovered()) return {-1, -1};
   const ImVec2 mouse = ImGui::GetIO().MousePos;
@@ -250,10 +262,16 @@ void AttentionPanel::matrixWindow(AttentionLab& lab, std::map<std::string, Contr
         "row i = query i, column j = key j; head 1 of %d; colour = weight / the largest", heads);
     double vmax = 0.0;
     for (size_t k = 0; k < n * w.cols; ++k) vmax = std::max(vmax, w.data[k]);
-    hover = heatmap("matrix", w, n, std::max(vmax, 1e-12), cell);
+    const bool causal = lab.settings().options.causal;
+    hover = heatmap("matrix", w, n, std::max(vmax, 1e-12), cell, causal);
     remember(rects, "attention.matrix");
     if (hover.first >= 0 && ImGui::IsMouseClicked(0)) lab.setSelected(hover.first);
-    if (hover.first >= 0)
+    if (causal)
+      ImGui::TextDisabled("grey, struck through: masked (key after query), weight 0 by the mask");
+    if (hover.first >= 0 && causal && hover.second > hover.first)
+      ImGui::Text("query %d, key %d: masked (the key comes after the query)", hover.first,
+                  hover.second);
+    else if (hover.first >= 0)
       ImGui::Text("query %d, key %d: weight %.4f", hover.first, hover.second,
                   w(size_t(hover.first), size_t(hover.second)));
     else
@@ -278,11 +296,12 @@ void AttentionPanel::matrixWindow(AttentionLab& lab, std::map<std::string, Contr
     for (size_t k = 0; k < a.data.size(); ++k)
       vmax = std::max({vmax, a.data[k], b.data[k]}), dmax = std::max(dmax, d.data[k]);
     const float small = std::clamp(100.0f / float(n), 1.0f, 8.0f);
-    heatmap("a", a, n, vmax, small);
+    const bool causal = lab.settings().options.causal;
+    heatmap("a", a, n, vmax, small, causal);
     ImGui::SameLine();
-    heatmap("b", b, n, vmax, small);
+    heatmap("b", b, n, vmax, small, causal);
     ImGui::SameLine();
-    heatmap("d", d, n, dmax, small);
+    heatmap("d", d, n, dmax, small, causal);
     remember(rects, "attention.compare.maps");
     ImGui::Text("max |difference| = %.3g (difference map scaled to it)", dmax);
   }

@@ -6,7 +6,9 @@
 
 #include <backends/imgui_impl_vulkan.h>
 #include <imgui.h>
+#include <imgui_internal.h>
 
+#include <algorithm>
 #include <set>
 
 namespace flowscope {
@@ -277,7 +279,35 @@ void ImGuiLayer::newFrame(float width, float height, double seconds) {
   ImGui::NewFrame();
 }
 
+// Every window of this frame moved inside the display (as far as it fits): one that grows, opens
+// at a corner or outlives a smaller window stays reachable. Takes effect from the next frame.
+void ImGuiLayer::keepWindowsInView() {
+  ImGuiContext& g = *ImGui::GetCurrentContext();
+  const ImVec2 display = g.IO.DisplaySize;
+  for (ImGuiWindow* w : g.Windows) {
+    if (w->LastFrameActive != g.FrameCount || w->Hidden ||
+        (w->Flags &
+         (ImGuiWindowFlags_ChildWindow | ImGuiWindowFlags_Tooltip | ImGuiWindowFlags_Popup)))
+      continue;
+    const ImVec2 pos(std::clamp(w->Pos.x, 0.0f, std::max(0.0f, display.x - w->Size.x)),
+                     std::clamp(w->Pos.y, 0.0f, std::max(0.0f, display.y - w->Size.y)));
+    if (pos.x != w->Pos.x || pos.y != w->Pos.y) ImGui::SetWindowPos(w, pos);
+  }
+}
+
+std::vector<ImGuiLayer::WindowRect> ImGuiLayer::windowRects() const {
+  ImGuiContext& g = *ImGui::GetCurrentContext();
+  std::vector<WindowRect> rects;
+  for (const ImGuiWindow* w : g.Windows)
+    if (w->WasActive && !w->Hidden &&
+        !(w->Flags &
+          (ImGuiWindowFlags_ChildWindow | ImGuiWindowFlags_Tooltip | ImGuiWindowFlags_Popup)))
+      rects.push_back({w->Name, w->Pos.x, w->Pos.y, w->Pos.x + w->Size.x, w->Pos.y + w->Size.y});
+  return rects;
+}
+
 void ImGuiLayer::render(VkCommandBuffer cmd, bool draw) {
+  keepWindowsInView();
   ImGui::Render();
   if (draw) ImGui_ImplVulkan_RenderDrawData(ImGui::GetDrawData(), cmd);
 }

@@ -11,6 +11,7 @@
 #include <vulkan/vulkan.h>
 #include <deque>
 #include <string>
+#include <vector>
 
 #include "GpuContext.h"
 
@@ -39,6 +40,12 @@ class ImGuiLayer {
   void render(VkCommandBuffer cmd, bool draw);
   bool wantsMouse() const;
   bool wantsKeyboard() const;
+  // The panels' windows shown in the last frame, in framebuffer pixels (GUI tests).
+  struct WindowRect {
+    std::string name;
+    float x0, y0, x1, y1;
+  };
+  std::vector<WindowRect> windowRects() const;
 
  private:
   struct Input {
@@ -51,6 +58,7 @@ class ImGuiLayer {
     int mods = 0;
   };
   void applyQueuedInput();
+  void keepWindowsInView();
   VkDevice device_;
   VkDescriptorPool pool_ = VK_NULL_HANDLE;
   std::deque<Input> queue_;

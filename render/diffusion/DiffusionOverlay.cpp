@@ -30,6 +30,21 @@ std::string captionOf(const DiffusionFrame& f) {
   return buf;
 }
 
+TimeStripAxis timeStripAxis(const std::vector<NoiseLevel>& levels) {
+  TimeStripAxis axis{INFINITY, -INFINITY, int(levels.size()) - 1};
+  for (const auto& l : levels)
+    if (l.tau > 0.0 && std::isfinite(l.sigma()))
+      axis.sigmaMin = std::min(axis.sigmaMin, l.sigma()),
+      axis.sigmaMax = std::max(axis.sigmaMax, l.sigma());
+  return axis;
+}
+
+std::string formatSigma(double sigma) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.3g", sigma);
+  return buf;
+}
+
 std::string fieldLegend(FieldKind kind, bool flow) {
   switch (kind) {
     case FieldKind::Score:
@@ -63,17 +78,22 @@ void polylines(std::vector<OverlayVertex>& out, const DiffusionFrame& f,
   }
 }
 
-// Where in the schedule the shown step is: log sigma of every level, the shown one enlarged.
+// Where in the schedule the shown step is: log sigma of every level, the shown one enlarged, with
+// the sigma range on the left and the step numbers below.
 void timeStrip(std::vector<OverlayVertex>& out, const DiffusionFrame& f) {
   const auto& levels = f.sim.levels();
-  const float x0 = float(f.width) - 280.0f, y0 = float(f.height) - 96.0f, w = 260.0f, h = 40.0f;
-  double lo = INFINITY, hi = -INFINITY;
-  for (const auto& l : levels)
-    if (l.tau > 0.0 && std::isfinite(l.sigma()))
-      lo = std::min(lo, std::log(l.sigma())), hi = std::max(hi, std::log(l.sigma()));
-  if (!(hi > lo)) return;
-  quad(out, {x0 - 6.0f, y0 - 20.0f}, {x0 + w + 6.0f, y0 + h + 6.0f}, kStripColor);
-  text(out, {x0, y0 - 18.0f}, "log sigma by step", kTextColor);
+  const float x0 = float(f.width) - 280.0f, y0 = float(f.height) - 112.0f, w = 260.0f, h = 40.0f;
+  const TimeStripAxis axis = timeStripAxis(levels);
+  if (!(axis.sigmaMax > axis.sigmaMin)) return;
+  const double lo = std::log(axis.sigmaMin), hi = std::log(axis.sigmaMax);
+  const float left = x0 - 86.0f;
+  quad(out, {left, y0 - 22.0f}, {x0 + w + 6.0f, y0 + h + 24.0f}, kStripColor);
+  text(out, {left + 6.0f, y0 - 20.0f}, "sigma by step, log scale", kTextColor);
+  text(out, {left + 6.0f, y0 - 2.0f}, formatSigma(axis.sigmaMax), kTextColor);
+  text(out, {left + 6.0f, y0 + h - 12.0f}, formatSigma(axis.sigmaMin), kTextColor);
+  text(out, {x0, y0 + h + 8.0f}, "0", kTextColor);
+  const std::string last = std::to_string(axis.steps);
+  text(out, {x0 + w - textWidth(last), y0 + h + 8.0f}, last, kTextColor);
   const int n = int(levels.size()) - 1;
   for (int k = 0; k <= n; ++k) {
     const NoiseLevel& l = levels[k];

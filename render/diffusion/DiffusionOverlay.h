@@ -19,6 +19,14 @@ std::string captionOf(const DiffusionFrame& f);
 // The legend line of the arrows: which field they show and which way it points (`flow`: the
 // flow schedule, x = (1 - t) x0 + t eps, data at t = 0 and noise at t = 1).
 std::string fieldLegend(FieldKind kind, bool flow);
+// The sigma strip's axes: the finite non-zero sigma range of the schedule's levels (log scale
+// between them) and its last step.
+struct TimeStripAxis {
+  double sigmaMin, sigmaMax;
+  int steps;
+};
+TimeStripAxis timeStripAxis(const std::vector<NoiseLevel>& levels);
+std::string formatSigma(double sigma);  // "80", "0.002"
 
 class DiffusionOverlay {
  public:

@@ -5,6 +5,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <imgui.h>
+
 #include <nlohmann/json.hpp>
 
 #include <cmath>
@@ -441,6 +443,22 @@ class GuiTest : public QObject {
     for (size_t i = 0; i < n; ++i)
       for (size_t j = i + 1; j < n; ++j) QCOMPARE(lab.weights()(i, j), 0.0);
     QCOMPARE(lab.weights()(0, 0), 1.0);
+    // Masked cells are flat grey, apart from every weight colour: cell (0, n-1) is masked, and
+    // (n-1, 0), a real weight however small, is not.
+    waitFrames(2);
+    {
+      const QImage shot = vp->grabRgb(true);
+      const ControlRect mr = vp->controlRects().at("attention.matrix");
+      const double side = (mr.x1 - mr.x0) / double(n);
+      const auto cellPixel = [&](size_t row, size_t col) {
+        return QColor(shot.pixel(int(mr.x0 + side * (double(col) + 0.25)),
+                                 int(mr.y0 + side * (double(row) + 0.75))));
+      };
+      QCOMPARE(cellPixel(0, n - 1), QColor(70, 72, 80));
+      QCOMPARE(cellPixel(2, 5), QColor(70, 72, 80));
+      QVERIFY(cellPixel(n - 1, 0) != QColor(70, 72, 80));
+      QVERIFY(cellPixel(5, 2) != QColor(70, 72, 80));
+    }
 
     // Hovering a matrix cell highlights its query and key; clicking selects the query.
     const ControlRect m = vp->controlRects().at("attention.matrix");
@@ -637,6 +655,32 @@ class GuiTest : public QObject {
     QVERIFY2(error.contains("the Attention lab opens no data files"), qPrintable(error));
     window_->showLab(labIndex("diffusion"));
     vp->edits().clear();
+    waitFrames(2);
+  }
+
+  // Every panel window lies inside the viewport: as each lab opens, and after one is left past
+  // the bottom-right corner (as a window that grows, or a viewport that shrinks, leaves it).
+  void windowsStayInsideTheViewport() {
+    VulkanViewport* vp = window_->viewport();
+    const QSize size = vp->swapChainImageSize();
+    const auto outside = [&] {
+      std::string names;
+      for (const auto& r : vp->imgui()->windowRects())
+        if (r.x0 < 0.0f || r.y0 < 0.0f || r.x1 > size.width() + 0.5f || r.y1 > size.height() + 0.5f)
+          names += r.name + " ";
+      return names;
+    };
+    for (size_t i = 0; i < vp->labCount(); ++i) {
+      window_->showLab(i);
+      waitFrames(4);
+      QVERIFY(!vp->imgui()->windowRects().empty());
+      QVERIFY2(outside().empty(), outside().c_str());
+    }
+    ImGui::SetWindowPos("Theoretical receptive field",
+                        ImVec2(float(size.width() - 20), float(size.height() - 20)));
+    waitFrames(4);
+    QVERIFY2(outside().empty(), outside().c_str());
+    window_->showLab(labIndex("diffusion"));
     waitFrames(2);
   }
 

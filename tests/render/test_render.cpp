@@ -1,6 +1,7 @@
 // Headless render: the frame is not blank, and particles appear where they are.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <set>
 
 #include "DiffusionHeadless.h"
@@ -62,6 +63,31 @@ TEST(DiffusionOverlay, ArrowLegendNamesEachFieldAndItsDirection) {
   EXPECT_EQ(texts.size(), 5u);  // the velocity differs between flow and diffusion
   EXPECT_NE(fieldLegend(FieldKind::Velocity, true).find("dx/dt = eps - x0"), std::string::npos);
   EXPECT_NE(fieldLegend(FieldKind::Velocity, false).find("d(x/s)/dsigma = eps"), std::string::npos);
+}
+
+// The sigma strip's axis: the schedule's sigma range (Karras: sigma_max and sigma_min exactly;
+// flow: its last finite level, not the infinite sigma at t = 1) and its step count.
+TEST(DiffusionOverlay, SigmaStripAxisSpansTheSchedule) {
+  ScheduleParams karras;  // 18 steps, sigma 0.002 .. 80
+  const TimeStripAxis a = timeStripAxis(buildSchedule(karras));
+  EXPECT_DOUBLE_EQ(a.sigmaMax, 80.0);
+  EXPECT_NEAR(a.sigmaMin, 0.002, 1e-15);
+  EXPECT_EQ(a.steps, 18);
+  EXPECT_EQ(formatSigma(a.sigmaMax), "80");
+  EXPECT_EQ(formatSigma(a.sigmaMin), "0.002");
+  ScheduleParams flow;
+  flow.kind = ScheduleKind::Flow;
+  flow.steps = 10;
+  const auto levels = buildSchedule(flow);
+  const TimeStripAxis b = timeStripAxis(levels);
+  EXPECT_TRUE(std::isfinite(b.sigmaMax));
+  EXPECT_EQ(b.steps, 10);
+  double largest = 0.0, smallest = INFINITY;
+  for (const auto& l : levels)
+    if (l.tau > 0.0 && std::isfinite(l.sigma()))
+      largest = std::max(largest, l.sigma()), smallest = std::min(smallest, l.sigma());
+  EXPECT_EQ(b.sigmaMax, largest);
+  EXPECT_EQ(b.sigmaMin, smallest);
 }
 
 TEST_F(HeadlessRenderTest, DefaultSceneIsNotBlank) {
