@@ -70,7 +70,7 @@ void DiffusionPanel::build(DiffusionLab& lab, const DiffusionSimulation& sim,
   if (foldable("Sampler and schedule", true)) samplerSection(lab, rects);
   if (isFlowSampler(lab.params().sampler().kind) && foldable("Flow coupling", true))
     couplingSection(lab, sim);
-  if (foldable("Display", false)) displaySection(lab);
+  if (foldable("Display", false)) displaySection(lab, rects);
   if (foldable("Paint data", false)) paintSection(lab);
   section("Windows");
   ImGui::Checkbox("metrics", &context.metricsOpen);
@@ -389,7 +389,7 @@ void DiffusionPanel::sweepWindow(DiffusionLab& lab, PanelContext& context) {
   ImGui::End();
 }
 
-void DiffusionPanel::displaySection(DiffusionLab& lab) {
+void DiffusionPanel::displaySection(DiffusionLab& lab, ControlRects& rects) {
   DiffusionParams& p = lab.params();
   bool on = p.showHeatmap();
   if (ImGui::Checkbox("heatmap", &on)) p.setShowHeatmap(on);
@@ -447,6 +447,21 @@ void DiffusionPanel::displaySection(DiffusionLab& lab) {
       if (ImGui::Selectable(samplerKindName(kind).c_str(), kind == p.compareSampler()))
         p.setCompareSampler(kind);
     ImGui::EndCombo();
+  }
+  if (p.splitView()) {
+    // Which of the comparison's states stands beside the shown one (its caption gives its step).
+    int at = int(p.compareAt());
+    ImGui::TextUnformatted("compared at equal");
+    ImGui::SameLine();
+    ImGui::RadioButton("step", &at, int(CompareAt::Step));
+    remember(rects, "compare_at.step");
+    ImGui::SameLine();
+    ImGui::RadioButton("σ", &at, int(CompareAt::Sigma));
+    remember(rects, "compare_at.sigma");
+    ImGui::SameLine();
+    ImGui::RadioButton("NFE", &at, int(CompareAt::Nfe));
+    remember(rects, "compare_at.nfe");
+    if (at != int(p.compareAt())) p.setCompareAt(CompareAt(at));
   }
   hint(
       "Drag: pan. Wheel: zoom. Ctrl+click: pick a particle (its full path). Space: play/pause, "

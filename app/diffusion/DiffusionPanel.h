@@ -36,7 +36,7 @@ class DiffusionPanel {
   void dataSection(DiffusionLab& lab);
   void samplerSection(DiffusionLab& lab, std::map<std::string, ControlRect>& rects);
   void couplingSection(DiffusionLab& lab, const DiffusionSimulation& sim);
-  void displaySection(DiffusionLab& lab);
+  void displaySection(DiffusionLab& lab, ControlRects& rects);
   void paintSection(DiffusionLab& lab);
   void metricsWindow(const DiffusionLab& lab, const DiffusionSimulation& sim,
                      PanelContext& context);

@@ -54,11 +54,14 @@ void DiffusionLab::openScene(const nlohmann::json& scene, const std::string& sou
 
 void DiffusionLab::settle(const std::function<void(int, int)>& progress) {
   const int target = playback_.target();
-  for (DiffusionSimulation* run : {&simulation(gpu_, {}), compareSimulation(gpu_, {})})
-    if (run) {
-      seekReporting(*run, target, progress);
-      requireFinitePositions(*run, target);
-    }
+  DiffusionSimulation& run = simulation(gpu_, {});
+  seekReporting(run, target, progress);
+  requireFinitePositions(run, target);
+  if (DiffusionSimulation* compare = compareSimulation(gpu_, {})) {
+    const int paired = compareState(scene_.params.compareAt(), run, target, *compare);
+    seekReporting(*compare, paired, progress);
+    requireFinitePositions(*compare, paired);
+  }
 }
 
 std::string DiffusionLab::status() const {

@@ -180,7 +180,7 @@ bool DiffusionParams::operator==(const DiffusionParams& o) const {
          showGhosts_ == o.showGhosts_ && showCoupling_ == o.showCoupling_ &&
          showPaths_ == o.showPaths_ && showTimeStrip_ == o.showTimeStrip_ &&
          splitView_ == o.splitView_ && compareSampler_ == o.compareSampler_ &&
-         arrowsAcross_ == o.arrowsAcross_;
+         compareAt_ == o.compareAt_ && arrowsAcross_ == o.arrowsAcross_;
 }
 
 namespace {

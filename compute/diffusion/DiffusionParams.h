@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 
+#include "CompareAt.h"
 #include "FieldKind.h"
 #include "FlowCoupling.h"
 #include "Samplers.h"
@@ -70,6 +71,8 @@ class DiffusionParams {
   // Side-by-side comparison: a second run with this sampler, same data, seed, noise and steps.
   bool splitView() const { return splitView_; }
   SamplerKind compareSampler() const { return compareSampler_; }
+  // Which of its states the comparison shows beside the primary's (CompareAt.h).
+  CompareAt compareAt() const { return compareAt_; }
   double playbackStepsPerSecond() const { return stepsPerSecond_; }
   // Playing past the last step restarts from the noise (after a short hold) instead of pausing.
   bool loop() const { return loop_; }
@@ -87,6 +90,7 @@ class DiffusionParams {
   void setShowTimeStrip(bool on);
   void setSplitView(bool on);
   void setCompareSampler(SamplerKind kind);
+  void setCompareAt(CompareAt at) { compareAt_ = at; }
   void setPlaybackStepsPerSecond(double v);
   void setLoop(bool on);
 
@@ -108,6 +112,7 @@ class DiffusionParams {
   bool showTimeStrip_ = true, splitView_ = false;
   int arrowsAcross_ = 32;
   SamplerKind compareSampler_ = SamplerKind::Ddpm;
+  CompareAt compareAt_ = CompareAt::Step;
   double stepsPerSecond_ = 4.0;
   bool loop_ = true;
   uint64_t samplingRevision_ = 0;

@@ -137,7 +137,7 @@ DiffusionScene diffusionSceneFromJson(const json& j, const std::string& source) 
       j, "display", "display",
       {"field", "heatmap", "trail_length", "steps_per_second", "show_particles", "show_trails",
        "show_field", "show_heatmap", "loop", "show_streamlines", "show_ghosts", "show_coupling",
-       "show_paths", "show_time_strip", "split_view", "compare_sampler", "arrows"});
+       "show_paths", "show_time_strip", "split_view", "compare_sampler", "compare_at", "arrows"});
   r.apply("display.field", [&] { p.setField(parseField(r.string(d, "field", "display.field"))); });
   r.apply("display.heatmap",
           [&] { p.setHeatmap(parseHeatmap(r.string(d, "heatmap", "display.heatmap"))); });
@@ -163,6 +163,10 @@ DiffusionScene diffusionSceneFromJson(const json& j, const std::string& source) 
   optionalFlag("split_view", &DiffusionParams::setSplitView);
   if (d.contains("arrows"))
     r.apply("display.arrows", [&] { p.setArrowsAcross(r.integer(d, "arrows", "display.arrows")); });
+  if (d.contains("compare_at"))
+    r.apply("display.compare_at", [&] {
+      p.setCompareAt(parseCompareAt(r.string(d, "compare_at", "display.compare_at")));
+    });
   if (d.contains("compare_sampler"))
     r.apply("display.compare_sampler", [&] {
       p.setCompareSampler(
@@ -215,6 +219,7 @@ json diffusionSceneToJson(const DiffusionScene& scene) {
             {"show_time_strip", p.showTimeStrip()},
             {"split_view", p.splitView()},
             {"compare_sampler", samplerKindName(p.compareSampler())},
+            {"compare_at", compareAtName(p.compareAt())},
             {"arrows", p.arrowsAcross()}}},
           {"camera", cameraJson(scene.camera)},
           {"data", toJson(scene.data)}};

@@ -41,7 +41,8 @@ void DiffusionLabRenderer::prepare(VkCommandBuffer cmd, const LabFrame& f) {
   DiffusionSimulation* compare = lab_.compareSimulation(&ctx_, retire);
   DiffusionRenderer::beginCompute(cmd);
   sim.seek(lab_.playback().target(), cmd);
-  if (compare) compare->seek(lab_.playback().target(), cmd);
+  const CompareAt at = lab_.params().compareAt();
+  if (compare) compare->seek(compareState(at, sim, lab_.playback().target(), *compare), cmd);
   const uint32_t left = compare ? f.width / 2 : f.width;
   frames_.push_back(DiffusionFrame{sim, lab_.params(), lab_.camera(), left, f.height, f.slot});
   frames_.back().picked = &lab_.pickedPaths();
@@ -54,7 +55,10 @@ void DiffusionLabRenderer::prepare(VkCommandBuffer cmd, const LabFrame& f) {
         DiffusionFrame{*compare, lab_.params(), lab_.camera(), f.width - left, f.height, f.slot});
     frames_.back().xOffset = left;
     frames_.back().title = samplerKindName(compare->config().sampler.kind) + " on " +
-                           scheduleName(compare->config().schedule.kind);
+                           scheduleName(compare->config().schedule.kind) + ", at equal " +
+                           (at == CompareAt::Step    ? "step"
+                            : at == CompareAt::Sigma ? "sigma"
+                                                     : "NFE");
     renderers_.push_back(&renderer(right_, f.width - left));
   }
   for (size_t k = 0; k < frames_.size(); ++k) renderers_[k]->recordCompute(cmd, frames_[k]);

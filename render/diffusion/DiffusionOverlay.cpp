@@ -122,8 +122,6 @@ std::vector<OverlayVertex> buildOverlay(const DiffusionFrame& f,
   gridAndAxes(out, f.view, w, h);
   text(out, {10.0f, float(h) - 44.0f}, captionOf(f), kTextColor);
   if (f.params.showTimeStrip()) timeStrip(out, f);
-  if (!f.title.empty())
-    text(out, {0.5f * float(w) - 0.5f * textWidth(f.title), 72.0f}, f.title, kTextColor);
   std::vector<std::string> legend;
   if (f.params.showHeatmap())
     legend.push_back(std::string("heatmap: log p") +
@@ -144,6 +142,10 @@ std::vector<OverlayVertex> buildOverlay(const DiffusionFrame& f,
     text(out, {float(w) - textWidth(line) - 12.0f, y}, line, kTextColor);
     y += 18.0f;
   }
+  // The split view's half: its run's name under the legend (at least 72 px down).
+  if (!f.title.empty())
+    text(out, {0.5f * float(w) - 0.5f * textWidth(f.title), std::max(y + 8.0f, 72.0f)}, f.title,
+         kTextColor);
   return out;
 }
 

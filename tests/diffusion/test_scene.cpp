@@ -19,6 +19,7 @@ TEST(DiffusionScene, SaveLoadSaveIsByteIdentical) {
   s.params.setSeed(987654321);
   s.params.setField(FieldKind::DenoiserDisplacement);
   s.params.setTrailLength(7);
+  s.params.setCompareAt(CompareAt::Sigma);
   s.camera.center = {0.1, -1.0 / 3.0};
   s.camera.height = 5.123456789012345;
   s.step = 9;
@@ -28,6 +29,7 @@ TEST(DiffusionScene, SaveLoadSaveIsByteIdentical) {
   EXPECT_TRUE(back.params == s.params);
   EXPECT_EQ(back.camera.center.y, s.camera.center.y);
   EXPECT_EQ(back.step, 9);
+  EXPECT_EQ(back.params.compareAt(), CompareAt::Sigma);
 }
 
 TEST(DiffusionScene, ErrorsNameFileAndField) {
@@ -43,6 +45,7 @@ TEST(DiffusionScene, ErrorsNameFileAndField) {
       {[](auto& j) { j["sampling"]["sampler"] = "rk4"; }, "sampling.sampler"},
       {[](auto& j) { j["sampling"]["particles"] = 5; }, "sampling.particles"},
       {[](auto& j) { j["display"]["trail_length"] = "long"; }, "display.trail_length"},
+      {[](auto& j) { j["display"]["compare_at"] = "time"; }, "display.compare_at"},
       {[](auto& j) { j["camera"]["height"] = 0; }, "camera.height"},
       {[](auto& j) {
          j["data"]["covariances"][2] = {{1, 3}, {3, 1}};

@@ -245,6 +245,22 @@ class GuiTest : public QObject {
     QCOMPARE(lab_->currentCompare()->config().schedule.kind,
              ScheduleKind::Linear);  // the primary's, it fits
     QVERIFY(distinctColours(vp->grabRgb(false)) > 100);
+    // The comparison shows the state paired with the shown one (equal step, NFE or sigma).
+    QCOMPARE(lab_->currentCompare()->current(), 20);
+    lab_->playback().scrub(10, 20);
+    for (CompareAt at : {CompareAt::Nfe, CompareAt::Sigma, CompareAt::Step}) {
+      lab_->params().setCompareAt(at);
+      waitFrames(3);
+      QCOMPARE(lab_->currentCompare()->current(),
+               compareState(at, *lab_->currentSimulation(), 10, *lab_->currentCompare()));
+    }
+    QCOMPARE(lab_->currentCompare()->current(), 10);
+    lab_->params().setCompareAt(CompareAt::Nfe);
+    waitFrames(3);
+    QVERIFY(lab_->currentCompare()->current() < 10);  // Heun spends 2 evaluations a step
+    lab_->params().setCompareAt(CompareAt::Step);
+    lab_->playback().scrub(20, 20);
+    waitFrames(3);
     // Live metrics follow the shown state while the metrics window is open.
     auto& view = dynamic_cast<DiffusionView&>(vp->view(labIndex("diffusion")));
     view.panelContext().metricsOpen = true;
