@@ -217,8 +217,11 @@ void TransportPanel::stepThroughSection(TransportLab& lab,
 std::optional<LabRequest> TransportPanel::couplingSection(TransportLab& lab, ControlRects& rects) {
   const TransportSettings& s = lab.settings();
   hint(
-      "Noise x0 ~ N(0, I) paired with data x1 (the target's points). Flow matching regresses the "
-      "velocity x1 - x0 along x_t = (1-t) x0 + t x1; crossing paths force the learned field to "
+      "Data x0 (the target's points) paired with noise eps ~ N(0, I), in the app's one time "
+      "convention: x_t = (1-t) x0 + t eps, t = 0 data, t = 1 noise (as the Diffusion & Flow "
+      "lab's flow schedule). Flow matching regresses the velocity eps - x0 along these paths "
+      "(it points to the noise; sampling runs from t = 1 to 0); crossing paths force the "
+      "learned field to "
       "average directions, so curved trajectories and more sampler steps. OT pairing has the "
       "shortest, least crossing paths (Pooladian et al. 2023; Tong et al. 2023).");
   int kind = int(s.coupling);
@@ -241,7 +244,7 @@ std::optional<LabRequest> TransportPanel::couplingSection(TransportLab& lab, Con
   if (ImGui::BeginTable("couplings", 3, ImGuiTableFlags_Borders)) {
     ImGui::TableSetupColumn("coupling");
     ImGui::TableSetupColumn("crossings");
-    ImGui::TableSetupColumn("mean |x1-x0|^2");
+    ImGui::TableSetupColumn("mean |ε-x0|²");
     ImGui::TableHeadersRow();
     for (const Coupling& c : lab.couplings()) {
       ImGui::TableNextRow();
@@ -259,8 +262,8 @@ std::optional<LabRequest> TransportPanel::couplingSection(TransportLab& lab, Con
   remember(rects, "transport.coupling.use");
   hint(
       "Sets that lab's flow coupling to this one (same kind, pairs, eps), its data to the "
-      "target's preset when it is one, and a flow sampler; there t runs the other way (t = 1 "
-      "noise, t = 0 data), as in its flow schedule.");
+      "target's preset when it is one, and a flow sampler, with the same t (t = 0 data, t = 1 "
+      "noise).");
   if (!use) return std::nullopt;
   // In the Diffusion & Flow lab's words (DiffusionLab::receive): that lab checks and clamps them.
   nlohmann::json content = {{"flow_coupling",

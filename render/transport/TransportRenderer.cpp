@@ -123,8 +123,8 @@ void planVertices(std::vector<OverlayVertex>& out, const TransportLab& lab, int 
                      ", viridis");
   }
   if (s.showInterpolation)
-    legend.push_back("pink: McCann interpolation t = " + fmt("%.2f", s.t) +
-                     ", (1-t) x_i + t y_j per entry");
+    legend.push_back("pink: McCann interpolation (source at t = 0, target at 1), t = " +
+                     fmt("%.2f", s.t) + ", (1-t) x_i + t y_j per entry");
   lines(out, {kCaptionX, float(h) - 40.0f - 18.0f * float(legend.size())}, legend, kTextColor,
         false, float(w));
   if (s.showMatrix) {
@@ -148,14 +148,14 @@ void couplingVertices(std::vector<OverlayVertex>& out, const TransportLab& lab, 
     segment(out, px(noise[k]), px(data[c.partner[k]]), 1.2f, {0.92f, 0.95f, 1.0f, 0.35f});
   for (const auto& p : noise) disc(out, px(p), 2.5f, kNoiseColor);
   for (const auto& p : data) disc(out, px(p), 2.5f, kSourceColor);
-  std::vector<std::string> legend = {"noise N(0,I) grey -> data orange: " +
-                                         std::to_string(noise.size()) + " paths (1-t) x0 + t x1",
-                                     "crossings: pairs of intersecting paths"};
+  std::vector<std::string> legend = {
+      "data x0 orange, noise eps grey: " + std::to_string(noise.size()) + " paths (1-t) x0 + t eps",
+      "t = 0 data, t = 1 noise, as in every lab", "crossings: pairs of intersecting paths"};
   for (const Coupling& k : lab.couplings()) {
     std::string line = (k.kind == c.kind ? "> " : "  ") + couplingName(k.kind);
     if (k.kind == CouplingKind::Sinkhorn)
       line += " (eps " + fmt("%.3g", lab.settings().couplingEpsilon) + ")";
-    line += ": " + std::to_string(k.crossings) + " crossings, mean |x1-x0|^2 " +
+    line += ": " + std::to_string(k.crossings) + " crossings, mean |eps-x0|^2 " +
             fmt("%.3f", k.meanSquaredLength) + ", " + fmt("%.0f", k.timeMs) + " ms";
     legend.push_back(line);
   }
