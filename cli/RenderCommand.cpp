@@ -13,7 +13,8 @@ namespace {
 struct RenderArgs {
   std::string scene = "default", out;
   uint32_t width = 1280, height = 800;
-  std::string step;  // empty: the scene's own step
+  double scale = 1.0;  // the overlays' text, lines and margins
+  std::string step;    // empty: the scene's own step
   bool json = false;
 };
 
@@ -41,14 +42,15 @@ void showStep(Lab& lab, const std::string& step) {
 int runRender(const RenderArgs& a) {
   if (a.width < 16 || a.width > 8192) throw InputError("--width: must be between 16 and 8192");
   if (a.height < 16 || a.height > 8192) throw InputError("--height: must be between 16 and 8192");
+  if (!(a.scale >= 0.5 && a.scale <= 8.0)) throw InputError("--scale: must be between 0.5 and 8");
   checkOutputPath("--out", a.out, ".png");
   std::unique_ptr<GpuContext> gpu;  // outlives the lab, whose kernels it holds
   const std::unique_ptr<Lab> lab = openLabScene(a.scene);
   if (!a.step.empty()) showStep(*lab, a.step);
   gpu = requireGpu();
   Progress progress("render: step");
-  RenderedImage image =
-      renderLab(*gpu, *lab, a.width, a.height, [&](int k, int n) { progress(k, n); });
+  RenderedImage image = renderLab(
+      *gpu, *lab, a.width, a.height, [&](int k, int n) { progress(k, n); }, float(a.scale));
   OutputFiles files;
   files.stage(a.out, encodePng(image));
   return finish(files,
@@ -56,6 +58,7 @@ int runRender(const RenderArgs& a) {
                  {"lab", lab->info().id},
                  {"width", a.width},
                  {"height", a.height},
+                 {"scale", a.scale},
                  {"device", gpu->info().name}},
                 a.json, a.out);
 }
@@ -77,8 +80,14 @@ void addRenderCommand(CLI::App& app, Runner& run) {
   cmd->add_option("--width", a->width, "Image width in pixels (16..8192)")->capture_default_str();
   cmd->add_option("--height", a->height, "Image height in pixels (16..8192)")
       ->capture_default_str();
+  cmd->add_option("--scale", a->scale,
+                  "Size of the text, lines and margins drawn over the plot (0.5..8): 2 doubles "
+                  "them, for a 4K figure or a projector; world positions stay where the camera "
+                  "puts them")
+      ->capture_default_str();
   cmd->add_flag("--json", a->json,
-                "Print {\"out\", \"lab\", \"width\", \"height\", \"device\"} instead of the "
+                "Print {\"out\", \"lab\", \"width\", \"height\", \"scale\", \"device\"} instead of "
+                "the "
                 "path");
   cmd->callback([&run, a] { run = [a] { return runRender(*a); }; });
 }

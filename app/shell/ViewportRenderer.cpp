@@ -112,7 +112,8 @@ void ViewportRenderer::recordFrame(VkCommandBuffer cmd, double seconds) {
     reportFailure(e);
   }
   LabRenderer& r = renderer(index);
-  const LabFrame frame{w, h, slot, retired_.get()};
+  // The overlays at the screen's device pixel ratio, as Qt's widgets are.
+  const LabFrame frame{w, h, slot, retired_.get(), float(window_->devicePixelRatio())};
   bool prepared = false;
   try {
     r.prepare(cmd, frame);

@@ -42,8 +42,9 @@ AttentionRenderer::AttentionRenderer(const GpuContext& ctx, VkRenderPass pass, u
     : overlay_(ctx, pass, slots) {}
 
 void AttentionRenderer::draw(VkCommandBuffer cmd, const AttentionLab& lab, uint32_t width,
-                             uint32_t height, uint32_t slot) {
-  overlay_.drawVertices(cmd, slot, buildVertices(lab, width, height), width, height);
+                             uint32_t height, uint32_t slot, float uiScale) {
+  const OverlaySize o = overlaySize(width, height, uiScale);
+  overlay_.drawVertices(cmd, slot, buildVertices(lab, o.width, o.height), o.width, o.height);
 }
 
 std::vector<OverlayVertex> AttentionRenderer::buildVertices(const AttentionLab& lab, uint32_t width,

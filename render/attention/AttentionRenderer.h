@@ -15,8 +15,9 @@ namespace flowscope {
 class AttentionRenderer {
  public:
   AttentionRenderer(const GpuContext& ctx, VkRenderPass pass, uint32_t frameSlots);
+  // uiScale: the overlay's scale (LabFrame::uiScale).
   void draw(VkCommandBuffer cmd, const AttentionLab& lab, uint32_t width, uint32_t height,
-            uint32_t slot);
+            uint32_t slot, float uiScale = 1.0f);
   static std::vector<OverlayVertex> buildVertices(const AttentionLab& lab, uint32_t width,
                                                   uint32_t height);
 

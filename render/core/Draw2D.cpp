@@ -46,6 +46,12 @@ void text(std::vector<OverlayVertex>& out, glm::vec2 at, const std::string& s, g
   }
 }
 
+OverlaySize overlaySize(uint32_t width, uint32_t height, float scale) {
+  const float s = scale > 0.0f ? scale : 1.0f;
+  return {std::max(1u, uint32_t(std::lround(float(width) / s))),
+          std::max(1u, uint32_t(std::lround(float(height) / s)))};
+}
+
 float textWidth(const std::string& s) {
   std::string copy = s;
   return kTextScale * float(stb_easy_font_width(copy.data()));

@@ -27,6 +27,14 @@ inline constexpr glm::vec4 kTextColor{0.92f, 0.94f, 0.97f, 0.95f};
 inline constexpr glm::vec4 kBackground{0.055f, 0.06f, 0.075f, 1.0f};
 inline constexpr glm::vec4 kShadowColor{0.0f, 0.0f, 0.0f, 0.75f};
 
+// The overlay's own pixel grid at a UI scale: the framebuffer's size divided by `scale` (at least
+// 1 x 1). Built at this size and drawn stretched over the framebuffer, text, lines and margins
+// grow by `scale` while world points keep their place (View2D maps by height).
+struct OverlaySize {
+  uint32_t width, height;
+};
+OverlaySize overlaySize(uint32_t width, uint32_t height, float scale);
+
 // A segment a -> b as a quad `width` pixels wide.
 void segment(std::vector<OverlayVertex>& out, glm::vec2 a, glm::vec2 b, float width,
              glm::vec4 color);

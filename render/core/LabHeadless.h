@@ -16,9 +16,10 @@ using MakeLabRenderer = std::function<std::unique_ptr<LabRenderer>(VkRenderPass 
 
 // The lab computes on `ctx` and settles (a run reaches its shown step, reporting
 // progress(done, total)), then one frame is drawn and read back. InputError or NumericalError
-// when the lab's state cannot be computed.
+// when the lab's state cannot be computed. `uiScale`: the overlays' scale (LabFrame::uiScale).
 RenderedImage renderHeadless(const GpuContext& ctx, Lab& lab, uint32_t width, uint32_t height,
                              const MakeLabRenderer& make,
-                             const std::function<void(int, int)>& progress = {});
+                             const std::function<void(int, int)>& progress = {},
+                             float uiScale = 1.0f);
 
 }  // namespace flowscope

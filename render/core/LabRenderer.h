@@ -18,6 +18,10 @@ struct LabFrame {
   // Where objects the GPU may still read go when replaced (null: headless, which waits each frame
   // and destroys them at once).
   DeletionQueue* retired = nullptr;
+  // The size of the overlays' text, lines and margins: one of their pixels is `uiScale`
+  // framebuffer pixels (the GUI's UI scale times the screen's device pixel ratio; the CLI's
+  // render --scale). World-anchored drawing stays where the camera puts it.
+  float uiScale = 1.0f;
 };
 
 class LabRenderer {
@@ -42,8 +46,8 @@ class LabRenderer {
 class GpuContext;
 
 // A lab drawn by `Renderer` inside the render pass alone (Renderer(ctx, pass, frameSlots) and
-// draw(cmd, lab, width, height, slot)), with nothing recorded before it: the labs whose kernels
-// run between frames in their update().
+// draw(cmd, lab, width, height, slot, uiScale)), with nothing recorded before it: the labs whose
+// kernels run between frames in their update().
 template <typename Renderer, typename LabType>
 class DrawnLabRenderer : public LabRenderer {
  public:
@@ -51,7 +55,7 @@ class DrawnLabRenderer : public LabRenderer {
                    const LabType& lab)
       : renderer_(ctx, pass, frameSlots), lab_(lab) {}
   void draw(VkCommandBuffer cmd, const LabFrame& f) override {
-    renderer_.draw(cmd, lab_, f.width, f.height, f.slot);
+    renderer_.draw(cmd, lab_, f.width, f.height, f.slot, f.uiScale);
   }
 
  private:

@@ -21,7 +21,8 @@ struct DiffusionFrame {
   uint32_t xOffset = 0;  // left edge in the framebuffer (the split view's right half)
   const std::vector<std::vector<glm::dvec2>>* picked = nullptr;  // picked particles' paths
   const std::vector<glm::dvec2>* painted = nullptr;              // points being painted
-  std::string title;  // drawn at the top left when not empty (the split view's sampler names)
+  std::string title;     // drawn at the top left when not empty (the split view's sampler names)
+  float uiScale = 1.0f;  // the overlay's scale (LabFrame::uiScale)
 
   // World -> NDC scale; y is flipped in the shaders.
   glm::vec2 ndcPerUnit() const {

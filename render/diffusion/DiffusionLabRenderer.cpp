@@ -47,6 +47,7 @@ void DiffusionLabRenderer::prepare(VkCommandBuffer cmd, const LabFrame& f) {
   frames_.push_back(DiffusionFrame{sim, lab_.params(), lab_.camera(), left, f.height, f.slot});
   frames_.back().picked = &lab_.pickedPaths();
   frames_.back().painted = lab_.painting() ? &lab_.painted() : nullptr;
+  frames_.back().uiScale = f.uiScale;
   renderers_.push_back(compare ? &renderer(left_, left) : &renderer(full_, f.width));
   if (compare) {
     frames_.back().title = samplerKindName(sim.config().sampler.kind) + " on " +
@@ -54,6 +55,7 @@ void DiffusionLabRenderer::prepare(VkCommandBuffer cmd, const LabFrame& f) {
     frames_.push_back(
         DiffusionFrame{*compare, lab_.params(), lab_.camera(), f.width - left, f.height, f.slot});
     frames_.back().xOffset = left;
+    frames_.back().uiScale = f.uiScale;
     frames_.back().title = samplerKindName(compare->config().sampler.kind) + " on " +
                            scheduleName(compare->config().schedule.kind) + ", at equal " +
                            (at == CompareAt::Step    ? "step"

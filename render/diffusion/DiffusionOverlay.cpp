@@ -171,7 +171,11 @@ const std::vector<std::vector<glm::dvec2>>* DiffusionOverlay::streamlines(const 
 }
 
 void DiffusionOverlay::draw(VkCommandBuffer cmd, const DiffusionFrame& f) {
-  layer_.drawVertices(cmd, f.slot, buildOverlay(f, streamlines(f)), f.width, f.height);
+  const OverlaySize size = overlaySize(f.width, f.height, f.uiScale);
+  DiffusionFrame logical = f;
+  logical.width = size.width, logical.height = size.height;
+  layer_.drawVertices(cmd, f.slot, buildOverlay(logical, streamlines(logical)), size.width,
+                      size.height);
 }
 
 }  // namespace flowscope

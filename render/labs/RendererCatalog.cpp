@@ -25,10 +25,10 @@ std::unique_ptr<LabRenderer> makeRenderer(Lab& lab, const GpuContext& ctx, VkRen
 }
 
 RenderedImage renderLab(const GpuContext& ctx, Lab& lab, uint32_t width, uint32_t height,
-                        const std::function<void(int, int)>& progress) {
+                        const std::function<void(int, int)>& progress, float uiScale) {
   return renderHeadless(
       ctx, lab, width, height, [&](VkRenderPass pass) { return makeRenderer(lab, ctx, pass, 1); },
-      progress);
+      progress, uiScale);
 }
 
 }  // namespace flowscope

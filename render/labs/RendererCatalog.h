@@ -15,6 +15,6 @@ std::unique_ptr<LabRenderer> makeRenderer(Lab& lab, const GpuContext& ctx, VkRen
 
 // The lab's frame as the GUI's viewport shows it without the panel (LabHeadless.h).
 RenderedImage renderLab(const GpuContext& ctx, Lab& lab, uint32_t width, uint32_t height,
-                        const std::function<void(int, int)>& progress = {});
+                        const std::function<void(int, int)>& progress = {}, float uiScale = 1.0f);
 
 }  // namespace flowscope

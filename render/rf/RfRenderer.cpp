@@ -117,7 +117,7 @@ RfRenderer::Slot& RfRenderer::upload(const RfLab& lab, uint32_t slot) {
 }
 
 void RfRenderer::draw(VkCommandBuffer cmd, const RfLab& lab, uint32_t width, uint32_t height,
-                      uint32_t slot) {
+                      uint32_t slot, float uiScale) {
   const Slot& s = upload(lab, slot);
   const glm::vec2 origin = toPixel(lab, -0.5, -0.5, width, height);
   ImagePush p{{float(width), float(height)},
@@ -131,7 +131,8 @@ void RfRenderer::draw(VkCommandBuffer cmd, const RfLab& lab, uint32_t width, uin
   bindings_.bind(cmd, s.set);
   bindings_.push(cmd, &p);
   vkCmdDraw(cmd, 3, 1, 0, 0);
-  overlay_.drawVertices(cmd, slot, buildVertices(lab, width, height), width, height);
+  const OverlaySize o = overlaySize(width, height, uiScale);
+  overlay_.drawVertices(cmd, slot, buildVertices(lab, o.width, o.height), o.width, o.height);
 }
 
 std::vector<OverlayVertex> RfRenderer::buildVertices(const RfLab& lab, uint32_t w, uint32_t h) {

@@ -16,7 +16,9 @@ class RfRenderer {
  public:
   RfRenderer(const GpuContext& ctx, VkRenderPass pass, uint32_t frameSlots);
   ~RfRenderer();
-  void draw(VkCommandBuffer cmd, const RfLab& lab, uint32_t width, uint32_t height, uint32_t slot);
+  // uiScale: the overlay's scale (LabFrame::uiScale).
+  void draw(VkCommandBuffer cmd, const RfLab& lab, uint32_t width, uint32_t height, uint32_t slot,
+            float uiScale = 1.0f);
   static std::vector<OverlayVertex> buildVertices(const RfLab& lab, uint32_t width,
                                                   uint32_t height);
 

@@ -230,8 +230,8 @@ const ScalarGrid& TransportRenderer::grid(const TransportLab& lab, uint32_t widt
 }
 
 void TransportRenderer::draw(VkCommandBuffer cmd, const TransportLab& lab, uint32_t width,
-                             uint32_t height, uint32_t slot, uint32_t xOffset) {
-  setViewportAndScissor(cmd, xOffset, width, height);
+                             uint32_t height, uint32_t slot, float uiScale) {
+  setViewportAndScissor(cmd, 0, width, height);
   const TransportSettings& s = lab.settings();
   if (s.mode == TransportMode::Plan && s.potential != PotentialShown::None) {
     const ScalarGrid& g = grid(lab, width, height);
@@ -248,25 +248,29 @@ void TransportRenderer::draw(VkCommandBuffer cmd, const TransportLab& lab, uint3
       vkCmdDraw(cmd, (g.nx - 1) * (g.ny - 1) * 6, 1, 0, 0);
     }
   }
-  overlay_.drawVertices(cmd, slot, buildVertices(lab, width, height), width, height);
+  const OverlaySize o = overlaySize(width, height, uiScale);
+  overlay_.drawVertices(cmd, slot, buildVertices(lab, o.width, o.height), o.width, o.height);
   const PlanMatrix& m = lab.planMatrix();
+  // The inset where the overlay framed it: its rectangle in overlay pixels, scaled.
   if (s.mode == TransportMode::Plan && s.showMatrix && !m.values.empty() &&
-      width > kInsetPixels + 32 && height > kInsetPixels + kInsetTop + 20) {
+      o.width > kInsetPixels + 32 && o.height > kInsetPixels + kInsetTop + 20) {
     if (matrixUploaded_.at(slot) != lab.revision()) {
       std::vector<float> v(m.values.size());
       for (size_t k = 0; k < v.size(); ++k) v[k] = std::sqrt(m.values[k]);  // the sqrt scale
       matrixBuffers_[slot].upload(v.data(), v.size() * sizeof(float));
       matrixUploaded_[slot] = lab.revision();
     }
-    const uint32_t x0 = xOffset + width - kInsetPixels - 16, y0 = kInsetTop;
-    setViewportAndScissor(cmd, x0, kInsetPixels, kInsetPixels, y0);
-    HeatmapPush push{
-        m.cols, m.rows, 0.0f, 1.0f, 1.0f, 0.0f, {float(kInsetPixels), float(kInsetPixels)}};
+    const float scaleX = float(width) / float(o.width), scaleY = float(height) / float(o.height);
+    const uint32_t x0 = uint32_t(std::lround(float(o.width - kInsetPixels - 16) * scaleX)),
+                   y0 = uint32_t(std::lround(float(kInsetTop) * scaleY)),
+                   side = uint32_t(std::lround(float(kInsetPixels) * scaleY));
+    setViewportAndScissor(cmd, x0, side, side, y0);
+    HeatmapPush push{m.cols, m.rows, 0.0f, 1.0f, 1.0f, 0.0f, {float(side), float(side)}};
     vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, matrixPipeline_);
     matrixBindings_.bind(cmd, matrixSets_.at(slot));
     matrixBindings_.push(cmd, &push);
     vkCmdDraw(cmd, m.rows * m.cols * 6, 1, 0, 0);
-    setViewportAndScissor(cmd, xOffset, width, height);
+    setViewportAndScissor(cmd, 0, width, height);
   }
 }
 

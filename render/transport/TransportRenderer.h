@@ -23,9 +23,10 @@ class TransportRenderer {
 
   TransportRenderer(const GpuContext& ctx, VkRenderPass pass, uint32_t frameSlots);
   ~TransportRenderer();
-  // Records the frame's draws; the viewport is (xOffset, 0, width, height).
+  // Records the frame's draws over the whole (width, height) framebuffer; uiScale: the overlay's
+  // scale (LabFrame::uiScale), the plan-matrix inset's too.
   void draw(VkCommandBuffer cmd, const TransportLab& lab, uint32_t width, uint32_t height,
-            uint32_t slot, uint32_t xOffset = 0);
+            uint32_t slot, float uiScale = 1.0f);
   // The host-built triangles of a frame (exposed for tests).
   static std::vector<OverlayVertex> buildVertices(const TransportLab& lab, uint32_t width,
                                                   uint32_t height);

@@ -261,6 +261,8 @@ TEST_F(Cli, RenderWritesPngAndRejectsBadInput) {
   write("bad.json", R"({"flowscope_scene": 1})");
   expectInvalid("render --scene " + path("bad.json") + " --out " + out, "bad.json", out);
   expectInvalid("render --out " + out + " --width 0", "--width", out);
+  expectInvalid("render --out " + out + " --scale 0", "--scale", out);
+  expectInvalid("render --out " + out + " --scale 9", "--scale", out);
   expectInvalid("render --out " + out + " --step 99", "--step", out);
   expectInvalid("render --out " + path("g.jpg"), ".png", path("g.jpg"));
 }

@@ -7,7 +7,9 @@
 #include "DiffusionHeadless.h"
 #include "DiffusionOverlay.h"
 #include "GpuFixture.h"
+#include "LabCatalog.h"
 #include "ParticleLayer.h"
+#include "RendererCatalog.h"
 
 using namespace flowscope;
 using flowscope::testing::GpuTest;
@@ -138,4 +140,39 @@ TEST_F(HeadlessRenderTest, HeatmapIsBrightAtTheModeAndFloorFarAway) {
   Rgb floor = pixel(im, int(centre.x), int(centre.y));
   EXPECT_NEAR(floor.r, 68, 2);  // viridis(0) = (0.267, 0.005, 0.329)
   EXPECT_NEAR(floor.b, 84, 2);
+}
+
+// The UI scale of a headless render (render --scale): the Attention lab's caption's first line
+// (top left, in the text colour) is twice as tall and starts twice as far down at scale 4 as at
+// scale 2, on an image of the same size; every lab renders at scale 2.
+TEST_F(HeadlessRenderTest, OverlayTextFollowsTheUiScale) {
+  // The first run of rows holding text-coloured pixels: the caption's first line.
+  const auto captionRows = [&](float scale) {
+    std::unique_ptr<Lab> lab = makeLab("attention");
+    const RenderedImage im = renderLab(*gpu, *lab, 800, 500, {}, scale);
+    int top = -1, bottom = -1;
+    for (int y = 0; y < 200; ++y) {
+      bool text = false;
+      for (int x = 0; x < 400 && !text; ++x) {
+        const Rgb c = pixel(im, x, y);
+        text = c.r > 215 && c.g > 215 && c.b > 215;
+      }
+      if (text && top < 0) top = y;
+      if (text) bottom = y;
+      if (!text && top >= 0) break;
+    }
+    return std::pair{top, bottom};
+  };
+  // Scales 2 and 4 (at 1 the first line's shadow touches the second's glyphs).
+  const auto [top1, bottom1] = captionRows(2.0f);
+  const auto [top2, bottom2] = captionRows(4.0f);
+  ASSERT_GT(top1, 0);
+  ASSERT_GT(top2, 0);
+  EXPECT_NEAR(double(top2) / top1, 2.0, 0.25) << top1 << " " << top2;
+  EXPECT_NEAR(double(bottom2 - top2) / (bottom1 - top1), 2.0, 0.25)
+      << bottom1 - top1 << " " << bottom2 - top2;
+  for (const LabInfo& info : labInfos()) {
+    std::unique_ptr<Lab> lab = makeLab(info.id);
+    EXPECT_EQ(renderLab(*gpu, *lab, 320, 200, {}, 2.0f).rgba.size(), 320u * 200u * 4u) << info.id;
+  }
 }
