@@ -67,8 +67,8 @@ std::pair<int, int> heatmap(const char* id, const Matrix& m, size_t rows, double
 }  // namespace
 
 void AttentionPanel::build(AttentionLab& lab, std::map<std::string, ControlRect>& rects) {
-  ImGui::SetNextWindowPos(ImVec2(10, 60), ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowSize(ImVec2(380, 0), ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowPos(ui(10, 60), ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowSize(ui(380, 0), ImGuiCond_FirstUseEver);
   ImGui::Begin("Attention");
   edits_.show();
   hint(
@@ -251,11 +251,12 @@ void AttentionPanel::matrixWindow(AttentionLab& lab, std::map<std::string, Contr
     lab.setHover(-1, -1);
     return;
   }
-  ImGui::SetNextWindowPos(ImVec2(ImGui::GetIO().DisplaySize.x - 345, 10), ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowPos(ImVec2(ImGui::GetIO().DisplaySize.x - ui(345), ui(10)),
+                          ImGuiCond_FirstUseEver);
   ImGui::Begin("Attention matrix", nullptr, ImGuiWindowFlags_AlwaysAutoResize);
-  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 320);
+  ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + ui(320));
   const Matrix& w = lab.weights();
-  const float cell = std::clamp(300.0f / float(n), 1.0f, 14.0f);
+  const float cell = std::clamp(ui(300) / float(n), 1.0f, ui(14));
   std::pair<int, int> hover{-1, -1};
   if (w.rows == n * size_t(heads)) {
     ImGui::TextDisabled(
@@ -280,7 +281,7 @@ void AttentionPanel::matrixWindow(AttentionLab& lab, std::map<std::string, Contr
     const auto& e = lab.entropies();
     std::vector<float> ef(e.begin(), e.begin() + long(std::min(n, e.size())));
     ImGui::PlotHistogram("##entropy", ef.data(), int(ef.size()), 0, "row entropy (nats)", 0.0f,
-                         float(std::log(double(w.cols)) + 0.05), ImVec2(320, 60));
+                         float(std::log(double(w.cols)) + 0.05), ui(320, 60));
     remember(rects, "attention.entropies");
     if (size_t(lab.selected()) < e.size())
       ImGui::Text("H(row %d) = %.3f nats; uniform over m keys: log m = %.3f", lab.selected(),
@@ -295,7 +296,7 @@ void AttentionPanel::matrixWindow(AttentionLab& lab, std::map<std::string, Contr
     double vmax = 1e-12, dmax = 1e-12;
     for (size_t k = 0; k < a.data.size(); ++k)
       vmax = std::max({vmax, a.data[k], b.data[k]}), dmax = std::max(dmax, d.data[k]);
-    const float small = std::clamp(100.0f / float(n), 1.0f, 8.0f);
+    const float small = std::clamp(ui(100) / float(n), 1.0f, ui(8));
     const bool causal = lab.settings().options.causal;
     heatmap("a", a, n, vmax, small, causal);
     ImGui::SameLine();
@@ -311,7 +312,7 @@ void AttentionPanel::matrixWindow(AttentionLab& lab, std::map<std::string, Contr
 
 void AttentionPanel::lessonsWindow(AttentionLab& lab, std::map<std::string, ControlRect>& rects) {
   ImGui::SetNextWindowPos(
-      ImVec2(ImGui::GetIO().DisplaySize.x - 10, ImGui::GetIO().DisplaySize.y - 10),
+      ImVec2(ImGui::GetIO().DisplaySize.x - ui(10), ImGui::GetIO().DisplaySize.y - ui(10)),
       ImGuiCond_FirstUseEver, ImVec2(1.0f, 1.0f));
   ImGui::SetNextWindowCollapsed(true, ImGuiCond_FirstUseEver);  // the matrix shows first
   ImGui::Begin("Lessons", nullptr, ImGuiWindowFlags_AlwaysAutoResize);
@@ -323,13 +324,13 @@ void AttentionPanel::lessonsWindow(AttentionLab& lab, std::map<std::string, Cont
       eu.push_back(p.entropyUnscaled), es.push_back(p.entropyScaled),
           uniform.push_back(std::log(64.0));
     }
-    ImGui::PushTextWrapPos(390);
+    ImGui::PushTextWrapPos(ui(390));
     chart("var", d, {{"var(q.k)", vu, kAmber}, {"var(q.k/sqrt d)", vs, kCyan}}, true, true, "d",
-          ImVec2(390, 90));
+          ui(390, 90));
     remember(rects, "attention.lesson.sqrtd");
     chart("ent", d,
           {{"entropy unscaled", eu, kAmber}, {"scaled", es, kCyan}, {"log 64", uniform, kGreen}},
-          true, false, "d", ImVec2(390, 90));
+          true, false, "d", ui(390, 90));
     hint(
         "q, k with N(0,1) entries: q.k has variance d, so unscaled logits grow with d and the "
         "softmax over 64 keys collapses onto one (entropy -> 0); dividing by sqrt(d) keeps the "
@@ -342,11 +343,11 @@ void AttentionPanel::lessonsWindow(AttentionLab& lab, std::map<std::string, Cont
     for (int k = 0; k <= 256; ++k) dist.push_back(k);
     std::vector<Series> series{{"all-ones q, k (d = 64)", lab.ropeOnesCurve(), kAmber}};
     if (!lab.ropeCurve().empty()) series.push_back({"selected q . key 0", lab.ropeCurve(), kCyan});
-    chart("rope", dist, series, false, false, "m - n", ImVec2(390, 100));
+    chart("rope", dist, series, false, false, "m - n", ui(390, 100));
     remember(rects, "attention.lesson.rope");
     ImGui::Text("score(m, n) = rope(q, m) . rope(k, n); shift both by s: max change %.1e",
                 lab.ropeShift());
-    ImGui::PushTextWrapPos(390);
+    ImGui::PushTextWrapPos(ui(390));
     hint(
         "The score depends on m - n only (the shift check), and for the all-ones pair decays "
         "with distance (RoFormer 3.4.3). base = the RoPE base slider's value.");
@@ -364,7 +365,7 @@ void AttentionPanel::lessonsWindow(AttentionLab& lab, std::map<std::string, Cont
       for (const auto& p : c)
         n.push_back(p.n), soft.push_back(p.softmaxMs), lin.push_back(p.linearMs);
       chart("cost", n, {{"softmax (streaming)", soft, kPink}, {"linear elu+1", lin, kGreen}}, true,
-            true, "n", ImVec2(390, 100));
+            true, "n", ui(390, 100));
       const auto& last = c.back();
       ImGui::Text("n = %d: softmax %.2f ms, linear %.2f ms (%s, d = 64)", last.n, last.softmaxMs,
                   last.linearMs, lab.onGpu() ? "GPU kernels" : "CPU");

@@ -57,8 +57,8 @@ void section(const char* title) {
 
 void DiffusionPanel::build(DiffusionLab& lab, const DiffusionSimulation& sim,
                            std::map<std::string, ControlRect>& rects, PanelContext& context) {
-  ImGui::SetNextWindowPos(ImVec2(10, 10), ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowSize(ImVec2(380, 0), ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowPos(ui(10, 10), ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowSize(ui(380, 0), ImGuiCond_FirstUseEver);
   ImGui::Begin("Diffusion & Flow");
   edits_.show();
   ImGui::TextWrapped(
@@ -291,8 +291,9 @@ void DiffusionPanel::paintSection(DiffusionLab& lab) {
 
 void DiffusionPanel::metricsWindow(const DiffusionLab& lab, const DiffusionSimulation& sim,
                                    PanelContext& context) {
-  ImGui::SetNextWindowPos(ImVec2(ImGui::GetIO().DisplaySize.x - 330, 80), ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowSize(ImVec2(320, 0), ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowPos(ImVec2(ImGui::GetIO().DisplaySize.x - ui(330), ui(80)),
+                          ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowSize(ui(320, 0), ImGuiCond_FirstUseEver);
   ImGui::Begin("Metrics", &context.metricsOpen);
   const LiveMetrics& m = *context.metrics;
   ImGui::Text("NFE so far: %d of %d", sim.evaluations(sim.current()), sim.evaluations(sim.steps()));
@@ -343,7 +344,7 @@ void DiffusionPanel::sweepPlot(const std::vector<SweepRow>& rows) {
       draw->AddCircleFilled(at(rows[j]), 3.0f, c);
       ++j;
     }
-    draw->AddText(ImVec2(origin.x + size.x - 120, origin.y + 6 + 14.0f * series), c,
+    draw->AddText(ImVec2(origin.x + size.x - ui(120), origin.y + ui(6) + ui(14) * series), c,
                   samplerKindName(rows[i].sampler).c_str());
     ++series;
     i = j;
@@ -351,14 +352,16 @@ void DiffusionPanel::sweepPlot(const std::vector<SweepRow>& rows) {
   char label[64];
   std::snprintf(label, sizeof(label), "energy distance %.2g .. %.2g (log)", std::pow(10.0, lo),
                 std::pow(10.0, hi));
-  draw->AddText(ImVec2(origin.x + 8, origin.y + size.y - 16), IM_COL32(200, 200, 210, 255), label);
-  draw->AddText(ImVec2(origin.x + size.x - 150, origin.y + size.y - 16),
+  draw->AddText(ImVec2(origin.x + ui(8), origin.y + size.y - ui(16)), IM_COL32(200, 200, 210, 255),
+                label);
+  draw->AddText(ImVec2(origin.x + size.x - ui(150), origin.y + size.y - ui(16)),
                 IM_COL32(200, 200, 210, 255), "NFE 2..256 (log)");
 }
 
 void DiffusionPanel::sweepWindow(DiffusionLab& lab, PanelContext& context) {
-  ImGui::SetNextWindowPos(ImVec2(ImGui::GetIO().DisplaySize.x - 430, 330), ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowSize(ImVec2(420, 0), ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowPos(ImVec2(ImGui::GetIO().DisplaySize.x - ui(430), ui(330)),
+                          ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowSize(ui(420, 0), ImGuiCond_FirstUseEver);
   ImGui::Begin("Quality against NFE", &context.sweepOpen);
   SweepController& sweep = *context.sweep;
   for (size_t i = 0; i < allSamplers().size(); ++i) {
@@ -396,7 +399,7 @@ void DiffusionPanel::displaySection(DiffusionLab& lab, ControlRects& rects) {
   ImGui::SameLine();
   int heat = p.heatmap() == HeatmapKind::DataDensity ? 0 : 1;
   const char* heats[] = {"log p_data", "log p_t (noised)"};
-  ImGui::SetNextItemWidth(170);
+  ImGui::SetNextItemWidth(ui(170));
   if (ImGui::Combo("##heatmap", &heat, heats, 2))
     p.setHeatmap(heat ? HeatmapKind::NoisedDensity : HeatmapKind::DataDensity);
   on = p.showField();
@@ -404,7 +407,7 @@ void DiffusionPanel::displaySection(DiffusionLab& lab, ControlRects& rects) {
   ImGui::SameLine();
   int field = int(p.field());
   const char* fields[] = {"score ∇log p_t", "denoiser D(x)−x", "ε-prediction", "velocity"};
-  ImGui::SetNextItemWidth(170);
+  ImGui::SetNextItemWidth(ui(170));
   if (ImGui::Combo("##field", &field, fields, 4)) p.setField(FieldKind(field));
   int arrows = p.arrowsAcross();
   if (ImGui::SliderInt("arrows across", &arrows, DiffusionParams::kMinArrows,
@@ -441,7 +444,7 @@ void DiffusionPanel::displaySection(DiffusionLab& lab, ControlRects& rects) {
   on = p.splitView();
   if (ImGui::Checkbox("split view vs", &on)) p.setSplitView(on);
   ImGui::SameLine();
-  ImGui::SetNextItemWidth(150);
+  ImGui::SetNextItemWidth(ui(150));
   if (ImGui::BeginCombo("##compare", samplerKindName(p.compareSampler()).c_str())) {
     for (SamplerKind kind : allSamplers())
       if (ImGui::Selectable(samplerKindName(kind).c_str(), kind == p.compareSampler()))

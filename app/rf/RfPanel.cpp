@@ -9,8 +9,8 @@
 namespace flowscope {
 
 void RfPanel::build(RfLab& lab, std::map<std::string, ControlRect>& rects) {
-  ImGui::SetNextWindowPos(ImVec2(10, 60), ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowSize(ImVec2(430, 730), ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowPos(ui(10, 60), ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowSize(ui(430, 730), ImGuiCond_FirstUseEver);
   ImGui::Begin("Receptive Field");
   edits_.show();
   hint(
@@ -49,7 +49,7 @@ void RfPanel::architectureSection(RfLab& lab, std::map<std::string, ControlRect>
   if (ImGui::Button("Save JSON")) edits_.apply([&] { lab.saveArchitecture(archPath_); });
   remember(rects, "rf_save");
   int size[2] = {a.height, a.width};
-  ImGui::SetNextItemWidth(160);
+  ImGui::SetNextItemWidth(ui(160));
   if (ImGui::InputInt2("input H, W", size, ImGuiInputTextFlags_EnterReturnsTrue))
     edits_.apply([&] { lab.setInputSize(size[0], size[1]); });
   remember(rects, "rf_input");
@@ -74,12 +74,12 @@ void RfPanel::layerList(RfLab& lab, const std::vector<RfLayer>& layers, const La
     path.push_back(int(i));
     ImGui::PushID(int(i));
     const bool selected = lab.selected() == l.name;
-    if (ImGui::Selectable(l.name.c_str(), selected, 0, ImVec2(88, 0)))
+    if (ImGui::Selectable(l.name.c_str(), selected, 0, ui(88, 0)))
       edits_.apply([&] { lab.selectLayer(l.name); });
     if (prefix.empty() && i == 0) remember(rects, "rf_layer_0");
     ImGui::SameLine();
     int type = int(l.type);
-    ImGui::SetNextItemWidth(72);
+    ImGui::SetNextItemWidth(ui(72));
     if (ImGui::Combo("##type", &type, kTypes, 4))
       edits_.apply([&] {
         RfLayer m = l;
@@ -95,7 +95,7 @@ void RfPanel::layerList(RfLab& lab, const std::vector<RfLayer>& layers, const La
       const char* labels[] = {"##k", "##s", "##p", "##d"};
       for (int f = 0; f < 4; ++f) {
         ImGui::SameLine();
-        ImGui::SetNextItemWidth(26);
+        ImGui::SetNextItemWidth(ui(26));
         ImGui::PushID(f);
         if (ImGui::DragInt(labels[f], fields[f], 0.1f, f == 2 ? 0 : 1, 512))
           edits_.apply([&] { lab.replaceLayer(path, m); });
@@ -189,8 +189,8 @@ void RfPanel::erfSection(RfLab& lab, std::map<std::string, ControlRect>& rects) 
 }
 
 void RfPanel::tableWindow(RfLab& lab, std::map<std::string, ControlRect>& rects) {
-  ImGui::SetNextWindowPos(ImVec2(860, 60), ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowSize(ImVec2(410, 520), ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowPos(ui(860, 60), ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowSize(ui(410, 520), ImGuiCond_FirstUseEver);
   ImGui::Begin("Theoretical receptive field");
   hint(
       "size r: the box a unit sees; jump j: input pixels between neighbouring units; start: "
@@ -199,7 +199,7 @@ void RfPanel::tableWindow(RfLab& lab, std::map<std::string, ControlRect>& rects)
   const RfTable& t = lab.table();
   if (ImGui::BeginTable("rf", 5,
                         ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_Borders,
-                        ImVec2(0, 230))) {
+                        ui(0, 230))) {
     ImGui::TableSetupScrollFreeze(0, 1);
     for (const char* c : {"layer", "size", "jump", "start", "units"}) ImGui::TableSetupColumn(c);
     ImGui::TableHeadersRow();
@@ -226,8 +226,7 @@ void RfPanel::tableWindow(RfLab& lab, std::map<std::string, ControlRect>& rects)
   std::vector<double> depth, size;
   for (const RfRow& r : t.rows)
     if (r.level == 0) depth.push_back(r.depth), size.push_back(double(r.out.size));
-  chart("growth", depth, {{"theoretical size r", size, kCyan}}, false, false, "depth",
-        ImVec2(390, 90));
+  chart("growth", depth, {{"theoretical size r", size, kCyan}}, false, false, "depth", ui(390, 90));
   bool growth = lab.settings().showGrowth;
   if (ImGui::Checkbox("sqrt(depth) lesson: ERF spread of every layer", &growth))
     lab.setShowGrowth(growth);
@@ -245,7 +244,7 @@ void RfPanel::tableWindow(RfLab& lab, std::map<std::string, ControlRect>& rects)
           {{"ERF spread", spread, kAmber},
            {"c sqrt(depth)", fit, kGreen},
            {"(r-1)/6 (linear)", half, kCyan}},
-          false, false, "depth", ImVec2(390, 120));
+          false, false, "depth", ui(390, 120));
     ImGui::Text("spread ~ %.3f sqrt(depth), R^2 %.3f", sq.coefficient, sq.r2);
     ImGui::Text("r - 1 ~ %.2f depth, R^2 %.3f (Luo et al. 2016)", lin.coefficient, lin.r2);
     ImGui::Text("95%% area: %.1f%% at depth %d, %.1f%% at depth %d", 100.0 * g.front().area95,

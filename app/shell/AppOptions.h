@@ -12,7 +12,10 @@ struct AppOptions {
   //  "validation_messages", "lab", ...the lab's own keys (Lab::addStats)}
   QString statsPath;
   QString screenshotPath;
-  QString lab;  // the id of the lab shown first (LabCatalog); empty: the first
+  QString lab;           // the id of the lab shown first (LabCatalog); empty: the first
+  float uiScale = 1.0f;  // the UI scale at start (UiScale.h)
+  // Remember the UI scale in the user's settings when it changes (the executable; not tests).
+  bool rememberSettings = false;
 };
 
 }  // namespace flowscope

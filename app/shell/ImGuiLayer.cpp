@@ -1,5 +1,7 @@
 #include "ImGuiLayer.h"
 
+#include "UiScale.h"
+
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QWheelEvent>
@@ -9,6 +11,7 @@
 #include <imgui_internal.h>
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 namespace flowscope {
@@ -147,8 +150,15 @@ ImGuiLayer::ImGuiLayer(const ImGuiDeviceInfo& info) : device_(info.gpu->device()
   // Latin-1, Greek (σ, ρ, ε), arrows and math operators (∇, −) used in the panel's labels.
   static const ImWchar ranges[] = {0x0020, 0x00FF, 0x0370, 0x03FF, 0x2190,
                                    0x21FF, 0x2200, 0x22FF, 0};
+  baseStyle_ = std::make_unique<ImGuiStyle>(style);
+  devicePixelRatio_ = info.devicePixelRatio;
+  // Every UI scale's font at once: switching scales needs no new font texture.
   if (!info.fontPath.empty())
-    io.Fonts->AddFontFromFileTTF(info.fontPath.c_str(), info.fontPixels, nullptr, ranges);
+    for (float scale : kUiScales)
+      fonts_.push_back({scale, io.Fonts->AddFontFromFileTTF(
+                                   info.fontPath.c_str(),
+                                   std::round(info.fontPixels * scale * float(devicePixelRatio_)),
+                                   nullptr, ranges)});
 
   VkDescriptorPoolSize size{VK_DESCRIPTOR_TYPE_COMBINED_IMAGE_SAMPLER, 4};
   VkDescriptorPoolCreateInfo poolInfo{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
@@ -172,6 +182,19 @@ ImGuiLayer::ImGuiLayer(const ImGuiDeviceInfo& info) : device_(info.gpu->device()
   ImGui_ImplVulkan_Init(&init, info.renderPass);
   info.gpu->submitAndWait([](VkCommandBuffer cmd) { ImGui_ImplVulkan_CreateFontsTexture(cmd); });
   ImGui_ImplVulkan_DestroyFontUploadObjects();
+}
+
+void ImGuiLayer::setScale(float scale) {
+  const float pixels = scale * float(devicePixelRatio_);
+  for (const auto& [step, font] : fonts_)
+    if (step == nearestUiScale(scale)) ImGui::GetIO().FontDefault = font;
+  ImGuiStyle style = *baseStyle_;
+  style.ScaleAllSizes(pixels);
+  ImGui::GetStyle() = style;
+  for (ImGuiWindow* w : ImGui::GetCurrentContext()->Windows) {
+    w->SetWindowPosAllowFlags |= ImGuiCond_FirstUseEver;
+    w->SetWindowSizeAllowFlags |= ImGuiCond_FirstUseEver;
+  }
 }
 
 ImGuiLayer::~ImGuiLayer() {

@@ -10,12 +10,16 @@
 
 #include <vulkan/vulkan.h>
 #include <deque>
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "GpuContext.h"
 
 struct ImDrawData;
+struct ImFont;
+struct ImGuiStyle;
 
 namespace flowscope {
 
@@ -24,7 +28,8 @@ struct ImGuiDeviceInfo {
   VkRenderPass renderPass;
   uint32_t imageCount;  // >= frames in flight: the backend rotates one buffer set per frame
   std::string fontPath;
-  float fontPixels = 17.0f;
+  float fontPixels = 17.0f;  // at UI scale 1 and device pixel ratio 1 (kBaseFontPixels)
+  double devicePixelRatio = 1.0;
 };
 
 class ImGuiLayer {
@@ -35,6 +40,9 @@ class ImGuiLayer {
 
   // Returns true if ImGui wants this event (the viewport should then ignore it).
   bool queueEvent(const QEvent* event, double devicePixelRatio);
+  // The font and style for a UI scale (one of kUiScales, times the device pixel ratio), between
+  // frames; windows placed once (ImGuiCond_FirstUseEver) are placed and sized again for it.
+  void setScale(float scale);
   void newFrame(float width, float height, double seconds);
   // Ends the ImGui frame; records its draw data only when `draw` (export hides the panel).
   void render(VkCommandBuffer cmd, bool draw);
@@ -60,6 +68,9 @@ class ImGuiLayer {
   void applyQueuedInput();
   void keepWindowsInView();
   VkDevice device_;
+  double devicePixelRatio_ = 1.0;
+  std::vector<std::pair<float, ImFont*>> fonts_;  // one per UI scale, rasterised at start
+  std::unique_ptr<ImGuiStyle> baseStyle_;         // the style at scale 1
   VkDescriptorPool pool_ = VK_NULL_HANDLE;
   std::deque<Input> queue_;
 };

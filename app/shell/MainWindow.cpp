@@ -7,6 +7,7 @@
 #include <QKeyEvent>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QSettings>
 #include <QStatusBar>
 #include <QWidget>
 
@@ -17,6 +18,7 @@
 #include "JsonFile.h"
 #include "LabCatalog.h"
 #include "OutputFiles.h"
+#include "UiScale.h"
 
 namespace flowscope {
 
@@ -40,6 +42,10 @@ MainWindow::MainWindow(std::vector<std::unique_ptr<Lab>> labs, QVulkanInstance* 
   connect(
       viewport_, &VulkanViewport::labRequested, this, [this](int index) { showLab(size_t(index)); },
       Qt::QueuedConnection);
+  connect(viewport_, &VulkanViewport::uiScaleChanged, this, [this](float scale) {
+    if (options_.rememberSettings) QSettings().setValue("ui/scale", double(scale));
+  });
+  viewport_->setUiScale(options_.uiScale);
   connect(&statusTimer_, &QTimer::timeout, this, &MainWindow::updateStatus);
   statusTimer_.start(250);
   // A 1280x800 viewport (the size the frame-time targets are set for) plus menu and status bars.
@@ -121,9 +127,26 @@ void MainWindow::buildMenus() {
   viewMenu_->addSeparator();
   addAction(viewMenu_, "Reset view", QKeySequence(Qt::Key_Home),
             [this] { shownLab().resetCamera(); });
+  buildScaleActions();
 
   QMenu* help = menuBar()->addMenu("&Help");
   addAction(help, "&About Flowscope", {}, [this] { showAbout(); });
+}
+
+// The UI scale (UiScale.h): Ctrl+= (or Ctrl++) larger, Ctrl+- smaller, Ctrl+0 scale 1, and the
+// lecture size.
+void MainWindow::buildScaleActions() {
+  viewMenu_->addSeparator();
+  QAction* larger = addAction(viewMenu_, "Larger text and panels", QKeySequence("Ctrl+="), [this] {
+    viewport_->setUiScale(largerUiScale(viewport_->uiScale()));
+  });
+  larger->setShortcuts({QKeySequence("Ctrl+="), QKeySequence("Ctrl++")});
+  addAction(viewMenu_, "Smaller text and panels", QKeySequence("Ctrl+-"),
+            [this] { viewport_->setUiScale(smallerUiScale(viewport_->uiScale())); });
+  addAction(viewMenu_, "Actual size (UI scale 1)", QKeySequence("Ctrl+0"),
+            [this] { viewport_->setUiScale(1.0f); });
+  addAction(viewMenu_, "Lecture size (UI scale 1.75: 30-pixel text)", {},
+            [this] { viewport_->setUiScale(kLectureScale); });
 }
 
 // Ctrl+1… in the list's order; exactly one checked.
@@ -155,7 +178,7 @@ void MainWindow::buildPlaybackMenu() {
 bool MainWindow::handleShortcut(QKeyEvent* event) {
   QKeySequence pressed(event->keyCombination());
   for (QAction* a : shortcuts_)
-    if (a->shortcut() == pressed && a->isEnabled()) {
+    if (a->shortcuts().contains(pressed) && a->isEnabled()) {
       a->trigger();
       return true;
     }
@@ -224,10 +247,11 @@ QString MainWindow::writeViewportPng(const QString& path, bool withPanel) {
 // "frame 6.1 ms (164 fps) | device | <the lab's status> | validation messages: 0"
 void MainWindow::updateStatus() {
   const double ms = viewport_->stats().recentMs();
-  QString text = QString("frame %1 ms (%2 fps)   |   %3   |   %4")
+  QString text = QString("frame %1 ms (%2 fps)   |   %3   |   UI %4×   |   %5")
                      .arg(ms, 0, 'f', 1)
                      .arg(ms > 0 ? 1000.0 / ms : 0.0, 0, 'f', 0)
                      .arg(viewport_->deviceName())
+                     .arg(double(viewport_->uiScale()))
                      .arg(QString::fromStdString(shownLab().status()));
   if (validation_) text += QString("   |   validation messages: %1").arg(validation_->count.load());
   status_->setText(text);
@@ -249,7 +273,8 @@ void MainWindow::finishFrames() {
                       {"width", viewport_->swapChainImageSize().width()},
                       {"height", viewport_->swapChainImageSize().height()},
                       {"validation_messages", validation_ ? int(validation_->count.load()) : -1},
-                      {"lab", shownLab().info().id}};
+                      {"lab", shownLab().info().id},
+                      {"ui_scale", viewport_->uiScale()}};
   shownLab().addStats(json);
   if (!options_.screenshotPath.isEmpty()) {
     QString err = exportPngWithPanel(options_.screenshotPath);

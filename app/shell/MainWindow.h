@@ -43,6 +43,7 @@ class MainWindow : public QMainWindow {
   void buildMenus();
   void buildLabMenu();
   void buildPlaybackMenu();
+  void buildScaleActions();
   QAction* addAction(QMenu* menu, const QString& text, const QKeySequence& key,
                      std::function<void()> fn);
   bool handleShortcut(QKeyEvent* event);

@@ -6,6 +6,7 @@
 #include "Pipelines.h"
 #include "RendererCatalog.h"
 #include "Resources.h"
+#include "UiUnits.h"
 #include "VulkanViewport.h"
 
 namespace flowscope {
@@ -27,11 +28,15 @@ void ViewportRenderer::initResources() {
                         window_->graphicsQueue(), window_->graphicsQueueFamilyIndex()};
   gpu_ = std::make_unique<GpuContext>(GpuContext::adopt(adopted));
   ImGuiDeviceInfo info{
-      gpu_.get(), window_->defaultRenderPass(),
+      gpu_.get(),
+      window_->defaultRenderPass(),
       uint32_t(std::max(window_->concurrentFrameCount(), window_->swapChainImageCount())),
-      assetPath("fonts/DejaVuSans.ttf"), 17.0f};
+      assetPath("fonts/DejaVuSans.ttf"),
+      kBaseFontPixels,
+      window_->devicePixelRatio()};
   imgui_ = std::make_unique<ImGuiLayer>(info);
   window_->setImGui(imgui_.get());
+  appliedScale_ = 0.0f;
   renderers_.resize(window_->labCount());
   retired_ = std::make_unique<DeletionQueue>(uint32_t(window_->concurrentFrameCount()));
 }
@@ -103,6 +108,10 @@ void ViewportRenderer::recordFrame(VkCommandBuffer cmd, double seconds) {
   lab.useGpu(gpu_.get());
   lab.tick(seconds);
   view.beforePanel();
+  if (appliedScale_ != window_->uiScale()) {  // between ImGui frames
+    appliedScale_ = window_->uiScale();
+    imgui_->setScale(appliedScale_);
+  }
   imgui_->newFrame(float(w), float(h), seconds);
   if (auto request = view.buildPanel(window_->controlRects())) window_->deliver(*request);
   lab.setViewport(w, h);
@@ -112,8 +121,9 @@ void ViewportRenderer::recordFrame(VkCommandBuffer cmd, double seconds) {
     reportFailure(e);
   }
   LabRenderer& r = renderer(index);
-  // The overlays at the screen's device pixel ratio, as Qt's widgets are.
-  const LabFrame frame{w, h, slot, retired_.get(), float(window_->devicePixelRatio())};
+  // The overlays at the UI scale, on top of the screen's device pixel ratio.
+  const LabFrame frame{w, h, slot, retired_.get(),
+                       window_->uiScale() * float(window_->devicePixelRatio())};
   bool prepared = false;
   try {
     r.prepare(cmd, frame);

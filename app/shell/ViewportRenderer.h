@@ -38,6 +38,7 @@ class ViewportRenderer : public QVulkanWindowRenderer {
   std::vector<std::unique_ptr<LabRenderer>> renderers_;
   // What an edit replaced while a frame in flight may read it, freed when its slot comes round.
   std::unique_ptr<DeletionQueue> retired_;
+  float appliedScale_ = 0.0f;  // the UI scale ImGui's font and style are set for
 };
 
 }  // namespace flowscope

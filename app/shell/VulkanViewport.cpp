@@ -4,6 +4,7 @@
 
 #include "ImGuiLayer.h"
 #include "LabCatalog.h"
+#include "UiScale.h"
 #include "ViewCatalog.h"
 #include "ViewportRenderer.h"
 
@@ -40,6 +41,14 @@ void VulkanViewport::deliver(const LabRequest& request) {
   } catch (const InputError& e) {
     edits_.report(e.what());
   }
+}
+
+void VulkanViewport::setUiScale(float scale) {
+  const float snapped = nearestUiScale(scale);
+  if (snapped == uiScale_) return;
+  uiScale_ = snapped;
+  emit uiScaleChanged(snapped);
+  requestUpdate();
 }
 
 QString VulkanViewport::deviceName() const {

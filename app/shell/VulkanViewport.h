@@ -44,6 +44,10 @@ class VulkanViewport : public QVulkanWindow {
   FrameStats& stats() { return stats_; }
   ControlRects& controlRects() { return controlRects_; }
   QString deviceName() const;
+  // The UI scale (UiScale.h): the panels' font and widgets and the overlays, times the device
+  // pixel ratio. Snapped to a step; uiScaleChanged tells the window.
+  float uiScale() const { return uiScale_; }
+  void setUiScale(float scale);
   ImGuiLayer* imgui() const { return imgui_; }
   void setImGui(ImGuiLayer* layer) { imgui_ = layer; }
   // The next frame is drawn without the ImGui panel (PNG export of the scene only).
@@ -57,6 +61,7 @@ class VulkanViewport : public QVulkanWindow {
 
  signals:
   void frameFinished();
+  void uiScaleChanged(float scale);
   void renderError(const QString& message);
   // A lab took another's request; the window shows it after the frame.
   void labRequested(int index);
@@ -74,6 +79,7 @@ class VulkanViewport : public QVulkanWindow {
   ControlRects controlRects_;
   ImGuiLayer* imgui_ = nullptr;
   bool panelHidden_ = false;
+  float uiScale_ = 1.0f;
 };
 
 }  // namespace flowscope

@@ -2,6 +2,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QMessageBox>
+#include <QSettings>
 #include <QVulkanInstance>
 
 #include <cstdio>
@@ -13,6 +14,7 @@
 #include "LabCatalog.h"
 #include "MainWindow.h"
 #include "Resources.h"
+#include "UiScale.h"
 
 using namespace flowscope;
 
@@ -42,6 +44,11 @@ bool parseOptions(QApplication& app, AppOptions& options, QString& error) {
                     QString::fromStdString("The lab shown first: " + labIds() +
                                            " (default: the first; Ctrl+1… switch)."),
                     "NAME"});
+  parser.addOption({"ui-scale",
+                    "The size of text, panels and overlays: 0.75, 1, 1.25, 1.5, 1.75 (lecture), 2, "
+                    "2.5 or 3, on top of the screen's pixel ratio (default: the last one chosen; "
+                    "Ctrl+= / Ctrl+- / Ctrl+0 change it).",
+                    "S"});
   parser.addOption({"frames", "Run N frames, then write --stats/--screenshot and quit.", "N"});
   parser.addOption({"stats", "Write frame statistics JSON after --frames.", "FILE.json"});
   parser.addOption(
@@ -61,6 +68,18 @@ bool parseOptions(QApplication& app, AppOptions& options, QString& error) {
                   .arg(QString::fromStdString(labIds()), options.lab);
       return false;
     }
+  }
+  options.rememberSettings = true;
+  options.uiScale = nearestUiScale(QSettings().value("ui/scale", 1.0).toFloat());
+  if (parser.isSet("ui-scale")) {
+    bool ok = false;
+    const float scale = parser.value("ui-scale").toFloat(&ok);
+    if (!ok || !(scale >= 0.75f && scale <= 3.0f)) {
+      error =
+          "--ui-scale: expected a number from 0.75 to 3, got '" + parser.value("ui-scale") + "'";
+      return false;
+    }
+    options.uiScale = nearestUiScale(scale);
   }
   if (parser.isSet("frames")) {
     bool ok = false;
@@ -88,6 +107,7 @@ int main(int argc, char** argv) {
     qputenv("QT_QPA_UPDATE_IDLE_TIME", "0");
   QApplication app(argc, argv);
   QApplication::setApplicationName("Flowscope");
+  QApplication::setOrganizationName("Flowscope");  // settings: ~/.config/Flowscope/Flowscope.conf
   QApplication::setApplicationVersion("0.1.0");
   AppOptions options;
   QString error;

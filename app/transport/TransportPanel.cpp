@@ -29,8 +29,8 @@ std::vector<float> log10Series(const std::vector<SinkhornRecord>& h, bool gap) {
 
 std::optional<LabRequest> TransportPanel::build(TransportLab& lab, ControlRects& rects) {
   std::optional<LabRequest> request;
-  ImGui::SetNextWindowPos(ImVec2(10, 10), ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowSize(ImVec2(400, 0), ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowPos(ui(10, 10), ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowSize(ui(400, 0), ImGuiCond_FirstUseEver);
   ImGui::Begin("Transport");
   edits_.show();
   hint(
@@ -206,9 +206,9 @@ void TransportPanel::stepThroughSection(TransportLab& lab,
   const auto err = log10Series(lab.history(), false);
   const auto gap = log10Series(lab.history(), true);
   ImGui::PlotLines("log10 marginal err", err.data(), int(err.size()), 0, nullptr, FLT_MAX, FLT_MAX,
-                   ImVec2(0, 70));
+                   ui(0, 70));
   ImGui::PlotLines("log10 gap", gap.data(), int(gap.size()), 0, nullptr, FLT_MAX, FLT_MAX,
-                   ImVec2(0, 70));
+                   ui(0, 70));
   hint(
       "gap: entropic objective of the rounded, feasible plan (Altschuler et al. 2017) minus the "
       "dual objective; >= 0, and 0 at the solution.");

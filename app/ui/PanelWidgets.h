@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ControlRect.h"
+#include "UiUnits.h"
 
 namespace flowscope {
 
@@ -56,10 +57,11 @@ inline void chart(const char* id, const std::vector<double>& x, const std::vecto
       if (std::isfinite(v)) y0 = std::min(y0, ty(v)), y1 = std::max(y1, ty(v));
   if (!(x1 > x0)) x1 = x0 + 1;
   if (!(y1 > y0)) y1 = y0 + 1;
-  const float pad = 6.0f;
+  const float pad = ui(6);
   auto P = [&](double xv, double yv) {
-    return ImVec2(o.x + pad + float((tx(xv) - x0) / (x1 - x0)) * (size.x - 2 * pad),
-                  o.y + size.y - pad - float((ty(yv) - y0) / (y1 - y0)) * (size.y - 2 * pad - 14));
+    return ImVec2(
+        o.x + pad + float((tx(xv) - x0) / (x1 - x0)) * (size.x - 2 * pad),
+        o.y + size.y - pad - float((ty(yv) - y0) / (y1 - y0)) * (size.y - 2 * pad - ui(14)));
   };
   for (const auto& s : series)
     for (size_t i = 1; i < s.y.size() && i < x.size(); ++i)
@@ -67,7 +69,7 @@ inline void chart(const char* id, const std::vector<double>& x, const std::vecto
   float lx = o.x + pad;
   for (const auto& s : series) {
     dl->AddText(ImVec2(lx, o.y + 2), s.color, s.label);
-    lx += ImGui::CalcTextSize(s.label).x + 12;
+    lx += ImGui::CalcTextSize(s.label).x + ui(12);
   }
   char buf[96];
   std::snprintf(buf, sizeof(buf), "%s %.3g..%.3g; y %.3g..%.3g%s", xLabel,

@@ -700,6 +700,67 @@ class GuiTest : public QObject {
     waitFrames(2);
   }
 
+  // The UI scale: at 2 the panel's controls are twice as tall (their font is 34 pixels) and every
+  // window still fits the viewport; Ctrl+= and Ctrl+- step through the scales, Ctrl+0 returns to
+  // 1.
+  void uiScaleEnlargesThePanels() {
+    VulkanViewport* vp = window_->viewport();
+    window_->showLab(labIndex("diffusion"));
+    QTest::mouseMove(vp, QPoint(vp->width() - 50, vp->height() / 2));
+    waitFrames(3);
+    QCOMPARE(vp->uiScale(), 1.0f);
+    const auto height = [&](const char* name) {
+      const ControlRect r = vp->controlRects().at(name);
+      return double(r.y1 - r.y0);
+    };
+    const double step1 = height("step");
+    vp->setUiScale(2.0f);
+    waitFrames(4);
+    QVERIFY2(std::abs(height("step") / step1 - 2.0) < 0.2,
+             qPrintable(QString("%1 -> %2").arg(step1).arg(height("step"))));
+    const QSize size = vp->swapChainImageSize();
+    for (const auto& r : vp->imgui()->windowRects())
+      QVERIFY2(r.x0 >= 0.0f && r.y0 >= 0.0f && r.x1 <= size.width() + 0.5f &&
+                   r.y1 <= size.height() + 0.5f,
+               r.name.c_str());
+    QTest::keyClick(vp, Qt::Key_0, Qt::ControlModifier);
+    QTRY_COMPARE(vp->uiScale(), 1.0f);
+    QTest::keyClick(vp, Qt::Key_Equal, Qt::ControlModifier);
+    QTRY_COMPARE(vp->uiScale(), 1.25f);
+    QTest::keyClick(vp, Qt::Key_Minus, Qt::ControlModifier);
+    QTRY_COMPARE(vp->uiScale(), 1.0f);
+    waitFrames(4);
+    QVERIFY(std::abs(height("step") / step1 - 1.0) < 0.05);
+  }
+
+  // --ui-scale sets the scale, which is remembered in the user's settings for the next start.
+  void executableRemembersTheUiScale() {
+    QTemporaryDir config;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("XDG_CONFIG_HOME", config.path());
+    const auto run = [&](const QStringList& args, const QString& stats) {
+      QProcess app;
+      app.setProcessEnvironment(env);
+      app.start(FLOWSCOPE_APP, args + QStringList{"--frames", "3", "--stats", stats});
+      app.waitForFinished(60000);
+      QFile f(stats);
+      f.open(QIODevice::ReadOnly);
+      return std::pair{app.exitCode(), QJsonDocument::fromJson(f.readAll()).object()};
+    };
+    auto [code, first] = run({"--ui-scale", "1.5"}, config.filePath("a.json"));
+    QCOMPARE(code, 0);
+    QCOMPARE(first["ui_scale"].toDouble(), 1.5);
+    auto [again, second] = run({}, config.filePath("b.json"));
+    QCOMPARE(again, 0);
+    QCOMPARE(second["ui_scale"].toDouble(), 1.5);
+    QProcess bad;
+    bad.setProcessEnvironment(env);
+    bad.start(FLOWSCOPE_APP, {"--ui-scale", "9", "--frames", "3"});
+    QVERIFY(bad.waitForFinished(60000));
+    QCOMPARE(bad.exitCode(), 2);
+    QVERIFY(bad.readAllStandardError().contains("--ui-scale"));
+  }
+
   void executableRunsFramesAndWritesStats() {
     QTemporaryDir dir;
     QProcess app;
