@@ -127,6 +127,10 @@ void MainWindow::buildMenus() {
   viewMenu_->addSeparator();
   addAction(viewMenu_, "Reset view", QKeySequence(Qt::Key_Home),
             [this] { shownLab().resetCamera(); });
+  addAction(viewMenu_, "Hide / show panels", QKeySequence(Qt::Key_Tab),
+            [this] { viewport_->setPanelsShown(!viewport_->panelsShown()); });
+  addAction(viewMenu_, "Full screen", QKeySequence(Qt::Key_F11),
+            [this] { isFullScreen() ? showNormal() : showFullScreen(); });
   buildScaleActions();
 
   QMenu* help = menuBar()->addMenu("&Help");

@@ -113,7 +113,8 @@ void ViewportRenderer::recordFrame(VkCommandBuffer cmd, double seconds) {
     imgui_->setScale(appliedScale_);
   }
   imgui_->newFrame(float(w), float(h), seconds);
-  if (auto request = view.buildPanel(window_->controlRects())) window_->deliver(*request);
+  if (window_->panelsShown())
+    if (auto request = view.buildPanel(window_->controlRects())) window_->deliver(*request);
   lab.setViewport(w, h);
   try {
     lab.update();

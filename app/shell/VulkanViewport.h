@@ -53,6 +53,12 @@ class VulkanViewport : public QVulkanWindow {
   // The next frame is drawn without the ImGui panel (PNG export of the scene only).
   void setPanelHidden(bool hidden) { panelHidden_ = hidden; }
   bool panelHidden() const { return panelHidden_; }
+  // Tab: the panels shown or not (hidden, no panel is built or drawn and the plot is whole).
+  bool panelsShown() const { return panelsShown_; }
+  void setPanelsShown(bool shown) {
+    panelsShown_ = shown;
+    requestUpdate();
+  }
   // grab() with red and blue put right for BGRA swapchains (QVulkanWindow returns them swapped).
   QImage grabRgb(bool withPanel);
 
@@ -79,6 +85,7 @@ class VulkanViewport : public QVulkanWindow {
   ControlRects controlRects_;
   ImGuiLayer* imgui_ = nullptr;
   bool panelHidden_ = false;
+  bool panelsShown_ = true;
   float uiScale_ = 1.0f;
 };
 

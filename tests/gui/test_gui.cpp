@@ -733,6 +733,28 @@ class GuiTest : public QObject {
     QVERIFY(std::abs(height("step") / step1 - 1.0) < 0.05);
   }
 
+  // Tab hides every panel (no window is built, the plot is whole) and shows them again; F11
+  // toggles full screen.
+  void tabHidesThePanelsAndF11GoesFullScreen() {
+    VulkanViewport* vp = window_->viewport();
+    QTest::mouseMove(vp, QPoint(vp->width() - 50, vp->height() / 2));
+    waitFrames(3);
+    QVERIFY(!vp->imgui()->windowRects().empty());
+    QTest::keyClick(vp, Qt::Key_Tab);
+    QTRY_VERIFY(!vp->panelsShown());
+    waitFrames(3);
+    QVERIFY(vp->imgui()->windowRects().empty());
+    QTest::keyClick(vp, Qt::Key_Tab);
+    QTRY_VERIFY(vp->panelsShown());
+    waitFrames(3);
+    QVERIFY(!vp->imgui()->windowRects().empty());
+    QTest::keyClick(vp, Qt::Key_F11);
+    QTRY_VERIFY(window_->isFullScreen());
+    QTest::keyClick(vp, Qt::Key_F11);
+    QTRY_VERIFY(!window_->isFullScreen());
+    waitFrames(3);
+  }
+
   // --ui-scale sets the scale, which is remembered in the user's settings for the next start.
   void executableRemembersTheUiScale() {
     QTemporaryDir config;
