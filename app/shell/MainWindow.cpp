@@ -248,7 +248,7 @@ QString MainWindow::writeViewportPng(const QString& path, bool withPanel) {
   }
 }
 
-// "frame 6.1 ms (164 fps) | device | <the lab's status> | validation messages: 0"
+// "frame 6.1 ms (164 fps) | device | UI 1× | <the lab's status> | validation messages: 0"
 void MainWindow::updateStatus() {
   const double ms = viewport_->stats().recentMs();
   QString text = QString("frame %1 ms (%2 fps)   |   %3   |   UI %4×   |   %5")
