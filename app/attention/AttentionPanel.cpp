@@ -101,11 +101,12 @@ void AttentionPanel::tokensSection(AttentionLab& lab, std::map<std::string, Cont
     edits_.apply([&] { lab.setTokens(s.tokens, count, s.tokenSeed); });
   remember(rects, "attention.count");
   if (ImGui::Button("Clear (paint your own)")) lab.clearTokens();
-  ImGui::InputText("CSV (header, d columns)", tokensPath_, sizeof(tokensPath_));
+  ImGui::TextDisabled("tokens CSV: a header, then d columns a row");
+  ImGui::InputText("CSV", tokensPath_, sizeof(tokensPath_));
   if (ImGui::Button("Load tokens CSV"))
     edits_.apply([&] { lab.setTokens(tokensPath_, s.count, 1); });
-  ImGui::Text("n = %zu tokens, d_in = %zu; token i sits at position i", lab.tokenCount(),
-              lab.tokens().cols);
+  ImGui::TextWrapped("n = %zu tokens, d_in = %zu; token i sits at position i", lab.tokenCount(),
+                     lab.tokens().cols);
 }
 
 void AttentionPanel::projectionSection(AttentionLab& lab) {
@@ -174,10 +175,15 @@ void AttentionPanel::variantSection(AttentionLab& lab, std::map<std::string, Con
       o.scaleValue = v, changed = true;
     remember(rects, "attention.scale.slider");
   }
-  ImGui::TextDisabled("scale in use: %.4g (softmax and Performer; linear kinds have none)",
-                      scaleFor(o, std::max<size_t>(dh, 1)));
-  changed |= ImGui::Checkbox("causal (key j visible to query i iff j <= i)", &o.causal);
+  char inUse[128];
+  std::snprintf(inUse, sizeof(inUse),
+                "scale in use: %.4g (softmax and Performer; linear kinds have none)",
+                scaleFor(o, std::max<size_t>(dh, 1)));
+  hint(inUse);
+  changed |= ImGui::Checkbox("causal", &o.causal);
   remember(rects, "attention.causal");
+  ImGui::SameLine();
+  ImGui::TextDisabled("key j visible to query i iff j <= i");
   int heads = o.heads;
   if (ImGui::SliderInt("heads", &heads, 1, 8)) o.heads = heads, changed = true;
   changed |= ImGui::Checkbox("RoPE (RoFormer pairs 2i, 2i+1)", &o.rope);

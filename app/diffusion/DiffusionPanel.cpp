@@ -134,11 +134,12 @@ void DiffusionPanel::dataSection(DiffusionLab& lab) {
     edits_.apply([&] { lab.setData(next); });
   }
   const Dataset& d = lab.dataset();
-  ImGui::SameLine();
-  if (d.mixture)
+  if (d.mixture) {
+    ImGui::SameLine();
     ImGui::TextDisabled("mixture, closed form");
-  else
+  } else {
     ImGui::TextDisabled("%zu points, empirical denoiser", d.points->points().size());
+  }
   if (unit) ImGui::TextDisabled("rescaled by %.4g to variance 1 per axis", d.scale);
   hint("File > Open data... loads a mixture .json, a point cloud .csv or a density .png.");
 }

@@ -73,13 +73,15 @@ void RfPanel::layerList(RfLab& lab, const std::vector<RfLayer>& layers, const La
     LayerPath path = prefix;
     path.push_back(int(i));
     ImGui::PushID(int(i));
+    // A row's controls close together, so a row fits the panel's width.
+    ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(ui(3), ImGui::GetStyle().ItemSpacing.y));
     const bool selected = lab.selected() == l.name;
-    if (ImGui::Selectable(l.name.c_str(), selected, 0, ui(88, 0)))
+    if (ImGui::Selectable(l.name.c_str(), selected, 0, ui(80, 0)))
       edits_.apply([&] { lab.selectLayer(l.name); });
     if (prefix.empty() && i == 0) remember(rects, "rf_layer_0");
     ImGui::SameLine();
     int type = int(l.type);
-    ImGui::SetNextItemWidth(ui(72));
+    ImGui::SetNextItemWidth(ui(70));
     if (ImGui::Combo("##type", &type, kTypes, 4))
       edits_.apply([&] {
         RfLayer m = l;
@@ -121,6 +123,7 @@ void RfPanel::layerList(RfLab& lab, const std::vector<RfLayer>& layers, const La
         lab.insertLayer(after, n);
       });
     }
+    ImGui::PopStyleVar();
     if (l.type == RfLayerType::Parallel) {
       ImGui::Indent(14);
       for (size_t b = 0; b < l.branches.size(); ++b) {
@@ -160,9 +163,10 @@ void RfPanel::erfSection(RfLab& lab, std::map<std::string, ControlRect>& rects) 
   if (ImGui::Combo("weights", &w, names, 2 + (weightsPath_[0] ? 1 : 0)))
     edits_.apply([&] { lab.setWeights(RfWeights(w), weightsPath_); });
   remember(rects, "rf_weights");
-  ImGui::InputText("weights file", weightsPath_, sizeof(weightsPath_));
+  ImGui::SetNextItemWidth(ui(220));
+  ImGui::InputText("##weightsfile", weightsPath_, sizeof(weightsPath_));
   ImGui::SameLine();
-  if (ImGui::Button("Load##weights"))
+  if (ImGui::Button("Load weights JSON"))
     edits_.apply([&] { lab.setWeights(RfWeights::Loaded, weightsPath_); });
   bool relu = o.relu;
   if (ImGui::Checkbox("ReLU after each conv", &relu)) edits_.apply([&] { lab.setRelu(relu); });
@@ -170,8 +174,9 @@ void RfPanel::erfSection(RfLab& lab, std::map<std::string, ControlRect>& rects) 
   int seeds = o.seeds;
   if (ImGui::SliderInt("seeds", &seeds, 1, 32)) edits_.apply([&] { lab.setSeeds(seeds); });
   bool onImage = s.erfOnImage;
-  if (ImGui::Checkbox("forward pass on the image (else N(0,1) noise)", &onImage))
+  if (ImGui::Checkbox("forward pass on the image", &onImage))
     edits_.apply([&] { lab.setErfOnImage(onImage); });
+  hint("off: on N(0, 1) noise instead of the image");
   bool show = s.showErf, grid = s.showGrid;
   if (ImGui::Checkbox("show ERF", &show)) lab.setShowErf(show);
   ImGui::SameLine();
@@ -181,11 +186,17 @@ void RfPanel::erfSection(RfLab& lab, std::map<std::string, ControlRect>& rects) 
   const ErfStats& st = lab.stats();
   const auto [ur, uc] = lab.erfUnit();
   ImGui::Text("unit (%d, %d) of %s", ur, uc, lab.selected().c_str());
-  ImGui::Text("spread %.2f px; 95%% of the mass in %d px = %.1f%% of the box", st.spread,
-              st.pixels95, 100.0 * st.area95);
+  char spread[160];
+  std::snprintf(spread, sizeof(spread),
+                "spread %.2f px; 95%% of the mass in %d px = %.1f%% of the box", st.spread,
+                st.pixels95, 100.0 * st.area95);
+  ImGui::TextWrapped("%s", spread);
   ImGui::Text("computed in %.2f ms on the %s", lab.computeMs(), lab.onGpu() ? "GPU" : "CPU");
-  if (!lab.note().empty())
-    ImGui::TextColored(ImVec4(1.0f, 0.6f, 0.3f, 1.0f), "%s", lab.note().c_str());
+  if (!lab.note().empty()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1.0f, 0.6f, 0.3f, 1.0f));
+    ImGui::TextWrapped("%s", lab.note().c_str());
+    ImGui::PopStyleColor();
+  }
 }
 
 void RfPanel::tableWindow(RfLab& lab, std::map<std::string, ControlRect>& rects) {

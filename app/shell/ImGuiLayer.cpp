@@ -325,7 +325,9 @@ std::vector<ImGuiLayer::WindowRect> ImGuiLayer::windowRects() const {
     if (w->WasActive && !w->Hidden &&
         !(w->Flags &
           (ImGuiWindowFlags_ChildWindow | ImGuiWindowFlags_Tooltip | ImGuiWindowFlags_Popup)))
-      rects.push_back({w->Name, w->Pos.x, w->Pos.y, w->Pos.x + w->Size.x, w->Pos.y + w->Size.y});
+      rects.push_back({w->Name, w->Pos.x, w->Pos.y, w->Pos.x + w->Size.x, w->Pos.y + w->Size.y,
+                       w->Collapsed ? 0.0f : w->ContentSize.x,  // a collapsed one hides it
+                       w->ContentRegionRect.GetWidth()});
   return rects;
 }
 

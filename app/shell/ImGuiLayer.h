@@ -52,6 +52,9 @@ class ImGuiLayer {
   struct WindowRect {
     std::string name;
     float x0, y0, x1, y1;
+    // The widest line of its content and the width it has for it (content wider than that is
+    // cut off at the right edge, unless the window scrolls sideways).
+    float contentWidth, innerWidth;
   };
   std::vector<WindowRect> windowRects() const;
 

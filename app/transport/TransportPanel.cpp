@@ -142,10 +142,11 @@ void TransportPanel::solverSection(TransportLab& lab, std::map<std::string, Cont
         "The reported cost is <P,C> (POT's sinkhorn2); W = cost^(1/p).");
     ImGui::Text("blur = sqrt(eps) = %.4g", std::sqrt(s.epsilon));
     bool anneal = s.annealing;
-    if (ImGui::Checkbox("eps-annealing (from max C, halving, 3 iterations each)", &anneal))
-      edits_.apply([&] { lab.setAnnealing(anneal); });
+    if (ImGui::Checkbox("ε-annealing", &anneal)) edits_.apply([&] { lab.setAnnealing(anneal); });
+    hint("ε from max C, halving, 3 iterations each, down to the chosen ε");
     float tol = float(s.tolerance);
-    if (ImGui::InputFloat("tolerance (L1 marginal error)", &tol, 0.0f, 0.0f, "%.1e",
+    hint("tolerance: the L1 marginal error |P1 - a| + |Pᵀ1 - b| that stops the solve");
+    if (ImGui::InputFloat("tolerance", &tol, 0.0f, 0.0f, "%.1e",
                           ImGuiInputTextFlags_EnterReturnsTrue))
       edits_.apply([&] { lab.setTolerance(tol); });
     int maxIt = s.maxIterations;
@@ -162,7 +163,6 @@ void TransportPanel::displaySection(TransportLab& lab, std::map<std::string, Con
   if (ImGui::Checkbox("plan matrix", &matrix)) lab.setShowMatrix(matrix);
   int potential = int(s.potential);
   ImGui::Text("potential heatmap:");
-  ImGui::SameLine();
   ImGui::RadioButton("none", &potential, 0);
   ImGui::SameLine();
   ImGui::RadioButton("f (source)", &potential, 1);

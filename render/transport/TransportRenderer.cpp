@@ -132,8 +132,9 @@ void planVertices(std::vector<OverlayVertex>& out, const TransportLab& lab, int 
                 y0 = float(TransportRenderer::kInsetTop);
     const float size = float(TransportRenderer::kInsetPixels);
     quad(out, {x0 - 4.0f, y0 - 42.0f}, {x0 + size + 4.0f, y0 + size + 4.0f}, kPanelColor);
-    text(out, {x0, y0 - 38.0f}, "plan P (sqrt scale)", kTextColor);
-    text(out, {x0, y0 - 20.0f}, "rows: a along its axis", kTextColor);
+    // Within the inset's width (200 px: 16 characters of the overlay font).
+    text(out, {x0, y0 - 38.0f}, "plan P, sqrt", kTextColor);
+    text(out, {x0, y0 - 20.0f}, "rows a, cols b", kTextColor);
   }
 }
 

@@ -783,6 +783,29 @@ class GuiTest : public QObject {
     QVERIFY(bad.readAllStandardError().contains("--ui-scale"));
   }
 
+  // No panel cuts its content off at the right edge: in every lab, at UI scales 1 and 2, every
+  // window's widest line fits the width it has (labels once ran out: "tolerance (L1 ma").
+  void panelsFitTheirContent() {
+    VulkanViewport* vp = window_->viewport();
+    for (float scale : {1.0f, 2.0f}) {
+      vp->setUiScale(scale);
+      for (size_t i = 0; i < vp->labCount(); ++i) {
+        window_->showLab(i);
+        waitFrames(4);
+        for (const auto& r : vp->imgui()->windowRects())
+          QVERIFY2(r.contentWidth <= r.innerWidth + 1.0f,
+                   qPrintable(QString("%1 at scale %2: content %3 > %4")
+                                  .arg(QString::fromStdString(r.name))
+                                  .arg(double(scale))
+                                  .arg(double(r.contentWidth))
+                                  .arg(double(r.innerWidth))));
+      }
+    }
+    vp->setUiScale(1.0f);
+    window_->showLab(labIndex("diffusion"));
+    waitFrames(3);
+  }
+
   void executableRunsFramesAndWritesStats() {
     QTemporaryDir dir;
     QProcess app;
