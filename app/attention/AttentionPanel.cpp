@@ -238,14 +238,14 @@ void AttentionPanel::displaySection(AttentionLab& lab, std::map<std::string, Con
   remember(rects, "attention.link");
   if (link) {
     float sigma = float(s.sigma);
-    if (ImGui::SliderFloat("sigma", &sigma, 0.01f, 4.0f, "%.3f", ImGuiSliderFlags_Logarithmic))
+    if (ImGui::SliderFloat("σ", &sigma, 0.01f, 4.0f, "%.3f", ImGuiSliderFlags_Logarithmic))
       edits_.apply([&] { lab.setSigma(sigma); });
     remember(rects, "attention.sigma");
     hint(
-        "Data points are keys and values, the noisy point x = y + sigma n is the query, and the "
-        "scores are -|x - y_j|^2 / (2 sigma^2): temperature 1/(2 sigma^2). The output is "
+        "Data points are keys and values, the noisy point x = y + σ n is the query, and the "
+        "scores are −|x − y_j|² / (2σ²): temperature 1/(2σ²). The output is "
         "E[y | x], the Diffusion lab's ideal denoiser (its EmpiricalModel, shown beside it). As "
-        "sigma shrinks the softmax hardens onto the nearest point.");
+        "σ shrinks the softmax hardens onto the nearest point.");
   }
 }
 

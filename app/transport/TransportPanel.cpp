@@ -134,18 +134,18 @@ void TransportPanel::solverSection(TransportLab& lab, std::map<std::string, Cont
   if (cost != int(s.cost)) edits_.apply([&] { lab.setCost(CostKind(cost)); });
   if (s.method == OtMethod::Sinkhorn) {
     float eps = float(s.epsilon);
-    if (ImGui::SliderFloat("eps", &eps, 1e-3f, 10.0f, "%.4g", ImGuiSliderFlags_Logarithmic))
+    if (ImGui::SliderFloat("ε", &eps, 1e-3f, 10.0f, "%.4g", ImGuiSliderFlags_Logarithmic))
       edits_.apply([&] { lab.setEpsilon(eps); });
     remember(rects, "transport.epsilon");
     hint(
-        "eps is POT's reg: min <P,C> + eps sum P log P. GeomLoss blur = sqrt(eps) for |x-y|^2. "
+        "ε is POT's reg: min <P,C> + ε Σ P log P. GeomLoss blur = √ε for |x−y|². "
         "The reported cost is <P,C> (POT's sinkhorn2); W = cost^(1/p).");
-    ImGui::Text("blur = sqrt(eps) = %.4g", std::sqrt(s.epsilon));
+    ImGui::Text("blur = √ε = %.4g", std::sqrt(s.epsilon));
     bool anneal = s.annealing;
     if (ImGui::Checkbox("ε-annealing", &anneal)) edits_.apply([&] { lab.setAnnealing(anneal); });
     hint("ε from max C, halving, 3 iterations each, down to the chosen ε");
     float tol = float(s.tolerance);
-    hint("tolerance: the L1 marginal error |P1 - a| + |Pᵀ1 - b| that stops the solve");
+    hint("tolerance: the L1 marginal error |P1 - a| + |P^T 1 - b| that stops the solve");
     if (ImGui::InputFloat("tolerance", &tol, 0.0f, 0.0f, "%.1e",
                           ImGuiInputTextFlags_EnterReturnsTrue))
       edits_.apply([&] { lab.setTolerance(tol); });
@@ -217,9 +217,9 @@ void TransportPanel::stepThroughSection(TransportLab& lab,
 std::optional<LabRequest> TransportPanel::couplingSection(TransportLab& lab, ControlRects& rects) {
   const TransportSettings& s = lab.settings();
   hint(
-      "Data x0 (the target's points) paired with noise eps ~ N(0, I), in the app's one time "
-      "convention: x_t = (1-t) x0 + t eps, t = 0 data, t = 1 noise (as the Diffusion & Flow "
-      "lab's flow schedule). Flow matching regresses the velocity eps - x0 along these paths "
+      "Data x0 (the target's points) paired with noise ε ~ N(0, I), in the app's one time "
+      "convention: x_t = (1−t) x0 + t ε, t = 0 data, t = 1 noise (as the Diffusion & Flow "
+      "lab's flow schedule). Flow matching regresses the velocity ε − x0 along these paths "
       "(it points to the noise; sampling runs from t = 1 to 0); crossing paths force the "
       "learned field to "
       "average directions, so curved trajectories and more sampler steps. OT pairing has the "
@@ -233,7 +233,7 @@ std::optional<LabRequest> TransportPanel::couplingSection(TransportLab& lab, Con
   ImGui::RadioButton("Sinkhorn", &kind, 2);
   if (kind != int(s.coupling)) lab.setCoupling(CouplingKind(kind));
   float eps = float(s.couplingEpsilon);
-  if (ImGui::SliderFloat("Sinkhorn eps", &eps, 1e-3f, 10.0f, "%.4g", ImGuiSliderFlags_Logarithmic))
+  if (ImGui::SliderFloat("Sinkhorn ε", &eps, 1e-3f, 10.0f, "%.4g", ImGuiSliderFlags_Logarithmic))
     edits_.apply([&] { lab.setCouplingEpsilon(eps); });
   int n = s.couplingCount;
   if (ImGui::SliderInt("pairs", &n, 16, 1000, "%d", ImGuiSliderFlags_Logarithmic))
@@ -261,7 +261,7 @@ std::optional<LabRequest> TransportPanel::couplingSection(TransportLab& lab, Con
   const bool use = ImGui::Button("Use in Diffusion & Flow lab");
   remember(rects, "transport.coupling.use");
   hint(
-      "Sets that lab's flow coupling to this one (same kind, pairs, eps), its data to the "
+      "Sets that lab's flow coupling to this one (same kind, pairs, ε), its data to the "
       "target's preset when it is one, and a flow sampler, with the same t (t = 0 data, t = 1 "
       "noise).");
   if (!use) return std::nullopt;
