@@ -185,9 +185,9 @@ ImGuiLayer::ImGuiLayer(const ImGuiDeviceInfo& info) : device_(info.gpu->device()
 }
 
 void ImGuiLayer::setScale(float scale) {
-  const float pixels = scale * float(devicePixelRatio_);
-  for (const auto& [step, font] : fonts_)
-    if (step == nearestUiScale(scale)) ImGui::GetIO().FontDefault = font;
+  const float pixels = scale * float(devicePixelRatio_), step = nearestUiScale(scale);
+  for (const auto& [fontScale, font] : fonts_)
+    if (fontScale == step) ImGui::GetIO().FontDefault = font;
   ImGuiStyle style = *baseStyle_;
   style.ScaleAllSizes(pixels);
   ImGui::GetStyle() = style;
@@ -302,16 +302,23 @@ void ImGuiLayer::newFrame(float width, float height, double seconds) {
   ImGui::NewFrame();
 }
 
+namespace {
+
+// The panels' own windows: not child windows, tooltips or popups.
+bool isPanelWindow(const ImGuiWindow* w) {
+  return !w->Hidden && !(w->Flags & (ImGuiWindowFlags_ChildWindow | ImGuiWindowFlags_Tooltip |
+                                     ImGuiWindowFlags_Popup));
+}
+
+}  // namespace
+
 // Every window of this frame moved inside the display (as far as it fits): one that grows, opens
 // at a corner or outlives a smaller window stays reachable. Takes effect from the next frame.
 void ImGuiLayer::keepWindowsInView() {
   ImGuiContext& g = *ImGui::GetCurrentContext();
   const ImVec2 display = g.IO.DisplaySize;
   for (ImGuiWindow* w : g.Windows) {
-    if (w->LastFrameActive != g.FrameCount || w->Hidden ||
-        (w->Flags &
-         (ImGuiWindowFlags_ChildWindow | ImGuiWindowFlags_Tooltip | ImGuiWindowFlags_Popup)))
-      continue;
+    if (w->LastFrameActive != g.FrameCount || !isPanelWindow(w)) continue;
     const ImVec2 pos(std::clamp(w->Pos.x, 0.0f, std::max(0.0f, display.x - w->Size.x)),
                      std::clamp(w->Pos.y, 0.0f, std::max(0.0f, display.y - w->Size.y)));
     if (pos.x != w->Pos.x || pos.y != w->Pos.y) ImGui::SetWindowPos(w, pos);
@@ -319,12 +326,9 @@ void ImGuiLayer::keepWindowsInView() {
 }
 
 std::vector<ImGuiLayer::WindowRect> ImGuiLayer::windowRects() const {
-  ImGuiContext& g = *ImGui::GetCurrentContext();
   std::vector<WindowRect> rects;
-  for (const ImGuiWindow* w : g.Windows)
-    if (w->WasActive && !w->Hidden &&
-        !(w->Flags &
-          (ImGuiWindowFlags_ChildWindow | ImGuiWindowFlags_Tooltip | ImGuiWindowFlags_Popup)))
+  for (const ImGuiWindow* w : ImGui::GetCurrentContext()->Windows)
+    if (w->WasActive && isPanelWindow(w))
       rects.push_back({w->Name, w->Pos.x, w->Pos.y, w->Pos.x + w->Size.x, w->Pos.y + w->Size.y,
                        w->Collapsed ? 0.0f : w->ContentSize.x,  // a collapsed one hides it
                        w->ContentRegionRect.GetWidth()});

@@ -226,9 +226,6 @@ GpuAttention::Result GpuAttention::run(const Matrix& q, const Matrix& k, const M
   if (proj) uploads.push_back({proj, projection.data(), projection.size() * sizeof(float)});
   workspace_.upload(uploads);
 
-  auto set = [&](ComputeKernel& kernel, std::initializer_list<const GpuBuffer*> list) {
-    return workspace_.set(kernel, list);
-  };
   const float scaleLog2e = float(scaleFor(o, dh) * 1.4426950408889634);
   const float rootScale = float(std::sqrt(scaleFor(o, dh)));
   const uint32_t featureMode = o.kind == AttentionKind::LinearElu    ? 1u
@@ -239,7 +236,8 @@ GpuAttention::Result GpuAttention::run(const Matrix& q, const Matrix& k, const M
   std::vector<std::function<void(VkCommandBuffer)>> steps;
   const GpuBuffer *qIn = qb, *kIn = kb;
   if (o.rope) {
-    VkDescriptorSet sq = set(prepare, {qb, qr, rq}), sk = set(prepare, {kb, kr, rk});
+    VkDescriptorSet sq = workspace_.set(prepare, {qb, qr, rq}),
+                    sk = workspace_.set(prepare, {kb, kr, rk});
     const PreparePush pq{n, d, heads, 0, 0, 0.0f, 0.0f, 0}, pk{m, d, heads, 0, 0, 0.0f, 0.0f, 0};
     steps.push_back([&, sq, sk, pq, pk](VkCommandBuffer cmd) {
       prepare.dispatch(cmd, sq, &pq, n * heads, kLocal);
@@ -250,7 +248,8 @@ GpuAttention::Result GpuAttention::run(const Matrix& q, const Matrix& k, const M
   }
   if (linear) {
     const GpuBuffer* table = proj ? proj : qIn;
-    VkDescriptorSet sq = set(prepare, {qIn, qp, table}), sk = set(prepare, {kIn, kp, table});
+    VkDescriptorSet sq = workspace_.set(prepare, {qIn, qp, table}),
+                    sk = workspace_.set(prepare, {kIn, kp, table});
     const PreparePush pq{n, d, heads, featureMode, features, rootScale, keyShift, 1},
         pk{m, d, heads, featureMode, features, rootScale, keyShift, 0};
     steps.push_back([&, sq, sk, pq, pk](VkCommandBuffer cmd) {
@@ -260,8 +259,8 @@ GpuAttention::Result GpuAttention::run(const Matrix& q, const Matrix& k, const M
     });
     ComputeKernel &kv = kernel(LinearKv, dvh), &scan = kernel(LinearScan),
                   &out = kernel(LinearOut, dvh);
-    VkDescriptorSet skv = set(kv, {kp, vb, sums}), sscan = set(scan, {sums}),
-                    sout = set(out, {qp, kp, vb, sums, ob});
+    VkDescriptorSet skv = workspace_.set(kv, {kp, vb, sums}), sscan = workspace_.set(scan, {sums}),
+                    sout = workspace_.set(out, {qp, kp, vb, sums, ob});
     const KvPush pkv{m, dv, heads, features, chunks};
     const uint32_t entries = heads * features * (dvh + 1);
     const ScanPush pscan{entries, chunks};
@@ -275,7 +274,7 @@ GpuAttention::Result GpuAttention::run(const Matrix& q, const Matrix& k, const M
     });
   } else {
     ComputeKernel& soft = kernel(Softmax, dh, dvh);
-    VkDescriptorSet s = set(soft, {qIn, kIn, vb, ob});
+    VkDescriptorSet s = workspace_.set(soft, {qIn, kIn, vb, ob});
     const SoftmaxPush p{n, m, d, dv, heads, o.causal ? 1u : 0u, scaleLog2e};
     const uint32_t blocks = (n + kLocal - 1) / kLocal;
     steps.push_back([&, s, p, blocks](VkCommandBuffer cmd) {
@@ -284,7 +283,8 @@ GpuAttention::Result GpuAttention::run(const Matrix& q, const Matrix& k, const M
   }
   if (wantWeights) {
     ComputeKernel& wk = kernel(Weights);
-    VkDescriptorSet s = linear ? set(wk, {qp, kp, wb}) : set(wk, {qIn, kIn, wb});
+    VkDescriptorSet s =
+        linear ? workspace_.set(wk, {qp, kp, wb}) : workspace_.set(wk, {qIn, kIn, wb});
     const WeightsPush p{n, m, width, heads, linear ? 1u : 0u, o.causal ? 1u : 0u, scaleLog2e};
     steps.push_back([&, s, p](VkCommandBuffer cmd) { wk.dispatch(cmd, s, &p, n * heads, kLocal); });
   }

@@ -72,6 +72,13 @@ inline constexpr VkAccessFlags kBufferReaderAccess =
     VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_VERTEX_ATTRIBUTE_READ_BIT |
     VK_ACCESS_TRANSFER_READ_BIT | VK_ACCESS_TRANSFER_WRITE_BIT;
 
+// Before copying out buffers that kernels or copies of earlier submissions wrote: their writes
+// made visible to the copy.
+void readbackBarrier(VkCommandBuffer cmd);
+// After copying into a mapped buffer: the copy made visible to the host's reads once the fence
+// is waited (the wait alone does not).
+void hostReadBarrier(VkCommandBuffer cmd);
+
 // A buffer-memory barrier over the whole buffer.
 void bufferBarrier(VkCommandBuffer cmd, const GpuBuffer& buffer, VkPipelineStageFlags srcStage,
                    VkAccessFlags srcAccess, VkPipelineStageFlags dstStage, VkAccessFlags dstAccess);

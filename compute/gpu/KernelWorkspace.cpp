@@ -6,9 +6,14 @@ namespace flowscope {
 
 namespace {
 
-// Copies packed at 16-byte offsets in the staging buffer.
-VkDeviceSize aligned(VkDeviceSize bytes) {
-  return (bytes + 15) & ~VkDeviceSize(15);
+// Where each copy's bytes go in the staging buffer (packed at 16-byte offsets), with the total
+// as the last entry.
+template <typename Copy>
+std::vector<VkDeviceSize> packedOffsets(std::span<const Copy> copies) {
+  std::vector<VkDeviceSize> offsets{0};
+  for (const Copy& c : copies)
+    offsets.push_back(offsets.back() + ((c.bytes + 15) & ~VkDeviceSize(15)));
+  return offsets;
 }
 
 }  // namespace
@@ -44,17 +49,11 @@ GpuBuffer& KernelWorkspace::staging(GpuBuffer& buffer, VkDeviceSize bytes) {
 }
 
 void KernelWorkspace::upload(std::span<const Upload> uploads) {
-  VkDeviceSize total = 0;
-  for (const Upload& u : uploads) total += aligned(u.bytes);
-  if (total == 0) return;
-  GpuBuffer& from = staging(up_, total);
-  VkDeviceSize at = 0;
-  std::vector<VkDeviceSize> offsets;
-  for (const Upload& u : uploads) {
-    std::memcpy(static_cast<char*>(from.mapped()) + at, u.data, u.bytes);
-    offsets.push_back(at);
-    at += aligned(u.bytes);
-  }
+  const std::vector<VkDeviceSize> offsets = packedOffsets(uploads);
+  if (offsets.back() == 0) return;
+  GpuBuffer& from = staging(up_, offsets.back());
+  for (size_t i = 0; i < uploads.size(); ++i)
+    std::memcpy(static_cast<char*>(from.mapped()) + offsets[i], uploads[i].data, uploads[i].bytes);
   ctx_.submitAndWait([&](VkCommandBuffer cmd) {
     for (size_t i = 0; i < uploads.size(); ++i) {
       if (uploads[i].bytes == 0) continue;
@@ -70,34 +69,17 @@ void KernelWorkspace::upload(std::span<const Upload> uploads) {
 }
 
 void KernelWorkspace::download(std::span<const Download> downloads) {
-  VkDeviceSize total = 0;
-  for (const Download& d : downloads) total += aligned(d.bytes);
-  if (total == 0) return;
-  GpuBuffer& to = staging(down_, total);
-  std::vector<VkDeviceSize> offsets;
-  VkDeviceSize at = 0;
-  for (const Download& d : downloads) {
-    offsets.push_back(at);
-    at += aligned(d.bytes);
-  }
+  const std::vector<VkDeviceSize> offsets = packedOffsets(downloads);
+  if (offsets.back() == 0) return;
+  GpuBuffer& to = staging(down_, offsets.back());
   ctx_.submitAndWait([&](VkCommandBuffer cmd) {
-    // Kernels of earlier submissions wrote the buffers: make those writes visible to the copies.
-    VkMemoryBarrier barrier{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
-    barrier.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_TRANSFER_WRITE_BIT;
-    barrier.dstAccessMask = VK_ACCESS_TRANSFER_READ_BIT;
-    vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT,
-                         VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 1, &barrier, 0, nullptr, 0, nullptr);
+    readbackBarrier(cmd);
     for (size_t i = 0; i < downloads.size(); ++i) {
       if (downloads[i].bytes == 0) continue;
       const VkBufferCopy region{downloads[i].offset, offsets[i], downloads[i].bytes};
       vkCmdCopyBuffer(cmd, downloads[i].from->handle(), to.handle(), 1, &region);
     }
-    // Make the copies visible to the host reads below (the fence wait alone does not).
-    VkMemoryBarrier toHost{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
-    toHost.srcAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
-    toHost.dstAccessMask = VK_ACCESS_HOST_READ_BIT;
-    vkCmdPipelineBarrier(cmd, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 1,
-                         &toHost, 0, nullptr, 0, nullptr);
+    hostReadBarrier(cmd);
   });
   for (size_t i = 0; i < downloads.size(); ++i)
     std::memcpy(downloads[i].data, static_cast<const char*>(to.mapped()) + offsets[i],

@@ -19,6 +19,13 @@ struct Entry {
 constexpr Entry kLabs[] = {FLOWSCOPE_LABS(FLOWSCOPE_LAB_ENTRY)};
 #undef FLOWSCOPE_LAB_ENTRY
 
+// "a, b, c": a field of every lab's description, each with `prefix`, for messages and --help.
+std::string listed(std::string LabInfo::*field, const std::string& prefix = "") {
+  std::string out;
+  for (const Entry& e : kLabs) out += (out.empty() ? "" : ", ") + prefix + e.describe().*field;
+  return out;
+}
+
 }  // namespace
 
 std::vector<std::unique_ptr<Lab>> makeLabs() {
@@ -34,9 +41,7 @@ std::vector<LabInfo> labInfos() {
 }
 
 std::string labIds() {
-  std::string ids;
-  for (const Entry& e : kLabs) ids += (ids.empty() ? "" : ", ") + e.describe().id;
-  return ids;
+  return listed(&LabInfo::id);
 }
 
 size_t labIndex(const std::string& id) {
@@ -46,12 +51,10 @@ size_t labIndex(const std::string& id) {
 }
 
 size_t labIndexForTag(const std::string& tag, const std::string& source) {
-  std::string tags;
-  for (size_t i = 0; i < std::size(kLabs); ++i) {
+  for (size_t i = 0; i < std::size(kLabs); ++i)
     if (kLabs[i].describe().sceneTag == tag) return i;
-    tags += (tags.empty() ? "" : ", ") + kLabs[i].describe().sceneTag;
-  }
-  throw InputError(source + ": field 'lab': unknown lab '" + tag + "' (valid: " + tags + ")");
+  throw InputError(source + ": field 'lab': unknown lab '" + tag +
+                   "' (valid: " + listed(&LabInfo::sceneTag) + ")");
 }
 
 std::unique_ptr<Lab> makeLab(const std::string& id) {
@@ -69,8 +72,7 @@ std::unique_ptr<Lab> openLabScene(const std::string& name) {
   if (const auto builtIn = builtInScene(name)) return kLabs[*builtIn].make();
   // A misspelt built-in name (not a file either) gets the list rather than "cannot open".
   if (name.starts_with("default-") && !std::filesystem::exists(name)) {
-    std::string names = "default";
-    for (const Entry& e : kLabs) names += ", default-" + e.describe().id;
+    const std::string names = "default, " + listed(&LabInfo::id, "default-");
     throw InputError("--scene: no file or built-in scene '" + name + "' (built-in: " + names + ")");
   }
   const nlohmann::json j = readJsonFile(name);
