@@ -25,14 +25,19 @@ void arrow(std::vector<OverlayVertex>& out, glm::vec2 a, glm::vec2 b, float widt
   segment(out, b, b - head * u - 0.5f * head * n, width, color);
 }
 
+// The score scale as written on the slide: 1/√d for "sqrt" (d per head).
+std::string scaleShown(const AttentionOptions& o) {
+  return o.scale == ScaleMode::Sqrt ? "1/√d" : scaleText(o);
+}
+
 std::string settingsCaption(const AttentionLab& lab) {
   const AttentionOptions& o = lab.settings().options;
   char buf[256];
-  std::snprintf(buf, sizeof(buf),
-                "%s attention, scale %s%s, %d head%s%s, n = %zu, d = %zu, %s %.2f ms",
-                attentionKindName(o.kind).c_str(), scaleText(o).c_str(), o.causal ? ", causal" : "",
-                o.heads, o.heads == 1 ? "" : "s", o.rope ? ", RoPE" : "", lab.tokenCount(),
-                lab.queries().cols, lab.onGpu() ? "GPU" : "CPU", lab.computeMs());
+  std::snprintf(
+      buf, sizeof(buf), "%s attention, scale %s%s, %d head%s%s, n = %zu, d = %zu, on the %s",
+      attentionKindName(o.kind).c_str(), scaleShown(o).c_str(), o.causal ? ", causal" : "", o.heads,
+      o.heads == 1 ? "" : "s", o.rope ? ", RoPE" : "", lab.tokenCount(), lab.queries().cols,
+      lab.onGpu() ? "GPU" : "CPU");
   return buf;
 }
 
@@ -83,20 +88,20 @@ std::vector<OverlayVertex> AttentionRenderer::buildVertices(const AttentionLab& 
     disc(out, px({d.outX, d.outY}), 5.0f, kOutput);
     char buf[256];
     std::snprintf(buf, sizeof(buf),
-                  "Diffusion link: keys = values = data, query = noisy x, scores -|x - y|^2 * T, "
-                  "T = 1/(2 sigma^2) = %.4g (sigma %.3g)",
+                  "Diffusion link: keys = values = data, query = noisy x, scores −|x − y|² · T, "
+                  "T = 1/(2σ²) = %.4g (σ %.3g)",
                   1.0 / (2 * s.sigma * s.sigma), s.sigma);
-    text(out, {17, 17}, buf, kShadowColor);
-    text(out, {16, 16}, buf, kTextColor);
+    const std::string link = buf;
     const glm::dvec2 e = lab.empiricalDenoised();
     std::snprintf(buf, sizeof(buf),
-                  "attention output (%.5f, %.5f); the Diffusion lab's ideal denoiser D(x; sigma) "
+                  "attention output (%.5f, %.5f); the Diffusion lab's ideal denoiser D(x; σ) "
                   "(%.5f, %.5f); |difference| %.1e; entropy %.3f of log n = %.3f",
                   d.outX, d.outY, e.x, e.y, std::hypot(d.outX - e.x, d.outY - e.y), d.entropy,
                   std::log(double(std::max<size_t>(n, 1))));
-    text(out, {17, 35}, buf, kShadowColor);
-    text(out, {16, 34}, buf, kTextColor);
-    text(out, {16, 52}, "Drag the cyan query; the sigma slider moves the temperature.", kTextColor);
+    textBlock(out, {16, 16},
+              wrapLines({link, buf, "Drag the cyan query; the σ slider moves the temperature."},
+                        float(width) - 32.0f),
+              kTextColor);
     return out;
   }
 
@@ -147,16 +152,14 @@ std::vector<OverlayVertex> AttentionRenderer::buildVertices(const AttentionLab& 
   } else {
     for (size_t j = 0; j < n; ++j) disc(out, px(lab.tokenPoint(j)), 5.0f, kToken);
   }
-  const std::string caption = settingsCaption(lab);
-  text(out, {17, 17}, caption, kShadowColor);
-  text(out, {16, 16}, caption, kTextColor);
   char buf[200];
   std::snprintf(buf, sizeof(buf),
                 "query %d (cyan): lines to keys, width = weight (mean of heads); green arrow: "
                 "its output. Field: a query at position n anywhere, arrow toward its output "
                 "(longest = 1 cell)",
                 shownQuery);
-  text(out, {16, 34}, buf, kTextColor);
+  textBlock(out, {16, 16}, wrapLines({settingsCaption(lab), buf}, float(width) - 32.0f),
+            kTextColor);
   return out;
 }
 

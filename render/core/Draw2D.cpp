@@ -5,12 +5,21 @@
 #include <cstdio>
 #include <cstring>
 
-// stb_easy_font is a header of static functions: no implementation macro needed.
-#include <stb/stb_easy_font.h>
+#include "OverlayFont.h"
 
 namespace flowscope {
 namespace {
-constexpr float kTextScale = 2.0f;
+constexpr float kBoxPad = 3.0f;
+
+void glyphQuad(std::vector<OverlayVertex>& out, glm::vec2 pen, const OverlayFont::Glyph& g,
+               glm::vec4 color) {
+  const glm::vec2 a = pen + g.offset, b = a + g.size;
+  const OverlayVertex v[4] = {{a, color, g.atlasMin},
+                              {{b.x, a.y}, color, {g.atlasMax.x, g.atlasMin.y}},
+                              {b, color, g.atlasMax},
+                              {{a.x, b.y}, color, {g.atlasMin.x, g.atlasMax.y}}};
+  for (int k : {0, 1, 2, 0, 2, 3}) out.push_back(v[k]);
+}
 }  // namespace
 
 // A segment a -> b as a quad `width` pixels wide.
@@ -29,20 +38,15 @@ void quad(std::vector<OverlayVertex>& out, glm::vec2 a, glm::vec2 b, glm::vec4 c
 }
 
 void text(std::vector<OverlayVertex>& out, glm::vec2 at, const std::string& s, glm::vec4 color) {
-  static char buffer[1 << 16];
-  std::string copy = s;
-  int quads = stb_easy_font_print(0, 0, copy.data(), nullptr, buffer, sizeof(buffer));
-  for (glm::vec2 offset : {glm::vec2(1.0f, 1.0f), glm::vec2(0.0f)}) {
-    glm::vec4 c = offset.x > 0 ? kShadowColor : color;
-    for (int q = 0; q < quads; ++q) {
-      glm::vec2 v[4];
-      for (int k = 0; k < 4; ++k) {
-        float xy[2];
-        std::memcpy(xy, buffer + (q * 4 + k) * 16, sizeof(xy));
-        v[k] = at + offset + kTextScale * glm::vec2(xy[0], xy[1]);
-      }
-      for (int k : {0, 1, 2, 0, 2, 3}) out.push_back({v[k], c});
-    }
+  if (s.empty()) return;
+  const OverlayFont& font = OverlayFont::instance();
+  quad(out, at - glm::vec2(kBoxPad, 1.0f),
+       at + glm::vec2(textWidth(s) + kBoxPad, OverlayFont::kLineHeight), kTextBoxColor);
+  glm::vec2 pen = at + glm::vec2(0.0f, font.ascent());
+  for (char32_t c : OverlayFont::decode(s)) {
+    const OverlayFont::Glyph& g = font.glyph(c);
+    if (g.size.x > 0.0f) glyphQuad(out, pen, g, color);
+    pen.x += g.advance;
   }
 }
 
@@ -53,8 +57,42 @@ OverlaySize overlaySize(uint32_t width, uint32_t height, float scale) {
 }
 
 float textWidth(const std::string& s) {
-  std::string copy = s;
-  return kTextScale * float(stb_easy_font_width(copy.data()));
+  const OverlayFont& font = OverlayFont::instance();
+  float width = 0.0f;
+  for (char32_t c : OverlayFont::decode(s)) width += font.glyph(c).advance;
+  return width;
+}
+
+std::vector<std::string> wrapLines(const std::vector<std::string>& lines, float maxWidth) {
+  std::vector<std::string> out;
+  for (const std::string& line : lines) {
+    std::string current;
+    size_t start = 0;
+    while (start <= line.size()) {
+      size_t end = line.find(' ', start);
+      if (end == std::string::npos) end = line.size();
+      const std::string word = line.substr(start, end - start);
+      const std::string joined = current.empty() ? word : current + " " + word;
+      if (!current.empty() && textWidth(joined) > maxWidth) {
+        out.push_back(current);
+        current = word;
+      } else {
+        current = joined;
+      }
+      start = end + 1;
+    }
+    out.push_back(current);
+  }
+  return out;
+}
+
+float textBlock(std::vector<OverlayVertex>& out, glm::vec2 at,
+                const std::vector<std::string>& lines, glm::vec4 color, Align align) {
+  for (const std::string& line : lines) {
+    text(out, {align == Align::Right ? at.x - textWidth(line) : at.x, at.y}, line, color);
+    at.y += OverlayFont::kLineHeight;
+  }
+  return at.y;
 }
 
 std::string formatTick(double v, double step) {

@@ -1,7 +1,8 @@
 #pragma once
 // Host-built 2-D primitives in pixel coordinates (origin top-left), drawn as triangles by
-// OverlayLayer: segments, quads, discs, text (stb_easy_font, so headless renders carry the same
-// labels as the window) and the axes grid of a View2D.
+// OverlayLayer: segments, quads, discs, text (OverlayFont: the panel's font as an anti-aliased
+// distance field, each string on a translucent box; headless renders carry the same labels as
+// the window) and the axes grid of a View2D.
 #include <glm/glm.hpp>
 
 #include <string>
@@ -12,13 +13,16 @@
 
 namespace flowscope {
 
+// `atlas`: the texel in OverlayFont's atlas for a glyph's vertex; negative for solid shapes.
 struct OverlayVertex {
   glm::vec2 pixel;
   glm::vec4 color;
+  glm::vec2 atlas{-1.0f, -1.0f};
 };
-FLOWSCOPE_SHADER_SIZE(OverlayVertex, 24);  // overlay.vert's inputs, one vertex binding
+FLOWSCOPE_SHADER_SIZE(OverlayVertex, 32);  // overlay.vert's inputs, one vertex binding
 FLOWSCOPE_SHADER_OFFSET(OverlayVertex, pixel, 0);
 FLOWSCOPE_SHADER_OFFSET(OverlayVertex, color, 8);
+FLOWSCOPE_SHADER_OFFSET(OverlayVertex, atlas, 24);
 
 inline constexpr glm::vec4 kGridColor{1.0f, 1.0f, 1.0f, 0.07f};
 inline constexpr glm::vec4 kAxisColor{1.0f, 1.0f, 1.0f, 0.28f};
@@ -26,6 +30,8 @@ inline constexpr glm::vec4 kTextColor{0.92f, 0.94f, 0.97f, 0.95f};
 // Every lab's clear colour (linear RGB).
 inline constexpr glm::vec4 kBackground{0.055f, 0.06f, 0.075f, 1.0f};
 inline constexpr glm::vec4 kShadowColor{0.0f, 0.0f, 0.0f, 0.75f};
+// The translucent box behind every string, so no layer runs through a caption.
+inline constexpr glm::vec4 kTextBoxColor{0.02f, 0.025f, 0.035f, 0.62f};
 
 // The overlay's own pixel grid at a UI scale: the framebuffer's size divided by `scale` (at least
 // 1 x 1). Built at this size and drawn stretched over the framebuffer, text, lines and margins
@@ -41,8 +47,18 @@ void segment(std::vector<OverlayVertex>& out, glm::vec2 a, glm::vec2 b, float wi
 void quad(std::vector<OverlayVertex>& out, glm::vec2 a, glm::vec2 b, glm::vec4 color);
 // A filled hexagon of the given radius.
 void disc(std::vector<OverlayVertex>& out, glm::vec2 center, float radius, glm::vec4 color);
+// UTF-8 `s` with its top-left corner at `at`, one line OverlayFont::kLineHeight tall, on a
+// kTextBoxColor box.
 void text(std::vector<OverlayVertex>& out, glm::vec2 at, const std::string& s, glm::vec4 color);
 float textWidth(const std::string& s);
+// `lines`, each broken at spaces into lines at most `maxWidth` wide (a word wider than that
+// stands alone).
+std::vector<std::string> wrapLines(const std::vector<std::string>& lines, float maxWidth);
+// Lines top-down from `at.y`, OverlayFont::kLineHeight apart: left-aligned from `at.x`, or
+// right-aligned to end at `at.x`. Returns the y below the last line.
+enum class Align { Left, Right };
+float textBlock(std::vector<OverlayVertex>& out, glm::vec2 at,
+                const std::vector<std::string>& lines, glm::vec4 color, Align align = Align::Left);
 // Tick spacing of 1, 2 or 5 x 10^k closest above `rawStep`.
 double niceStep(double rawStep);
 std::string formatTick(double v, double step);

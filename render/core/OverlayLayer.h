@@ -1,7 +1,7 @@
 #pragma once
 // Host-built triangles in pixel coordinates (Draw2D.h: segments, quads, text), drawn over a lab's
-// frame: one host-visible vertex buffer per frame in flight. Depends on no lab; each lab's
-// renderer builds its own vertices (DiffusionOverlay for the Diffusion & Flow lab).
+// frame: one host-visible vertex buffer per frame in flight, and the font's atlas. Depends on no
+// lab; each lab's renderer builds its own vertices (DiffusionOverlay for the Diffusion & Flow lab).
 #include <glm/glm.hpp>
 
 #include <vector>
@@ -27,6 +27,8 @@ class OverlayLayer {
   const GpuContext& ctx_;
   GraphicsBindings bindings_;
   VkPipeline pipeline_;
+  GpuBuffer atlas_;  // OverlayFont's distance field, read by overlay.frag
+  VkDescriptorSet atlasSet_;
   // One host-visible vertex buffer per frame in flight: the host writes slot i only after the
   // fence of the frame that last used it (QVulkanWindow's contract; offscreen waits each frame).
   std::vector<GpuBuffer> vertices_;

@@ -59,7 +59,7 @@ void DiffusionLabRenderer::prepare(VkCommandBuffer cmd, const LabFrame& f) {
     frames_.back().title = samplerKindName(compare->config().sampler.kind) + " on " +
                            scheduleName(compare->config().schedule.kind) + ", at equal " +
                            (at == CompareAt::Step    ? "step"
-                            : at == CompareAt::Sigma ? "sigma"
+                            : at == CompareAt::Sigma ? "σ"
                                                      : "NFE");
     renderers_.push_back(&renderer(right_, f.width - left));
   }

@@ -22,11 +22,10 @@ std::string captionOf(const DiffusionFrame& f) {
   const NoiseLevel& l = f.levelShown();
   const SamplingConfig& c = f.sim.config();
   char buf[320];
-  std::snprintf(buf, sizeof(buf),
-                "step %d/%d   t %.4g  s %.3g  sigma %.4g   %s on %s   NFE %d   %d particles",
-                f.sim.current(), f.sim.steps(), l.t, l.s, l.sigma(),
-                samplerKindName(c.sampler.kind).c_str(), scheduleName(c.schedule.kind).c_str(),
-                f.sim.evaluations(f.sim.current()), c.particleCount);
+  std::snprintf(
+      buf, sizeof(buf), "step %d/%d   t %.4g  s %.3g  σ %.4g   %s on %s   NFE %d   %d particles",
+      f.sim.current(), f.sim.steps(), l.t, l.s, l.sigma(), samplerKindName(c.sampler.kind).c_str(),
+      scheduleName(c.schedule.kind).c_str(), f.sim.evaluations(f.sim.current()), c.particleCount);
   return buf;
 }
 
@@ -48,14 +47,13 @@ std::string formatSigma(double sigma) {
 std::string fieldLegend(FieldKind kind, bool flow) {
   switch (kind) {
     case FieldKind::Score:
-      return "arrows: score grad log p_t, pointing to higher density";
+      return "arrows: score ∇ log p_t, pointing to higher density";
     case FieldKind::DenoiserDisplacement:
       return "arrows: denoiser D(x) - x, pointing to the predicted data";
     case FieldKind::Eps:
-      return "arrows: eps-prediction, pointing away from the data";
+      return "arrows: ε-prediction, pointing away from the data";
     case FieldKind::Velocity:
-      return std::string("arrows: velocity ") +
-             (flow ? "dx/dt = eps - x0" : "d(x/s)/dsigma = eps") +
+      return std::string("arrows: velocity ") + (flow ? "dx/dt = ε − x0" : "d(x/s)/dσ = ε") +
              ", pointing to noise; sampling runs against them";
   }
   return {};
@@ -88,7 +86,7 @@ void timeStrip(std::vector<OverlayVertex>& out, const DiffusionFrame& f) {
   const double lo = std::log(axis.sigmaMin), hi = std::log(axis.sigmaMax);
   const float left = x0 - 86.0f;
   quad(out, {left, y0 - 22.0f}, {x0 + w + 6.0f, y0 + h + 24.0f}, kStripColor);
-  text(out, {left + 6.0f, y0 - 20.0f}, "sigma by step, log scale", kTextColor);
+  text(out, {left + 6.0f, y0 - 20.0f}, "σ by step, log scale", kTextColor);
   text(out, {left + 6.0f, y0 - 2.0f}, formatSigma(axis.sigmaMax), kTextColor);
   text(out, {left + 6.0f, y0 + h - 12.0f}, formatSigma(axis.sigmaMin), kTextColor);
   text(out, {x0, y0 + h + 8.0f}, "0", kTextColor);
@@ -137,11 +135,8 @@ std::vector<OverlayVertex> buildOverlay(const DiffusionFrame& f,
                      std::to_string(std::min<int>(f.sim.config().particleCount,
                                                   TrailLayer::kMaxTrailParticles)) +
                      " particles");
-  float y = 10.0f;
-  for (const auto& line : legend) {
-    text(out, {float(w) - textWidth(line) - 12.0f, y}, line, kTextColor);
-    y += 18.0f;
-  }
+  const float y = textBlock(out, {float(w) - 12.0f, 10.0f}, wrapLines(legend, 0.6f * float(w)),
+                            kTextColor, Align::Right);
   // The split view's half: its run's name under the legend (at least 72 px down).
   if (!f.title.empty())
     text(out, {0.5f * float(w) - 0.5f * textWidth(f.title), std::max(y + 8.0f, 72.0f)}, f.title,

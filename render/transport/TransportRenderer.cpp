@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "OverlayFont.h"
 #include "Resources.h"
 
 namespace flowscope {
@@ -45,13 +46,12 @@ float radiusOf(double w, size_t n) {
   return float(3.0 * std::sqrt(std::max(0.0, w * double(n))));
 }
 
-void lines(std::vector<OverlayVertex>& out, glm::vec2 at, const std::vector<std::string>& ls,
-           glm::vec4 color, bool rightAligned, float width) {
-  for (const auto& l : ls) {
-    const float x = rightAligned ? width - textWidth(l) - 12.0f : at.x;
-    text(out, {x, at.y}, l, color);
-    at.y += 18.0f;
-  }
+// The caption from the top, or the legend up from the bottom, wrapped to the frame.
+void lines(std::vector<OverlayVertex>& out, float x, float y, const std::vector<std::string>& ls,
+           float width, bool fromBottom) {
+  const std::vector<std::string> wrapped = wrapLines(ls, width - x - 12.0f);
+  if (fromBottom) y -= OverlayFont::kLineHeight * float(wrapped.size());
+  textBlock(out, {x, y}, wrapped, kTextColor);
 }
 
 void planVertices(std::vector<OverlayVertex>& out, const TransportLab& lab, int w, int h) {
@@ -85,7 +85,7 @@ void planVertices(std::vector<OverlayVertex>& out, const TransportLab& lab, int 
   const std::string costText =
       s.cost == CostKind::SqEuclidean ? "sqeuclidean |x-y|^2 (W2)" : "euclidean |x-y| (W1)";
   if (sinkhorn)
-    caption.push_back("Sinkhorn, eps " + fmt("%.4g", s.epsilon) + " (POT reg; blur " +
+    caption.push_back("Sinkhorn, ε " + fmt("%.4g", s.epsilon) + " (POT reg; blur " +
                       fmt("%.3g", std::sqrt(s.epsilon)) + "), " + costText +
                       (s.annealing ? ", annealed" : ""));
   else
@@ -93,47 +93,46 @@ void planVertices(std::vector<OverlayVertex>& out, const TransportLab& lab, int 
   caption.push_back(std::string(s.cost == CostKind::SqEuclidean ? "W2 " : "W1 ") +
                     fmt("%.6g", sol.w) + "  <P,C> " + fmt("%.6g", sol.cost) + "  error " +
                     fmt("%.1e", sol.marginalError) + "  " + std::to_string(sol.iterations) +
-                    (sinkhorn ? " it  " : " pivots  ") + fmt("%.1f", sol.timeMs) + " ms  " +
-                    std::to_string(a.points.size()) + "->" + std::to_string(b.points.size()));
+                    (sinkhorn ? " it  " : " pivots  ") + std::to_string(a.points.size()) + "→" +
+                    std::to_string(b.points.size()));
   if (s.stepThrough && !lab.history().empty()) {
     const SinkhornRecord& r = lab.history()[size_t(lab.step() - 1)];
     caption.push_back("iteration " + std::to_string(lab.step()) + "/" +
-                      std::to_string(lab.history().size()) + "  eps_k " + fmt("%.3g", r.epsilon) +
+                      std::to_string(lab.history().size()) + "  ε_k " + fmt("%.3g", r.epsilon) +
                       "  error " + fmt("%.1e", r.marginalError) + "  gap " + fmt("%.1e", r.gap));
   }
   if (sol.status != SolveStatus::Converged && !sol.message.empty())
     caption.push_back("! " + sol.message);
   // At the top, right of the panel (which starts at the left edge).
-  lines(out, {kCaptionX, 10.0f}, caption, kTextColor, false, float(w));
+  lines(out, kCaptionX, 10.0f, caption, float(w), false);
 
   std::vector<std::string> legend;
   legend.push_back("orange: source a, teal: target b (disc area ~ weight)");
   if (s.showPlan)
     legend.push_back("segments: " + std::to_string(entries.size()) + " entries" +
-                     (sinkhorn ? " >= 1e-2 max P" : "") + " (" +
+                     (sinkhorn ? " ≥ 1e-2 max P" : "") + " (" +
                      fmt("%.1f", 100.0 * lab.massDrawn()) + "% of mass), opacity ~ P_ij");
   if (s.potential != PotentialShown::None) {
     const bool src = s.potential == PotentialShown::Source;
     const std::string who = src ? "f(x)" : "g(y)", other = src ? "g_j" : "f_i";
     const std::string pt = src ? "C(x,y_j)" : "C(x_i,y)";
     legend.push_back("heatmap: " + who + " = " +
-                     (sinkhorn ? "-eps log sum " + std::string(src ? "b_j" : "a_i") + " exp((" +
-                                     other + " - " + pt + ")/eps)"
+                     (sinkhorn ? "−ε log Σ " + std::string(src ? "b_j" : "a_i") + " exp((" + other +
+                                     " - " + pt + ")/ε)"
                                : "min " + pt + " - " + other) +
                      ", viridis");
   }
   if (s.showInterpolation)
     legend.push_back("pink: McCann interpolation (source at t = 0, target at 1), t = " +
                      fmt("%.2f", s.t) + ", (1-t) x_i + t y_j per entry");
-  lines(out, {kCaptionX, float(h) - 40.0f - 18.0f * float(legend.size())}, legend, kTextColor,
-        false, float(w));
+  lines(out, kCaptionX, float(h) - 40.0f, legend, float(w), true);
   if (s.showMatrix) {
     const float x0 = float(w) - TransportRenderer::kInsetPixels - 16.0f,
                 y0 = float(TransportRenderer::kInsetTop);
     const float size = float(TransportRenderer::kInsetPixels);
     quad(out, {x0 - 4.0f, y0 - 42.0f}, {x0 + size + 4.0f, y0 + size + 4.0f}, kPanelColor);
     // Within the inset's width (200 px: 16 characters of the overlay font).
-    text(out, {x0, y0 - 38.0f}, "plan P, sqrt", kTextColor);
+    text(out, {x0, y0 - 38.0f}, "plan P, √ scale", kTextColor);
     text(out, {x0, y0 - 20.0f}, "rows a, cols b", kTextColor);
   }
 }
@@ -150,18 +149,17 @@ void couplingVertices(std::vector<OverlayVertex>& out, const TransportLab& lab, 
   for (const auto& p : noise) disc(out, px(p), 2.5f, kNoiseColor);
   for (const auto& p : data) disc(out, px(p), 2.5f, kSourceColor);
   std::vector<std::string> legend = {
-      "data x0 orange, noise eps grey: " + std::to_string(noise.size()) + " paths (1-t) x0 + t eps",
+      "data x0 orange, noise ε grey: " + std::to_string(noise.size()) + " paths (1−t) x0 + t ε",
       "t = 0 data, t = 1 noise, as in every lab", "crossings: pairs of intersecting paths"};
   for (const Coupling& k : lab.couplings()) {
     std::string line = (k.kind == c.kind ? "> " : "  ") + couplingName(k.kind);
     if (k.kind == CouplingKind::Sinkhorn)
-      line += " (eps " + fmt("%.3g", lab.settings().couplingEpsilon) + ")";
-    line += ": " + std::to_string(k.crossings) + " crossings, mean |eps-x0|^2 " +
+      line += " (ε " + fmt("%.3g", lab.settings().couplingEpsilon) + ")";
+    line += ": " + std::to_string(k.crossings) + " crossings, mean |ε−x0|² " +
             fmt("%.3f", k.meanSquaredLength) + ", " + fmt("%.0f", k.timeMs) + " ms";
     legend.push_back(line);
   }
-  lines(out, {kCaptionX, float(h) - 40.0f - 18.0f * float(legend.size())}, legend, kTextColor,
-        false, float(w));
+  lines(out, kCaptionX, float(h) - 40.0f, legend, float(w), true);
 }
 
 }  // namespace

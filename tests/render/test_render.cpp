@@ -50,9 +50,9 @@ class HeadlessRenderTest : public GpuTest {};
 // The arrows' legend names the field shown and the way it points, for every field (the ε and
 // velocity fields were once labelled "denoiser D(x)-x").
 TEST(DiffusionOverlay, ArrowLegendNamesEachFieldAndItsDirection) {
-  const std::pair<FieldKind, const char*> named[] = {{FieldKind::Score, "score grad log p_t"},
+  const std::pair<FieldKind, const char*> named[] = {{FieldKind::Score, "score ∇ log p_t"},
                                                      {FieldKind::DenoiserDisplacement, "D(x) - x"},
-                                                     {FieldKind::Eps, "eps-prediction"},
+                                                     {FieldKind::Eps, "ε-prediction"},
                                                      {FieldKind::Velocity, "velocity"}};
   std::set<std::string> texts;
   for (bool flow : {false, true})
@@ -63,8 +63,8 @@ TEST(DiffusionOverlay, ArrowLegendNamesEachFieldAndItsDirection) {
       texts.insert(text);
     }
   EXPECT_EQ(texts.size(), 5u);  // the velocity differs between flow and diffusion
-  EXPECT_NE(fieldLegend(FieldKind::Velocity, true).find("dx/dt = eps - x0"), std::string::npos);
-  EXPECT_NE(fieldLegend(FieldKind::Velocity, false).find("d(x/s)/dsigma = eps"), std::string::npos);
+  EXPECT_NE(fieldLegend(FieldKind::Velocity, true).find("dx/dt = ε − x0"), std::string::npos);
+  EXPECT_NE(fieldLegend(FieldKind::Velocity, false).find("d(x/s)/dσ = ε"), std::string::npos);
 }
 
 // The sigma strip's axis: the schedule's sigma range (Karras: sigma_max and sigma_min exactly;
