@@ -2,7 +2,7 @@
 // The Diffusion & Flow lab's overlay: axes, grid, tick labels, a caption (step, t, s, sigma,
 // sampler, NFE, particle count), a legend, the time/sigma strip, streamlines, picked particles'
 // paths and painted points, built on the host in pixel coordinates each frame and drawn by
-// OverlayLayer. Text uses stb_easy_font, so the headless render carries the same labels.
+// OverlayLayer. Text uses OverlayFont (Draw2D), so the headless render carries the same labels.
 #include <glm/glm.hpp>
 
 #include <string>
