@@ -272,6 +272,9 @@ void AttentionPanel::matrixWindow(AttentionLab& lab, std::map<std::string, Contr
     const bool causal = lab.settings().options.causal;
     hover = heatmap("matrix", w, n, std::max(vmax, 1e-12), cell, causal);
     remember(rects, "attention.matrix");
+    rects["attention.matrix.colorbar"] =
+        colorBarWidget("##matrix.colorbar", "weight (colour of a cell)", heat, 0.0, vmax,
+                       std::min(ui(300), cell * float(w.cols)));
     if (hover.first >= 0 && ImGui::IsMouseClicked(0)) lab.setSelected(hover.first);
     if (causal)
       ImGui::TextDisabled("grey, struck through: masked (key after query), weight 0 by the mask");
@@ -310,6 +313,16 @@ void AttentionPanel::matrixWindow(AttentionLab& lab, std::map<std::string, Contr
     ImGui::SameLine();
     heatmap("d", d, n, dmax, small, causal);
     remember(rects, "attention.compare.maps");
+    const float barWidth = small * float(n);
+    ImGui::BeginGroup();
+    rects["attention.compare.colorbar"] =
+        colorBarWidget("##compare.colorbar", "weights", heat, 0.0, vmax, barWidth);
+    ImGui::EndGroup();
+    ImGui::SameLine();
+    ImGui::BeginGroup();
+    rects["attention.difference.colorbar"] =
+        colorBarWidget("##difference.colorbar", "|difference|", heat, 0.0, dmax, barWidth);
+    ImGui::EndGroup();
     ImGui::Text("max |difference| = %.3g (difference map scaled to it)", dmax);
   }
   ImGui::PopTextWrapPos();

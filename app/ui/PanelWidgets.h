@@ -33,6 +33,32 @@ inline bool foldable(const char* title, bool open) {
   return ImGui::CollapsingHeader(title, open ? ImGuiTreeNodeFlags_DefaultOpen : 0);
 }
 
+// A horizontal colour bar for a heatmap drawn in a panel: `title` (what the colour is), the
+// ramp from `low` (left) to `high` (right), and the two values under its ends. Returns the
+// bar's rectangle.
+template <class Ramp>
+ControlRect colorBarWidget(const char* id, const char* title, Ramp ramp, double low, double high,
+                           float width) {
+  ImGui::TextUnformatted(title);
+  const ImVec2 o = ImGui::GetCursorScreenPos();
+  const float tall = ui(12);
+  ImGui::InvisibleButton(id, ImVec2(width, tall));
+  const ControlRect rect{o.x, o.y, o.x + width, o.y + tall};
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  constexpr int kSlices = 64;
+  for (int k = 0; k < kSlices; ++k)
+    dl->AddRectFilled(ImVec2(o.x + width * float(k) / kSlices, o.y),
+                      ImVec2(o.x + width * float(k + 1) / kSlices, o.y + tall),
+                      ramp(double(k) / (kSlices - 1)));
+  char lo[32], hi[32];
+  std::snprintf(lo, sizeof(lo), "%.3g", low);
+  std::snprintf(hi, sizeof(hi), "%.3g", high);
+  ImGui::TextUnformatted(lo);
+  ImGui::SameLine(std::max(0.0f, width - ImGui::CalcTextSize(hi).x + ImGui::GetStyle().WindowPadding.x));
+  ImGui::TextUnformatted(hi);
+  return rect;
+}
+
 constexpr ImU32 kCyan = IM_COL32(90, 215, 240, 255), kAmber = IM_COL32(250, 185, 80, 255),
                 kGreen = IM_COL32(110, 240, 140, 255), kPink = IM_COL32(240, 100, 150, 255);
 

@@ -5,7 +5,11 @@
 #include <cstdio>
 #include <cstring>
 
+#include <map>
+#include <mutex>
+
 #include "OverlayFont.h"
+#include "Resources.h"
 
 namespace flowscope {
 namespace {
@@ -19,6 +23,17 @@ void glyphQuad(std::vector<OverlayVertex>& out, glm::vec2 pen, const OverlayFont
                               {b, color, g.atlasMax},
                               {{a.x, b.y}, color, {g.atlasMin.x, g.atlasMax.y}}};
   for (int k : {0, 1, 2, 0, 2, 3}) out.push_back(v[k]);
+}
+
+// The glyphs of `s` alone, top-left at `at`.
+void glyphs(std::vector<OverlayVertex>& out, glm::vec2 at, const std::string& s, glm::vec4 color) {
+  const OverlayFont& font = OverlayFont::instance();
+  glm::vec2 pen = at + glm::vec2(0.0f, font.ascent());
+  for (char32_t c : OverlayFont::decode(s)) {
+    const OverlayFont::Glyph& g = font.glyph(c);
+    if (g.size.x > 0.0f) glyphQuad(out, pen, g, color);
+    pen.x += g.advance;
+  }
 }
 }  // namespace
 
@@ -39,15 +54,9 @@ void quad(std::vector<OverlayVertex>& out, glm::vec2 a, glm::vec2 b, glm::vec4 c
 
 void text(std::vector<OverlayVertex>& out, glm::vec2 at, const std::string& s, glm::vec4 color) {
   if (s.empty()) return;
-  const OverlayFont& font = OverlayFont::instance();
   quad(out, at - glm::vec2(kBoxPad, 1.0f),
        at + glm::vec2(textWidth(s) + kBoxPad, OverlayFont::kLineHeight), kTextBoxColor);
-  glm::vec2 pen = at + glm::vec2(0.0f, font.ascent());
-  for (char32_t c : OverlayFont::decode(s)) {
-    const OverlayFont::Glyph& g = font.glyph(c);
-    if (g.size.x > 0.0f) glyphQuad(out, pen, g, color);
-    pen.x += g.advance;
-  }
+  glyphs(out, at, s, color);
 }
 
 OverlaySize overlaySize(uint32_t width, uint32_t height, float scale) {
@@ -93,6 +102,38 @@ float textBlock(std::vector<OverlayVertex>& out, glm::vec2 at,
     at.y += OverlayFont::kLineHeight;
   }
   return at.y;
+}
+
+const std::vector<std::array<float, 4>>& namedColormap(const std::string& name) {
+  static std::mutex mutex;
+  static std::map<std::string, std::vector<std::array<float, 4>>> loaded;
+  std::lock_guard lock(mutex);
+  auto it = loaded.find(name);
+  if (it == loaded.end()) it = loaded.emplace(name, loadColormap(name)).first;
+  return it->second;
+}
+
+float colorBar(std::vector<OverlayVertex>& out, glm::vec2 at, float width, const ColorBar& bar) {
+  constexpr float kBar = 12.0f, kSlices = 64.0f;
+  const float line = OverlayFont::kLineHeight;
+  quad(out, at - glm::vec2(kBoxPad, 1.0f), at + glm::vec2(width + kBoxPad, kColorBarHeight),
+       kTextBoxColor);
+  glyphs(out, at, bar.title, kTextColor);
+  const auto& lut = namedColormap(bar.colormap);
+  const float y0 = at.y + line + 2.0f, slice = width / kSlices;
+  for (int k = 0; k < int(kSlices); ++k) {
+    const auto& c = lut[size_t(std::lround(float(k) / (kSlices - 1.0f) * 255.0f))];
+    quad(out, {at.x + slice * float(k), y0}, {at.x + slice * float(k + 1), y0 + kBar},
+         {c[0], c[1], c[2], 1.0f});
+  }
+  const float y1 = y0 + kBar + 2.0f;
+  glyphs(out, {at.x, y1}, bar.low, kTextColor);
+  glyphs(out, {at.x + width - textWidth(bar.high), y1}, bar.high, kTextColor);
+  if (!bar.middle.empty()) {
+    quad(out, {at.x + 0.5f * width - 0.5f, y0 + kBar}, {at.x + 0.5f * width + 0.5f, y1}, kTextColor);
+    glyphs(out, {at.x + 0.5f * (width - textWidth(bar.middle)), y1}, bar.middle, kTextColor);
+  }
+  return at.y + kColorBarHeight;
 }
 
 std::string formatTick(double v, double step) {

@@ -5,6 +5,7 @@
 // the window) and the axes grid of a View2D.
 #include <glm/glm.hpp>
 
+#include <array>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,19 @@ std::vector<std::string> wrapLines(const std::vector<std::string>& lines, float 
 enum class Align { Left, Right };
 float textBlock(std::vector<OverlayVertex>& out, glm::vec2 at,
                 const std::vector<std::string>& lines, glm::vec4 color, Align align = Align::Left);
+// A colour bar for a heatmap, matrix or ERF: `title` (what is coloured, its units), the colormap
+// left (`low`) to right (`high`), and the values at its ends under them; `middle`, when given,
+// labels the bar's centre (for a non-linear scale). Drawn on a text box, `width` wide with its
+// top-left at `at`; returns the y below it.
+struct ColorBar {
+  std::string colormap;  // assets/colormaps/<name>.csv
+  std::string title, low, high, middle;
+};
+float colorBar(std::vector<OverlayVertex>& out, glm::vec2 at, float width, const ColorBar& bar);
+inline constexpr float kColorBarHeight = 56.0f;
+// The named colormap, loaded once (loadColormap).
+const std::vector<std::array<float, 4>>& namedColormap(const std::string& name);
+
 // Tick spacing of 1, 2 or 5 x 10^k closest above `rawStep`.
 double niceStep(double rawStep);
 std::string formatTick(double v, double step);

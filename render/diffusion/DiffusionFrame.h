@@ -2,6 +2,7 @@
 // What one frame draws: the simulation's current state, the lab's parameters and the camera.
 #include <glm/glm.hpp>
 
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,9 @@ struct DiffusionFrame {
   const std::vector<glm::dvec2>* painted = nullptr;              // points being painted
   std::string title;     // drawn at the top left when not empty (the split view's sampler names)
   float uiScale = 1.0f;  // the overlay's scale (LabFrame::uiScale)
+  // The heatmap's top, log p in nats (its colour bar spans heatPeak - 12 .. heatPeak); NaN
+  // while no heatmap is drawn.
+  double heatPeak = std::numeric_limits<double>::quiet_NaN();
 
   // World -> NDC scale; y is flipped in the shaders.
   glm::vec2 ndcPerUnit() const {

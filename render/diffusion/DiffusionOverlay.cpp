@@ -106,6 +106,16 @@ void timeStrip(std::vector<OverlayVertex>& out, const DiffusionFrame& f) {
 
 }  // namespace
 
+ColorBar heatBar(HeatmapKind kind, double peak) {
+  char low[32], high[32];
+  std::snprintf(low, sizeof(low), "%.3g", peak - HeatmapLayer::kRangeNats);
+  std::snprintf(high, sizeof(high), "%.3g", peak);
+  return {"viridis",
+          std::string("heatmap: log p") + (kind == HeatmapKind::DataDensity ? "_data" : "_t") +
+              "(x), nats",
+          low, high, ""};
+}
+
 std::vector<OverlayVertex> buildOverlay(const DiffusionFrame& f,
                                         const std::vector<std::vector<glm::dvec2>>* streamlines) {
   std::vector<OverlayVertex> out;
@@ -121,10 +131,6 @@ std::vector<OverlayVertex> buildOverlay(const DiffusionFrame& f,
   text(out, {10.0f, float(h) - 44.0f}, captionOf(f), kTextColor);
   if (f.params.showTimeStrip()) timeStrip(out, f);
   std::vector<std::string> legend;
-  if (f.params.showHeatmap())
-    legend.push_back(std::string("heatmap: log p") +
-                     (f.params.heatmap() == HeatmapKind::DataDensity ? "_data" : "_t") +
-                     "(x), viridis, peak-12 .. peak nats");
   if (f.params.showField()) {
     legend.push_back(
         fieldLegend(f.params.field(), f.sim.config().schedule.kind == ScheduleKind::Flow));
@@ -135,8 +141,11 @@ std::vector<OverlayVertex> buildOverlay(const DiffusionFrame& f,
                      std::to_string(std::min<int>(f.sim.config().particleCount,
                                                   TrailLayer::kMaxTrailParticles)) +
                      " particles");
-  const float y = textBlock(out, {float(w) - 12.0f, 10.0f}, wrapLines(legend, 0.6f * float(w)),
-                            kTextColor, Align::Right);
+  float y = textBlock(out, {float(w) - 12.0f, 10.0f}, wrapLines(legend, 0.6f * float(w)),
+                      kTextColor, Align::Right);
+  if (f.params.showHeatmap() && std::isfinite(f.heatPeak))
+    y = colorBar(out, {float(w) - 12.0f - kHeatBarWidth, y + 6.0f}, kHeatBarWidth,
+                 heatBar(f.params.heatmap(), f.heatPeak));
   // The split view's half: its run's name under the legend (at least 72 px down).
   if (!f.title.empty())
     text(out, {0.5f * float(w) - 0.5f * textWidth(f.title), std::max(y + 8.0f, 72.0f)}, f.title,
@@ -165,10 +174,11 @@ const std::vector<std::vector<glm::dvec2>>* DiffusionOverlay::streamlines(const 
   return &streamlines_;
 }
 
-void DiffusionOverlay::draw(VkCommandBuffer cmd, const DiffusionFrame& f) {
+void DiffusionOverlay::draw(VkCommandBuffer cmd, const DiffusionFrame& f, double heatPeak) {
   const OverlaySize size = overlaySize(f.width, f.height, f.uiScale);
   DiffusionFrame logical = f;
   logical.width = size.width, logical.height = size.height;
+  logical.heatPeak = heatPeak;
   layer_.drawVertices(cmd, f.slot, buildOverlay(logical, streamlines(logical)), size.width,
                       size.height);
 }

@@ -16,6 +16,9 @@ namespace flowscope {
 std::vector<OverlayVertex> buildOverlay(
     const DiffusionFrame& f, const std::vector<std::vector<glm::dvec2>>* streamlines = nullptr);
 std::string captionOf(const DiffusionFrame& f);
+// The heatmap's colour bar: log p_data or log p_t in nats, peak - 12 .. peak.
+inline constexpr float kHeatBarWidth = 240.0f;
+ColorBar heatBar(HeatmapKind kind, double peak);
 // The legend line of the arrows: which field they show and which way it points (`flow`: the
 // flow schedule, x = (1 - t) x0 + t eps, data at t = 0 and noise at t = 1).
 std::string fieldLegend(FieldKind kind, bool flow);
@@ -32,7 +35,8 @@ class DiffusionOverlay {
  public:
   DiffusionOverlay(const GpuContext& ctx, VkRenderPass pass, uint32_t frameSlots)
       : layer_(ctx, pass, frameSlots) {}
-  void draw(VkCommandBuffer cmd, const DiffusionFrame& f);
+  // `heatPeak`: the heatmap's drawn top (HeatmapLayer::peak), for its colour bar.
+  void draw(VkCommandBuffer cmd, const DiffusionFrame& f, double heatPeak);
 
  private:
   OverlayLayer layer_;

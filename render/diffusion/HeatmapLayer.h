@@ -34,6 +34,10 @@ class HeatmapLayer {
   // The colour the frame must be cleared to: the colormap's bottom when the heatmap is shown
   // (cells entirely at the bottom of the range are not drawn), else the plain background.
   glm::vec4 clearColor(const DiffusionFrame& f) const;
+  // The top of the drawn range (log p, nats): NaN while nothing is drawn.
+  double peak(const DiffusionFrame& f) const {
+    return f.params.showHeatmap() && valid_ ? vmax_ : std::numeric_limits<double>::quiet_NaN();
+  }
 
  private:
   const GpuContext& ctx_;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "OverlayFont.h"
 #include "Resources.h"
 
 namespace flowscope {
@@ -152,12 +153,30 @@ std::vector<OverlayVertex> RfRenderer::buildVertices(const RfLab& lab, uint32_t 
       for (int c = 0; c < s.unitsW; c += every)
         disc(out, toPixel(lab, s.start + double(r) * s.jump, s.start + double(c) * s.jump, w, h),
              1.8f, kCentre);
-  char buf[320];
   // Captions between the panel (left) and the table window (right), bottom up.
   const float x0 = std::min(452.0f, 0.36f * float(w));
-  float y = float(h) - 16.0f;
   const auto [unitRow, unitCol] = lab.erfUnit();
   drawUnitBox(out, lab, lab.erf().box, kPinned, w, h);
+  std::vector<std::pair<std::string, glm::vec4>> lines;
+  char buf[320];
+  std::snprintf(buf, sizeof(buf), "%s/%s: size %lld, jump %lld, start %.2f, %dx%d units (dots: %s)",
+                a.name.c_str(), row->name.c_str(), (long long)s.size, (long long)s.jump, s.start,
+                s.unitsH, s.unitsW, every == 1 ? "all" : ("1 in " + std::to_string(every)).c_str());
+  lines.emplace_back(buf, kTextColor);
+  if (row->misaligned) {
+    std::snprintf(buf, sizeof(buf), "%s: branch centres differ by %.2f px (misaligned)",
+                  row->name.c_str(), row->misalignment);
+    lines.emplace_back(buf, kWarn);
+  }
+  std::snprintf(buf, sizeof(buf), "%s weights%s, %d seed%s, on the %s",
+                rfWeightsName(lab.erfOptions().weights).c_str(),
+                lab.erfOptions().relu ? ", ReLU" : "", lab.erfOptions().seeds,
+                lab.erfOptions().seeds == 1 ? "" : "s", lab.onGpu() ? "GPU" : "CPU");
+  lines.emplace_back(buf, kPinned);
+  const ErfStats& st = lab.stats();
+  std::snprintf(buf, sizeof(buf), "ERF of unit (%d, %d): spread %.2f px, 95%% in %.1f%% of the box",
+                unitRow, unitCol, st.spread, 100.0 * st.area95);
+  lines.emplace_back(buf, kPinned);
   if (lab.hoverRow() >= 0) {
     const RfBox b = unitBox(s, lab.hoverRow(), lab.hoverCol());
     drawUnitBox(out, lab, b, kHover, w, h);
@@ -166,30 +185,15 @@ std::vector<OverlayVertex> RfRenderer::buildVertices(const RfLab& lab, uint32_t 
     std::snprintf(buf, sizeof(buf), "hover: unit (%d, %d) at (%g, %g): rows %g..%g, cols %g..%g%s",
                   lab.hoverRow(), lab.hoverCol(), b.centerRow, b.centerCol, b.top, b.bottom, b.left,
                   b.right, intoPadding ? ", into the padding" : "");
-    text(out, {x0, y}, buf, kHover);
-    y -= 16.0f;
+    lines.emplace_back(buf, kHover);
   }
-  const ErfStats& st = lab.stats();
-  std::snprintf(buf, sizeof(buf), "ERF of unit (%d, %d): spread %.2f px, 95%% in %.1f%% of the box",
-                unitRow, unitCol, st.spread, 100.0 * st.area95);
-  text(out, {x0, y}, buf, kPinned);
-  y -= 16.0f;
-  std::snprintf(buf, sizeof(buf), "%s weights%s, %d seed%s, %s %.1f ms",
-                rfWeightsName(lab.erfOptions().weights).c_str(),
-                lab.erfOptions().relu ? ", ReLU" : "", lab.erfOptions().seeds,
-                lab.erfOptions().seeds == 1 ? "" : "s", lab.onGpu() ? "GPU" : "CPU",
-                lab.computeMs());
-  text(out, {x0, y}, buf, kPinned);
-  y -= 16.0f;
-  std::snprintf(buf, sizeof(buf), "%s/%s: size %lld, jump %lld, start %.2f, %dx%d units (dots: %s)",
-                a.name.c_str(), row->name.c_str(), (long long)s.size, (long long)s.jump, s.start,
-                s.unitsH, s.unitsW, every == 1 ? "all" : ("1 in " + std::to_string(every)).c_str());
-  text(out, {x0, y}, buf, kTextColor);
-  if (row->misaligned) {
-    y -= 16.0f;
-    std::snprintf(buf, sizeof(buf), "%s: branch centres differ by %.2f px (misaligned)",
-                  row->name.c_str(), row->misalignment);
-    text(out, {x0, y}, buf, kWarn);
+  float y = float(h) - 8.0f - OverlayFont::kLineHeight * float(lines.size());
+  if (lab.settings().showErf)
+    colorBar(out, {x0, y - kColorBarHeight - 6.0f}, 220.0f,
+             {"magma", "ERF: |gradient| / its peak", "0", "1", ""});
+  for (const auto& [line, color] : lines) {
+    text(out, {x0, y}, line, color);
+    y += OverlayFont::kLineHeight;
   }
   if (!lab.note().empty()) text(out, {x0, 40.0f}, lab.note(), kWarn);
   return out;

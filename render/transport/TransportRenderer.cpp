@@ -34,6 +34,7 @@ constexpr glm::vec4 kNoiseColor{0.78f, 0.82f, 0.9f, 0.8f};
 constexpr glm::vec4 kWarnColor{1.0f, 0.45f, 0.35f, 1.0f};
 constexpr glm::vec4 kPanelColor{0.0f, 0.0f, 0.0f, 0.55f};
 constexpr float kCaptionX = 420.0f;  // right of the ImGui panel
+constexpr float kPotentialBarWidth = 240.0f;
 
 std::string fmt(const char* f, double v) {
   char buf[64];
@@ -54,7 +55,8 @@ void lines(std::vector<OverlayVertex>& out, float x, float y, const std::vector<
   textBlock(out, {x, y}, wrapped, kTextColor);
 }
 
-void planVertices(std::vector<OverlayVertex>& out, const TransportLab& lab, int w, int h) {
+void planVertices(std::vector<OverlayVertex>& out, const TransportLab& lab, int w, int h,
+                  const ScalarGrid* potential) {
   const TransportSettings& s = lab.settings();
   const View2D& view = lab.camera();
   const auto px = [&](glm::dvec2 p) { return glm::vec2(view.worldToPixel(p, w, h)); };
@@ -83,7 +85,7 @@ void planVertices(std::vector<OverlayVertex>& out, const TransportLab& lab, int 
   std::vector<std::string> caption;
   const bool sinkhorn = s.method == OtMethod::Sinkhorn;
   const std::string costText =
-      s.cost == CostKind::SqEuclidean ? "sqeuclidean |x-y|^2 (W2)" : "euclidean |x-y| (W1)";
+      s.cost == CostKind::SqEuclidean ? "sqeuclidean |x−y|² (W2)" : "euclidean |x−y| (W1)";
   if (sinkhorn)
     caption.push_back("Sinkhorn, ε " + fmt("%.4g", s.epsilon) + " (POT reg; blur " +
                       fmt("%.3g", std::sqrt(s.epsilon)) + "), " + costText +
@@ -125,7 +127,17 @@ void planVertices(std::vector<OverlayVertex>& out, const TransportLab& lab, int 
   if (s.showInterpolation)
     legend.push_back("pink: McCann interpolation (source at t = 0, target at 1), t = " +
                      fmt("%.2f", s.t) + ", (1-t) x_i + t y_j per entry");
-  lines(out, kCaptionX, float(h) - 40.0f, legend, float(w), true);
+  const bool potentialBar = potential && s.potential != PotentialShown::None;
+  lines(out, kCaptionX, float(h) - 40.0f, legend,
+        potentialBar ? float(w) - kPotentialBarWidth - 24.0f : float(w), true);
+  if (potentialBar) {
+    const bool src = s.potential == PotentialShown::Source;
+    colorBar(out,
+             {float(w) - 12.0f - kPotentialBarWidth, float(h) - 40.0f - kColorBarHeight},
+             kPotentialBarWidth,
+             {"viridis", std::string("heatmap: ") + (src ? "f(x)" : "g(y)") + ", cost units",
+              fmt("%.3g", potential->lo), fmt("%.3g", potential->hi), ""});
+  }
   if (s.showMatrix) {
     const float x0 = float(w) - TransportRenderer::kInsetPixels - 16.0f,
                 y0 = float(TransportRenderer::kInsetTop);
@@ -134,6 +146,8 @@ void planVertices(std::vector<OverlayVertex>& out, const TransportLab& lab, int 
     // Within the inset's width (200 px: 16 characters of the overlay font).
     text(out, {x0, y0 - 38.0f}, "plan P, √ scale", kTextColor);
     text(out, {x0, y0 - 20.0f}, "rows a, cols b", kTextColor);
+    // Bin masses over the largest, coloured at √: the bar's middle is a quarter of the largest.
+    colorBar(out, {x0, y0 + size + 10.0f}, size, {"magma", "bin mass / max", "0", "1", "0.25"});
   }
 }
 
@@ -165,12 +179,13 @@ void couplingVertices(std::vector<OverlayVertex>& out, const TransportLab& lab, 
 }  // namespace
 
 std::vector<OverlayVertex> TransportRenderer::buildVertices(const TransportLab& lab, uint32_t width,
-                                                            uint32_t height) {
+                                                            uint32_t height,
+                                                            const ScalarGrid* potential) {
   std::vector<OverlayVertex> out;
   out.reserve(1 << 16);
   gridAndAxes(out, lab.camera(), int(width), int(height));
   if (lab.settings().mode == TransportMode::Plan)
-    planVertices(out, lab, int(width), int(height));
+    planVertices(out, lab, int(width), int(height), potential);
   else
     couplingVertices(out, lab, int(width), int(height));
   return out;
@@ -232,9 +247,11 @@ void TransportRenderer::draw(VkCommandBuffer cmd, const TransportLab& lab, uint3
                              uint32_t height, uint32_t slot, float uiScale) {
   setViewportAndScissor(cmd, 0, width, height);
   const TransportSettings& s = lab.settings();
+  const ScalarGrid* potential = nullptr;
   if (s.mode == TransportMode::Plan && s.potential != PotentialShown::None) {
     const ScalarGrid& g = grid(lab, width, height);
     if (!g.values.empty()) {
+      potential = &g;
       if (gridUploaded_.at(slot) != gridVersion_) {  // each slot's copy, once per change
         gridBuffers_[slot].upload(g.values.data(), g.values.size() * sizeof(float));
         gridUploaded_[slot] = gridVersion_;
@@ -248,7 +265,8 @@ void TransportRenderer::draw(VkCommandBuffer cmd, const TransportLab& lab, uint3
     }
   }
   const OverlaySize o = overlaySize(width, height, uiScale);
-  overlay_.drawVertices(cmd, slot, buildVertices(lab, o.width, o.height), o.width, o.height);
+  overlay_.drawVertices(cmd, slot, buildVertices(lab, o.width, o.height, potential), o.width,
+                        o.height);
   const PlanMatrix& m = lab.planMatrix();
   // The inset where the overlay framed it: its rectangle in overlay pixels, scaled.
   if (s.mode == TransportMode::Plan && s.showMatrix && !m.values.empty() &&

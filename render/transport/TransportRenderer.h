@@ -27,9 +27,11 @@ class TransportRenderer {
   // scale (LabFrame::uiScale), the plan-matrix inset's too.
   void draw(VkCommandBuffer cmd, const TransportLab& lab, uint32_t width, uint32_t height,
             uint32_t slot, float uiScale = 1.0f);
-  // The host-built triangles of a frame (exposed for tests).
+  // The host-built triangles of a frame (exposed for tests); `potential`: the potential heatmap
+  // drawn under them, for its colour bar.
   static std::vector<OverlayVertex> buildVertices(const TransportLab& lab, uint32_t width,
-                                                  uint32_t height);
+                                                  uint32_t height,
+                                                  const ScalarGrid* potential = nullptr);
 
  private:
   const ScalarGrid& grid(const TransportLab& lab, uint32_t width, uint32_t height);

@@ -474,6 +474,14 @@ class GuiTest : public QObject {
       QCOMPARE(cellPixel(2, 5), QColor(70, 72, 80));
       QVERIFY(cellPixel(n - 1, 0) != QColor(70, 72, 80));
       QVERIFY(cellPixel(5, 2) != QColor(70, 72, 80));
+      // The matrix's colour bar ends in the colour of the largest weight: cell (0, 0), weight 1.
+      QVERIFY(vp->controlRects().count("attention.matrix.colorbar") == 1);
+      const ControlRect bar = vp->controlRects().at("attention.matrix.colorbar");
+      QVERIFY(bar.x1 - bar.x0 > 100.0f);
+      const QColor top(shot.pixel(int(bar.x1) - 2, int((bar.y0 + bar.y1) / 2)));
+      const QColor low(shot.pixel(int(bar.x0) + 1, int((bar.y0 + bar.y1) / 2)));
+      QCOMPARE(top, cellPixel(0, 0));
+      QVERIFY(low != top);
     }
 
     // Hovering a matrix cell highlights its query and key; clicking selects the query.

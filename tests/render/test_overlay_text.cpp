@@ -2,13 +2,21 @@
 // own glyph), UTF-8 decoding, wrapping to a width, and anti-aliased edges in a rendered frame.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <limits>
 #include <set>
 
+#include "DiffusionLab.h"
+#include "DiffusionOverlay.h"
 #include "Draw2D.h"
 #include "GpuFixture.h"
 #include "LabCatalog.h"
 #include "OverlayFont.h"
 #include "RendererCatalog.h"
+#include "RfLab.h"
+#include "RfRenderer.h"
+#include "TransportLab.h"
+#include "TransportRenderer.h"
 
 using namespace flowscope;
 using flowscope::testing::GpuTest;
@@ -82,4 +90,80 @@ TEST_F(OverlayTextRender, CaptionsAreAntiAliasedOnATranslucentBox) {
     return int(p[0]) + p[1] + p[2];
   };
   EXPECT_LT(lum(14, 20), lum(8, 20));  // inside the box's left padding vs the plot left of it
+}
+
+namespace {
+
+// Whether `v` holds a colour bar of `colormap`: its 64 slices, left to right, each a quad of the
+// colormap's colour at its position.
+bool hasColorBar(const std::vector<OverlayVertex>& v, const std::string& colormap) {
+  const auto& lut = namedColormap(colormap);
+  float lastX = -1e9f;
+  int found = 0;
+  for (int k = 0; k < 64; ++k) {
+    const auto& c = lut[size_t(std::lround(float(k) / 63.0f * 255.0f))];
+    const glm::vec4 want{c[0], c[1], c[2], 1.0f};
+    bool seen = false;
+    for (size_t i = 0; i + 5 < v.size() && !seen; i += 1)
+      if (v[i].color == want && v[i].atlas.x < 0.0f && v[i].pixel.x > lastX) {
+        lastX = v[i].pixel.x;
+        seen = true;
+      }
+    found += seen;
+  }
+  return found == 64;
+}
+
+}  // namespace
+
+TEST(Draw2D, ColorBarSpansItsColormapWithItsRange) {
+  std::vector<OverlayVertex> out;
+  const float bottom = colorBar(out, {100, 50}, 200, {"magma", "bin mass / max", "0", "1", "0.25"});
+  EXPECT_FLOAT_EQ(bottom, 50 + kColorBarHeight);
+  EXPECT_TRUE(hasColorBar(out, "magma"));
+  EXPECT_FALSE(hasColorBar(out, "viridis"));
+  // Everything inside its box: x in [100 - pad, 300 + pad].
+  for (const OverlayVertex& p : out) {
+    EXPECT_GE(p.pixel.x, 96.0f);
+    EXPECT_LE(p.pixel.x, 304.0f);
+  }
+  // The heatmap's bar of the Diffusion lab spans peak - 12 .. peak nats.
+  const ColorBar heat = heatBar(HeatmapKind::NoisedDensity, -0.757);
+  EXPECT_EQ(heat.low, "-12.8");
+  EXPECT_EQ(heat.high, "-0.757");
+  EXPECT_NE(heat.title.find("log p_t(x), nats"), std::string::npos);
+}
+
+// Every heatmap, matrix and ERF drawn over the plot carries its colour bar; none without one.
+TEST_F(OverlayTextRender, EveryHeatmapHasItsColourBar) {
+  // Diffusion & Flow: the log-density heatmap (viridis) while it is drawn.
+  std::unique_ptr<Lab> lab = makeLab("diffusion");
+  auto& diffusion = dynamic_cast<DiffusionLab&>(*lab);
+  DiffusionFrame f{diffusion.simulation(gpu), diffusion.params(), diffusion.camera(), 1280,
+                   800};
+  ASSERT_TRUE(diffusion.params().showHeatmap());
+  f.heatPeak = -0.75;
+  EXPECT_TRUE(hasColorBar(buildOverlay(f), "viridis"));
+  f.heatPeak = std::numeric_limits<double>::quiet_NaN();
+  EXPECT_FALSE(hasColorBar(buildOverlay(f), "viridis"));
+
+  // Transport: the plan inset (magma) and the potential heatmap (viridis) when shown.
+  lab = makeLab("transport");
+  auto& transport = dynamic_cast<TransportLab&>(*lab);
+  transport.settle({});
+  ASSERT_TRUE(transport.settings().showMatrix);
+  ScalarGrid grid;
+  grid.lo = -2.0f, grid.hi = 3.0f;
+  EXPECT_TRUE(hasColorBar(TransportRenderer::buildVertices(transport, 1280, 800), "magma"));
+  transport.setPotential(PotentialShown::Source);
+  EXPECT_TRUE(hasColorBar(TransportRenderer::buildVertices(transport, 1280, 800, &grid), "viridis"));
+  transport.setPotential(PotentialShown::None);
+  EXPECT_FALSE(hasColorBar(TransportRenderer::buildVertices(transport, 1280, 800, &grid), "viridis"));
+
+  // Receptive Field: the ERF (magma) while shown.
+  lab = makeLab("rf");
+  auto& rf = dynamic_cast<RfLab&>(*lab);
+  rf.settle({});
+  ASSERT_TRUE(rf.settings().showErf);
+  EXPECT_TRUE(hasColorBar(RfRenderer::buildVertices(rf, 1280, 800), "magma"));
 }
