@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "Dataset.h"
+#include "DockLayout.h"
 #include "PanelWidgets.h"
 
 namespace flowscope {
@@ -67,9 +68,7 @@ std::pair<int, int> heatmap(const char* id, const Matrix& m, size_t rows, double
 }  // namespace
 
 void AttentionPanel::build(AttentionLab& lab, std::map<std::string, ControlRect>& rects) {
-  ImGui::SetNextWindowPos(ui(10, 60), ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowSize(ui(380, 0), ImGuiCond_FirstUseEver);
-  ImGui::Begin("Attention");
+  DockLayout::current().begin("Attention", DockSide::Left, ui(380));
   edits_.show();
   hint(
       "Click a token to select it as the query; Shift+click adds a token (painting), drag one to "
@@ -257,9 +256,7 @@ void AttentionPanel::matrixWindow(AttentionLab& lab, std::map<std::string, Contr
     lab.setHover(-1, -1);
     return;
   }
-  ImGui::SetNextWindowPos(ImVec2(ImGui::GetIO().DisplaySize.x - ui(345), ui(10)),
-                          ImGuiCond_FirstUseEver);
-  ImGui::Begin("Attention matrix", nullptr, ImGuiWindowFlags_AlwaysAutoResize);
+  DockLayout::current().begin("Attention matrix", DockSide::Right, ui(360));
   ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + ui(320));
   const Matrix& w = lab.weights();
   const float cell = std::clamp(ui(300) / float(n), 1.0f, ui(14));
@@ -330,11 +327,8 @@ void AttentionPanel::matrixWindow(AttentionLab& lab, std::map<std::string, Contr
 }
 
 void AttentionPanel::lessonsWindow(AttentionLab& lab, std::map<std::string, ControlRect>& rects) {
-  ImGui::SetNextWindowPos(
-      ImVec2(ImGui::GetIO().DisplaySize.x - ui(10), ImGui::GetIO().DisplaySize.y - ui(10)),
-      ImGuiCond_FirstUseEver, ImVec2(1.0f, 1.0f));
   ImGui::SetNextWindowCollapsed(true, ImGuiCond_FirstUseEver);  // the matrix shows first
-  ImGui::Begin("Lessons", nullptr, ImGuiWindowFlags_AlwaysAutoResize);
+  DockLayout::current().begin("Lessons", DockSide::Right, ui(360));
   if (ImGui::CollapsingHeader("Why divide by sqrt(d)", ImGuiTreeNodeFlags_DefaultOpen)) {
     const auto& pts = lab.sqrtD();
     std::vector<double> d, vu, vs, eu, es, uniform;

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "DockLayout.h"
 #include "LiveMetrics.h"
 #include "PanelWidgets.h"
 #include "ParticleLayer.h"
@@ -57,9 +58,7 @@ void section(const char* title) {
 
 void DiffusionPanel::build(DiffusionLab& lab, const DiffusionSimulation& sim,
                            std::map<std::string, ControlRect>& rects, PanelContext& context) {
-  ImGui::SetNextWindowPos(ui(10, 10), ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowSize(ui(380, 0), ImGuiCond_FirstUseEver);
-  ImGui::Begin("Diffusion & Flow");
+  DockLayout::current().begin("Diffusion & Flow", DockSide::Left, ui(380));
   edits_.show();
   ImGui::TextWrapped(
       "Every process as x = s(t)·(x0 + σ(t)·ε). Exact denoiser D = E[x0 | x] of the data (no "
@@ -102,10 +101,10 @@ void DiffusionPanel::playbackSection(DiffusionLab& lab, const DiffusionSimulatio
   remember(rects, "scrub");
   const int shown = sim.current();
   const NoiseLevel& l = sim.level(shown);
-  ImGui::Text("step %d / %d   t = %.4g   s = %.3g   σ = %.4g", shown, sim.steps(), l.t, l.s,
-              l.sigma());
-  ImGui::Text("model evaluations (NFE): %d of %d", sim.evaluations(shown),
-              sim.evaluations(sim.steps()));
+  ImGui::TextWrapped("step %d / %d   t = %.4g   s = %.3g   σ = %.4g", shown, sim.steps(), l.t, l.s,
+                     l.sigma());
+  ImGui::TextWrapped("model evaluations (NFE): %d of %d", sim.evaluations(shown),
+                     sim.evaluations(sim.steps()));
 }
 
 void DiffusionPanel::dataSection(DiffusionLab& lab) {
@@ -135,7 +134,7 @@ void DiffusionPanel::dataSection(DiffusionLab& lab) {
   }
   const Dataset& d = lab.dataset();
   if (d.mixture) {
-    ImGui::SameLine();
+    sameLineIfFits("mixture, closed form");
     ImGui::TextDisabled("mixture, closed form");
   } else {
     ImGui::TextDisabled("%zu points, empirical denoiser", d.points->points().size());
@@ -292,10 +291,7 @@ void DiffusionPanel::paintSection(DiffusionLab& lab) {
 
 void DiffusionPanel::metricsWindow(const DiffusionLab& lab, const DiffusionSimulation& sim,
                                    PanelContext& context) {
-  ImGui::SetNextWindowPos(ImVec2(ImGui::GetIO().DisplaySize.x - ui(330), ui(80)),
-                          ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowSize(ui(320, 0), ImGuiCond_FirstUseEver);
-  ImGui::Begin("Metrics", &context.metricsOpen);
+  DockLayout::current().begin("Metrics", DockSide::Right, ui(320), &context.metricsOpen);
   const LiveMetrics& m = *context.metrics;
   ImGui::Text("NFE so far: %d of %d", sim.evaluations(sim.current()), sim.evaluations(sim.steps()));
   if (m.state >= 0) {
@@ -360,10 +356,7 @@ void DiffusionPanel::sweepPlot(const std::vector<SweepRow>& rows) {
 }
 
 void DiffusionPanel::sweepWindow(DiffusionLab& lab, PanelContext& context) {
-  ImGui::SetNextWindowPos(ImVec2(ImGui::GetIO().DisplaySize.x - ui(430), ui(330)),
-                          ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowSize(ui(420, 0), ImGuiCond_FirstUseEver);
-  ImGui::Begin("Quality against NFE", &context.sweepOpen);
+  DockLayout::current().begin("Quality against NFE", DockSide::Right, ui(420), &context.sweepOpen);
   SweepController& sweep = *context.sweep;
   for (size_t i = 0; i < allSamplers().size(); ++i) {
     bool on = sweepSamplers_[i];

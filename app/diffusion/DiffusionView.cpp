@@ -81,7 +81,7 @@ bool DiffusionView::handleInput(const QEvent* event, const ViewSurface& surface)
   // A press right of the primary run's half (the comparison run) picks nothing.
   if (event->type() == QEvent::MouseButtonPress) {
     const auto* e = static_cast<const QMouseEvent*>(event);
-    if ((e->modifiers() & Qt::ControlModifier) && e->position().x() * surface.dpr >= width)
+    if ((e->modifiers() & Qt::ControlModifier) && surface.pixel(e->position()).x() >= width)
       return true;
   }
   return plane_.handle(event, lab_.camera(), surface, width, editor, edits_);

@@ -4,14 +4,13 @@
 
 #include <cstdio>
 
+#include "DockLayout.h"
 #include "PanelWidgets.h"
 
 namespace flowscope {
 
 void RfPanel::build(RfLab& lab, std::map<std::string, ControlRect>& rects) {
-  ImGui::SetNextWindowPos(ui(10, 60), ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowSize(ui(430, 730), ImGuiCond_FirstUseEver);
-  ImGui::Begin("Receptive Field");
+  DockLayout::current().begin("Receptive Field", DockSide::Left, ui(430));
   edits_.show();
   hint(
       "Hover the image: the selected layer's unit there, its theoretical receptive field (cyan) "
@@ -200,9 +199,7 @@ void RfPanel::erfSection(RfLab& lab, std::map<std::string, ControlRect>& rects) 
 }
 
 void RfPanel::tableWindow(RfLab& lab, std::map<std::string, ControlRect>& rects) {
-  ImGui::SetNextWindowPos(ui(860, 60), ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowSize(ui(410, 520), ImGuiCond_FirstUseEver);
-  ImGui::Begin("Theoretical receptive field");
+  DockLayout::current().begin("Theoretical receptive field", DockSide::Right, ui(410));
   hint(
       "size r: the box a unit sees; jump j: input pixels between neighbouring units; start: "
       "the input coordinate of the first unit's centre. span = d(k-1)+1; r += (span-1) j; "

@@ -1,10 +1,11 @@
 #pragma once
+#include <QSize>
 #include <QString>
 
 namespace flowscope {
 
-// flowscope [--scene FILE.json] [--lab NAME] [--frames N] [--stats FILE.json]
-//           [--screenshot FILE.png]
+// flowscope [--scene FILE.json] [--lab NAME] [--ui-scale S] [--size WxH] [--frames N]
+//           [--stats FILE.json] [--screenshot FILE.png]
 struct AppOptions {
   QString scene;   // a scene file of any lab, or a built-in name; empty: none
   int frames = 0;  // > 0: run N frames, then write stats/screenshot and quit
@@ -12,8 +13,9 @@ struct AppOptions {
   //  "validation_messages", "lab", ...the lab's own keys (Lab::addStats)}
   QString statsPath;
   QString screenshotPath;
-  QString lab;           // the id of the lab shown first (LabCatalog); empty: the first
-  float uiScale = 1.0f;  // the UI scale at start (UiScale.h)
+  QString lab;                    // the id of the lab shown first (LabCatalog); empty: the first
+  float uiScale = 1.0f;           // the UI scale at start (UiScale.h)
+  QSize viewportSize{1280, 800};  // the viewport at start (--size WxH), logical pixels
   // Remember the UI scale in the user's settings when it changes (the executable; not tests).
   bool rememberSettings = false;
 };

@@ -117,7 +117,9 @@ ImGuiLayer::ImGuiLayer(const ImGuiDeviceInfo& info) : device_(info.gpu->device()
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
   ImGuiIO& io = ImGui::GetIO();
-  io.IniFilename = nullptr;  // no imgui.ini in the user's working directory
+  io.IniFilename = nullptr;  // no imgui.ini in the user's working directory: Qt's settings
+  if (!info.layout.empty())
+    ImGui::LoadIniSettingsFromMemory(info.layout.c_str(), info.layout.size());
   io.BackendPlatformName = "flowscope-qt";
   const int map[][2] = {{ImGuiKey_Tab, kTab},
                         {ImGuiKey_LeftArrow, kLeft},
@@ -333,6 +335,17 @@ std::vector<ImGuiLayer::WindowRect> ImGuiLayer::windowRects() const {
                        w->Collapsed ? 0.0f : w->ContentSize.x,  // a collapsed one hides it
                        w->ContentRegionRect.GetWidth()});
   return rects;
+}
+
+std::optional<std::string> ImGuiLayer::takeLayoutChange() {
+  ImGuiIO& io = ImGui::GetIO();
+  if (!io.WantSaveIniSettings) return std::nullopt;
+  io.WantSaveIniSettings = false;
+  return layout();
+}
+
+std::string ImGuiLayer::layout() const {
+  return ImGui::SaveIniSettingsToMemory();
 }
 
 void ImGuiLayer::render(VkCommandBuffer cmd, bool draw) {

@@ -11,6 +11,7 @@
 #include <vulkan/vulkan.h>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -30,6 +31,7 @@ struct ImGuiDeviceInfo {
   std::string fontPath;
   float fontPixels = 17.0f;  // at UI scale 1 and device pixel ratio 1 (kBaseFontPixels)
   double devicePixelRatio = 1.0;
+  std::string layout;  // windows' saved places and folds (ImGui's ini text), or empty
 };
 
 class ImGuiLayer {
@@ -46,6 +48,9 @@ class ImGuiLayer {
   void newFrame(float width, float height, double seconds);
   // Ends the ImGui frame; records its draw data only when `draw` (export hides the panel).
   void render(VkCommandBuffer cmd, bool draw);
+  // The windows' places and folds (ImGui's ini text) when they changed since the last call.
+  std::optional<std::string> takeLayoutChange();
+  std::string layout() const;  // the windows' places and folds now
   bool wantsMouse() const;
   bool wantsKeyboard() const;
   // The panels' windows shown in the last frame, in framebuffer pixels (GUI tests).

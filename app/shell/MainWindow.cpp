@@ -46,11 +46,22 @@ MainWindow::MainWindow(std::vector<std::unique_ptr<Lab>> labs, QVulkanInstance* 
     if (options_.rememberSettings) QSettings().setValue("ui/scale", double(scale));
   });
   viewport_->setUiScale(options_.uiScale);
+  // The panels' layout (docked or not; each window's place and fold) across starts.
+  if (options_.rememberSettings) {
+    viewport_->setPanelsDocked(QSettings().value("ui/docked", true).toBool());
+    viewport_->setSavedLayout(QSettings().value("ui/layout").toString());
+    connect(viewport_, &VulkanViewport::layoutChanged, this,
+            [](const QString& layout) { QSettings().setValue("ui/layout", layout); });
+  }
   connect(&statusTimer_, &QTimer::timeout, this, &MainWindow::updateStatus);
   statusTimer_.start(250);
-  // A 1280x800 viewport (the size the frame-time targets are set for) plus menu and status bars.
-  resize(1280, 800 + menuBar()->sizeHint().height() + statusBar()->sizeHint().height());
+  // The viewport (1280x800 by default, the size the frame-time targets are set for; --size) plus
+  // menu and status bars.
+  resize(options_.viewportSize.width(), options_.viewportSize.height() +
+                                            menuBar()->sizeHint().height() +
+                                            statusBar()->sizeHint().height());
   showLab(options_.lab.isEmpty() ? 0 : labIndex(options_.lab.toStdString()));
+  if (!options_.scene.isEmpty()) viewport_->keepCamera(viewport_->shown());  // --scene's camera
 }
 
 // One lab checked in the Lab menu, its entries alone in the View and Analysis menus, its title.
@@ -125,8 +136,14 @@ void MainWindow::buildMenus() {
     viewMenuActions_.push_back(added);
   }
   viewMenu_->addSeparator();
-  addAction(viewMenu_, "Reset view", QKeySequence(Qt::Key_Home),
-            [this] { shownLab().resetCamera(); });
+  addAction(viewMenu_, "Reset view (fit the content area)", QKeySequence(Qt::Key_Home),
+            [this] { viewport_->home(); });
+  QAction* dock = addAction(viewMenu_, "Dock panels to the sides", {}, [this] {
+    viewport_->setPanelsDocked(!viewport_->panelsDocked());
+    if (options_.rememberSettings) QSettings().setValue("ui/docked", viewport_->panelsDocked());
+  });
+  dock->setCheckable(true);
+  dock->setChecked(!options_.rememberSettings || QSettings().value("ui/docked", true).toBool());
   addAction(viewMenu_, "Hide / show panels", QKeySequence(Qt::Key_Tab),
             [this] { viewport_->setPanelsShown(!viewport_->panelsShown()); });
   addAction(viewMenu_, "Full screen", QKeySequence(Qt::Key_F11),
@@ -196,6 +213,7 @@ QString MainWindow::openScene(const QString& path) {
     const nlohmann::json j = readJsonFile(file);
     const size_t index = labIndexForTag(sceneTag(j, file), file);
     viewport_->lab(index).openScene(j, file);
+    viewport_->keepCamera(index);  // the scene's own camera
     showLab(index);
     viewport_->edits().clear();
     return {};
@@ -279,6 +297,8 @@ void MainWindow::finishFrames() {
                       {"validation_messages", validation_ ? int(validation_->count.load()) : -1},
                       {"lab", shownLab().info().id},
                       {"ui_scale", viewport_->uiScale()}};
+  const ContentRect& c = viewport_->content();  // the plot's area: x, y, width, height
+  json["content"] = {c.x, c.y, c.width, c.height};
   shownLab().addStats(json);
   if (!options_.screenshotPath.isEmpty()) {
     QString err = exportPngWithPanel(options_.screenshotPath);

@@ -2,6 +2,9 @@
 
 #include <QVulkanFunctions>
 
+#include <algorithm>
+#include <cmath>
+
 #include "InputError.h"
 #include "Pipelines.h"
 #include "RendererCatalog.h"
@@ -33,23 +36,26 @@ void ViewportRenderer::initResources() {
       uint32_t(std::max(window_->concurrentFrameCount(), window_->swapChainImageCount())),
       assetPath("fonts/DejaVuSans.ttf"),
       kBaseFontPixels,
-      window_->devicePixelRatio()};
+      window_->devicePixelRatio(),
+      window_->savedLayout().toStdString()};
   imgui_ = std::make_unique<ImGuiLayer>(info);
+  ImGui::GetIO().UserData = &window_->dockLayout();  // DockLayout::current()
   window_->setImGui(imgui_.get());
   appliedScale_ = 0.0f;
   renderers_.resize(window_->labCount());
+  sizes_.assign(window_->labCount(), {0, 0});
   retired_ = std::make_unique<DeletionQueue>(uint32_t(window_->concurrentFrameCount()));
 }
 
-// Qt calls it with the device idle: the renderers resize their framebuffer-sized buffers.
+// Qt calls it with the device idle: the renderers are resized to the content area on their next
+// frame.
 void ViewportRenderer::initSwapChainResources() {
-  const QSize size = window_->swapChainImageSize();
-  for (auto& r : renderers_)
-    if (r) r->resize(uint32_t(size.width()), uint32_t(size.height()));
+  sizes_.assign(window_->labCount(), {0, 0});
 }
 
 void ViewportRenderer::releaseResources() {
   gpu_->waitIdle();
+  emit window_->layoutChanged(QString::fromStdString(imgui_->layout()));  // kept across starts
   window_->setImGui(nullptr);
   imgui_.reset();
   retired_->clear();
@@ -71,10 +77,45 @@ LabRenderer& ViewportRenderer::renderer(size_t lab) {
   if (!renderers_[lab]) {
     renderers_[lab] = makeRenderer(window_->lab(lab), *gpu_, window_->defaultRenderPass(),
                                    uint32_t(window_->concurrentFrameCount()));
-    const QSize size = window_->swapChainImageSize();
-    renderers_[lab]->resize(uint32_t(size.width()), uint32_t(size.height()));
+    sizes_[lab] = {0, 0};
   }
   return *renderers_[lab];
+}
+
+// A renderer's buffers follow the content area's size; frames in flight may read them, so the
+// device finishes first (a resize is rare: the window, the panels, the UI scale).
+void ViewportRenderer::sizeRenderer(size_t lab, uint32_t width, uint32_t height) {
+  if (sizes_[lab] == std::pair{width, height}) return;
+  gpu_->waitIdle();
+  renderers_[lab]->resize(width, height);
+  sizes_[lab] = {width, height};
+}
+
+// The content area in whole framebuffer pixels: what the docked panels leave, or the whole
+// frame while no panel is drawn.
+ContentRect ViewportRenderer::contentArea(uint32_t w, uint32_t h) const {
+  if (!window_->panelsShown() || window_->panelHidden()) return {0.0f, 0.0f, float(w), float(h)};
+  const ContentRect c = window_->dockLayout().content();
+  const float x = std::clamp(std::round(c.x), 0.0f, float(w) - 1.0f),
+              y = std::clamp(std::round(c.y), 0.0f, float(h) - 1.0f);
+  return {x, y, std::clamp(std::round(c.width), 1.0f, float(w) - x),
+          std::clamp(std::round(c.height), 1.0f, float(h) - y)};
+}
+
+// The camera fits the content area when it changes (while the camera is where the last fit put
+// it) and on Home.
+void ViewportRenderer::followContent(Lab& lab, VulkanViewport::CameraFit& fit, uint32_t width,
+                                     uint32_t height) {
+  if (fit.fitted &&
+      !(lab.camera().center == fit.fitted->center && lab.camera().height == fit.fitted->height))
+    fit.follow = false;  // the user moved it, or a scene set it
+  const bool resized = width != fit.width || height != fit.height;
+  fit.width = width, fit.height = height;
+  if (!fit.refit && !(fit.follow && resized)) return;
+  lab.setViewport(width, height);
+  lab.resetCamera();
+  fit.fitted = lab.camera();
+  fit.follow = true, fit.refit = false;
 }
 
 void ViewportRenderer::beginPass(VkCommandBuffer cmd, glm::vec4 background) {
@@ -113,18 +154,26 @@ void ViewportRenderer::recordFrame(VkCommandBuffer cmd, double seconds) {
     imgui_->setScale(appliedScale_);
   }
   imgui_->newFrame(float(w), float(h), seconds);
+  window_->dockLayout().beginFrame(float(w), float(h), window_->panelsDocked());
   if (window_->panelsShown())
     if (auto request = view.buildPanel(window_->controlRects())) window_->deliver(*request);
-  lab.setViewport(w, h);
+  const ContentRect area = contentArea(w, h);
+  window_->setContent(area);
+  const uint32_t cx = uint32_t(area.x), cy = uint32_t(area.y), cw = uint32_t(area.width),
+                 ch = uint32_t(area.height);
+  followContent(lab, window_->cameraFit(index), cw, ch);
+  lab.setViewport(cw, ch);
   try {
     lab.update();
   } catch (const std::exception& e) {
     reportFailure(e);
   }
   LabRenderer& r = renderer(index);
+  sizeRenderer(index, cw, ch);
   // The overlays at the UI scale, on top of the screen's device pixel ratio.
-  const LabFrame frame{w, h, slot, retired_.get(),
-                       window_->uiScale() * float(window_->devicePixelRatio())};
+  const LabFrame frame{
+      cw, ch, slot, retired_.get(), window_->uiScale() * float(window_->devicePixelRatio()),
+      cx, cy};
   bool prepared = false;
   try {
     r.prepare(cmd, frame);
@@ -134,11 +183,13 @@ void ViewportRenderer::recordFrame(VkCommandBuffer cmd, double seconds) {
   }
   beginPass(cmd, prepared ? r.clearColor() : kBackground);
   if (prepared) {
-    setViewportAndScissor(cmd, 0, w, h);
+    setViewportAndScissor(cmd, cx, cw, ch, cy);
     r.draw(cmd, frame);
   }
   setViewportAndScissor(cmd, 0, w, h);
   imgui_->render(cmd, !window_->panelHidden());
+  if (auto layout = imgui_->takeLayoutChange())
+    emit window_->layoutChanged(QString::fromStdString(*layout));
   QVulkanDeviceFunctions* df = window_->vulkanInstance()->deviceFunctions(window_->device());
   df->vkCmdEndRenderPass(cmd);
 }

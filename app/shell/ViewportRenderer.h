@@ -9,13 +9,13 @@
 #include <vector>
 
 #include "DeletionQueue.h"
+#include "DockLayout.h"
 #include "GpuContext.h"
 #include "ImGuiLayer.h"
 #include "LabRenderer.h"
+#include "VulkanViewport.h"
 
 namespace flowscope {
-
-class VulkanViewport;
 
 class ViewportRenderer : public QVulkanWindowRenderer {
  public:
@@ -29,6 +29,10 @@ class ViewportRenderer : public QVulkanWindowRenderer {
  private:
   void recordFrame(VkCommandBuffer cmd, double seconds);
   LabRenderer& renderer(size_t lab);
+  void sizeRenderer(size_t lab, uint32_t width, uint32_t height);
+  ContentRect contentArea(uint32_t width, uint32_t height) const;
+  static void followContent(Lab& lab, VulkanViewport::CameraFit& fit, uint32_t width,
+                            uint32_t height);
   void beginPass(VkCommandBuffer cmd, glm::vec4 background);
   void reportFailure(const std::exception& e);
   VulkanViewport* window_;
@@ -36,6 +40,7 @@ class ViewportRenderer : public QVulkanWindowRenderer {
   std::unique_ptr<ImGuiLayer> imgui_;
   // One per lab, made the first time the lab is shown (pipelines nobody needs cost start-up).
   std::vector<std::unique_ptr<LabRenderer>> renderers_;
+  std::vector<std::pair<uint32_t, uint32_t>> sizes_;  // each renderer's size (the content's)
   // What an edit replaced while a frame in flight may read it, freed when its slot comes round.
   std::unique_ptr<DeletionQueue> retired_;
   float appliedScale_ = 0.0f;  // the UI scale ImGui's font and style are set for

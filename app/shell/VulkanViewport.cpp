@@ -12,6 +12,7 @@ namespace flowscope {
 
 VulkanViewport::VulkanViewport(std::vector<std::unique_ptr<Lab>> labs) : labs_(std::move(labs)) {
   for (const auto& lab : labs_) views_.push_back(makeView(*lab, edits_));
+  fits_.resize(labs_.size());
   // UNORM, not Qt's sRGB default: ImGui and the colormaps are authored for UNORM output.
   setPreferredColorFormats({VK_FORMAT_B8G8R8A8_UNORM, VK_FORMAT_R8G8B8A8_UNORM});
   installEventFilter(this);  // on the QVulkanWindow itself, not its container widget
@@ -90,8 +91,8 @@ bool VulkanViewport::handleSceneInput(QEvent* event) {
   if (event->type() == QEvent::KeyPress)
     return shortcutHandler && shortcutHandler(static_cast<QKeyEvent*>(event));
   if (event->type() == QEvent::KeyRelease) return false;
-  const QSize size = swapChainImageSize();
-  return shownView().handleInput(event, {size.width(), size.height(), devicePixelRatio()});
+  return shownView().handleInput(event, {int(content_.width), int(content_.height),
+                                         devicePixelRatio(), content_.x, content_.y});
 }
 
 }  // namespace flowscope

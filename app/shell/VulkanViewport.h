@@ -8,9 +8,11 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "ControlRect.h"
+#include "DockLayout.h"
 #include "EditErrors.h"
 #include "FrameStats.h"
 #include "Lab.h"
@@ -59,6 +61,37 @@ class VulkanViewport : public QVulkanWindow {
     panelsShown_ = shown;
     requestUpdate();
   }
+  // Docked panels (View > Dock panels, on by default) and the lab's content area they leave, in
+  // framebuffer pixels (the last frame's; the mouse maps into it).
+  DockLayout& dockLayout() { return dock_; }
+  bool panelsDocked() const { return docked_; }
+  void setPanelsDocked(bool docked) {
+    docked_ = docked;
+    requestUpdate();
+  }
+  const ContentRect& content() const { return content_; }
+  // The windows' saved layout (ImGui's ini text) applied when ImGui starts; layoutChanged
+  // reports each change of a place or fold.
+  void setSavedLayout(const QString& layout) { savedLayout_ = layout; }
+  const QString& savedLayout() const { return savedLayout_; }
+  void setContent(const ContentRect& content) { content_ = content; }
+  // The camera follows the content area: refitted (Lab::resetCamera) when the area's size
+  // changes while the camera is where the last fit put it; Home refits at once; a camera the
+  // user moved or a scene set is kept.
+  struct CameraFit {
+    bool follow = true, refit = false;
+    std::optional<View2D> fitted;
+    uint32_t width = 0, height = 0;
+  };
+  CameraFit& cameraFit(size_t index) { return fits_.at(index); }
+  void home() {
+    fits_.at(shown_).refit = true;
+    requestUpdate();
+  }
+  void keepCamera(size_t index) {
+    fits_.at(index).follow = false;
+    fits_.at(index).fitted.reset();
+  }
   // grab() with red and blue put right for BGRA swapchains (QVulkanWindow returns them swapped).
   QImage grabRgb(bool withPanel);
 
@@ -68,6 +101,7 @@ class VulkanViewport : public QVulkanWindow {
  signals:
   void frameFinished();
   void uiScaleChanged(float scale);
+  void layoutChanged(const QString& layout);
   void renderError(const QString& message);
   // A lab took another's request; the window shows it after the frame.
   void labRequested(int index);
@@ -87,6 +121,11 @@ class VulkanViewport : public QVulkanWindow {
   bool panelHidden_ = false;
   bool panelsShown_ = true;
   float uiScale_ = 1.0f;
+  DockLayout dock_;
+  bool docked_ = true;
+  ContentRect content_;
+  QString savedLayout_;
+  std::vector<CameraFit> fits_;
 };
 
 }  // namespace flowscope

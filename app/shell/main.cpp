@@ -49,6 +49,10 @@ bool parseOptions(QApplication& app, AppOptions& options, QString& error) {
                     "2.5 or 3, on top of the screen's pixel ratio (default: the last one chosen; "
                     "Ctrl+= / Ctrl+- / Ctrl+0 change it).",
                     "S"});
+  parser.addOption({"size",
+                    "The viewport's size in pixels, WxH (default 1280x800; e.g. 1920x1080 for a "
+                    "projector).",
+                    "WxH"});
   parser.addOption({"frames", "Run N frames, then write --stats/--screenshot and quit.", "N"});
   parser.addOption({"stats", "Write frame statistics JSON after --frames.", "FILE.json"});
   parser.addOption(
@@ -80,6 +84,17 @@ bool parseOptions(QApplication& app, AppOptions& options, QString& error) {
       return false;
     }
     options.uiScale = nearestUiScale(scale);
+  }
+  if (parser.isSet("size")) {
+    const QStringList wh = parser.value("size").split('x');
+    bool okW = false, okH = false;
+    const int w = wh.size() == 2 ? wh[0].toInt(&okW) : 0,
+              h = wh.size() == 2 ? wh[1].toInt(&okH) : 0;
+    if (!okW || !okH || w < 320 || h < 240 || w > 7680 || h > 4320) {
+      error = "--size: expected WxH from 320x240 to 7680x4320, got '" + parser.value("size") + "'";
+      return false;
+    }
+    options.viewportSize = QSize(w, h);
   }
   if (parser.isSet("frames")) {
     bool ok = false;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "Dataset.h"
+#include "DockLayout.h"
 #include "PanelWidgets.h"
 
 namespace flowscope {
@@ -29,9 +30,7 @@ std::vector<float> log10Series(const std::vector<SinkhornRecord>& h, bool gap) {
 
 std::optional<LabRequest> TransportPanel::build(TransportLab& lab, ControlRects& rects) {
   std::optional<LabRequest> request;
-  ImGui::SetNextWindowPos(ui(10, 10), ImGuiCond_FirstUseEver);
-  ImGui::SetNextWindowSize(ui(400, 0), ImGuiCond_FirstUseEver);
-  ImGui::Begin("Transport");
+  DockLayout::current().begin("Transport", DockSide::Left, ui(400));
   edits_.show();
   hint(
       "Drag a point to move it (the plan re-solves warm); Shift+click adds a source point, "

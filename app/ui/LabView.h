@@ -5,6 +5,7 @@
 // Lab and LabView alone. Keys are the shell's: its shortcuts act on the lab shown (Lab's playback
 // and camera).
 #include <QEvent>
+#include <QPointF>
 #include <QString>
 
 #include <optional>
@@ -21,9 +22,14 @@ namespace flowscope {
 
 // The drawing area as the view's input sees it: the framebuffer's size in pixels and the ratio
 // of those pixels to Qt's logical ones.
+// The lab's content area: its size and top-left in framebuffer pixels (the area the docked
+// panels leave), and the device pixel ratio that maps Qt's logical event positions to them.
 struct ViewSurface {
   int width = 0, height = 0;
   double dpr = 1.0;
+  double x = 0.0, y = 0.0;
+  // An event's position in the content's pixels.
+  QPointF pixel(QPointF logical) const { return logical * dpr - QPointF(x, y); }
 };
 
 class LabView {

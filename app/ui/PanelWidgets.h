@@ -20,6 +20,15 @@ inline void remember(std::map<std::string, ControlRect>& rects, const char* name
   rects[name] = {a.x, a.y, b.x, b.y};
 }
 
+// SameLine() when `nextText` fits beside the last item, else the next item starts a new line.
+inline void sameLineIfFits(const char* nextText) {
+  const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+  if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x +
+          ImGui::CalcTextSize(nextText).x <=
+      right)
+    ImGui::SameLine();
+}
+
 // Wrapped explanatory text in the disabled colour.
 inline void hint(const char* text) {
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
@@ -54,7 +63,8 @@ ControlRect colorBarWidget(const char* id, const char* title, Ramp ramp, double 
   std::snprintf(lo, sizeof(lo), "%.3g", low);
   std::snprintf(hi, sizeof(hi), "%.3g", high);
   ImGui::TextUnformatted(lo);
-  ImGui::SameLine(std::max(0.0f, width - ImGui::CalcTextSize(hi).x + ImGui::GetStyle().WindowPadding.x));
+  ImGui::SameLine(
+      std::max(0.0f, width - ImGui::CalcTextSize(hi).x + ImGui::GetStyle().WindowPadding.x));
   ImGui::TextUnformatted(hi);
   return rect;
 }

@@ -10,7 +10,7 @@ namespace flowscope {
 bool PlaneInput::handle(const QEvent* event, View2D& camera, const ViewSurface& surface, int width,
                         const PlaneEditor& editor, EditErrors& edits) {
   const int h = surface.height;
-  const auto pixel = [&](const QSinglePointEvent* e) { return e->position() * surface.dpr; };
+  const auto pixel = [&](const QSinglePointEvent* e) { return surface.pixel(e->position()); };
   const auto world = [&](QPointF p) { return camera.pixelToWorld({p.x(), p.y()}, width, h); };
   switch (event->type()) {
     case QEvent::MouseButtonPress: {

@@ -3,6 +3,8 @@
 // `height` is the world extent shown vertically; the horizontal extent follows the aspect ratio.
 #include <glm/glm.hpp>
 
+#include <algorithm>
+
 namespace flowscope {
 
 struct View2D {
@@ -28,6 +30,14 @@ struct View2D {
   void panPixels(glm::dvec2 delta, int heightPx) {
     double s = pixelsPerUnit(heightPx);
     center += glm::dvec2(-delta.x / s, delta.y / s);
+  }
+  // The view that shows the box [lo, hi] whole and centred in a widthPx x heightPx area, with
+  // `margin` (a fraction of the box's extent) on every side.
+  static View2D fitting(glm::dvec2 lo, glm::dvec2 hi, int widthPx, int heightPx,
+                        double margin = 0.1) {
+    const glm::dvec2 extent = glm::max(hi - lo, glm::dvec2(1e-3)) * (1.0 + 2.0 * margin);
+    const double aspect = heightPx > 0 && widthPx > 0 ? double(widthPx) / heightPx : 1.6;
+    return {0.5 * (lo + hi), std::max(extent.y, extent.x / aspect)};
   }
 };
 

@@ -117,10 +117,12 @@ void RfLab::commit(Architecture a) {
 }
 
 void RfLab::resetCamera() {
-  // The image at about half the viewport's height, between the panel (left) and the table
-  // window (right), with room around it for the padding.
-  camera_.height = 2.2 * std::max(arch_.height, arch_.width);
-  camera_.center = {0.5 * arch_.width - 0.03 * camera_.height, -0.5 * arch_.height};
+  // The image as large as the content area allows (the panel and table are docked beside it),
+  // lifted to leave the captions and ERF colour bar room below.
+  const glm::dvec2 lo(-0.5, 0.5 - double(arch_.height)), hi(arch_.width - 0.5, 0.5);
+  camera_ = View2D::fitting(lo, hi, int(viewport_.x), int(viewport_.y), 0.06);
+  camera_.height *= 1.0 / 0.78;  // the image over the top 78%, the captions under it
+  camera_.center.y -= 0.08 * camera_.height;
 }
 
 void RfLab::loadArchitecture(const std::string& presetOrPath) {

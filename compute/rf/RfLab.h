@@ -56,6 +56,8 @@ class RfLab : public Lab {
   const RfLabSettings& settings() const { return s_; }
   const ErfOptions& erfOptions() const { return erf_; }
   View2D& camera() override { return camera_; }
+  // Remembered for resetCamera, which fits the content to this area.
+  void setViewport(uint32_t width, uint32_t height) override { viewport_ = {width, height}; }
   const View2D& camera() const { return camera_; }
 
   // Validating setters (InputError; the lab is unchanged when they throw).
@@ -114,6 +116,7 @@ class RfLab : public Lab {
   RfLabSettings s_;
   ErfOptions erf_;
   View2D camera_;
+  glm::uvec2 viewport_{1280, 800};  // the area the camera maps (setViewport)
   const GpuContext* gpu_ = nullptr;
   std::unique_ptr<GpuReceptiveField> gpuErf_;
   std::vector<float> image_;

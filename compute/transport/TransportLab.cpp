@@ -197,11 +197,9 @@ void TransportLab::resetCamera() {
   glm::dvec2 lo(INFINITY), hi(-INFINITY);
   for (const auto* m : {&a_, &b_})
     for (const auto& p : m->points) lo = glm::min(lo, p), hi = glm::max(hi, p);
-  camera_.center = 0.5 * (lo + hi);
-  // Room for the panel on the left and the plan-matrix inset on the right.
-  // The panel covers the left third of a 16:10 view: fit the clouds into the right 60%.
-  camera_.height = std::max({1e-3, 1.3 * (hi.y - lo.y), 1.1 * (hi.x - lo.x)});
-  camera_.center.x -= 0.2 * camera_.height;
+  // Both clouds whole in the content area (the panels are docked beside it), with room for the
+  // caption above and the legend below.
+  camera_ = View2D::fitting(lo, hi, int(viewport_.x), int(viewport_.y), 0.15);
 }
 
 void TransportLab::reloadMeasures(const Measure& a, const Measure& b) {

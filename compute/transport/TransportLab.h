@@ -109,6 +109,8 @@ class TransportLab : public Lab {
   explicit TransportLab(TransportSettings settings = {});
   const TransportSettings& settings() const { return s_; }
   View2D& camera() override { return camera_; }
+  // Remembered for resetCamera, which fits the content to this area.
+  void setViewport(uint32_t width, uint32_t height) override { viewport_ = {width, height}; }
   const View2D& camera() const { return camera_; }
   void resetCamera() override;
 
@@ -204,6 +206,7 @@ class TransportLab : public Lab {
 
   TransportSettings s_;
   View2D camera_;
+  glm::uvec2 viewport_{1280, 800};  // the area the camera maps (setViewport)
   Measure a_, b_;
   std::vector<double> rawA_, rawB_;  // unnormalised weights (added points get the mean weight)
   std::unique_ptr<DenseSinkhorn> dense_;

@@ -46,8 +46,9 @@ std::string settingsCaption(const AttentionLab& lab) {
 AttentionRenderer::AttentionRenderer(const GpuContext& ctx, VkRenderPass pass, uint32_t slots)
     : overlay_(ctx, pass, slots) {}
 
-void AttentionRenderer::draw(VkCommandBuffer cmd, const AttentionLab& lab, uint32_t width,
-                             uint32_t height, uint32_t slot, float uiScale) {
+void AttentionRenderer::draw(VkCommandBuffer cmd, const AttentionLab& lab, const LabFrame& f) {
+  const uint32_t width = f.width, height = f.height, slot = f.slot;
+  const float uiScale = f.uiScale;
   const OverlaySize o = overlaySize(width, height, uiScale);
   overlay_.drawVertices(cmd, slot, buildVertices(lab, o.width, o.height), o.width, o.height);
 }

@@ -16,8 +16,8 @@ class AttentionRenderer {
  public:
   AttentionRenderer(const GpuContext& ctx, VkRenderPass pass, uint32_t frameSlots);
   // uiScale: the overlay's scale (LabFrame::uiScale).
-  void draw(VkCommandBuffer cmd, const AttentionLab& lab, uint32_t width, uint32_t height,
-            uint32_t slot, float uiScale = 1.0f);
+  // Draws into frame `f`'s content rectangle (LabFrame).
+  void draw(VkCommandBuffer cmd, const AttentionLab& lab, const LabFrame& f);
   static std::vector<OverlayVertex> buildVertices(const AttentionLab& lab, uint32_t width,
                                                   uint32_t height);
 

@@ -130,7 +130,8 @@ float colorBar(std::vector<OverlayVertex>& out, glm::vec2 at, float width, const
   glyphs(out, {at.x, y1}, bar.low, kTextColor);
   glyphs(out, {at.x + width - textWidth(bar.high), y1}, bar.high, kTextColor);
   if (!bar.middle.empty()) {
-    quad(out, {at.x + 0.5f * width - 0.5f, y0 + kBar}, {at.x + 0.5f * width + 0.5f, y1}, kTextColor);
+    quad(out, {at.x + 0.5f * width - 0.5f, y0 + kBar}, {at.x + 0.5f * width + 0.5f, y1},
+         kTextColor);
     glyphs(out, {at.x + 0.5f * (width - textWidth(bar.middle)), y1}, bar.middle, kTextColor);
   }
   return at.y + kColorBarHeight;

@@ -22,6 +22,10 @@ struct LabFrame {
   // framebuffer pixels (the GUI's UI scale times the screen's device pixel ratio; the CLI's
   // render --scale). World-anchored drawing stays where the camera puts it.
   float uiScale = 1.0f;
+  // The lab's content rectangle's top-left in the framebuffer (width x height from there): the
+  // area the docked panels leave (the GUI), the whole image headless. The pass's viewport and
+  // scissor are set to it before draw().
+  uint32_t x = 0, y = 0;
 };
 
 class LabRenderer {
@@ -39,14 +43,15 @@ class LabRenderer {
     (void)frame;
   }
   virtual glm::vec4 clearColor() const { return kBackground; }
-  // Draws inside the open render pass, which covers the whole framebuffer.
+  // Draws inside the open render pass, into the frame's content rectangle (viewport and scissor
+  // set to it).
   virtual void draw(VkCommandBuffer cmd, const LabFrame& frame) = 0;
 };
 
 class GpuContext;
 
 // A lab drawn by `Renderer` inside the render pass alone (Renderer(ctx, pass, frameSlots) and
-// draw(cmd, lab, width, height, slot, uiScale)), with nothing recorded before it: the labs whose
+// draw(cmd, lab, frame)), with nothing recorded before it: the labs whose
 // kernels run between frames in their update().
 template <typename Renderer, typename LabType>
 class DrawnLabRenderer : public LabRenderer {
@@ -54,9 +59,7 @@ class DrawnLabRenderer : public LabRenderer {
   DrawnLabRenderer(const GpuContext& ctx, VkRenderPass pass, uint32_t frameSlots,
                    const LabType& lab)
       : renderer_(ctx, pass, frameSlots), lab_(lab) {}
-  void draw(VkCommandBuffer cmd, const LabFrame& f) override {
-    renderer_.draw(cmd, lab_, f.width, f.height, f.slot, f.uiScale);
-  }
+  void draw(VkCommandBuffer cmd, const LabFrame& f) override { renderer_.draw(cmd, lab_, f); }
 
  private:
   Renderer renderer_;

@@ -18,8 +18,10 @@ struct DiffusionFrame {
   const DiffusionParams& params;
   View2D view;
   uint32_t width = 0, height = 0;
-  uint32_t slot = 0;     // frame-in-flight index, < DiffusionRenderer's slot count
-  uint32_t xOffset = 0;  // left edge in the framebuffer (the split view's right half)
+  uint32_t slot = 0;  // frame-in-flight index, < DiffusionRenderer's slot count
+  uint32_t xOffset =
+      0;  // left edge in the framebuffer (the content's; the split view's right half)
+  uint32_t yOffset = 0;  // top edge in the framebuffer (the content's)
   const std::vector<std::vector<glm::dvec2>>* picked = nullptr;  // picked particles' paths
   const std::vector<glm::dvec2>* painted = nullptr;              // points being painted
   std::string title;     // drawn at the top left when not empty (the split view's sampler names)

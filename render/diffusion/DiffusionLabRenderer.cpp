@@ -48,13 +48,14 @@ void DiffusionLabRenderer::prepare(VkCommandBuffer cmd, const LabFrame& f) {
   frames_.back().picked = &lab_.pickedPaths();
   frames_.back().painted = lab_.painting() ? &lab_.painted() : nullptr;
   frames_.back().uiScale = f.uiScale;
+  frames_.back().xOffset = f.x, frames_.back().yOffset = f.y;
   renderers_.push_back(compare ? &renderer(left_, left) : &renderer(full_, f.width));
   if (compare) {
     frames_.back().title = samplerKindName(sim.config().sampler.kind) + " on " +
                            scheduleName(sim.config().schedule.kind);
     frames_.push_back(
         DiffusionFrame{*compare, lab_.params(), lab_.camera(), f.width - left, f.height, f.slot});
-    frames_.back().xOffset = left;
+    frames_.back().xOffset = f.x + left, frames_.back().yOffset = f.y;
     frames_.back().uiScale = f.uiScale;
     frames_.back().title = samplerKindName(compare->config().sampler.kind) + " on " +
                            scheduleName(compare->config().schedule.kind) + ", at equal " +

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "HeatmapLayer.h"
+#include "OverlayFont.h"
 #include "Streamlines.h"
 #include "TrailLayer.h"
 
@@ -78,9 +79,11 @@ void polylines(std::vector<OverlayVertex>& out, const DiffusionFrame& f,
 
 // Where in the schedule the shown step is: log sigma of every level, the shown one enlarged, with
 // the sigma range on the left and the step numbers below.
-void timeStrip(std::vector<OverlayVertex>& out, const DiffusionFrame& f) {
+void timeStrip(std::vector<OverlayVertex>& out, const DiffusionFrame& f, float bottom) {
   const auto& levels = f.sim.levels();
-  const float x0 = float(f.width) - 280.0f, y0 = float(f.height) - 112.0f, w = 260.0f, h = 40.0f;
+  // 260 px of steps, fewer in a narrow frame, with the sigma labels (86 px) left of them.
+  const float w = std::clamp(float(f.width) - 130.0f, 60.0f, 260.0f), h = 40.0f;
+  const float x0 = float(f.width) - w - 20.0f, y0 = bottom - 68.0f;
   const TimeStripAxis axis = timeStripAxis(levels);
   if (!(axis.sigmaMax > axis.sigmaMin)) return;
   const double lo = std::log(axis.sigmaMin), hi = std::log(axis.sigmaMax);
@@ -128,8 +131,11 @@ std::vector<OverlayVertex> buildOverlay(const DiffusionFrame& f,
       quad(out, q - 2.0f, q + 2.0f, kPaintColor);
     }
   gridAndAxes(out, f.view, w, h);
-  text(out, {10.0f, float(h) - 44.0f}, captionOf(f), kTextColor);
-  if (f.params.showTimeStrip()) timeStrip(out, f);
+  // The caption above the x-axis labels, wrapped to the frame, and the sigma strip above it.
+  const std::vector<std::string> caption = wrapLines({captionOf(f)}, float(w) - 24.0f);
+  const float captionTop = float(h) - 26.0f - OverlayFont::kLineHeight * float(caption.size());
+  textBlock(out, {10.0f, captionTop}, caption, kTextColor);
+  if (f.params.showTimeStrip()) timeStrip(out, f, captionTop);
   std::vector<std::string> legend;
   if (f.params.showField()) {
     legend.push_back(

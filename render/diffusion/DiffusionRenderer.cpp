@@ -64,7 +64,7 @@ void DiffusionRenderer::recordCompute(VkCommandBuffer cmd, const DiffusionFrame&
 }
 
 void DiffusionRenderer::recordDraw(VkCommandBuffer cmd, const DiffusionFrame& f) {
-  setViewportAndScissor(cmd, f.xOffset, f.width, f.height);
+  setViewportAndScissor(cmd, f.xOffset, f.width, f.height, f.yOffset);
   heatmap_->draw(cmd, f);
   field_->draw(cmd, f);
   if (f.params.showPaths() || f.params.showCoupling()) {

@@ -117,8 +117,9 @@ RfRenderer::Slot& RfRenderer::upload(const RfLab& lab, uint32_t slot) {
   return s;
 }
 
-void RfRenderer::draw(VkCommandBuffer cmd, const RfLab& lab, uint32_t width, uint32_t height,
-                      uint32_t slot, float uiScale) {
+void RfRenderer::draw(VkCommandBuffer cmd, const RfLab& lab, const LabFrame& f) {
+  const uint32_t width = f.width, height = f.height, slot = f.slot;
+  const float uiScale = f.uiScale;
   const Slot& s = upload(lab, slot);
   const glm::vec2 origin = toPixel(lab, -0.5, -0.5, width, height);
   ImagePush p{{float(width), float(height)},
@@ -153,8 +154,8 @@ std::vector<OverlayVertex> RfRenderer::buildVertices(const RfLab& lab, uint32_t 
       for (int c = 0; c < s.unitsW; c += every)
         disc(out, toPixel(lab, s.start + double(r) * s.jump, s.start + double(c) * s.jump, w, h),
              1.8f, kCentre);
-  // Captions between the panel (left) and the table window (right), bottom up.
-  const float x0 = std::min(452.0f, 0.36f * float(w));
+  // Captions at the content's bottom left (the panels are docked beside it), bottom up.
+  const float x0 = 16.0f;
   const auto [unitRow, unitCol] = lab.erfUnit();
   drawUnitBox(out, lab, lab.erf().box, kPinned, w, h);
   std::vector<std::pair<std::string, glm::vec4>> lines;

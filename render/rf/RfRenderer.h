@@ -17,8 +17,8 @@ class RfRenderer {
   RfRenderer(const GpuContext& ctx, VkRenderPass pass, uint32_t frameSlots);
   ~RfRenderer();
   // uiScale: the overlay's scale (LabFrame::uiScale).
-  void draw(VkCommandBuffer cmd, const RfLab& lab, uint32_t width, uint32_t height, uint32_t slot,
-            float uiScale = 1.0f);
+  // Draws into frame `f`'s content rectangle (LabFrame).
+  void draw(VkCommandBuffer cmd, const RfLab& lab, const LabFrame& f);
   static std::vector<OverlayVertex> buildVertices(const RfLab& lab, uint32_t width,
                                                   uint32_t height);
 

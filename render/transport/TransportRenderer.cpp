@@ -33,7 +33,7 @@ constexpr glm::vec4 kInterpColor{1.0f, 0.38f, 0.78f, 0.9f};
 constexpr glm::vec4 kNoiseColor{0.78f, 0.82f, 0.9f, 0.8f};
 constexpr glm::vec4 kWarnColor{1.0f, 0.45f, 0.35f, 1.0f};
 constexpr glm::vec4 kPanelColor{0.0f, 0.0f, 0.0f, 0.55f};
-constexpr float kCaptionX = 420.0f;  // right of the ImGui panel
+constexpr float kCaptionX = 16.0f;  // the content's left (the panel is docked beside it)
 constexpr float kPotentialBarWidth = 240.0f;
 
 std::string fmt(const char* f, double v) {
@@ -132,20 +132,18 @@ void planVertices(std::vector<OverlayVertex>& out, const TransportLab& lab, int 
         potentialBar ? float(w) - kPotentialBarWidth - 24.0f : float(w), true);
   if (potentialBar) {
     const bool src = s.potential == PotentialShown::Source;
-    colorBar(out,
-             {float(w) - 12.0f - kPotentialBarWidth, float(h) - 40.0f - kColorBarHeight},
+    colorBar(out, {float(w) - 12.0f - kPotentialBarWidth, float(h) - 40.0f - kColorBarHeight},
              kPotentialBarWidth,
              {"viridis", std::string("heatmap: ") + (src ? "f(x)" : "g(y)") + ", cost units",
               fmt("%.3g", potential->lo), fmt("%.3g", potential->hi), ""});
   }
   if (s.showMatrix) {
-    const float x0 = float(w) - TransportRenderer::kInsetPixels - 16.0f,
-                y0 = float(TransportRenderer::kInsetTop);
-    const float size = float(TransportRenderer::kInsetPixels);
+    const float size = float(TransportRenderer::insetSide(uint32_t(w), uint32_t(h)));
+    const float x0 = float(w) - size - 16.0f, y0 = float(TransportRenderer::kInsetTop);
     quad(out, {x0 - 4.0f, y0 - 42.0f}, {x0 + size + 4.0f, y0 + size + 4.0f}, kPanelColor);
-    // Within the inset's width (200 px: 16 characters of the overlay font).
-    text(out, {x0, y0 - 38.0f}, "plan P, √ scale", kTextColor);
-    text(out, {x0, y0 - 20.0f}, "rows a, cols b", kTextColor);
+    // Right-aligned to the inset, so a narrowed inset keeps its captions inside the frame.
+    textBlock(out, {x0 + size, y0 - 38.0f}, {"plan P, √ scale", "rows a, cols b"}, kTextColor,
+              Align::Right);
     // Bin masses over the largest, coloured at √: the bar's middle is a quarter of the largest.
     colorBar(out, {x0, y0 + size + 10.0f}, size, {"magma", "bin mass / max", "0", "1", "0.25"});
   }
@@ -243,9 +241,10 @@ const ScalarGrid& TransportRenderer::grid(const TransportLab& lab, uint32_t widt
   return grid_;
 }
 
-void TransportRenderer::draw(VkCommandBuffer cmd, const TransportLab& lab, uint32_t width,
-                             uint32_t height, uint32_t slot, float uiScale) {
-  setViewportAndScissor(cmd, 0, width, height);
+void TransportRenderer::draw(VkCommandBuffer cmd, const TransportLab& lab, const LabFrame& f) {
+  const uint32_t width = f.width, height = f.height, slot = f.slot;
+  const float uiScale = f.uiScale;
+  setViewportAndScissor(cmd, f.x, width, height, f.y);
   const TransportSettings& s = lab.settings();
   const ScalarGrid* potential = nullptr;
   if (s.mode == TransportMode::Plan && s.potential != PotentialShown::None) {
@@ -270,7 +269,8 @@ void TransportRenderer::draw(VkCommandBuffer cmd, const TransportLab& lab, uint3
   const PlanMatrix& m = lab.planMatrix();
   // The inset where the overlay framed it: its rectangle in overlay pixels, scaled.
   if (s.mode == TransportMode::Plan && s.showMatrix && !m.values.empty() &&
-      o.width > kInsetPixels + 32 && o.height > kInsetPixels + kInsetTop + 20) {
+      o.width > insetSide(o.width, o.height) + 32 &&
+      o.height > insetSide(o.width, o.height) + kInsetTop + 20) {
     if (matrixUploaded_.at(slot) != lab.revision()) {
       std::vector<float> v(m.values.size());
       for (size_t k = 0; k < v.size(); ++k) v[k] = std::sqrt(m.values[k]);  // the sqrt scale
@@ -278,16 +278,17 @@ void TransportRenderer::draw(VkCommandBuffer cmd, const TransportLab& lab, uint3
       matrixUploaded_[slot] = lab.revision();
     }
     const float scaleX = float(width) / float(o.width), scaleY = float(height) / float(o.height);
-    const uint32_t x0 = uint32_t(std::lround(float(o.width - kInsetPixels - 16) * scaleX)),
+    const uint32_t inset = insetSide(o.width, o.height);
+    const uint32_t x0 = uint32_t(std::lround(float(o.width - inset - 16) * scaleX)),
                    y0 = uint32_t(std::lround(float(kInsetTop) * scaleY)),
-                   side = uint32_t(std::lround(float(kInsetPixels) * scaleY));
-    setViewportAndScissor(cmd, x0, side, side, y0);
+                   side = uint32_t(std::lround(float(inset) * scaleY));
+    setViewportAndScissor(cmd, f.x + x0, side, side, f.y + y0);
     HeatmapPush push{m.cols, m.rows, 0.0f, 1.0f, 1.0f, 0.0f, {float(side), float(side)}};
     vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, matrixPipeline_);
     matrixBindings_.bind(cmd, matrixSets_.at(slot));
     matrixBindings_.push(cmd, &push);
     vkCmdDraw(cmd, m.rows * m.cols * 6, 1, 0, 0);
-    setViewportAndScissor(cmd, 0, width, height);
+    setViewportAndScissor(cmd, f.x, width, height, f.y);
   }
 }
 

@@ -4,6 +4,7 @@
 // interpolation, the couplings' straight paths, captions and legends (host-built triangles), and
 // the plan-matrix inset (matrix.vert/frag in its own viewport). All inside the render pass; the
 // host writes frame-in-flight `slot`'s buffers only.
+#include <algorithm>
 #include <array>
 #include <memory>
 #include <vector>
@@ -17,16 +18,21 @@ namespace flowscope {
 
 class TransportRenderer {
  public:
-  static constexpr uint32_t kCellPixels = 12;  // potential heatmap node spacing
-  static constexpr uint32_t kInsetPixels = 200;
+  static constexpr uint32_t kCellPixels = 12;    // potential heatmap node spacing
+  static constexpr uint32_t kInsetPixels = 200;  // the inset's side in a large frame
+  // The inset's side in a width x height overlay: 200 px, less in a narrow frame (a quarter of
+  // its smaller side, at least 80).
+  static uint32_t insetSide(uint32_t width, uint32_t height) {
+    return std::clamp(std::min(width, height) / 4, 80u, kInsetPixels);
+  }
   static constexpr uint32_t kInsetTop = 120;  // the inset's top edge, below the caption
 
   TransportRenderer(const GpuContext& ctx, VkRenderPass pass, uint32_t frameSlots);
   ~TransportRenderer();
   // Records the frame's draws over the whole (width, height) framebuffer; uiScale: the overlay's
   // scale (LabFrame::uiScale), the plan-matrix inset's too.
-  void draw(VkCommandBuffer cmd, const TransportLab& lab, uint32_t width, uint32_t height,
-            uint32_t slot, float uiScale = 1.0f);
+  // Draws into frame `f`'s content rectangle (LabFrame).
+  void draw(VkCommandBuffer cmd, const TransportLab& lab, const LabFrame& f);
   // The host-built triangles of a frame (exposed for tests); `potential`: the potential heatmap
   // drawn under them, for its colour bar.
   static std::vector<OverlayVertex> buildVertices(const TransportLab& lab, uint32_t width,

@@ -34,6 +34,23 @@ int distinctColours(const QImage& image) {
   return int(colours.size());
 }
 
+// A world point of a lab's camera in the viewport's logical coordinates: the camera maps the
+// content area the docked panels leave (`cameraWidth` of it; all when negative).
+QPoint screenOf(VulkanViewport* vp, const View2D& camera, glm::dvec2 world, int cameraWidth = -1) {
+  const ContentRect c = vp->content();
+  const glm::dvec2 px =
+      camera.worldToPixel(world, cameraWidth < 0 ? int(c.width) : cameraWidth, int(c.height));
+  const double dpr = vp->devicePixelRatio();
+  return QPoint(int(std::lround((px.x + c.x) / dpr)), int(std::lround((px.y + c.y) / dpr)));
+}
+
+// A logical viewport position in the content area's pixels (what the camera maps).
+glm::dvec2 contentPixel(VulkanViewport* vp, QPoint at) {
+  const ContentRect c = vp->content();
+  const double dpr = vp->devicePixelRatio();
+  return {at.x() * dpr - c.x, at.y() * dpr - c.y};
+}
+
 // Whether the viewport shows the lab with this id.
 bool showing(VulkanViewport* vp, const char* id) {
   return vp->shownLab().info().id == id;
@@ -103,14 +120,15 @@ class GuiTest : public QObject {
     VulkanViewport* vp = window_->viewport();
     const QPoint at(vp->width() - 200, 150);
     const double before = lab_->camera().height;
+    const ContentRect c = vp->content();
     const glm::dvec2 anchor =
-        lab_->camera().pixelToWorld({double(at.x()), double(at.y())}, vp->width(), vp->height());
+        lab_->camera().pixelToWorld(contentPixel(vp, at), int(c.width), int(c.height));
     QWheelEvent wheel(QPointF(at), vp->mapToGlobal(QPointF(at)), QPoint(), QPoint(0, 120),
                       Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
     QCoreApplication::sendEvent(vp, &wheel);
     QVERIFY(lab_->camera().height < before);
     const glm::dvec2 after =
-        lab_->camera().pixelToWorld({double(at.x()), double(at.y())}, vp->width(), vp->height());
+        lab_->camera().pixelToWorld(contentPixel(vp, at), int(c.width), int(c.height));
     QVERIFY(std::abs(after.x - anchor.x) < 1e-9 && std::abs(after.y - anchor.y) < 1e-9);
     lab_->resetCamera();
   }
@@ -267,13 +285,18 @@ class GuiTest : public QObject {
     QTRY_COMPARE(view.metrics().state, 20);
     QVERIFY(std::isfinite(view.metrics().energyDistance) && view.metrics().energyDistance >= 0.0);
     QVERIFY(view.metrics().memorised >= 0.0);
-    // Ctrl+click on particle 0 picks it (the primary run is the left half).
+    // Ctrl+click on the particle nearest the primary run's centre picks it (the primary run is
+    // the content's left half).
     const DiffusionSimulation* sim = lab_->currentSimulation();
-    const glm::vec2 p0 = sim->positions(sim->current())[0];
-    const glm::dvec2 px =
-        lab_->camera().worldToPixel(glm::dvec2(p0), view.cameraWidth(vp->width()), vp->height());
+    glm::dvec2 p0 = lab_->camera().center;
+    double nearest = 1e300;
+    for (const glm::vec2& p : sim->positions(sim->current()))
+      if (glm::length(glm::dvec2(p) - lab_->camera().center) < nearest)
+        nearest = glm::length(glm::dvec2(p) - lab_->camera().center), p0 = glm::dvec2(p);
+    const QPoint p0At =
+        screenOf(vp, lab_->camera(), p0, view.cameraWidth(int(vp->content().width)));
     lab_->clearPicked();
-    QTest::mouseClick(vp, Qt::LeftButton, Qt::ControlModifier, QPoint(int(px.x), int(px.y)));
+    QTest::mouseClick(vp, Qt::LeftButton, Qt::ControlModifier, p0At);
     QTRY_COMPARE(int(lab_->picked().size()), 1);
     QCOMPARE(int(lab_->pickedPaths().size()), 1);
     QCOMPARE(int(lab_->pickedPaths()[0].size()), 21);
@@ -318,10 +341,8 @@ class GuiTest : public QObject {
     size_t k = 0;
     for (size_t i = 1; i < pts.size(); ++i)
       if (pts[i].x > pts[k].x) k = i;
-    const glm::dvec2 px = transport_->camera().worldToPixel(
-        pts[k], vp->swapChainImageSize().width(), vp->swapChainImageSize().height());
+    const QPoint from = screenOf(vp, transport_->camera(), pts[k]);
     const double dpr = vp->devicePixelRatio();
-    const QPoint from(int(std::lround(px.x / dpr)), int(std::lround(px.y / dpr)));
     const glm::dvec2 original = pts[k];
     QTest::mousePress(vp, Qt::LeftButton, Qt::NoModifier, from);
     for (int step = 1; step <= 6; ++step) {
@@ -556,10 +577,8 @@ class GuiTest : public QObject {
     QCOMPARE(box.bottom - box.top + 1, double(40 + (kernel - 3)));
 
     // Hover a point of the image: the unit under it; click: pinned, ERF inside its box.
-    const int w = vp->swapChainImageSize().width(), h = vp->swapChainImageSize().height();
     const double row = 60.0, col = 150.0;
-    const glm::dvec2 px = lab.camera().worldToPixel({col, -row}, w, h);
-    const QPoint at(int(px.x / dpr), int(px.y / dpr));
+    const QPoint at = screenOf(vp, lab.camera(), {col, -row});
     QTest::mouseMove(vp, at + QPoint(3, 0));  // the first move ends ImGui's hold of the mouse
     waitFrames(3);
     QTest::mouseMove(vp, at);
@@ -783,12 +802,92 @@ class GuiTest : public QObject {
     auto [again, second] = run({}, config.filePath("b.json"));
     QCOMPARE(again, 0);
     QCOMPARE(second["ui_scale"].toDouble(), 1.5);
+    // The windows' layout is saved too: folded in the settings, the Attention matrix starts
+    // folded, and the plot takes the right column it left.
+    auto [c1, open] = run({"--lab", "attention", "--ui-scale", "1"}, config.filePath("c.json"));
+    QCOMPARE(c1, 0);
+    const QString conf = config.filePath("Flowscope/Flowscope.conf");
+    QSettings saved(conf, QSettings::IniFormat);
+    QString layout = saved.value("ui/layout").toString();
+    QVERIFY2(layout.contains("[Window][Attention matrix]"), qPrintable(layout));
+    const qsizetype at = layout.indexOf("Collapsed=", layout.indexOf("[Window][Attention matrix]"));
+    QCOMPARE(layout.mid(at, 11), QString("Collapsed=0"));
+    layout.replace(at, 11, "Collapsed=1");
+    saved.setValue("ui/layout", layout);
+    saved.sync();
+    auto [c2, folded] = run({"--lab", "attention"}, config.filePath("d.json"));
+    QCOMPARE(c2, 0);
+    QVERIFY2(folded["content"][2].toDouble() > open["content"][2].toDouble() + 100.0,
+             qPrintable(QString("%1 vs %2")
+                            .arg(folded["content"][2].toDouble())
+                            .arg(open["content"][2].toDouble())));
     QProcess bad;
     bad.setProcessEnvironment(env);
     bad.start(FLOWSCOPE_APP, {"--ui-scale", "9", "--frames", "3"});
     QVERIFY(bad.waitForFinished(60000));
     QCOMPARE(bad.exitCode(), 2);
     QVERIFY(bad.readAllStandardError().contains("--ui-scale"));
+  }
+
+  // Nothing hides the plot: at 1920x1080 and 1280x800, UI scales 1 and 2, in every lab, no
+  // window overlaps the content area the docked panels leave; the plot keeps at least a third
+  // of the width (at scale 2 on 1280 px the left panel alone is 760-860 px: Tab hides it); Home
+  // fits the lab's content (the Transport clouds, the RF image) inside it.
+  void panelsLeaveTheContentAreaFree() {
+    VulkanViewport* vp = window_->viewport();
+    const QSize original = window_->size();
+    const QSize bars = window_->size() - vp->size();
+    for (const QSize size : {QSize(1920, 1080), QSize(1280, 800)}) {
+      window_->resize(size + bars);
+      QTRY_COMPARE(vp->swapChainImageSize(), size * vp->devicePixelRatio());
+      for (float scale : {1.0f, 2.0f}) {
+        vp->setUiScale(scale);
+        for (size_t i = 0; i < vp->labCount(); ++i) {
+          window_->showLab(i);
+          waitFrames(5);
+          const ContentRect c = vp->content();
+          const QString where = QString("%1x%2 scale %3 %4: content %5,%6 %7x%8")
+                                    .arg(size.width())
+                                    .arg(size.height())
+                                    .arg(double(scale))
+                                    .arg(QString::fromStdString(vp->shownLab().info().id))
+                                    .arg(double(c.x))
+                                    .arg(double(c.y))
+                                    .arg(double(c.width))
+                                    .arg(double(c.height));
+          QVERIFY2(c.width >= 0.32f * float(vp->swapChainImageSize().width()), qPrintable(where));
+          for (const auto& r : vp->imgui()->windowRects()) {
+            const bool overlaps = r.x0 < c.x + c.width - 0.5f && r.x1 > c.x + 0.5f &&
+                                  r.y0 < c.y + c.height - 0.5f && r.y1 > c.y + 0.5f;
+            QVERIFY2(!overlaps,
+                     qPrintable(where + " overlapped by " + QString::fromStdString(r.name)));
+          }
+          // Home: the content fitted to the area.
+          window_->viewport()->home();
+          waitFrames(3);
+          const auto inside = [&](const View2D& camera, glm::dvec2 p) {
+            const glm::dvec2 px = camera.worldToPixel(p, int(c.width), int(c.height));
+            return px.x >= 0.0 && px.y >= 0.0 && px.x <= c.width && px.y <= c.height;
+          };
+          if (vp->shownLab().info().id == "transport")
+            for (const Measure* m : {&transport_->source(), &transport_->target()})
+              for (const glm::dvec2& p : m->points)
+                QVERIFY2(inside(transport_->camera(), p), qPrintable(where));
+          if (vp->shownLab().info().id == "rf") {
+            auto& rf = dynamic_cast<RfLab&>(vp->shownLab());
+            const Architecture& a = rf.architecture();
+            for (glm::dvec2 corner :
+                 {glm::dvec2(-0.5, 0.5), glm::dvec2(a.width - 0.5, 0.5 - a.height)})
+              QVERIFY2(inside(rf.camera(), corner), qPrintable(where));
+          }
+        }
+      }
+    }
+    vp->setUiScale(1.0f);
+    window_->resize(original);
+    QTRY_COMPARE(vp->size(), original - bars);
+    window_->showLab(labIndex("diffusion"));
+    waitFrames(3);
   }
 
   // No panel cuts its content off at the right edge: in every lab, at UI scales 1 and 2, every

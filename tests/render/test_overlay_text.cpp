@@ -139,8 +139,7 @@ TEST_F(OverlayTextRender, EveryHeatmapHasItsColourBar) {
   // Diffusion & Flow: the log-density heatmap (viridis) while it is drawn.
   std::unique_ptr<Lab> lab = makeLab("diffusion");
   auto& diffusion = dynamic_cast<DiffusionLab&>(*lab);
-  DiffusionFrame f{diffusion.simulation(gpu), diffusion.params(), diffusion.camera(), 1280,
-                   800};
+  DiffusionFrame f{diffusion.simulation(gpu), diffusion.params(), diffusion.camera(), 1280, 800};
   ASSERT_TRUE(diffusion.params().showHeatmap());
   f.heatPeak = -0.75;
   EXPECT_TRUE(hasColorBar(buildOverlay(f), "viridis"));
@@ -156,9 +155,11 @@ TEST_F(OverlayTextRender, EveryHeatmapHasItsColourBar) {
   grid.lo = -2.0f, grid.hi = 3.0f;
   EXPECT_TRUE(hasColorBar(TransportRenderer::buildVertices(transport, 1280, 800), "magma"));
   transport.setPotential(PotentialShown::Source);
-  EXPECT_TRUE(hasColorBar(TransportRenderer::buildVertices(transport, 1280, 800, &grid), "viridis"));
+  EXPECT_TRUE(
+      hasColorBar(TransportRenderer::buildVertices(transport, 1280, 800, &grid), "viridis"));
   transport.setPotential(PotentialShown::None);
-  EXPECT_FALSE(hasColorBar(TransportRenderer::buildVertices(transport, 1280, 800, &grid), "viridis"));
+  EXPECT_FALSE(
+      hasColorBar(TransportRenderer::buildVertices(transport, 1280, 800, &grid), "viridis"));
 
   // Receptive Field: the ERF (magma) while shown.
   lab = makeLab("rf");
