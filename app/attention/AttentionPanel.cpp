@@ -192,7 +192,7 @@ void AttentionPanel::variantSection(AttentionLab& lab, std::map<std::string, Con
     if (ImGui::SliderFloat("RoPE base", &base, 2.0f, 100000.0f, "%.0f",
                            ImGuiSliderFlags_Logarithmic))
       o.ropeBase = base, changed = true;
-    ImGui::TextDisabled("theta_i = base^(-2i/(d/h)), angle = position * theta_i");
+    hint("θ_i = base^(−2i/(d/h)), angle = position · θ_i");
   }
   if (o.kind == AttentionKind::Performer) {
     int m = o.features;

@@ -11,13 +11,17 @@
 #include <QStatusBar>
 #include <QWidget>
 
+#include <filesystem>
+
 #include <imgui.h>
 #include <glm/detail/setup.hpp>
 
 #include "InputError.h"
 #include "JsonFile.h"
 #include "LabCatalog.h"
+#include "Lessons.h"
 #include "OutputFiles.h"
+#include "Resources.h"
 #include "UiScale.h"
 
 namespace flowscope {
@@ -42,6 +46,9 @@ MainWindow::MainWindow(std::vector<std::unique_ptr<Lab>> labs, QVulkanInstance* 
   connect(
       viewport_, &VulkanViewport::labRequested, this, [this](int index) { showLab(size_t(index)); },
       Qt::QueuedConnection);
+  connect(
+      viewport_, &VulkanViewport::lessonStepRequested, this,
+      [this](int delta) { stepLesson(delta); }, Qt::QueuedConnection);
   connect(viewport_, &VulkanViewport::uiScaleChanged, this, [this](float scale) {
     if (options_.rememberSettings) QSettings().setValue("ui/scale", double(scale));
   });
@@ -61,7 +68,10 @@ MainWindow::MainWindow(std::vector<std::unique_ptr<Lab>> labs, QVulkanInstance* 
                                             menuBar()->sizeHint().height() +
                                             statusBar()->sizeHint().height());
   showLab(options_.lab.isEmpty() ? 0 : labIndex(options_.lab.toStdString()));
-  if (!options_.scene.isEmpty()) viewport_->keepCamera(viewport_->shown());  // --scene's camera
+  if (!options_.scene.isEmpty()) {
+    viewport_->keepCamera(viewport_->shown());  // --scene's camera
+    showSceneLesson(options_.scene);
+  }
 }
 
 // One lab checked in the Lab menu, its entries alone in the View and Analysis menus, its title.
@@ -150,6 +160,8 @@ void MainWindow::buildMenus() {
             [this] { isFullScreen() ? showNormal() : showFullScreen(); });
   buildScaleActions();
 
+  buildLessonMenu();
+
   QMenu* help = menuBar()->addMenu("&Help");
   addAction(help, "&About Flowscope", {}, [this] { showAbout(); });
 }
@@ -168,6 +180,25 @@ void MainWindow::buildScaleActions() {
             [this] { viewport_->setUiScale(1.0f); });
   addAction(viewMenu_, "Lecture size (UI scale 1.75: 30-pixel text)", {},
             [this] { viewport_->setUiScale(kLectureScale); });
+}
+
+// The shipped lessons (assets/lessons), by lab, and Page Down / Page Up through them.
+void MainWindow::buildLessonMenu() {
+  QMenu* menu = menuBar()->addMenu("L&essons");
+  addAction(menu, "Next lesson", QKeySequence(Qt::Key_PageDown), [this] { stepLesson(1); });
+  addAction(menu, "Previous lesson", QKeySequence(Qt::Key_PageUp), [this] { stepLesson(-1); });
+  try {
+    const std::vector<Lesson>& lessons = shippedLessons();
+    for (size_t i = 0; i < lessons.size(); ++i) {
+      if (i == 0 || lessons[i].lab != lessons[i - 1].lab)
+        menu->addSection(QString::fromStdString(viewport_->lab(lessons[i].lab).info().title));
+      const QString title = QString("%1. %2").arg(i + 1).arg(
+          QString::fromStdString(lessons[i].note.title).replace("&", "&&"));
+      addAction(menu, title, {}, [this, i] { openLesson(int(i)); });
+    }
+  } catch (const InputError& e) {
+    menu->addAction(QString("Lessons unavailable: ") + e.what())->setEnabled(false);
+  }
 }
 
 // Ctrl+1… in the list's order; exactly one checked.
@@ -212,8 +243,12 @@ QString MainWindow::openScene(const QString& path) {
     const std::string file = path.toStdString();
     const nlohmann::json j = readJsonFile(file);
     const size_t index = labIndexForTag(sceneTag(j, file), file);
-    viewport_->lab(index).openScene(j, file);
+    const std::optional<LessonNote> note = lessonOf(j, file);
+    viewport_->lab(index).openScene(withoutLesson(j), file);
     viewport_->keepCamera(index);  // the scene's own camera
+    viewport_->setLesson(
+        note ? std::optional(VulkanViewport::ShownLesson{note->title, note->note, index, -1, 0})
+             : std::nullopt);
     showLab(index);
     viewport_->edits().clear();
     return {};
@@ -221,6 +256,45 @@ QString MainWindow::openScene(const QString& path) {
     viewport_->edits().report(e.what());
     return QString::fromStdString(e.what());
   }
+}
+
+QString MainWindow::openLesson(int index) {
+  try {
+    const std::vector<Lesson>& lessons = shippedLessons();
+    if (index < 0 || size_t(index) >= lessons.size()) return "no lesson " + QString::number(index);
+    const Lesson& l = lessons[size_t(index)];
+    if (QString err = openScene(QString::fromStdString(l.path)); !err.isEmpty()) return err;
+    viewport_->setLesson(
+        VulkanViewport::ShownLesson{l.note.title, l.note.note, l.lab, index, int(lessons.size())});
+    return {};
+  } catch (const InputError& e) {  // a shipped lesson unreadable: the install is damaged
+    viewport_->edits().report(e.what());
+    return QString::fromStdString(e.what());
+  }
+}
+
+// A lesson opened with --scene: its note, and its place among the shipped ones when it is one.
+void MainWindow::showSceneLesson(const QString& scene) {
+  try {
+    const std::string file = resolveAsset(scene.toStdString());
+    if (!std::filesystem::is_regular_file(file)) return;  // a built-in scene
+    const std::optional<LessonNote> note = lessonOf(readJsonFile(file), file);
+    if (!note) return;
+    VulkanViewport::ShownLesson shown{note->title, note->note, viewport_->shown(), -1, 0};
+    const std::vector<Lesson>& lessons = shippedLessons();
+    for (size_t i = 0; i < lessons.size(); ++i)
+      if (std::filesystem::equivalent(lessons[i].path, file))
+        shown.index = int(i), shown.count = int(lessons.size());
+    viewport_->setLesson(shown);
+  } catch (const std::exception&) {
+    // main() opened this scene already: nothing here can fail that did not fail there
+  }
+}
+
+void MainWindow::stepLesson(int delta) {
+  const auto& shown = viewport_->lesson();
+  const int from = shown && shown->index >= 0 ? shown->index : (delta > 0 ? -1 : 0);
+  openLesson(from + delta);
 }
 
 QString MainWindow::openData(const QString& path) {

@@ -32,6 +32,11 @@ class MainWindow : public QMainWindow {
   // (the shown lab's), without dialogs; errors name the file and field and leave the labs
   // unchanged. Return the error message, or an empty string.
   QString openScene(const QString& path);
+  // Lessons menu: the shipped lesson at this position (its scene in its lab, its note in the
+  // Lesson window); step: the next (+1) or previous (-1) one from the lesson shown (the first
+  // when none is).
+  QString openLesson(int index);
+  void stepLesson(int delta);
   QString openData(const QString& path);
   QString saveScene(const QString& path);
   QString exportPng(const QString& path);           // the scene, without the panel
@@ -44,6 +49,8 @@ class MainWindow : public QMainWindow {
   void buildLabMenu();
   void buildPlaybackMenu();
   void buildScaleActions();
+  void buildLessonMenu();
+  void showSceneLesson(const QString& scene);
   QAction* addAction(QMenu* menu, const QString& text, const QKeySequence& key,
                      std::function<void()> fn);
   bool handleShortcut(QKeyEvent* event);

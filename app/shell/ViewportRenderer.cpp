@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "InputError.h"
+#include "LessonWindow.h"
 #include "Pipelines.h"
 #include "RendererCatalog.h"
 #include "Resources.h"
@@ -155,8 +156,10 @@ void ViewportRenderer::recordFrame(VkCommandBuffer cmd, double seconds) {
   }
   imgui_->newFrame(float(w), float(h), seconds);
   window_->dockLayout().beginFrame(float(w), float(h), window_->panelsDocked());
-  if (window_->panelsShown())
+  if (window_->panelsShown()) {
     if (auto request = view.buildPanel(window_->controlRects())) window_->deliver(*request);
+    if (const int step = buildLessonWindow(*window_)) emit window_->lessonStepRequested(step);
+  }
   const ContentRect area = contentArea(w, h);
   window_->setContent(area);
   const uint32_t cx = uint32_t(area.x), cy = uint32_t(area.y), cw = uint32_t(area.width),

@@ -9,6 +9,8 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "ControlRect.h"
@@ -92,6 +94,20 @@ class VulkanViewport : public QVulkanWindow {
     fits_.at(index).follow = false;
     fits_.at(index).fitted.reset();
   }
+  // The lesson on screen (a scene with a "lesson" note): its note is shown in the Lesson window
+  // beside its lab's plot; `index` in the shipped lessons, or -1 for another scene file's.
+  struct ShownLesson {
+    std::string title, note;
+    size_t lab = 0;
+    int index = -1, count = 0;
+  };
+  const std::optional<ShownLesson>& lesson() const { return lesson_; }
+  void setLesson(std::optional<ShownLesson> lesson) {
+    lesson_ = std::move(lesson);
+    lessonOpened_ = true;
+  }
+  // True once after each setLesson: the Lesson window unfolds for a new note.
+  bool takeLessonOpened() { return std::exchange(lessonOpened_, false); }
   // grab() with red and blue put right for BGRA swapchains (QVulkanWindow returns them swapped).
   QImage grabRgb(bool withPanel);
 
@@ -102,6 +118,8 @@ class VulkanViewport : public QVulkanWindow {
   void frameFinished();
   void uiScaleChanged(float scale);
   void layoutChanged(const QString& layout);
+  // The Lesson window's previous / next buttons (+1 or -1 from the lesson shown).
+  void lessonStepRequested(int delta);
   void renderError(const QString& message);
   // A lab took another's request; the window shows it after the frame.
   void labRequested(int index);
@@ -125,6 +143,8 @@ class VulkanViewport : public QVulkanWindow {
   bool docked_ = true;
   ContentRect content_;
   QString savedLayout_;
+  std::optional<ShownLesson> lesson_;
+  bool lessonOpened_ = false;
   std::vector<CameraFit> fits_;
 };
 

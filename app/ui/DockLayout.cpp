@@ -26,9 +26,9 @@ void DockLayout::beginFrame(float width, float height, bool docked) {
 }
 
 bool DockLayout::begin(const char* name, DockSide side, float width, bool* open,
-                       ImGuiWindowFlags flags) {
-  const bool collapsed =
-      side == DockSide::Left ? placeLeft(width, flags) : placeRight(name, width, flags);
+                       ImGuiWindowFlags flags, bool foldWhenNarrow) {
+  const bool collapsed = side == DockSide::Left ? placeLeft(width, flags)
+                                                : placeRight(name, width, flags, foldWhenNarrow);
   const bool shown = ImGui::Begin(name, open, flags);
   if (docked_ && !ImGui::IsWindowCollapsed()) {
     const ImVec2 size = ImGui::GetWindowSize();
@@ -52,7 +52,8 @@ bool DockLayout::placeLeft(float width, ImGuiWindowFlags& flags) {
   return false;
 }
 
-bool DockLayout::placeRight(const char* name, float width, ImGuiWindowFlags& flags) {
+bool DockLayout::placeRight(const char* name, float width, ImGuiWindowFlags& flags,
+                            bool foldWhenNarrow) {
   const float title = ImGui::GetFrameHeight();
   if (!docked_) {
     ImGui::SetNextWindowPos(ImVec2(width_ - width, columnY_), ImGuiCond_FirstUseEver);
@@ -67,7 +68,7 @@ bool DockLayout::placeRight(const char* name, float width, ImGuiWindowFlags& fla
   rightWidth_ = std::max(rightWidth_, width);
   if (!narrow_) folded_.clear();
   bool collapsed = false;
-  if (narrow_ && folded_.insert(name).second) {  // the first time this narrow spell: fold it
+  if (narrow_ && foldWhenNarrow && folded_.insert(name).second) {  // first time this narrow spell
     ImGui::SetNextWindowCollapsed(true, ImGuiCond_Always);
     collapsed = true;
   } else if (const ImGuiWindow* w = ImGui::FindWindowByName(name)) {

@@ -28,8 +28,10 @@ class DockLayout {
   bool docked() const { return docked_; }
   // In place of ImGui::Begin for a lab's window, `width` wide (ImGui pixels): placed at its side
   // when docked, first placed there when floating. Returns what Begin returns; call End as usual.
+  // `foldWhenNarrow` false: a right window the user asked for just now (a lesson's note) stays
+  // open in the narrow layout, over the plot's top right.
   bool begin(const char* name, DockSide side, float width, bool* open = nullptr,
-             ImGuiWindowFlags flags = 0);
+             ImGuiWindowFlags flags = 0, bool foldWhenNarrow = true);
   // The lab's area this frame: the viewport less the docked windows' columns and stacks.
   ContentRect content() const;
 
@@ -39,7 +41,7 @@ class DockLayout {
  private:
   // Set the next window's place; return whether it is placed collapsed.
   bool placeLeft(float width, ImGuiWindowFlags& flags);
-  bool placeRight(const char* name, float width, ImGuiWindowFlags& flags);
+  bool placeRight(const char* name, float width, ImGuiWindowFlags& flags, bool foldWhenNarrow);
 
   float width_ = 0.0f, height_ = 0.0f;
   bool docked_ = true;

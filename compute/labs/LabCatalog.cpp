@@ -5,6 +5,8 @@
 
 #include "InputError.h"
 #include "JsonFile.h"
+#include "Lessons.h"
+#include "Resources.h"
 
 namespace flowscope {
 
@@ -75,9 +77,10 @@ std::unique_ptr<Lab> openLabScene(const std::string& name) {
     const std::string names = "default, " + listed(&LabInfo::id, "default-");
     throw InputError("--scene: no file or built-in scene '" + name + "' (built-in: " + names + ")");
   }
-  const nlohmann::json j = readJsonFile(name);
+  const nlohmann::json j = readJsonFile(resolveAsset(name));
   std::unique_ptr<Lab> lab = kLabs[labIndexForTag(sceneTag(j, name), name)].make();
-  lab->openScene(j, name);
+  lessonOf(j, name);  // a lesson's note is checked, and is not the lab's
+  lab->openScene(withoutLesson(j), name);
   return lab;
 }
 

@@ -18,6 +18,7 @@
 #include "DiffusionView.h"
 #include "ImGuiLayer.h"
 #include "LabCatalog.h"
+#include "Lessons.h"
 #include "MainWindow.h"
 #include "RfLab.h"
 #include "TransportLab.h"
@@ -964,6 +965,42 @@ class GuiTest : public QObject {
     QCOMPARE(noDevice.exitStatus(), QProcess::NormalExit);
     QCOMPARE(noDevice.exitCode(), 3);
     QVERIFY(noDevice.readAllStandardError().contains("Vulkan"));
+  }
+
+  // Lessons: Page Down opens the first shipped lesson in its lab with its note in the Lesson
+  // window; Page Down, the window's Next button and Page Up step through them.
+  void lessonsStepWithPageKeysAndButtons() {
+    VulkanViewport* vp = window_->viewport();
+    const nlohmann::json saved = lab_->sceneJson();
+    const std::vector<Lesson>& lessons = shippedLessons();
+    QVERIFY(lessons.size() >= 3);
+    QTest::keyClick(vp, Qt::Key_PageDown);
+    QTRY_VERIFY(vp->lesson() && vp->lesson()->index == 0);
+    QCOMPARE(vp->shown(), lessons[0].lab);
+    QCOMPARE(QString::fromStdString(vp->lesson()->title),
+             QString::fromStdString(lessons[0].note.title));
+    waitFrames(3);
+    const auto windows = vp->imgui()->windowRects();
+    QVERIFY(std::any_of(windows.begin(), windows.end(),
+                        [](const auto& r) { return r.name == "Lesson" && r.contentWidth > 0; }));
+    QTest::keyClick(vp, Qt::Key_PageDown);
+    QTRY_VERIFY(vp->lesson()->index == 1);
+    waitFrames(3);
+    QTRY_VERIFY(vp->controlRects().count("lesson.next") == 1);
+    const ControlRect next = vp->controlRects().at("lesson.next");
+    const double dpr = vp->devicePixelRatio();
+    const QPoint at(int((next.x0 + next.x1) / 2 / dpr), int((next.y0 + next.y1) / 2 / dpr));
+    QTest::mouseMove(vp, at);
+    waitFrames(3);
+    QTest::mouseClick(vp, Qt::LeftButton, Qt::NoModifier, at);
+    QTRY_VERIFY(vp->lesson()->index == 2);
+    QTest::keyClick(vp, Qt::Key_PageUp);
+    QTRY_VERIFY(vp->lesson()->index == 1);
+    QCOMPARE(vp->shown(), lessons[1].lab);
+    vp->setLesson(std::nullopt);
+    lab_->openScene(saved, "saved");
+    window_->showLab(labIndex("diffusion"));
+    waitFrames(3);
   }
 
   void cleanupTestCase() {
