@@ -60,6 +60,9 @@ MainWindow::MainWindow(std::vector<std::unique_ptr<Lab>> labs, QVulkanInstance* 
     connect(viewport_, &VulkanViewport::layoutChanged, this,
             [](const QString& layout) { QSettings().setValue("ui/layout", layout); });
   }
+  history_.resize(viewport_->labCount());
+  connect(&historyTimer_, &QTimer::timeout, this, &MainWindow::recordEdit);
+  historyTimer_.start(200);
   connect(&statusTimer_, &QTimer::timeout, this, &MainWindow::updateStatus);
   statusTimer_.start(250);
   // The viewport (1280x800 by default, the size the frame-time targets are set for; --size) plus
@@ -129,6 +132,11 @@ void MainWindow::buildMenus() {
   });
   file->addSeparator();
   addAction(file, "&Quit", QKeySequence::Quit, [] { QApplication::quit(); });
+
+  QMenu* edit = menuBar()->addMenu("&Edit");
+  addAction(edit, "&Undo", QKeySequence::Undo, [this] { undo(); });
+  QAction* redoAction = addAction(edit, "&Redo", QKeySequence("Ctrl+Shift+Z"), [this] { redo(); });
+  redoAction->setShortcuts({QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")});
 
   buildLabMenu();
   buildPlaybackMenu();
@@ -295,6 +303,30 @@ void MainWindow::stepLesson(int delta) {
   const auto& shown = viewport_->lesson();
   const int from = shown && shown->index >= 0 ? shown->index : (delta > 0 ? -1 : 0);
   openLesson(from + delta);
+}
+
+void MainWindow::recordEdit() {
+  const bool editing = viewport_->shownView().holdsMouse() ||
+                       (ImGui::GetCurrentContext() && ImGui::IsAnyItemActive());
+  if (!editing) history_[viewport_->shown()].observe(shownLab());
+}
+
+bool MainWindow::undo() {
+  try {
+    return history_[viewport_->shown()].undo(shownLab());
+  } catch (const InputError& e) {  // a recorded scene the lab no longer takes
+    viewport_->edits().report(e.what());
+    return false;
+  }
+}
+
+bool MainWindow::redo() {
+  try {
+    return history_[viewport_->shown()].redo(shownLab());
+  } catch (const InputError& e) {
+    viewport_->edits().report(e.what());
+    return false;
+  }
 }
 
 QString MainWindow::openData(const QString& path) {

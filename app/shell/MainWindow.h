@@ -12,6 +12,7 @@
 #include "AppOptions.h"
 #include "GpuContext.h"
 #include "Lab.h"
+#include "UndoHistory.h"
 #include "VulkanViewport.h"
 
 class QActionGroup;
@@ -37,6 +38,12 @@ class MainWindow : public QMainWindow {
   // when none is).
   QString openLesson(int index);
   void stepLesson(int delta);
+  // Edit > Undo / Redo on the shown lab (UndoHistory); false when there is nothing to undo.
+  bool undo();
+  bool redo();
+  // Records the shown lab's edit if one is complete (no mouse held, no widget active); the
+  // window does it every 200 ms.
+  void recordEdit();
   QString openData(const QString& path);
   QString saveScene(const QString& path);
   QString exportPng(const QString& path);           // the scene, without the panel
@@ -65,7 +72,8 @@ class MainWindow : public QMainWindow {
   ValidationSink* validation_;
   VulkanViewport* viewport_;
   QLabel* status_;
-  QTimer statusTimer_;
+  QTimer statusTimer_, historyTimer_;
+  std::vector<UndoHistory> history_;  // one per lab
   QList<QAction*> shortcuts_;
   QList<QAction*> labActions_;                    // the Lab menu, in the list's order
   std::vector<QList<QAction*>> viewMenuActions_;  // each lab's View and Analysis entries

@@ -40,6 +40,13 @@ class Lab {
   virtual nlohmann::json sceneJson() const = 0;
   // Replaces the lab's state; throws InputError naming `source` and the field, changing nothing.
   virtual void openScene(const nlohmann::json& scene, const std::string& source) = 0;
+  // What an edit changes, for undo: the scene without the camera (panning is not an edit) and
+  // without what playback moves by itself (a lab with playback removes its position).
+  virtual nlohmann::json editState() const {
+    nlohmann::json j = sceneJson();
+    j.erase("camera");
+    return j;
+  }
 
   // The size in pixels of the area the lab is drawn in, before update(): a lab that computes for
   // what is in view (the Attention lab's field) follows its camera there.

@@ -20,6 +20,13 @@ class DiffusionLab : public Lab {
   // Left, R), the camera, and the Transport lab's coupling as a request (receive()).
   const LabInfo& info() const override;
   nlohmann::json sceneJson() const override;
+  // Without the playback's step and play state (they move while playing).
+  nlohmann::json editState() const override {
+    nlohmann::json j = Lab::editState();
+    j.erase("step");
+    j.erase("playing");
+    return j;
+  }
   void openScene(const nlohmann::json& scene, const std::string& source) override;
   // Another device (or none) drops the runs made on the last one.
   void useGpu(const GpuContext* gpu) override {

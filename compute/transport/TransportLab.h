@@ -118,6 +118,12 @@ class TransportLab : public Lab {
   // animates t, Left / Right step through Sinkhorn's iterations, R returns to the first.
   const LabInfo& info() const override;
   nlohmann::json sceneJson() const override;
+  // Without t while it animates (it moves by itself).
+  nlohmann::json editState() const override {
+    nlohmann::json j = Lab::editState();
+    if (s_.animate && j.contains("transport")) j["transport"].erase("t");
+    return j;
+  }
   void openScene(const nlohmann::json& scene, const std::string& source) override;
   std::string status() const override;
   void addStats(nlohmann::json& stats) const override;

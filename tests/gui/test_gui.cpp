@@ -967,6 +967,62 @@ class GuiTest : public QObject {
     QVERIFY(noDevice.readAllStandardError().contains("Vulkan"));
   }
 
+  // Undo restores the very same scene JSON, redo the edited one, in every lab: a parameter edit
+  // (ε, the step count, causal masking, the ERF layer), a layer removed and a drag of a
+  // Transport point.
+  void undoRestoresByteIdenticalScenes() {
+    VulkanViewport* vp = window_->viewport();
+    const auto check = [&](const char* id, const std::function<void()>& edit) {
+      window_->showLab(labIndex(id));
+      waitFrames(8);  // the camera fitted to the content area, which settles as windows open
+      Lab& lab = vp->shownLab();
+      window_->recordEdit();
+      const std::string before = lab.sceneJson().dump(2);
+      edit();
+      waitFrames(3);
+      window_->recordEdit();
+      const std::string edited = lab.sceneJson().dump(2);
+      QVERIFY2(edited != before, id);
+      QTest::keyClick(vp, Qt::Key_Z, Qt::ControlModifier);
+      QTRY_COMPARE(lab.sceneJson().dump(2), before);
+      QTest::keyClick(vp, Qt::Key_Z, Qt::ControlModifier | Qt::ShiftModifier);
+      QTRY_COMPARE(lab.sceneJson().dump(2), edited);
+      QTest::keyClick(vp, Qt::Key_Z, Qt::ControlModifier);
+      QTRY_COMPARE(lab.sceneJson().dump(2), before);
+    };
+    check("transport", [&] { transport_->setEpsilon(0.5); });
+    if (lab_->playback().playing()) lab_->playback().toggle();  // a playing step is no edit
+    check("diffusion", [&] { lab_->params().setSteps(12); });
+    check("attention", [&] {
+      auto& a = dynamic_cast<AttentionLab&>(vp->shownLab());
+      AttentionOptions o = a.settings().options;
+      o.causal = !o.causal;
+      a.setOptions(o);
+    });
+    check("rf", [&] { dynamic_cast<RfLab&>(vp->shownLab()).selectLayer("conv2_2"); });
+    check("rf", [&] { dynamic_cast<RfLab&>(vp->shownLab()).removeLayer(LayerPath{2}); });
+    // A drag: the rightmost Transport source point, 60 px right, undone to where it was.
+    check("transport", [&] {
+      QTRY_VERIFY_WITH_TIMEOUT(transport_->solution().status == SolveStatus::Converged, 20000);
+      const auto& pts = transport_->source().points;
+      size_t k = 0;
+      for (size_t i = 1; i < pts.size(); ++i)
+        if (pts[i].x > pts[k].x) k = i;
+      const QPoint from = screenOf(vp, transport_->camera(), pts[k]);
+      QTest::mousePress(vp, Qt::LeftButton, Qt::NoModifier, from);
+      for (int step = 1; step <= 6; ++step) {
+        QMouseEvent move(QEvent::MouseMove, QPointF(from + QPoint(10 * step, 0)),
+                         vp->mapToGlobal(QPointF(from + QPoint(10 * step, 0))), Qt::NoButton,
+                         Qt::LeftButton, Qt::NoModifier);
+        QCoreApplication::sendEvent(vp, &move);
+        waitFrames(1);
+      }
+      QTest::mouseRelease(vp, Qt::LeftButton, Qt::NoModifier, from + QPoint(60, 0));
+    });
+    window_->showLab(labIndex("diffusion"));
+    waitFrames(3);
+  }
+
   // Lessons: Page Down opens the first shipped lesson in its lab with its note in the Lesson
   // window; Page Down, the window's Next button and Page Up step through them.
   void lessonsStepWithPageKeysAndButtons() {
