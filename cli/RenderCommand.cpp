@@ -1,4 +1,5 @@
-// flowscope-cli render: a lab's frame to PNG, with no window or X server.
+// flowscope-cli render: a lab's frame to PNG, or its animation to MP4 / GIF, with no window or X
+// server.
 #include <iostream>
 
 #include "CliCommon.h"
@@ -11,10 +12,12 @@ namespace flowscope::cli {
 namespace {
 
 struct RenderArgs {
-  std::string scene = "default", out;
+  std::string scene = "default", out, video;
   uint32_t width = 1280, height = 800;
-  double scale = 1.0;  // the overlays' text, lines and margins
-  std::string step;    // empty: the scene's own step
+  std::vector<uint32_t> size;  // --size W H, the same as --width W --height H
+  int fps = 12, frames = 0;    // --video; frames 0: the lab's own count, else 4 seconds
+  double scale = 1.0;          // the overlays' text, lines and margins
+  std::string step;            // empty: the scene's own step
   bool json = false;
 };
 
@@ -39,10 +42,45 @@ void showStep(Lab& lab, const std::string& step) {
   lab.showStep(k);
 }
 
-int runRender(const RenderArgs& a) {
+// --video: the lab's animation, every frame rendered as the PNG would be.
+int runVideo(const RenderArgs& a, uint32_t width, uint32_t height) {
+  if (a.fps < 1 || a.fps > 120) throw InputError("--fps: must be between 1 and 120");
+  checkOutputPath("--video", a.video, a.video.ends_with(".gif") ? ".gif" : ".mp4");
+  std::unique_ptr<GpuContext> gpu;  // outlives the lab, whose kernels it holds
+  const std::unique_ptr<Lab> lab = openLabScene(a.scene);
+  const int frames = a.frames > 0                 ? a.frames
+                     : lab->animationFrames() > 0 ? lab->animationFrames()
+                                                  : 4 * a.fps;
+  gpu = requireGpu();
+  Progress progress("render: frame");
+  // VideoWriter writes beside the target and renames it into place when done.
+  recordLabVideo(
+      *gpu, *lab, a.video, width, height, a.fps, frames, [&](int k, int n) { progress(k, n); },
+      float(a.scale));
+  OutputFiles none;
+  return finish(none,
+                {{"out", a.video},
+                 {"lab", lab->info().id},
+                 {"width", width},
+                 {"height", height},
+                 {"scale", a.scale},
+                 {"fps", a.fps},
+                 {"frames", frames},
+                 {"device", gpu->info().name}},
+                a.json, a.video);
+}
+
+int runRender(RenderArgs a) {
+  if (!a.size.empty()) a.width = a.size[0], a.height = a.size[1];
   if (a.width < 16 || a.width > 8192) throw InputError("--width: must be between 16 and 8192");
   if (a.height < 16 || a.height > 8192) throw InputError("--height: must be between 16 and 8192");
   if (!(a.scale >= 0.5 && a.scale <= 8.0)) throw InputError("--scale: must be between 0.5 and 8");
+  if (a.out.empty() == a.video.empty()) throw InputError("render: give --out F.png or --video F");
+  if (!a.video.empty()) {
+    if (!a.step.empty()) throw InputError("--step: a video shows every step (no --step)");
+    return runVideo(a, a.width, a.height);
+  }
+  if (a.frames > 0) throw InputError("--frames: only with --video");
   checkOutputPath("--out", a.out, ".png");
   std::unique_ptr<GpuContext> gpu;  // outlives the lab, whose kernels it holds
   const std::unique_ptr<Lab> lab = openLabScene(a.scene);
@@ -73,7 +111,16 @@ void addRenderCommand(CLI::App& app, Runner& run) {
           sceneTagsHelp() + ". Needs a Vulkan device (lavapipe counts); exits 3 without one.");
   addPathOption(*cmd, "--scene", a->scene, "Scene JSON, or a built-in scene: " + sceneNamesHelp())
       ->capture_default_str();
-  addPathOption(*cmd, "--out", a->out, "Output PNG")->required();
+  addPathOption(*cmd, "--out", a->out, "Output PNG (or --video)");
+  addPathOption(*cmd, "--video", a->video,
+                "Output video instead of a PNG: .mp4 (H.264) or .gif, of the lab's animation: "
+                "the Diffusion & Flow lab's run, every step; the Transport lab's displacement "
+                "interpolation, t from 0 (source) to 1 (target)");
+  cmd->add_option("--fps", a->fps, "Video frame rate (1..120)")->capture_default_str();
+  cmd->add_option("--frames", a->frames,
+                  "Video frames (2..10000; default: one per step of a run, else 4 seconds)");
+  cmd->add_option("--size", a->size, "Image size W H in pixels (the same as --width --height)")
+      ->expected(2);
   cmd->add_option("--step", a->step,
                   "Step to show, for a lab whose scenes have steps (Diffusion & Flow): 0..N or "
                   "'end' (default: the scene's step)");
@@ -86,10 +133,12 @@ void addRenderCommand(CLI::App& app, Runner& run) {
                   "puts them")
       ->capture_default_str();
   cmd->add_flag("--json", a->json,
-                "Print {\"out\", \"lab\", \"width\", \"height\", \"scale\", \"device\"} instead of "
-                "the "
-                "path");
+                "Print {\"out\", \"lab\", \"width\", \"height\", \"scale\", \"device\"} (a video "
+                "adds \"fps\", \"frames\") instead of the path");
   cmd->callback([&run, a] { run = [a] { return runRender(*a); }; });
+  cmd->footer(
+      "Examples: render --scene assets:lessons/01-ddpm-vs-ddim.json --out f.png --size 3840 "
+      "2160 --scale 3;  render --scene default-transport --video mccann.gif --fps 15");
 }
 
 }  // namespace flowscope::cli

@@ -4,9 +4,11 @@
 #include <QApplication>
 #include <QBuffer>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QKeyEvent>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QProgressDialog>
 #include <QSettings>
 #include <QStatusBar>
 #include <QWidget>
@@ -21,6 +23,7 @@
 #include "LabCatalog.h"
 #include "Lessons.h"
 #include "OutputFiles.h"
+#include "RendererCatalog.h"
 #include "Resources.h"
 #include "UiScale.h"
 
@@ -129,6 +132,14 @@ void MainWindow::buildMenus() {
     if (path.isEmpty()) return;
     if (QString err = exportPng(path); !err.isEmpty())
       QMessageBox::warning(this, "Export PNG", err);
+  });
+  addAction(file, "Export &video…", {}, [this] {
+    QString path = QFileDialog::getSaveFileName(
+        this, "Export video (the lab's animation: a run, every step; McCann's t from 0 to 1)",
+        QString::fromStdString(shownLab().info().id) + ".mp4", "Video (*.mp4 *.gif)");
+    if (path.isEmpty()) return;
+    if (QString err = exportVideo(path); !err.isEmpty())
+      QMessageBox::warning(this, "Export video", err);
   });
   file->addSeparator();
   addAction(file, "&Quit", QKeySequence::Quit, [] { QApplication::quit(); });
@@ -345,6 +356,37 @@ QString MainWindow::saveScene(const QString& path) {
     flowscope::saveScene(shownLab(), path.toStdString());  // the lab shown is the one saved
     return {};
   } catch (const InputError& e) {
+    return QString::fromStdString(e.what());
+  }
+}
+
+QString MainWindow::exportVideo(const QString& path, int fps) {
+  const GpuContext* gpu = viewport_->gpu();
+  if (!gpu) return "the viewport has no device yet";
+  try {
+    // A copy of the shown scene records; the view keeps its step, camera and run.
+    const nlohmann::json scene = shownLab().sceneJson();
+    std::unique_ptr<Lab> copy = makeLab(shownLab().info().id);
+    copy->openScene(scene, "the shown scene");
+    const ContentRect& c = viewport_->content();  // the plot's size, even for H.264
+    const uint32_t w = std::max(16u, uint32_t(c.width) & ~1u),
+                   h = std::max(16u, uint32_t(c.height) & ~1u);
+    const int frames = copy->animationFrames() > 0 ? copy->animationFrames() : 4 * fps;
+    QProgressDialog dialog("Recording " + QFileInfo(path).fileName() + "…", "Cancel", 0, frames,
+                           this);
+    dialog.setWindowModality(Qt::WindowModal);
+    dialog.setMinimumDuration(0);
+    recordLabVideo(
+        *gpu, *copy, path.toStdString(), w, h, fps, frames,
+        [&](int k, int) {
+          dialog.setValue(k);
+          QCoreApplication::processEvents();
+          if (dialog.wasCanceled()) throw InputError("recording cancelled");
+        },
+        viewport_->uiScale() * float(viewport_->devicePixelRatio()));
+    copy->useGpu(nullptr);
+    return {};
+  } catch (const std::exception& e) {  // InputError (a lab without animation, cancelled), I/O
     return QString::fromStdString(e.what());
   }
 }

@@ -48,6 +48,10 @@ class MainWindow : public QMainWindow {
   QString saveScene(const QString& path);
   QString exportPng(const QString& path);           // the scene, without the panel
   QString exportPngWithPanel(const QString& path);  // what the window shows
+  // File > Export video: the shown lab's animation (Lab::showAnimation) as .mp4 or .gif at the
+  // plot's size, `fps` frames a second, from a copy of its scene (the view is untouched), with a
+  // progress dialog that can cancel. Returns the error, or an empty string.
+  QString exportVideo(const QString& path, int fps = 12);
   // Exit code of --frames mode: 0, or 3 when a frame failed.
   int exitCode() const { return exitCode_; }
 

@@ -31,6 +31,7 @@ void ViewportRenderer::initResources() {
   AdoptedDevice adopted{inst->vkInstance(), window_->physicalDevice(), window_->device(),
                         window_->graphicsQueue(), window_->graphicsQueueFamilyIndex()};
   gpu_ = std::make_unique<GpuContext>(GpuContext::adopt(adopted));
+  window_->setGpu(gpu_.get());
   ImGuiDeviceInfo info{
       gpu_.get(),
       window_->defaultRenderPass(),
@@ -63,6 +64,7 @@ void ViewportRenderer::releaseResources() {
   renderers_.clear();
   for (size_t i = 0; i < window_->labCount(); ++i)
     window_->lab(i).useGpu(nullptr);  // what they made lives on this device
+  window_->setGpu(nullptr);
   gpu_.reset();
 }
 

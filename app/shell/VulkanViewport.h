@@ -54,6 +54,9 @@ class VulkanViewport : public QVulkanWindow {
   void setUiScale(float scale);
   ImGuiLayer* imgui() const { return imgui_; }
   void setImGui(ImGuiLayer* layer) { imgui_ = layer; }
+  // The device the viewport renders with (Qt's, adopted), while it exists (null before).
+  const GpuContext* gpu() const { return gpu_; }
+  void setGpu(const GpuContext* gpu) { gpu_ = gpu; }
   // The next frame is drawn without the ImGui panel (PNG export of the scene only).
   void setPanelHidden(bool hidden) { panelHidden_ = hidden; }
   bool panelHidden() const { return panelHidden_; }
@@ -136,6 +139,7 @@ class VulkanViewport : public QVulkanWindow {
   FrameStats stats_;
   ControlRects controlRects_;
   ImGuiLayer* imgui_ = nullptr;
+  const GpuContext* gpu_ = nullptr;
   bool panelHidden_ = false;
   bool panelsShown_ = true;
   float uiScale_ = 1.0f;

@@ -86,6 +86,14 @@ class Lab {
   // without; showStep() jumps there (InputError outside).
   virtual int sceneSteps() const { return 0; }
   virtual void showStep(int step);
+  // The lab's animation, for videos (the CLI's render --video): shows its frame at fraction u of
+  // [0, 1] and returns true, or false for a lab without one. animationFrames(): the frames the
+  // whole animation has (0: as many as the frame rate and length ask).
+  virtual bool showAnimation(double u) {
+    (void)u;
+    return false;
+  }
+  virtual int animationFrames() const { return 0; }
 
   virtual View2D& camera() = 0;
   virtual void resetCamera() = 0;  // Home: the lab's content fitted to the view

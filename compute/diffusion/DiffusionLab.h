@@ -2,6 +2,8 @@
 // DiffusionLab: the Gaussian-mixture diffusion lab's state as the GUI drives it: the scene (the
 // single owner of parameters, data and camera), playback, and the simulation derived from them.
 // No Qt: views (ImGui panel, Qt menus) read it and write through its setters.
+#include <algorithm>
+#include <cmath>
 #include <functional>
 #include <memory>
 
@@ -43,6 +45,12 @@ class DiffusionLab : public Lab {
   bool resetPlayback() override;
   int sceneSteps() const override { return scene_.params.schedule().steps; }
   void showStep(int step) override;
+  // The run, every step: step round(u N) of N.
+  bool showAnimation(double u) override {
+    showStep(int(std::lround(std::clamp(u, 0.0, 1.0) * sceneSteps())));
+    return true;
+  }
+  int animationFrames() const override { return sceneSteps() + 1; }
   // {"flow_coupling": {"kind": "independent|exact|sinkhorn", "pairs": K, "epsilon": eps},
   //  optional "data_preset": NAME}: that coupling on a flow sampler (flow-euler unless one is
   // chosen), on the preset's data when given. Validated first; InputError changes nothing.

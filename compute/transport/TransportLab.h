@@ -148,6 +148,12 @@ class TransportLab : public Lab {
   void setShowInterpolation(bool on) { s_.showInterpolation = on; }
   void setAnimate(bool on) { s_.animate = on; }
   void setT(double t);
+  // McCann's displacement interpolation from the source (t = 0) to the target (t = 1), t = u.
+  bool showAnimation(double u) override {
+    setShowInterpolation(true);
+    setT(std::clamp(u, 0.0, 1.0));
+    return true;
+  }
   void setStepThrough(bool on);
   void setStep(int k);  // step-through: show iteration k (1-based), clamped to the history
   void stepBy(int delta) { setStep(step_ + delta); }

@@ -22,4 +22,12 @@ RenderedImage renderHeadless(const GpuContext& ctx, Lab& lab, uint32_t width, ui
                              const std::function<void(int, int)>& progress = {},
                              float uiScale = 1.0f);
 
+// `count` frames with one target and renderer (a video): before frame k `prepare(k)` changes
+// the lab (Lab::showAnimation), the lab settles, and the image goes to `take(k, image)`.
+void renderHeadlessFrames(const GpuContext& ctx, Lab& lab, uint32_t width, uint32_t height,
+                          const MakeLabRenderer& make, int count,
+                          const std::function<void(int)>& prepare,
+                          const std::function<void(int, const RenderedImage&)>& take,
+                          float uiScale = 1.0f);
+
 }  // namespace flowscope

@@ -2,9 +2,11 @@
 
 #include <stdexcept>
 
+#include "InputError.h"
 #include "LabCatalog.h"
 #include "LabHeadless.h"
 #include "LabList.h"
+#include "VideoWriter.h"
 
 namespace flowscope {
 
@@ -29,6 +31,26 @@ RenderedImage renderLab(const GpuContext& ctx, Lab& lab, uint32_t width, uint32_
   return renderHeadless(
       ctx, lab, width, height, [&](VkRenderPass pass) { return makeRenderer(lab, ctx, pass, 1); },
       progress, uiScale);
+}
+
+void recordLabVideo(const GpuContext& ctx, Lab& lab, const std::string& path, uint32_t width,
+                    uint32_t height, int fps, int frames,
+                    const std::function<void(int, int)>& progress, float uiScale) {
+  if (!lab.showAnimation(0.0))
+    throw InputError("the " + lab.info().title +
+                     " lab has no animation to record (videos: the Diffusion & Flow lab's run, "
+                     "the Transport lab's displacement interpolation)");
+  if (frames < 2 || frames > 10000) throw InputError("--frames: must be between 2 and 10000");
+  VideoWriter video(path, int(width), int(height), fps);
+  renderHeadlessFrames(
+      ctx, lab, width, height, [&](VkRenderPass pass) { return makeRenderer(lab, ctx, pass, 1); },
+      frames, [&](int k) { lab.showAnimation(double(k) / double(frames - 1)); },
+      [&](int k, const RenderedImage& image) {
+        video.write(image.rgba.data());
+        if (progress) progress(k + 1, frames);
+      },
+      uiScale);
+  video.finish();
 }
 
 }  // namespace flowscope

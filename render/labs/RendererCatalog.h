@@ -17,4 +17,11 @@ std::unique_ptr<LabRenderer> makeRenderer(Lab& lab, const GpuContext& ctx, VkRen
 RenderedImage renderLab(const GpuContext& ctx, Lab& lab, uint32_t width, uint32_t height,
                         const std::function<void(int, int)>& progress = {}, float uiScale = 1.0f);
 
+// The lab's animation (Lab::showAnimation) as a video file (VideoWriter: .mp4 or .gif) of
+// `frames` frames at `fps`, frame k at u = k / (frames - 1); progress(k, frames) after each.
+// InputError when the lab has no animation or the file cannot be written.
+void recordLabVideo(const GpuContext& ctx, Lab& lab, const std::string& path, uint32_t width,
+                    uint32_t height, int fps, int frames,
+                    const std::function<void(int, int)>& progress = {}, float uiScale = 1.0f);
+
 }  // namespace flowscope

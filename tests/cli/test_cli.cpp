@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "LabCatalog.h"
+#include "VideoWriter.h"
 
 namespace fs = std::filesystem;
 
@@ -265,6 +266,32 @@ TEST_F(Cli, RenderWritesPngAndRejectsBadInput) {
   expectInvalid("render --out " + out + " --scale 9", "--scale", out);
   expectInvalid("render --out " + out + " --step 99", "--step", out);
   expectInvalid("render --out " + path("g.jpg"), ".png", path("g.jpg"));
+}
+
+// render --video: the Transport lab's McCann interpolation as a GIF and the Diffusion run as an
+// MP4 (one frame per step by default), read back with FFmpeg; --size sets both sides; a lab
+// without animation, both outputs at once, an odd MP4 size and a bad rate are refused.
+TEST_F(Cli, RenderVideoHasTheFramesAndSizeAsked) {
+  CliResult r = cli("render --scene default-transport --video " + path("m.gif") +
+                    " --fps 8 --frames 9 --size 120 80 --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["frames"], 9);
+  flowscope::VideoInfo info = flowscope::readVideoInfo(path("m.gif"));
+  EXPECT_EQ(info.frames, 9);
+  EXPECT_EQ(info.width, 120);
+  EXPECT_EQ(info.height, 80);
+  r = cli("render --scene default --video " + path("run.mp4") + " --size 96 64 --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  info = flowscope::readVideoInfo(path("run.mp4"));
+  EXPECT_EQ(info.frames, nlohmann::json::parse(r.out)["frames"].get<int>());
+  EXPECT_EQ(info.frames, 19);  // the default run: 18 steps and the noise
+  EXPECT_EQ(info.width, 96);
+  const std::string v = path("v.mp4");
+  expectInvalid("render --scene default-attention --video " + v, "no animation", v);
+  expectInvalid("render --video " + v + " --out " + path("both.png"), "--out", v);
+  expectInvalid("render --video " + v + " --size 95 64", "even", v);
+  expectInvalid("render --video " + v + " --fps 0", "--fps", v);
+  expectInvalid("render --video " + path("v.avi"), ".mp4", path("v.avi"));
 }
 
 TEST_F(Cli, SceneRoundTripsByteForByteAndErrorsNameTheField) {

@@ -23,6 +23,7 @@
 #include "RfLab.h"
 #include "TransportLab.h"
 #include "TransportScene.h"
+#include "VideoWriter.h"
 
 using namespace flowscope;
 
@@ -1021,6 +1022,29 @@ class GuiTest : public QObject {
     });
     window_->showLab(labIndex("diffusion"));
     waitFrames(3);
+  }
+
+  // File > Export video: the Transport lab's McCann interpolation at the plot's size, read back
+  // with FFmpeg; the view's own t is untouched; a lab without animation says so.
+  void exportVideoRecordsTheShownLab() {
+    VulkanViewport* vp = window_->viewport();
+    window_->showLab(labIndex("transport"));
+    waitFrames(4);
+    const double t = transport_->settings().t;
+    QTemporaryDir dir;
+    const QString path = dir.filePath("mccann.mp4");
+    QCOMPARE(window_->exportVideo(path, 4), QString());
+    const VideoInfo info = readVideoInfo(path.toStdString());
+    QCOMPARE(info.frames, 16);  // 4 seconds at 4 frames a second
+    QCOMPARE(info.width, int(vp->content().width) & ~1);
+    QCOMPARE(info.height, int(vp->content().height) & ~1);
+    QCOMPARE(transport_->settings().t, t);
+    window_->showLab(labIndex("attention"));
+    waitFrames(2);
+    QVERIFY(window_->exportVideo(dir.filePath("none.mp4"), 4).contains("no animation"));
+    QVERIFY(!QFile::exists(dir.filePath("none.mp4")));
+    window_->showLab(labIndex("diffusion"));
+    waitFrames(2);
   }
 
   // Lessons: Page Down opens the first shipped lesson in its lab with its note in the Lesson
