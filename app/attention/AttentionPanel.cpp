@@ -169,8 +169,7 @@ void AttentionPanel::variantSection(AttentionLab& lab, std::map<std::string, Con
   o.scale = ScaleMode(scale);
   if (o.scale == ScaleMode::Value) {
     float v = float(o.scaleValue);
-    if (ImGui::SliderFloat("temperature (scale)", &v, 0.01f, 100.0f, "%.3g",
-                           ImGuiSliderFlags_Logarithmic))
+    if (ImGui::SliderFloat("logit scale", &v, 0.01f, 100.0f, "%.3g", ImGuiSliderFlags_Logarithmic))
       o.scaleValue = v, changed = true;
     remember(rects, "attention.scale.slider");
   }

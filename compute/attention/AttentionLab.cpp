@@ -61,8 +61,15 @@ const LabInfo& describeAttentionLab() {
   return info;
 }
 
+// The default scene: a sharper softmax (logits x 2.5 rather than 1/√2, so one query's weights
+// stand out) with the middle query selected.
 std::unique_ptr<Lab> makeAttentionLab() {
-  return std::make_unique<AttentionLab>();
+  AttentionSettings settings;
+  settings.options.scale = ScaleMode::Value;
+  settings.options.scaleValue = 2.5;
+  auto lab = std::make_unique<AttentionLab>(settings);
+  lab->setSelected(settings.count / 2);
+  return lab;
 }
 
 const LabInfo& AttentionLab::info() const {

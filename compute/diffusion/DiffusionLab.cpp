@@ -36,8 +36,13 @@ const LabInfo& describeDiffusionLab() {
   return info;
 }
 
+// The default scene tells its story at a glance: zoomed out past the data (height 10) so the
+// noise is seen arriving, and the heatmap is p_t at the shown step, not the answer p_data.
 std::unique_ptr<Lab> makeDiffusionLab() {
-  return std::make_unique<DiffusionLab>();
+  DiffusionScene scene = defaultDiffusionScene();
+  scene.params.setHeatmap(HeatmapKind::NoisedDensity);
+  scene.camera.height = 10.0;
+  return std::make_unique<DiffusionLab>(std::move(scene));
 }
 
 const LabInfo& DiffusionLab::info() const {

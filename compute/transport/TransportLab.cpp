@@ -141,8 +141,11 @@ const LabInfo& describeTransportLab() {
   return info;
 }
 
+// The default scene shows the displacement interpolation (t = 0.5) over the plan.
 std::unique_ptr<Lab> makeTransportLab() {
-  return std::make_unique<TransportLab>();
+  TransportSettings settings;
+  settings.showInterpolation = true;
+  return std::make_unique<TransportLab>(std::move(settings));
 }
 
 const LabInfo& TransportLab::info() const {
