@@ -7,6 +7,7 @@
 #include "LabCatalog.h"
 #include "OutputPath.h"
 #include "RendererCatalog.h"
+#include "Theme.h"
 
 namespace flowscope::cli {
 namespace {
@@ -18,6 +19,7 @@ struct RenderArgs {
   int fps = 12, frames = 0;    // --video; frames 0: the lab's own count, else 4 seconds
   double scale = 1.0;          // the overlays' text, lines and margins
   std::string step;            // empty: the scene's own step
+  std::string theme = "dark";
   bool json = false;
 };
 
@@ -76,6 +78,7 @@ int runRender(RenderArgs a) {
   if (a.height < 16 || a.height > 8192) throw InputError("--height: must be between 16 and 8192");
   if (!(a.scale >= 0.5 && a.scale <= 8.0)) throw InputError("--scale: must be between 0.5 and 8");
   if (a.out.empty() == a.video.empty()) throw InputError("render: give --out F.png or --video F");
+  setTheme(parseTheme(a.theme, "--theme"));
   if (!a.video.empty()) {
     if (!a.step.empty()) throw InputError("--step: a video shows every step (no --step)");
     return runVideo(a, a.width, a.height);
@@ -116,6 +119,10 @@ void addRenderCommand(CLI::App& app, Runner& run) {
                 "Output video instead of a PNG: .mp4 (H.264) or .gif, of the lab's animation: "
                 "the Diffusion & Flow lab's run, every step; the Transport lab's displacement "
                 "interpolation, t from 0 (source) to 1 (target)");
+  cmd->add_option("--theme", a->theme,
+                  "dark (screens) or light (projectors in bright rooms, print): the background, "
+                  "grid, axes, text and neutral lines; data colours stay")
+      ->capture_default_str();
   cmd->add_option("--fps", a->fps, "Video frame rate (1..120)")->capture_default_str();
   cmd->add_option("--frames", a->frames,
                   "Video frames (2..10000; default: one per step of a run, else 4 seconds)");

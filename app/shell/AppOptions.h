@@ -15,6 +15,7 @@ struct AppOptions {
   QString screenshotPath;
   QString lab;                    // the id of the lab shown first (LabCatalog); empty: the first
   float uiScale = 1.0f;           // the UI scale at start (UiScale.h)
+  bool lightTheme = false;        // --theme light, or the theme remembered
   QSize viewportSize{1280, 800};  // the viewport at start (--size WxH), logical pixels
   // Remember the UI scale in the user's settings when it changes (the executable; not tests).
   bool rememberSettings = false;

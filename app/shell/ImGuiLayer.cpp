@@ -186,7 +186,19 @@ ImGuiLayer::ImGuiLayer(const ImGuiDeviceInfo& info) : device_(info.gpu->device()
   ImGui_ImplVulkan_DestroyFontUploadObjects();
 }
 
+void ImGuiLayer::setLight(bool light) {
+  if (light) {
+    ImGui::StyleColorsLight(baseStyle_.get());
+    baseStyle_->Colors[ImGuiCol_WindowBg].w = 0.94f;
+  } else {
+    ImGui::StyleColorsDark(baseStyle_.get());
+    baseStyle_->Colors[ImGuiCol_WindowBg].w = 0.88f;
+  }
+  setScale(scale_);
+}
+
 void ImGuiLayer::setScale(float scale) {
+  scale_ = scale;
   const float pixels = scale * float(devicePixelRatio_), step = nearestUiScale(scale);
   for (const auto& [fontScale, font] : fonts_)
     if (fontScale == step) ImGui::GetIO().FontDefault = font;

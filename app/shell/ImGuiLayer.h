@@ -45,6 +45,8 @@ class ImGuiLayer {
   // The font and style for a UI scale (one of kUiScales, times the device pixel ratio), between
   // frames; windows placed once (ImGuiCond_FirstUseEver) are placed and sized again for it.
   void setScale(float scale);
+  // The panels' colours: ImGui's dark or light style (kept at the current scale).
+  void setLight(bool light);
   void newFrame(float width, float height, double seconds);
   // Ends the ImGui frame; records its draw data only when `draw` (export hides the panel).
   void render(VkCommandBuffer cmd, bool draw);
@@ -79,6 +81,7 @@ class ImGuiLayer {
   double devicePixelRatio_ = 1.0;
   std::vector<std::pair<float, ImFont*>> fonts_;  // one per UI scale, rasterised at start
   std::unique_ptr<ImGuiStyle> baseStyle_;         // the style at scale 1
+  float scale_ = 1.0f;                            // the scale set last
   VkDescriptorPool pool_ = VK_NULL_HANDLE;
   std::deque<Input> queue_;
 };

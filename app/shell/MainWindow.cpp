@@ -56,6 +56,7 @@ MainWindow::MainWindow(std::vector<std::unique_ptr<Lab>> labs, QVulkanInstance* 
     if (options_.rememberSettings) QSettings().setValue("ui/scale", double(scale));
   });
   viewport_->setUiScale(options_.uiScale);
+  viewport_->setTheme(options_.lightTheme ? ThemeKind::Light : ThemeKind::Dark);
   // The panels' layout (docked or not; each window's place and fold) across starts.
   if (options_.rememberSettings) {
     viewport_->setPanelsDocked(QSettings().value("ui/docked", true).toBool());
@@ -167,6 +168,13 @@ void MainWindow::buildMenus() {
   viewMenu_->addSeparator();
   addAction(viewMenu_, "Reset view (fit the content area)", QKeySequence(Qt::Key_Home),
             [this] { viewport_->home(); });
+  QAction* light = addAction(viewMenu_, "Light theme (projectors, print)", {}, [this] {
+    const bool on = viewport_->theme() == ThemeKind::Dark;
+    viewport_->setTheme(on ? ThemeKind::Light : ThemeKind::Dark);
+    if (options_.rememberSettings) QSettings().setValue("ui/theme", on ? "light" : "dark");
+  });
+  light->setCheckable(true);
+  light->setChecked(options_.lightTheme);
   QAction* dock = addAction(viewMenu_, "Dock panels to the sides", {}, [this] {
     viewport_->setPanelsDocked(!viewport_->panelsDocked());
     if (options_.rememberSettings) QSettings().setValue("ui/docked", viewport_->panelsDocked());

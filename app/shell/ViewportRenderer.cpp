@@ -44,6 +44,7 @@ void ViewportRenderer::initResources() {
   ImGui::GetIO().UserData = &window_->dockLayout();  // DockLayout::current()
   window_->setImGui(imgui_.get());
   appliedScale_ = 0.0f;
+  appliedTheme_ = -1;
   renderers_.resize(window_->labCount());
   sizes_.assign(window_->labCount(), {0, 0});
   retired_ = std::make_unique<DeletionQueue>(uint32_t(window_->concurrentFrameCount()));
@@ -156,6 +157,11 @@ void ViewportRenderer::recordFrame(VkCommandBuffer cmd, double seconds) {
     appliedScale_ = window_->uiScale();
     imgui_->setScale(appliedScale_);
   }
+  if (appliedTheme_ != int(window_->theme())) {
+    appliedTheme_ = int(window_->theme());
+    imgui_->setLight(window_->theme() == ThemeKind::Light);
+  }
+  setTheme(window_->theme());  // what this frame draws around the data
   imgui_->newFrame(float(w), float(h), seconds);
   window_->dockLayout().beginFrame(float(w), float(h), window_->panelsDocked());
   if (window_->panelsShown()) {
@@ -186,7 +192,7 @@ void ViewportRenderer::recordFrame(VkCommandBuffer cmd, double seconds) {
   } catch (const std::exception& e) {
     reportFailure(e);  // nothing drawn: the frame below still clears and presents
   }
-  beginPass(cmd, prepared ? r.clearColor() : kBackground);
+  beginPass(cmd, prepared ? r.clearColor() : theme().background);
   if (prepared) {
     setViewportAndScissor(cmd, cx, cw, ch, cy);
     r.draw(cmd, frame);

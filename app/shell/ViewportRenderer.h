@@ -44,6 +44,7 @@ class ViewportRenderer : public QVulkanWindowRenderer {
   // What an edit replaced while a frame in flight may read it, freed when its slot comes round.
   std::unique_ptr<DeletionQueue> retired_;
   float appliedScale_ = 0.0f;  // the UI scale ImGui's font and style are set for
+  int appliedTheme_ = -1;      // the theme ImGui's colours are set for
 };
 
 }  // namespace flowscope

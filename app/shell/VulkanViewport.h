@@ -19,6 +19,7 @@
 #include "FrameStats.h"
 #include "Lab.h"
 #include "LabView.h"
+#include "Theme.h"
 
 namespace flowscope {
 
@@ -52,6 +53,12 @@ class VulkanViewport : public QVulkanWindow {
   // pixel ratio. Snapped to a step; uiScaleChanged tells the window.
   float uiScale() const { return uiScale_; }
   void setUiScale(float scale);
+  // The colour theme of the panels and everything drawn around the data (Theme.h).
+  ThemeKind theme() const { return theme_; }
+  void setTheme(ThemeKind theme) {
+    theme_ = theme;
+    requestUpdate();
+  }
   ImGuiLayer* imgui() const { return imgui_; }
   void setImGui(ImGuiLayer* layer) { imgui_ = layer; }
   // The device the viewport renders with (Qt's, adopted), while it exists (null before).
@@ -143,6 +150,7 @@ class VulkanViewport : public QVulkanWindow {
   bool panelHidden_ = false;
   bool panelsShown_ = true;
   float uiScale_ = 1.0f;
+  ThemeKind theme_ = ThemeKind::Dark;
   DockLayout dock_;
   bool docked_ = true;
   ContentRect content_;

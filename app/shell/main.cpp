@@ -49,6 +49,10 @@ bool parseOptions(QApplication& app, AppOptions& options, QString& error) {
                     "2.5 or 3, on top of the screen's pixel ratio (default: the last one chosen; "
                     "Ctrl+= / Ctrl+- / Ctrl+0 change it).",
                     "S"});
+  parser.addOption({"theme",
+                    "dark (screens) or light (projectors in bright rooms, print) (default: the "
+                    "last one chosen; View > Light theme).",
+                    "NAME"});
   parser.addOption({"size",
                     "The viewport's size in pixels, WxH (default 1280x800; e.g. 1920x1080 for a "
                     "projector).",
@@ -84,6 +88,15 @@ bool parseOptions(QApplication& app, AppOptions& options, QString& error) {
       return false;
     }
     options.uiScale = nearestUiScale(scale);
+  }
+  options.lightTheme = QSettings().value("ui/theme", "dark").toString() == "light";
+  if (parser.isSet("theme")) {
+    const QString theme = parser.value("theme");
+    if (theme != "dark" && theme != "light") {
+      error = "--theme: expected dark or light, got '" + theme + "'";
+      return false;
+    }
+    options.lightTheme = theme == "light";
   }
   if (parser.isSet("size")) {
     const QStringList wh = parser.value("size").split('x');

@@ -10,7 +10,6 @@ namespace {
 constexpr glm::vec4 kToken{0.98f, 0.72f, 0.30f, 1.0f};     // keys / tokens: amber
 constexpr glm::vec4 kQuery{0.35f, 0.85f, 0.95f, 1.0f};     // the selected query: cyan
 constexpr glm::vec4 kHoverKey{0.95f, 0.35f, 0.55f, 1.0f};  // the hovered column's key
-constexpr glm::vec4 kField{0.75f, 0.80f, 0.95f, 0.45f};
 constexpr glm::vec4 kOutput{0.45f, 1.0f, 0.55f, 1.0f};
 
 void arrow(std::vector<OverlayVertex>& out, glm::vec2 a, glm::vec2 b, float width,
@@ -71,8 +70,7 @@ std::vector<OverlayVertex> AttentionRenderer::buildVertices(const AttentionLab& 
     for (int k = 0; k < 64; ++k) {
       const double a0 = 2 * M_PI * k / 64, a1 = 2 * M_PI * (k + 1) / 64;
       segment(out, x + float(s.sigma * ppu) * glm::vec2(std::cos(a0), std::sin(a0)),
-              x + float(s.sigma * ppu) * glm::vec2(std::cos(a1), std::sin(a1)), 1.5f,
-              glm::vec4(1.0f, 1.0f, 1.0f, 0.35f));
+              x + float(s.sigma * ppu) * glm::vec2(std::cos(a1), std::sin(a1)), 1.5f, ink(0.35f));
     }
     const double wMax =
         d.weights.empty() ? 1.0 : *std::max_element(d.weights.begin(), d.weights.end());
@@ -102,7 +100,7 @@ std::vector<OverlayVertex> AttentionRenderer::buildVertices(const AttentionLab& 
     textBlock(out, {16, 16},
               wrapLines({link, buf, "Drag the cyan query; the σ slider moves the temperature."},
                         float(width) - 32.0f),
-              kTextColor);
+              theme().text);
     return out;
   }
 
@@ -118,8 +116,7 @@ std::vector<OverlayVertex> AttentionRenderer::buildVertices(const AttentionLab& 
       const float len = float(glm::length(d) / longest);
       const glm::vec2 from = px(a.from),
                       dir = glm::vec2(d.x, -d.y) / float(glm::length(d) + 1e-300);
-      arrow(out, from, from + cell * len * dir, 1.2f,
-            glm::vec4(kField.r, kField.g, kField.b, 0.25f + 0.5f * len));
+      arrow(out, from, from + cell * len * dir, 1.2f, ink(0.25f + 0.5f * len));
     }
   }
 
@@ -160,7 +157,7 @@ std::vector<OverlayVertex> AttentionRenderer::buildVertices(const AttentionLab& 
                 "(longest = 1 cell)",
                 shownQuery);
   textBlock(out, {16, 16}, wrapLines({settingsCaption(lab), buf}, float(width) - 32.0f),
-            kTextColor);
+            theme().text);
   return out;
 }
 

@@ -55,7 +55,7 @@ void quad(std::vector<OverlayVertex>& out, glm::vec2 a, glm::vec2 b, glm::vec4 c
 void text(std::vector<OverlayVertex>& out, glm::vec2 at, const std::string& s, glm::vec4 color) {
   if (s.empty()) return;
   quad(out, at - glm::vec2(kBoxPad, 1.0f),
-       at + glm::vec2(textWidth(s) + kBoxPad, OverlayFont::kLineHeight), kTextBoxColor);
+       at + glm::vec2(textWidth(s) + kBoxPad, OverlayFont::kLineHeight), theme().textBox);
   glyphs(out, at, s, color);
 }
 
@@ -117,8 +117,8 @@ float colorBar(std::vector<OverlayVertex>& out, glm::vec2 at, float width, const
   constexpr float kBar = 12.0f, kSlices = 64.0f;
   const float line = OverlayFont::kLineHeight;
   quad(out, at - glm::vec2(kBoxPad, 1.0f), at + glm::vec2(width + kBoxPad, kColorBarHeight),
-       kTextBoxColor);
-  glyphs(out, at, bar.title, kTextColor);
+       theme().textBox);
+  glyphs(out, at, bar.title, theme().text);
   const auto& lut = namedColormap(bar.colormap);
   const float y0 = at.y + line + 2.0f, slice = width / kSlices;
   for (int k = 0; k < int(kSlices); ++k) {
@@ -127,12 +127,12 @@ float colorBar(std::vector<OverlayVertex>& out, glm::vec2 at, float width, const
          {c[0], c[1], c[2], 1.0f});
   }
   const float y1 = y0 + kBar + 2.0f;
-  glyphs(out, {at.x, y1}, bar.low, kTextColor);
-  glyphs(out, {at.x + width - textWidth(bar.high), y1}, bar.high, kTextColor);
+  glyphs(out, {at.x, y1}, bar.low, theme().text);
+  glyphs(out, {at.x + width - textWidth(bar.high), y1}, bar.high, theme().text);
   if (!bar.middle.empty()) {
     quad(out, {at.x + 0.5f * width - 0.5f, y0 + kBar}, {at.x + 0.5f * width + 0.5f, y1},
-         kTextColor);
-    glyphs(out, {at.x + 0.5f * (width - textWidth(bar.middle)), y1}, bar.middle, kTextColor);
+         theme().text);
+    glyphs(out, {at.x + 0.5f * (width - textWidth(bar.middle)), y1}, bar.middle, theme().text);
   }
   return at.y + kColorBarHeight;
 }
@@ -169,17 +169,17 @@ void gridAndAxes(std::vector<OverlayVertex>& out, const View2D& view, int w, int
     float px = float(view.worldToPixel({x, 0.0}, w, h).x);
     bool axis = std::abs(x) < 0.5 * step;
     quad(out, {px - (axis ? 1.0f : 0.5f), 0.0f}, {px + (axis ? 1.0f : 0.5f), float(h)},
-         axis ? kAxisColor : kGridColor);
+         axis ? theme().axis : theme().grid);
     if (px > 60.0f && px < w - 40.0f)
-      text(out, {px + 4.0f, float(h) - 18.0f}, formatTick(x, step), kTextColor);
+      text(out, {px + 4.0f, float(h) - 18.0f}, formatTick(x, step), theme().text);
   }
   for (double y = std::ceil(lo.y / step) * step; y <= hi.y; y += step) {
     float py = float(view.worldToPixel({0.0, y}, w, h).y);
     bool axis = std::abs(y) < 0.5 * step;
     quad(out, {0.0f, py - (axis ? 1.0f : 0.5f)}, {float(w), py + (axis ? 1.0f : 0.5f)},
-         axis ? kAxisColor : kGridColor);
+         axis ? theme().axis : theme().grid);
     if (py > 40.0f && py < h - 60.0f)
-      text(out, {6.0f, py - 16.0f}, formatTick(y, step), kTextColor);
+      text(out, {6.0f, py - 16.0f}, formatTick(y, step), theme().text);
   }
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ShaderLayout.h"
+#include "Theme.h"
 #include "View2D.h"
 
 namespace flowscope {
@@ -24,15 +25,6 @@ FLOWSCOPE_SHADER_SIZE(OverlayVertex, 32);  // overlay.vert's inputs, one vertex 
 FLOWSCOPE_SHADER_OFFSET(OverlayVertex, pixel, 0);
 FLOWSCOPE_SHADER_OFFSET(OverlayVertex, color, 8);
 FLOWSCOPE_SHADER_OFFSET(OverlayVertex, atlas, 24);
-
-inline constexpr glm::vec4 kGridColor{1.0f, 1.0f, 1.0f, 0.07f};
-inline constexpr glm::vec4 kAxisColor{1.0f, 1.0f, 1.0f, 0.28f};
-inline constexpr glm::vec4 kTextColor{0.92f, 0.94f, 0.97f, 0.95f};
-// Every lab's clear colour (linear RGB).
-inline constexpr glm::vec4 kBackground{0.055f, 0.06f, 0.075f, 1.0f};
-inline constexpr glm::vec4 kShadowColor{0.0f, 0.0f, 0.0f, 0.75f};
-// The translucent box behind every string, so no layer runs through a caption.
-inline constexpr glm::vec4 kTextBoxColor{0.02f, 0.025f, 0.035f, 0.62f};
 
 // The overlay's own pixel grid at a UI scale: the framebuffer's size divided by `scale` (at least
 // 1 x 1). Built at this size and drawn stretched over the framebuffer, text, lines and margins
@@ -49,7 +41,7 @@ void quad(std::vector<OverlayVertex>& out, glm::vec2 a, glm::vec2 b, glm::vec4 c
 // A filled hexagon of the given radius.
 void disc(std::vector<OverlayVertex>& out, glm::vec2 center, float radius, glm::vec4 color);
 // UTF-8 `s` with its top-left corner at `at`, one line OverlayFont::kLineHeight tall, on a
-// kTextBoxColor box.
+// theme().textBox box.
 void text(std::vector<OverlayVertex>& out, glm::vec2 at, const std::string& s, glm::vec4 color);
 float textWidth(const std::string& s);
 // `lines`, each broken at spaces into lines at most `maxWidth` wide (a word wider than that

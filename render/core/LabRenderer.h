@@ -42,7 +42,7 @@ class LabRenderer {
     (void)cmd;
     (void)frame;
   }
-  virtual glm::vec4 clearColor() const { return kBackground; }
+  virtual glm::vec4 clearColor() const { return theme().background; }
   // Draws inside the open render pass, into the frame's content rectangle (viewport and scissor
   // set to it).
   virtual void draw(VkCommandBuffer cmd, const LabFrame& frame) = 0;

@@ -46,7 +46,7 @@ struct DiffusionFrame {
   }
 };
 
-// Colours of the default look (linear RGB, drawn on kBackground).
+// Colours of the default look (linear RGB, drawn on theme().background).
 inline constexpr glm::vec4 kParticleColor{1.0f, 0.58f, 0.22f, 0.9f};
 inline constexpr glm::vec4 kTrailColor{0.55f, 0.82f, 1.0f, 0.55f};
 inline constexpr glm::vec4 kArrowColor{0.95f, 0.97f, 1.0f, 0.85f};

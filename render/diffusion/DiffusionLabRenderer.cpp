@@ -68,7 +68,7 @@ void DiffusionLabRenderer::prepare(VkCommandBuffer cmd, const LabFrame& f) {
 }
 
 glm::vec4 DiffusionLabRenderer::clearColor() const {
-  return frames_.empty() ? kBackground : renderers_[0]->clearColor(frames_[0]);
+  return frames_.empty() ? theme().background : renderers_[0]->clearColor(frames_[0]);
 }
 
 void DiffusionLabRenderer::draw(VkCommandBuffer cmd, const LabFrame&) {

@@ -15,7 +15,6 @@ namespace {
 constexpr glm::vec4 kStreamColor{0.95f, 0.97f, 1.0f, 0.45f};
 constexpr glm::vec4 kPickedColor{1.0f, 0.3f, 0.55f, 0.95f};
 constexpr glm::vec4 kPaintColor{1.0f, 0.35f, 1.0f, 0.9f};
-constexpr glm::vec4 kStripColor{0.0f, 0.0f, 0.0f, 0.45f};
 
 }  // namespace
 
@@ -88,13 +87,13 @@ void timeStrip(std::vector<OverlayVertex>& out, const DiffusionFrame& f, float b
   if (!(axis.sigmaMax > axis.sigmaMin)) return;
   const double lo = std::log(axis.sigmaMin), hi = std::log(axis.sigmaMax);
   const float left = x0 - 86.0f;
-  quad(out, {left, y0 - 22.0f}, {x0 + w + 6.0f, y0 + h + 24.0f}, kStripColor);
-  text(out, {left + 6.0f, y0 - 20.0f}, "σ by step, log scale", kTextColor);
-  text(out, {left + 6.0f, y0 - 2.0f}, formatSigma(axis.sigmaMax), kTextColor);
-  text(out, {left + 6.0f, y0 + h - 12.0f}, formatSigma(axis.sigmaMin), kTextColor);
-  text(out, {x0, y0 + h + 8.0f}, "0", kTextColor);
+  quad(out, {left, y0 - 22.0f}, {x0 + w + 6.0f, y0 + h + 24.0f}, theme().box);
+  text(out, {left + 6.0f, y0 - 20.0f}, "σ by step, log scale", theme().text);
+  text(out, {left + 6.0f, y0 - 2.0f}, formatSigma(axis.sigmaMax), theme().text);
+  text(out, {left + 6.0f, y0 + h - 12.0f}, formatSigma(axis.sigmaMin), theme().text);
+  text(out, {x0, y0 + h + 8.0f}, "0", theme().text);
   const std::string last = std::to_string(axis.steps);
-  text(out, {x0 + w - textWidth(last), y0 + h + 8.0f}, last, kTextColor);
+  text(out, {x0 + w - textWidth(last), y0 + h + 8.0f}, last, theme().text);
   const int n = int(levels.size()) - 1;
   for (int k = 0; k <= n; ++k) {
     const NoiseLevel& l = levels[k];
@@ -103,7 +102,7 @@ void timeStrip(std::vector<OverlayVertex>& out, const DiffusionFrame& f, float b
                 y0 + h * float(1.0 - (y - lo) / (hi - lo)));
     const bool shown = k == f.sim.current();
     const float r = shown ? 4.0f : 1.0f;
-    quad(out, p - r, p + r, shown ? kParticleColor : kTextColor);
+    quad(out, p - r, p + r, shown ? kParticleColor : theme().text);
   }
 }
 
@@ -123,7 +122,7 @@ std::vector<OverlayVertex> buildOverlay(const DiffusionFrame& f,
                                         const std::vector<std::vector<glm::dvec2>>* streamlines) {
   std::vector<OverlayVertex> out;
   const int w = int(f.width), h = int(f.height);
-  if (streamlines) polylines(out, f, *streamlines, 1.0f, kStreamColor, false);
+  if (streamlines) polylines(out, f, *streamlines, 1.0f, ink(kStreamColor.a), false);
   if (f.picked) polylines(out, f, *f.picked, 2.0f, kPickedColor, true);
   if (f.painted)
     for (const auto& p : *f.painted) {
@@ -134,7 +133,7 @@ std::vector<OverlayVertex> buildOverlay(const DiffusionFrame& f,
   // The caption above the x-axis labels, wrapped to the frame, and the sigma strip above it.
   const std::vector<std::string> caption = wrapLines({captionOf(f)}, float(w) - 24.0f);
   const float captionTop = float(h) - 26.0f - OverlayFont::kLineHeight * float(caption.size());
-  textBlock(out, {10.0f, captionTop}, caption, kTextColor);
+  textBlock(out, {10.0f, captionTop}, caption, theme().text);
   if (f.params.showTimeStrip()) timeStrip(out, f, captionTop);
   std::vector<std::string> legend;
   if (f.params.showField()) {
@@ -148,14 +147,14 @@ std::vector<OverlayVertex> buildOverlay(const DiffusionFrame& f,
                                                   TrailLayer::kMaxTrailParticles)) +
                      " particles");
   float y = textBlock(out, {float(w) - 12.0f, 10.0f}, wrapLines(legend, 0.6f * float(w)),
-                      kTextColor, Align::Right);
+                      theme().text, Align::Right);
   if (f.params.showHeatmap() && std::isfinite(f.heatPeak))
     y = colorBar(out, {float(w) - 12.0f - kHeatBarWidth, y + 6.0f}, kHeatBarWidth,
                  heatBar(f.params.heatmap(), f.heatPeak));
   // The split view's half: its run's name under the legend (at least 72 px down).
   if (!f.title.empty())
     text(out, {0.5f * float(w) - 0.5f * textWidth(f.title), std::max(y + 8.0f, 72.0f)}, f.title,
-         kTextColor);
+         theme().text);
   return out;
 }
 

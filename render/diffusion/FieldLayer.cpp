@@ -90,7 +90,7 @@ void FieldLayer::draw(VkCommandBuffer cmd, const DiffusionFrame& f) const {
   float cell = float(f.view.height / ny_);
   ArrowPush push{{c.x, c.y},
                  {s.x, s.y},
-                 {kArrowColor.r, kArrowColor.g, kArrowColor.b, kArrowColor.a},
+                 {theme().ink.r, theme().ink.g, theme().ink.b, kArrowColor.a},
                  0.9f * cell};
   bindings_.push(cmd, &push);
   vkCmdDraw(cmd, 6 * nx_ * ny_, 1, 0, 0);

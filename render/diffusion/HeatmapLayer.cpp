@@ -44,7 +44,7 @@ void HeatmapLayer::resize(uint32_t width, uint32_t height) {
 }
 
 glm::vec4 HeatmapLayer::clearColor(const DiffusionFrame& f) const {
-  return f.params.showHeatmap() ? glm::vec4(glm::vec3(floorColor_), 1.0f) : kBackground;
+  return f.params.showHeatmap() ? glm::vec4(glm::vec3(floorColor_), 1.0f) : theme().background;
 }
 
 glm::dvec2 HeatmapLayer::levelOf(const DiffusionFrame& f) {

@@ -31,7 +31,6 @@ FLOWSCOPE_SHADER_OFFSET(ImagePush, height, 24);
 FLOWSCOPE_SHADER_OFFSET(ImagePush, peak, 28);
 FLOWSCOPE_SHADER_OFFSET(ImagePush, opacity, 32);
 
-constexpr glm::vec4 kBorder{1.0f, 1.0f, 1.0f, 0.45f};
 constexpr glm::vec4 kCentre{0.45f, 0.85f, 1.0f, 0.75f};
 constexpr glm::vec4 kHover{0.35f, 0.85f, 0.95f, 1.0f};
 constexpr glm::vec4 kPadding{0.98f, 0.55f, 0.20f, 0.35f};
@@ -141,7 +140,7 @@ std::vector<OverlayVertex> RfRenderer::buildVertices(const RfLab& lab, uint32_t 
   std::vector<OverlayVertex> out;
   const Architecture& a = lab.architecture();
   outline(out, toPixel(lab, -0.5, -0.5, w, h), toPixel(lab, a.height - 0.5, a.width - 0.5, w, h),
-          1.0f, kBorder);
+          1.0f, ink(0.45f));
   const RfRow* row = lab.selectedRow();
   if (!row) return out;
   const RfState& s = row->out;
@@ -163,7 +162,7 @@ std::vector<OverlayVertex> RfRenderer::buildVertices(const RfLab& lab, uint32_t 
   std::snprintf(buf, sizeof(buf), "%s/%s: size %lld, jump %lld, start %.2f, %dx%d units (dots: %s)",
                 a.name.c_str(), row->name.c_str(), (long long)s.size, (long long)s.jump, s.start,
                 s.unitsH, s.unitsW, every == 1 ? "all" : ("1 in " + std::to_string(every)).c_str());
-  lines.emplace_back(buf, kTextColor);
+  lines.emplace_back(buf, theme().text);
   if (row->misaligned) {
     std::snprintf(buf, sizeof(buf), "%s: branch centres differ by %.2f px (misaligned)",
                   row->name.c_str(), row->misalignment);

@@ -32,7 +32,6 @@ constexpr glm::vec4 kTargetColor{0.25f, 0.82f, 0.95f, 0.95f};
 constexpr glm::vec4 kInterpColor{1.0f, 0.38f, 0.78f, 0.9f};
 constexpr glm::vec4 kNoiseColor{0.78f, 0.82f, 0.9f, 0.8f};
 constexpr glm::vec4 kWarnColor{1.0f, 0.45f, 0.35f, 1.0f};
-constexpr glm::vec4 kPanelColor{0.0f, 0.0f, 0.0f, 0.55f};
 constexpr float kCaptionX = 16.0f;  // the content's left (the panel is docked beside it)
 constexpr float kPotentialBarWidth = 240.0f;
 
@@ -52,7 +51,7 @@ void lines(std::vector<OverlayVertex>& out, float x, float y, const std::vector<
            float width, bool fromBottom) {
   const std::vector<std::string> wrapped = wrapLines(ls, width - x - 12.0f);
   if (fromBottom) y -= OverlayFont::kLineHeight * float(wrapped.size());
-  textBlock(out, {x, y}, wrapped, kTextColor);
+  textBlock(out, {x, y}, wrapped, theme().text);
 }
 
 void planVertices(std::vector<OverlayVertex>& out, const TransportLab& lab, int w, int h,
@@ -66,7 +65,7 @@ void planVertices(std::vector<OverlayVertex>& out, const TransportLab& lab, int 
     for (auto it = entries.rbegin(); it != entries.rend(); ++it) {  // heaviest drawn last
       const float alpha = float(0.03 + 0.75 * it->mass / maxMass);
       segment(out, px(lab.source().points[it->i]), px(lab.target().points[it->j]), 1.2f,
-              {0.92f, 0.95f, 1.0f, alpha});
+              ink(alpha));
     }
   const Measure& a = lab.source();
   const Measure& b = lab.target();
@@ -140,9 +139,9 @@ void planVertices(std::vector<OverlayVertex>& out, const TransportLab& lab, int 
   if (s.showMatrix) {
     const float size = float(TransportRenderer::insetSide(uint32_t(w), uint32_t(h)));
     const float x0 = float(w) - size - 16.0f, y0 = float(TransportRenderer::kInsetTop);
-    quad(out, {x0 - 4.0f, y0 - 42.0f}, {x0 + size + 4.0f, y0 + size + 4.0f}, kPanelColor);
+    quad(out, {x0 - 4.0f, y0 - 42.0f}, {x0 + size + 4.0f, y0 + size + 4.0f}, theme().box);
     // Right-aligned to the inset, so a narrowed inset keeps its captions inside the frame.
-    textBlock(out, {x0 + size, y0 - 38.0f}, {"plan P, √ scale", "rows a, cols b"}, kTextColor,
+    textBlock(out, {x0 + size, y0 - 38.0f}, {"plan P, √ scale", "rows a, cols b"}, theme().text,
               Align::Right);
     // Bin masses over the largest, coloured at √: the bar's middle is a quarter of the largest.
     colorBar(out, {x0, y0 + size + 10.0f}, size, {"magma", "bin mass / max", "0", "1", "0.25"});
@@ -157,7 +156,7 @@ void couplingVertices(std::vector<OverlayVertex>& out, const TransportLab& lab, 
   if (lab.couplings().empty()) return;
   const Coupling& c = lab.shownCoupling();
   for (size_t k = 0; k < c.partner.size(); ++k)
-    segment(out, px(noise[k]), px(data[c.partner[k]]), 1.2f, {0.92f, 0.95f, 1.0f, 0.35f});
+    segment(out, px(noise[k]), px(data[c.partner[k]]), 1.2f, ink(0.35f));
   for (const auto& p : noise) disc(out, px(p), 2.5f, kNoiseColor);
   for (const auto& p : data) disc(out, px(p), 2.5f, kSourceColor);
   std::vector<std::string> legend = {

@@ -266,6 +266,10 @@ TEST_F(Cli, RenderWritesPngAndRejectsBadInput) {
   expectInvalid("render --out " + out + " --scale 9", "--scale", out);
   expectInvalid("render --out " + out + " --step 99", "--step", out);
   expectInvalid("render --out " + path("g.jpg"), ".png", path("g.jpg"));
+  expectInvalid("render --out " + out + " --theme blue", "--theme", out);
+  r = cli("render --scene default-rf --theme light --out " + path("l.png") + " --size 64 48");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(slurp(path("l.png")).substr(1, 3), "PNG");
 }
 
 // render --video: the Transport lab's McCann interpolation as a GIF and the Diffusion run as an

@@ -1047,6 +1047,33 @@ class GuiTest : public QObject {
     waitFrames(2);
   }
 
+  // View > Light theme: the panels take ImGui's light colours and the plot a light background
+  // (the median pixel of the content area), and back.
+  void lightThemeSwapsPanelsAndPlot() {
+    VulkanViewport* vp = window_->viewport();
+    window_->showLab(labIndex("attention"));
+    const auto medianLuminance = [&] {
+      const QImage shot = vp->grabRgb(true);
+      const ContentRect c = vp->content();
+      std::vector<int> l;
+      for (int y = int(c.y) + 5; y < int(c.y + c.height) - 5; y += 17)
+        for (int x = int(c.x) + 5; x < int(c.x + c.width) - 5; x += 17)
+          l.push_back(qGray(shot.pixel(x, y)));
+      std::nth_element(l.begin(), l.begin() + long(l.size() / 2), l.end());
+      return l[l.size() / 2];
+    };
+    vp->setTheme(ThemeKind::Light);
+    waitFrames(3);
+    QVERIFY(ImGui::GetStyle().Colors[ImGuiCol_WindowBg].x > 0.8f);
+    QVERIFY2(medianLuminance() > 200, "light plot");
+    vp->setTheme(ThemeKind::Dark);
+    waitFrames(3);
+    QVERIFY(ImGui::GetStyle().Colors[ImGuiCol_WindowBg].x < 0.2f);
+    QVERIFY2(medianLuminance() < 50, "dark plot");
+    window_->showLab(labIndex("diffusion"));
+    waitFrames(2);
+  }
+
   // Lessons: Page Down opens the first shipped lesson in its lab with its note in the Lesson
   // window; Page Down, the window's Next button and Page Up step through them.
   void lessonsStepWithPageKeysAndButtons() {

@@ -2,6 +2,7 @@
 // own glyph), UTF-8 decoding, wrapping to a width, and anti-aliased edges in a rendered frame.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <set>
@@ -10,11 +11,13 @@
 #include "DiffusionOverlay.h"
 #include "Draw2D.h"
 #include "GpuFixture.h"
+#include "InputError.h"
 #include "LabCatalog.h"
 #include "OverlayFont.h"
 #include "RendererCatalog.h"
 #include "RfLab.h"
 #include "RfRenderer.h"
+#include "Theme.h"
 #include "TransportLab.h"
 #include "TransportRenderer.h"
 
@@ -167,4 +170,30 @@ TEST_F(OverlayTextRender, EveryHeatmapHasItsColourBar) {
   rf.settle({});
   ASSERT_TRUE(rf.settings().showErf);
   EXPECT_TRUE(hasColorBar(RfRenderer::buildVertices(rf, 1280, 800), "magma"));
+}
+
+// The light theme swaps what surrounds the data: a light background and dark captions and ink;
+// the dark theme the reverse. The data's own colours do not change.
+TEST_F(OverlayTextRender, LightThemeSwapsBackgroundTextAndInk) {
+  const auto luminance = [](const RenderedImage& im, int x, int y) {
+    const uint8_t* p = &im.rgba[(size_t(y) * im.width + x) * 4];
+    return (int(p[0]) + p[1] + p[2]) / 3;
+  };
+  std::unique_ptr<Lab> lab = makeLab("transport");
+  setTheme(ThemeKind::Light);
+  const RenderedImage light = renderLab(*gpu, *lab, 480, 300, {}, 1.0f);
+  setTheme(ThemeKind::Dark);
+  const RenderedImage dark = renderLab(*gpu, *lab, 480, 300, {}, 1.0f);
+  // A corner of plain background, and the darkest pixel of the caption's first line.
+  EXPECT_GT(luminance(light, 470, 290), 200);
+  EXPECT_LT(luminance(dark, 470, 290), 40);
+  int lightInk = 255, darkInk = 0;
+  for (int x = 16; x < 200; ++x)
+    for (int y = 12; y < 26; ++y)
+      lightInk = std::min(lightInk, luminance(light, x, y)),
+      darkInk = std::max(darkInk, luminance(dark, x, y));
+  EXPECT_LT(lightInk, 60);  // dark text on the light theme
+  EXPECT_GT(darkInk, 190);  // light text on the dark theme
+  EXPECT_EQ(themeName(activeTheme()), "dark");
+  EXPECT_THROW(parseTheme("blue", "--theme"), InputError);
 }
