@@ -116,7 +116,7 @@ std::vector<OverlayVertex> AttentionRenderer::buildVertices(const AttentionLab& 
       const float len = float(glm::length(d) / longest);
       const glm::vec2 from = px(a.from),
                       dir = glm::vec2(d.x, -d.y) / float(glm::length(d) + 1e-300);
-      arrow(out, from, from + cell * len * dir, 1.2f, ink(0.25f + 0.5f * len));
+      arrow(out, from, from + cell * len * dir, 1.2f, inkSoft(0.25f + 0.5f * len));
     }
   }
 

@@ -18,6 +18,7 @@ struct Theme {
   glm::vec4 text, textBox;  // captions and the translucent box behind them
   glm::vec4 ink;            // neutral lines and arrows (alpha: each layer's own)
   glm::vec4 box;            // insets' and strips' backing
+  glm::vec4 inkSoft;        // fields of many arrows, quieter than the ink
 };
 
 const Theme& theme();  // the active theme
@@ -27,6 +28,9 @@ void setTheme(ThemeKind kind);  // for what is drawn next
 // The neutral ink at an alpha.
 inline glm::vec4 ink(float alpha) {
   return {theme().ink.r, theme().ink.g, theme().ink.b, alpha};
+}
+inline glm::vec4 inkSoft(float alpha) {
+  return {theme().inkSoft.r, theme().inkSoft.g, theme().inkSoft.b, alpha};
 }
 std::string themeName(ThemeKind kind);                                    // "dark" | "light"
 ThemeKind parseTheme(const std::string& name, const std::string& field);  // InputError naming field
