@@ -77,23 +77,27 @@ int runRender(RenderArgs a) {
   if (a.width < 16 || a.width > 8192) throw InputError("--width: must be between 16 and 8192");
   if (a.height < 16 || a.height > 8192) throw InputError("--height: must be between 16 and 8192");
   if (!(a.scale >= 0.5 && a.scale <= 8.0)) throw InputError("--scale: must be between 0.5 and 8");
-  if (a.out.empty() == a.video.empty()) throw InputError("render: give --out F.png or --video F");
+  if (a.out.empty() == a.video.empty())
+    throw InputError("render: give --out F.png|F.svg or --video F.mp4|F.gif");
   setTheme(parseTheme(a.theme, "--theme"));
   if (!a.video.empty()) {
     if (!a.step.empty()) throw InputError("--step: a video shows every step (no --step)");
     return runVideo(a, a.width, a.height);
   }
   if (a.frames > 0) throw InputError("--frames: only with --video");
-  checkOutputPath("--out", a.out, ".png");
+  const bool svg = a.out.ends_with(".svg");
+  checkOutputPath("--out", a.out, svg ? ".svg" : ".png");
   std::unique_ptr<GpuContext> gpu;  // outlives the lab, whose kernels it holds
   const std::unique_ptr<Lab> lab = openLabScene(a.scene);
   if (!a.step.empty()) showStep(*lab, a.step);
   gpu = requireGpu();
   Progress progress("render: step");
-  RenderedImage image = renderLab(
-      *gpu, *lab, a.width, a.height, [&](int k, int n) { progress(k, n); }, float(a.scale));
+  const auto report = [&](int k, int n) { progress(k, n); };
   OutputFiles files;
-  files.stage(a.out, encodePng(image));
+  if (svg)
+    files.stage(a.out, renderLabSvg(*gpu, *lab, a.width, a.height, report, float(a.scale)));
+  else
+    files.stage(a.out, encodePng(renderLab(*gpu, *lab, a.width, a.height, report, float(a.scale))));
   return finish(files,
                 {{"out", a.out},
                  {"lab", lab->info().id},
@@ -114,7 +118,9 @@ void addRenderCommand(CLI::App& app, Runner& run) {
           sceneTagsHelp() + ". Needs a Vulkan device (lavapipe counts); exits 3 without one.");
   addPathOption(*cmd, "--scene", a->scene, "Scene JSON, or a built-in scene: " + sceneNamesHelp())
       ->capture_default_str();
-  addPathOption(*cmd, "--out", a->out, "Output PNG (or --video)");
+  addPathOption(*cmd, "--out", a->out,
+                "Output image: .png, or .svg (points, lines, arrows, text and colour bars as "
+                "vector elements over the heatmaps and GPU-drawn layers embedded as a PNG)");
   addPathOption(*cmd, "--video", a->video,
                 "Output video instead of a PNG: .mp4 (H.264) or .gif, of the lab's animation: "
                 "the Diffusion & Flow lab's run, every step; the Transport lab's displacement "

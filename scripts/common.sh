@@ -7,7 +7,7 @@ FLOWSCOPE_BUILD=${FLOWSCOPE_BUILD:-$FLOWSCOPE_ROOT/build}
 # Every Debian package the build, the app and the test suite need.
 FLOWSCOPE_PACKAGES=(
   cmake ninja-build g++ pkg-config
-  qt6-base-dev qt6-base-dev-tools
+  qt6-base-dev qt6-base-dev-tools qt6-svg-dev
   libvulkan-dev mesa-vulkan-drivers vulkan-validationlayers glslc
   libglm-dev libimgui-dev libstb-dev nlohmann-json3-dev libcli11-dev libgtest-dev
   libavformat-dev libavcodec-dev libavfilter-dev libavutil-dev

@@ -10,6 +10,7 @@
 
 #include "OverlayFont.h"
 #include "Resources.h"
+#include "SvgRecorder.h"
 
 namespace flowscope {
 namespace {
@@ -25,9 +26,11 @@ void glyphQuad(std::vector<OverlayVertex>& out, glm::vec2 pen, const OverlayFont
   for (int k : {0, 1, 2, 0, 2, 3}) out.push_back(v[k]);
 }
 
-// The glyphs of `s` alone, top-left at `at`.
+// The glyphs of `s` alone, top-left at `at` (a text element when recording an SVG).
 void glyphs(std::vector<OverlayVertex>& out, glm::vec2 at, const std::string& s, glm::vec4 color) {
   const OverlayFont& font = OverlayFont::instance();
+  if (SvgRecorder* svg = SvgRecorder::active())
+    svg->text(at, font.ascent(), OverlayFont::kPixels, s, color);
   glm::vec2 pen = at + glm::vec2(0.0f, font.ascent());
   for (char32_t c : OverlayFont::decode(s)) {
     const OverlayFont::Glyph& g = font.glyph(c);
@@ -43,11 +46,13 @@ void segment(std::vector<OverlayVertex>& out, glm::vec2 a, glm::vec2 b, float wi
   glm::vec2 d = b - a;
   float len = glm::length(d);
   if (len < 1e-3f) return;
+  if (SvgRecorder* svg = SvgRecorder::active()) svg->line(a, b, width, color);
   glm::vec2 n = glm::vec2(-d.y, d.x) / len * (0.5f * width);
   for (glm::vec2 p : {a - n, a + n, b + n, a - n, b + n, b - n}) out.push_back({p, color});
 }
 
 void quad(std::vector<OverlayVertex>& out, glm::vec2 a, glm::vec2 b, glm::vec4 color) {
+  if (SvgRecorder* svg = SvgRecorder::active()) svg->rect(a, b, color);
   glm::vec2 c{b.x, a.y}, d{a.x, b.y};
   for (glm::vec2 p : {a, c, b, a, b, d}) out.push_back({p, color});
 }
@@ -145,6 +150,7 @@ std::string formatTick(double v, double step) {
 }
 
 void disc(std::vector<OverlayVertex>& out, glm::vec2 center, float radius, glm::vec4 color) {
+  if (SvgRecorder* svg = SvgRecorder::active()) svg->circle(center, radius, color);
   constexpr float kCos[7] = {1.0f, 0.5f, -0.5f, -1.0f, -0.5f, 0.5f, 1.0f};
   constexpr float kSin[7] = {0.0f, 0.8660254f, 0.8660254f, 0.0f, -0.8660254f, -0.8660254f, 0.0f};
   for (int k = 0; k < 6; ++k) {

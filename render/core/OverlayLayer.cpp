@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "OverlayFont.h"
+#include "SvgRecorder.h"
 
 namespace flowscope {
 namespace {
@@ -60,7 +61,7 @@ void OverlayLayer::drawVertices(VkCommandBuffer cmd, uint32_t slot,
                                 const std::vector<OverlayVertex>& v, uint32_t width,
                                 uint32_t height) {
   const uint32_t count = uint32_t(std::min<size_t>(v.size(), maxVertices_));
-  if (count == 0) return;
+  if (count == 0 || SvgRecorder::active()) return;  // an SVG takes the overlay as vectors
   GpuBuffer& buffer = vertices_.at(slot);
   buffer.upload(v.data(), count * sizeof(OverlayVertex));
   vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipeline_);

@@ -2,10 +2,12 @@
 
 #include <stdexcept>
 
+#include "Draw2D.h"
 #include "InputError.h"
 #include "LabCatalog.h"
 #include "LabHeadless.h"
 #include "LabList.h"
+#include "SvgRecorder.h"
 #include "VideoWriter.h"
 
 namespace flowscope {
@@ -31,6 +33,14 @@ RenderedImage renderLab(const GpuContext& ctx, Lab& lab, uint32_t width, uint32_
   return renderHeadless(
       ctx, lab, width, height, [&](VkRenderPass pass) { return makeRenderer(lab, ctx, pass, 1); },
       progress, uiScale);
+}
+
+std::string renderLabSvg(const GpuContext& ctx, Lab& lab, uint32_t width, uint32_t height,
+                         const std::function<void(int, int)>& progress, float uiScale) {
+  SvgRecorder svg;
+  const RenderedImage layers = renderLab(ctx, lab, width, height, progress, uiScale);
+  const OverlaySize o = overlaySize(width, height, uiScale);
+  return svg.document(int(width), int(height), encodePng(layers), float(width) / float(o.width));
 }
 
 void recordLabVideo(const GpuContext& ctx, Lab& lab, const std::string& path, uint32_t width,

@@ -17,6 +17,11 @@ std::unique_ptr<LabRenderer> makeRenderer(Lab& lab, const GpuContext& ctx, VkRen
 RenderedImage renderLab(const GpuContext& ctx, Lab& lab, uint32_t width, uint32_t height,
                         const std::function<void(int, int)>& progress = {}, float uiScale = 1.0f);
 
+// The lab's frame as an SVG document: the overlay (points, lines, arrows, text, colour bars) as
+// vector elements over the GPU layers embedded as a PNG (SvgRecorder).
+std::string renderLabSvg(const GpuContext& ctx, Lab& lab, uint32_t width, uint32_t height,
+                         const std::function<void(int, int)>& progress = {}, float uiScale = 1.0f);
+
 // The lab's animation (Lab::showAnimation) as a video file (VideoWriter: .mp4 or .gif) of
 // `frames` frames at `fps`, frame k at u = k / (frames - 1); progress(k, frames) after each.
 // InputError when the lab has no animation or the file cannot be written.
