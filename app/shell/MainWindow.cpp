@@ -5,6 +5,7 @@
 #include <QBuffer>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QInputDialog>
 #include <QKeyEvent>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -134,12 +135,28 @@ void MainWindow::buildMenus() {
     if (QString err = exportPng(path); !err.isEmpty())
       QMessageBox::warning(this, "Export PNG", err);
   });
+  addAction(file, "Export &figure (PNG or SVG, chosen size)…", {}, [this] {
+    const QString path = QFileDialog::getSaveFileName(
+        this, "Export figure (the plot without the panel)",
+        QString::fromStdString(shownLab().info().id) + ".svg", "Figure (*.svg *.png)");
+    if (path.isEmpty()) return;
+    const std::optional<QSize> size = askExportSize("Export figure");
+    if (!size) return;
+    if (QString err = exportFigure(path, *size); !err.isEmpty())
+      QMessageBox::warning(this, "Export figure", err);
+  });
   addAction(file, "Export &video…", {}, [this] {
     QString path = QFileDialog::getSaveFileName(
         this, "Export video (the lab's animation: a run, every step; McCann's t from 0 to 1)",
         QString::fromStdString(shownLab().info().id) + ".mp4", "Video (*.mp4 *.gif)");
     if (path.isEmpty()) return;
-    if (QString err = exportVideo(path); !err.isEmpty())
+    const std::optional<QSize> size = askExportSize("Export video");
+    if (!size) return;
+    bool ok = false;
+    const int fps =
+        QInputDialog::getInt(this, "Export video", "Frames a second", 12, 1, 120, 1, &ok);
+    if (!ok) return;
+    if (QString err = exportVideo(path, fps, *size); !err.isEmpty())
       QMessageBox::warning(this, "Export video", err);
   });
   file->addSeparator();
@@ -368,17 +385,66 @@ QString MainWindow::saveScene(const QString& path) {
   }
 }
 
-QString MainWindow::exportVideo(const QString& path, int fps) {
+QSize MainWindow::plotSize() const {
+  const ContentRect& c = viewport_->content();
+  return {std::max(16, int(c.width)), std::max(16, int(c.height))};
+}
+
+// The overlays' scale in an export `size` high: text as large against the plot as on screen.
+float MainWindow::figureScale(QSize size) const {
+  const float scale = viewport_->uiScale() * float(viewport_->devicePixelRatio()) *
+                      float(size.height()) / float(plotSize().height());
+  return std::clamp(scale, 0.5f, 8.0f);
+}
+
+std::optional<QSize> MainWindow::askExportSize(const QString& title) {
+  const QSize plot = plotSize();
+  const QStringList sizes = {QString("%1 x %2 (the plot)").arg(plot.width()).arg(plot.height()),
+                             "1280 x 720", "1920 x 1080", "3840 x 2160 (4K)"};
+  bool ok = false;
+  const QString chosen = QInputDialog::getItem(this, title, "Size in pixels", sizes, 0, false, &ok);
+  if (!ok) return std::nullopt;
+  const QStringList wh = chosen.section(' ', 0, 2).split(" x ");
+  return QSize(wh[0].toInt(), wh[1].toInt());
+}
+
+// A copy of the shown lab's scene: exports draw it, the view keeps its step, camera and run.
+std::unique_ptr<Lab> MainWindow::shownSceneCopy() {
+  std::unique_ptr<Lab> copy = makeLab(shownLab().info().id);
+  copy->openScene(shownLab().sceneJson(), "the shown scene");
+  return copy;
+}
+
+QString MainWindow::exportFigure(const QString& path, QSize size) {
+  const GpuContext* gpu = viewport_->gpu();
+  if (!gpu) return "the viewport has no device yet";
+  if (!path.endsWith(".png") && !path.endsWith(".svg")) return path + ": expected .png or .svg";
+  try {
+    std::unique_ptr<Lab> copy = shownSceneCopy();
+    const QSize s = size.isEmpty() ? plotSize() : size;
+    const std::string bytes = path.endsWith(".svg")
+                                  ? renderLabSvg(*gpu, *copy, uint32_t(s.width()),
+                                                 uint32_t(s.height()), {}, figureScale(s))
+                                  : encodePng(renderLab(*gpu, *copy, uint32_t(s.width()),
+                                                        uint32_t(s.height()), {}, figureScale(s)));
+    copy->useGpu(nullptr);
+    OutputFiles files;
+    files.stage(path.toStdString(), bytes);
+    files.commit();
+    return {};
+  } catch (const std::exception& e) {
+    return QString::fromStdString(e.what());
+  }
+}
+
+QString MainWindow::exportVideo(const QString& path, int fps, QSize size) {
   const GpuContext* gpu = viewport_->gpu();
   if (!gpu) return "the viewport has no device yet";
   try {
-    // A copy of the shown scene records; the view keeps its step, camera and run.
-    const nlohmann::json scene = shownLab().sceneJson();
-    std::unique_ptr<Lab> copy = makeLab(shownLab().info().id);
-    copy->openScene(scene, "the shown scene");
-    const ContentRect& c = viewport_->content();  // the plot's size, even for H.264
-    const uint32_t w = std::max(16u, uint32_t(c.width) & ~1u),
-                   h = std::max(16u, uint32_t(c.height) & ~1u);
+    std::unique_ptr<Lab> copy = shownSceneCopy();
+    const QSize s = size.isEmpty() ? plotSize() : size;  // even for H.264
+    const uint32_t w = std::max(16u, uint32_t(s.width()) & ~1u),
+                   h = std::max(16u, uint32_t(s.height()) & ~1u);
     const int frames = copy->animationFrames() > 0 ? copy->animationFrames() : 4 * fps;
     QProgressDialog dialog("Recording " + QFileInfo(path).fileName() + "…", "Cancel", 0, frames,
                            this);
@@ -391,7 +457,7 @@ QString MainWindow::exportVideo(const QString& path, int fps) {
           QCoreApplication::processEvents();
           if (dialog.wasCanceled()) throw InputError("recording cancelled");
         },
-        viewport_->uiScale() * float(viewport_->devicePixelRatio()));
+        figureScale(s));
     copy->useGpu(nullptr);
     return {};
   } catch (const std::exception& e) {  // InputError (a lab without animation, cancelled), I/O

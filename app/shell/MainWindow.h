@@ -51,7 +51,10 @@ class MainWindow : public QMainWindow {
   // File > Export video: the shown lab's animation (Lab::showAnimation) as .mp4 or .gif at the
   // plot's size, `fps` frames a second, from a copy of its scene (the view is untouched), with a
   // progress dialog that can cancel. Returns the error, or an empty string.
-  QString exportVideo(const QString& path, int fps = 12);
+  QString exportVideo(const QString& path, int fps = 12, QSize size = {});
+  // File > Export figure: the shown scene rendered headless at `size` (empty: the plot's) as
+  // .png or .svg (vectors over the GPU layers), from a copy of its scene.
+  QString exportFigure(const QString& path, QSize size = {});
   // Exit code of --frames mode: 0, or 3 when a frame failed.
   int exitCode() const { return exitCode_; }
 
@@ -62,6 +65,11 @@ class MainWindow : public QMainWindow {
   void buildScaleActions();
   void buildLessonMenu();
   void showSceneLesson(const QString& scene);
+  // The export size: the plot's, or 720p, 1080p, 4K (a dialog); empty when cancelled.
+  std::optional<QSize> askExportSize(const QString& title);
+  std::unique_ptr<Lab> shownSceneCopy();
+  QSize plotSize() const;
+  float figureScale(QSize size) const;
   QAction* addAction(QMenu* menu, const QString& text, const QKeySequence& key,
                      std::function<void()> fn);
   bool handleShortcut(QKeyEvent* event);

@@ -1024,8 +1024,9 @@ class GuiTest : public QObject {
     waitFrames(3);
   }
 
-  // File > Export video: the Transport lab's McCann interpolation at the plot's size, read back
-  // with FFmpeg; the view's own t is untouched; a lab without animation says so.
+  // File > Export video and figure: the Transport lab's McCann interpolation at the plot's size
+  // and at a chosen one, read back with FFmpeg; PNG and SVG figures at a chosen size; the view's
+  // own t is untouched; a lab without animation says so.
   void exportVideoRecordsTheShownLab() {
     VulkanViewport* vp = window_->viewport();
     window_->showLab(labIndex("transport"));
@@ -1039,6 +1040,20 @@ class GuiTest : public QObject {
     QCOMPARE(info.width, int(vp->content().width) & ~1);
     QCOMPARE(info.height, int(vp->content().height) & ~1);
     QCOMPARE(transport_->settings().t, t);
+    // A figure at a chosen size: PNG pixels and an SVG document of that size.
+    QCOMPARE(window_->exportFigure(dir.filePath("f.png"), QSize(640, 400)), QString());
+    QCOMPARE(QImage(dir.filePath("f.png")).size(), QSize(640, 400));
+    QCOMPARE(window_->exportFigure(dir.filePath("f.svg"), QSize(640, 400)), QString());
+    QFile svg(dir.filePath("f.svg"));
+    QVERIFY(svg.open(QIODevice::ReadOnly));
+    const QByteArray doc = svg.readAll();
+    QVERIFY(doc.contains("<svg") && doc.contains("width=\"640\"") && doc.contains("<text"));
+    QVERIFY(window_->exportFigure(dir.filePath("f.jpg")).contains(".png or .svg"));
+    // A video at a chosen size and rate.
+    QCOMPARE(window_->exportVideo(dir.filePath("small.gif"), 3, QSize(160, 100)), QString());
+    const VideoInfo small = readVideoInfo(dir.filePath("small.gif").toStdString());
+    QCOMPARE(small.frames, 12);
+    QCOMPARE(small.width, 160);
     window_->showLab(labIndex("attention"));
     waitFrames(2);
     QVERIFY(window_->exportVideo(dir.filePath("none.mp4"), 4).contains("no animation"));
