@@ -81,6 +81,12 @@ double Dataset::variance() const {
   return 0.5 * v / double(points->points().size());
 }
 
+double Dataset::logDensity(glm::dvec2 x, double s, double tau) const {
+  if (coupling) return coupling->evaluate(x, s, tau).logp;
+  if (mixture) return mixture->evaluate(x, s, tau).logp;
+  return points->evaluate(x, s, tau).logp;
+}
+
 double Dataset::peakLogDensity(double s, double tau) const {
   double best = -INFINITY;
   if (coupling) {  // at the path points mu_k = s y_k + tau z_k

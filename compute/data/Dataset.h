@@ -43,6 +43,8 @@ struct Dataset {
   // The highest log density of x = s x0 + tau eps (at a component mean or a data point): the top
   // of the heatmap's colour range.
   double peakLogDensity(double s, double tau) const;
+  // The log density of x = s x0 + tau eps at `x`.
+  double logDensity(glm::dvec2 x, double s, double tau) const;
 };
 
 // Point clouds have no density at tau = 0; their "data" heatmap and fields use this bandwidth.

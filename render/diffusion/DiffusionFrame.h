@@ -29,6 +29,7 @@ struct DiffusionFrame {
   // The heatmap's top, log p in nats (its colour bar spans heatPeak - 12 .. heatPeak); NaN
   // while no heatmap is drawn.
   double heatPeak = std::numeric_limits<double>::quiet_NaN();
+  double heatFloor = std::numeric_limits<double>::quiet_NaN();  // the colour range's bottom
 
   // World -> NDC scale; y is flipped in the shaders.
   glm::vec2 ndcPerUnit() const {

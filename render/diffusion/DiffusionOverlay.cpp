@@ -108,10 +108,28 @@ void timeStrip(std::vector<OverlayVertex>& out, const DiffusionFrame& f, float b
 
 }  // namespace
 
-ColorBar heatBar(HeatmapKind kind, double peak) {
+// A line for each drawn layer the caption and the arrow, trail and heatmap legends leave unnamed.
+std::vector<std::string> layerLegend(const DiffusionFrame& f, bool streamlines) {
+  std::vector<std::string> out;
+  const DiffusionParams& p = f.params;
+  if (p.showParticles()) out.push_back("orange dots: the particles x at the shown step");
+  if (p.showPaths()) out.push_back("yellow: tracked particles' paths from the noise");
+  if (p.showCoupling()) out.push_back("violet: straight lines from each start point to it now");
+  if (p.showGhosts()) out.push_back("green-yellow: the x0-prediction D(x), joined to its particle");
+  if (streamlines) out.push_back("thin curves: streamlines of the arrows' field");
+  if (f.picked && !f.picked->empty()) out.push_back("pink: the picked particles' paths");
+  if (f.painted && !f.painted->empty()) out.push_back("magenta: points being painted");
+  return out;
+}
+
+ColorBar heatBar(HeatmapKind kind, double floor, double peak) {
+  // Enough digits that the two ends differ however close they are (a flat p_t at large sigma).
+  const int digits = std::clamp(
+      int(std::ceil(std::log10(std::max(std::abs(peak), 1.0) / std::max(peak - floor, 1e-6)))) + 2,
+      3, 8);
   char low[32], high[32];
-  std::snprintf(low, sizeof(low), "%.3g", peak - HeatmapLayer::kRangeNats);
-  std::snprintf(high, sizeof(high), "%.3g", peak);
+  std::snprintf(low, sizeof(low), "%.*g", digits, floor);
+  std::snprintf(high, sizeof(high), "%.*g", digits, peak);
   return {"viridis",
           std::string("heatmap: log p") + (kind == HeatmapKind::DataDensity ? "_data" : "_t") +
               "(x), nats",
@@ -135,7 +153,7 @@ std::vector<OverlayVertex> buildOverlay(const DiffusionFrame& f,
   const float captionTop = float(h) - 26.0f - OverlayFont::kLineHeight * float(caption.size());
   textBlock(out, {10.0f, captionTop}, caption, theme().text);
   if (f.params.showTimeStrip()) timeStrip(out, f, captionTop);
-  std::vector<std::string> legend;
+  std::vector<std::string> legend = layerLegend(f, streamlines != nullptr);
   if (f.params.showField()) {
     legend.push_back(
         fieldLegend(f.params.field(), f.sim.config().schedule.kind == ScheduleKind::Flow));
@@ -150,7 +168,7 @@ std::vector<OverlayVertex> buildOverlay(const DiffusionFrame& f,
                       theme().text, Align::Right);
   if (f.params.showHeatmap() && std::isfinite(f.heatPeak))
     y = colorBar(out, {float(w) - 12.0f - kHeatBarWidth, y + 6.0f}, kHeatBarWidth,
-                 heatBar(f.params.heatmap(), f.heatPeak));
+                 heatBar(f.params.heatmap(), f.heatFloor, f.heatPeak));
   // The split view's half: its run's name under the legend (at least 72 px down).
   if (!f.title.empty())
     text(out, {0.5f * float(w) - 0.5f * textWidth(f.title), std::max(y + 8.0f, 72.0f)}, f.title,
@@ -179,11 +197,13 @@ const std::vector<std::vector<glm::dvec2>>* DiffusionOverlay::streamlines(const 
   return &streamlines_;
 }
 
-void DiffusionOverlay::draw(VkCommandBuffer cmd, const DiffusionFrame& f, double heatPeak) {
+void DiffusionOverlay::draw(VkCommandBuffer cmd, const DiffusionFrame& f, double heatFloor,
+                            double heatPeak) {
   const OverlaySize size = overlaySize(f.width, f.height, f.uiScale);
   DiffusionFrame logical = f;
   logical.width = size.width, logical.height = size.height;
   logical.heatPeak = heatPeak;
+  logical.heatFloor = heatFloor;
   layer_.drawVertices(cmd, f.slot, buildOverlay(logical, streamlines(logical)), size.width,
                       size.height);
 }

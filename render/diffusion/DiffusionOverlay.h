@@ -16,9 +16,12 @@ namespace flowscope {
 std::vector<OverlayVertex> buildOverlay(
     const DiffusionFrame& f, const std::vector<std::vector<glm::dvec2>>* streamlines = nullptr);
 std::string captionOf(const DiffusionFrame& f);
-// The heatmap's colour bar: log p_data or log p_t in nats, peak - 12 .. peak.
+// The legend's lines for the drawn layers besides arrows, trails and the heatmap (particles,
+// paths, coupling lines, x0-predictions, streamlines, picked paths, painted points).
+std::vector<std::string> layerLegend(const DiffusionFrame& f, bool streamlines);
+// The heatmap's colour bar: log p_data or log p_t in nats, floor .. peak (HeatmapLayer).
 inline constexpr float kHeatBarWidth = 240.0f;
-ColorBar heatBar(HeatmapKind kind, double peak);
+ColorBar heatBar(HeatmapKind kind, double floor, double peak);
 // The legend line of the arrows: which field they show and which way it points (`flow`: the
 // flow schedule, x = (1 - t) x0 + t eps, data at t = 0 and noise at t = 1).
 std::string fieldLegend(FieldKind kind, bool flow);
@@ -36,7 +39,7 @@ class DiffusionOverlay {
   DiffusionOverlay(const GpuContext& ctx, VkRenderPass pass, uint32_t frameSlots)
       : layer_(ctx, pass, frameSlots) {}
   // `heatPeak`: the heatmap's drawn top (HeatmapLayer::peak), for its colour bar.
-  void draw(VkCommandBuffer cmd, const DiffusionFrame& f, double heatPeak);
+  void draw(VkCommandBuffer cmd, const DiffusionFrame& f, double heatFloor, double heatPeak);
 
  private:
   OverlayLayer layer_;

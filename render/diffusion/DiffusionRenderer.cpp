@@ -74,7 +74,7 @@ void DiffusionRenderer::recordDraw(VkCommandBuffer cmd, const DiffusionFrame& f)
   trails_->draw(cmd, f);
   if (ghosts_) ghosts_->draw(cmd, f);
   particles_->draw(cmd, f);
-  overlay_->draw(cmd, f, heatmap_->peak(f));
+  overlay_->draw(cmd, f, heatmap_->floor(f), heatmap_->peak(f));
 }
 
 }  // namespace flowscope

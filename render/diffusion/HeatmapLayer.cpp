@@ -83,7 +83,19 @@ bool HeatmapLayer::compute(VkCommandBuffer cmd, const DiffusionFrame& f) {
   view_ = f.view;
   level_ = level;
   vmax_ = f.sim.data().peakLogDensity(level.x, level.y);
+  vmin_ = floorOf(f, level, vmax_);
   return true;
+}
+
+double HeatmapLayer::floorOf(const DiffusionFrame& f, glm::dvec2 level, double peak) {
+  double least = peak;
+  const int w = int(f.width), h = int(f.height);
+  for (int i = 0; i <= 2; ++i)
+    for (int j = 0; j <= 2; ++j) {
+      const glm::dvec2 x = f.view.pixelToWorld({0.5 * w * i, 0.5 * h * j}, w, h);
+      least = std::min(least, f.sim.data().logDensity(x, level.x, level.y));
+    }
+  return std::clamp(least, peak - kRangeNats, peak - kMinSpanNats);
 }
 
 void HeatmapLayer::draw(VkCommandBuffer cmd, const DiffusionFrame& f) const {
@@ -92,7 +104,7 @@ void HeatmapLayer::draw(VkCommandBuffer cmd, const DiffusionFrame& f) const {
   bindings_.bind(cmd, drawSet_);
   HeatmapPush push{nx_,
                    ny_,
-                   float(vmax_ - kRangeNats),
+                   float(vmin_),
                    float(vmax_),
                    1.0f,
                    float(cellPixels_),

@@ -3,7 +3,9 @@
 // a compute kernel at the corners of square cells (kCellPixels, or kFineCellPixels for point
 // clouds) covering the view (only when the
 // view or sigma changes), drawn as a mesh interpolating linearly inside each cell, through the
-// viridis colormap over [peak - kRangeNats, peak].
+// viridis colormap from the lowest log density in view (at least peak - kRangeNats, at most
+// peak - kMinSpanNats) to the peak: a nearly flat p_t at a large sigma still shows its shape,
+// and the colour bar gives the range.
 #include <memory>
 
 #include "DiffusionFrame.h"
@@ -15,7 +17,7 @@ namespace flowscope {
 
 class HeatmapLayer {
  public:
-  static constexpr double kRangeNats = 12.0;
+  static constexpr double kRangeNats = 12.0, kMinSpanNats = 0.01;
   // Mixtures' log densities are smooth: 16-px cells suffice. Point clouds' (a kernel density at
   // kPointCloudBandwidth) have sharp edges: 8-px cells.
   static constexpr uint32_t kCellPixels = 16, kFineCellPixels = 8;
@@ -38,6 +40,12 @@ class HeatmapLayer {
   double peak(const DiffusionFrame& f) const {
     return f.params.showHeatmap() && valid_ ? vmax_ : std::numeric_limits<double>::quiet_NaN();
   }
+  double floor(const DiffusionFrame& f) const {
+    return f.params.showHeatmap() && valid_ ? vmin_ : std::numeric_limits<double>::quiet_NaN();
+  }
+  // The colour range's bottom for a view: the least log density at its corners, edge midpoints
+  // and centre, within [peak - kRangeNats, peak - kMinSpanNats].
+  static double floorOf(const DiffusionFrame& f, glm::dvec2 level, double peak);
 
  private:
   const GpuContext& ctx_;
@@ -55,7 +63,7 @@ class HeatmapLayer {
   bool valid_ = false;
   View2D view_;
   glm::dvec2 level_{-1.0};
-  double vmax_ = 0.0;
+  double vmax_ = 0.0, vmin_ = -kRangeNats;
 };
 
 }  // namespace flowscope

@@ -11,6 +11,7 @@
 #include "DiffusionOverlay.h"
 #include "Draw2D.h"
 #include "GpuFixture.h"
+#include "HeatmapLayer.h"
 #include "InputError.h"
 #include "LabCatalog.h"
 #include "OverlayFont.h"
@@ -131,9 +132,12 @@ TEST(Draw2D, ColorBarSpansItsColormapWithItsRange) {
     EXPECT_LE(p.pixel.x, 304.0f);
   }
   // The heatmap's bar of the Diffusion lab spans peak - 12 .. peak nats.
-  const ColorBar heat = heatBar(HeatmapKind::NoisedDensity, -0.757);
+  const ColorBar heat = heatBar(HeatmapKind::NoisedDensity, -12.757, -0.757);
   EXPECT_EQ(heat.low, "-12.8");
   EXPECT_EQ(heat.high, "-0.757");
+  // A nearly flat density (a large sigma): enough digits that the ends differ.
+  const ColorBar flat = heatBar(HeatmapKind::NoisedDensity, -10.6107, -10.6007);
+  EXPECT_NE(flat.low, flat.high);
   EXPECT_NE(heat.title.find("log p_t(x), nats"), std::string::npos);
 }
 
@@ -145,6 +149,7 @@ TEST_F(OverlayTextRender, EveryHeatmapHasItsColourBar) {
   DiffusionFrame f{diffusion.simulation(gpu), diffusion.params(), diffusion.camera(), 1280, 800};
   ASSERT_TRUE(diffusion.params().showHeatmap());
   f.heatPeak = -0.75;
+  f.heatFloor = -12.75;
   EXPECT_TRUE(hasColorBar(buildOverlay(f), "viridis"));
   f.heatPeak = std::numeric_limits<double>::quiet_NaN();
   EXPECT_FALSE(hasColorBar(buildOverlay(f), "viridis"));
@@ -196,4 +201,42 @@ TEST_F(OverlayTextRender, LightThemeSwapsBackgroundTextAndInk) {
   EXPECT_GT(darkInk, 190);  // light text on the dark theme
   EXPECT_EQ(themeName(activeTheme()), "dark");
   EXPECT_THROW(parseTheme("blue", "--theme"), InputError);
+}
+
+// Every drawn Diffusion layer has its legend line, and none that is not drawn.
+TEST_F(OverlayTextRender, EveryDiffusionLayerHasALegendLine) {
+  std::unique_ptr<Lab> lab = makeLab("diffusion");
+  auto& diffusion = dynamic_cast<DiffusionLab&>(*lab);
+  DiffusionParams& p = diffusion.params();
+  DiffusionFrame f{diffusion.simulation(gpu), p, diffusion.camera(), 1280, 800};
+  const auto has = [&](const char* words, bool streamlines = false) {
+    for (const std::string& line : layerLegend(f, streamlines))
+      if (line.find(words) != std::string::npos) return true;
+    return false;
+  };
+  EXPECT_TRUE(has("particles"));
+  EXPECT_FALSE(has("paths from the noise"));
+  p.setShowPaths(true);
+  p.setShowGhosts(true);
+  EXPECT_TRUE(has("paths from the noise"));
+  EXPECT_TRUE(has("x0-prediction"));
+  EXPECT_TRUE(has("streamlines", true));
+  EXPECT_FALSE(has("streamlines", false));
+  p.setShowParticles(false);
+  EXPECT_FALSE(has("orange dots"));
+}
+
+// The heatmap's colour range follows the view: a flat p_t (sigma 80 over a view 10 high) spans
+// the least range allowed, the data's sharp density the full 12 nats.
+TEST_F(OverlayTextRender, HeatmapRangeFollowsTheDensityInView) {
+  std::unique_ptr<Lab> lab = makeLab("diffusion");
+  auto& diffusion = dynamic_cast<DiffusionLab&>(*lab);
+  DiffusionFrame f{diffusion.simulation(gpu), diffusion.params(), diffusion.camera(), 1280, 800};
+  const glm::dvec2 noisy = HeatmapLayer::levelOf(f);  // the shown step: sigma 80
+  const double peakNoisy = f.sim.data().peakLogDensity(noisy.x, noisy.y);
+  EXPECT_DOUBLE_EQ(HeatmapLayer::floorOf(f, noisy, peakNoisy),
+                   peakNoisy - HeatmapLayer::kMinSpanNats);
+  const glm::dvec2 data{1.0, 0.0};
+  const double peakData = f.sim.data().peakLogDensity(data.x, data.y);
+  EXPECT_DOUBLE_EQ(HeatmapLayer::floorOf(f, data, peakData), peakData - HeatmapLayer::kRangeNats);
 }
