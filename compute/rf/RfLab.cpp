@@ -121,8 +121,8 @@ void RfLab::resetCamera() {
   // lifted to leave the captions and ERF colour bar room below.
   const glm::dvec2 lo(-0.5, 0.5 - double(arch_.height)), hi(arch_.width - 0.5, 0.5);
   camera_ = View2D::fitting(lo, hi, int(viewport_.x), int(viewport_.y), 0.06);
-  camera_.height *= 1.0 / 0.78;  // the image over the top 78%, the captions under it
-  camera_.center.y -= 0.08 * camera_.height;
+  camera_.height *= 1.0 / 0.7;  // the image over the top 70%, the captions under it
+  camera_.center.y -= 0.12 * camera_.height;
 }
 
 void RfLab::loadArchitecture(const std::string& presetOrPath) {

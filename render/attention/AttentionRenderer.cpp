@@ -152,7 +152,8 @@ std::vector<OverlayVertex> AttentionRenderer::buildVertices(const AttentionLab& 
   }
   char buf[200];
   std::snprintf(buf, sizeof(buf),
-                "query %d (cyan): lines to keys, width = weight (mean of heads); green arrow: "
+                "query %d (cyan): lines to the keys (amber tokens), width = weight (mean of "
+                "heads); green arrow: "
                 "its output. Field: a query at position n anywhere, arrow toward its output "
                 "(longest = 1 cell)",
                 shownQuery);

@@ -163,6 +163,10 @@ std::vector<OverlayVertex> RfRenderer::buildVertices(const RfLab& lab, uint32_t 
                 a.name.c_str(), row->name.c_str(), (long long)s.size, (long long)s.jump, s.start,
                 s.unitsH, s.unitsW, every == 1 ? "all" : ("1 in " + std::to_string(every)).c_str());
   lines.emplace_back(buf, theme().text);
+  lines.emplace_back(
+      "yellow box: the pinned unit's theoretical RF, its ERF in magma; cyan dots: "
+      "unit centres; orange: padding the box reaches into",
+      theme().text);
   if (row->misaligned) {
     std::snprintf(buf, sizeof(buf), "%s: branch centres differ by %.2f px (misaligned)",
                   row->name.c_str(), row->misalignment);
@@ -187,6 +191,11 @@ std::vector<OverlayVertex> RfRenderer::buildVertices(const RfLab& lab, uint32_t 
                   b.right, intoPadding ? ", into the padding" : "");
     lines.emplace_back(buf, kHover);
   }
+  std::vector<std::pair<std::string, glm::vec4>> wrapped;  // each line within the frame
+  for (const auto& [line, color] : lines)
+    for (const std::string& piece : wrapLines({line}, float(w) - x0 - 12.0f))
+      wrapped.emplace_back(piece, color);
+  lines = std::move(wrapped);
   float y = float(h) - 8.0f - OverlayFont::kLineHeight * float(lines.size());
   if (lab.settings().showErf)
     colorBar(out, {x0, y - kColorBarHeight - 6.0f}, 220.0f,
