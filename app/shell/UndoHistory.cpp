@@ -20,21 +20,22 @@ void UndoHistory::observe(const Lab& lab) {
 }
 
 bool UndoHistory::undo(Lab& lab) {
-  observe(lab);  // an edit not yet recorded becomes the one undone
-  if (undo_.empty()) return false;
-  redo_.push_back(current_);
-  nlohmann::json scene = std::move(undo_.back());
-  undo_.pop_back();
-  restore(lab, std::move(scene));
-  return true;
+  return step(lab, undo_, redo_);
 }
 
 bool UndoHistory::redo(Lab& lab) {
+  return step(lab, redo_, undo_);
+}
+
+// One scene from `from` reopened, the current one onto `to`. An edit not yet recorded is
+// recorded first: undo undoes it; it also clears the redo stack.
+bool UndoHistory::step(Lab& lab, std::vector<nlohmann::json>& from,
+                       std::vector<nlohmann::json>& to) {
   observe(lab);
-  if (redo_.empty()) return false;
-  undo_.push_back(current_);
-  nlohmann::json scene = std::move(redo_.back());
-  redo_.pop_back();
+  if (from.empty()) return false;
+  to.push_back(current_);
+  nlohmann::json scene = std::move(from.back());
+  from.pop_back();
   restore(lab, std::move(scene));
   return true;
 }

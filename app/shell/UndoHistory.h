@@ -25,6 +25,7 @@ class UndoHistory {
   size_t redoCount() const { return redo_.size(); }
 
  private:
+  bool step(Lab& lab, std::vector<nlohmann::json>& from, std::vector<nlohmann::json>& to);
   void restore(Lab& lab, nlohmann::json scene);
   nlohmann::json current_;  // the scene as last recorded (null before the first)
   std::string currentKey_;  // its edit state, dumped

@@ -339,22 +339,10 @@ class GuiTest : public QObject {
     waitFrames(2);
     const double w0 = transport_->solution().w;
     // The rightmost source point, dragged 60 px further right.
-    const auto& pts = transport_->source().points;
-    size_t k = 0;
-    for (size_t i = 1; i < pts.size(); ++i)
-      if (pts[i].x > pts[k].x) k = i;
-    const QPoint from = screenOf(vp, transport_->camera(), pts[k]);
+    const size_t k = rightmostSourcePoint();
     const double dpr = vp->devicePixelRatio();
-    const glm::dvec2 original = pts[k];
-    QTest::mousePress(vp, Qt::LeftButton, Qt::NoModifier, from);
-    for (int step = 1; step <= 6; ++step) {
-      QMouseEvent move(QEvent::MouseMove, QPointF(from + QPoint(10 * step, 0)),
-                       vp->mapToGlobal(QPointF(from + QPoint(10 * step, 0))), Qt::NoButton,
-                       Qt::LeftButton, Qt::NoModifier);
-      QCoreApplication::sendEvent(vp, &move);
-      waitFrames(1);
-    }
-    QTest::mouseRelease(vp, Qt::LeftButton, Qt::NoModifier, from + QPoint(60, 0));
+    const glm::dvec2 original = transport_->source().points[k];
+    dragRight(vp, screenOf(vp, transport_->camera(), original), 60);
     waitFrames(2);
     QVERIFY2(transport_->source().points[k].x > original.x + 0.1, "the point did not move");
     QVERIFY(transport_->solution().w != w0);
@@ -1005,20 +993,8 @@ class GuiTest : public QObject {
     // A drag: the rightmost Transport source point, 60 px right, undone to where it was.
     check("transport", [&] {
       QTRY_VERIFY_WITH_TIMEOUT(transport_->solution().status == SolveStatus::Converged, 20000);
-      const auto& pts = transport_->source().points;
-      size_t k = 0;
-      for (size_t i = 1; i < pts.size(); ++i)
-        if (pts[i].x > pts[k].x) k = i;
-      const QPoint from = screenOf(vp, transport_->camera(), pts[k]);
-      QTest::mousePress(vp, Qt::LeftButton, Qt::NoModifier, from);
-      for (int step = 1; step <= 6; ++step) {
-        QMouseEvent move(QEvent::MouseMove, QPointF(from + QPoint(10 * step, 0)),
-                         vp->mapToGlobal(QPointF(from + QPoint(10 * step, 0))), Qt::NoButton,
-                         Qt::LeftButton, Qt::NoModifier);
-        QCoreApplication::sendEvent(vp, &move);
-        waitFrames(1);
-      }
-      QTest::mouseRelease(vp, Qt::LeftButton, Qt::NoModifier, from + QPoint(60, 0));
+      const glm::dvec2 p = transport_->source().points[rightmostSourcePoint()];
+      dragRight(vp, screenOf(vp, transport_->camera(), p), 60);
     });
     window_->showLab(labIndex("diffusion"));
     waitFrames(3);
@@ -1132,6 +1108,26 @@ class GuiTest : public QObject {
   }
 
  private:
+  // The Transport source point furthest right (a drag there moves it, not the camera).
+  size_t rightmostSourcePoint() const {
+    const auto& pts = transport_->source().points;
+    size_t k = 0;
+    for (size_t i = 1; i < pts.size(); ++i)
+      if (pts[i].x > pts[k].x) k = i;
+    return k;
+  }
+  // A left-button drag from `from`, `pixels` to the right in steps of 10, a frame apart.
+  void dragRight(VulkanViewport* vp, QPoint from, int pixels) {
+    QTest::mousePress(vp, Qt::LeftButton, Qt::NoModifier, from);
+    for (int dx = 10; dx <= pixels; dx += 10) {
+      const QPointF to(from + QPoint(dx, 0));
+      QMouseEvent move(QEvent::MouseMove, to, vp->mapToGlobal(to), Qt::NoButton, Qt::LeftButton,
+                       Qt::NoModifier);
+      QCoreApplication::sendEvent(vp, &move);
+      waitFrames(1);
+    }
+    QTest::mouseRelease(vp, Qt::LeftButton, Qt::NoModifier, from + QPoint(pixels, 0));
+  }
   void waitFrames(int n) {
     const int target = window_->viewport()->stats().frames() + n;
     QTRY_VERIFY_WITH_TIMEOUT(window_->viewport()->stats().frames() >= target, 20000);
