@@ -221,8 +221,8 @@ ImGuiLayer::~ImGuiLayer() {
 bool ImGuiLayer::wantsMouse() const {
   return ImGui::GetIO().WantCaptureMouse;
 }
-bool ImGuiLayer::wantsKeyboard() const {
-  return ImGui::GetIO().WantCaptureKeyboard;
+bool ImGuiLayer::editsText() const {
+  return ImGui::GetIO().WantTextInput;
 }
 
 bool ImGuiLayer::queueEvent(const QEvent* event, double dpr) {
@@ -269,7 +269,7 @@ bool ImGuiLayer::queueEvent(const QEvent* event, double dpr) {
         in.text = e->text().toStdU32String();
         queue_.push_back(in);
       }
-      return wantsKeyboard();
+      return editsText();  // else the window's shortcuts get the key too
     }
     default:
       return false;

@@ -54,7 +54,9 @@ class ImGuiLayer {
   std::optional<std::string> takeLayoutChange();
   std::string layout() const;  // the windows' places and folds now
   bool wantsMouse() const;
-  bool wantsKeyboard() const;
+  // A text field is being edited: keys are ImGui's alone. Otherwise they also reach the window's
+  // shortcuts, even while a panel's button or slider is held (PageUp right after a click).
+  bool editsText() const;
   // The panels' windows shown in the last frame, in framebuffer pixels (GUI tests).
   struct WindowRect {
     std::string name;

@@ -1092,8 +1092,23 @@ class GuiTest : public QObject {
     waitFrames(3);
     QTest::mouseClick(vp, Qt::LeftButton, Qt::NoModifier, at);
     QTRY_VERIFY(vp->lesson()->index == 2);
+    // Page Up while a panel's button is still held (ImGui has an active item) steps back too.
+    waitFrames(3);
+    const ControlRect held = vp->controlRects().at("lesson.next");
+    const QPoint on(int((held.x0 + held.x1) / 2 / dpr), int((held.y0 + held.y1) / 2 / dpr));
+    QTest::mouseMove(vp, on);
+    waitFrames(2);
+    QTest::mousePress(vp, Qt::LeftButton, Qt::NoModifier, on);
+    waitFrames(3);
+    QVERIFY(ImGui::GetIO().WantCaptureKeyboard);
     QTest::keyClick(vp, Qt::Key_PageUp);
     QTRY_VERIFY(vp->lesson()->index == 1);
+    QTest::mouseMove(vp, QPoint(vp->width() / 2, vp->height() / 2));  // off the button: no click
+    waitFrames(2);
+    QTest::mouseRelease(vp, Qt::LeftButton, Qt::NoModifier,
+                        QPoint(vp->width() / 2, vp->height() / 2));
+    waitFrames(3);
+    QCOMPARE(vp->lesson()->index, 1);
     QCOMPARE(vp->shown(), lessons[1].lab);
     vp->setLesson(std::nullopt);
     lab_->openScene(saved, "saved");
