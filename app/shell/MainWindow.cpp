@@ -497,12 +497,16 @@ void MainWindow::updateStatus() {
                      .arg(viewport_->deviceName())
                      .arg(double(viewport_->uiScale()))
                      .arg(QString::fromStdString(shownLab().status()));
+  if (const std::optional<LabProgress> p = shownLab().progress())
+    text += QString("   |   %1").arg(QString::fromStdString(p->what));
   if (validation_) text += QString("   |   validation messages: %1").arg(validation_->count.load());
   status_->setText(text);
 }
 
 void MainWindow::onFrame() {
-  if (options_.frames > 0 && !finishing_ && viewport_->stats().frames() >= options_.frames) {
+  // --frames N: N frames, and then any solve in flight finished (the screenshot shows its result).
+  if (options_.frames > 0 && !finishing_ && viewport_->stats().frames() >= options_.frames &&
+      !shownLab().progress()) {
     finishing_ = true;
     QTimer::singleShot(0, this, &MainWindow::finishFrames);
   }

@@ -8,6 +8,7 @@
 #include "InputError.h"
 #include "LessonWindow.h"
 #include "Pipelines.h"
+#include "ProgressWindow.h"
 #include "RendererCatalog.h"
 #include "Resources.h"
 #include "UiUnits.h"
@@ -179,6 +180,7 @@ void ViewportRenderer::recordFrame(VkCommandBuffer cmd, double seconds) {
   } catch (const std::exception& e) {
     reportFailure(e);
   }
+  buildProgressWindow(*window_, lab, area);
   LabRenderer& r = renderer(index);
   sizeRenderer(index, cw, ch);
   // The overlays at the UI scale, on top of the screen's device pixel ratio.

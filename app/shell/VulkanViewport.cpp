@@ -11,7 +11,10 @@
 namespace flowscope {
 
 VulkanViewport::VulkanViewport(std::vector<std::unique_ptr<Lab>> labs) : labs_(std::move(labs)) {
-  for (const auto& lab : labs_) views_.push_back(makeView(*lab, edits_));
+  for (const auto& lab : labs_) {
+    lab->setBackgroundWork(true);  // a drag or a slider never waits for a solve
+    views_.push_back(makeView(*lab, edits_));
+  }
   fits_.resize(labs_.size());
   // UNORM, not Qt's sRGB default: ImGui and the colormaps are authored for UNORM output.
   setPreferredColorFormats({VK_FORMAT_B8G8R8A8_UNORM, VK_FORMAT_R8G8B8A8_UNORM});

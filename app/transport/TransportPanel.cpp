@@ -47,10 +47,14 @@ std::optional<LabRequest> TransportPanel::build(TransportLab& lab, ControlRects&
   if (lab.settings().mode == TransportMode::Plan) {
     const TransportSolution& s = lab.solution();
     const bool sq = lab.settings().cost == CostKind::SqEuclidean;
-    ImGui::Text("%s = %.6g   <P,C> = %.6g", sq ? "W2" : "W1", s.w, s.cost);
-    ImGui::Text("%ld %s, marginal error %.2e, %.1f ms", s.iterations,
-                s.method == OtMethod::Sinkhorn ? "iterations" : "pivots", s.marginalError,
-                s.timeMs);
+    if (s.f.empty()) {
+      ImGui::TextUnformatted(lab.progress() ? "solving..." : "no solution");
+    } else {
+      ImGui::Text("%s = %.6g   <P,C> = %.6g", sq ? "W2" : "W1", s.w, s.cost);
+      ImGui::Text("%ld %s, marginal error %.2e, %.1f ms%s", s.iterations,
+                  s.method == OtMethod::Sinkhorn ? "iterations" : "pivots", s.marginalError,
+                  s.timeMs, lab.progress() ? " (previous; solving)" : "");
+    }
     if (s.status != SolveStatus::Converged && !s.message.empty())
       ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.35f, 1.0f), "%s", s.message.c_str());
     if (foldable("Source a (orange)", false)) measureSection(lab, false);

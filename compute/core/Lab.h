@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "View2D.h"
@@ -28,6 +29,12 @@ struct LabInfo {
 struct LabRequest {
   std::string lab;
   nlohmann::json content;
+};
+
+// Work a lab is doing off the frame, for the shell's progress indication.
+struct LabProgress {
+  std::string what;        // "Sinkhorn: eps 0.02 -> 0.01, 412 iterations, error 3.1e-03"
+  double fraction = -1.0;  // 0..1 where the lab can tell, else < 0
 };
 
 class Lab {
@@ -69,6 +76,13 @@ class Lab {
     (void)progress;
     update();
   }
+
+  // Heavy solves off the frame (the GUI turns this on): update() starts them on a worker thread
+  // and takes their results on a later frame, the lab showing the previous result meanwhile and
+  // progress() saying how far the solve is. Off (the default: the CLI, headless renders, tests),
+  // update() computes in place. settle() waits for them either way.
+  virtual void setBackgroundWork(bool on) { (void)on; }
+  virtual std::optional<LabProgress> progress() const { return std::nullopt; }
 
   // The status line after the frame time and device, and the lab's keys in --stats JSON.
   virtual std::string status() const = 0;

@@ -5,6 +5,7 @@
 #include <numeric>
 #include <thread>
 
+#include "BackgroundJob.h"
 #include "InputError.h"
 #include "Limits.h"
 #include "Parallel.h"
@@ -173,6 +174,44 @@ double DenseSinkhorn::rowError() {
   return err;
 }
 
+namespace {
+
+// Where a solve is, for a monitor: the fraction done is half the annealing (eps from its start to
+// the target, on a log scale) and half the error's way from its first value at the target eps to
+// the tolerance (log scale); without annealing, the error's alone.
+class SolveProgress {
+ public:
+  SolveProgress(double epsStart, double epsTarget, double tolerance)
+      : epsStart_(epsStart), epsTarget_(epsTarget), tolerance_(tolerance) {}
+  // Writes the state into the monitor; true when it asks the solve to stop.
+  bool report(JobMonitor& m, int iterations, double eps, double error) {
+    if (std::isfinite(error) && !std::isfinite(firstError_)) firstError_ = error;
+    m.iterations = iterations;
+    m.epsilon = eps;
+    m.error = error;
+    m.fraction = fraction(eps, error);
+    return m.stop;
+  }
+
+ private:
+  double fraction(double eps, double error) const {
+    const auto part = [](double num, double den) {
+      return den > 0.0 ? std::clamp(num / den, 0.0, 1.0) : 1.0;
+    };
+    const double errorPart =
+        std::isfinite(firstError_) && std::isfinite(error)
+            ? part(std::log(firstError_ / error), std::log(firstError_ / tolerance_))
+            : 0.0;
+    if (!(epsStart_ > epsTarget_)) return errorPart;
+    return 0.5 * part(std::log(epsStart_ / eps), std::log(epsStart_ / epsTarget_)) +
+           0.5 * errorPart;
+  }
+  double epsStart_, epsTarget_, tolerance_;
+  double firstError_ = INFINITY;
+};
+
+}  // namespace
+
 SinkhornResult DenseSinkhorn::solve(const SinkhornOptions& o, bool warm,
                                     std::vector<SinkhornRecord>* history) {
   SinkhornResult r;
@@ -192,9 +231,17 @@ SinkhornResult DenseSinkhorn::solve(const SinkhornOptions& o, bool warm,
   const int gapEvery = int(std::max<size_t>(1, n_ * m_ / 250000));
   double err = INFINITY;
   StallDetector stall;
+  SolveProgress progress(eps_, o.epsilon, o.tolerance);
   while (true) {
     const bool last = eps_ <= o.epsilon;
     for (int it = 1; it <= o.maxIterations; ++it) {
+      if (o.monitor && progress.report(*o.monitor, r.iterations, eps_, err)) {
+        r.status = SolveStatus::NotConverged;
+        r.cancelled = true;
+        r.message = "stopped before converging";
+        r.f = f(), r.g = g();
+        return r;
+      }
       if (!iterate()) {
         absorb();  // a row or column underflowed: start it from the absorbed potentials
         if (!iterate()) {

@@ -20,6 +20,8 @@
 
 namespace flowscope {
 
+struct JobMonitor;
+
 enum class CostKind { SqEuclidean, Euclidean };
 
 // Streaming log-sum-exp: add(l) for each term l, then value() = log sum exp(l) (-inf when empty).
@@ -68,6 +70,10 @@ struct SinkhornOptions {
   // Called at each check at the target eps that has not converged (iterations so far, error):
   // for progress on stderr.
   std::function<void(int, double)> progress;
+  // A worker's monitor (BackgroundJob.h), when the solve runs off the frame: it receives the
+  // iterations, the current eps, the last error and a fraction done; its `stop` ends the solve
+  // after the current iteration (SinkhornResult::cancelled). DenseSinkhorn honours it.
+  JobMonitor* monitor = nullptr;
 };
 inline constexpr double kAnnealFactor = 0.5;
 
@@ -79,8 +85,9 @@ struct SinkhornResult {
   double marginalError = 0.0;
   int iterations = 0;  // all iterations, annealing stages included
   SolveStatus status = SolveStatus::NotConverged;
-  bool stalled = false;  // NotConverged because the error stopped falling (StallDetector)
-  std::string message;   // what went wrong and what to change, when not converged
+  bool stalled = false;    // NotConverged because the error stopped falling (StallDetector)
+  bool cancelled = false;  // NotConverged because the monitor asked it to stop
+  std::string message;     // what went wrong and what to change, when not converged
 };
 
 // Tells when an iterative solver is stuck above its tolerance: its error has not fallen by 1% in

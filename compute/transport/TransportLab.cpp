@@ -1,7 +1,6 @@
 #include "TransportLab.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <numeric>
@@ -17,11 +16,6 @@
 
 namespace flowscope {
 namespace {
-
-double msSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-      .count();
-}
 
 void requireFinitePositive(double v, const std::string& field) {
   if (!(v > 0.0) || !std::isfinite(v)) throw InputError(field + ": must be a positive number");
@@ -213,9 +207,18 @@ void TransportLab::reloadMeasures(const Measure& a, const Measure& b) {
   b_ = b;
   rawA_ = a_.weights;
   rawB_ = b_.weights;
-  dense_.reset();
+  dropSolver();
   request(Solve::Cold);
   couplingsStale_ = true;
+  // The previous plan's indices name other points: nothing is shown until the new solve.
+  solution_ = TransportSolution{};
+  solution_.method = s_.method;
+  history_.clear();
+  step_ = 0;
+  entries_.clear();
+  massDrawn_ = 0.0;
+  matrix_ = PlanMatrix{};
+  ++revision_;
 }
 
 void TransportLab::setMeasure(bool target, const MeasureSpec& spec) {
@@ -235,7 +238,7 @@ void TransportLab::setMethod(OtMethod m) {
 void TransportLab::setCost(CostKind c) {
   if (c == s_.cost) return;
   s_.cost = c;
-  dense_.reset();
+  dropSolver();
   request(Solve::Cold);
 }
 
@@ -300,6 +303,10 @@ void TransportLab::setStep(int k) {
   const int clamped = std::clamp(k, 1, int(history_.size()));
   if (clamped == step_) return;
   step_ = clamped;
+  if (s_.method == OtMethod::Sinkhorn && !dense_) {  // a solve is running: its history follows
+    ++revision_;
+    return;
+  }
   refreshShown();
 }
 
@@ -333,8 +340,11 @@ void TransportLab::movePoint(PointRef p, glm::dvec2 world) {
   if (p.index >= pts.size()) throw InputError("point: no such point");
   requirePoint("point", world.x, world.y);
   pts[p.index] = world;
-  if (dense_) dense_->movePoint(p.target, p.index, world);
-  request(s_.method == OtMethod::Sinkhorn ? Solve::Warm : Solve::Cold);
+  if (dense_)
+    dense_->movePoint(p.target, p.index, world);
+  else if (job_.running())
+    queuedMoves_.push_back({p.target, p.index, world});
+  request(s_.method == OtMethod::Sinkhorn ? Solve::Warm : Solve::Cold, false);
 }
 
 void TransportLab::addPoint(bool target, glm::dvec2 world) {
@@ -346,7 +356,7 @@ void TransportLab::addPoint(bool target, glm::dvec2 world) {
   std::vector<glm::dvec2> pts = m.points;
   pts.push_back(world);
   m = Measure::weighted(std::move(pts), raw, "painted points");
-  dense_.reset();
+  dropSolver();
   request(Solve::Cold);
 }
 
@@ -394,56 +404,93 @@ void TransportLab::tick(double seconds) {
 }
 
 void TransportLab::update() {
+  collectSolve();
   if (s_.mode == TransportMode::Coupling) {
     if (couplingsStale_) recomputeCouplings();
     return;
   }
-  if (pending_ == Solve::None) return;
-  solveNow(pending_ == Solve::Warm);
-  pending_ = Solve::None;
+  startSolve();
 }
 
-void TransportLab::solveNow(bool warm) {
-  const auto start = std::chrono::steady_clock::now();
-  TransportSolution sol;
-  sol.method = s_.method;
-  if (s_.method == OtMethod::Sinkhorn) {
-    if (!dense_) {
-      dense_ = std::make_unique<DenseSinkhorn>(a_, b_, s_.cost);
-      warm = false;
-    }
-    SinkhornOptions o;
-    o.epsilon = s_.epsilon;
-    o.tolerance = s_.tolerance;
-    o.maxIterations = s_.maxIterations;
-    o.annealing = s_.annealing;
-    history_.clear();
-    const SinkhornResult r = dense_->solve(o, warm, s_.stepThrough ? &history_ : nullptr);
-    if (history_.size() > kMaxHistory) history_.resize(kMaxHistory);
-    sol.cost = r.cost;
-    sol.marginalError = r.marginalError;
-    sol.iterations = r.iterations;
-    sol.status = r.status;
-    sol.message = r.message;
-    sol.f = r.f;
-    sol.g = r.g;
-    sol.epsilon = s_.epsilon;
-  } else {
-    exact_ = exactTransport(a_, b_, s_.cost);
-    history_.clear();
-    sol.cost = exact_.cost;
-    sol.marginalError = exact_.marginalError;
-    sol.iterations = exact_.pivots;
-    sol.status = exact_.status;
-    sol.message = exact_.message;
-    sol.f = exact_.u;
-    sol.g = exact_.v;
+void TransportLab::settle(const std::function<void(int, int)>& progress) {
+  (void)progress;
+  update();
+  while (job_.running()) {
+    job_.wait();
+    update();
   }
-  sol.w = std::pow(std::max(0.0, sol.cost), 1.0 / pFor(s_.cost));
-  sol.timeMs = msSince(start);
-  solution_ = std::move(sol);
+}
+
+void TransportLab::dropSolver() {
+  dense_.reset();
+  ++solverGeneration_;
+  queuedMoves_.clear();
+}
+
+void TransportLab::startSolve() {
+  if (pending_ == Solve::None || job_.running()) return;
+  SolveInput in;
+  in.method = s_.method;
+  in.cost = s_.cost;
+  in.a = a_, in.b = b_;
+  in.options.epsilon = s_.epsilon;
+  in.options.tolerance = s_.tolerance;
+  in.options.maxIterations = s_.maxIterations;
+  in.options.annealing = s_.annealing;
+  in.warm = pending_ == Solve::Warm;
+  in.history = s_.stepThrough;
+  in.maxHistory = kMaxHistory;
+  in.dense = std::move(dense_);
+  pending_ = Solve::None;
+  obsolete_ = false;
+  jobGeneration_ = solverGeneration_;
+  if (!background_) {
+    adopt(runTransportSolve(std::move(in), nullptr));
+    return;
+  }
+  running_.method = in.method;
+  running_.options = in.options;
+  auto shared = std::make_shared<SolveInput>(std::move(in));
+  job_.start([shared](JobMonitor& m) { return runTransportSolve(std::move(*shared), &m); });
+}
+
+void TransportLab::collectSolve() {
+  if (!job_.running()) return;
+  if (obsolete_ && !job_.ready()) job_.cancel();
+  if (job_.ready()) adopt(job_.take());
+}
+
+void TransportLab::adopt(SolveOutcome&& out) {
+  if (out.dense && jobGeneration_ == solverGeneration_) {
+    dense_ = std::move(out.dense);
+    for (const QueuedMove& m : queuedMoves_) dense_->movePoint(m.target, m.index, m.at);
+  }
+  queuedMoves_.clear();
+  // A stopped solve, or one of the other method (switched meanwhile): the next one follows.
+  if (out.cancelled || out.solution.method != s_.method) return;
+  if (out.solution.method == OtMethod::Exact) exact_ = std::move(out.exact);
+  history_ = std::move(out.history);
+  solution_ = std::move(out.solution);
   step_ = int(history_.size());
   refreshShown();
+}
+
+std::optional<LabProgress> TransportLab::progress() const {
+  const JobMonitor* m = job_.monitor();
+  if (!m) return std::nullopt;
+  LabProgress p;
+  if (running_.method == OtMethod::Exact) {
+    p.what = "Exact OT: network simplex running";
+    return p;
+  }
+  char buf[200];
+  std::snprintf(buf, sizeof(buf),
+                "Sinkhorn: ε %.3g → %.3g, %ld iterations, error %.1e (tolerance %.0e)",
+                m->epsilon.load(), running_.options.epsilon, m->iterations.load(), m->error.load(),
+                running_.options.tolerance);
+  p.what = buf;
+  p.fraction = m->fraction;
+  return p;
 }
 
 const std::vector<double>& TransportLab::shownF() const {

@@ -14,15 +14,14 @@
 #include <string>
 #include <vector>
 
+#include "BackgroundJob.h"
 #include "Couplings.h"
-#include "DenseSinkhorn.h"
-#include "ExactTransport.h"
 #include "Lab.h"
+#include "TransportSolve.h"
 #include "View2D.h"
 
 namespace flowscope {
 
-enum class OtMethod { Exact, Sinkhorn };
 enum class TransportMode { Plan, Coupling };
 enum class PotentialShown { None, Source, Target };  // f on the source side, g on the target's
 std::string otMethodName(OtMethod m);
@@ -89,15 +88,6 @@ struct TransportSettings {
 // ...").
 void validate(const TransportSettings& s);
 
-struct TransportSolution {
-  OtMethod method = OtMethod::Sinkhorn;
-  double cost = 0.0, w = 0.0, marginalError = 0.0, timeMs = 0.0, epsilon = 0.0;
-  long iterations = 0;  // Sinkhorn iterations, or simplex pivots
-  SolveStatus status = SolveStatus::NotConverged;
-  std::string message;
-  std::vector<double> f, g;
-};
-
 struct TransportScene;
 
 class TransportLab : public Lab {
@@ -130,6 +120,11 @@ class TransportLab : public Lab {
   bool togglePlay() override;
   bool stepPlayback(int delta) override;
   bool resetPlayback() override;
+  // Solves run on a worker thread when on (the GUI): a drag or a slider never waits for one.
+  // A cold request (new measures, method, eps with step-through) stops a solve in flight.
+  void setBackgroundWork(bool on) override { background_ = on; }
+  std::optional<LabProgress> progress() const override;
+  void settle(const std::function<void(int, int)>& progress) override;  // waits for the solve
 
   // Validating setters (InputError; the lab is unchanged when they throw).
   void setSource(const MeasureSpec& spec) { setMeasure(false, spec); }
@@ -208,20 +203,41 @@ class TransportLab : public Lab {
  private:
   // What the next update() must do: nothing, continue from the current potentials, or start over.
   enum class Solve { None, Warm, Cold };
-  void request(Solve s) { pending_ = std::max(pending_, s); }
+  // A request from a changed setting makes the solve in flight obsolete (it is stopped); a point
+  // moved does not (the solve in flight finishes and the next starts warm from it).
+  void request(Solve s, bool obsoletes = true) {
+    pending_ = std::max(pending_, s);
+    obsolete_ = obsolete_ || obsoletes;
+  }
   void setMeasure(bool target, const MeasureSpec& spec);
   void reloadMeasures(const Measure& a, const Measure& b);
   void refreshShown();
-  void solveNow(bool warm);
+  // The solve's life: started from what is pending (in place, or on the worker), and its outcome
+  // taken when done. The Sinkhorn state travels with the job; point moves made meanwhile wait
+  // in queuedMoves_ and apply when it comes back, unless the state was dropped (a new problem).
+  void startSolve();
+  void collectSolve();
+  void adopt(SolveOutcome&& out);
+  void dropSolver();
   void recomputeCouplings();
-  double pFor(CostKind c) const { return c == CostKind::SqEuclidean ? 2.0 : 1.0; }
 
   TransportSettings s_;
   View2D camera_;
   glm::uvec2 viewport_{1280, 800};  // the area the camera maps (setViewport)
   Measure a_, b_;
-  std::vector<double> rawA_, rawB_;  // unnormalised weights (added points get the mean weight)
-  std::unique_ptr<DenseSinkhorn> dense_;
+  std::vector<double> rawA_, rawB_;       // unnormalised weights (added points get the mean weight)
+  std::unique_ptr<DenseSinkhorn> dense_;  // null while a job holds it
+  struct QueuedMove {
+    bool target;
+    size_t index;
+    glm::dvec2 at;
+  };
+  std::vector<QueuedMove> queuedMoves_;
+  uint64_t solverGeneration_ = 0;  // bumped by dropSolver
+  uint64_t jobGeneration_ = 0;     // the generation the job in flight started from
+  SolveInput running_;             // what the job in flight solves (settings only; no state)
+  bool background_ = false;
+  bool obsolete_ = false;  // the solve in flight answers settings that have changed since
   ExactResult exact_;
   TransportSolution solution_;
   std::vector<SinkhornRecord> history_;
@@ -235,6 +251,7 @@ class TransportLab : public Lab {
   PlanMatrix matrix_;
   std::vector<glm::dvec2> noise_, data_;
   std::vector<Coupling> couplings_;
+  BackgroundJob<SolveOutcome> job_;  // declared last: stopped and joined first
 };
 
 }  // namespace flowscope

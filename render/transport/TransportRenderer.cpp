@@ -91,11 +91,17 @@ void planVertices(std::vector<OverlayVertex>& out, const TransportLab& lab, int 
                       (s.annealing ? ", annealed" : ""));
   else
     caption.push_back("exact OT (network simplex), " + costText);
-  caption.push_back(std::string(s.cost == CostKind::SqEuclidean ? "W2 " : "W1 ") +
-                    fmt("%.6g", sol.w) + "  <P,C> " + fmt("%.6g", sol.cost) + "  error " +
-                    fmt("%.1e", sol.marginalError) + "  " + std::to_string(sol.iterations) +
-                    (sinkhorn ? " it  " : " pivots  ") + std::to_string(a.points.size()) + "→" +
-                    std::to_string(b.points.size()));
+  // While a solve runs off the frame the previous one stays shown, and says so.
+  const bool solving = lab.progress().has_value();
+  if (sol.f.empty())
+    caption.push_back(solving ? "solving…" : "no solution");
+  else
+    caption.push_back(std::string(s.cost == CostKind::SqEuclidean ? "W2 " : "W1 ") +
+                      fmt("%.6g", sol.w) + "  <P,C> " + fmt("%.6g", sol.cost) + "  error " +
+                      fmt("%.1e", sol.marginalError) + "  " + std::to_string(sol.iterations) +
+                      (sinkhorn ? " it  " : " pivots  ") + std::to_string(a.points.size()) + "→" +
+                      std::to_string(b.points.size()) +
+                      (solving ? "  (the previous solve's; solving…)" : ""));
   if (s.stepThrough && !lab.history().empty()) {
     const SinkhornRecord& r = lab.history()[size_t(lab.step() - 1)];
     caption.push_back("iteration " + std::to_string(lab.step()) + "/" +
@@ -136,7 +142,7 @@ void planVertices(std::vector<OverlayVertex>& out, const TransportLab& lab, int 
              {"viridis", std::string("heatmap: ") + (src ? "f(x)" : "g(y)") + ", cost units",
               fmt("%.3g", potential->lo), fmt("%.3g", potential->hi), ""});
   }
-  if (s.showMatrix) {
+  if (s.showMatrix && !lab.planMatrix().values.empty()) {
     const float size = float(TransportRenderer::insetSide(uint32_t(w), uint32_t(h)));
     const float x0 = float(w) - size - 16.0f, y0 = float(TransportRenderer::kInsetTop);
     quad(out, {x0 - 4.0f, y0 - 42.0f}, {x0 + size + 4.0f, y0 + size + 4.0f}, theme().box);

@@ -8,6 +8,7 @@
 #include <functional>
 #include <numeric>
 
+#include "BackgroundJob.h"
 #include "DenseSinkhorn.h"
 #include "DiffusionScene.h"
 #include "ExactTransport.h"
@@ -328,4 +329,110 @@ TEST(TransportScene, ErrorsNameTheFieldAndLeaveTheLabUnchanged) {
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("Transport lab scene"), std::string::npos) << e.what();
   }
+}
+
+// The solver's monitor: it sees every iteration and the eps going down, its fraction ends near
+// one when the solve converges, and its stop ends a solve at once, marked cancelled.
+TEST(DenseSinkhorn, MonitorFollowsTheSolveAndStopsIt) {
+  const Measure a = randomMeasure(60, 3, {-1.0, 0.0}, true),
+                b = randomMeasure(70, 4, {1.0, 0.5}, false);
+  DenseSinkhorn s(a, b, CostKind::SqEuclidean);
+  SinkhornOptions o;
+  o.epsilon = 0.02;
+  JobMonitor monitor;
+  o.monitor = &monitor;
+  const SinkhornResult r = s.solve(o, false);
+  ASSERT_EQ(r.status, SolveStatus::Converged);
+  EXPECT_FALSE(r.cancelled);
+  EXPECT_EQ(monitor.iterations.load(), r.iterations - 1);  // reported before each iteration
+  EXPECT_DOUBLE_EQ(monitor.epsilon.load(), 0.02);
+  EXPECT_GT(monitor.fraction.load(), 0.9);
+  EXPECT_LE(monitor.fraction.load(), 1.0);
+  monitor.stop = true;
+  const SinkhornResult stopped = s.solve(o, false);
+  EXPECT_TRUE(stopped.cancelled);
+  EXPECT_EQ(stopped.status, SolveStatus::NotConverged);
+  EXPECT_EQ(stopped.iterations, 0);
+}
+
+namespace {
+
+TransportSettings smallScene(int count, double eps) {
+  TransportSettings s;
+  s.source.count = count;
+  s.target.name = "moons";
+  s.target.count = count;
+  s.epsilon = eps;
+  return s;
+}
+
+void expectSameSolution(const TransportLab& x, const TransportLab& y) {
+  EXPECT_EQ(x.solution().status, y.solution().status);
+  EXPECT_EQ(x.solution().iterations, y.solution().iterations);
+  EXPECT_NEAR(x.solution().cost, y.solution().cost, 1e-12 * std::abs(y.solution().cost));
+  ASSERT_EQ(x.solution().f.size(), y.solution().f.size());
+  for (size_t i = 0; i < x.solution().f.size(); ++i)
+    EXPECT_NEAR(x.solution().f[i], y.solution().f[i], 1e-10);
+  EXPECT_EQ(x.drawnEntries().size(), y.drawnEntries().size());
+}
+
+}  // namespace
+
+// Off the frame: update() returns with the solve in flight (progress says so, the previous
+// solution stays), settle() takes the result, equal to the in-place solve's.
+TEST(TransportLab, BackgroundSolveMatchesTheInPlaceOne) {
+  TransportLab inPlace(smallScene(120, 0.02)), background(smallScene(120, 0.02));
+  inPlace.update();
+  background.setBackgroundWork(true);
+  background.update();
+  ASSERT_TRUE(background.progress().has_value());
+  EXPECT_NE(background.progress()->what.find("Sinkhorn"), std::string::npos);
+  EXPECT_EQ(background.solution().iterations, 0);  // nothing adopted yet
+  EXPECT_FALSE(inPlace.progress().has_value());
+  background.settle({});
+  EXPECT_FALSE(background.progress().has_value());
+  expectSameSolution(background, inPlace);
+}
+
+// A drag while the solve runs: the point moves at once, the move reaches the solver when the job
+// comes back, and the warm re-solve that follows gives what the in-place lab gives.
+TEST(TransportLab, PointMovedDuringABackgroundSolveIsSolvedWarmAfterIt) {
+  TransportLab inPlace(smallScene(100, 0.03)), background(smallScene(100, 0.03));
+  background.setBackgroundWork(true);
+  inPlace.update();
+  background.update();  // the cold solve in flight
+  const TransportLab::PointRef p{true, 7};
+  inPlace.movePoint(p, {3.0, -2.0});
+  background.movePoint(p, {3.0, -2.0});
+  EXPECT_EQ(background.target().points[7], glm::dvec2(3.0, -2.0));
+  inPlace.update();
+  background.settle({});
+  expectSameSolution(background, inPlace);
+}
+
+// A new problem (here new source points, a larger eps) while a long solve runs stops it; what
+// is adopted is the new problem's solution, never the stopped one's.
+TEST(TransportLab, NewProblemStopsTheSolveInFlight) {
+  TransportSettings long_ = smallScene(1500, 1e-4);
+  long_.tolerance = 1e-9;
+  long_.maxIterations = 1000000;
+  TransportLab background(long_);
+  background.setBackgroundWork(true);
+  background.update();
+  ASSERT_TRUE(background.progress().has_value());
+  MeasureSpec small = long_.source;
+  small.count = 50;
+  background.setSource(small);
+  background.setEpsilon(0.05);
+  background.setTolerance(1e-4);
+  background.settle({});  // returns soon only if the long solve stopped
+  TransportSettings expected = long_;
+  expected.source.count = 50;
+  expected.epsilon = 0.05;
+  expected.tolerance = 1e-4;
+  TransportLab inPlace(expected);
+  inPlace.update();
+  EXPECT_EQ(background.source().points.size(), 50u);
+  EXPECT_EQ(background.solution().status, SolveStatus::Converged);
+  expectSameSolution(background, inPlace);
 }
