@@ -18,6 +18,7 @@
 #include "ReceptiveFieldKernel.h"
 #include "Rng.h"
 #include "SinkhornKernel.h"
+#include "TransportLab.h"
 
 namespace flowscope::cli {
 namespace {
@@ -189,6 +190,47 @@ Result dragCase(size_t n, double eps, int runs) {
   return {name, "cpu", median(wall), -1.0, int(wall.size())};
 }
 
+// The Transport lab's default scene, solved; then an eps edit (0.01 <-> 0.02, a warm re-solve)
+// and the time the frame's update() is blocked: the whole re-solve in place (the CLI's and the
+// headless render's way), or the start of the worker in the background (the GUI's way, the solve
+// finishing off the frame).
+Result labEditCase(bool background, int runs) {
+  TransportSettings settings;
+  settings.showInterpolation = true;
+  TransportLab lab(settings);
+  lab.setBackgroundWork(background);
+  lab.settle({});
+  std::vector<double> wall;
+  for (int r = 0; r < std::max(runs, 5); ++r) {
+    lab.setEpsilon(r % 2 == 0 ? 0.02 : 0.01);
+    auto start = Clock::now();
+    lab.update();
+    wall.push_back(msSince(start));
+    lab.settle({});
+    if (lab.solution().status != SolveStatus::Converged)
+      throw std::runtime_error("bench transport_lab_edit: " + lab.solution().message);
+  }
+  return {"transport_lab_edit_frame_block", background ? "background" : "in_place", median(wall),
+          -1.0, int(wall.size())};
+}
+
+// The lab's potential heatmap at 1280x800 (the renderer's 12 px nodes): recomputed after every
+// re-solve and camera move.
+Result potentialGridCase(int runs) {
+  TransportSettings settings;
+  settings.potential = PotentialShown::Source;
+  TransportLab lab(settings);
+  lab.settle({});
+  std::vector<double> wall;
+  for (int r = 0; r < std::max(runs, 5); ++r) {
+    auto start = Clock::now();
+    const ScalarGrid g = lab.potentialGrid(lab.camera(), 1280, 800, 12);
+    wall.push_back(msSince(start));
+    if (g.values.empty()) throw std::runtime_error("bench transport_potential: no grid");
+  }
+  return {"transport_potential_grid_1280x800", "cpu", median(wall), -1.0, int(wall.size())};
+}
+
 Result exactCase(size_t n, int runs) {
   Measure a = unitSquare(n, 3), b = unitSquare(n, 4);
   std::vector<double> wall;
@@ -297,6 +339,9 @@ int runBench(bool json, int runs, bool full, const std::string& only) {
   if (wanted("sinkhorn_dense")) results.push_back(denseSinkhornCase(1024, 0.01, runs));
   if (wanted("ot_drag")) results.push_back(dragCase(1000, 0.05, 4 * runs));
   if (wanted("exact_ot")) results.push_back(exactCase(2000, std::max(1, runs / 2)));
+  if (wanted("transport_lab_edit"))
+    for (bool background : {false, true}) results.push_back(labEditCase(background, runs));
+  if (wanted("transport_potential")) results.push_back(potentialGridCase(runs));
   for (size_t n : {size_t(4096), size_t(16384)}) {
     const int attentionRuns = n > 4096 ? std::max(1, std::min(runs, 3)) : runs;
     if (wanted("attention_softmax")) {
@@ -358,7 +403,10 @@ void addBenchCommand(CLI::App& app, Runner& run) {
       "4,000 points; the headless render of the default scene at "
       "1280x800; GPU Sinkhorn on uniform points in the unit square, "
       "4,096^2 at eps 0.05 and 1,024^2 at eps 0.01, to an L1 marginal "
-      "error of 1e-4; exact OT 2,000^2 (CPU); softmax attention with n = m = "
+      "error of 1e-4; exact OT 2,000^2 (CPU); the Transport lab's default scene: how long "
+      "the frame's update() blocks after an eps edit, re-solving in place (CLI) or starting "
+      "the background solve (GUI), and its potential heatmap at 1280x800; softmax attention with n "
+      "= m = "
       "4,096 and 16,384, d = dv = 64 (GPU streaming kernel after a warm-up, "
       "CPU streaming twin; memory = the working buffers, linear in n), and "
       "linear (elu+1) attention on the GPU at the same sizes; the effective receptive field of "
