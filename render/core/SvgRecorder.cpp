@@ -72,12 +72,14 @@ SvgRecorder* SvgRecorder::active() {
 }
 
 void SvgRecorder::line(glm::vec2 a, glm::vec2 b, float width, glm::vec4 color) {
+  a += origin_, b += origin_;
   body_ += "<line x1=\"" + fmt(a.x) + "\" y1=\"" + fmt(a.y) + "\" x2=\"" + fmt(b.x) + "\" y2=\"" +
            fmt(b.y) + "\" stroke-width=\"" + fmt(width) + "\" " + paint("stroke", color) + "/>\n";
   ++count_;
 }
 
 void SvgRecorder::rect(glm::vec2 a, glm::vec2 b, glm::vec4 color) {
+  a += origin_, b += origin_;
   const glm::vec2 lo = glm::min(a, b), hi = glm::max(a, b);
   body_ += "<rect x=\"" + fmt(lo.x) + "\" y=\"" + fmt(lo.y) + "\" width=\"" + fmt(hi.x - lo.x) +
            "\" height=\"" + fmt(hi.y - lo.y) + "\" " + paint("fill", color) + "/>\n";
@@ -85,6 +87,7 @@ void SvgRecorder::rect(glm::vec2 a, glm::vec2 b, glm::vec4 color) {
 }
 
 void SvgRecorder::circle(glm::vec2 centre, float radius, glm::vec4 color) {
+  centre += origin_;
   body_ += "<circle cx=\"" + fmt(centre.x) + "\" cy=\"" + fmt(centre.y) + "\" r=\"" + fmt(radius) +
            "\" " + paint("fill", color) + "/>\n";
   ++count_;
@@ -92,6 +95,7 @@ void SvgRecorder::circle(glm::vec2 centre, float radius, glm::vec4 color) {
 
 void SvgRecorder::text(glm::vec2 at, float ascent, float size, const std::string& utf8,
                        glm::vec4 color) {
+  at += origin_;
   body_ += "<text x=\"" + fmt(at.x) + "\" y=\"" + fmt(at.y + ascent) + "\" font-size=\"" +
            fmt(size) + "\" " + paint("fill", color) + ">" + escaped(utf8) + "</text>\n";
   ++count_;

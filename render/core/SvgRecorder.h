@@ -3,8 +3,9 @@
 // rectangles, discs and text: the points, lines, arrows, captions, legends, axes and colour bars
 // every lab draws on the host) are recorded as SVG elements in overlay pixels, and the overlay
 // is not drawn, so the frame rendered meanwhile holds only the GPU layers (heatmaps, matrices,
-// images, and the Diffusion lab's particles, arrows and trails), which the SVG embeds as a PNG
-// beneath the vectors.
+// images, the Diffusion lab's splatted cloud of over 65,536 particles), which the SVG embeds as a
+// PNG beneath the vectors. The Diffusion lab's GPU-drawn points, arrows, trails and paths are
+// recorded as vectors by DiffusionVectors.h.
 #include <glm/glm.hpp>
 
 #include <string>
@@ -20,6 +21,9 @@ class SvgRecorder {
 
   static SvgRecorder* active();
 
+  // Added to every coordinate recorded from now on (overlay pixels): the split view's right half.
+  void setOrigin(glm::vec2 origin) { origin_ = origin; }
+
   void line(glm::vec2 a, glm::vec2 b, float width, glm::vec4 color);
   void rect(glm::vec2 a, glm::vec2 b, glm::vec4 color);
   void circle(glm::vec2 centre, float radius, glm::vec4 color);
@@ -34,6 +38,7 @@ class SvgRecorder {
  private:
   std::string body_;
   size_t count_ = 0;
+  glm::vec2 origin_{0.0f};
 };
 
 }  // namespace flowscope

@@ -51,5 +51,10 @@ struct DiffusionFrame {
 inline constexpr glm::vec4 kParticleColor{1.0f, 0.58f, 0.22f, 0.9f};
 inline constexpr glm::vec4 kTrailColor{0.55f, 0.82f, 1.0f, 0.55f};
 inline constexpr glm::vec4 kArrowColor{0.95f, 0.97f, 1.0f, 0.85f};
+inline constexpr glm::vec4 kPathColor{1.0f, 0.85f, 0.45f, 0.55f};
+inline constexpr glm::vec4 kCouplingColor{0.8f, 0.6f, 1.0f, 0.35f};
+inline constexpr glm::vec4 kGhostColor{0.85f, 0.95f, 0.6f, 0.85f};
+// The light theme's trails: a deeper blue, where the dark theme's pale one would vanish.
+inline constexpr glm::vec4 kTrailColorLight{0.1f, 0.4f, 0.85f, 0.6f};
 
 }  // namespace flowscope

@@ -52,6 +52,13 @@ void FieldLayer::resize(uint32_t width, uint32_t height) {
   valid_ = false;
 }
 
+GridSpec FieldLayer::arrowGrid(const DiffusionFrame& f, uint32_t width, uint32_t height) {
+  const uint32_t nx = uint32_t(f.params.arrowsAcross());
+  const uint32_t ny = std::clamp(uint32_t(std::lround(double(nx) * height / std::max(1u, width))),
+                                 2u, uint32_t(DiffusionParams::kMaxArrows));
+  return GridSpec::covering(f.view, int(width), int(height), nx, ny);
+}
+
 bool FieldLayer::compute(VkCommandBuffer cmd, const DiffusionFrame& f) {
   if (!f.params.showField() || !field_.valid()) return false;
   const VkDescriptorSet computeSet = computeSets_.get(f.slot, f.sim.id(), [&] {
@@ -62,15 +69,12 @@ bool FieldLayer::compute(VkCommandBuffer cmd, const DiffusionFrame& f) {
     valid_ = false;
   }
   const glm::dvec2 level = f.fieldLevel();
-  const uint32_t nx = uint32_t(f.params.arrowsAcross());
-  const uint32_t ny = std::clamp(uint32_t(std::lround(double(nx) * height_ / std::max(1u, width_))),
-                                 2u, uint32_t(DiffusionParams::kMaxArrows));
-  if (valid_ && level == level_ && nx == nx_ && ny == ny_ && kind_ == f.params.field() &&
+  const GridSpec grid = arrowGrid(f, width_, height_);
+  if (valid_ && level == level_ && grid.nx == nx_ && grid.ny == ny_ && kind_ == f.params.field() &&
       f.view.center == view_.center && f.view.height == view_.height)
     return false;
-  nx_ = nx;
-  ny_ = ny;
-  GridSpec grid = GridSpec::covering(f.view, int(width_), int(height_), nx_, ny_);
+  nx_ = grid.nx;
+  ny_ = grid.ny;
   const GpuModelData& model = *f.sim.gpuModel();
   kernel_.record(cmd, computeSet, field_,
                  makeGridPush(grid, model.kind(), model.count(), f.params.field(), level.x, level.y,

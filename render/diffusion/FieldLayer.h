@@ -15,6 +15,8 @@ class FieldLayer {
   ~FieldLayer();
   void resize(uint32_t width, uint32_t height);
   bool compute(VkCommandBuffer cmd, const DiffusionFrame& f);
+  // The arrows' nodes: arrowsAcross() columns over the view, rows by the aspect.
+  static GridSpec arrowGrid(const DiffusionFrame& f, uint32_t width, uint32_t height);
   void draw(VkCommandBuffer cmd, const DiffusionFrame& f) const;
 
  private:

@@ -24,7 +24,6 @@ FLOWSCOPE_SHADER_OFFSET(GhostPush, ndcPerUnit, 8);
 FLOWSCOPE_SHADER_OFFSET(GhostPush, color, 16);
 FLOWSCOPE_SHADER_OFFSET(GhostPush, mode, 32);
 FLOWSCOPE_SHADER_OFFSET(GhostPush, pointSize, 36);
-constexpr glm::vec4 kGhostColor{0.85f, 0.95f, 0.6f, 0.85f};
 }  // namespace
 
 GhostLayer::GhostLayer(const GpuContext& ctx, VkRenderPass pass, uint32_t frameSlots)

@@ -22,8 +22,6 @@ FLOWSCOPE_SHADER_OFFSET(TrackPush, color, 16);
 FLOWSCOPE_SHADER_OFFSET(TrackPush, trackedCount, 32);
 FLOWSCOPE_SHADER_OFFSET(TrackPush, current, 36);
 FLOWSCOPE_SHADER_OFFSET(TrackPush, mode, 40);
-constexpr glm::vec4 kPathColor{1.0f, 0.85f, 0.45f, 0.55f};
-constexpr glm::vec4 kCouplingColor{0.8f, 0.6f, 1.0f, 0.35f};
 }  // namespace
 
 TrackLayer::TrackLayer(const GpuContext& ctx, VkRenderPass pass, uint32_t frameSlots)

@@ -56,9 +56,7 @@ void TrailLayer::draw(VkCommandBuffer cmd, const DiffusionFrame& f) {
   vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipeline_);
   bindings_.bind(cmd, set);
   glm::vec2 c = f.center(), s = f.ndcPerUnit();
-  // A deeper blue on the light theme, where the dark theme's pale one would vanish.
-  const glm::vec4 col =
-      activeTheme() == ThemeKind::Light ? glm::vec4(0.1f, 0.4f, 0.85f, 0.6f) : kTrailColor;
+  const glm::vec4 col = activeTheme() == ThemeKind::Light ? kTrailColorLight : kTrailColor;
   TrailPush push{{c.x, c.y}, {s.x, s.y},        {col.r, col.g, col.b, col.a},
                  n,          f.sim.slotCount(), uint32_t(f.sim.current()),
                  segs};

@@ -27,12 +27,8 @@ TEST_F(SvgExport, EveryLabsSvgRendersCloseToItsPng) {
     const std::string svg = renderLabSvg(*gpu, *lab, w, h);
     EXPECT_NE(svg.find("<text"), std::string::npos);
     EXPECT_NE(svg.find("<rect"), std::string::npos);
-    // Points and lines are vectors (the Diffusion lab's particles, arrows and trails are GPU
-    // layers: in its embedded image).
-    if (info.id != "diffusion") {
-      EXPECT_TRUE(svg.find("<line") != std::string::npos ||
-                  svg.find("<circle") != std::string::npos);
-    }
+    // Points and lines are vectors (the Diffusion lab's GPU-drawn ones too).
+    EXPECT_TRUE(svg.find("<line") != std::string::npos || svg.find("<circle") != std::string::npos);
     EXPECT_NE(svg.find("data:image/png;base64,"), std::string::npos);
     QSvgRenderer renderer(QByteArray::fromStdString(svg));
     ASSERT_TRUE(renderer.isValid());
@@ -56,6 +52,38 @@ TEST_F(SvgExport, EveryLabsSvgRendersCloseToItsPng) {
     RecordProperty(info.id + "_mean_abs_diff", std::to_string(mean));
     std::printf("%s: mean |SVG - PNG| = %.2f of 255\n", info.id.c_str(), mean);
   }
+}
+
+namespace {
+
+size_t occurrences(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
+  return n;
+}
+
+}  // namespace
+
+// The Diffusion lab's particles, arrows and trails, drawn by shaders in the PNG, are SVG elements:
+// a circle per particle at its downloaded position, three lines per arrow, a line per trail
+// segment; the split view's right half is offset by half the width.
+TEST_F(SvgExport, DiffusionParticlesArrowsAndTrailsAreVectors) {
+  const uint32_t w = 480, h = 300;
+  std::unique_ptr<Lab> lab = makeLab("diffusion");
+  nlohmann::json scene = lab->sceneJson();
+  scene["step"] = 6;
+  scene["playing"] = false;
+  lab->openScene(scene, "test");
+  const std::string atStep0 = renderLabSvg(*gpu, *makeLab("diffusion"), w, h);
+  const std::string svg = renderLabSvg(*gpu, *lab, w, h);
+  const size_t particles = size_t(scene["sampling"]["particles"].get<int>());
+  EXPECT_GE(occurrences(svg, "<circle"), particles);
+  // Trails appear once the run has moved: up to 1,024 particles times the trail's segments.
+  EXPECT_GE(occurrences(svg, "<line"), occurrences(atStep0, "<line") + 1024);
+  scene["display"]["split_view"] = true;
+  lab->openScene(scene, "test");
+  const std::string split = renderLabSvg(*gpu, *lab, w, h);
+  EXPECT_GE(occurrences(split, "<circle"), 2 * particles);  // both halves
 }
 
 int main(int argc, char** argv) {
