@@ -20,6 +20,8 @@ struct RenderArgs {
   double scale = 1.0;          // the overlays' text, lines and margins
   std::string step;            // empty: the scene's own step
   std::string theme = "dark";
+  std::string sweep;  // --sweep FIELD=FROM:TO: the video sweeps a scene field
+  bool sweepLog = false;
   bool json = false;
 };
 
@@ -50,26 +52,30 @@ int runVideo(const RenderArgs& a, uint32_t width, uint32_t height) {
   checkOutputPath("--video", a.video, a.video.ends_with(".gif") ? ".gif" : ".mp4");
   std::unique_ptr<GpuContext> gpu;  // outlives the lab, whose kernels it holds
   const std::unique_ptr<Lab> lab = openLabScene(a.scene);
-  const int frames = a.frames > 0                 ? a.frames
-                     : lab->animationFrames() > 0 ? lab->animationFrames()
-                                                  : 4 * a.fps;
+  std::optional<SweepSpec> sweep;
+  if (!a.sweep.empty()) sweep = parseSweep(a.sweep, a.sweepLog, "--sweep");
+  const int frames = a.frames > 0                           ? a.frames
+                     : !sweep && lab->animationFrames() > 0 ? lab->animationFrames()
+                                                            : 4 * a.fps;
   gpu = requireGpu();
   Progress progress("render: frame");
+  const auto report = [&](int k, int n) { progress(k, n); };
   // VideoWriter writes beside the target and renames it into place when done.
-  recordLabVideo(
-      *gpu, *lab, a.video, width, height, a.fps, frames, [&](int k, int n) { progress(k, n); },
-      float(a.scale));
+  if (sweep)
+    recordLabSweep(*gpu, *lab, *sweep, a.video, width, height, a.fps, frames, report,
+                   float(a.scale));
+  else
+    recordLabVideo(*gpu, *lab, a.video, width, height, a.fps, frames, report, float(a.scale));
   OutputFiles none;
-  return finish(none,
-                {{"out", a.video},
-                 {"lab", lab->info().id},
-                 {"width", width},
-                 {"height", height},
-                 {"scale", a.scale},
-                 {"fps", a.fps},
-                 {"frames", frames},
-                 {"device", gpu->info().name}},
-                a.json, a.video);
+  nlohmann::json out{{"out", a.video},   {"lab", lab->info().id},     {"width", width},
+                     {"height", height}, {"scale", a.scale},          {"fps", a.fps},
+                     {"frames", frames}, {"device", gpu->info().name}};
+  if (sweep)
+    out["sweep"] = {{"field", sweep->field},
+                    {"from", sweep->from},
+                    {"to", sweep->to},
+                    {"spacing", sweep->geometric ? "geometric" : "linear"}};
+  return finish(none, out, a.json, a.video);
 }
 
 int runRender(RenderArgs a) {
@@ -85,6 +91,7 @@ int runRender(RenderArgs a) {
     return runVideo(a, a.width, a.height);
   }
   if (a.frames > 0) throw InputError("--frames: only with --video");
+  if (!a.sweep.empty() || a.sweepLog) throw InputError("--sweep: only with --video");
   const bool svg = a.out.ends_with(".svg");
   checkOutputPath("--out", a.out, svg ? ".svg" : ".png");
   std::unique_ptr<GpuContext> gpu;  // outlives the lab, whose kernels it holds
@@ -129,6 +136,14 @@ void addRenderCommand(CLI::App& app, Runner& run) {
                   "dark (screens) or light (projectors in bright rooms, print): the background, "
                   "grid, axes, text and neutral lines; data colours stay")
       ->capture_default_str();
+  cmd->add_option("--sweep", a->sweep,
+                  "Video of a parameter sweep instead of the animation: FIELD=FROM:TO, FIELD a "
+                  "numeric field of the scene JSON by its dotted path (transport.epsilon, "
+                  "sampling.steps, attention.temperature, camera.height...), taken linearly from "
+                  "FROM to TO over the frames (integers rounded); each frame validated as a "
+                  "scene file would be");
+  cmd->add_flag("--sweep-log", a->sweepLog,
+                "Space the sweep's values geometrically (for eps, sigma, scales: FROM, TO > 0)");
   cmd->add_option("--fps", a->fps, "Video frame rate (1..120)")->capture_default_str();
   cmd->add_option("--frames", a->frames,
                   "Video frames (2..10000; default: one per step of a run, else 4 seconds)");
@@ -147,11 +162,13 @@ void addRenderCommand(CLI::App& app, Runner& run) {
       ->capture_default_str();
   cmd->add_flag("--json", a->json,
                 "Print {\"out\", \"lab\", \"width\", \"height\", \"scale\", \"device\"} (a video "
-                "adds \"fps\", \"frames\") instead of the path");
+                "adds \"fps\", \"frames\", and a sweep \"sweep\") instead of the path");
   cmd->callback([&run, a] { run = [a] { return runRender(*a); }; });
   cmd->footer(
       "Examples: render --scene assets:lessons/01-ddpm-vs-ddim.json --out f.png --size 3840 "
-      "2160 --scale 3;  render --scene default-transport --video mccann.gif --fps 15");
+      "2160 --scale 3;  render --scene default-transport --video mccann.gif --fps 15;  render "
+      "--scene default-transport --video eps.mp4 --sweep transport.epsilon=0.5:0.005 --sweep-log "
+      "--frames 48");
 }
 
 }  // namespace flowscope::cli

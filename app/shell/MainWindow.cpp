@@ -159,6 +159,7 @@ void MainWindow::buildMenus() {
     if (QString err = exportVideo(path, fps, *size); !err.isEmpty())
       QMessageBox::warning(this, "Export video", err);
   });
+  addAction(file, "Export video of a parameter &sweep…", {}, [this] { askSweepVideo(); });
   file->addSeparator();
   addAction(file, "&Quit", QKeySequence::Quit, [] { QApplication::quit(); });
 
@@ -437,7 +438,8 @@ QString MainWindow::exportFigure(const QString& path, QSize size) {
   }
 }
 
-QString MainWindow::exportVideo(const QString& path, int fps, QSize size) {
+QString MainWindow::exportVideo(const QString& path, int fps, QSize size,
+                                const std::optional<SweepSpec>& sweep, int frames) {
   const GpuContext* gpu = viewport_->gpu();
   if (!gpu) return "the viewport has no device yet";
   try {
@@ -445,24 +447,66 @@ QString MainWindow::exportVideo(const QString& path, int fps, QSize size) {
     const QSize s = size.isEmpty() ? plotSize() : size;  // even for H.264
     const uint32_t w = std::max(16u, uint32_t(s.width()) & ~1u),
                    h = std::max(16u, uint32_t(s.height()) & ~1u);
-    const int frames = copy->animationFrames() > 0 ? copy->animationFrames() : 4 * fps;
+    if (frames <= 0)
+      frames = !sweep && copy->animationFrames() > 0 ? copy->animationFrames() : 4 * fps;
     QProgressDialog dialog("Recording " + QFileInfo(path).fileName() + "…", "Cancel", 0, frames,
                            this);
     dialog.setWindowModality(Qt::WindowModal);
     dialog.setMinimumDuration(0);
-    recordLabVideo(
-        *gpu, *copy, path.toStdString(), w, h, fps, frames,
-        [&](int k, int) {
-          dialog.setValue(k);
-          QCoreApplication::processEvents();
-          if (dialog.wasCanceled()) throw InputError("recording cancelled");
-        },
-        figureScale(s));
+    const auto progress = [&](int k, int) {
+      dialog.setValue(k);
+      QCoreApplication::processEvents();
+      if (dialog.wasCanceled()) throw InputError("recording cancelled");
+    };
+    if (sweep)
+      recordLabSweep(*gpu, *copy, *sweep, path.toStdString(), w, h, fps, frames, progress,
+                     figureScale(s));
+    else
+      recordLabVideo(*gpu, *copy, path.toStdString(), w, h, fps, frames, progress, figureScale(s));
     copy->useGpu(nullptr);
     return {};
   } catch (const std::exception& e) {  // InputError (a lab without animation, cancelled), I/O
     return QString::fromStdString(e.what());
   }
+}
+
+// The sweep's field (any number in the shown scene), its ends, spacing and frames, the file, the
+// size and the frame rate, asked in turn; Cancel anywhere stops.
+void MainWindow::askSweepVideo() {
+  const nlohmann::json scene = shownLab().sceneJson();
+  QStringList fields;
+  for (const std::string& f : numericFields(scene)) fields << QString::fromStdString(f);
+  bool ok = false;
+  const QString field = QInputDialog::getItem(this, "Video of a parameter sweep",
+                                              "Scene field to sweep", fields, 0, false, &ok);
+  if (!ok) return;
+  SweepSpec sweep;
+  sweep.field = field.toStdString();
+  const double now = fieldValue(scene, sweep.field);
+  sweep.from = QInputDialog::getDouble(this, "Video of a parameter sweep", field + " from", now,
+                                       -1e12, 1e12, 6, &ok);
+  if (!ok) return;
+  sweep.to = QInputDialog::getDouble(this, "Video of a parameter sweep", field + " to", now, -1e12,
+                                     1e12, 6, &ok);
+  if (!ok) return;
+  const QString spacing = QInputDialog::getItem(
+      this, "Video of a parameter sweep", "Spacing of the values",
+      {"linear", "geometric (for ε, σ, scales: both ends above 0)"}, 0, false, &ok);
+  if (!ok) return;
+  sweep.geometric = spacing.startsWith("geometric");
+  const int frames =
+      QInputDialog::getInt(this, "Video of a parameter sweep", "Frames", 48, 2, 10000, 1, &ok);
+  if (!ok) return;
+  const QString path = QFileDialog::getSaveFileName(
+      this, "Export video of the sweep",
+      QString::fromStdString(shownLab().info().id) + "-" + field + ".mp4", "Video (*.mp4 *.gif)");
+  if (path.isEmpty()) return;
+  const std::optional<QSize> size = askExportSize("Export video");
+  if (!size) return;
+  const int fps = QInputDialog::getInt(this, "Export video", "Frames a second", 12, 1, 120, 1, &ok);
+  if (!ok) return;
+  if (QString err = exportVideo(path, fps, *size, sweep, frames); !err.isEmpty())
+    QMessageBox::warning(this, "Export video", err);
 }
 
 QString MainWindow::exportPng(const QString& path) {

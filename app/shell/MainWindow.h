@@ -12,6 +12,7 @@
 #include "AppOptions.h"
 #include "GpuContext.h"
 #include "Lab.h"
+#include "ParameterSweep.h"
 #include "UndoHistory.h"
 #include "VulkanViewport.h"
 
@@ -44,6 +45,7 @@ class MainWindow : public QMainWindow {
   // Records the shown lab's edit if one is complete (no mouse held, no widget active); the
   // window does it every 200 ms.
   void recordEdit();
+  void askSweepVideo();  // File > Export video of a parameter sweep
   QString openData(const QString& path);
   QString saveScene(const QString& path);
   QString exportPng(const QString& path);           // the scene, without the panel
@@ -51,7 +53,10 @@ class MainWindow : public QMainWindow {
   // File > Export video: the shown lab's animation (Lab::showAnimation) as .mp4 or .gif at the
   // plot's size, `fps` frames a second, from a copy of its scene (the view is untouched), with a
   // progress dialog that can cancel. Returns the error, or an empty string.
-  QString exportVideo(const QString& path, int fps = 12, QSize size = {});
+  // With `sweep`: a video of that scene field swept over `frames` frames (File > Export video of
+  // a parameter sweep), for any lab.
+  QString exportVideo(const QString& path, int fps = 12, QSize size = {},
+                      const std::optional<SweepSpec>& sweep = {}, int frames = 0);
   // File > Export figure: the shown scene rendered headless at `size` (empty: the plot's) as
   // .png or .svg (vectors over the GPU layers), from a copy of its scene.
   QString exportFigure(const QString& path, QSize size = {});

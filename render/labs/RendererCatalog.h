@@ -5,6 +5,7 @@
 #include "HeadlessRender.h"
 #include "Lab.h"
 #include "LabRenderer.h"
+#include "ParameterSweep.h"
 
 namespace flowscope {
 
@@ -27,6 +28,13 @@ std::string renderLabSvg(const GpuContext& ctx, Lab& lab, uint32_t width, uint32
 // InputError when the lab has no animation or the file cannot be written.
 void recordLabVideo(const GpuContext& ctx, Lab& lab, const std::string& path, uint32_t width,
                     uint32_t height, int fps, int frames,
+                    const std::function<void(int, int)>& progress = {}, float uiScale = 1.0f);
+
+// A parameter sweep of the lab's scene as a video: frame k shows the scene with `sweep`'s field
+// at sweepValue(k / (frames - 1)), rendered as a still would be. Both ends are validated before
+// the file is started (InputError naming the field); the lab is left on its scene as it was.
+void recordLabSweep(const GpuContext& ctx, Lab& lab, const SweepSpec& sweep,
+                    const std::string& path, uint32_t width, uint32_t height, int fps, int frames,
                     const std::function<void(int, int)>& progress = {}, float uiScale = 1.0f);
 
 }  // namespace flowscope

@@ -296,6 +296,24 @@ TEST_F(Cli, RenderVideoHasTheFramesAndSizeAsked) {
   expectInvalid("render --video " + v + " --size 95 64", "even", v);
   expectInvalid("render --video " + v + " --fps 0", "--fps", v);
   expectInvalid("render --video " + path("v.avi"), ".mp4", path("v.avi"));
+  // --sweep: a parameter sweep of any lab, the field named in --json; a missing field, a bad
+  // spec, a value the lab refuses, and --sweep without --video are refused.
+  r = cli("render --scene default-transport --video " + path("eps.gif") +
+          " --sweep transport.epsilon=0.5:0.01 --sweep-log --frames 5 --size 96 64 --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["sweep"]["field"], "transport.epsilon");
+  EXPECT_EQ(nlohmann::json::parse(r.out)["sweep"]["spacing"], "geometric");
+  EXPECT_EQ(flowscope::readVideoInfo(path("eps.gif")).frames, 5);
+  expectInvalid("render --scene default-transport --video " + v + " --sweep transport.eps=1:2",
+                "transport.epsilon", v);
+  expectInvalid("render --scene default-transport --video " + v + " --sweep transport.epsilon",
+                "FIELD=FROM:TO", v);
+  expectInvalid("render --scene default-transport --video " + v +
+                    " --sweep transport.epsilon=-1:1 --frames 3",
+                "epsilon", v);
+  expectInvalid(
+      "render --scene default-transport --out " + path("s.png") + " --sweep transport.epsilon=1:2",
+      "--sweep", path("s.png"));
 }
 
 TEST_F(Cli, SceneRoundTripsByteForByteAndErrorsNameTheField) {

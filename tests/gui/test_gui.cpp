@@ -1079,6 +1079,13 @@ class GuiTest : public QObject {
     waitFrames(2);
     QVERIFY(window_->exportVideo(dir.filePath("none.mp4"), 4).contains("no animation"));
     QVERIFY(!QFile::exists(dir.filePath("none.mp4")));
+    // A parameter sweep: any lab, animation or not; the shown scene is untouched.
+    const std::string shown = attention_->sceneJson().dump();
+    SweepSpec sweep = parseSweep("attention.sigma=0.2:2", true, "sweep");
+    QCOMPARE(window_->exportVideo(dir.filePath("sigma.mp4"), 4, QSize(96, 64), sweep, 5),
+             QString());
+    QCOMPARE(readVideoInfo(dir.filePath("sigma.mp4").toStdString()).frames, 5);
+    QCOMPARE(attention_->sceneJson().dump(), shown);
     window_->showLab(labIndex("diffusion"));
     waitFrames(2);
   }

@@ -102,3 +102,50 @@ TEST_F(LabVideo, RecordsEveryStepOfARunAndRefusesALabWithoutAnimation) {
   }
   EXPECT_FALSE(std::filesystem::exists(tempPath("none.mp4")));
 }
+
+// A parameter sweep of a lab without animation (Attention: the query token's bandwidth σ from
+// 0.2 to 2, geometric): the frames asked for, the lab left on its scene; a field the scene does
+// not have is refused before any file exists, naming the field.
+TEST_F(LabVideo, SweepsAFieldOfAnyLabsScene) {
+  std::unique_ptr<Lab> lab = makeLab("attention");
+  const std::string before = lab->sceneJson().dump();
+  const std::string path = tempPath("sweep.mp4");
+  const SweepSpec sweep = parseSweep("attention.sigma=0.2:2", true, "--sweep");
+  recordLabSweep(*gpu, *lab, sweep, path, 96, 64, 8, 6);
+  const VideoInfo info = readVideoInfo(path);
+  EXPECT_EQ(info.frames, 6);
+  EXPECT_EQ(info.width, 96);
+  EXPECT_EQ(info.height, 64);
+  EXPECT_EQ(lab->sceneJson().dump(), before);
+  try {
+    recordLabSweep(*gpu, *lab, parseSweep("attention.nope=1:2", false, "--sweep"),
+                   tempPath("none.mp4"), 96, 64, 8, 6);
+    FAIL() << "swept a field the scene does not have";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("attention.nope"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("attention.sigma"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(std::filesystem::exists(tempPath("none.mp4")));
+  EXPECT_EQ(lab->sceneJson().dump(), before);
+}
+
+// The sweep's values: linear and geometric ends and middle; integer fields rounded; bad specs
+// refused with the option's name.
+TEST(ParameterSweep, ValuesEndsAndParsing) {
+  const SweepSpec lin = parseSweep("a.b=1:3", false, "--sweep");
+  EXPECT_EQ(lin.field, "a.b");
+  EXPECT_DOUBLE_EQ(sweepValue(lin, 0.0), 1.0);
+  EXPECT_DOUBLE_EQ(sweepValue(lin, 0.5), 2.0);
+  EXPECT_DOUBLE_EQ(sweepValue(lin, 1.0), 3.0);
+  const SweepSpec geo = parseSweep("x=0.01:1", true, "--sweep");
+  EXPECT_NEAR(sweepValue(geo, 0.5), 0.1, 1e-15);
+  const nlohmann::json scene = {{"a", {{"b", 1.5}, {"n", 10}}}, {"flowscope_scene", 1}};
+  EXPECT_DOUBLE_EQ(sweptScene(scene, lin, 2.25)["a"]["b"].get<double>(), 2.25);
+  const nlohmann::json n = sweptScene(scene, parseSweep("a.n=1:2", false, "s"), 12.6);
+  EXPECT_TRUE(n["a"]["n"].is_number_integer());
+  EXPECT_EQ(n["a"]["n"].get<int>(), 13);
+  EXPECT_EQ(numericFields(scene), (std::vector<std::string>{"a.b", "a.n"}));
+  for (const char* bad : {"a.b", "=1:2", "a.b=1", "a.b=x:2", "a.b=1:inf"})
+    EXPECT_THROW(parseSweep(bad, false, "--sweep"), InputError) << bad;
+  EXPECT_THROW(parseSweep("a=0:1", true, "--sweep"), InputError);
+}
