@@ -235,6 +235,12 @@ std::optional<LabRequest> TransportPanel::couplingSection(TransportLab& lab, Con
   ImGui::SameLine();
   ImGui::RadioButton("Sinkhorn", &kind, 2);
   if (kind != int(s.coupling)) lab.setCoupling(CouplingKind(kind));
+  bool interp = s.showInterpolation, animate = s.animate;
+  if (ImGui::Checkbox("points on the paths at t", &interp)) lab.setShowInterpolation(interp);
+  float t = float(s.t);
+  if (ImGui::SliderFloat("t##paths", &t, 0.0f, 1.0f, "%.3f")) edits_.apply([&] { lab.setT(t); });
+  remember(rects, "transport.coupling.t");
+  if (ImGui::Checkbox("animate t (Space)##paths", &animate)) lab.setAnimate(animate);
   float eps = float(s.couplingEpsilon);
   if (ImGui::SliderFloat("Sinkhorn ε", &eps, 1e-3f, 10.0f, "%.4g", ImGuiSliderFlags_Logarithmic))
     edits_.apply([&] { lab.setCouplingEpsilon(eps); });

@@ -38,10 +38,17 @@ const LabInfo& describeDiffusionLab() {
 
 // The default scene tells its story at a glance: zoomed out past the data (height 10) so the
 // noise is seen arriving, and the heatmap is p_t at the shown step, not the answer p_data.
+// The first view (the app's, `default-diffusion`): Heun on the continuous VP schedule (Song et
+// al. 2021, EDM's "VP" setting), whose step-0 noise s (x0 + sigma eps) is N(0, I) on the data's
+// scale, so the view shows the noise cloud and the ring it becomes, under the heatmap of p_t at
+// the shown step (the answer, p_data, appears only at the end).
 std::unique_ptr<Lab> makeDiffusionLab() {
   DiffusionScene scene = defaultDiffusionScene();
+  ScheduleParams schedule = scene.params.schedule();
+  schedule.kind = ScheduleKind::Vp;
+  scene.params.setSchedule(schedule);
   scene.params.setHeatmap(HeatmapKind::NoisedDensity);
-  scene.camera.height = 10.0;
+  scene.camera.height = 7.0;
   return std::make_unique<DiffusionLab>(std::move(scene));
 }
 

@@ -42,6 +42,8 @@ Spacing parseSpacing(const std::string& name) {
 }
 void validate(const ScheduleParams& p) {
   if (p.steps < 1 || p.steps > 1000) throw InputError("steps: must be between 1 and 1000");
+  // The sigma range is kept with every schedule (the panel switches back to it): always valid.
+  validateSigmaRange(p.sigmaMin, p.sigmaMax);
   switch (p.kind) {
     case ScheduleKind::Linear:
     case ScheduleKind::Cosine:

@@ -143,10 +143,13 @@ class TransportLab : public Lab {
   void setShowInterpolation(bool on) { s_.showInterpolation = on; }
   void setAnimate(bool on) { s_.animate = on; }
   void setT(double t);
-  // McCann's displacement interpolation from the source (t = 0) to the target (t = 1), t = u.
+  // Plan mode: McCann's displacement interpolation from the source (t = 0) to the target
+  // (t = 1), t = u. Coupling mode: the flow paths in the sampling direction, from the noise
+  // (t = 1) to the data (t = 0), t = 1 - u.
   bool showAnimation(double u) override {
     setShowInterpolation(true);
-    setT(std::clamp(u, 0.0, 1.0));
+    u = std::clamp(u, 0.0, 1.0);
+    setT(s_.mode == TransportMode::Coupling ? 1.0 - u : u);
     return true;
   }
   void setStepThrough(bool on);

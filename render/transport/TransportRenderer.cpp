@@ -165,9 +165,15 @@ void couplingVertices(std::vector<OverlayVertex>& out, const TransportLab& lab, 
     segment(out, px(noise[k]), px(data[c.partner[k]]), 1.2f, ink(0.35f));
   for (const auto& p : noise) disc(out, px(p), 2.5f, kNoiseColor);
   for (const auto& p : data) disc(out, px(p), 2.5f, kSourceColor);
+  const double t = lab.settings().t;
+  const bool moving = lab.settings().showInterpolation;
+  if (moving)  // the flow paths at t: where a sample is at that time
+    for (size_t k = 0; k < c.partner.size(); ++k)
+      disc(out, px((1.0 - t) * data[c.partner[k]] + t * noise[k]), 3.0f, kInterpColor);
   std::vector<std::string> legend = {
       "data x0 orange, noise ε grey: " + std::to_string(noise.size()) + " paths (1−t) x0 + t ε",
       "t = 0 data, t = 1 noise, as in every lab", "crossings: pairs of intersecting paths"};
+  if (moving) legend.push_back("pink: x_t on every path at t = " + fmt("%.3f", t));
   for (const Coupling& k : lab.couplings()) {
     std::string line = (k.kind == c.kind ? "> " : "  ") + couplingName(k.kind);
     if (k.kind == CouplingKind::Sinkhorn)

@@ -229,8 +229,10 @@ TEST_F(OverlayTextRender, EveryDiffusionLayerHasALegendLine) {
 // The heatmap's colour range follows the view: a flat p_t (sigma 80 over a view 10 high) spans
 // the least range allowed, the data's sharp density the full 12 nats.
 TEST_F(OverlayTextRender, HeatmapRangeFollowsTheDensityInView) {
-  std::unique_ptr<Lab> lab = makeLab("diffusion");
-  auto& diffusion = dynamic_cast<DiffusionLab&>(*lab);
+  DiffusionScene karras = defaultDiffusionScene();  // Heun on Karras: sigma 80 at step 0
+  karras.params.setHeatmap(HeatmapKind::NoisedDensity);
+  karras.camera.height = 10.0;
+  DiffusionLab diffusion(karras);
   DiffusionFrame f{diffusion.simulation(gpu), diffusion.params(), diffusion.camera(), 1280, 800};
   const glm::dvec2 noisy = HeatmapLayer::levelOf(f);  // the shown step: sigma 80
   const double peakNoisy = f.sim.data().peakLogDensity(noisy.x, noisy.y);

@@ -436,3 +436,20 @@ TEST(TransportLab, NewProblemStopsTheSolveInFlight) {
   EXPECT_EQ(background.solution().status, SolveStatus::Converged);
   expectSameSolution(background, inPlace);
 }
+
+// The animation of each mode: McCann's t from the source (0) to the target (1) in plan mode; in
+// coupling mode the flow paths in the sampling direction, from the noise (t = 1) to the data.
+TEST(TransportLab, AnimationRunsMcCannForwardAndTheFlowPathsFromTheNoise) {
+  TransportLab lab(smallScene(40, 0.05));
+  ASSERT_TRUE(lab.showAnimation(0.25));
+  EXPECT_TRUE(lab.settings().showInterpolation);
+  EXPECT_DOUBLE_EQ(lab.settings().t, 0.25);
+  lab.setMode(TransportMode::Coupling);
+  lab.update();
+  ASSERT_TRUE(lab.showAnimation(0.0));
+  EXPECT_DOUBLE_EQ(lab.settings().t, 1.0);
+  lab.showAnimation(0.25);
+  EXPECT_DOUBLE_EQ(lab.settings().t, 0.75);
+  lab.showAnimation(1.0);
+  EXPECT_DOUBLE_EQ(lab.settings().t, 0.0);
+}
