@@ -131,7 +131,8 @@ void addRenderCommand(CLI::App& app, Runner& run) {
   addPathOption(*cmd, "--video", a->video,
                 "Output video instead of a PNG: .mp4 (H.264) or .gif, of the lab's animation: "
                 "the Diffusion & Flow lab's run, every step; the Transport lab's displacement "
-                "interpolation, t from 0 (source) to 1 (target)");
+                "interpolation, t from 0 (source) to 1 (target), or in coupling mode its flow "
+                "paths from the noise (t = 1) to the data (t = 0)");
   cmd->add_option("--theme", a->theme,
                   "dark (screens) or light (projectors in bright rooms, print): the background, "
                   "grid, axes, text and neutral lines; data colours stay")

@@ -296,6 +296,15 @@ TEST_F(Cli, RenderVideoHasTheFramesAndSizeAsked) {
   expectInvalid("render --video " + v + " --size 95 64", "even", v);
   expectInvalid("render --video " + v + " --fps 0", "--fps", v);
   expectInvalid("render --video " + path("v.avi"), ".mp4", path("v.avi"));
+  // The flow paths of the Transport lab's coupling mode as their own animation.
+  ASSERT_EQ(cli("scene --scene default-transport --out " + path("tc.json")).code, 0);
+  auto tc = nlohmann::json::parse(slurp(path("tc.json")));
+  tc["transport"]["mode"] = "coupling";
+  write("tc.json", tc.dump());
+  r = cli("render --scene " + path("tc.json") + " --video " + path("paths.gif") +
+          " --frames 6 --size 96 64");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(flowscope::readVideoInfo(path("paths.gif")).frames, 6);
   // --sweep: a parameter sweep of any lab, the field named in --json; a missing field, a bad
   // spec, a value the lab refuses, and --sweep without --video are refused.
   r = cli("render --scene default-transport --video " + path("eps.gif") +
