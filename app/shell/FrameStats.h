@@ -26,6 +26,7 @@ class FrameStats {
   double recentMs() const { return recent_; }
   double medianMs() const { return median(intervalsMs_); }
   double p95Ms() const { return percentile(intervalsMs_, 95.0); }
+  const std::vector<double>& intervalsMs() const { return intervalsMs_; }  // frame to frame
 
  private:
   QElapsedTimer timer_;

@@ -342,7 +342,13 @@ class GuiTest : public QObject {
     const size_t k = rightmostSourcePoint();
     const double dpr = vp->devicePixelRatio();
     const glm::dvec2 original = transport_->source().points[k];
+    const size_t intervals = vp->stats().intervalsMs().size();
     dragRight(vp, screenOf(vp, transport_->camera(), original), 60);
+    {  // for the record (not a timed assertion): the frames of the drag
+      const std::vector<double>& all = vp->stats().intervalsMs();
+      qInfo("drag: %d frames, longest %.1f ms", int(all.size() - intervals),
+            *std::max_element(all.begin() + qsizetype(intervals), all.end()));
+    }
     waitFrames(2);
     QVERIFY2(transport_->source().points[k].x > original.x + 0.1, "the point did not move");
     // The re-solve runs off the frame: its result comes a few frames later.
@@ -425,8 +431,13 @@ class GuiTest : public QObject {
     transport_->setEpsilon(1e-4);
     QTRY_VERIFY(transport_->progress().has_value());
     const int frames = vp->stats().frames();
+    const size_t intervals = vp->stats().intervalsMs().size();
     QTRY_VERIFY_WITH_TIMEOUT(vp->stats().frames() >= frames + 3, 20000);
     QVERIFY2(transport_->progress().has_value(), "the long solve ended before three frames");
+    // For the record (not a timed assertion): the frames while the solve runs.
+    const std::vector<double>& all = vp->stats().intervalsMs();
+    qInfo("frames during the 1500x250 solve: %d, longest %.1f ms", int(all.size() - intervals),
+          *std::max_element(all.begin() + qsizetype(intervals), all.end()));
     QVERIFY(transport_->solution().f.empty());  // no plan of the previous points drawn on these
     const auto working = [vp] {
       const auto windows = vp->imgui()->windowRects();
