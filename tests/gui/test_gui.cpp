@@ -1013,8 +1013,8 @@ class GuiTest : public QObject {
   }
 
   // Undo restores the very same scene JSON, redo the edited one, in every lab: a parameter edit
-  // (ε, the step count, causal masking, the ERF layer), a layer removed and a drag of a
-  // Transport point.
+  // (ε, the step count, causal masking, the ERF layer), a painted token, a layer removed and a
+  // drag of a Transport point.
   void undoRestoresByteIdenticalScenes() {
     VulkanViewport* vp = window_->viewport();
     const auto check = [&](const char* id, const std::function<void()>& edit) {
@@ -1043,6 +1043,15 @@ class GuiTest : public QObject {
       AttentionOptions o = a.settings().options;
       o.causal = !o.causal;
       a.setOptions(o);
+    });
+    // Painting: Shift+click on the empty plane paints an Attention token.
+    check("attention", [&] {
+      const size_t tokens = attention_->tokenCount();
+      const QPoint empty(vp->width() / 2 + 40, vp->height() - 40);
+      QTest::mouseMove(vp, empty);
+      waitFrames(3);
+      QTest::mouseClick(vp, Qt::LeftButton, Qt::ShiftModifier, empty);
+      QTRY_COMPARE(attention_->tokenCount(), tokens + 1);
     });
     check("rf", [&] { dynamic_cast<RfLab&>(vp->shownLab()).selectLayer("conv2_2"); });
     check("rf", [&] { dynamic_cast<RfLab&>(vp->shownLab()).removeLayer(LayerPath{2}); });
