@@ -1,0 +1,24 @@
+#pragma once
+// The fixed embedding of a scalar noise level or time (MlpSpec.h: sinusoidal or random Fourier),
+// appended to x as the first layer's input.
+#include <span>
+#include <vector>
+
+#include "MlpSpec.h"
+
+namespace flowscope {
+
+class Embedding {
+ public:
+  explicit Embedding(const EmbeddingSpec& spec);
+  int width() const { return int(2 * frequencies_.size()); }
+  // Writes cos(w_k c) for k < h, then sin(w_k c), into out (width() values).
+  void features(double c, std::span<double> out) const;
+  // The angular frequencies w_k (2 pi f_k for random Fourier).
+  const std::vector<double>& frequencies() const { return frequencies_; }
+
+ private:
+  std::vector<double> frequencies_;
+};
+
+}  // namespace flowscope
