@@ -1,0 +1,98 @@
+#include "Objective.h"
+
+#include <cmath>
+
+#include "EnumNames.h"
+#include "InputError.h"
+
+namespace flowscope {
+namespace {
+
+const NamedValue<ObjectiveKind> kObjectives[] = {{ObjectiveKind::Edm, "edm"},
+                                                 {ObjectiveKind::DdpmEpsilon, "ddpm-eps"},
+                                                 {ObjectiveKind::DdpmV, "ddpm-v"},
+                                                 {ObjectiveKind::Flow, "flow"}};
+const NamedValue<TimeSampling> kTimeSamplings[] = {{TimeSampling::Uniform, "uniform"},
+                                                   {TimeSampling::LogitNormal, "logit-normal"}};
+
+bool ddpm(ObjectiveKind k) {
+  return k == ObjectiveKind::DdpmEpsilon || k == ObjectiveKind::DdpmV;
+}
+
+}  // namespace
+
+std::string objectiveName(ObjectiveKind k) {
+  return nameIn(kObjectives, k);
+}
+ObjectiveKind parseObjective(const std::string& name) {
+  return parseIn(kObjectives, name, "objective");
+}
+std::string timeSamplingName(TimeSampling t) {
+  return nameIn(kTimeSamplings, t);
+}
+TimeSampling parseTimeSampling(const std::string& name) {
+  return parseIn(kTimeSamplings, name, "t sampling");
+}
+
+void validate(const ObjectiveSpec& s) {
+  if (!(s.sigmaData > 0.0 && s.sigmaData <= 1e3)) throw InputError("sigma_data: in (0, 1000]");
+  if (!(std::abs(s.pMean) <= 10.0)) throw InputError("P_mean: in [-10, 10]");
+  if (!(s.pStd > 0.0 && s.pStd <= 10.0)) throw InputError("P_std: in (0, 10]");
+  if (ddpm(s.kind) && s.schedule != ScheduleKind::Linear && s.schedule != ScheduleKind::Cosine)
+    throw InputError("schedule: ddpm objectives train on the linear or cosine schedule");
+  if (s.trainSteps < 2 || s.trainSteps > 100000) throw InputError("train steps: 2 .. 100000");
+  if (!(std::abs(s.tMean) <= 10.0)) throw InputError("t mean: in [-10, 10]");
+  if (!(s.tStd > 0.0 && s.tStd <= 10.0)) throw InputError("t std: in (0, 10]");
+}
+
+Objective::Objective(const ObjectiveSpec& spec) : spec_((validate(spec), spec)) {
+  if (ddpm(spec.kind)) {
+    ScheduleParams p;
+    p.kind = spec.schedule;
+    p.trainSteps = spec.trainSteps;
+    alphaBar_ = discreteAlphaBar(p);
+  }
+}
+
+Objective::Preconditioning Objective::edm(double sigma) const {
+  const double sd = spec_.sigmaData, r = std::sqrt(sigma * sigma + sd * sd);
+  return {sd * sd / (r * r), sigma * sd / r, 1.0 / r, std::log(sigma) / 4.0};
+}
+
+double Objective::drawTime(Pcg32& rng) const {
+  if (spec_.timeSampling == TimeSampling::Uniform) return rng.uniform();
+  const double u = spec_.tMean + spec_.tStd * rng.normal();
+  return 1.0 / (1.0 + std::exp(-u));
+}
+
+RegressionBatch Objective::batch(std::span<const glm::dvec2> x0, Pcg32& rng) const {
+  RegressionBatch b;
+  for (const glm::dvec2& x : x0) {
+    const glm::dvec2 eps(rng.normal(), rng.normal());
+    glm::dvec2 in, target;
+    double level = 0.0;
+    if (spec_.kind == ObjectiveKind::Edm) {
+      const double sigma = std::exp(spec_.pMean + spec_.pStd * rng.normal());
+      const Preconditioning c = edm(sigma);
+      const glm::dvec2 noisy = x + sigma * eps;
+      in = c.in * noisy, target = (x - c.skip * noisy) / c.out, level = c.noise;
+    } else if (spec_.kind == ObjectiveKind::Flow) {
+      const double t = drawTime(rng);
+      in = (1.0 - t) * x + t * eps, target = eps - x, level = t;
+    } else {
+      const size_t t =
+          std::min(alphaBar_.size() - 1, size_t(rng.uniform() * double(alphaBar_.size())));
+      const double a = std::sqrt(alphaBar_[t]), s = std::sqrt(1.0 - alphaBar_[t]);
+      in = a * x + s * eps;
+      target = spec_.kind == ObjectiveKind::DdpmEpsilon ? eps : a * eps - s * x;
+      level = double(t) / double(alphaBar_.size());
+    }
+    b.input.insert(b.input.end(), {in.x, in.y});
+    b.target.insert(b.target.end(), {target.x, target.y});
+    b.level.push_back(level);
+    b.weight.push_back(1.0);
+  }
+  return b;
+}
+
+}  // namespace flowscope

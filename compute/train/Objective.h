@@ -1,0 +1,69 @@
+#pragma once
+// What a network is trained to predict, as a regression batch (network inputs, noise level or
+// time, targets, per-sample weights) made from clean samples x0 and fresh noise eps ~ N(0, I):
+//
+// - edm (Karras et al. 2022, "Elucidating...", Table 1): ln sigma ~ N(P_mean, P_std^2),
+//   x = x0 + sigma eps; c_skip = sd^2 / (sigma^2 + sd^2), c_out = sigma sd / sqrt(sigma^2 + sd^2),
+//   c_in = 1 / sqrt(sigma^2 + sd^2), c_noise = ln(sigma) / 4. The network F sees (c_in x,
+//   c_noise) and regresses (x0 - c_skip x) / c_out; with lambda(sigma) = 1 / c_out^2 the weight
+//   per sample is 1 and D(x) = c_skip x + c_out F.
+// - ddpm-eps (Ho et al. 2020): t uniform in {0 .. T-1} on the linear or cosine schedule,
+//   x = sqrt(ab_t) x0 + sqrt(1 - ab_t) eps, target eps, level t / T.
+// - ddpm-v (Salimans & Ho 2022): the same x, target v = sqrt(ab_t) eps - sqrt(1 - ab_t) x0.
+// - flow (Lipman et al. 2023; Liu et al. 2023): x_t = (1 - t) x0 + t eps, target eps - x0 (the
+//   app's convention: t = 0 data, t = 1 noise), t uniform or logit-normal (m, s) as in SD3
+//   (Esser et al. 2024), level t.
+#include <glm/glm.hpp>
+
+#include <span>
+#include <string>
+#include <vector>
+
+#include "NoiseSchedule.h"
+#include "Rng.h"
+
+namespace flowscope {
+
+enum class ObjectiveKind { Edm, DdpmEpsilon, DdpmV, Flow };
+std::string objectiveName(ObjectiveKind k);  // "edm", "ddpm-eps", "ddpm-v", "flow"
+ObjectiveKind parseObjective(const std::string& name);
+enum class TimeSampling { Uniform, LogitNormal };
+std::string timeSamplingName(TimeSampling t);  // "uniform", "logit-normal"
+TimeSampling parseTimeSampling(const std::string& name);
+
+struct ObjectiveSpec {
+  ObjectiveKind kind = ObjectiveKind::Flow;
+  double sigmaData = 0.5, pMean = -1.2, pStd = 1.2;  // edm
+  ScheduleKind schedule = ScheduleKind::Linear;      // ddpm: linear or cosine
+  int trainSteps = 1000;
+  TimeSampling timeSampling = TimeSampling::Uniform;  // flow
+  double tMean = 0.0, tStd = 1.0;                     // flow, logit-normal
+};
+void validate(const ObjectiveSpec& s);  // InputError naming the field
+
+struct RegressionBatch {
+  std::vector<double> input;   // batch x 2: what the network sees as x
+  std::vector<double> level;   // batch: c_noise, t / T or t
+  std::vector<double> target;  // batch x 2
+  std::vector<double> weight;  // batch
+};
+
+class Objective {
+ public:
+  explicit Objective(const ObjectiveSpec& spec);  // validates
+  const ObjectiveSpec& spec() const { return spec_; }
+  // A batch from clean samples x0, with noise and levels drawn from rng.
+  RegressionBatch batch(std::span<const glm::dvec2> x0, Pcg32& rng) const;
+  // EDM's preconditioning at sigma (c_skip, c_out, c_in, c_noise).
+  struct Preconditioning {
+    double skip, out, in, noise;
+  };
+  Preconditioning edm(double sigma) const;
+
+ private:
+  double drawTime(Pcg32& rng) const;  // flow: uniform or logit-normal in (0, 1)
+  ObjectiveSpec spec_;
+  std::vector<double> alphaBar_;  // ddpm
+};
+
+}  // namespace flowscope
