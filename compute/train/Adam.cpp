@@ -30,44 +30,56 @@ double learningRateAt(const AdamOptions& o, long step) {
   return o.minRate + 0.5 * (o.learningRate - o.minRate) * (1.0 + std::cos(M_PI * u));
 }
 
-Adam::Adam(size_t parameters, const AdamOptions& options)
-    : o_((validate(options), options)), m_(parameters, 0.0), v_(parameters, 0.0) {}
+template <class T>
+AdamT<T>::AdamT(size_t parameters, const AdamOptions& options)
+    : o_((validate(options), options)), m_(parameters, T(0)), v_(parameters, T(0)) {}
 
-double Adam::step(std::span<double> params, std::span<double> grad) {
+template <class T>
+double AdamT<T>::step(std::span<T> params, std::span<T> grad) {
   if (params.size() != m_.size() || grad.size() != m_.size())
     throw InputError("adam: expected " + std::to_string(m_.size()) + " parameters");
   double norm = 0.0;
-  for (double g : grad) norm += g * g;
+  for (T g : grad) norm += double(g) * double(g);
   norm = std::sqrt(norm);
   if (o_.clipNorm > 0.0 && norm > o_.clipNorm)
-    for (double& g : grad) g *= o_.clipNorm / (norm + 1e-6);
-  const double lr = learningRateAt(o_, steps_);
+    for (T& g : grad) g *= T(o_.clipNorm / (norm + 1e-6));
+  const T lr = T(learningRateAt(o_, steps_));
   ++steps_;
-  const double c1 = 1.0 - std::pow(o_.beta1, double(steps_));
-  const double c2 = 1.0 - std::pow(o_.beta2, double(steps_));
+  const T c1 = T(1.0 - std::pow(o_.beta1, double(steps_)));
+  const T c2 = T(1.0 - std::pow(o_.beta2, double(steps_)));
+  const T b1 = T(o_.beta1), b2 = T(o_.beta2), wd = T(o_.weightDecay), eps = T(o_.epsilon);
   for (size_t k = 0; k < params.size(); ++k) {
-    double g = grad[k];
+    T g = grad[k];
     if (o_.decoupled)
-      params[k] *= 1.0 - lr * o_.weightDecay;
+      params[k] *= T(1) - lr * wd;
     else
-      g += o_.weightDecay * params[k];
-    m_[k] = o_.beta1 * m_[k] + (1.0 - o_.beta1) * g;
-    v_[k] = o_.beta2 * v_[k] + (1.0 - o_.beta2) * g * g;
-    params[k] -= lr * (m_[k] / c1) / (std::sqrt(v_[k] / c2) + o_.epsilon);
+      g += wd * params[k];
+    m_[k] = b1 * m_[k] + (T(1) - b1) * g;
+    v_[k] = b2 * v_[k] + (T(1) - b2) * g * g;
+    params[k] -= lr * (m_[k] / c1) / (std::sqrt(v_[k] / c2) + eps);
   }
   return norm;
 }
 
-WeightAverage::WeightAverage(double decay) : decay_(decay) {
+template class AdamT<double>;
+template class AdamT<float>;
+
+template <class T>
+WeightAverageT<T>::WeightAverageT(double decay) : decay_(decay) {
   if (!(decay >= 0.0 && decay < 1.0)) throw InputError("EMA decay: in [0, 1)");
 }
 
-void WeightAverage::update(std::span<const double> params) {
+template <class T>
+void WeightAverageT<T>::update(std::span<const T> params) {
   if (ema_.empty()) {
     ema_.assign(params.begin(), params.end());
     return;
   }
-  for (size_t k = 0; k < ema_.size(); ++k) ema_[k] = decay_ * ema_[k] + (1.0 - decay_) * params[k];
+  const T d = T(decay_);
+  for (size_t k = 0; k < ema_.size(); ++k) ema_[k] = d * ema_[k] + (T(1) - d) * params[k];
 }
+
+template class WeightAverageT<double>;
+template class WeightAverageT<float>;
 
 }  // namespace flowscope

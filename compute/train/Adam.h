@@ -26,31 +26,40 @@ void validate(const AdamOptions& o);
 // minRate + (lr - minRate) (1 + cos(pi u)) / 2 with u = (k - warmup) / (total - warmup) in [0, 1].
 double learningRateAt(const AdamOptions& o, long step);
 
-class Adam {
+// T: double (the reference) or float (the fast backends); the moments are kept in T.
+template <class T>
+class AdamT {
  public:
-  Adam(size_t parameters, const AdamOptions& options);  // validates
+  AdamT(size_t parameters, const AdamOptions& options);  // validates
   // One step: clips `grad` in place (when clipNorm > 0), updates `params`; returns the gradient's
   // global norm before clipping.
-  double step(std::span<double> params, std::span<double> grad);
+  double step(std::span<T> params, std::span<T> grad);
   long steps() const { return steps_; }
   const AdamOptions& options() const { return o_; }
 
  private:
   AdamOptions o_;
-  std::vector<double> m_, v_;
+  std::vector<T> m_, v_;
   long steps_ = 0;
 };
+using Adam = AdamT<double>;
+extern template class AdamT<double>;
+extern template class AdamT<float>;
 
 // ema = decay ema + (1 - decay) p after each update; the first update copies p.
-class WeightAverage {
+template <class T>
+class WeightAverageT {
  public:
-  explicit WeightAverage(double decay);  // InputError outside [0, 1)
-  void update(std::span<const double> params);
-  const std::vector<double>& weights() const { return ema_; }
+  explicit WeightAverageT(double decay);  // InputError outside [0, 1)
+  void update(std::span<const T> params);
+  const std::vector<T>& weights() const { return ema_; }
 
  private:
   double decay_;
-  std::vector<double> ema_;
+  std::vector<T> ema_;
 };
+using WeightAverage = WeightAverageT<double>;
+extern template class WeightAverageT<double>;
+extern template class WeightAverageT<float>;
 
 }  // namespace flowscope

@@ -6,7 +6,10 @@
 
 namespace flowscope {
 
+// In double (the reference) and float (the fast backends); the sum is kept in double.
 double weightedSquaredError(std::span<const double> y, std::span<const double> target,
                             std::span<const double> weights, int outputs, std::span<double> dy);
+double weightedSquaredError(std::span<const float> y, std::span<const float> target,
+                            std::span<const float> weights, int outputs, std::span<float> dy);
 
 }  // namespace flowscope

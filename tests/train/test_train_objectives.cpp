@@ -6,8 +6,8 @@
 
 #include "InputError.h"
 #include "Objective.h"
-#include "ReferenceTrainer.h"
 #include "Rng.h"
+#include "Trainer.h"
 
 using namespace flowscope;
 
