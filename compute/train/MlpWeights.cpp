@@ -1,0 +1,128 @@
+#include "MlpWeights.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+
+#include "Embedding.h"
+#include "InputError.h"
+#include "ReferenceMlp.h"
+#include "Safetensors.h"
+
+namespace flowscope {
+namespace {
+
+nlohmann::json specJson(const MlpSpec& s) {
+  return {{"inputs", s.inputs},
+          {"outputs", s.outputs},
+          {"width", s.width},
+          {"depth", s.depth},
+          {"activation", activationName(s.activation)},
+          {"residual", s.residual},
+          {"seed", s.seed},
+          {"embedding",
+           {{"kind", embeddingName(s.embedding.kind)},
+            {"width", s.embedding.width},
+            {"scale", s.embedding.scale},
+            {"seed", s.embedding.seed}}}};
+}
+
+MlpSpec specFrom(const std::string& text, const std::string& path) {
+  try {
+    const nlohmann::json j = nlohmann::json::parse(text);
+    MlpSpec s;
+    s.inputs = j.at("inputs").get<int>();
+    s.outputs = j.at("outputs").get<int>();
+    s.width = j.at("width").get<int>();
+    s.depth = j.at("depth").get<int>();
+    s.activation = parseActivation(j.at("activation").get<std::string>());
+    s.residual = j.at("residual").get<bool>();
+    s.seed = j.at("seed").get<uint64_t>();
+    const nlohmann::json& e = j.at("embedding");
+    s.embedding.kind = parseEmbedding(e.at("kind").get<std::string>());
+    s.embedding.width = e.at("width").get<int>();
+    s.embedding.scale = e.at("scale").get<double>();
+    s.embedding.seed = e.at("seed").get<uint64_t>();
+    validate(s);
+    return s;
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(path + ": metadata flowscope_mlp: " + e.what());
+  } catch (const InputError& e) {
+    throw InputError(path + ": metadata flowscope_mlp: " + e.what());
+  }
+}
+
+std::string shapeText(const std::vector<size_t>& shape) {
+  std::string s = "[";
+  for (size_t k = 0; k < shape.size(); ++k) s += (k ? ", " : "") + std::to_string(shape[k]);
+  return s + "]";
+}
+
+const Tensor& tensor(const SafetensorsFile& f, const std::string& name,
+                     const std::vector<size_t>& shape, const std::string& path) {
+  const auto it = f.tensors.find(name);
+  if (it == f.tensors.end()) throw InputError(path + ": no tensor '" + name + "'");
+  if (it->second.shape != shape)
+    throw InputError(path + ": tensor '" + name + "': shape " + shapeText(it->second.shape) +
+                     ", the specification gives " + shapeText(shape));
+  return it->second;
+}
+
+}  // namespace
+
+std::string encodeMlp(const MlpWeights& w, bool float32) {
+  const MlpLayout layout = layoutOf(w.spec);
+  if (w.parameters.size() != layout.count)
+    throw InputError("weights: " + std::to_string(w.parameters.size()) +
+                     " values, the network has " + std::to_string(layout.count));
+  SafetensorsFile f;
+  for (size_t k = 0; k < layout.layers.size(); ++k) {
+    const auto& l = layout.layers[k];
+    const auto at = w.parameters.begin();
+    f.tensors["layers." + std::to_string(k) + ".weight"] = {
+        {size_t(l.out), size_t(l.in)},
+        std::vector<double>(at + long(l.weights), at + long(l.bias))};
+    f.tensors["layers." + std::to_string(k) + ".bias"] = {
+        {size_t(l.out)}, std::vector<double>(at + long(l.bias), at + long(l.bias) + l.out)};
+  }
+  if (w.spec.embeddingWidth() > 0) {
+    const Embedding e(w.spec.embedding);
+    f.tensors["embedding.frequencies"] = {{e.frequencies().size()}, e.frequencies()};
+  }
+  f.metadata["flowscope_mlp"] = specJson(w.spec).dump();
+  return encodeSafetensors(f, float32);
+}
+
+MlpWeights decodeMlp(const std::string& bytes, const std::string& path) {
+  const SafetensorsFile f = decodeSafetensors(bytes, path);
+  const auto meta = f.metadata.find("flowscope_mlp");
+  if (meta == f.metadata.end())
+    throw InputError(path + ": no metadata flowscope_mlp (the network's specification)");
+  MlpWeights w;
+  w.spec = specFrom(meta->second, path);
+  const MlpLayout layout = layoutOf(w.spec);
+  w.parameters.resize(layout.count);
+  for (size_t k = 0; k < layout.layers.size(); ++k) {
+    const auto& l = layout.layers[k];
+    const std::string name = "layers." + std::to_string(k);
+    const Tensor& weight = tensor(f, name + ".weight", {size_t(l.out), size_t(l.in)}, path);
+    const Tensor& bias = tensor(f, name + ".bias", {size_t(l.out)}, path);
+    std::copy(weight.values.begin(), weight.values.end(), w.parameters.begin() + long(l.weights));
+    std::copy(bias.values.begin(), bias.values.end(), w.parameters.begin() + long(l.bias));
+  }
+  if (w.spec.embeddingWidth() > 0) {
+    const Embedding e(w.spec.embedding);
+    const Tensor& freq = tensor(f, "embedding.frequencies", {e.frequencies().size()}, path);
+    for (size_t k = 0; k < freq.values.size(); ++k)
+      if (std::abs(freq.values[k] - e.frequencies()[k]) >
+          1e-5 * (1.0 + std::abs(e.frequencies()[k])))
+        throw InputError(path +
+                         ": tensor 'embedding.frequencies': differs from the frequencies "
+                         "its specification's seed draws");
+  }
+  for (double v : w.parameters)
+    if (!std::isfinite(v)) throw InputError(path + ": a weight is not finite");
+  return w;
+}
+
+}  // namespace flowscope
