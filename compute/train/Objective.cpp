@@ -65,31 +65,36 @@ double Objective::drawTime(Pcg32& rng) const {
   return 1.0 / (1.0 + std::exp(-u));
 }
 
+// One sample's network input, level and target, for x0 and its noise eps.
+Objective::Sample Objective::edmSample(glm::dvec2 x0, glm::dvec2 eps, Pcg32& rng) const {
+  const double sigma = std::exp(spec_.pMean + spec_.pStd * rng.normal());
+  const Preconditioning c = edm(sigma);
+  const glm::dvec2 noisy = x0 + sigma * eps;
+  return {c.in * noisy, c.noise, (x0 - c.skip * noisy) / c.out};
+}
+
+Objective::Sample Objective::ddpmSample(glm::dvec2 x0, glm::dvec2 eps, Pcg32& rng) const {
+  const size_t t = std::min(alphaBar_.size() - 1, size_t(rng.uniform() * double(alphaBar_.size())));
+  const double a = std::sqrt(alphaBar_[t]), s = std::sqrt(1.0 - alphaBar_[t]);
+  const glm::dvec2 target = spec_.kind == ObjectiveKind::DdpmEpsilon ? eps : a * eps - s * x0;
+  return {a * x0 + s * eps, double(t) / double(alphaBar_.size()), target};
+}
+
+Objective::Sample Objective::flowSample(glm::dvec2 x0, glm::dvec2 eps, Pcg32& rng) const {
+  const double t = drawTime(rng);
+  return {(1.0 - t) * x0 + t * eps, t, eps - x0};
+}
+
 RegressionBatch Objective::batch(std::span<const glm::dvec2> x0, Pcg32& rng) const {
   RegressionBatch b;
   for (const glm::dvec2& x : x0) {
     const glm::dvec2 eps(rng.normal(), rng.normal());
-    glm::dvec2 in, target;
-    double level = 0.0;
-    if (spec_.kind == ObjectiveKind::Edm) {
-      const double sigma = std::exp(spec_.pMean + spec_.pStd * rng.normal());
-      const Preconditioning c = edm(sigma);
-      const glm::dvec2 noisy = x + sigma * eps;
-      in = c.in * noisy, target = (x - c.skip * noisy) / c.out, level = c.noise;
-    } else if (spec_.kind == ObjectiveKind::Flow) {
-      const double t = drawTime(rng);
-      in = (1.0 - t) * x + t * eps, target = eps - x, level = t;
-    } else {
-      const size_t t =
-          std::min(alphaBar_.size() - 1, size_t(rng.uniform() * double(alphaBar_.size())));
-      const double a = std::sqrt(alphaBar_[t]), s = std::sqrt(1.0 - alphaBar_[t]);
-      in = a * x + s * eps;
-      target = spec_.kind == ObjectiveKind::DdpmEpsilon ? eps : a * eps - s * x;
-      level = double(t) / double(alphaBar_.size());
-    }
-    b.input.insert(b.input.end(), {in.x, in.y});
-    b.target.insert(b.target.end(), {target.x, target.y});
-    b.level.push_back(level);
+    const Sample s = spec_.kind == ObjectiveKind::Edm    ? edmSample(x, eps, rng)
+                     : spec_.kind == ObjectiveKind::Flow ? flowSample(x, eps, rng)
+                                                         : ddpmSample(x, eps, rng);
+    b.input.insert(b.input.end(), {s.input.x, s.input.y});
+    b.target.insert(b.target.end(), {s.target.x, s.target.y});
+    b.level.push_back(s.level);
     b.weight.push_back(1.0);
   }
   return b;

@@ -61,6 +61,14 @@ class Objective {
   Preconditioning edm(double sigma) const;
 
  private:
+  struct Sample {
+    glm::dvec2 input;
+    double level;
+    glm::dvec2 target;
+  };
+  Sample edmSample(glm::dvec2 x0, glm::dvec2 eps, Pcg32& rng) const;
+  Sample ddpmSample(glm::dvec2 x0, glm::dvec2 eps, Pcg32& rng) const;
+  Sample flowSample(glm::dvec2 x0, glm::dvec2 eps, Pcg32& rng) const;
   double drawTime(Pcg32& rng) const;  // flow: uniform or logit-normal in (0, 1)
   ObjectiveSpec spec_;
   std::vector<double> alphaBar_;  // ddpm
