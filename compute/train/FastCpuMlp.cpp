@@ -2,8 +2,12 @@
 
 #include <Eigen/Core>
 
+#include <algorithm>
+#include <thread>
+
 #include "Activations.h"
 #include "InputError.h"
+#include "Parallel.h"
 
 namespace flowscope {
 namespace {
@@ -21,27 +25,38 @@ float slopeF(Activation a, float z) {
   return float(activationSlope(a, double(z)));
 }
 
-// out (batch x n.out) = in W^T + b.
+// Rows [r0, r1) of out (batch x n.out) = in W^T + b.
 void linear(const MlpLayout::Layer& n, std::span<const float> p, const std::vector<float>& in,
-            size_t batch, std::vector<float>& out) {
-  out.resize(batch * size_t(n.out));
-  const ConstMap w(&p[n.weights], n.out, n.in), a(in.data(), Eigen::Index(batch), n.in);
-  Map z(out.data(), Eigen::Index(batch), n.out);
+            size_t r0, size_t r1, std::vector<float>& out) {
+  const auto rows = Eigen::Index(r1 - r0);
+  const ConstMap w(&p[n.weights], n.out, n.in), a(&in[r0 * size_t(n.in)], rows, n.in);
+  Map z(&out[r0 * size_t(n.out)], rows, n.out);
   z.noalias() = a * w.transpose();
   z.rowwise() += ConstVectorMap(&p[n.bias], n.out).transpose();
 }
 
-// grad += (d^T a, sum d); returns d W.
+// For rows [r0, r1): grad += (d^T a, sum d); returns d W (r1 - r0 rows). d holds those rows only.
 std::vector<float> linearBackward(const MlpLayout::Layer& n, std::span<const float> p,
                                   const std::vector<float>& a, const std::vector<float>& d,
-                                  size_t batch, std::span<float> grad) {
-  const ConstMap w(&p[n.weights], n.out, n.in), in(a.data(), Eigen::Index(batch), n.in),
-      dz(d.data(), Eigen::Index(batch), n.out);
+                                  size_t r0, size_t r1, std::span<float> grad) {
+  const auto rows = Eigen::Index(r1 - r0);
+  const ConstMap w(&p[n.weights], n.out, n.in), in(&a[r0 * size_t(n.in)], rows, n.in),
+      dz(d.data(), rows, n.out);
   Map(&grad[n.weights], n.out, n.in).noalias() += dz.transpose() * in;
   VectorMap(&grad[n.bias], n.out) += dz.colwise().sum().transpose();
-  std::vector<float> da(batch * size_t(n.in));
-  Map(da.data(), Eigen::Index(batch), n.in).noalias() = dz * w;
+  std::vector<float> da(size_t(rows) * size_t(n.in));
+  Map(da.data(), rows, n.in).noalias() = dz * w;
   return da;
+}
+
+// The batch in one contiguous block of rows per hardware thread (at least 64 rows a block).
+template <class Fn>
+void overRowBlocks(size_t batch, Fn&& fn) {
+  const size_t threads = std::max<size_t>(1, std::thread::hardware_concurrency());
+  const size_t blocks = std::clamp<size_t>(batch / 64, 1, threads);
+  const size_t per = (batch + blocks - 1) / blocks;
+  parallelFor(
+      blocks, [&](size_t b) { fn(b, b * per, std::min(batch, (b + 1) * per)); }, 1);
 }
 
 }  // namespace
@@ -66,38 +81,60 @@ std::vector<float> FastCpuMlp::forward(std::span<const float> params, std::span<
     for (size_t k = 0; k < features.size(); ++k) a_[0][r * first + in + k] = float(features[k]);
   }
   for (int k = 1; k <= spec_.depth; ++k) {
-    linear(layout_.layers[size_t(k - 1)], params, a_[size_t(k - 1)], batch_, z_[size_t(k)]);
+    z_[size_t(k)].resize(batch_ * size_t(spec_.width));
+    a_[size_t(k)].resize(batch_ * size_t(spec_.width));
+  }
+  std::vector<float> y(batch_ * size_t(spec_.outputs));
+  overRowBlocks(batch_, [&](size_t, size_t r0, size_t r1) { forwardRows(params, r0, r1, y); });
+  return y;
+}
+
+void FastCpuMlp::forwardRows(std::span<const float> params, size_t r0, size_t r1,
+                             std::vector<float>& y) {
+  const size_t w = size_t(spec_.width);
+  for (int k = 1; k <= spec_.depth; ++k) {
+    linear(layout_.layers[size_t(k - 1)], params, a_[size_t(k - 1)], r0, r1, z_[size_t(k)]);
     const std::vector<float>& z = z_[size_t(k)];
     std::vector<float>& a = a_[size_t(k)];
-    a.resize(z.size());
     const bool skip = spec_.residual && k >= 2;
-    for (size_t j = 0; j < a.size(); ++j)
+    for (size_t j = r0 * w; j < r1 * w; ++j)
       a[j] = activateF(spec_.activation, z[j]) + (skip ? a_[size_t(k - 1)][j] : 0.0f);
   }
-  std::vector<float> y;
-  linear(layout_.layers.back(), params, a_.back(), batch_, y);
-  return y;
+  linear(layout_.layers.back(), params, a_.back(), r0, r1, y);
 }
 
 std::vector<float> FastCpuMlp::backward(std::span<const float> params, std::span<const float> dy,
                                         std::span<float> grad) const {
-  std::vector<float> d(dy.begin(), dy.end());
-  std::vector<float> da = linearBackward(layout_.layers.back(), params, a_.back(), d, batch_, grad);
+  const size_t in = size_t(spec_.inputs);
+  std::vector<float> dx(batch_ * in);
+  std::vector<std::vector<float>> partial(std::max<size_t>(1, std::thread::hardware_concurrency()));
+  overRowBlocks(batch_, [&](size_t b, size_t r0, size_t r1) {
+    partial[b].assign(grad.size(), 0.0f);
+    backwardRows(params, dy, r0, r1, partial[b], dx);
+  });
+  for (const std::vector<float>& g : partial)
+    for (size_t k = 0; k < g.size(); ++k) grad[k] += g[k];
+  return dx;
+}
+
+void FastCpuMlp::backwardRows(std::span<const float> params, std::span<const float> dy, size_t r0,
+                              size_t r1, std::span<float> grad, std::vector<float>& dx) const {
+  const size_t out = size_t(spec_.outputs), w = size_t(spec_.width);
+  std::vector<float> d(dy.begin() + long(r0 * out), dy.begin() + long(r1 * out));
+  std::vector<float> da = linearBackward(layout_.layers.back(), params, a_.back(), d, r0, r1, grad);
   for (int k = spec_.depth; k >= 1; --k) {
-    const std::vector<float>& z = z_[size_t(k)];
+    const float* z = &z_[size_t(k)][r0 * w];
     std::vector<float> dz(da.size());
     for (size_t j = 0; j < dz.size(); ++j) dz[j] = da[j] * slopeF(spec_.activation, z[j]);
     std::vector<float> below =
-        linearBackward(layout_.layers[size_t(k - 1)], params, a_[size_t(k - 1)], dz, batch_, grad);
+        linearBackward(layout_.layers[size_t(k - 1)], params, a_[size_t(k - 1)], dz, r0, r1, grad);
     if (spec_.residual && k >= 2)
       for (size_t j = 0; j < below.size(); ++j) below[j] += da[j];
     da = std::move(below);
   }
   const size_t in = size_t(spec_.inputs), first = size_t(spec_.firstInputs());
-  std::vector<float> dx(batch_ * in);
-  for (size_t r = 0; r < batch_; ++r)
-    for (size_t i = 0; i < in; ++i) dx[r * in + i] = da[r * first + i];
-  return dx;
+  for (size_t r = r0; r < r1; ++r)
+    for (size_t i = 0; i < in; ++i) dx[r * in + i] = da[(r - r0) * first + i];
 }
 
 }  // namespace flowscope

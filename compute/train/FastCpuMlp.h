@@ -1,8 +1,9 @@
 #pragma once
 // The training engine's fast CPU backend: the same network and parameter layout as ReferenceMlp
 // (MlpSpec.h, MlpLayout) in float32, each layer's batch product by Eigen (vectorised GEMM), the
-// activations elementwise. The backend that runs where the Vulkan device is a CPU (lavapipe);
-// tested against the double reference.
+// activations elementwise, the batch split into one block of rows per hardware thread (each
+// block's gradient summed after). The backend that runs where the Vulkan device is a CPU
+// (lavapipe); tested against the double reference.
 #include <span>
 #include <vector>
 
@@ -25,6 +26,11 @@ class FastCpuMlp {
                               std::span<float> grad) const;
 
  private:
+  void forwardRows(std::span<const float> params, size_t r0, size_t r1, std::vector<float>& y);
+  // Rows [r0, r1): their gradient added to grad, their dL/dx written into dx.
+  void backwardRows(std::span<const float> params, std::span<const float> dy, size_t r0, size_t r1,
+                    std::span<float> grad, std::vector<float>& dx) const;
+
   MlpSpec spec_;
   MlpLayout layout_;
   Embedding embedding_;
