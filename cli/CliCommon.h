@@ -41,5 +41,6 @@ void addSweepCommand(CLI::App& app, Runner& run);
 void addOtCommand(CLI::App& app, Runner& run);
 void addAttentionCommand(CLI::App& app, Runner& run);
 void addRfCommand(CLI::App& app, Runner& run);
+void addTrainCommand(CLI::App& app, Runner& run);
 
 }  // namespace flowscope::cli

@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   cli::addOtCommand(app, run);
   cli::addAttentionCommand(app, run);
   cli::addRfCommand(app, run);
+  cli::addTrainCommand(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -11,11 +11,13 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <numeric>
 #include <set>
 #include <sstream>
 #include <vector>
 
 #include "LabCatalog.h"
+#include "MlpWeights.h"
 #include "VideoWriter.h"
 
 namespace fs = std::filesystem;
@@ -272,6 +274,42 @@ TEST_F(Cli, RenderWritesPngAndRejectsBadInput) {
   EXPECT_EQ(slurp(path("l.png")).substr(1, 3), "PNG");
 }
 
+// train: a small flow-matching run writes its weights (safetensors, the specification asked
+// for) and a loss log whose late steps are below its first; bad flags exit 2 naming the flag and
+// leave no file.
+TEST_F(Cli, TrainWritesWeightsAndALossLog) {
+  const std::string out = path("m.safetensors"), log = path("loss.csv");
+  CliResult r =
+      cli("train --data gmm8 --objective flow --width 16 --depth 2 --steps 300 "
+          "--batch 128 --lr 3e-3 --out " +
+          out + " --log " + log + " --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["steps"], 300);
+  EXPECT_TRUE(j["final_loss"].get<double>() > 0.0);
+  EXPECT_NE(j["backend"].get<std::string>().find("float32"), std::string::npos);
+  const flowscope::MlpWeights w = flowscope::decodeMlp(slurp(out), out);
+  EXPECT_EQ(w.spec.width, 16);
+  EXPECT_EQ(w.spec.depth, 2);
+  EXPECT_EQ(w.parameters.size(), j["parameters"].get<size_t>());
+  std::istringstream lines(slurp(log));
+  std::string line;
+  std::getline(lines, line);
+  EXPECT_EQ(line, "step,loss");
+  std::vector<double> loss;
+  while (std::getline(lines, line)) loss.push_back(std::stod(line.substr(line.find(',') + 1)));
+  ASSERT_EQ(loss.size(), 300u);
+  const double first = std::accumulate(loss.begin(), loss.begin() + 30, 0.0);
+  const double last = std::accumulate(loss.end() - 30, loss.end(), 0.0);
+  EXPECT_LT(last, first);
+  const std::string x = path("x.safetensors");
+  expectInvalid("train --objective nope --out " + x, "--objective", x);
+  expectInvalid("train --width 8 --out " + x, "--width", x);
+  expectInvalid("train --t-std 0 --out " + x, "--t-std", x);
+  expectInvalid("train --out " + path("m.pt"), ".safetensors", path("m.pt"));
+  expectInvalid("train --data " + path("none.csv") + " --out " + x, "none.csv", x);
+}
+
 // render --video: the Transport lab's McCann interpolation as a GIF and the Diffusion run as an
 // MP4 (one frame per step by default), read back with FFmpeg; --size sets both sides; a lab
 // without animation, both outputs at once, an odd MP4 size and a bad rate are refused.
@@ -399,7 +437,7 @@ TEST_F(Cli, InfoAndHelp) {
   auto j = nlohmann::json::parse(i.out);
   EXPECT_GE(j["devices"].size(), 1u);
   EXPECT_FALSE(j["chosen"].is_null());
-  for (const char* cmd : {"info", "sample", "render", "bench", "scene", "field", "sweep", "ot"}) {
+  for (const char* cmd : {"info", "sample", "render", "bench", "scene", "field", "sweep", "ot", "train"}) {
     CliResult h = cli(std::string(cmd) + " --help");
     EXPECT_EQ(h.code, 0) << cmd;
     EXPECT_NE(h.out.find("--"), std::string::npos) << cmd;
