@@ -70,19 +70,19 @@ Objective::Sample Objective::edmSample(glm::dvec2 x0, glm::dvec2 eps, Pcg32& rng
   const double sigma = std::exp(spec_.pMean + spec_.pStd * rng.normal());
   const Preconditioning c = edm(sigma);
   const glm::dvec2 noisy = x0 + sigma * eps;
-  return {c.in * noisy, c.noise, (x0 - c.skip * noisy) / c.out};
+  return {c.in * noisy, c.noise, (x0 - c.skip * noisy) / c.out, noisy, 1.0, sigma};
 }
 
 Objective::Sample Objective::ddpmSample(glm::dvec2 x0, glm::dvec2 eps, Pcg32& rng) const {
   const size_t t = std::min(alphaBar_.size() - 1, size_t(rng.uniform() * double(alphaBar_.size())));
   const double a = std::sqrt(alphaBar_[t]), s = std::sqrt(1.0 - alphaBar_[t]);
   const glm::dvec2 target = spec_.kind == ObjectiveKind::DdpmEpsilon ? eps : a * eps - s * x0;
-  return {a * x0 + s * eps, double(t) / double(alphaBar_.size()), target};
+  return {a * x0 + s * eps, double(t) / double(alphaBar_.size()), target, a * x0 + s * eps, a, s};
 }
 
 Objective::Sample Objective::flowSample(glm::dvec2 x0, glm::dvec2 eps, Pcg32& rng) const {
   const double t = drawTime(rng);
-  return {(1.0 - t) * x0 + t * eps, t, eps - x0};
+  return {(1.0 - t) * x0 + t * eps, t, eps - x0, (1.0 - t) * x0 + t * eps, 1.0 - t, t};
 }
 
 RegressionBatch Objective::batch(std::span<const glm::dvec2> x0, Pcg32& rng) const {
@@ -96,8 +96,37 @@ RegressionBatch Objective::batch(std::span<const glm::dvec2> x0, Pcg32& rng) con
     b.target.insert(b.target.end(), {s.target.x, s.target.y});
     b.level.push_back(s.level);
     b.weight.push_back(1.0);
+    b.noisy.insert(b.noisy.end(), {s.noisy.x, s.noisy.y});
+    b.s.push_back(s.s);
+    b.tau.push_back(s.tau);
   }
   return b;
+}
+
+glm::dvec2 Objective::optimalTarget(glm::dvec2 denoised, glm::dvec2 noisy, double s,
+                                    double tau) const {
+  if (spec_.kind == ObjectiveKind::Edm) {
+    const Preconditioning c = edm(tau);
+    return (denoised - c.skip * noisy) / c.out;
+  }
+  const glm::dvec2 eps = (noisy - s * denoised) / tau;
+  if (spec_.kind == ObjectiveKind::Flow) return eps - denoised;
+  if (spec_.kind == ObjectiveKind::DdpmEpsilon) return eps;
+  return s * eps - tau * denoised;  // v
+}
+
+double irreducibleLoss(const Objective& objective, const ExactModel& model,
+                       std::span<const glm::dvec2> x0, Pcg32& rng) {
+  const RegressionBatch b = objective.batch(x0, rng);
+  double loss = 0.0;
+  for (size_t r = 0; r < b.s.size(); ++r) {
+    const glm::dvec2 noisy(b.noisy[2 * r], b.noisy[2 * r + 1]);
+    const glm::dvec2 d = model.evaluate(noisy, b.s[r], b.tau[r]).denoised;
+    const glm::dvec2 best = objective.optimalTarget(d, noisy, b.s[r], b.tau[r]);
+    const glm::dvec2 target(b.target[2 * r], b.target[2 * r + 1]);
+    loss += b.weight[r] * glm::dot(best - target, best - target);
+  }
+  return loss / double(std::max<size_t>(1, b.s.size()));
 }
 
 }  // namespace flowscope

@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "ExactModel.h"
 #include "NoiseSchedule.h"
 #include "Rng.h"
 
@@ -46,6 +47,9 @@ struct RegressionBatch {
   std::vector<double> level;   // batch: c_noise, t / T or t
   std::vector<double> target;  // batch x 2
   std::vector<double> weight;  // batch
+  // Each sample's noisy point as the exact models take it: x = s x0 + tau eps (batch x 2, batch,
+  // batch), for the irreducible loss.
+  std::vector<double> noisy, s, tau;
 };
 
 class Objective {
@@ -59,12 +63,17 @@ class Objective {
     double skip, out, in, noise;
   };
   Preconditioning edm(double sigma) const;
+  // The target the best possible network predicts for a sample: the objective's target with x0
+  // replaced by the exact denoiser D = E[x0 | x] at the sample's noisy point.
+  glm::dvec2 optimalTarget(glm::dvec2 denoised, glm::dvec2 noisy, double s, double tau) const;
 
  private:
   struct Sample {
     glm::dvec2 input;
     double level;
     glm::dvec2 target;
+    glm::dvec2 noisy;  // s x0 + tau eps
+    double s, tau;
   };
   Sample edmSample(glm::dvec2 x0, glm::dvec2 eps, Pcg32& rng) const;
   Sample ddpmSample(glm::dvec2 x0, glm::dvec2 eps, Pcg32& rng) const;
@@ -73,5 +82,10 @@ class Objective {
   ObjectiveSpec spec_;
   std::vector<double> alphaBar_;  // ddpm
 };
+
+// The loss of the exact model under this objective, E |target* - target|^2, over a batch made
+// from x0 (the floor no network can go below; the gap above it is what is left to learn).
+double irreducibleLoss(const Objective& objective, const ExactModel& model,
+                       std::span<const glm::dvec2> x0, Pcg32& rng);
 
 }  // namespace flowscope
