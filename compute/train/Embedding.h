@@ -14,6 +14,10 @@ class Embedding {
   int width() const { return int(2 * frequencies_.size()); }
   // Writes cos(w_k c) for k < h, then sin(w_k c), into out (width() values).
   void features(double c, std::span<double> out) const;
+  // The first layer's input rows (batch x (inputs + width())): each row's x (`inputs` values
+  // of x, row-major), then the features of its level c; in the backend's precision T.
+  template <class T>
+  std::vector<T> firstLayerInputs(std::span<const T> x, std::span<const T> c, int inputs) const;
   // The angular frequencies w_k (2 pi f_k for random Fourier).
   const std::vector<double>& frequencies() const { return frequencies_; }
 

@@ -68,18 +68,10 @@ std::vector<float> FastCpuMlp::forward(std::span<const float> params, std::span<
                                        std::span<const float> c) {
   if (params.size() != layout_.count)
     throw InputError("parameters: expected " + std::to_string(layout_.count) + " values");
-  const size_t in = size_t(spec_.inputs), first = size_t(spec_.firstInputs());
-  batch_ = x.size() / in;
+  batch_ = x.size() / size_t(spec_.inputs);
   a_.assign(size_t(spec_.depth) + 1, {});
   z_.assign(size_t(spec_.depth) + 1, {});
-  a_[0].assign(batch_ * first, 0.0f);
-  std::vector<double> features(first - in);
-  for (size_t r = 0; r < batch_; ++r) {
-    for (size_t i = 0; i < in; ++i) a_[0][r * first + i] = x[r * in + i];
-    if (features.empty()) continue;
-    embedding_.features(double(c[r]), features);
-    for (size_t k = 0; k < features.size(); ++k) a_[0][r * first + in + k] = float(features[k]);
-  }
+  a_[0] = embedding_.firstLayerInputs(x, c, spec_.inputs);
   for (int k = 1; k <= spec_.depth; ++k) {
     z_[size_t(k)].resize(batch_ * size_t(spec_.width));
     a_[size_t(k)].resize(batch_ * size_t(spec_.width));

@@ -78,16 +78,10 @@ std::vector<double> ReferenceMlp::forward(std::span<const double> params, std::s
                                           std::span<const double> c) {
   if (params.size() != layout_.count)
     throw InputError("parameters: expected " + std::to_string(layout_.count) + " values");
-  const size_t in = size_t(spec_.inputs), first = size_t(spec_.firstInputs());
-  batch_ = x.size() / in;
+  batch_ = x.size() / size_t(spec_.inputs);
   a_.assign(size_t(spec_.depth) + 1, {});
   z_.assign(size_t(spec_.depth) + 1, {});
-  a_[0].assign(batch_ * first, 0.0);
-  for (size_t r = 0; r < batch_; ++r) {
-    for (size_t i = 0; i < in; ++i) a_[0][r * first + i] = x[r * in + i];
-    if (embedding_.width() > 0)
-      embedding_.features(c[r], std::span<double>(&a_[0][r * first + in], first - in));
-  }
+  a_[0] = embedding_.firstLayerInputs(x, c, spec_.inputs);
   for (int k = 1; k <= spec_.depth; ++k) {
     linear(layout_.layers[size_t(k - 1)], params, a_[size_t(k - 1)], batch_, z_[size_t(k)]);
     std::vector<double>& a = a_[size_t(k)];
