@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <map>
 #include <thread>
 
 #include "CliCommon.h"
@@ -37,39 +38,42 @@ std::vector<glm::dvec2> trainingSet(const Dataset& data, int n, uint64_t seed) {
   return {all.begin(), all.begin() + long(std::min(all.size(), size_t(n)))};
 }
 
-// "embedding width: ..." from a specification's check becomes "--embedding-width: ...".
+// A check's "field: why" as the flag's "--flag: why": spaces become dashes ("embedding width"
+// is --embedding-width), and the optimiser's and average's names become their flags'.
 template <class Fn>
-void asFlag(Fn&& check) {
+auto asFlag(Fn&& check) {
   try {
-    check();
+    return check();
   } catch (const InputError& e) {
-    std::string what = e.what();
+    static const std::map<std::string, std::string> flags = {{"learning rate", "lr"},
+                                                             {"warm-up steps", "warmup"},
+                                                             {"total steps", "steps"},
+                                                             {"EMA decay", "ema"}};
+    const std::string what = e.what();
     const size_t colon = std::min(what.find(':'), what.size());
-    std::replace(what.begin(), what.begin() + long(colon), ' ', '-');
-    throw InputError("--" + what);
+    std::string field = what.substr(0, colon);
+    const auto named = flags.find(field);
+    if (named != flags.end())
+      field = named->second;
+    else
+      std::replace(field.begin(), field.end(), ' ', '-');
+    throw InputError("--" + field + what.substr(colon));
   }
 }
 
 TrainingSpec specOf(const TrainArgs& a) {
   TrainingSpec s;
-  const auto flag = [](const std::string& name, auto parse) {
-    try {
-      return parse();
-    } catch (const InputError& e) {
-      throw InputError("--" + name + ": " + e.what());
-    }
-  };
   s.network.width = a.width;
   s.network.depth = a.depth;
-  s.network.activation = flag("activation", [&] { return parseActivation(a.activation); });
+  s.network.activation = asFlag([&] { return parseActivation(a.activation); });
   s.network.residual = a.residual;
-  s.network.embedding.kind = flag("embedding", [&] { return parseEmbedding(a.embedding); });
+  s.network.embedding.kind = asFlag([&] { return parseEmbedding(a.embedding); });
   s.network.embedding.width = a.embeddingWidth;
   s.network.embedding.scale = a.embeddingScale;
   s.network.embedding.seed = a.seed;
   s.network.seed = a.seed;
-  s.objective.kind = flag("objective", [&] { return parseObjective(a.objective); });
-  s.objective.timeSampling = flag("t-sampling", [&] { return parseTimeSampling(a.tSampling); });
+  s.objective.kind = asFlag([&] { return parseObjective(a.objective); });
+  s.objective.timeSampling = asFlag([&] { return parseTimeSampling(a.tSampling); });
   s.objective.tMean = a.tMean;
   s.objective.tStd = a.tStd;
   s.adam.learningRate = a.lr;
@@ -78,14 +82,7 @@ TrainingSpec specOf(const TrainArgs& a) {
   s.emaDecay = a.ema;
   s.batch = a.batch;
   s.seed = a.seed;
-  asFlag([&] { validate(s.network); });
-  asFlag([&] { validate(s.objective); });
-  flag("lr", [&] {
-    validate(s.adam);
-    return 0;
-  });
-  if (!(a.ema >= 0.0 && a.ema < 1.0)) throw InputError("--ema: in [0, 1)");
-  if (a.batch < 1 || a.batch > 65536) throw InputError("--batch: between 1 and 65536");
+  asFlag([&] { validate(s); });
   return s;
 }
 

@@ -146,18 +146,8 @@ void MainWindow::buildMenus() {
       QMessageBox::warning(this, "Export figure", err);
   });
   addAction(file, "Export &video…", {}, [this] {
-    QString path = QFileDialog::getSaveFileName(
-        this, "Export video (the lab's animation: a run, every step; McCann's t from 0 to 1)",
-        QString::fromStdString(shownLab().info().id) + ".mp4", "Video (*.mp4 *.gif)");
-    if (path.isEmpty()) return;
-    const std::optional<QSize> size = askExportSize("Export video");
-    if (!size) return;
-    bool ok = false;
-    const int fps =
-        QInputDialog::getInt(this, "Export video", "Frames a second", 12, 1, 120, 1, &ok);
-    if (!ok) return;
-    if (QString err = exportVideo(path, fps, *size); !err.isEmpty())
-      QMessageBox::warning(this, "Export video", err);
+    askVideo("Export video (the lab's animation: a run, every step; McCann's t from 0 to 1)",
+             QString::fromStdString(shownLab().info().id), std::nullopt, 0);
   });
   addAction(file, "Export video of a parameter &sweep…", {}, [this] { askSweepVideo(); });
   file->addSeparator();
@@ -497,12 +487,19 @@ void MainWindow::askSweepVideo() {
   const int frames =
       QInputDialog::getInt(this, "Video of a parameter sweep", "Frames", 48, 2, 10000, 1, &ok);
   if (!ok) return;
-  const QString path = QFileDialog::getSaveFileName(
-      this, "Export video of the sweep",
-      QString::fromStdString(shownLab().info().id) + "-" + field + ".mp4", "Video (*.mp4 *.gif)");
+  askVideo("Export video of the sweep", QString::fromStdString(shownLab().info().id) + "-" + field,
+           sweep, frames);
+}
+
+// The file, the size and the frame rate, asked in turn (Cancel anywhere stops), then the video.
+void MainWindow::askVideo(const QString& title, const QString& name,
+                          const std::optional<SweepSpec>& sweep, int frames) {
+  const QString path =
+      QFileDialog::getSaveFileName(this, title, name + ".mp4", "Video (*.mp4 *.gif)");
   if (path.isEmpty()) return;
   const std::optional<QSize> size = askExportSize("Export video");
   if (!size) return;
+  bool ok = false;
   const int fps = QInputDialog::getInt(this, "Export video", "Frames a second", 12, 1, 120, 1, &ok);
   if (!ok) return;
   if (QString err = exportVideo(path, fps, *size, sweep, frames); !err.isEmpty())

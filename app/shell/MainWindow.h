@@ -46,6 +46,9 @@ class MainWindow : public QMainWindow {
   // window does it every 200 ms.
   void recordEdit();
   void askSweepVideo();  // File > Export video of a parameter sweep
+  // File > Export video and the sweep's: the file, size and rate asked, then exportVideo().
+  void askVideo(const QString& title, const QString& name, const std::optional<SweepSpec>& sweep,
+                int frames);
   QString openData(const QString& path);
   QString saveScene(const QString& path);
   QString exportPng(const QString& path);           // the scene, without the panel

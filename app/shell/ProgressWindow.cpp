@@ -2,6 +2,9 @@
 
 #include <imgui.h>
 
+#include <algorithm>
+#include <cmath>
+
 #include "PanelWidgets.h"
 #include "UiUnits.h"
 

@@ -37,6 +37,23 @@ void collect(const nlohmann::json& j, const std::string& prefix, std::vector<std
   }
 }
 
+// The number at a dotted path, or null (never a boolean, object or array).
+template <class Json>
+Json* numberAt(Json& scene, const std::string& field) {
+  Json* at = &scene;
+  for (const std::string& part : split(field)) {
+    if (!at->is_object() || !at->contains(part)) return nullptr;
+    at = &(*at)[part];
+  }
+  return at->is_number() && !at->is_boolean() ? at : nullptr;
+}
+
+[[noreturn]] void noNumber(const nlohmann::json& scene, const std::string& field) {
+  std::string fields;
+  for (const std::string& f : numericFields(scene)) fields += (fields.empty() ? "" : ", ") + f;
+  throw InputError("--sweep: the scene has no number at '" + field + "' (it has: " + fields + ")");
+}
+
 }  // namespace
 
 SweepSpec parseSweep(const std::string& text, bool geometric, const std::string& option) {
@@ -58,27 +75,6 @@ double sweepValue(const SweepSpec& s, double u) {
   if (s.geometric) return s.from * std::pow(s.to / s.from, u);
   return s.from + (s.to - s.from) * u;
 }
-
-namespace {
-
-// The number at a dotted path, or null (never a boolean, object or array).
-template <class Json>
-Json* numberAt(Json& scene, const std::string& field) {
-  Json* at = &scene;
-  for (const std::string& part : split(field)) {
-    if (!at->is_object() || !at->contains(part)) return nullptr;
-    at = &(*at)[part];
-  }
-  return at->is_number() && !at->is_boolean() ? at : nullptr;
-}
-
-[[noreturn]] void noNumber(const nlohmann::json& scene, const std::string& field) {
-  std::string fields;
-  for (const std::string& f : numericFields(scene)) fields += (fields.empty() ? "" : ", ") + f;
-  throw InputError("--sweep: the scene has no number at '" + field + "' (it has: " + fields + ")");
-}
-
-}  // namespace
 
 double fieldValue(const nlohmann::json& scene, const std::string& field) {
   const nlohmann::json* at = numberAt(scene, field);

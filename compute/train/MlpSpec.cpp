@@ -4,6 +4,7 @@
 
 #include "EnumNames.h"
 #include "InputError.h"
+#include "Limits.h"
 
 namespace flowscope {
 namespace {
@@ -16,12 +17,6 @@ const NamedValue<Activation> kActivations[] = {{Activation::Relu, "relu"},
 const NamedValue<EmbeddingKind> kEmbeddings[] = {{EmbeddingKind::None, "none"},
                                                  {EmbeddingKind::Sinusoidal, "sinusoidal"},
                                                  {EmbeddingKind::RandomFourier, "fourier"}};
-
-void requireBetween(const std::string& field, int v, int lo, int hi) {
-  if (v < lo || v > hi)
-    throw InputError(field + ": between " + std::to_string(lo) + " and " + std::to_string(hi) +
-                     " (got " + std::to_string(v) + ")");
-}
 
 }  // namespace
 
@@ -39,12 +34,12 @@ EmbeddingKind parseEmbedding(const std::string& name) {
 }
 
 void validate(const MlpSpec& s) {
-  requireBetween("inputs", s.inputs, 1, 64);
-  requireBetween("outputs", s.outputs, 1, 64);
-  requireBetween("width", s.width, 16, 512);
-  requireBetween("depth", s.depth, 1, 8);
+  requireInRange("inputs", s.inputs, 1, 64);
+  requireInRange("outputs", s.outputs, 1, 64);
+  requireInRange("width", s.width, 16, 512);
+  requireInRange("depth", s.depth, 1, 8);
   if (s.embedding.kind != EmbeddingKind::None) {
-    requireBetween("embedding width", s.embedding.width, 2, 256);
+    requireInRange("embedding width", s.embedding.width, 2, 256);
     if (s.embedding.width % 2 != 0) throw InputError("embedding width: must be even");
     if (!(s.embedding.scale > 0.0 && s.embedding.scale <= 1e4))
       throw InputError("embedding scale: above 0 and at most 10000");

@@ -3,15 +3,14 @@
 #include <algorithm>
 
 #include "InputError.h"
+#include "Limits.h"
 #include "Loss.h"
 
 namespace flowscope {
 namespace {
 
 const TrainingSpec& checked(const TrainingSpec& s, size_t points) {
-  if (s.network.inputs != 2 || s.network.outputs != 2)
-    throw InputError("network: 2 inputs and 2 outputs for 2-D data");
-  if (s.batch < 1 || s.batch > 65536) throw InputError("batch: 1 .. 65536");
+  validate(s);
   if (points == 0) throw InputError("training set: no points");
   return s;
 }
@@ -22,6 +21,16 @@ std::vector<T> as(const std::vector<double>& v) {
 }
 
 }  // namespace
+
+void validate(const TrainingSpec& s) {
+  if (s.network.inputs != 2 || s.network.outputs != 2)
+    throw InputError("network: 2 inputs and 2 outputs for 2-D data");
+  validate(s.network);
+  validate(s.objective);
+  validate(s.adam);
+  if (!(s.emaDecay >= 0.0 && s.emaDecay < 1.0)) throw InputError("EMA decay: in [0, 1)");
+  requireInRange("batch", s.batch, 1, 65536);
+}
 
 template <class Mlp, class T>
 Trainer<Mlp, T>::Trainer(const TrainingSpec& spec, std::vector<glm::dvec2> trainingSet)
@@ -54,12 +63,13 @@ double Trainer<Mlp, T>::step() {
 }
 
 template <class Mlp, class T>
-glm::dvec2 Trainer<Mlp, T>::evaluate(const std::vector<T>& weights, glm::dvec2 x,
-                                     double level) const {
+std::vector<double> Trainer<Mlp, T>::evaluate(const std::vector<T>& weights,
+                                              std::span<const double> x,
+                                              std::span<const double> level) const {
   Mlp copy(spec_.network);
-  const std::vector<T> in{T(x.x), T(x.y)}, c{T(level)};
-  const std::vector<T> y = copy.forward(weights, in, c);
-  return {double(y[0]), double(y[1])};
+  const std::vector<T> y =
+      copy.forward(weights, as<T>({x.begin(), x.end()}), as<T>({level.begin(), level.end()}));
+  return {y.begin(), y.end()};
 }
 
 template class Trainer<ReferenceMlp, double>;

@@ -24,17 +24,23 @@ struct TrainingSpec {
   uint64_t seed = 1;
 };
 
+// InputError naming the first bad field of the network, objective, optimiser, "EMA decay" or
+// "batch"; the data must be 2-D points (network inputs and outputs 2).
+void validate(const TrainingSpec& spec);
+
 template <class Mlp, class T>
 class Trainer {
  public:
-  // InputError naming the field; the data must be 2-D points (network inputs and outputs 2).
+  // validate(spec), and a training set of at least one point (InputError).
   Trainer(const TrainingSpec& spec, std::vector<glm::dvec2> trainingSet);
   double step();  // one optimiser step; returns the minibatch's loss
   long steps() const { return adam_.steps(); }
   const std::vector<T>& parameters() const { return params_; }
   const std::vector<T>& averaged() const { return ema_.weights(); }
-  // The raw network output at (x, level) with the given weights (a copy of the network runs it).
-  glm::dvec2 evaluate(const std::vector<T>& weights, glm::dvec2 x, double level) const;
+  // The raw network outputs (batch x 2) at points x (batch x 2) and their levels, with the given
+  // weights (a copy of the network runs them, the trainer's own keeps its last batch).
+  std::vector<double> evaluate(const std::vector<T>& weights, std::span<const double> x,
+                               std::span<const double> level) const;
 
  private:
   TrainingSpec spec_;

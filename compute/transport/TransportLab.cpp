@@ -432,7 +432,7 @@ void TransportLab::startSolve() {
   SolveInput in;
   in.method = s_.method;
   in.cost = s_.cost;
-  in.a = a_, in.b = b_;
+  if (s_.method == OtMethod::Exact || !dense_) in.a = a_, in.b = b_;  // else the solver has them
   in.options.epsilon = s_.epsilon;
   in.options.tolerance = s_.tolerance;
   in.options.maxIterations = s_.maxIterations;
@@ -448,8 +448,8 @@ void TransportLab::startSolve() {
     adopt(runTransportSolve(std::move(in), nullptr));
     return;
   }
-  running_.method = in.method;
-  running_.options = in.options;
+  runningMethod_ = in.method;
+  runningOptions_ = in.options;
   auto shared = std::make_shared<SolveInput>(std::move(in));
   job_.start([shared](JobMonitor& m) { return runTransportSolve(std::move(*shared), &m); });
 }
@@ -479,15 +479,15 @@ std::optional<LabProgress> TransportLab::progress() const {
   const JobMonitor* m = job_.monitor();
   if (!m) return std::nullopt;
   LabProgress p;
-  if (running_.method == OtMethod::Exact) {
+  if (runningMethod_ == OtMethod::Exact) {
     p.what = "Exact OT: network simplex running";
     return p;
   }
   char buf[200];
   std::snprintf(buf, sizeof(buf),
                 "Sinkhorn: ε %.3g → %.3g, %ld iterations, error %.1e (tolerance %.0e)",
-                m->epsilon.load(), running_.options.epsilon, m->iterations.load(), m->error.load(),
-                running_.options.tolerance);
+                m->epsilon.load(), runningOptions_.epsilon, m->iterations.load(), m->error.load(),
+                runningOptions_.tolerance);
   p.what = buf;
   p.fraction = m->fraction;
   return p;

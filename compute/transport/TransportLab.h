@@ -121,7 +121,7 @@ class TransportLab : public Lab {
   bool stepPlayback(int delta) override;
   bool resetPlayback() override;
   // Solves run on a worker thread when on (the GUI): a drag or a slider never waits for one.
-  // A cold request (new measures, method, eps with step-through) stops a solve in flight.
+  // A changed setting stops a solve in flight; a moved point lets it finish.
   void setBackgroundWork(bool on) override { background_ = on; }
   std::optional<LabProgress> progress() const override;
   void settle(const std::function<void(int, int)>& progress) override;  // waits for the solve
@@ -236,9 +236,10 @@ class TransportLab : public Lab {
     glm::dvec2 at;
   };
   std::vector<QueuedMove> queuedMoves_;
-  uint64_t solverGeneration_ = 0;  // bumped by dropSolver
-  uint64_t jobGeneration_ = 0;     // the generation the job in flight started from
-  SolveInput running_;             // what the job in flight solves (settings only; no state)
+  uint64_t solverGeneration_ = 0;                // bumped by dropSolver
+  uint64_t jobGeneration_ = 0;                   // the generation the job in flight started from
+  OtMethod runningMethod_ = OtMethod::Sinkhorn;  // what the job in flight solves, for progress()
+  SinkhornOptions runningOptions_;
   bool background_ = false;
   bool obsolete_ = false;  // the solve in flight answers settings that have changed since
   ExactResult exact_;

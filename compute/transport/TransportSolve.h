@@ -24,7 +24,7 @@ struct TransportSolution {
 struct SolveInput {
   OtMethod method = OtMethod::Sinkhorn;
   CostKind cost = CostKind::SqEuclidean;
-  Measure a, b;
+  Measure a, b;             // for a cold Sinkhorn solve (no `dense`) and the exact method
   SinkhornOptions options;  // Sinkhorn's; the monitor is the job's
   bool warm = false;        // continue from `dense`'s potentials (Sinkhorn)
   bool history = false;     // record every iteration (the step-through)

@@ -1,7 +1,6 @@
 #include "DiffusionRenderer.h"
 
 #include "DiffusionVectors.h"
-#include "Draw2D.h"
 #include "SvgRecorder.h"
 
 #include "Resources.h"
@@ -71,9 +70,6 @@ void DiffusionRenderer::recordDraw(VkCommandBuffer cmd, const DiffusionFrame& f)
   setViewportAndScissor(cmd, f.xOffset, f.width, f.height, f.yOffset);
   heatmap_->draw(cmd, f);
   if (SvgRecorder* svg = SvgRecorder::active()) {  // vector export: the layers as elements
-    const OverlaySize o = overlaySize(f.width, f.height, f.uiScale);
-    const float perPixel = float(o.width) / float(f.width);
-    svg->setOrigin(glm::vec2(float(f.xOffset), float(f.yOffset)) * perPixel);
     if (ParticleLayer::splats(f)) particles_->draw(cmd, f);  // a density image, like the heatmap
     recordDiffusionVectors(*svg, f);
     overlay_->draw(cmd, f, heatmap_->floor(f), heatmap_->peak(f));

@@ -104,6 +104,7 @@ void particles(SvgRecorder& svg, const DiffusionFrame& f, const ToSvg& at) {
 void recordDiffusionVectors(SvgRecorder& svg, const DiffusionFrame& f) {
   const OverlaySize o = overlaySize(f.width, f.height, f.uiScale);
   const ToSvg at{f, float(o.width) / float(f.width)};
+  svg.setOrigin(glm::vec2(float(f.xOffset), float(f.yOffset)) * at.perPixel);  // the split view
   arrows(svg, f, at);
   tracks(svg, f, at);
   trails(svg, f, at);

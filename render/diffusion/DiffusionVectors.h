@@ -11,6 +11,8 @@
 
 namespace flowscope {
 
+// Sets the recorder's origin to the frame's place (the split view's halves), so the overlay
+// recorded after it lands there too.
 void recordDiffusionVectors(SvgRecorder& svg, const DiffusionFrame& f);
 
 }  // namespace flowscope
