@@ -37,11 +37,15 @@ std::unique_ptr<GpuContext> requireGpu() {
   return std::make_unique<GpuContext>(GpuContext::create());
 }
 
-void addBackendOption(CLI::App& cmd, std::string& backend) {
-  cmd.add_option("--backend", backend,
-                 "gpu: Vulkan compute (device chosen discrete > integrated > CPU, or by "
-                 "FLOWSCOPE_DEVICE=<index|name substring>); cpu: the double-precision CPU twin. "
-                 "gpu falls back to cpu with a warning when no Vulkan device exists")
+CLI::Option* addBackendOption(CLI::App& cmd, std::string& backend) {
+  return cmd
+      .add_option(
+          "--backend", backend,
+          "gpu: Vulkan compute (device chosen discrete > integrated > CPU, or by "
+          "FLOWSCOPE_DEVICE=<index|name substring>); cpu: the double-precision CPU twin. "
+          "gpu falls back to cpu with a warning when no Vulkan device exists. Unset, a learned "
+          "model runs on cpu where the Vulkan device is itself a CPU (lavapipe), where "
+          "the CPU twin is the faster")
       ->check(CLI::IsMember({"gpu", "cpu"}))
       ->capture_default_str();
 }

@@ -25,7 +25,7 @@ Backend openBackend(const std::string& requested);
 std::unique_ptr<GpuContext> requireGpu();
 
 std::string cpuDescription();
-void addBackendOption(CLI::App& cmd, std::string& backend);
+CLI::Option* addBackendOption(CLI::App& cmd, std::string& backend);
 
 using Runner = std::function<int()>;
 // For --help: the built-in scene names ('default', 'default-<lab>') and each lab's scene tag.

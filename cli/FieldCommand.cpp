@@ -1,4 +1,4 @@
-// flowscope-cli field: a field of the exact model on a grid, as CSV.
+// flowscope-cli field: a field of the exact (or a learned) model on a grid, as CSV.
 #include <nlohmann/json.hpp>
 
 #include <chrono>
@@ -70,6 +70,8 @@ int runField(const FieldArgs& a) {
                      " is not defined at noise level 0");
   checkOutputPath("--out", a.out, ".csv");
   auto data = a.flags.loadData();
+  if (data->learned && a.quantity == "logp")
+    throw InputError("--quantity: logp: a learned model (a denoiser) has no density");
   if (level.tau == 0.0 && !data->mixture)
     throw InputError(
         "--sigma: a point cloud has no density at noise level 0; use a noise level > 0");
@@ -131,18 +133,19 @@ int runField(const FieldArgs& a) {
 
 void addFieldCommand(CLI::App& app, Runner& run) {
   auto a = std::make_shared<FieldArgs>();
-  auto* cmd = app.add_subcommand("field",
-                                 "Evaluate a field of the exact model on a grid (computed by the "
-                                 "double-precision CPU reference).\n"
-                                 "--sigma S is the noise level of x = x0 + sigma eps: score is "
-                                 "grad log of the data density convolved with "
-                                 "N(0, sigma^2 I), denoiser is E[x0 | x], eps is (x - "
-                                 "x0_hat)/sigma, velocity is the ODE velocity (flow: "
-                                 "dx/dt = eps - x0; diffusion: d(x/s)/dsigma = eps), logp the log "
-                                 "density. --schedule NAME --t T evaluates "
-                                 "at that schedule's time instead (x = s x0 + tau eps): a timestep "
-                                 "for linear/cosine, t in [0,1] for "
-                                 "vp/ve/flow, sigma for karras.");
+  auto* cmd = app.add_subcommand(
+      "field",
+      "Evaluate a field of the exact (or --model learned) model on a grid (computed by the "
+      "double-precision CPU reference).\n"
+      "--sigma S is the noise level of x = x0 + sigma eps: score is "
+      "grad log of the data density convolved with "
+      "N(0, sigma^2 I), denoiser is E[x0 | x], eps is (x - "
+      "x0_hat)/sigma, velocity is the ODE velocity (flow: "
+      "dx/dt = eps - x0; diffusion: d(x/s)/dsigma = eps), logp the log "
+      "density. --schedule NAME --t T evaluates "
+      "at that schedule's time instead (x = s x0 + tau eps): a timestep "
+      "for linear/cosine, t in [0,1] for "
+      "vp/ve/flow, sigma for karras.");
   a->flags.addTo(*cmd, false);
   cmd->add_option("--schedule", a->flags.schedule, "linear|cosine|vp|ve|karras|flow, with --t");
   cmd->add_option("--quantity", a->quantity, "score|velocity|eps|denoiser|logp")

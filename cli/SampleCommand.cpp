@@ -1,4 +1,4 @@
-// flowscope-cli sample: run a sampler on an exact model of the data and write the samples.
+// flowscope-cli sample: run a sampler on an exact or learned model of the data, write the samples.
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -26,6 +26,7 @@ struct SampleArgs {
   std::string coupling = "none";
   FlowCouplingParams couplingParams{};
   CLI::Option* couplingOpts[3] = {};
+  CLI::Option* backendOpt = nullptr;
 };
 
 FlowCouplingParams couplingOf(const SampleArgs& a, SamplerKind sampler) {
@@ -81,9 +82,15 @@ int runSample(const SampleArgs& a) {
                      std::to_string(steps + 1) + " states is above " +
                      std::to_string(limits::kMaxOutputRows) +
                      " rows; keep fewer with --trajectory-particles K");
-  auto data = withFlowCoupling(a.flags.loadData(), coupling, a.seed);
+  auto loaded = a.flags.loadData();
+  if (loaded->learned && coupling.kind != FlowCoupling::None)
+    throw InputError(
+        "--coupling: a learned model is its own velocity; train it with `train --coupling`");
+  auto data = withFlowCoupling(loaded, coupling, a.seed);
 
   Backend backend = openBackend(a.backend);
+  if (data->learned && a.backendOpt->count() == 0 && backend.gpu && backend.gpu->isCpu())
+    backend.gpu.reset();  // the CPU twin runs a network far faster than lavapipe's kernel
   try {
     DiffusionSimulation::check(*data, config, backend.gpu.get());
   } catch (const InputError& e) {  // "particles: ..." is --n here
@@ -115,7 +122,8 @@ int runSample(const SampleArgs& a) {
                    {"device", backend.device()},
                    {"sampler", samplerKindName(config.sampler.kind)},
                    {"schedule", scheduleName(config.schedule.kind)},
-                   {"coupling", flowCouplingName(coupling.kind)}};
+                   {"coupling", flowCouplingName(coupling.kind)},
+                   {"model", data->learned ? "learned:" + data->learnedName : "exact"}};
   if (data->coupling) {
     j["coupling_pairs"] = coupling.pairs;
     j["coupling_crossings"] = data->coupling->crossings;
@@ -133,9 +141,11 @@ int runSample(const SampleArgs& a) {
 
 void addSampleCommand(CLI::App& app, Runner& run) {
   auto a = std::make_shared<SampleArgs>();
-  auto* cmd = app.add_subcommand(
-      "sample", "Sample the data with any sampler and schedule on its exact model.\n" +
-                    conventionsHelp() + "\nNFE is the number of model evaluations.");
+  auto* cmd =
+      app.add_subcommand("sample",
+                         "Sample the data with any sampler and schedule on its exact model, or a "
+                         "learned one (--model).\n" +
+                             conventionsHelp() + "\nNFE is the number of model evaluations.");
   a->flags.addTo(*cmd, true);
   cmd->add_option("--n", a->n, "Number of samples (1..4194304)")->capture_default_str();
   cmd->add_option("--seed", a->seed, "Seed of the initial noise (PCG32) and of the samplers' noise")
@@ -160,7 +170,7 @@ void addSampleCommand(CLI::App& app, Runner& run) {
   a->couplingOpts[2] = cmd->add_option("--coupling-bandwidth", a->couplingParams.bandwidth,
                                        "bw: the Gaussian smoothing of each path")
                            ->capture_default_str();
-  addBackendOption(*cmd, a->backend);
+  a->backendOpt = addBackendOption(*cmd, a->backend);
   cmd->add_flag("--json", a->json,
                 "Print {\"n\", \"steps\", \"nfe\", \"time_ms\", \"backend\", \"device\", "
                 "\"sampler\", \"schedule\", \"coupling\"}, with a coupling also "

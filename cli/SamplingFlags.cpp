@@ -5,6 +5,7 @@
 #include "CliOutput.h"
 #include "DiffusionParams.h"
 #include "InputError.h"
+#include "LearnedModel.h"
 
 namespace flowscope::cli {
 namespace {
@@ -55,7 +56,9 @@ void SamplingFlags::addTo(CLI::App& cmd, bool withSampler) {
       ->required();
   cmd.add_option("--model", model,
                  "exact: the closed-form mixture denoiser, or the empirical ideal denoiser of a "
-                 "point cloud")
+                 "point cloud; learned:FILE.safetensors: a network trained by `train` (or "
+                 "exported from PyTorch), asked as its objective says (README: Learned models); "
+                 "--data still gives the reference density and samples")
       ->capture_default_str();
   cmd.add_flag("--unit-variance", unitVariance,
                "Rescale the data about the origin to variance 1 per axis");
@@ -103,10 +106,16 @@ void SamplingFlags::addTo(CLI::App& cmd, bool withSampler) {
 }
 
 std::shared_ptr<const Dataset> SamplingFlags::loadData() const {
-  if (model != "exact") throw InputError("--model: unknown '" + model + "' (valid: exact)");
+  const bool learned = model.rfind("learned:", 0) == 0;
+  if (model != "exact" && !learned)
+    throw InputError("--model: unknown '" + model + "' (valid: exact, learned:FILE.safetensors)");
   DataSource source = isPreset(data) ? DataSource::ofPreset(data) : DataSource::ofFile(data);
   source.unitVariance = unitVariance;
-  return resolve(source);
+  auto resolved = resolve(source);
+  if (!learned) return resolved;
+  const std::string path = model.substr(8);
+  if (path.empty()) throw InputError("--model: learned: needs a file, learned:MODEL.safetensors");
+  return withLearnedModel(resolved, LearnedModel::load(path), path);
 }
 
 SamplingConfig SamplingFlags::config(SamplerKind kind, std::optional<ScheduleKind> scheduleKind,

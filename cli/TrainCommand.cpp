@@ -107,7 +107,9 @@ int runTrain(const TrainArgs& a) {
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   OutputFiles files;
   const std::vector<float>& ema = trainer.averaged();
-  files.stage(a.out, encodeMlp({spec.network, std::vector<double>(ema.begin(), ema.end())}, true));
+  files.stage(
+      a.out,
+      encodeMlp({spec.network, std::vector<double>(ema.begin(), ema.end()), spec.objective}, true));
   if (!a.log.empty())
     files.stage(a.log, [&](std::ostream& out) {
       CsvWriter csv(out, a.log, {"step", "loss"});

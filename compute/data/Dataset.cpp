@@ -49,6 +49,7 @@ GaussianMixture grid25() {
 }  // namespace
 
 const ExactModel& Dataset::model() const {
+  if (learned) return *learned;
   if (coupling) return *coupling;
   if (mixture) return *mixture;
   return *points;

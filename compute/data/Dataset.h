@@ -33,6 +33,11 @@ struct Dataset {
   // A flow-matching coupling's velocity model (CouplingModel.h), attached for flow runs: when
   // present it is the model; sample(), mean() and variance() still describe the data.
   std::optional<CouplingModel> coupling;
+  // A learned model (a trained network, train/LearnedModel.h) attached: when present it is the
+  // model the samplers and fields evaluate, and the rest still describes the data (its density
+  // stays the heatmap's, its samples the metrics' reference).
+  std::shared_ptr<const ExactModel> learned;
+  std::string learnedName;  // for captions: the weights file
 
   const ExactModel& model() const;
   // Fresh samples of the data distribution (for metrics), seeded.

@@ -87,9 +87,11 @@ DiffusionSimulation::DiffusionSimulation(std::shared_ptr<const Dataset> data,
   const size_t budget = historyBudget(gpu, historyBudgetBytes);
   slotCount_ = uint32_t(std::clamp<size_t>(budget / stateBytes, 2, size_t(steps()) + 1));
   noise_ = initialNoise(config.particleCount, config.seed, levels_[0].tau);
-  if (!gpu) {
+  if (stepsOnCpu()) {
     cpuHistory_.resize(size_t(slotCount_) * config.particleCount);
     cpuTrack_.resize(size_t(steps() + 1) * trackedCount());
+  }
+  if (!gpu) {
     restartFromNoise(VK_NULL_HANDLE);
     return;
   }
@@ -97,8 +99,10 @@ DiffusionSimulation::DiffusionSimulation(std::shared_ptr<const Dataset> data,
   noiseBuffer_ =
       std::make_unique<GpuBuffer>(*gpu, stateBytes, kStorageUsage, MemoryKind::DeviceLocal);
   noiseBuffer_->upload(std::span<const ParticleState>(noise_));
-  noise_.clear();
-  noise_.shrink_to_fit();
+  if (!config.stepsOnCpu) {
+    noise_.clear();
+    noise_.shrink_to_fit();
+  }
   history_ = std::make_unique<GpuBuffer>(*gpu, stateBytes * slotCount_,
                                          kStorageUsage | VK_BUFFER_USAGE_VERTEX_BUFFER_BIT,
                                          MemoryKind::DeviceLocal);
@@ -115,9 +119,8 @@ DiffusionSimulation::~DiffusionSimulation() = default;  // the kernel's pool fre
 void DiffusionSimulation::restartFromNoise(VkCommandBuffer cmd) {
   newest_ = 0;
   current_ = 0;
-  if (!gpu_) {
-    std::copy(noise_.begin(), noise_.end(), cpuHistory_.begin());
-  } else {
+  if (stepsOnCpu()) std::copy(noise_.begin(), noise_.end(), cpuHistory_.begin());
+  if (gpu_) {
     VkBufferCopy region{0, 0, noiseBuffer_->size()};
     vkCmdCopyBuffer(cmd, noiseBuffer_->handle(), history_->handle(), 1, &region);
   }
@@ -127,10 +130,9 @@ void DiffusionSimulation::restartFromNoise(VkCommandBuffer cmd) {
 void DiffusionSimulation::track(VkCommandBuffer cmd, int state) {
   const uint32_t k = trackedCount();
   const size_t n = size_t(config_.particleCount);
-  if (!gpu_) {
+  if (stepsOnCpu())
     std::copy_n(cpuHistory_.begin() + slotOf(state) * n, k, cpuTrack_.begin() + size_t(state) * k);
-    return;
-  }
+  if (!gpu_) return;
   // The first k particles of the slot are contiguous: one copy, after the write of the state
   // (read after write) and after any earlier copy to the same track region (a replay: write
   // after write).
@@ -148,10 +150,11 @@ void DiffusionSimulation::advance(VkCommandBuffer cmd) {
   const int from = newest_, to = newest_ + 1;
   const size_t n = size_t(config_.particleCount);
   const StepContext ctx = makeStepContext(config_.sampler, levels_, from, noiseSeed_);
-  if (!gpu_) {
+  if (stepsOnCpu()) {
     std::span<const ParticleState> src(cpuHistory_.data() + slotOf(from) * n, n);
     std::span<ParticleState> dst(cpuHistory_.data() + slotOf(to) * n, n);
     samplerStepCpu(data_->model(), ctx, src, dst);
+    if (gpu_) uploadState(cmd, to);
   } else {
     // The previous step (or the noise copy) wrote the slot this step reads; and an earlier
     // dispatch may still read the slot this one overwrites once the ring wraps.
@@ -167,6 +170,24 @@ void DiffusionSimulation::advance(VkCommandBuffer cmd) {
   }
   track(cmd, to);
   newest_ = to;
+}
+
+void DiffusionSimulation::uploadState(VkCommandBuffer cmd, int state) {
+  // Earlier readers (draws, kernels, copies) and writers of the slot come first.
+  VkMemoryBarrier barrier{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+  barrier.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_TRANSFER_WRITE_BIT;
+  barrier.dstAccessMask = VK_ACCESS_TRANSFER_WRITE_BIT;
+  vkCmdPipelineBarrier(cmd,
+                       VK_PIPELINE_STAGE_VERTEX_INPUT_BIT | VK_PIPELINE_STAGE_VERTEX_SHADER_BIT |
+                           VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT,
+                       VK_PIPELINE_STAGE_TRANSFER_BIT, 0, 1, &barrier, 0, nullptr, 0, nullptr);
+  // vkCmdUpdateBuffer copies the data into the command buffer: nothing to keep alive.
+  const size_t n = size_t(config_.particleCount), bytes = n * sizeof(ParticleState);
+  const auto* src = reinterpret_cast<const char*>(cpuHistory_.data() + slotOf(state) * n);
+  const VkDeviceSize base = VkDeviceSize(slotOf(state)) * bytes;
+  constexpr size_t kChunk = 65536;  // vkCmdUpdateBuffer's limit
+  for (size_t at = 0; at < bytes; at += kChunk)
+    vkCmdUpdateBuffer(cmd, history_->handle(), base + at, std::min(kChunk, bytes - at), src + at);
 }
 
 bool DiffusionSimulation::seek(int target, VkCommandBuffer cmd) {
@@ -192,7 +213,7 @@ std::vector<ParticleState> DiffusionSimulation::state(int k, size_t count) const
     throw std::out_of_range("DiffusionSimulation::state: state not in the history ring");
   const size_t n = size_t(config_.particleCount), first = slotOf(k) * n;
   count = std::min(count, n);
-  if (!gpu_) return {cpuHistory_.begin() + first, cpuHistory_.begin() + first + count};
+  if (stepsOnCpu()) return {cpuHistory_.begin() + first, cpuHistory_.begin() + first + count};
   return history_->read<ParticleState>(count, first * sizeof(ParticleState));
 }
 
@@ -200,8 +221,8 @@ std::vector<std::vector<glm::dvec2>> DiffusionSimulation::trackedPaths() const {
   const uint32_t k = trackedCount();
   const size_t states = size_t(newest_ + 1);
   std::vector<ParticleState> raw =
-      gpu_ ? track_->read<ParticleState>(states * k)
-           : std::vector<ParticleState>(cpuTrack_.begin(), cpuTrack_.begin() + states * k);
+      !stepsOnCpu() ? track_->read<ParticleState>(states * k)
+                    : std::vector<ParticleState>(cpuTrack_.begin(), cpuTrack_.begin() + states * k);
   std::vector<std::vector<glm::dvec2>> paths(k);
   for (uint32_t i = 0; i < k; ++i)
     for (size_t s = 0; s < states; ++s)

@@ -29,6 +29,10 @@ struct SamplingConfig {
   ScheduleParams schedule{};
   int particleCount = 8192;
   uint64_t seed = 1;
+  // With a GPU: the sampler steps run on the CPU twin and each new state is uploaded into the
+  // history the render layers draw from (for a learned model on a CPU Vulkan device, where the
+  // twin is far faster: ARCHITECTURE.md, Backends). Results are the CPU backend's.
+  bool stepsOnCpu = false;
 };
 
 // The split view's comparison run: the same data, seed, noise and step count, with `sampler` on
@@ -71,6 +75,7 @@ class DiffusionSimulation {
     return evaluations_.at(state);
   }  // model evaluations to reach it
   bool onGpu() const { return gpu_ != nullptr; }
+  bool stepsOnCpu() const { return !gpu_ || config_.stepsOnCpu; }
 
   // Makes state `target` (clamped to [0, N]) current, computing what is missing. On the GPU,
   // work is recorded into `cmd` when given (the caller submits it and adds the barrier from
@@ -107,6 +112,7 @@ class DiffusionSimulation {
   void restartFromNoise(VkCommandBuffer cmd);
   void advance(VkCommandBuffer cmd);
   void track(VkCommandBuffer cmd, int state);
+  void uploadState(VkCommandBuffer cmd, int state);  // stepsOnCpu: a CPU state into the history
 
   uint64_t id_;
   std::shared_ptr<const Dataset> data_;
@@ -118,7 +124,7 @@ class DiffusionSimulation {
   uint32_t slotCount_ = 2;
   int current_ = 0;
   int newest_ = 0;
-  // CPU backend
+  // CPU backend (and stepsOnCpu)
   std::vector<ParticleState> noise_;
   std::vector<ParticleState> cpuHistory_;
   std::vector<ParticleState> cpuTrack_;  // [state][tracked particle]

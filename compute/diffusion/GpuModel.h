@@ -1,7 +1,8 @@
 #pragma once
 // The exact model's data on the GPU, as model.glsl reads it: binding 0 the mixture components,
-// binding 2 the dataset points (for a coupling: its bandwidth, then the pairs). The unused one
-// holds a single dummy element, so every kernel has one descriptor layout whatever the model.
+// binding 2 the dataset points (for a coupling: its bandwidth, then the pairs; for a learned
+// model: its network, LearnedModel::gpuPacking, with the data's mixture at 0 if any). The unused
+// one holds a single dummy element, so every kernel has one descriptor layout whatever the model.
 #include <glm/glm.hpp>
 
 #include "Dataset.h"

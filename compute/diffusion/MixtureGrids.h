@@ -17,7 +17,7 @@ namespace flowscope {
 
 // Which model.glsl evaluates: 0 a Gaussian mixture, 1 a finite dataset, 2 a flow-matching
 // coupling (CouplingModel.h).
-enum class GpuModel : uint32_t { Mixture = 0, Dataset = 1, Coupling = 2 };
+enum class GpuModel : uint32_t { Mixture = 0, Dataset = 1, Coupling = 2, Learned = 3 };
 
 std::vector<float> logDensityGridCpu(const ExactModel& model, const GridSpec& grid, double s,
                                      double tau);

@@ -77,6 +77,8 @@ class GpuContext {
   VkQueue queue() const { return queue_; }
   uint32_t queueFamily() const { return queueFamily_; }
   const GpuDeviceInfo& info() const { return info_; }
+  // The device is itself a CPU (lavapipe): the fast CPU paths beat its compute kernels.
+  bool isCpu() const { return info_.type == "cpu"; }
   const VkPhysicalDeviceLimits& limits() const { return limits_; }
   bool ownsDevice() const { return ownsDevice_; }
   bool validationEnabled() const { return messenger_ != VK_NULL_HANDLE; }

@@ -52,6 +52,40 @@ MlpSpec specFrom(const std::string& text, const std::string& path) {
   }
 }
 
+nlohmann::json objectiveJson(const ObjectiveSpec& o) {
+  return {{"kind", objectiveName(o.kind)},
+          {"sigma_data", o.sigmaData},
+          {"p_mean", o.pMean},
+          {"p_std", o.pStd},
+          {"schedule", scheduleName(o.schedule)},
+          {"train_steps", o.trainSteps},
+          {"t_sampling", timeSamplingName(o.timeSampling)},
+          {"t_mean", o.tMean},
+          {"t_std", o.tStd}};
+}
+
+ObjectiveSpec objectiveFrom(const std::string& text, const std::string& path) {
+  try {
+    const nlohmann::json j = nlohmann::json::parse(text);
+    ObjectiveSpec o;
+    o.kind = parseObjective(j.at("kind").get<std::string>());
+    o.sigmaData = j.at("sigma_data").get<double>();
+    o.pMean = j.at("p_mean").get<double>();
+    o.pStd = j.at("p_std").get<double>();
+    o.schedule = parseSchedule(j.at("schedule").get<std::string>());
+    o.trainSteps = j.at("train_steps").get<int>();
+    o.timeSampling = parseTimeSampling(j.at("t_sampling").get<std::string>());
+    o.tMean = j.at("t_mean").get<double>();
+    o.tStd = j.at("t_std").get<double>();
+    validate(o);
+    return o;
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(path + ": metadata flowscope_objective: " + e.what());
+  } catch (const InputError& e) {
+    throw InputError(path + ": metadata flowscope_objective: " + e.what());
+  }
+}
+
 std::string shapeText(const std::vector<size_t>& shape) {
   std::string s = "[";
   for (size_t k = 0; k < shape.size(); ++k) s += (k ? ", " : "") + std::to_string(shape[k]);
@@ -90,6 +124,7 @@ std::string encodeMlp(const MlpWeights& w, bool float32) {
     f.tensors["embedding.frequencies"] = {{e.frequencies().size()}, e.frequencies()};
   }
   f.metadata["flowscope_mlp"] = specJson(w.spec).dump();
+  if (w.objective) f.metadata["flowscope_objective"] = objectiveJson(*w.objective).dump();
   return encodeSafetensors(f, float32);
 }
 
@@ -100,6 +135,8 @@ MlpWeights decodeMlp(const std::string& bytes, const std::string& path) {
     throw InputError(path + ": no metadata flowscope_mlp (the network's specification)");
   MlpWeights w;
   w.spec = specFrom(meta->second, path);
+  if (const auto o = f.metadata.find("flowscope_objective"); o != f.metadata.end())
+    w.objective = objectiveFrom(o->second, path);
   const MlpLayout layout = layoutOf(w.spec);
   w.parameters.resize(layout.count);
   for (size_t k = 0; k < layout.layers.size(); ++k) {

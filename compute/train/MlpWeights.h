@@ -8,22 +8,28 @@
 // "embedding.frequencies" [width / 2] (angular: the features are cos(w c) then sin(w c)) when
 // there is an embedding, and the specification in the metadata key "flowscope_mlp" (JSON:
 // inputs, outputs, width, depth, activation, residual, embedding {kind, width, scale, seed}).
+// What the network was trained to predict is the optional metadata key "flowscope_objective"
+// (JSON: kind edm|ddpm-eps|ddpm-v|flow, sigma_data, p_mean, p_std, schedule, train_steps,
+// t_sampling, t_mean, t_std): a file with it is a learned model the samplers can use.
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "MlpSpec.h"
+#include "Objective.h"
 
 namespace flowscope {
 
 struct MlpWeights {
   MlpSpec spec;
   std::vector<double> parameters;  // MlpLayout order
+  std::optional<ObjectiveSpec> objective;
 };
 
 // The file's bytes (float32 or float64 tensors).
 std::string encodeMlp(const MlpWeights& weights, bool float32);
 // InputError naming the file and the tensor or field at fault: a missing or malformed
-// specification, a missing tensor, a shape the specification does not give, embedding
+// specification or objective, a missing tensor, a shape the specification does not give, embedding
 // frequencies that differ from the ones its seed draws.
 MlpWeights decodeMlp(const std::string& bytes, const std::string& path);
 

@@ -86,9 +86,17 @@ Objective::Sample Objective::flowSample(glm::dvec2 x0, glm::dvec2 eps, Pcg32& rn
 }
 
 RegressionBatch Objective::batch(std::span<const glm::dvec2> x0, Pcg32& rng) const {
+  std::vector<glm::dvec2> eps(x0.size());
+  for (glm::dvec2& e : eps) e = glm::dvec2(rng.normal(), rng.normal());
+  return batch(x0, eps, rng);
+}
+
+RegressionBatch Objective::batch(std::span<const glm::dvec2> x0, std::span<const glm::dvec2> noise,
+                                 Pcg32& rng) const {
+  if (noise.size() != x0.size()) throw InputError("batch: one noise sample per data sample");
   RegressionBatch b;
-  for (const glm::dvec2& x : x0) {
-    const glm::dvec2 eps(rng.normal(), rng.normal());
+  for (size_t k = 0; k < x0.size(); ++k) {
+    const glm::dvec2 x = x0[k], eps = noise[k];
     const Sample s = spec_.kind == ObjectiveKind::Edm    ? edmSample(x, eps, rng)
                      : spec_.kind == ObjectiveKind::Flow ? flowSample(x, eps, rng)
                                                          : ddpmSample(x, eps, rng);
@@ -113,6 +121,50 @@ glm::dvec2 Objective::optimalTarget(glm::dvec2 denoised, glm::dvec2 noisy, doubl
   if (spec_.kind == ObjectiveKind::Flow) return eps - denoised;
   if (spec_.kind == ObjectiveKind::DdpmEpsilon) return eps;
   return s * eps - tau * denoised;  // v
+}
+
+double Objective::ddpmStep(double ab) const {
+  // alpha-bar falls with t: the last entry above ab, then linear interpolation to the next.
+  const auto& a = alphaBar_;
+  if (ab >= a.front()) return 0.0;
+  if (ab <= a.back()) return double(a.size() - 1);
+  size_t lo = 0, hi = a.size() - 1;  // a[lo] > ab >= a[hi]
+  while (hi - lo > 1) {
+    const size_t mid = (lo + hi) / 2;
+    (a[mid] > ab ? lo : hi) = mid;
+  }
+  return double(lo) + (a[lo] - ab) / (a[lo] - a[hi]);
+}
+
+// In s and tau (not sigma = tau / s), so the flow's noise end s = 0 is a point like any other.
+Objective::Query Objective::query(glm::dvec2 x, double s, double tau) const {
+  switch (spec_.kind) {
+    case ObjectiveKind::Edm: {
+      const Preconditioning c = edm(tau / s);
+      return {c.in * x / s, c.noise};
+    }
+    case ObjectiveKind::Flow:
+      return {x / (s + tau), tau / (s + tau)};
+    default: {
+      const double r = std::hypot(s, tau), ab = (s / r) * (s / r);
+      return {x / r, ddpmStep(ab) / double(alphaBar_.size())};
+    }
+  }
+}
+
+glm::dvec2 Objective::denoised(glm::dvec2 x, double s, double tau, glm::dvec2 f) const {
+  switch (spec_.kind) {
+    case ObjectiveKind::Edm: {
+      const Preconditioning c = edm(tau / s);
+      return c.skip * x / s + c.out * f;
+    }
+    case ObjectiveKind::Flow:
+      return x / (s + tau) - tau / (s + tau) * f;
+    default: {
+      const double r = std::hypot(s, tau), a = s / r, b = tau / r;
+      return spec_.kind == ObjectiveKind::DdpmEpsilon ? (x / r - b * f) / a : a * x / r - b * f;
+    }
+  }
 }
 
 double irreducibleLoss(const Objective& objective, const ExactModel& model,

@@ -58,6 +58,9 @@ class Objective {
   const ObjectiveSpec& spec() const { return spec_; }
   // A batch from clean samples x0, with noise and levels drawn from rng.
   RegressionBatch batch(std::span<const glm::dvec2> x0, Pcg32& rng) const;
+  // The same with each sample's noise given (a coupling's or reflow's partner of x0).
+  RegressionBatch batch(std::span<const glm::dvec2> x0, std::span<const glm::dvec2> eps,
+                        Pcg32& rng) const;
   // EDM's preconditioning at sigma (c_skip, c_out, c_in, c_noise).
   struct Preconditioning {
     double skip, out, in, noise;
@@ -66,6 +69,23 @@ class Objective {
   // The target the best possible network predicts for a sample: the objective's target with x0
   // replaced by the exact denoiser D = E[x0 | x] at the sample's noisy point.
   glm::dvec2 optimalTarget(glm::dvec2 denoised, glm::dvec2 noisy, double s, double tau) const;
+
+  // A trained network asked for the denoiser at a point x = s x0 + tau eps of any process: what
+  // it sees and its level, then D from its output F.  edm (sigma = tau / s): (c_in x / s,
+  // c_noise), D = c_skip x / s + c_out F.  flow: t = tau / (s + tau), x_t = x / (s + tau),
+  // D = x_t - t F.  ddpm: r = sqrt(s^2 + tau^2), alpha-bar = (s / r)^2 and the fractional step t
+  // whose alpha-bar it is (interpolated in the schedule's table, clamped to 0..T-1), input x / r,
+  // level t / T; D = (x / r - sqrt(1 - ab) F) / sqrt(ab) for eps, sqrt(ab) x / r - sqrt(1 - ab) F
+  // for v. LearnedModel answers tau = 0 with D = x / s without asking.
+  struct Query {
+    glm::dvec2 input;
+    double level;
+  };
+  Query query(glm::dvec2 x, double s, double tau) const;
+  glm::dvec2 denoised(glm::dvec2 x, double s, double tau, glm::dvec2 output) const;
+  // ddpm: the fractional step whose alpha-bar is ab (0 .. T-1), for the GPU twin as well.
+  double ddpmStep(double alphaBar) const;
+  const std::vector<double>& alphaBar() const { return alphaBar_; }
 
  private:
   struct Sample {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "Couplings.h"
+#include "EnumNames.h"
 #include "InputError.h"
 #include "Limits.h"
 #include "Loss.h"
@@ -15,12 +17,35 @@ const TrainingSpec& checked(const TrainingSpec& s, size_t points) {
   return s;
 }
 
+const NamedValue<MinibatchCoupling> kCouplings[] = {{MinibatchCoupling::Independent, "independent"},
+                                                    {MinibatchCoupling::Exact, "exact"},
+                                                    {MinibatchCoupling::Sinkhorn, "sinkhorn"}};
+
 template <class T>
 std::vector<T> as(const std::vector<double>& v) {
   return std::vector<T>(v.begin(), v.end());
 }
 
 }  // namespace
+
+std::string minibatchCouplingName(MinibatchCoupling c) {
+  return nameIn(kCouplings, c);
+}
+MinibatchCoupling parseMinibatchCoupling(const std::string& name) {
+  return parseIn(kCouplings, name, "coupling");
+}
+
+std::vector<glm::dvec2> coupledData(const std::vector<glm::dvec2>& x0,
+                                    const std::vector<glm::dvec2>& eps, MinibatchCoupling c,
+                                    double epsilon, uint64_t seed) {
+  if (c == MinibatchCoupling::Independent) return x0;
+  const CouplingKind kind =
+      c == MinibatchCoupling::Exact ? CouplingKind::Exact : CouplingKind::Sinkhorn;
+  const Coupling pairing = makeCoupling(eps, x0, kind, epsilon, seed);
+  std::vector<glm::dvec2> out(x0.size());
+  for (size_t k = 0; k < out.size(); ++k) out[k] = x0[pairing.partner[k]];
+  return out;
+}
 
 void validate(const TrainingSpec& s) {
   if (s.network.inputs != 2 || s.network.outputs != 2)
@@ -30,6 +55,16 @@ void validate(const TrainingSpec& s) {
   validate(s.adam);
   if (!(s.emaDecay >= 0.0 && s.emaDecay < 1.0)) throw InputError("EMA decay: in [0, 1)");
   requireInRange("batch", s.batch, 1, 65536);
+  if (s.coupling != MinibatchCoupling::Independent) {
+    if (s.objective.kind != ObjectiveKind::Flow)
+      throw InputError("coupling: " + minibatchCouplingName(s.coupling) +
+                       " pairs noise and data for flow matching; the objective is " +
+                       objectiveName(s.objective.kind));
+    if (s.batch > 4096)
+      throw InputError("coupling: " + minibatchCouplingName(s.coupling) +
+                       " solves a batch x batch problem each step: batch at most 4096");
+  }
+  requireInRange("coupling epsilon", s.couplingEpsilon, 1e-4, 1e3);
 }
 
 template <class Mlp, class T>
@@ -45,11 +80,39 @@ Trainer<Mlp, T>::Trainer(const TrainingSpec& spec, std::vector<glm::dvec2> train
       rng_(spec.seed, 13u) {}
 
 template <class Mlp, class T>
+void Trainer<Mlp, T>::setPairs(std::vector<glm::dvec2> noise, std::vector<glm::dvec2> data) {
+  if (noise.size() != data.size()) throw InputError("reflow pairs: as many endpoints as noise");
+  pairNoise_ = std::move(noise);
+  pairData_ = std::move(data);
+}
+
+template <class Mlp, class T>
+void Trainer<Mlp, T>::drawMinibatch(std::vector<glm::dvec2>& x0, std::vector<glm::dvec2>& eps) {
+  const size_t n = size_t(spec_.batch);
+  x0.resize(n);
+  eps.resize(n);
+  auto index = [&](size_t size) {
+    return std::min(size - 1, size_t(rng_.uniform() * double(size)));
+  };
+  if (reflowing()) {
+    for (size_t k = 0; k < n; ++k) {
+      const size_t i = index(pairNoise_.size());
+      x0[k] = pairData_[i];
+      eps[k] = pairNoise_[i];
+    }
+    return;
+  }
+  for (glm::dvec2& x : x0) x = data_[index(data_.size())];
+  for (glm::dvec2& e : eps) e = glm::dvec2(rng_.normal(), rng_.normal());
+  if (spec_.coupling != MinibatchCoupling::Independent)
+    x0 = coupledData(x0, eps, spec_.coupling, spec_.couplingEpsilon, rng_.next());
+}
+
+template <class Mlp, class T>
 double Trainer<Mlp, T>::step() {
-  std::vector<glm::dvec2> x0(size_t(spec_.batch));
-  for (glm::dvec2& x : x0)
-    x = data_[std::min(data_.size() - 1, size_t(rng_.uniform() * double(data_.size())))];
-  const RegressionBatch b = objective_.batch(x0, rng_);
+  std::vector<glm::dvec2> x0, eps;
+  drawMinibatch(x0, eps);
+  const RegressionBatch b = objective_.batch(x0, eps, rng_);
   const std::vector<T> target = as<T>(b.target), weight = as<T>(b.weight);
   const std::vector<T> y = mlp_.forward(params_, as<T>(b.input), as<T>(b.level));
   std::vector<T> dy(y.size());
@@ -60,6 +123,14 @@ double Trainer<Mlp, T>::step() {
   adam_.step(params_, grad_);
   ema_.update(params_);
   return loss;
+}
+
+template <class Mlp, class T>
+double Trainer<Mlp, T>::loss(const std::vector<T>& weights, const RegressionBatch& b) const {
+  const std::vector<double> y = evaluate(weights, b.input, b.level);
+  std::vector<double> dy(y.size());
+  return weightedSquaredError(std::span<const double>(y), std::span<const double>(b.target),
+                              std::span<const double>(b.weight), 2, std::span<double>(dy));
 }
 
 template <class Mlp, class T>

@@ -2,6 +2,12 @@
 // Training on 2-D points with one backend: a training set of N points, minibatches drawn
 // uniformly with replacement, one objective (Objective.h), Adam(W) and the weight average. The
 // objective's batch is made in double and handed to the backend in its precision T.
+//
+// Flow matching pairs each minibatch's data with its noise by a coupling (Tong et al. 2023,
+// "minibatch OT"): independent (as drawn), exact OT (the optimal assignment for the squared
+// distance: OT-CFM) or Sinkhorn at eps (each noise point draws its partner from its row of the
+// entropic plan), all by the Transport lab's solvers (transport/Couplings.h). Reflow (Liu et al.
+// 2023, k-rectified flow) trains on given pairs (z, ODE(z)) instead: setPairs.
 //   ReferenceTrainer: the double-precision oracle of the tests;
 //   FastCpuTrainer: float32 with Eigen, for CPU-only devices (lavapipe) and the CLI there.
 #include <glm/glm.hpp>
@@ -15,6 +21,16 @@
 
 namespace flowscope {
 
+enum class MinibatchCoupling { Independent, Exact, Sinkhorn };
+std::string minibatchCouplingName(MinibatchCoupling c);  // "independent", "exact", "sinkhorn"
+MinibatchCoupling parseMinibatchCoupling(const std::string& name);
+
+// The minibatch's data reordered so that entry k is noise k's partner under the coupling
+// (independent: unchanged). InputError when a solver fails.
+std::vector<glm::dvec2> coupledData(const std::vector<glm::dvec2>& x0,
+                                    const std::vector<glm::dvec2>& eps, MinibatchCoupling c,
+                                    double epsilon, uint64_t seed);
+
 struct TrainingSpec {
   MlpSpec network;
   ObjectiveSpec objective;
@@ -22,10 +38,14 @@ struct TrainingSpec {
   double emaDecay = 0.999;
   int batch = 256;  // 1 .. 65536
   uint64_t seed = 1;
+  MinibatchCoupling coupling = MinibatchCoupling::Independent;  // flow objective only
+  double couplingEpsilon = 0.05;  // sinkhorn: POT's reg, squared Euclidean cost
 };
 
 // InputError naming the first bad field of the network, objective, optimiser, "EMA decay" or
-// "batch"; the data must be 2-D points (network inputs and outputs 2).
+// "batch", "coupling" (not independent for an objective other than flow; batch at most 4096 for
+// exact and Sinkhorn) or "coupling epsilon"; the data must be 2-D points (network inputs and
+// outputs 2).
 void validate(const TrainingSpec& spec);
 
 template <class Mlp, class T>
@@ -35,8 +55,19 @@ class Trainer {
   Trainer(const TrainingSpec& spec, std::vector<glm::dvec2> trainingSet);
   double step();  // one optimiser step; returns the minibatch's loss
   long steps() const { return adam_.steps(); }
+  // Reflow: from now on minibatches are drawn from these pairs (noise z_k, its endpoint y_k),
+  // the coupling ignored; an empty set returns to the training set. InputError on sizes.
+  void setPairs(std::vector<glm::dvec2> noise, std::vector<glm::dvec2> data);
+  bool reflowing() const { return !pairNoise_.empty(); }
+  // The loss of `weights` on a fixed batch (a held-out set's, made once with its own noise).
+  double loss(const std::vector<T>& weights, const RegressionBatch& batch) const;
+  const TrainingSpec& spec() const { return spec_; }
+  const Objective& objective() const { return objective_; }
   const std::vector<T>& parameters() const { return params_; }
-  const std::vector<T>& averaged() const { return ema_.weights(); }
+  // The weight average (the initial weights before the first step).
+  const std::vector<T>& averaged() const {
+    return ema_.weights().empty() ? params_ : ema_.weights();
+  }
   // The raw network outputs (batch x 2) at points x (batch x 2) and their levels, with the given
   // weights (a copy of the network runs them, the trainer's own keeps its last batch).
   std::vector<double> evaluate(const std::vector<T>& weights, std::span<const double> x,
@@ -44,7 +75,9 @@ class Trainer {
 
  private:
   TrainingSpec spec_;
-  std::vector<glm::dvec2> data_;
+  // The minibatch's clean samples and their noise (coupled, or reflow's pairs).
+  void drawMinibatch(std::vector<glm::dvec2>& x0, std::vector<glm::dvec2>& eps);
+  std::vector<glm::dvec2> data_, pairNoise_, pairData_;
   Objective objective_;
   Mlp mlp_;
   std::vector<T> params_, grad_;

@@ -1,0 +1,144 @@
+#include "LearnedModel.h"
+
+#include <cmath>
+#include <limits>
+
+#include "InputError.h"
+#include "InputFile.h"
+#include "ReferenceMlp.h"
+
+namespace flowscope {
+namespace {
+
+// The objective of a network that maps 2-D points to 2-D outputs; InputError otherwise.
+const ObjectiveSpec& objectiveOf(const MlpWeights& w, const std::string& source) {
+  if (!w.objective)
+    throw InputError(source +
+                     ": no metadata flowscope_objective: the file does not say what the network "
+                     "predicts (edm, ddpm-eps, ddpm-v or flow)");
+  if (w.spec.inputs != 2 || w.spec.outputs != 2)
+    throw InputError(source + ": the network maps " + std::to_string(w.spec.inputs) + " to " +
+                     std::to_string(w.spec.outputs) + " values; a model of 2-D data maps 2 to 2");
+  return *w.objective;
+}
+
+float activated(Activation a, float z) {
+  switch (a) {
+    case Activation::Relu:
+      return z > 0.0f ? z : 0.0f;
+    case Activation::Silu:
+      return z / (1.0f + std::exp(-z));
+    case Activation::Gelu:
+      return 0.5f * z * (1.0f + std::erf(z * 0.70710678f));
+    case Activation::Tanh:
+      return std::tanh(z);
+    case Activation::Elu:
+      return z > 0.0f ? z : std::expm1(z);
+  }
+  return z;
+}
+
+}  // namespace
+
+LearnedModel::LearnedModel(MlpWeights weights, const std::string& source)
+    : weights_(std::move(weights)),
+      objective_(objectiveOf(weights_, source)),
+      embedding_(weights_.spec.embedding) {
+  const MlpLayout layout = layoutOf(weights_.spec);
+  if (weights_.parameters.size() != layout.count)
+    throw InputError(source + ": " + std::to_string(weights_.parameters.size()) +
+                     " weights, the network has " + std::to_string(layout.count));
+  for (const auto& l : layout.layers) {
+    Eigen::MatrixXf w(l.out, l.in);
+    for (int o = 0; o < l.out; ++o)
+      for (int i = 0; i < l.in; ++i)
+        w(o, i) = float(weights_.parameters[l.weights + size_t(o) * size_t(l.in) + size_t(i)]);
+    Eigen::VectorXf b(l.out);
+    for (int o = 0; o < l.out; ++o) b(o) = float(weights_.parameters[l.bias + size_t(o)]);
+    w_.push_back(std::move(w));
+    b_.push_back(std::move(b));
+  }
+}
+
+std::shared_ptr<const LearnedModel> LearnedModel::load(const std::string& path) {
+  return std::make_shared<const LearnedModel>(decodeMlp(readInputFile(path), path), path);
+}
+
+Eigen::VectorXf LearnedModel::firstInputs(glm::dvec2 input, double level) const {
+  const int e = weights_.spec.embeddingWidth();
+  Eigen::VectorXf a(2 + e);
+  a(0) = float(input.x);
+  a(1) = float(input.y);
+  if (e > 0) {
+    std::vector<double> f(static_cast<size_t>(e));
+    embedding_.features(level, f);
+    for (int k = 0; k < e; ++k) a(2 + k) = float(f[size_t(k)]);
+  }
+  return a;
+}
+
+std::vector<std::vector<float>> LearnedModel::hiddenActivations(glm::dvec2 input,
+                                                                double level) const {
+  std::vector<std::vector<float>> out;
+  Eigen::VectorXf a = firstInputs(input, level);
+  const MlpSpec& spec = weights_.spec;
+  for (int l = 0; l < spec.depth; ++l) {
+    Eigen::VectorXf z = w_[size_t(l)] * a + b_[size_t(l)];
+    for (Eigen::Index k = 0; k < z.size(); ++k) z(k) = activated(spec.activation, z(k));
+    if (spec.residual && l > 0) z += a;
+    a = std::move(z);
+    out.emplace_back(a.data(), a.data() + a.size());
+  }
+  return out;
+}
+
+glm::dvec2 LearnedModel::network(glm::dvec2 input, double level) const {
+  Eigen::VectorXf a = firstInputs(input, level);
+  const MlpSpec& spec = weights_.spec;
+  for (int l = 0; l < spec.depth; ++l) {
+    Eigen::VectorXf z = w_[size_t(l)] * a + b_[size_t(l)];
+    for (Eigen::Index k = 0; k < z.size(); ++k) z(k) = activated(spec.activation, z(k));
+    if (spec.residual && l > 0) z += a;
+    a = std::move(z);
+  }
+  const Eigen::VectorXf y = w_.back() * a + b_.back();
+  return {y(0), y(1)};
+}
+
+std::vector<float> LearnedModel::gpuPacking() const {
+  const MlpSpec& spec = weights_.spec;
+  const std::vector<double>& table = objective_.alphaBar();
+  std::vector<float> out = {float(spec.depth),
+                            float(spec.width),
+                            float(spec.embeddingWidth() / 2),
+                            float(int(spec.activation)),
+                            spec.residual ? 1.0f : 0.0f,
+                            float(int(objective_.spec().kind)),
+                            float(objective_.spec().sigmaData),
+                            float(table.size())};
+  for (double f : embedding_.frequencies()) out.push_back(float(f));
+  for (double p : weights_.parameters) out.push_back(float(p));
+  for (double a : table) out.push_back(float(a));
+  if (out.size() % 2) out.push_back(0.0f);  // whole vec2s
+  return out;
+}
+
+ExactModel::Evaluation LearnedModel::evaluate(glm::dvec2 x, double s, double tau) const {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  if (!(tau > 0.0)) return {nan, x / s, glm::dvec2(nan)};
+  const Objective::Query q = objective_.query(x, s, tau);
+  const glm::dvec2 d = objective_.denoised(x, s, tau, network(q.input, q.level));
+  return {nan, d, (s * d - x) / (tau * tau)};
+}
+
+std::shared_ptr<const Dataset> withLearnedModel(const std::shared_ptr<const Dataset>& data,
+                                                std::shared_ptr<const LearnedModel> model,
+                                                const std::string& name) {
+  auto out = std::make_shared<Dataset>(*data);
+  out->coupling.reset();
+  out->learned = std::move(model);
+  out->learnedName = name;
+  return out;
+}
+
+}  // namespace flowscope

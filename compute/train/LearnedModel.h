@@ -1,0 +1,58 @@
+#pragma once
+// A trained network as a model of the data (ExactModel's interface, so every sampler, field and
+// view of the Diffusion & Flow lab runs on it): at a point x = s x0 + tau eps it asks the network
+// as its objective says (Objective::query / denoised) and returns D, the score (s D - x) / tau^2
+// and no density (logp is NaN: a denoiser has none). Evaluated in float32 (Eigen, one point per
+// call, thread-safe); `terms()` counts a forward pass as parameters / 10 model terms, so the work
+// budgets that bound mixtures and point clouds bound networks alike.
+#include <memory>
+#include <string>
+
+#include <Eigen/Dense>
+
+#include "Dataset.h"
+#include "Embedding.h"
+#include "ExactModel.h"
+#include "MlpWeights.h"
+#include "Objective.h"
+
+namespace flowscope {
+
+class LearnedModel : public ExactModel {
+ public:
+  // InputError when the network does not map 2-D points (and a level) to 2-D outputs, or the
+  // weights carry no objective.
+  explicit LearnedModel(MlpWeights weights, const std::string& source = "weights");
+  // A .safetensors file written by `train` (or the PyTorch export); InputError naming the file.
+  static std::shared_ptr<const LearnedModel> load(const std::string& path);
+
+  Evaluation evaluate(glm::dvec2 x, double s, double tau) const override;
+  size_t terms() const override { return std::max<size_t>(1, weights_.parameters.size() / 10); }
+  // The raw network output at (input, level), float32.
+  glm::dvec2 network(glm::dvec2 input, double level) const;
+  // Each hidden layer's activations at (input, level): [layer][unit] (the activation view).
+  std::vector<std::vector<float>> hiddenActivations(glm::dvec2 input, double level) const;
+
+  // The floats the GPU twin reads (shaders/diffusion/model.glsl, model 3): header, frequencies,
+  // parameters, alpha-bar table.
+  std::vector<float> gpuPacking() const;
+
+  const MlpWeights& weights() const { return weights_; }
+  const Objective& objective() const { return objective_; }
+  const Embedding& embedding() const { return embedding_; }
+
+ private:
+  Eigen::VectorXf firstInputs(glm::dvec2 input, double level) const;
+  MlpWeights weights_;
+  Objective objective_;
+  Embedding embedding_;
+  std::vector<Eigen::MatrixXf> w_;  // hidden layers, then the output
+  std::vector<Eigen::VectorXf> b_;
+};
+
+// A copy of `data` whose model is `model` (Dataset::learned), named `name` in captions.
+std::shared_ptr<const Dataset> withLearnedModel(const std::shared_ptr<const Dataset>& data,
+                                                std::shared_ptr<const LearnedModel> model,
+                                                const std::string& name);
+
+}  // namespace flowscope
