@@ -134,14 +134,33 @@ LESSONS = [
      "spread like √n, as a sum of independent steps (Luo et al. 2016). The chart plots both for "
      "every layer; pick deeper layers in the table.",
      {"receptive_field": {"show_growth": True, "layer": "conv4_3"}}),
+    ("17-a-network-learns-the-field", "training", "A network learns the exact field",
+     "A 3 × 64 SiLU network learns flow matching's velocity on the ring of eight Gaussians. "
+     "Press Space: the minibatch loss (amber) falls towards the irreducible loss (green), the "
+     "loss of the exact mixture's own velocity, which no network can go below; the difference "
+     "heatmap between the learned (cyan) and exact (grey) arrows darkens, and the orange samples "
+     "settle on the ring within a few seconds.",
+     {"training": {"playing": True}}),
+    ("18-memorise-or-generalise", "training", "Memorise or generalise",
+     "Train on only 16 points of the ring. The ideal denoiser of those 16 points (the exact "
+     "model of the training set) copies them: every sample lands on one. A small network trained "
+     "for a while does not: it smooths between them, and its held-out loss stays above its "
+     "training loss. Raise N and compare the two copy rates in the curves window.",
+     {"training": {"points": 16, "playing": True}}),
+    ("19-reflow-straightens", "training", "Reflow straightens the paths",
+     "Flow matching with independent pairs learns curved paths: one Euler step lands in a "
+     "blur. Train, then press Reflow round: the network's own ODE pairs each noise point with "
+     "its endpoint, training goes on from those pairs, and the paths straighten: fewer "
+     "crossings, straightness nearer 1, a better one-step sample.",
+     {"training": {"playing": True, "reflow_pairs": 4000}}),
 ]
 
 
 def main():
     build = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build")
     cli = os.path.join(build, "bin", "flowscope-cli")
-    defaults = {lab: default_scene(cli, lab) for lab in {"diffusion", "transport", "attention",
-                                                         "rf"}}
+    defaults = {lab: default_scene(cli, lab)
+                for lab in {"diffusion", "transport", "attention", "rf", "training"}}
     out_dir = os.path.join(ROOT, "assets", "lessons")
     os.makedirs(out_dir, exist_ok=True)
     for name, lab, title, note, patch in LESSONS:

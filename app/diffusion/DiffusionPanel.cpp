@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "DockLayout.h"
+#include "LearnedModel.h"
 #include "LiveMetrics.h"
 #include "PanelWidgets.h"
 #include "ParticleLayer.h"
@@ -141,6 +142,34 @@ void DiffusionPanel::dataSection(DiffusionLab& lab) {
   }
   if (unit) ImGui::TextDisabled("rescaled by %.4g to variance 1 per axis", d.scale);
   hint("File > Open data... loads a mixture .json, a point cloud .csv or a density .png.");
+  modelChoice(lab);
+}
+
+void DiffusionPanel::modelChoice(DiffusionLab& lab) {
+  const bool learned = !lab.learnedModel().empty();
+  int kind = learned ? 1 : 0;
+  const char* kinds[] = {
+      lab.dataset().mixture ? "exact (closed form)" : "empirical (ideal denoiser)",
+      "learned (a trained network)"};
+  if (ImGui::Combo("model", &kind, kinds, 2) && kind == 0 && learned)
+    edits_.apply([&] { lab.setLearnedModel(""); });
+  if (kind == 1 || learned) {
+    ImGui::InputText("weights##learned", learnedPath_, sizeof(learnedPath_));
+    if (ImGui::Button("Load network")) edits_.apply([&] { lab.setLearnedModel(learnedPath_); });
+    if (learned) {
+      const MlpSpec& m = dynamic_cast<const LearnedModel&>(*lab.dataset().learned).weights().spec;
+      ImGui::TextWrapped(
+          "learned: %s (%d x %d %s, %s); steps on the %s", lab.learnedModel().c_str(), m.depth,
+          m.width, activationName(m.activation).c_str(),
+          objectiveName(
+              dynamic_cast<const LearnedModel&>(*lab.dataset().learned).objective().spec().kind)
+              .c_str(),
+          "CPU (float32) on a CPU Vulkan device, else the GPU");
+    }
+    hint(
+        "A .safetensors file from the Training lab or `flowscope-cli train`: every sampler and "
+        "view runs on it; the heatmap keeps the data's density.");
+  }
 }
 
 void DiffusionPanel::samplerSection(DiffusionLab& lab, std::map<std::string, ControlRect>& rects) {

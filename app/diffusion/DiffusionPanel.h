@@ -34,6 +34,7 @@ class DiffusionPanel {
   void playbackSection(DiffusionLab& lab, const DiffusionSimulation& sim,
                        std::map<std::string, ControlRect>& rects);
   void dataSection(DiffusionLab& lab);
+  void modelChoice(DiffusionLab& lab);
   void samplerSection(DiffusionLab& lab, std::map<std::string, ControlRect>& rects);
   void couplingSection(DiffusionLab& lab, const DiffusionSimulation& sim);
   void displaySection(DiffusionLab& lab, ControlRects& rects);
@@ -49,6 +50,7 @@ class DiffusionPanel {
   std::vector<bool> sweepSamplers_ = {
       false, true,  true, true,  false, false,
       true,  false, true, false, true};  // e.g. "ddim needs another schedule: switched to linear"
+  char learnedPath_[512] = "model.safetensors";
 };
 
 }  // namespace flowscope

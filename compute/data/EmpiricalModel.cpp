@@ -1,5 +1,10 @@
 #include "EmpiricalModel.h"
 
+#include <algorithm>
+#include <cmath>
+
+#include "Parallel.h"
+
 #include <cmath>
 #include <limits>
 #include <numbers>
@@ -61,6 +66,24 @@ double EmpiricalModel::memorisedFraction(std::span<const glm::vec2> samples, dou
         break;
       }
   return double(close) / double(samples.size());
+}
+
+double EmpiricalModel::copiedFraction(std::span<const glm::vec2> samples, double ratio) const {
+  if (samples.empty() || points_.size() < 2) return 0.0;
+  std::vector<char> copied(samples.size(), 0);
+  parallelFor(samples.size(), [&](size_t i) {
+    const glm::dvec2 q(samples[i]);
+    double d1 = INFINITY, d2 = INFINITY;  // squared, nearest and second nearest
+    for (const glm::dvec2& p : points_) {
+      const double d = glm::dot(q - p, q - p);
+      if (d < d1)
+        d2 = d1, d1 = d;
+      else if (d < d2)
+        d2 = d;
+    }
+    copied[i] = d1 < ratio * ratio * d2;
+  });
+  return double(std::count(copied.begin(), copied.end(), 1)) / double(samples.size());
 }
 
 }  // namespace flowscope

@@ -25,6 +25,10 @@ class EmpiricalModel : public ExactModel {
   const std::vector<glm::dvec2>& points() const { return points_; }
   // Fraction of `samples` within `radius` of some data point.
   double memorisedFraction(std::span<const glm::vec2> samples, double radius) const;
+  // Fraction of `samples` that copy a data point: nearer to their nearest point than `ratio`
+  // times the distance to the second nearest (Yoon et al. 2023, Gu et al. 2023 use 1/3): free of
+  // the data's scale and density, so a dense training set does not count as copied.
+  double copiedFraction(std::span<const glm::vec2> samples, double ratio = 1.0 / 3.0) const;
 
  private:
   std::vector<glm::dvec2> points_;

@@ -120,6 +120,15 @@ void DiffusionLab::showStep(int step) {
 void DiffusionLab::receive(const nlohmann::json& content) {
   JsonReader r("request to the Diffusion & Flow lab");
   if (!content.is_object()) r.fail("request", "expected an object");
+  if (content.contains("learned")) {  // the Training lab's network, with its data
+    DiffusionScene next = snapshot();
+    next.data = dataSourceFromJson(content.at("data"), "request", "data");
+    next.learned = r.string(content, "learned", "learned");
+    r.apply("learned", [&] { next.dataset = resolveModel(next.data, next.learned); });
+    next.playing = playback_.playing();
+    replaceScene(std::move(next));
+    return;
+  }
   const nlohmann::json& c =
       r.object(content, "flow_coupling", "flow_coupling", {"kind", "pairs", "epsilon"});
   FlowCouplingParams coupling = scene_.params.flowCoupling();
@@ -131,8 +140,13 @@ void DiffusionLab::receive(const nlohmann::json& content) {
                               FlowCouplingParams::kMinPairs, FlowCouplingParams::kMaxPairs);
   coupling.epsilon = r.number(c, "epsilon", "flow_coupling.epsilon");
   r.apply("flow_coupling", [&] { validate(coupling); });
-  // Everything is checked on copies before the lab changes.
+  // Everything is checked on copies before the lab changes. A coupling is a model of the data:
+  // it replaces a learned model.
   DiffusionScene next = snapshot();
+  if (!next.learned.empty()) {
+    next.learned.clear();
+    next.dataset = resolve(next.data);
+  }
   if (content.contains("data_preset")) {
     const std::string preset = r.string(content, "data_preset", "data_preset");
     if (!(next.data.kind == DataSource::Kind::Preset && next.data.name == preset)) {
@@ -146,8 +160,16 @@ void DiffusionLab::receive(const nlohmann::json& content) {
   replaceScene(std::move(next));
 }
 
+void DiffusionLab::setLearnedModel(const std::string& path) {
+  auto loaded = resolveModel(scene_.data, path);
+  DiffusionSimulation::check(*loaded, configOf(scene_.params), nullptr);
+  scene_.learned = path;
+  scene_.dataset = std::move(loaded);
+  ++dataRevision_;
+}
+
 void DiffusionLab::setData(const DataSource& source) {
-  auto loaded = resolve(source);
+  auto loaded = resolveModel(source, scene_.learned);
   DiffusionSimulation::check(*loaded, configOf(scene_.params), nullptr);
   scene_.data = source;
   scene_.dataset = std::move(loaded);
@@ -247,7 +269,9 @@ std::shared_ptr<const Dataset> DiffusionLab::coupled(const std::shared_ptr<const
 
 std::shared_ptr<const Dataset> DiffusionLab::runData(SamplerKind sampler) {
   DiffusionParams& p = scene_.params;
-  if (!isFlowSampler(sampler) || p.flowCoupling().kind == FlowCoupling::None) return scene_.dataset;
+  if (!isFlowSampler(sampler) || p.flowCoupling().kind == FlowCoupling::None ||
+      scene_.dataset->learned)  // a learned model is its own velocity
+    return scene_.dataset;
   try {
     return coupled(scene_.dataset, {dataRevision_, p.seed(), p.flowCoupling()});
   } catch (const InputError& e) {  // say so once, instead of failing again every frame
@@ -269,8 +293,10 @@ void DiffusionLab::setFlowCoupling(const FlowCouplingParams& c) {
 DiffusionSimulation& DiffusionLab::simulation(const GpuContext* gpu, const Retire& retire) {
   const DiffusionParams& p = scene_.params;
   if (!simulation_ || builtSampling_ != p.samplingRevision() || builtData_ != dataRevision_) {
-    const SamplingConfig config = configOf(p);
+    SamplingConfig config = configOf(p);
     const auto data = runData(config.sampler.kind);
+    // A network steps on the CPU twin where the device is a CPU (lavapipe): far faster there.
+    config.stepsOnCpu = data->learned && gpu && gpu->isCpu();
     try {
       DiffusionSimulation::check(*data, config, gpu);
     } catch (const InputError&) {  // the edit cannot run: back to the parameters of the run shown

@@ -61,6 +61,10 @@ class DiffusionLab : public Lab {
   View2D& camera() override { return scene_.camera; }
   const View2D& camera() const { return scene_.camera; }
   const DataSource& dataSource() const { return scene_.data; }
+  // The model the samplers use: the exact one (empty) or a learned one's weights file
+  // (InputError naming the file; the lab unchanged).
+  void setLearnedModel(const std::string& path);
+  const std::string& learnedModel() const { return scene_.learned; }
   const Dataset& dataset() const { return *scene_.dataset; }
   // The data as a run with `sampler` sees it: with the flow coupling's model attached for flow
   // samplers when one is chosen (built once per data, coupling and seed; throws InputError when

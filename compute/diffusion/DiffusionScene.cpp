@@ -10,6 +10,7 @@
 #include "InputError.h"
 #include "JsonFile.h"
 #include "JsonReader.h"
+#include "LearnedModel.h"
 #include "OutputFiles.h"
 
 namespace flowscope {
@@ -114,7 +115,7 @@ DiffusionScene diffusionSceneFromJson(const json& j, const std::string& source) 
   JsonReader r(source);
   if (!j.is_object()) throw InputError(source + ": expected a JSON object");
   const std::set<std::string> top = {"flowscope_scene", "lab",     "seed",   "step", "playing",
-                                     "sampling",        "display", "camera", "data"};
+                                     "sampling",        "display", "camera", "data", "model"};
   if (r.integer(j, "flowscope_scene", "flowscope_scene") != 1)
     r.fail("flowscope_scene", "unsupported version (this build reads 1)");
   if (const std::string lab = r.string(j, "lab", "lab"); lab == "transport")
@@ -177,7 +178,13 @@ DiffusionScene diffusionSceneFromJson(const json& j, const std::string& source) 
 
   if (!j.contains("data")) r.fail("data", "missing");
   scene.data = dataSourceFromJson(j["data"], source, "data");
-  scene.dataset = resolve(scene.data);
+  if (j.contains("model")) {
+    const json& m = r.object(j, "model", "model", {"kind", "path"});
+    if (r.string(m, "kind", "model.kind") != "learned")
+      r.fail("model.kind", "expected \"learned\" (omit \"model\" for the exact model)");
+    scene.learned = r.string(m, "path", "model.path");
+  }
+  r.apply("model.path", [&] { scene.dataset = resolveModel(scene.data, scene.learned); });
   r.apply("sampling.particles", [&] {
     DiffusionSimulation::check(*scene.dataset,
                                {p.sampler(), p.schedule(), p.particleCount(), p.seed()}, nullptr);
@@ -196,33 +203,41 @@ DiffusionScene loadDiffusionScene(const std::string& path) {
 
 json diffusionSceneToJson(const DiffusionScene& scene) {
   const DiffusionParams& p = scene.params;
-  return {{"flowscope_scene", 1},
-          {"lab", "gmm-diffusion"},
-          {"seed", p.seed()},
-          {"step", scene.step},
-          {"playing", scene.playing},
-          {"sampling", samplingJson(p)},
-          {"display",
-           {{"field", fieldName(p.field())},
-            {"heatmap", heatmapName(p.heatmap())},
-            {"trail_length", p.trailLength()},
-            {"steps_per_second", p.playbackStepsPerSecond()},
-            {"show_particles", p.showParticles()},
-            {"show_trails", p.showTrails()},
-            {"show_field", p.showField()},
-            {"show_heatmap", p.showHeatmap()},
-            {"loop", p.loop()},
-            {"show_streamlines", p.showStreamlines()},
-            {"show_ghosts", p.showGhosts()},
-            {"show_coupling", p.showCoupling()},
-            {"show_paths", p.showPaths()},
-            {"show_time_strip", p.showTimeStrip()},
-            {"split_view", p.splitView()},
-            {"compare_sampler", samplerKindName(p.compareSampler())},
-            {"compare_at", compareAtName(p.compareAt())},
-            {"arrows", p.arrowsAcross()}}},
-          {"camera", cameraJson(scene.camera)},
-          {"data", toJson(scene.data)}};
+  json j = {{"flowscope_scene", 1},
+            {"lab", "gmm-diffusion"},
+            {"seed", p.seed()},
+            {"step", scene.step},
+            {"playing", scene.playing},
+            {"sampling", samplingJson(p)},
+            {"display",
+             {{"field", fieldName(p.field())},
+              {"heatmap", heatmapName(p.heatmap())},
+              {"trail_length", p.trailLength()},
+              {"steps_per_second", p.playbackStepsPerSecond()},
+              {"show_particles", p.showParticles()},
+              {"show_trails", p.showTrails()},
+              {"show_field", p.showField()},
+              {"show_heatmap", p.showHeatmap()},
+              {"loop", p.loop()},
+              {"show_streamlines", p.showStreamlines()},
+              {"show_ghosts", p.showGhosts()},
+              {"show_coupling", p.showCoupling()},
+              {"show_paths", p.showPaths()},
+              {"show_time_strip", p.showTimeStrip()},
+              {"split_view", p.splitView()},
+              {"compare_sampler", samplerKindName(p.compareSampler())},
+              {"compare_at", compareAtName(p.compareAt())},
+              {"arrows", p.arrowsAcross()}}},
+            {"camera", cameraJson(scene.camera)},
+            {"data", toJson(scene.data)}};
+  if (!scene.learned.empty()) j["model"] = {{"kind", "learned"}, {"path", scene.learned}};
+  return j;
+}
+
+std::shared_ptr<const Dataset> resolveModel(const DataSource& data, const std::string& learned) {
+  auto loaded = resolve(data);
+  if (learned.empty()) return loaded;
+  return withLearnedModel(loaded, LearnedModel::load(learned), learned);
 }
 
 std::string diffusionSceneToString(const DiffusionScene& scene) {

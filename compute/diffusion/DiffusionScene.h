@@ -15,6 +15,9 @@
 //    "camera": {"center": [0, 0], "height": 8},
 //    "data": {"type": "gmm", "weights": [...], "means": [...], "covariances": [...]}}
 // "data" is any DataSource (Dataset.h): an inline mixture, a preset, a file or points.
+// Optional "model": {"kind": "learned", "path": "m.safetensors"} (a path as data files take it):
+// the samplers and fields use that trained network (train/LearnedModel.h) instead of the exact
+// model; "data" still gives the heatmap's density and the metrics' reference. Absent: exact.
 #include <nlohmann/json_fwd.hpp>
 
 #include <string>
@@ -30,13 +33,17 @@ namespace flowscope {
 struct DiffusionScene {
   DiffusionParams params;
   DataSource data = DataSource::ofMixture(GaussianMixture::ring());
-  std::shared_ptr<const Dataset> dataset = resolve(data);  // what `data` loads
+  std::string learned;  // a learned model's weights file, or empty for the exact model
+  std::shared_ptr<const Dataset> dataset = resolve(data);  // what `data` (and `learned`) load
   View2D camera;
   int step = 0;         // the state shown (0 = noise, N = samples)
   bool playing = true;  // whether the GUI plays on from `step` when it opens the scene
 };
 
 DiffusionScene defaultDiffusionScene();
+// The data with the learned model in `learned` attached (none when empty); InputError naming
+// the file.
+std::shared_ptr<const Dataset> resolveModel(const DataSource& data, const std::string& learned);
 // Throws InputError "<source>: field '<name>': <why>"; nothing is changed on failure.
 DiffusionScene diffusionSceneFromJson(const nlohmann::json& j, const std::string& source);
 DiffusionScene loadDiffusionScene(const std::string& path);

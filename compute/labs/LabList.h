@@ -9,4 +9,5 @@
   LAB(Diffusion)            \
   LAB(Transport)            \
   LAB(Attention)            \
-  LAB(Rf)
+  LAB(Rf)                   \
+  LAB(Training)

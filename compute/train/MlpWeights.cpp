@@ -10,9 +10,7 @@
 #include "Safetensors.h"
 
 namespace flowscope {
-namespace {
-
-nlohmann::json specJson(const MlpSpec& s) {
+nlohmann::json mlpSpecJson(const MlpSpec& s) {
   return {{"inputs", s.inputs},
           {"outputs", s.outputs},
           {"width", s.width},
@@ -27,9 +25,8 @@ nlohmann::json specJson(const MlpSpec& s) {
             {"seed", s.embedding.seed}}}};
 }
 
-MlpSpec specFrom(const std::string& text, const std::string& path) {
+MlpSpec mlpSpecFromJson(const nlohmann::json& j) {
   try {
-    const nlohmann::json j = nlohmann::json::parse(text);
     MlpSpec s;
     s.inputs = j.at("inputs").get<int>();
     s.outputs = j.at("outputs").get<int>();
@@ -46,9 +43,7 @@ MlpSpec specFrom(const std::string& text, const std::string& path) {
     validate(s);
     return s;
   } catch (const nlohmann::json::exception& e) {
-    throw InputError(path + ": metadata flowscope_mlp: " + e.what());
-  } catch (const InputError& e) {
-    throw InputError(path + ": metadata flowscope_mlp: " + e.what());
+    throw InputError(e.what());
   }
 }
 
@@ -64,9 +59,8 @@ nlohmann::json objectiveJson(const ObjectiveSpec& o) {
           {"t_std", o.tStd}};
 }
 
-ObjectiveSpec objectiveFrom(const std::string& text, const std::string& path) {
+ObjectiveSpec objectiveFromJson(const nlohmann::json& j) {
   try {
-    const nlohmann::json j = nlohmann::json::parse(text);
     ObjectiveSpec o;
     o.kind = parseObjective(j.at("kind").get<std::string>());
     o.sigmaData = j.at("sigma_data").get<double>();
@@ -80,9 +74,22 @@ ObjectiveSpec objectiveFrom(const std::string& text, const std::string& path) {
     validate(o);
     return o;
   } catch (const nlohmann::json::exception& e) {
-    throw InputError(path + ": metadata flowscope_objective: " + e.what());
+    throw InputError(e.what());
+  }
+}
+
+namespace {
+
+// A metadata entry's JSON read by `read`, errors naming the file and the key.
+template <class Read>
+auto fromMetadata(const std::string& text, const std::string& path, const std::string& key,
+                  Read read) {
+  try {
+    return read(nlohmann::json::parse(text));
+  } catch (const nlohmann::json::exception& e) {
+    throw InputError(path + ": metadata " + key + ": " + e.what());
   } catch (const InputError& e) {
-    throw InputError(path + ": metadata flowscope_objective: " + e.what());
+    throw InputError(path + ": metadata " + key + ": " + e.what());
   }
 }
 
@@ -123,7 +130,7 @@ std::string encodeMlp(const MlpWeights& w, bool float32) {
     const Embedding e(w.spec.embedding);
     f.tensors["embedding.frequencies"] = {{e.frequencies().size()}, e.frequencies()};
   }
-  f.metadata["flowscope_mlp"] = specJson(w.spec).dump();
+  f.metadata["flowscope_mlp"] = mlpSpecJson(w.spec).dump();
   if (w.objective) f.metadata["flowscope_objective"] = objectiveJson(*w.objective).dump();
   return encodeSafetensors(f, float32);
 }
@@ -134,9 +141,9 @@ MlpWeights decodeMlp(const std::string& bytes, const std::string& path) {
   if (meta == f.metadata.end())
     throw InputError(path + ": no metadata flowscope_mlp (the network's specification)");
   MlpWeights w;
-  w.spec = specFrom(meta->second, path);
+  w.spec = fromMetadata(meta->second, path, "flowscope_mlp", mlpSpecFromJson);
   if (const auto o = f.metadata.find("flowscope_objective"); o != f.metadata.end())
-    w.objective = objectiveFrom(o->second, path);
+    w.objective = fromMetadata(o->second, path, "flowscope_objective", objectiveFromJson);
   const MlpLayout layout = layoutOf(w.spec);
   w.parameters.resize(layout.count);
   for (size_t k = 0; k < layout.layers.size(); ++k) {

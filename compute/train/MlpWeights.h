@@ -11,6 +11,8 @@
 // What the network was trained to predict is the optional metadata key "flowscope_objective"
 // (JSON: kind edm|ddpm-eps|ddpm-v|flow, sigma_data, p_mean, p_std, schedule, train_steps,
 // t_sampling, t_mean, t_std): a file with it is a learned model the samplers can use.
+#include <nlohmann/json_fwd.hpp>
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,5 +34,12 @@ std::string encodeMlp(const MlpWeights& weights, bool float32);
 // specification or objective, a missing tensor, a shape the specification does not give, embedding
 // frequencies that differ from the ones its seed draws.
 MlpWeights decodeMlp(const std::string& bytes, const std::string& path);
+
+// The metadata's JSON (also what scene files store); the readers throw InputError "<why>"
+// (validated, missing or mistyped keys named).
+nlohmann::json mlpSpecJson(const MlpSpec& s);
+MlpSpec mlpSpecFromJson(const nlohmann::json& j);
+nlohmann::json objectiveJson(const ObjectiveSpec& o);
+ObjectiveSpec objectiveFromJson(const nlohmann::json& j);
 
 }  // namespace flowscope

@@ -169,7 +169,11 @@ glm::dvec2 Objective::denoised(glm::dvec2 x, double s, double tau, glm::dvec2 f)
 
 double irreducibleLoss(const Objective& objective, const ExactModel& model,
                        std::span<const glm::dvec2> x0, Pcg32& rng) {
-  const RegressionBatch b = objective.batch(x0, rng);
+  return irreducibleLoss(objective, model, objective.batch(x0, rng));
+}
+
+double irreducibleLoss(const Objective& objective, const ExactModel& model,
+                       const RegressionBatch& b) {
   double loss = 0.0;
   for (size_t r = 0; r < b.s.size(); ++r) {
     const glm::dvec2 noisy(b.noisy[2 * r], b.noisy[2 * r + 1]);

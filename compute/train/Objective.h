@@ -107,5 +107,9 @@ class Objective {
 // from x0 (the floor no network can go below; the gap above it is what is left to learn).
 double irreducibleLoss(const Objective& objective, const ExactModel& model,
                        std::span<const glm::dvec2> x0, Pcg32& rng);
+// The same on a batch already made (a held-out batch, so the floor and the network's held-out
+// loss see the same noise).
+double irreducibleLoss(const Objective& objective, const ExactModel& model,
+                       const RegressionBatch& batch);
 
 }  // namespace flowscope

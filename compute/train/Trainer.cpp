@@ -87,6 +87,16 @@ void Trainer<Mlp, T>::setPairs(std::vector<glm::dvec2> noise, std::vector<glm::d
 }
 
 template <class Mlp, class T>
+void Trainer<Mlp, T>::setParameters(std::vector<T> weights) {
+  if (weights.size() != params_.size())
+    throw InputError("weights: " + std::to_string(weights.size()) + " values, the network has " +
+                     std::to_string(params_.size()));
+  params_ = std::move(weights);
+  ema_ = WeightAverageT<T>(spec_.emaDecay);
+  ema_.update(params_);
+}
+
+template <class Mlp, class T>
 void Trainer<Mlp, T>::drawMinibatch(std::vector<glm::dvec2>& x0, std::vector<glm::dvec2>& eps) {
   const size_t n = size_t(spec_.batch);
   x0.resize(n);

@@ -59,6 +59,9 @@ class Trainer {
   // the coupling ignored; an empty set returns to the training set. InputError on sizes.
   void setPairs(std::vector<glm::dvec2> noise, std::vector<glm::dvec2> data);
   bool reflowing() const { return !pairNoise_.empty(); }
+  // Starts from given weights (a loaded file): the network and its average both take them; the
+  // optimiser's moments and step count stay as they are.
+  void setParameters(std::vector<T> weights);
   // The loss of `weights` on a fixed batch (a held-out set's, made once with its own noise).
   double loss(const std::vector<T>& weights, const RegressionBatch& batch) const;
   const TrainingSpec& spec() const { return spec_; }

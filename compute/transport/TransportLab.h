@@ -17,6 +17,7 @@
 #include "BackgroundJob.h"
 #include "Couplings.h"
 #include "Lab.h"
+#include "ScalarGrid.h"
 #include "TransportSolve.h"
 #include "View2D.h"
 
@@ -48,13 +49,6 @@ inline constexpr double kMinScale = 1e-3, kMaxScale = 1e3;
 MeasureSpec defaultSource();
 MeasureSpec defaultTarget();
 Measure loadMeasure(const MeasureSpec& spec, uint64_t seed);  // throws InputError
-
-// A node grid of scalar values (row 0 at the top of the view), for heatmaps.
-struct ScalarGrid {
-  uint32_t nx = 0, ny = 0;
-  std::vector<float> values;
-  float lo = 0.0f, hi = 0.0f;
-};
 
 // The plan matrix binned for display: rows (source) sorted along the source's principal axis,
 // columns (target) by the plan-weighted mean rank of their rows; values are bin masses / max.

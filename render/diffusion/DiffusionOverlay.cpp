@@ -26,6 +26,8 @@ std::string captionOf(const DiffusionFrame& f) {
       buf, sizeof(buf), "step %d/%d   t %.4g  s %.3g  σ %.4g   %s on %s   NFE %d   %d particles",
       f.sim.current(), f.sim.steps(), l.t, l.s, l.sigma(), samplerKindName(c.sampler.kind).c_str(),
       scheduleName(c.schedule.kind).c_str(), f.sim.evaluations(f.sim.current()), c.particleCount);
+  const Dataset& d = f.sim.data();
+  if (d.learned) return std::string(buf) + "   model: learned, " + d.learnedName;
   return buf;
 }
 

@@ -27,9 +27,12 @@ void main() {
   if (pc.model != 1u) {
     uint i = flatInvocation();
     if (i >= nodes) return;
-    float logp;
+    float logp = -3.0e38;  // a learned model: the data mixture's density alone, no network
     vec2 d, g;
-    modelEvaluate(pc.model, nodeAt(i), pc.s, pc.tau, pc.modelCount, logp, d, g);
+    if (pc.model != 3u)
+      modelEvaluate(pc.model, nodeAt(i), pc.s, pc.tau, pc.modelCount, logp, d, g);
+    else if (pc.modelCount > 0u)
+      gmmEvaluate(nodeAt(i), pc.s, pc.tau, pc.modelCount, logp, d, g);
     values[i] = logp;
     return;
   }
