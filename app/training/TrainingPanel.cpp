@@ -128,7 +128,7 @@ void TrainingPanel::dataSection(TrainingLab& lab) {
   const Dataset& d = lab.dataset();
   const int most = d.mixture ? 100000 : int(d.points->points().size());
   int n = std::min(lab.settings().points, most);
-  if (ImGui::SliderInt("training points N", &n, 4, most, "%d", ImGuiSliderFlags_Logarithmic))
+  if (ImGui::SliderInt("points N", &n, 4, most, "%d", ImGuiSliderFlags_Logarithmic))
     edits_.apply([&] { lab.setPoints(n); });
   hint(d.mixture ? "N draws of the mixture; held-out: 2,000 fresh draws"
                  : "the cloud's first N points; held-out: the points after them");
@@ -245,14 +245,12 @@ void TrainingPanel::showSection(TrainingLab& lab) {
   if (ImGui::SliderInt("samples", &particles, 16, 20000, "%d", ImGuiSliderFlags_Logarithmic))
     edits_.apply([&] { lab.setParticles(particles); });
   bool show[5] = {s.showSamples, s.showData, s.showLearned, s.showExact, s.showDifference};
-  bool changed = ImGui::Checkbox("samples##show", &show[0]);
-  ImGui::SameLine();
-  changed |= ImGui::Checkbox("training set", &show[1]);
-  changed |= ImGui::Checkbox("learned", &show[2]);
-  ImGui::SameLine();
-  changed |= ImGui::Checkbox("exact", &show[3]);
-  ImGui::SameLine();
-  changed |= ImGui::Checkbox("difference", &show[4]);
+  const char* names[5] = {"samples##show", "training set", "learned", "exact", "difference"};
+  bool changed = false;
+  for (int k = 0; k < 5; ++k) {
+    if (k > 0) sameLineIfFits(names[k]);
+    changed |= ImGui::Checkbox(names[k], &show[k]);
+  }
   if (changed) lab.setShow(show[0], show[1], show[2], show[3], show[4]);
 }
 

@@ -15,7 +15,7 @@
 namespace flowscope {
 namespace {
 
-constexpr double kFrameBudgetMs = 20.0;  // of training in one frame while playing
+constexpr double kFrameBudgetMs = 12.0;  // of training in one frame while playing
 constexpr long kHeldOutEvery = 50;       // steps between held-out losses
 constexpr size_t kHeldOutPoints = 2000;
 
@@ -301,6 +301,12 @@ void TrainingLab::update() {
   }
   if (!evaluationStale() || job_.running()) return;
   if (!background_) return evaluateNow();
+  const bool onlyTrained = evaluation_ && evaluatedKey_.display == display_ &&
+                           evaluatedKey_.camera.center == camera_.center &&
+                           evaluatedKey_.camera.height == camera_.height &&
+                           evaluatedKey_.viewport == viewport_;
+  if (onlyTrained && msSince(lastStart_) < 1000.0 * kEvaluationInterval) return;
+  lastStart_ = std::chrono::steady_clock::now();
   runningKey_ = key();
   job_.start([r = request()](JobMonitor&) { return evaluateSnapshot(r); });
 }

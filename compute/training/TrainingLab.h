@@ -1,7 +1,7 @@
 #pragma once
 // The Training lab: a small network trained live on the Diffusion & Flow lab's datasets by the
 // training engine (compute/train), beside the exact model it approximates. Play trains a few
-// steps a frame (the fast CPU backend: float32, every core; at most ~20 ms a frame, so the GUI
+// steps a frame (the fast CPU backend: float32, every core; at most ~12 ms a frame, so the GUI
 // stays interactive), step trains one or K, reset starts again from the seed. Curves: the
 // minibatch loss every step, the held-out loss of the weight average, and for mixtures the
 // irreducible loss of the exact model on the same held-out batch. A snapshot of the weight
@@ -9,6 +9,7 @@
 // distance, memorisation, learned against exact fields, the first layer's neurons. Reflow rounds
 // retrain on the model's own (z, ODE(z)) pairs. Every edit of what is trained resets training;
 // edits of what is shown re-evaluate. Scenes: TrainingScene.h.
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -144,6 +145,10 @@ class TrainingLab : public Lab {
   EvalKey evaluatedKey_, runningKey_;
   uint64_t display_ = 1, revision_ = 1;
   BackgroundJob<Evaluation> job_;
+  // While training runs, a new evaluation starts at most every kEvaluationInterval seconds: on a
+  // 2-core machine it competes with the frame and the training steps for the CPU.
+  static constexpr double kEvaluationInterval = 1.0;
+  std::chrono::steady_clock::time_point lastStart_{};
 };
 
 }  // namespace flowscope

@@ -15,7 +15,7 @@ struct TrainingSettings {
   DataSource data = DataSource::ofPreset("gmm8");
   int points = 4096;  // N: a mixture's draws, or a point cloud's first N points
   TrainingSpec training = defaultTraining();
-  int stepsPerFrame = 25;                 // while playing (at most ~20 ms of steps a frame)
+  int stepsPerFrame = 25;                 // while playing (at most ~12 ms of steps a frame)
   double level = 0.3;                     // of the fields: t (flow) or sigma
   FieldKind field = FieldKind::Velocity;  // drawn learned and exact (DiffusionParams' names)
   SamplerKind sampler = SamplerKind::FlowHeun;

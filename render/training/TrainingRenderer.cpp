@@ -16,7 +16,8 @@ constexpr glm::vec4 kLearnedColor{0.3f, 0.85f, 0.97f, 0.95f};
 constexpr glm::vec4 kDataColor{0.78f, 0.8f, 0.85f, 0.7f};
 constexpr float kCaptionX = 16.0f;
 constexpr float kBarWidth = 240.0f;
-constexpr size_t kMaxDrawnData = 4000;
+constexpr size_t kMaxDrawnData =
+    1000;  // a sample of the training set: discs cost lavapipe ~5 us each
 
 std::string fmt(const char* f, double v) {
   char buf[64];
@@ -101,7 +102,9 @@ std::vector<std::string> legend(const TrainingLab& lab) {
                 (lab.dataset().mixture ? "mixture's" : "ideal denoiser's (training set)") + " " +
                 field);
   if (s.showSamples) l.push_back("orange: the network's samples");
-  if (s.showData) l.push_back("grey dots: the training set");
+  if (s.showData)
+    l.push_back("grey dots: the training set" +
+                std::string(lab.trainingSet().size() > kMaxDrawnData ? " (1,000 of them)" : ""));
   return l;
 }
 

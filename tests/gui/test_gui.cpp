@@ -21,6 +21,7 @@
 #include "Lessons.h"
 #include "MainWindow.h"
 #include "RfLab.h"
+#include "TrainingLab.h"
 #include "TransportLab.h"
 #include "TransportScene.h"
 #include "VideoWriter.h"
@@ -80,7 +81,8 @@ class GuiTest : public QObject {
     transport_ = dynamic_cast<TransportLab*>(labs[labIndex("transport")].get());
     attention_ = dynamic_cast<AttentionLab*>(labs[labIndex("attention")].get());
     rf_ = dynamic_cast<RfLab*>(labs[labIndex("rf")].get());
-    QVERIFY(lab_ && transport_ && attention_ && rf_);
+    training_ = dynamic_cast<TrainingLab*>(labs[labIndex("training")].get());
+    QVERIFY(lab_ && transport_ && attention_ && rf_ && training_);
     window_ = std::make_unique<MainWindow>(std::move(labs), &instance_, AppOptions{}, &sink_);
     window_->show();
     QTRY_VERIFY_WITH_TIMEOUT(window_->viewport()->stats().frames() > 5, 30000);
@@ -642,6 +644,53 @@ class GuiTest : public QObject {
     lab.loadArchitecture("vgg16");
     QTest::keyClick(vp, Qt::Key_1, Qt::ControlModifier);
     QTRY_VERIFY(!showing(vp, "rf"));
+    QCOMPARE(sink_.count.load(), before);
+  }
+
+  // The Training lab (Ctrl+5): Space trains while frames go on (the evaluation comes off the
+  // frame), the Step button trains one step, and "Sample it in the Diffusion & Flow lab" saves
+  // the weights and shows the Diffusion lab sampling the network.
+  void trainingLabTrainsLiveAndHandsItsNetworkOver() {
+    VulkanViewport* vp = window_->viewport();
+    TrainingLab& lab = *training_;
+    const auto before = sink_.count.load();
+    QTest::keyClick(vp, Qt::Key_5, Qt::ControlModifier);
+    QTRY_VERIFY(showing(vp, "training"));
+    QTRY_VERIFY_WITH_TIMEOUT(lab.evaluation() != nullptr, 20000);
+    const long start = lab.steps();
+    QTest::keyClick(vp, Qt::Key_Space);
+    QTRY_VERIFY_WITH_TIMEOUT(lab.steps() > start + 200, 30000);
+    QTest::keyClick(vp, Qt::Key_Space);
+    QVERIFY(!lab.playing());
+    waitFrames(3);
+    QTRY_VERIFY_WITH_TIMEOUT(lab.evaluation()->step > start, 20000);
+    const double dpr = vp->devicePixelRatio();
+    auto click = [&](const char* name) {
+      QTRY_VERIFY(vp->controlRects().count(name) == 1);
+      const ControlRect r = vp->controlRects().at(name);
+      const QPoint centre(int((r.x0 + r.x1) / 2 / dpr), int((r.y0 + r.y1) / 2 / dpr));
+      QTest::mouseMove(vp, centre);
+      waitFrames(3);
+      QTest::mouseClick(vp, Qt::LeftButton, Qt::NoModifier, centre);
+      waitFrames(3);
+    };
+    const long paused = lab.steps();
+    click("training_step");
+    QTRY_COMPARE(lab.steps(), paused + 1);
+    const QString shots = qEnvironmentVariable("FLOWSCOPE_SHOTS");
+    if (!shots.isEmpty()) vp->grabRgb(true).save(shots + "/training_lab.png");
+    const QString dir = QDir::currentPath();
+    QDir::setCurrent(QDir::tempPath());  // the panel's default weights path is relative
+    click("training_to_diffusion");
+    QDir::setCurrent(dir);
+    QTRY_VERIFY_WITH_TIMEOUT(showing(vp, "diffusion"), 20000);
+    QVERIFY(!lab_->learnedModel().empty());
+    QVERIFY(lab_->dataset().learned != nullptr);
+    waitFrames(4);
+    const DiffusionSimulation* sim = lab_->currentSimulation();
+    QVERIFY(sim && sim->data().learned && sim->stepsOnCpu());  // lavapipe: the CPU twin steps
+    lab_->setLearnedModel("");
+    lab.resetTraining();
     QCOMPARE(sink_.count.load(), before);
   }
 
@@ -1227,6 +1276,7 @@ class GuiTest : public QObject {
   TransportLab* transport_ = nullptr;
   AttentionLab* attention_ = nullptr;
   RfLab* rf_ = nullptr;
+  TrainingLab* training_ = nullptr;
   std::unique_ptr<MainWindow> window_;
 };
 
