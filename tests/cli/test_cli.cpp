@@ -312,6 +312,70 @@ TEST_F(Cli, TrainWritesWeightsAndALossLog) {
   expectInvalid("train --data " + path("none.csv") + " --out " + x, "none.csv", x);
 }
 
+// A trained network is a model for sample and field (--model learned:FILE): samples written,
+// the JSON naming the model; the GPU twin and the CPU agree; couplings train and report; bad
+// model files, a density of a network, a GPU training backend and couplings of other objectives
+// are refused naming the flag or file, with no output left.
+TEST_F(Cli, LearnedModelsSampleAndCouplingsTrain) {
+  const std::string m = path("flow.safetensors");
+  CliResult r =
+      cli("train --data gmm8 --width 16 --depth 2 --steps 200 --batch 128 --lr 3e-3 "
+          "--coupling exact --quality-every 200 --out " +
+          m + " --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["coupling"], "exact");
+  EXPECT_TRUE(j["irreducible_loss"].is_null());  // the independent floor does not apply
+  ASSERT_EQ(j["quality"].size(), 1u);
+  EXPECT_GT(j["quality"][0]["energy_distance"].get<double>(), 0.0);
+  const std::string cpu = path("cpu.csv"), gpu = path("gpu.csv");
+  r = cli("sample --data gmm8 --model learned:" + m +
+          " --sampler flow-euler --steps 4 --n 200 --out " + cpu + " --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["model"], "learned:" + m);
+  EXPECT_EQ(j["backend"], "cpu");  // unset on a CPU Vulkan device: the CPU twin
+  r = cli("sample --data gmm8 --model learned:" + m +
+          " --sampler flow-euler --steps 4 --n 200 --backend gpu --out " + gpu);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string a = slurp(cpu), b = slurp(gpu);
+  std::istringstream la(a), lb(b);
+  std::string x, y;
+  std::getline(la, x), std::getline(lb, y);
+  while (std::getline(la, x) && std::getline(lb, y)) {
+    const double ax = std::stod(x), bx = std::stod(y);
+    ASSERT_NEAR(ax, bx, 1e-4);
+  }
+  r = cli("field --data gmm8 --model learned:" + m +
+          " --quantity velocity --schedule flow --t 0.5 --grid 8 8 --range -3 3 -3 3 --out " +
+          path("v.csv"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  r =
+      cli("train --data gmm8 --width 16 --depth 1 --steps 60 --batch 64 --coupling reflow "
+          "--reflow-pairs 200 --out " +
+          path("r.safetensors") + " --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["steps"], 120);
+  ASSERT_EQ(j["reflow_rounds"].size(), 1u);
+  EXPECT_GT(j["reflow_rounds"][0]["straightness"].get<double>(), 0.0);
+  const std::string o = path("o.csv");
+  expectInvalid("sample --data gmm8 --model learned:" + path("none.safetensors") + " --out " + o,
+                "none.safetensors", o);
+  expectInvalid("sample --data gmm8 --model learned: --out " + o, "--model", o);
+  expectInvalid("field --data gmm8 --model learned:" + m +
+                    " --quantity logp --schedule flow --t 0.5 --grid 4 4 --range -1 1 -1 1 --out " +
+                    o,
+                "--quantity", o);
+  expectInvalid("sample --data gmm8 --model learned:" + m +
+                    " --sampler flow-euler --coupling exact --out " + o,
+                "--coupling", o);
+  const std::string w = path("w.safetensors");
+  expectInvalid("train --backend gpu --steps 5 --out " + w, "--backend gpu", w);
+  expectInvalid("train --objective edm --coupling sinkhorn --steps 5 --out " + w, "--coupling", w);
+  expectInvalid("train --reflow-rounds 2 --steps 5 --out " + w, "--reflow-rounds", w);
+}
+
 // render --video: the Transport lab's McCann interpolation as a GIF and the Diffusion run as an
 // MP4 (one frame per step by default), read back with FFmpeg; --size sets both sides; a lab
 // without animation, both outputs at once, an odd MP4 size and a bad rate are refused.
