@@ -11,6 +11,8 @@ namespace flowscope {
 class Embedding {
  public:
   explicit Embedding(const EmbeddingSpec& spec);
+  // Given angular frequencies (a network trained elsewhere, with its own draw).
+  explicit Embedding(std::vector<double> frequencies) : frequencies_(std::move(frequencies)) {}
   int width() const { return int(2 * frequencies_.size()); }
   // Writes cos(w_k c) for k < h, then sin(w_k c), into out (width() values).
   void features(double c, std::span<double> out) const;

@@ -18,11 +18,55 @@ using Map = Eigen::Map<Rows>;
 using VectorMap = Eigen::Map<Eigen::VectorXf>;
 using ConstVectorMap = Eigen::Map<const Eigen::VectorXf>;
 
-float activateF(Activation a, float z) {
-  return float(activate(a, double(z)));
+using Array = Eigen::Map<Eigen::ArrayXf>;
+using ConstArray = Eigen::Map<const Eigen::ArrayXf>;
+
+// act(z) over n values, vectorised (Eigen's float exp and tanh); GELU's erf elementwise.
+void activateAll(Activation a, const float* zp, float* out, size_t n) {
+  const ConstArray z(zp, Eigen::Index(n));
+  Array o(out, Eigen::Index(n));
+  switch (a) {
+    case Activation::Relu:
+      o = z.max(0.0f);
+      return;
+    case Activation::Silu:
+      o = z / (1.0f + (-z).exp());
+      return;
+    case Activation::Tanh:
+      o = z.tanh();
+      return;
+    case Activation::Elu:
+      o = (z > 0.0f).select(z, z.exp() - 1.0f);
+      return;
+    case Activation::Gelu:
+      for (size_t j = 0; j < n; ++j) out[j] = float(activate(a, double(zp[j])));
+      return;
+  }
 }
-float slopeF(Activation a, float z) {
-  return float(activationSlope(a, double(z)));
+
+// The incoming gradient times d act / dz: out = da act'(z), over n values.
+void slopeTimes(Activation a, const float* zp, const float* dap, float* out, size_t n) {
+  const ConstArray z(zp, Eigen::Index(n)), da(dap, Eigen::Index(n));
+  Array o(out, Eigen::Index(n));
+  switch (a) {
+    case Activation::Relu:
+      o = (z > 0.0f).select(da, 0.0f);
+      return;
+    case Activation::Silu: {
+      const Eigen::ArrayXf s = 1.0f / (1.0f + (-z).exp());
+      o = da * s * (1.0f + z * (1.0f - s));
+      return;
+    }
+    case Activation::Tanh:
+      o = da * (1.0f - z.tanh().square());
+      return;
+    case Activation::Elu:
+      o = da * (z > 0.0f).select(Eigen::ArrayXf::Ones(z.size()), z.exp());
+      return;
+    case Activation::Gelu:
+      for (size_t j = 0; j < n; ++j) out[j] = dap[j] * float(activationSlope(a, double(zp[j])));
+      return;
+  }
 }
 
 // Rows [r0, r1) of out (batch x n.out) = in W^T + b.
@@ -88,9 +132,9 @@ void FastCpuMlp::forwardRows(std::span<const float> params, size_t r0, size_t r1
     linear(layout_.layers[size_t(k - 1)], params, a_[size_t(k - 1)], r0, r1, z_[size_t(k)]);
     const std::vector<float>& z = z_[size_t(k)];
     std::vector<float>& a = a_[size_t(k)];
-    const bool skip = spec_.residual && k >= 2;
-    for (size_t j = r0 * w; j < r1 * w; ++j)
-      a[j] = activateF(spec_.activation, z[j]) + (skip ? a_[size_t(k - 1)][j] : 0.0f);
+    activateAll(spec_.activation, &z[r0 * w], &a[r0 * w], (r1 - r0) * w);
+    if (spec_.residual && k >= 2)
+      for (size_t j = r0 * w; j < r1 * w; ++j) a[j] += a_[size_t(k - 1)][j];
   }
   linear(layout_.layers.back(), params, a_.back(), r0, r1, y);
 }
@@ -117,7 +161,7 @@ void FastCpuMlp::backwardRows(std::span<const float> params, std::span<const flo
   for (int k = spec_.depth; k >= 1; --k) {
     const float* z = &z_[size_t(k)][r0 * w];
     std::vector<float> dz(da.size());
-    for (size_t j = 0; j < dz.size(); ++j) dz[j] = da[j] * slopeF(spec_.activation, z[j]);
+    slopeTimes(spec_.activation, z, da.data(), dz.data(), dz.size());
     std::vector<float> below =
         linearBackward(layout_.layers[size_t(k - 1)], params, a_[size_t(k - 1)], dz, r0, r1, grad);
     if (spec_.residual && k >= 2)

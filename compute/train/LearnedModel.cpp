@@ -1,5 +1,7 @@
 #include "LearnedModel.h"
 
+#include <Eigen/Core>
+
 #include <cmath>
 #include <limits>
 
@@ -43,20 +45,18 @@ float activated(Activation a, float z) {
 LearnedModel::LearnedModel(MlpWeights weights, const std::string& source)
     : weights_(std::move(weights)),
       objective_(objectiveOf(weights_, source)),
-      embedding_(weights_.spec.embedding) {
+      embedding_(weights_.frequencies.empty() ? Embedding(weights_.spec.embedding)
+                                              : Embedding(weights_.frequencies)) {
   const MlpLayout layout = layoutOf(weights_.spec);
   if (weights_.parameters.size() != layout.count)
     throw InputError(source + ": " + std::to_string(weights_.parameters.size()) +
                      " weights, the network has " + std::to_string(layout.count));
   for (const auto& l : layout.layers) {
-    Eigen::MatrixXf w(l.out, l.in);
-    for (int o = 0; o < l.out; ++o)
-      for (int i = 0; i < l.in; ++i)
-        w(o, i) = float(weights_.parameters[l.weights + size_t(o) * size_t(l.in) + size_t(i)]);
-    Eigen::VectorXf b(l.out);
-    for (int o = 0; o < l.out; ++o) b(o) = float(weights_.parameters[l.bias + size_t(o)]);
-    w_.push_back(std::move(w));
-    b_.push_back(std::move(b));
+    const auto at = weights_.parameters.begin();
+    w_.emplace_back(at + long(l.weights), at + long(l.bias));
+    b_.emplace_back(at + long(l.bias), at + long(l.bias) + l.out);
+    in_.push_back(l.in);
+    out_.push_back(l.out);
   }
 }
 
@@ -64,45 +64,56 @@ std::shared_ptr<const LearnedModel> LearnedModel::load(const std::string& path) 
   return std::make_shared<const LearnedModel>(decodeMlp(readInputFile(path), path), path);
 }
 
-Eigen::VectorXf LearnedModel::firstInputs(glm::dvec2 input, double level) const {
+std::vector<float> LearnedModel::firstInputs(glm::dvec2 input, double level) const {
   const int e = weights_.spec.embeddingWidth();
-  Eigen::VectorXf a(2 + e);
-  a(0) = float(input.x);
-  a(1) = float(input.y);
+  std::vector<float> a(size_t(2 + e));
+  a[0] = float(input.x);
+  a[1] = float(input.y);
   if (e > 0) {
     std::vector<double> f(static_cast<size_t>(e));
     embedding_.features(level, f);
-    for (int k = 0; k < e; ++k) a(2 + k) = float(f[size_t(k)]);
+    for (int k = 0; k < e; ++k) a[size_t(2 + k)] = float(f[size_t(k)]);
   }
   return a;
+}
+
+std::vector<float> LearnedModel::layer(size_t l, const std::vector<float>& in, bool hidden) const {
+  using Rows = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  const Eigen::Map<const Rows> w(w_[l].data(), out_[l], in_[l]);
+  std::vector<float> out(b_[l]);
+  Eigen::Map<Eigen::VectorXf> z(out.data(), out_[l]);
+  z.noalias() += w * Eigen::Map<const Eigen::VectorXf>(in.data(), in_[l]);
+  if (hidden)
+    for (float& v : out) v = activated(weights_.spec.activation, v);
+  return out;
 }
 
 std::vector<std::vector<float>> LearnedModel::hiddenActivations(glm::dvec2 input,
                                                                 double level) const {
   std::vector<std::vector<float>> out;
-  Eigen::VectorXf a = firstInputs(input, level);
+  std::vector<float> a = firstInputs(input, level);
   const MlpSpec& spec = weights_.spec;
   for (int l = 0; l < spec.depth; ++l) {
-    Eigen::VectorXf z = w_[size_t(l)] * a + b_[size_t(l)];
-    for (Eigen::Index k = 0; k < z.size(); ++k) z(k) = activated(spec.activation, z(k));
-    if (spec.residual && l > 0) z += a;
+    std::vector<float> z = layer(size_t(l), a, true);
+    if (spec.residual && l > 0)
+      for (size_t k = 0; k < z.size(); ++k) z[k] += a[k];
     a = std::move(z);
-    out.emplace_back(a.data(), a.data() + a.size());
+    out.push_back(a);
   }
   return out;
 }
 
 glm::dvec2 LearnedModel::network(glm::dvec2 input, double level) const {
-  Eigen::VectorXf a = firstInputs(input, level);
+  std::vector<float> a = firstInputs(input, level);
   const MlpSpec& spec = weights_.spec;
   for (int l = 0; l < spec.depth; ++l) {
-    Eigen::VectorXf z = w_[size_t(l)] * a + b_[size_t(l)];
-    for (Eigen::Index k = 0; k < z.size(); ++k) z(k) = activated(spec.activation, z(k));
-    if (spec.residual && l > 0) z += a;
+    std::vector<float> z = layer(size_t(l), a, true);
+    if (spec.residual && l > 0)
+      for (size_t k = 0; k < z.size(); ++k) z[k] += a[k];
     a = std::move(z);
   }
-  const Eigen::VectorXf y = w_.back() * a + b_.back();
-  return {y(0), y(1)};
+  const std::vector<float> y = layer(size_t(spec.depth), a, false);
+  return {y[0], y[1]};
 }
 
 std::vector<float> LearnedModel::gpuPacking() const {

@@ -7,8 +7,7 @@
 // budgets that bound mixtures and point clouds bound networks alike.
 #include <memory>
 #include <string>
-
-#include <Eigen/Dense>
+#include <vector>
 
 #include "Dataset.h"
 #include "Embedding.h"
@@ -42,12 +41,16 @@ class LearnedModel : public ExactModel {
   const Embedding& embedding() const { return embedding_; }
 
  private:
-  Eigen::VectorXf firstInputs(glm::dvec2 input, double level) const;
+  // No Eigen type in this header: the library compiles Eigen for the build machine's vector units
+  // (compute/CMakeLists.txt), its users may not.
+  std::vector<float> firstInputs(glm::dvec2 input, double level) const;
+  // Layer l of the hidden layers and then the output: out = W in + b, activated when hidden.
+  std::vector<float> layer(size_t l, const std::vector<float>& in, bool hidden) const;
   MlpWeights weights_;
   Objective objective_;
   Embedding embedding_;
-  std::vector<Eigen::MatrixXf> w_;  // hidden layers, then the output
-  std::vector<Eigen::VectorXf> b_;
+  std::vector<std::vector<float>> w_, b_;  // row-major out x in, and out, a layer
+  std::vector<int> in_, out_;
 };
 
 // A copy of `data` whose model is `model` (Dataset::learned), named `name` in captions.

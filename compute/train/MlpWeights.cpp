@@ -128,7 +128,8 @@ std::string encodeMlp(const MlpWeights& w, bool float32) {
   }
   if (w.spec.embeddingWidth() > 0) {
     const Embedding e(w.spec.embedding);
-    f.tensors["embedding.frequencies"] = {{e.frequencies().size()}, e.frequencies()};
+    f.tensors["embedding.frequencies"] = {{e.frequencies().size()},
+                                          w.frequencies.empty() ? e.frequencies() : w.frequencies};
   }
   f.metadata["flowscope_mlp"] = mlpSpecJson(w.spec).dump();
   if (w.objective) f.metadata["flowscope_objective"] = objectiveJson(*w.objective).dump();
@@ -158,11 +159,12 @@ MlpWeights decodeMlp(const std::string& bytes, const std::string& path) {
     const Embedding e(w.spec.embedding);
     const Tensor& freq = tensor(f, "embedding.frequencies", {e.frequencies().size()}, path);
     for (size_t k = 0; k < freq.values.size(); ++k)
-      if (std::abs(freq.values[k] - e.frequencies()[k]) >
-          1e-5 * (1.0 + std::abs(e.frequencies()[k])))
-        throw InputError(path +
-                         ": tensor 'embedding.frequencies': differs from the frequencies "
-                         "its specification's seed draws");
+      if (!(std::abs(freq.values[k] - e.frequencies()[k]) <=
+            1e-5 * (1.0 + std::abs(e.frequencies()[k]))))
+        w.frequencies = freq.values;  // drawn elsewhere: the file's own
+    for (double v : w.frequencies)
+      if (!std::isfinite(v))
+        throw InputError(path + ": tensor 'embedding.frequencies': not finite");
   }
   for (double v : w.parameters)
     if (!std::isfinite(v)) throw InputError(path + ": a weight is not finite");

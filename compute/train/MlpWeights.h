@@ -26,13 +26,16 @@ struct MlpWeights {
   MlpSpec spec;
   std::vector<double> parameters;  // MlpLayout order
   std::optional<ObjectiveSpec> objective;
+  // The file's embedding frequencies when they are not the ones the specification's seed draws
+  // (a network trained elsewhere, e.g. exported from PyTorch); empty otherwise.
+  std::vector<double> frequencies;
 };
 
 // The file's bytes (float32 or float64 tensors).
 std::string encodeMlp(const MlpWeights& weights, bool float32);
 // InputError naming the file and the tensor or field at fault: a missing or malformed
-// specification or objective, a missing tensor, a shape the specification does not give, embedding
-// frequencies that differ from the ones its seed draws.
+// specification or objective, a missing tensor, a shape the specification does not give, a weight
+// that is not finite.
 MlpWeights decodeMlp(const std::string& bytes, const std::string& path);
 
 // The metadata's JSON (also what scene files store); the readers throw InputError "<why>"

@@ -353,6 +353,9 @@ void TrainingLab::saveWeights(const std::string& path) const {
 
 void TrainingLab::loadWeights(const std::string& path) {
   const MlpWeights w = decodeMlp(readInputFile(path), path);
+  if (!w.frequencies.empty())
+    throw InputError(path + ": its embedding frequencies were drawn elsewhere; the lab trains "
+                            "with its seed's (sample it in the Diffusion & Flow lab instead)");
   if (mlpSpecJson(w.spec) != mlpSpecJson(s_.training.network))
     throw InputError(path + ": a " + std::to_string(w.spec.depth) + " x " +
                      std::to_string(w.spec.width) + " " + activationName(w.spec.activation) +

@@ -2,6 +2,8 @@
 // offsets), round trips in float64 (exact) and float32 (to float rounding), and files that are
 // refused naming the file and the tensor.
 #include <gtest/gtest.h>
+
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include <cstring>
@@ -80,7 +82,19 @@ TEST(MlpWeights, RoundTripsAndComputesTheSame) {
 }
 
 // Refused, naming the file and what is wrong: truncation, a bad header, no specification, a
-// missing tensor, a wrong shape, foreign embedding frequencies, an unsupported dtype.
+// missing tensor, a wrong shape, non-finite embedding frequencies, an unsupported dtype.
+// Frequencies drawn elsewhere (a PyTorch model's own) are kept and written back as they were.
+TEST(MlpWeights, ForeignEmbeddingFrequenciesAreKept) {
+  const MlpWeights w = smallWeights();
+  SafetensorsFile f = decodeSafetensors(encodeMlp(w, false), "m.safetensors");
+  f.tensors["embedding.frequencies"].values[0] += 1.0;
+  const MlpWeights foreign = decodeMlp(encodeSafetensors(f, false), "m.safetensors");
+  ASSERT_EQ(foreign.frequencies.size(), f.tensors["embedding.frequencies"].values.size());
+  EXPECT_EQ(foreign.frequencies, f.tensors["embedding.frequencies"].values);
+  EXPECT_EQ(decodeMlp(encodeMlp(foreign, false), "m.safetensors").frequencies, foreign.frequencies);
+  EXPECT_TRUE(decodeMlp(encodeMlp(w, false), "m.safetensors").frequencies.empty());
+}
+
 TEST(MlpWeights, BadFilesAreRefusedNamingTheTensor) {
   const MlpWeights w = smallWeights();
   const std::string good = encodeMlp(w, true);
@@ -97,7 +111,7 @@ TEST(MlpWeights, BadFilesAreRefusedNamingTheTensor) {
   shape.tensors["layers.2.weight"].shape = {4, 8};
   expectRefused(encodeSafetensors(shape, true), "layers.2.weight");
   SafetensorsFile freq = f;
-  freq.tensors["embedding.frequencies"].values[0] += 1.0;
+  freq.tensors["embedding.frequencies"].values[0] = std::nan("");
   expectRefused(encodeSafetensors(freq, true), "embedding.frequencies");
   std::string f16 = good;
   const size_t at = f16.find("\"F32\"");
