@@ -88,9 +88,8 @@ std::vector<float> LearnedModel::layer(size_t l, const std::vector<float>& in, b
   return out;
 }
 
-std::vector<std::vector<float>> LearnedModel::hiddenActivations(glm::dvec2 input,
-                                                                double level) const {
-  std::vector<std::vector<float>> out;
+std::vector<float> LearnedModel::hidden(glm::dvec2 input, double level,
+                                        std::vector<std::vector<float>>* every) const {
   std::vector<float> a = firstInputs(input, level);
   const MlpSpec& spec = weights_.spec;
   for (int l = 0; l < spec.depth; ++l) {
@@ -98,21 +97,21 @@ std::vector<std::vector<float>> LearnedModel::hiddenActivations(glm::dvec2 input
     if (spec.residual && l > 0)
       for (size_t k = 0; k < z.size(); ++k) z[k] += a[k];
     a = std::move(z);
-    out.push_back(a);
+    if (every) every->push_back(a);
   }
+  return a;
+}
+
+std::vector<std::vector<float>> LearnedModel::hiddenActivations(glm::dvec2 input,
+                                                                double level) const {
+  std::vector<std::vector<float>> out;
+  hidden(input, level, &out);
   return out;
 }
 
 glm::dvec2 LearnedModel::network(glm::dvec2 input, double level) const {
-  std::vector<float> a = firstInputs(input, level);
-  const MlpSpec& spec = weights_.spec;
-  for (int l = 0; l < spec.depth; ++l) {
-    std::vector<float> z = layer(size_t(l), a, true);
-    if (spec.residual && l > 0)
-      for (size_t k = 0; k < z.size(); ++k) z[k] += a[k];
-    a = std::move(z);
-  }
-  const std::vector<float> y = layer(size_t(spec.depth), a, false);
+  const std::vector<float> y =
+      layer(size_t(weights_.spec.depth), hidden(input, level, nullptr), false);
   return {y[0], y[1]};
 }
 

@@ -46,6 +46,9 @@ class LearnedModel : public ExactModel {
   std::vector<float> firstInputs(glm::dvec2 input, double level) const;
   // Layer l of the hidden layers and then the output: out = W in + b, activated when hidden.
   std::vector<float> layer(size_t l, const std::vector<float>& in, bool hidden) const;
+  // The last hidden layer's activations, every hidden layer's into `every` when given.
+  std::vector<float> hidden(glm::dvec2 input, double level,
+                            std::vector<std::vector<float>>* every) const;
   MlpWeights weights_;
   Objective objective_;
   Embedding embedding_;
