@@ -70,8 +70,9 @@ void slopeTimes(Activation a, const float* zp, const float* dap, float* out, siz
 }
 
 // Rows [r0, r1) of out (batch x n.out) = in W^T + b.
-void linear(const MlpLayout::Layer& n, std::span<const float> p, const std::vector<float>& in,
-            size_t r0, size_t r1, std::vector<float>& out) {
+template <class Out>
+void linear(const MlpLayout::Layer& n, std::span<const float> p, const AlignedFloats& in, size_t r0,
+            size_t r1, Out& out) {
   const auto rows = Eigen::Index(r1 - r0);
   const ConstMap w(&p[n.weights], n.out, n.in), a(&in[r0 * size_t(n.in)], rows, n.in);
   Map z(&out[r0 * size_t(n.out)], rows, n.out);
@@ -80,15 +81,18 @@ void linear(const MlpLayout::Layer& n, std::span<const float> p, const std::vect
 }
 
 // For rows [r0, r1): grad += (d^T a, sum d); returns d W (r1 - r0 rows). d holds those rows only.
-std::vector<float> linearBackward(const MlpLayout::Layer& n, std::span<const float> p,
-                                  const std::vector<float>& a, const std::vector<float>& d,
-                                  size_t r0, size_t r1, std::span<float> grad) {
+AlignedFloats linearBackward(const MlpLayout::Layer& n, std::span<const float> p,
+                             const AlignedFloats& a, const AlignedFloats& d, size_t r0, size_t r1,
+                             std::span<float> grad) {
   const auto rows = Eigen::Index(r1 - r0);
   const ConstMap w(&p[n.weights], n.out, n.in), in(&a[r0 * size_t(n.in)], rows, n.in),
       dz(d.data(), rows, n.out);
   Map(&grad[n.weights], n.out, n.in).noalias() += dz.transpose() * in;
-  VectorMap(&grad[n.bias], n.out) += dz.colwise().sum().transpose();
-  std::vector<float> da(size_t(rows) * size_t(n.in));
+  // The bias gradient row by row in order: Eigen's vectorised column sums split the rows by the
+  // buffers' alignment, which varies between runs, and a replayed scene must train the same.
+  for (Eigen::Index r = 0; r < rows; ++r)
+    for (int o = 0; o < n.out; ++o) grad[n.bias + size_t(o)] += dz(r, o);
+  AlignedFloats da(size_t(rows) * size_t(n.in));
   Map(da.data(), rows, n.in).noalias() = dz * w;
   return da;
 }
@@ -115,7 +119,8 @@ std::vector<float> FastCpuMlp::forward(std::span<const float> params, std::span<
   batch_ = x.size() / size_t(spec_.inputs);
   a_.assign(size_t(spec_.depth) + 1, {});
   z_.assign(size_t(spec_.depth) + 1, {});
-  a_[0] = embedding_.firstLayerInputs(x, c, spec_.inputs);
+  const std::vector<float> first = embedding_.firstLayerInputs(x, c, spec_.inputs);
+  a_[0].assign(first.begin(), first.end());
   for (int k = 1; k <= spec_.depth; ++k) {
     z_[size_t(k)].resize(batch_ * size_t(spec_.width));
     a_[size_t(k)].resize(batch_ * size_t(spec_.width));
@@ -130,8 +135,8 @@ void FastCpuMlp::forwardRows(std::span<const float> params, size_t r0, size_t r1
   const size_t w = size_t(spec_.width);
   for (int k = 1; k <= spec_.depth; ++k) {
     linear(layout_.layers[size_t(k - 1)], params, a_[size_t(k - 1)], r0, r1, z_[size_t(k)]);
-    const std::vector<float>& z = z_[size_t(k)];
-    std::vector<float>& a = a_[size_t(k)];
+    const AlignedFloats& z = z_[size_t(k)];
+    AlignedFloats& a = a_[size_t(k)];
     activateAll(spec_.activation, &z[r0 * w], &a[r0 * w], (r1 - r0) * w);
     if (spec_.residual && k >= 2)
       for (size_t j = r0 * w; j < r1 * w; ++j) a[j] += a_[size_t(k - 1)][j];
@@ -156,13 +161,13 @@ std::vector<float> FastCpuMlp::backward(std::span<const float> params, std::span
 void FastCpuMlp::backwardRows(std::span<const float> params, std::span<const float> dy, size_t r0,
                               size_t r1, std::span<float> grad, std::vector<float>& dx) const {
   const size_t out = size_t(spec_.outputs), w = size_t(spec_.width);
-  std::vector<float> d(dy.begin() + long(r0 * out), dy.begin() + long(r1 * out));
-  std::vector<float> da = linearBackward(layout_.layers.back(), params, a_.back(), d, r0, r1, grad);
+  AlignedFloats d(dy.begin() + long(r0 * out), dy.begin() + long(r1 * out));
+  AlignedFloats da = linearBackward(layout_.layers.back(), params, a_.back(), d, r0, r1, grad);
   for (int k = spec_.depth; k >= 1; --k) {
     const float* z = &z_[size_t(k)][r0 * w];
-    std::vector<float> dz(da.size());
+    AlignedFloats dz(da.size());
     slopeTimes(spec_.activation, z, da.data(), dz.data(), dz.size());
-    std::vector<float> below =
+    AlignedFloats below =
         linearBackward(layout_.layers[size_t(k - 1)], params, a_[size_t(k - 1)], dz, r0, r1, grad);
     if (spec_.residual && k >= 2)
       for (size_t j = 0; j < below.size(); ++j) below[j] += da[j];

@@ -7,6 +7,7 @@
 #include <span>
 #include <vector>
 
+#include "AlignedFloats.h"
 #include "Embedding.h"
 #include "MlpSpec.h"
 #include "ReferenceMlp.h"
@@ -35,7 +36,7 @@ class FastCpuMlp {
   MlpLayout layout_;
   Embedding embedding_;
   size_t batch_ = 0;
-  std::vector<std::vector<float>> a_, z_;  // as ReferenceMlp's, row-major batch x width
+  std::vector<AlignedFloats> a_, z_;  // as ReferenceMlp's, row-major batch x width
 };
 
 }  // namespace flowscope
