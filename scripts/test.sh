@@ -19,7 +19,7 @@ ensure_packages
 export FLOWSCOPE_REQUIRE_GPU=1
 start=$SECONDS
 build -DFLOWSCOPE_WERROR=ON
-(cd "$FLOWSCOPE_BUILD" && ctest --output-on-failure --timeout 900 "$@")
+(cd "$FLOWSCOPE_BUILD" && ctest --output-on-failure --timeout 900 -j "$(nproc)" "$@")
 echo "suite: $((SECONDS - start)) s"
 [ "$sanitize" = 1 ] || exit 0
 

@@ -151,7 +151,11 @@ void TrainingLab::tick(double seconds) {
   const long most = catchingUp ? 100000 : s_.stepsPerFrame;
   // A scene catching up trains for up to 2.5 frame budgets, else steps per frame within one.
   const double budget = catchingUp ? 2.5 * kFrameBudgetMs : kFrameBudgetMs;
-  for (long k = 0; k < most && steps() < target && msSince(start) < budget; ++k) trainSteps(1);
+  try {
+    for (long k = 0; k < most && steps() < target && msSince(start) < budget; ++k) trainSteps(1);
+  } catch (const InputError& e) {
+    refused_ = e.what();
+  }
   if (finished()) playing_ = false;
 }
 
@@ -161,7 +165,11 @@ bool TrainingLab::togglePlay() {
 }
 
 bool TrainingLab::stepPlayback(int delta) {
-  if (delta > 0) trainSteps(delta);
+  try {
+    if (delta > 0) trainSteps(delta);
+  } catch (const InputError& e) {
+    refused_ = e.what();
+  }
   return true;
 }
 
@@ -295,6 +303,11 @@ void TrainingLab::evaluateNow() {
 }
 
 void TrainingLab::update() {
+  if (refused_) {
+    const std::string why = *refused_;
+    refused_.reset();
+    throw InputError(why);
+  }
   if (job_.ready()) {
     evaluatedKey_ = runningKey_;
     takeEvaluation(job_.take());
@@ -354,8 +367,9 @@ void TrainingLab::saveWeights(const std::string& path) const {
 void TrainingLab::loadWeights(const std::string& path) {
   const MlpWeights w = decodeMlp(readInputFile(path), path);
   if (!w.frequencies.empty())
-    throw InputError(path + ": its embedding frequencies were drawn elsewhere; the lab trains "
-                            "with its seed's (sample it in the Diffusion & Flow lab instead)");
+    throw InputError(path +
+                     ": its embedding frequencies were drawn elsewhere; the lab trains "
+                     "with its seed's (sample it in the Diffusion & Flow lab instead)");
   if (mlpSpecJson(w.spec) != mlpSpecJson(s_.training.network))
     throw InputError(path + ": a " + std::to_string(w.spec.depth) + " x " +
                      std::to_string(w.spec.width) + " " + activationName(w.spec.activation) +

@@ -129,6 +129,9 @@ class TrainingLab : public Lab {
   long stepsBefore_ = 0;   // loaded weights: the steps the file's training had
   long pendingSteps_ = 0;  // a scene's steps still to train
   bool playing_ = false, background_ = false, idealStale_ = true;
+  // What training on a frame (tick, the playback keys) refused: update() reports it, since the
+  // frame reports what update() throws.
+  std::optional<std::string> refused_;
   View2D camera_;
   glm::uvec2 viewport_{1280, 800};
   struct EvalKey {

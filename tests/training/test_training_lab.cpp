@@ -5,9 +5,12 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <fstream>
 
 #include "InputError.h"
 #include "LabCatalog.h"
+#include "MlpWeights.h"
+#include "ReferenceMlp.h"
 #include "TrainingLab.h"
 #include "TrainingScene.h"
 
@@ -149,4 +152,29 @@ TEST(TrainingLab, AReflowRoundStraightensThePaths) {
   replayed.openScene(lab.sceneJson(), "scene.json");
   replayed.settle({});
   EXPECT_EQ(replayed.lossCurve(), lab.lossCurve());
+}
+
+// A loss that stops being finite while playing pauses training and is reported by update() (the
+// frame shows what update() throws), naming the step; nothing escapes the frame's tick().
+TEST(TrainingLab, ANonFiniteLossPausesAndIsReportedByName) {
+  TrainingLab lab;
+  lab.replaceScene(sceneOf(small(), 0));
+  // Weights of 1e30 overflow float32 in the first forward pass.
+  const TrainingSpec& t = lab.settings().training;
+  MlpWeights huge{t.network, initialParameters(t.network), t.objective};
+  for (double& w : huge.parameters) w = 1e30;
+  const std::string path = ::testing::TempDir() + "huge.safetensors";
+  std::ofstream(path, std::ios::binary) << encodeMlp(huge, true);
+  lab.loadWeights(path);
+  lab.play(true);
+  EXPECT_NO_THROW(lab.tick(0.016));
+  EXPECT_FALSE(lab.playing());
+  try {
+    lab.update();
+    FAIL() << "a non-finite loss was not reported";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("the loss is not finite"), std::string::npos) << e.what();
+  }
+  EXPECT_TRUE(lab.stepPlayback(1));  // the Right key: refused the same way, never thrown
+  EXPECT_THROW(lab.update(), InputError);
 }
