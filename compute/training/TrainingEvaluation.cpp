@@ -121,6 +121,7 @@ Evaluation evaluateSnapshot(const EvaluationRequest& r) {
   const auto start = std::chrono::steady_clock::now();
   Evaluation e;
   e.step = r.step;
+  e.viewHeight = r.height;
   const TrainingSettings& s = r.settings;
   const auto learned = withLearnedModel(r.data, r.model, "the network");
   const uint64_t seed = s.training.seed + 17;

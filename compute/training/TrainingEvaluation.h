@@ -51,6 +51,9 @@ struct Evaluation {
   // |learned - exact| at kCellPixels spacing over the view, coloured to its 95th percentile near
   // the data (its bounding box, 10% wider), where the means are taken too.
   ScalarGrid difference;
+  uint32_t viewHeight = 0;
+  uint64_t serial = 0;  // set by the lab, one per evaluation taken: what uploads key on  // the
+                        // view's pixels the grids were made for (EvaluationRequest)
   double meanDifference = 0.0, meanExact = 0.0;
   NeuronTiles neurons;
   double ms = 0.0;

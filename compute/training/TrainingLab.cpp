@@ -9,6 +9,7 @@
 #include "InputError.h"
 #include "InputFile.h"
 #include "JsonReader.h"
+#include "Limits.h"
 #include "OutputFiles.h"
 #include "TrainingScene.h"
 
@@ -220,8 +221,8 @@ void displayEdit(TrainingSettings& s, uint64_t& display, Edit edit) {
 }  // namespace
 
 void TrainingLab::setStepsPerFrame(int n) {
-  displayEdit(s_, display_, [&](TrainingSettings& s) { s.stepsPerFrame = n; });
-  --display_;  // not shown
+  requireInRange("steps per frame", n, 1, TrainingSettings::kMaxStepsPerFrame);
+  s_.stepsPerFrame = n;  // not shown: nothing to re-evaluate
 }
 void TrainingLab::setLevel(double level) {
   displayEdit(s_, display_, [&](TrainingSettings& s) { s.level = level; });
@@ -293,6 +294,7 @@ void TrainingLab::takeEvaluation(Evaluation e) {
   if (!reached_ && e.energyDistance < kQualityTarget && e.step > stepsBefore_ &&
       size_t(e.step - stepsBefore_) <= stepMs_.size())
     reached_ = Reached{e.step, stepMs_[size_t(e.step - stepsBefore_ - 1)]};
+  e.serial = ++evaluationsTaken_;  // never reset: a rebuilt lab's first is new too
   evaluation_ = std::move(e);
   ++revision_;
 }

@@ -146,7 +146,7 @@ class TrainingLab : public Lab {
   };
   EvalKey key() const;
   EvalKey evaluatedKey_, runningKey_;
-  uint64_t display_ = 1, revision_ = 1;
+  uint64_t display_ = 1, revision_ = 1, evaluationsTaken_ = 0;
   BackgroundJob<Evaluation> job_;
   // While training runs, a new evaluation starts at most every kEvaluationInterval seconds: on a
   // 2-core machine it competes with the frame and the training steps for the CPU.

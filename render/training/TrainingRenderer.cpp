@@ -148,12 +148,12 @@ TrainingRenderer::TrainingRenderer(const GpuContext& ctx, VkRenderPass pass, uin
 void TrainingRenderer::draw(VkCommandBuffer cmd, const TrainingLab& lab, const LabFrame& f) {
   setViewportAndScissor(cmd, f.x, f.width, f.height, f.y);
   const Evaluation* e = lab.evaluation();
-  // The difference grid was computed for the lab's viewport: drawn when it still fits.
+  // The difference grid's nodes were spaced for the view it was evaluated for: scaled to this one.
   if (e && lab.settings().showDifference)
-    heatmap_.draw(cmd, f.slot, e->difference, uint64_t(e->step) * 1000003u + lab.revision(),
-                  float(Evaluation::kCellPixels) * float(f.height) /
-                      float(std::max(1u, (e->difference.ny - 2) * Evaluation::kCellPixels)),
-                  f.width, f.height);
+    heatmap_.draw(
+        cmd, f.slot, e->difference, e->serial,
+        float(Evaluation::kCellPixels) * float(f.height) / float(std::max(1u, e->viewHeight)),
+        f.width, f.height);
   const OverlaySize o = overlaySize(f.width, f.height, f.uiScale);
   overlay_.drawVertices(cmd, f.slot, buildVertices(lab, o.width, o.height), o.width, o.height);
 }

@@ -10,12 +10,6 @@
 namespace flowscope {
 namespace {
 
-const uint32_t kHeatVert[] =
-#include "heatmap.vert.spv.inc"
-    ;
-const uint32_t kHeatFrag[] =
-#include "heatmap.frag.spv.inc"
-    ;
 const uint32_t kMatrixVert[] =
 #include "matrix.vert.spv.inc"
     ;
@@ -24,7 +18,6 @@ const uint32_t kMatrixFrag[] =
     ;
 
 constexpr uint32_t kMaxVertices = 1 << 18;
-constexpr size_t kGridCapacity = 65536;  // nodes
 constexpr size_t kMatrixCapacity = 160 * 160;
 
 constexpr glm::vec4 kSourceColor{1.0f, 0.58f, 0.22f, 0.95f};
@@ -202,37 +195,25 @@ std::vector<OverlayVertex> TransportRenderer::buildVertices(const TransportLab& 
 
 TransportRenderer::TransportRenderer(const GpuContext& ctx, VkRenderPass pass, uint32_t slots)
     : ctx_(ctx),
-      viridis_(loadColormap("viridis")),
       magma_(loadColormap("magma")),
-      viridisBuffer_(uploadColormap(ctx, viridis_)),
       magmaBuffer_(uploadColormap(ctx, magma_)),
       overlay_(ctx, pass, slots, kMaxVertices),
-      heatBindings_(ctx.device(), 2, sizeof(HeatmapPush), slots),
+      heatmap_(ctx, pass, slots, "viridis"),
       matrixBindings_(ctx.device(), 2, sizeof(HeatmapPush), slots) {
-  heatPipeline_ =
-      createPulledPipeline(ctx.device(), kHeatVert, kHeatFrag, VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST,
-                           heatBindings_.layout(), pass, false);
   matrixPipeline_ = createPulledPipeline(ctx.device(), kMatrixVert, kMatrixFrag,
                                          VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST,
                                          matrixBindings_.layout(), pass, false);
-  for (uint32_t i = 0; i < slots; ++i) {
-    gridBuffers_.emplace_back(ctx, kGridCapacity * sizeof(float),
-                              VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, MemoryKind::HostVisible);
+  for (uint32_t i = 0; i < slots; ++i)
     matrixBuffers_.emplace_back(ctx, kMatrixCapacity * sizeof(float),
                                 VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, MemoryKind::HostVisible);
-  }
-  gridUploaded_.assign(slots, 0);
   matrixUploaded_.assign(slots, 0);
   for (uint32_t i = 0; i < slots; ++i) {
-    const GpuBuffer* g[2] = {&gridBuffers_[i], &viridisBuffer_};
-    gridSets_.push_back(heatBindings_.makeSet(g));
     const GpuBuffer* m[2] = {&matrixBuffers_[i], &magmaBuffer_};
     matrixSets_.push_back(matrixBindings_.makeSet(m));
   }
 }
 
 TransportRenderer::~TransportRenderer() {
-  vkDestroyPipeline(ctx_.device(), heatPipeline_, nullptr);
   vkDestroyPipeline(ctx_.device(), matrixPipeline_, nullptr);
 }
 
@@ -243,7 +224,7 @@ const ScalarGrid& TransportRenderer::grid(const TransportLab& lab, uint32_t widt
       height};
   if (!(key == gridKey_)) {
     uint32_t cell = kCellPixels;
-    while (size_t(width / cell + 2) * (height / cell + 2) > kGridCapacity) ++cell;
+    while (size_t(width / cell + 2) * (height / cell + 2) > HostHeatmap::kCapacity) ++cell;
     grid_ = lab.potentialGrid(lab.camera(), int(width), int(height), int(cell));
     gridCell_ = cell;
     gridKey_ = key;
@@ -262,16 +243,7 @@ void TransportRenderer::draw(VkCommandBuffer cmd, const TransportLab& lab, const
     const ScalarGrid& g = grid(lab, width, height);
     if (!g.values.empty()) {
       potential = &g;
-      if (gridUploaded_.at(slot) != gridVersion_) {  // each slot's copy, once per change
-        gridBuffers_[slot].upload(g.values.data(), g.values.size() * sizeof(float));
-        gridUploaded_[slot] = gridVersion_;
-      }
-      HeatmapPush push{
-          g.nx, g.ny, g.lo, g.hi, 1.0f, float(gridCell_), {float(width), float(height)}};
-      vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, heatPipeline_);
-      heatBindings_.bind(cmd, gridSets_.at(slot));
-      heatBindings_.push(cmd, &push);
-      vkCmdDraw(cmd, (g.nx - 1) * (g.ny - 1) * 6, 1, 0, 0);
+      heatmap_.draw(cmd, slot, g, gridVersion_, float(gridCell_), width, height);
     }
   }
   const OverlaySize o = overlaySize(width, height, uiScale);

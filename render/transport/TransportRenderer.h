@@ -9,6 +9,7 @@
 #include <memory>
 #include <vector>
 
+#include "HostHeatmap.h"
 #include "LabRenderer.h"
 #include "OverlayLayer.h"
 #include "Pipelines.h"
@@ -42,13 +43,14 @@ class TransportRenderer {
  private:
   const ScalarGrid& grid(const TransportLab& lab, uint32_t width, uint32_t height);
   const GpuContext& ctx_;
-  std::vector<std::array<float, 4>> viridis_, magma_;
-  GpuBuffer viridisBuffer_, magmaBuffer_;
+  std::vector<std::array<float, 4>> magma_;
+  GpuBuffer magmaBuffer_;
   OverlayLayer overlay_;
-  GraphicsBindings heatBindings_, matrixBindings_;
-  VkPipeline heatPipeline_ = VK_NULL_HANDLE, matrixPipeline_ = VK_NULL_HANDLE;
-  std::vector<GpuBuffer> gridBuffers_, matrixBuffers_;
-  std::vector<VkDescriptorSet> gridSets_, matrixSets_;
+  HostHeatmap heatmap_;  // the potential, viridis
+  GraphicsBindings matrixBindings_;
+  VkPipeline matrixPipeline_ = VK_NULL_HANDLE;
+  std::vector<GpuBuffer> matrixBuffers_;
+  std::vector<VkDescriptorSet> matrixSets_;
   // The grid is recomputed only when what it shows changes.
   struct GridKey {
     uint64_t revision = 0;
@@ -63,7 +65,7 @@ class TransportRenderer {
   uint64_t gridVersion_ = 0;
   // What each frame-in-flight slot's buffers hold (grid version, lab revision): uploads happen
   // only when those change.
-  std::vector<uint64_t> gridUploaded_, matrixUploaded_;
+  std::vector<uint64_t> matrixUploaded_;
   uint32_t gridCell_ = kCellPixels;
 };
 
