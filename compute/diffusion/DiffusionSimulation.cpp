@@ -109,8 +109,11 @@ DiffusionSimulation::DiffusionSimulation(std::shared_ptr<const Dataset> data,
   track_ = std::make_unique<GpuBuffer>(*gpu,
                                        size_t(steps() + 1) * trackedCount() * sizeof(ParticleState),
                                        kStorageUsage, MemoryKind::DeviceLocal);
-  kernel_ = std::make_unique<SamplerKernel>(*gpu, config.sampler.kind);
-  set_ = kernel_->bind(*gpuModel_, *history_);
+  if (!config.stepsOnCpu) {
+    kernel_ = std::make_unique<SamplerKernel>(*gpu, config.sampler.kind,
+                                              gpuModel_->kind() == GpuModel::Learned);
+    set_ = kernel_->bind(*gpuModel_, *history_);
+  }
   gpu->submitAndWait([&](VkCommandBuffer cmd) { restartFromNoise(cmd); });
 }
 

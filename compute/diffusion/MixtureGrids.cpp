@@ -1,6 +1,7 @@
 #include "MixtureGrids.h"
 
 #include <algorithm>
+#include <string>
 
 #include "Parallel.h"
 
@@ -11,6 +12,9 @@ const uint32_t kDensitySpirv[] =
     ;
 const uint32_t kFieldSpirv[] =
 #include "field_grid.comp.spv.inc"
+    ;
+const uint32_t kFieldLearnedSpirv[] =
+#include "field_grid.comp.learned.spv.inc"
     ;
 constexpr uint32_t kLocalSize = 64;
 // Dataset models evaluate kQueriesPerInvocation nodes an invocation (kQueries in
@@ -103,8 +107,15 @@ void LogDensityKernel::record(VkCommandBuffer cmd, VkDescriptorSet set,
   kernel_.dispatch(cmd, set, &push, invocations(push.nx * push.ny, push.model), kLocalSize);
 }
 
-FieldGridKernel::FieldGridKernel(const GpuContext& ctx)
-    : kernel_(ctx, kFieldSpirv, 3, sizeof(GridPush)) {}
+void requireModelVariant(uint32_t model, bool learned, const char* kernel) {
+  if (model == uint32_t(GpuModel::Learned) && !learned)
+    throw GpuError(std::string(kernel) + ": a learned model needs the kernel built with it");
+}
+
+FieldGridKernel::FieldGridKernel(const GpuContext& ctx, bool learned)
+    : learned_(learned),
+      kernel_(ctx, learned ? std::span<const uint32_t>(kFieldLearnedSpirv) : kFieldSpirv, 3,
+              sizeof(GridPush)) {}
 
 VkDescriptorSet FieldGridKernel::bind(const GpuBuffer& mixture, const GpuBuffer& field,
                                       const GpuBuffer& data) {
@@ -114,6 +125,7 @@ VkDescriptorSet FieldGridKernel::bind(const GpuBuffer& mixture, const GpuBuffer&
 
 void FieldGridKernel::record(VkCommandBuffer cmd, VkDescriptorSet set, const GpuBuffer& field,
                              const GridPush& push) const {
+  requireModelVariant(push.model, learned_, "FieldGridKernel");
   vkCmdFillBuffer(cmd, field.handle(), 0, 16, 0);
   bufferBarrier(cmd, field, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT,
                 VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,

@@ -19,6 +19,11 @@ namespace flowscope {
 // coupling (CouplingModel.h).
 enum class GpuModel : uint32_t { Mixture = 0, Dataset = 1, Coupling = 2, Learned = 3 };
 
+// Kernels that include model.glsl come in two builds: the plain one (exact models) and the
+// learned one, with model 3's network compiled in (FLOWSCOPE_LEARNED, shaders/CMakeLists.txt),
+// whose pipeline takes seconds to create on lavapipe. Throws GpuError when `kernel`, built without the learned model, is asked to evaluate one.
+void requireModelVariant(uint32_t model, bool learned, const char* kernel);
+
 std::vector<float> logDensityGridCpu(const ExactModel& model, const GridSpec& grid, double s,
                                      double tau);
 // One (x, y, vx, vy) a node.
@@ -87,7 +92,9 @@ class LogDensityKernel {
 
 class FieldGridKernel {
  public:
-  explicit FieldGridKernel(const GpuContext& ctx);
+  // `learned`: the build that can evaluate a learned model (requireModelVariant).
+  explicit FieldGridKernel(const GpuContext& ctx, bool learned = false);
+  bool learned() const { return learned_; }
   ComputeKernel& kernel() { return kernel_; }
   VkDescriptorSet bind(const GpuBuffer& mixture, const GpuBuffer& field, const GpuBuffer& data);
   // Clears the max-magnitude header (transfer) and evaluates the grid; `field` must be the buffer
@@ -96,6 +103,7 @@ class FieldGridKernel {
               const GridPush& push) const;
 
  private:
+  bool learned_;
   ComputeKernel kernel_;
 };
 

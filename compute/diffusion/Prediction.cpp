@@ -5,6 +5,9 @@ namespace {
 const uint32_t kSpirv[] =
 #include "predict_x0.comp.spv.inc"
     ;
+const uint32_t kLearnedSpirv[] =
+#include "predict_x0.comp.learned.spv.inc"
+    ;
 }  // namespace
 
 std::vector<glm::vec4> predictX0Cpu(const ExactModel& model, std::span<const ParticleState> states,
@@ -17,8 +20,10 @@ std::vector<glm::vec4> predictX0Cpu(const ExactModel& model, std::span<const Par
   return out;
 }
 
-PredictKernel::PredictKernel(const GpuContext& ctx)
-    : kernel_(ctx, kSpirv, 4, sizeof(PredictPush)) {}
+PredictKernel::PredictKernel(const GpuContext& ctx, bool learned)
+    : learned_(learned),
+      kernel_(ctx, learned ? std::span<const uint32_t>(kLearnedSpirv) : kSpirv, 4,
+              sizeof(PredictPush)) {}
 
 VkDescriptorSet PredictKernel::bind(const GpuModelData& model, const GpuBuffer& states,
                                     const GpuBuffer& predictions) {
@@ -28,6 +33,7 @@ VkDescriptorSet PredictKernel::bind(const GpuModelData& model, const GpuBuffer& 
 
 void PredictKernel::record(VkCommandBuffer cmd, VkDescriptorSet set,
                            const PredictPush& push) const {
+  requireModelVariant(push.model, learned_, "PredictKernel");
   kernel_.dispatch(cmd, set, &push, push.count, 64);
 }
 

@@ -29,13 +29,16 @@ FLOWSCOPE_SHADER_OFFSET(PredictPush, tau, 20);
 
 class PredictKernel {
  public:
-  explicit PredictKernel(const GpuContext& ctx);
+  // `learned`: the build that can evaluate a learned model (requireModelVariant).
+  explicit PredictKernel(const GpuContext& ctx, bool learned = false);
+  bool learned() const { return learned_; }
   ComputeKernel& kernel() { return kernel_; }
   VkDescriptorSet bind(const GpuModelData& model, const GpuBuffer& states,
                        const GpuBuffer& predictions);
   void record(VkCommandBuffer cmd, VkDescriptorSet set, const PredictPush& push) const;
 
  private:
+  bool learned_;
   ComputeKernel kernel_;
 };
 

@@ -7,6 +7,9 @@ namespace {
 const uint32_t kSpirv[] =
 #include "sampler_step.comp.spv.inc"
     ;
+const uint32_t kLearnedSpirv[] =
+#include "sampler_step.comp.learned.spv.inc"
+    ;
 }  // namespace
 
 SamplerPush makeSamplerPush(const StepContext& c, const GpuModelData& model, uint32_t count,
@@ -33,9 +36,11 @@ SamplerPush makeSamplerPush(const StepContext& c, const GpuModelData& model, uin
           uint32_t(c.langevinSteps)};
 }
 
-SamplerKernel::SamplerKernel(const GpuContext& ctx, SamplerKind kind)
+SamplerKernel::SamplerKernel(const GpuContext& ctx, SamplerKind kind, bool learned)
     : kind_(kind),
-      kernel_(ctx, kSpirv, 3, sizeof(SamplerPush), 16, std::array<uint32_t, 1>{uint32_t(kind)}) {}
+      learned_(learned),
+      kernel_(ctx, learned ? std::span<const uint32_t>(kLearnedSpirv) : kSpirv, 3,
+              sizeof(SamplerPush), 16, std::array<uint32_t, 1>{uint32_t(kind)}) {}
 
 VkDescriptorSet SamplerKernel::bind(const GpuModelData& model, const GpuBuffer& states) {
   const GpuBuffer* buffers[] = {&model.mixture(), &states, &model.points()};
@@ -46,6 +51,7 @@ void SamplerKernel::record(VkCommandBuffer cmd, VkDescriptorSet set,
                            const SamplerPush& push) const {
   if (push.kind != uint32_t(kind_))
     throw GpuError("SamplerKernel::record: push constants of another sampler");
+  requireModelVariant(push.model, learned_, "SamplerKernel");
   kernel_.dispatch(cmd, set, &push, push.count, kLocalSize);
 }
 

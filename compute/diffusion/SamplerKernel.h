@@ -45,15 +45,18 @@ SamplerPush makeSamplerPush(const StepContext& c, const GpuModelData& model, uin
 class SamplerKernel {
  public:
   static constexpr uint32_t kLocalSize = 64;  // = kTile in shaders/model.glsl
-  // The kernel of one sampler (its kind is a specialization constant of the shader).
-  SamplerKernel(const GpuContext& ctx, SamplerKind kind);
+  // The kernel of one sampler (its kind is a specialization constant of the shader); `learned`:
+  // the build that can step a learned model (requireModelVariant).
+  SamplerKernel(const GpuContext& ctx, SamplerKind kind, bool learned = false);
   SamplerKind kind() const { return kind_; }
+  bool learned() const { return learned_; }
   VkDescriptorSet bind(const GpuModelData& model, const GpuBuffer& states);
   // push.kind must be this kernel's kind.
   void record(VkCommandBuffer cmd, VkDescriptorSet set, const SamplerPush& push) const;
 
  private:
   SamplerKind kind_;
+  bool learned_;
   ComputeKernel kernel_;
 };
 

@@ -328,7 +328,12 @@ void GpuContext::submitAndWait(const std::function<void(VkCommandBuffer)>& recor
   VkCommandBufferBeginInfo begin{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
   begin.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
   vkBeginCommandBuffer(cmd, &begin);
-  record(cmd);
+  try {
+    record(cmd);
+  } catch (...) {  // nothing was submitted: the buffer goes back to the pool unrun
+    vkFreeCommandBuffers(device_, commandPool_, 1, &cmd);
+    throw;
+  }
   vkCheck(vkEndCommandBuffer(cmd), "vkEndCommandBuffer");
   VkFenceCreateInfo fenceInfo{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
   VkFence fence;

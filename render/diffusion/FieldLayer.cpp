@@ -26,10 +26,7 @@ FLOWSCOPE_SHADER_OFFSET(ArrowPush, maxLength, 32);
 }  // namespace
 
 FieldLayer::FieldLayer(const GpuContext& ctx, VkRenderPass pass, uint32_t frameSlots)
-    : ctx_(ctx),
-      kernel_(ctx),
-      bindings_(ctx.device(), 1, sizeof(ArrowPush)),
-      computeSets_(frameSlots, [this](VkDescriptorSet s) { kernel_.kernel().freeSet(s); }) {
+    : ctx_(ctx), kernels_(ctx, frameSlots), bindings_(ctx.device(), 1, sizeof(ArrowPush)) {
   pipeline_ = createPulledPipeline(ctx.device(), kVert, kFrag, VK_PRIMITIVE_TOPOLOGY_LINE_LIST,
                                    bindings_.layout(), pass);
 }
@@ -43,7 +40,7 @@ void FieldLayer::resize(uint32_t width, uint32_t height) {
   height_ = height;
   // Sized once for the densest grid, so changing the arrow count never reallocates.
   const uint32_t maxNodes = uint32_t(DiffusionParams::kMaxArrows) * DiffusionParams::kMaxArrows;
-  computeSets_.clear();
+  kernels_.clear();
   bindings_.freeSet(drawSet_);
   field_ = GpuBuffer(ctx_, fieldBufferBytes(maxNodes), kStorageUsage, MemoryKind::DeviceLocal);
   const GpuBuffer* drawBuffers[] = {&field_};
@@ -61,9 +58,11 @@ GridSpec FieldLayer::arrowGrid(const DiffusionFrame& f, uint32_t width, uint32_t
 
 bool FieldLayer::compute(VkCommandBuffer cmd, const DiffusionFrame& f) {
   if (!f.params.showField() || !field_.valid()) return false;
-  const VkDescriptorSet computeSet = computeSets_.get(f.slot, f.sim.id(), [&] {
-    return kernel_.bind(f.sim.gpuModel()->mixture(), field_, f.sim.gpuModel()->points());
-  });
+  const GpuModelData& model = *f.sim.gpuModel();
+  const bool learned = model.kind() == GpuModel::Learned;
+  const VkDescriptorSet computeSet = kernels_.set(
+      f.slot, f.sim.id(), learned,
+      [&](FieldGridKernel& k) { return k.bind(model.mixture(), field_, model.points()); });
   if (shownSim_ != f.sim.id()) {
     shownSim_ = f.sim.id();
     valid_ = false;
@@ -75,10 +74,10 @@ bool FieldLayer::compute(VkCommandBuffer cmd, const DiffusionFrame& f) {
     return false;
   nx_ = grid.nx;
   ny_ = grid.ny;
-  const GpuModelData& model = *f.sim.gpuModel();
-  kernel_.record(cmd, computeSet, field_,
-                 makeGridPush(grid, model.kind(), model.count(), f.params.field(), level.x, level.y,
-                              f.sim.config().schedule.kind == ScheduleKind::Flow));
+  kernels_.kernel(learned).record(
+      cmd, computeSet, field_,
+      makeGridPush(grid, model.kind(), model.count(), f.params.field(), level.x, level.y,
+                   f.sim.config().schedule.kind == ScheduleKind::Flow));
   valid_ = true;
   view_ = f.view;
   level_ = level;

@@ -4,8 +4,8 @@
 // whenever the view, the level, the field or the grid changes.
 #include "DiffusionFrame.h"
 #include "MixtureGrids.h"
+#include "ModelKernels.h"
 #include "Pipelines.h"
-#include "SlotSets.h"
 
 namespace flowscope {
 
@@ -21,13 +21,12 @@ class FieldLayer {
 
  private:
   const GpuContext& ctx_;
-  FieldGridKernel kernel_;
+  ModelKernels<FieldGridKernel> kernels_;  // with their sets: one per frame in flight
   GraphicsBindings bindings_;
   VkPipeline pipeline_;
   GpuBuffer field_;
   uint32_t width_ = 0, height_ = 0, nx_ = 0, ny_ = 0;
   VkDescriptorSet drawSet_ = VK_NULL_HANDLE;
-  SlotSets computeSets_;   // bind the run's model buffers: one per frame in flight
   uint64_t shownSim_ = 0;  // the run whose field the buffer holds
   bool valid_ = false;
   View2D view_;

@@ -28,10 +28,9 @@ FLOWSCOPE_SHADER_OFFSET(GhostPush, pointSize, 36);
 
 GhostLayer::GhostLayer(const GpuContext& ctx, VkRenderPass pass, uint32_t frameSlots)
     : ctx_(ctx),
-      kernel_(ctx),
+      kernels_(ctx, frameSlots),
       bindings_(ctx.device(), 1, sizeof(GhostPush)),
-      predictions_(ctx, kGhosts * sizeof(glm::vec4), kStorageUsage, MemoryKind::DeviceLocal),
-      computeSets_(frameSlots, [this](VkDescriptorSet s) { kernel_.kernel().freeSet(s); }) {
+      predictions_(ctx, kGhosts * sizeof(glm::vec4), kStorageUsage, MemoryKind::DeviceLocal) {
   lines_ = createPulledPipeline(ctx.device(), kVert, kFrag, VK_PRIMITIVE_TOPOLOGY_LINE_LIST,
                                 bindings_.layout(), pass);
   points_ = createPulledPipeline(ctx.device(), kVert, kFrag, VK_PRIMITIVE_TOPOLOGY_POINT_LIST,
@@ -47,9 +46,11 @@ GhostLayer::~GhostLayer() {
 
 bool GhostLayer::compute(VkCommandBuffer cmd, const DiffusionFrame& f) {
   if (!f.params.showGhosts()) return false;
-  const VkDescriptorSet computeSet = computeSets_.get(f.slot, f.sim.id(), [&] {
-    return kernel_.bind(*f.sim.gpuModel(), *f.sim.historyBuffer(), predictions_);
-  });
+  const GpuModelData& model = *f.sim.gpuModel();
+  const bool learned = model.kind() == GpuModel::Learned;
+  const VkDescriptorSet computeSet = kernels_.set(
+      f.slot, f.sim.id(), learned,
+      [&](PredictKernel& k) { return k.bind(model, *f.sim.historyBuffer(), predictions_); });
   if (shownSim_ != f.sim.id()) {
     shownSim_ = f.sim.id();
     state_ = -1;
@@ -57,11 +58,11 @@ bool GhostLayer::compute(VkCommandBuffer cmd, const DiffusionFrame& f) {
   if (state_ == f.sim.current()) return false;
   const NoiseLevel& l = f.levelShown();
   count_ = std::min<uint32_t>(kGhosts, uint32_t(f.sim.config().particleCount));
-  const GpuModelData& model = *f.sim.gpuModel();
   const uint32_t n = uint32_t(f.sim.config().particleCount);
-  kernel_.record(cmd, computeSet,
-                 {count_, f.sim.slotOf(f.sim.current()) * n, uint32_t(model.kind()), model.count(),
-                  float(l.s), float(std::max(l.tau, 1e-6))});
+  kernels_.kernel(learned).record(
+      cmd, computeSet,
+      {count_, f.sim.slotOf(f.sim.current()) * n, uint32_t(model.kind()), model.count(), float(l.s),
+       float(std::max(l.tau, 1e-6))});
   state_ = f.sim.current();
   return true;
 }

@@ -2,9 +2,9 @@
 // Ghost points: the x0-prediction D(x) of the first kGhosts particles, each joined to its
 // particle by a faint line; recomputed by a compute kernel whenever the shown state changes.
 #include "DiffusionFrame.h"
+#include "ModelKernels.h"
 #include "Pipelines.h"
 #include "Prediction.h"
-#include "SlotSets.h"
 
 namespace flowscope {
 
@@ -19,12 +19,11 @@ class GhostLayer {
 
  private:
   const GpuContext& ctx_;
-  PredictKernel kernel_;
+  ModelKernels<PredictKernel> kernels_;  // with their sets: one per frame in flight
   GraphicsBindings bindings_;
   VkPipeline lines_, points_;
   GpuBuffer predictions_;
   VkDescriptorSet drawSet_ = VK_NULL_HANDLE;
-  SlotSets computeSets_;   // bind the run's buffers: one per frame in flight
   uint64_t shownSim_ = 0;  // the run whose predictions the buffer holds
   int state_ = -1;
   uint32_t count_ = 0;

@@ -1,5 +1,6 @@
 // The learned model on the GPU (model 3 of model.glsl) against its CPU twin (LearnedModel), for
-// every objective: sampler steps and the field grid; and the CPU-stepped run on a GPU device
+// every objective: sampler steps, the field grid and x0-predictions; kernels built without the
+// network refuse a learned model (modelSpecialization); and the CPU-stepped run on a GPU device
 // (SamplingConfig::stepsOnCpu) uploads exactly the CPU backend's states into the drawn history.
 // Validation layer on.
 #include <gtest/gtest.h>
@@ -9,6 +10,7 @@
 #include "GpuFixture.h"
 #include "LearnedModel.h"
 #include "MixtureGrids.h"
+#include "Prediction.h"
 #include "ReferenceMlp.h"
 #include "Rng.h"
 
@@ -51,7 +53,7 @@ TEST_F(LearnedGpu, SamplerStepsMatchTheCpuTwinForEveryObjective) {
     GpuModelData model(*gpu, *data);
     ASSERT_EQ(model.kind(), GpuModel::Learned);
     GpuBuffer states(*gpu, 2 * n * sizeof(ParticleState), kStorageUsage, MemoryKind::DeviceLocal);
-    SamplerKernel kernel(*gpu, kind);
+    SamplerKernel kernel(*gpu, kind, true);
     VkDescriptorSet set = kernel.bind(model, states);
     SamplerParams sp;
     sp.kind = kind;
@@ -86,7 +88,7 @@ TEST_F(LearnedGpu, FieldGridMatchesTheCpuTwin) {
   auto data = learnedRing(ObjectiveKind::Edm, Activation::Silu, true);
   GpuModelData model(*gpu, *data);
   GpuBuffer field(*gpu, fieldBufferBytes(nodes), kStorageUsage, MemoryKind::DeviceLocal);
-  FieldGridKernel kernel(*gpu);
+  FieldGridKernel kernel(*gpu, true);
   VkDescriptorSet set = kernel.bind(model.mixture(), field, model.points());
   for (auto kind : {FieldKind::Score, FieldKind::DenoiserDisplacement}) {
     gpu->submitAndWait([&](VkCommandBuffer cmd) {
@@ -101,6 +103,53 @@ TEST_F(LearnedGpu, FieldGridMatchesTheCpuTwin) {
       ASSERT_NEAR(g[i].w, c[i].w, 2e-4f * scale) << "node " << i;
     }
   }
+}
+
+TEST_F(LearnedGpu, PredictionsMatchTheCpuTwin) {
+  const uint32_t n = 300;
+  auto data = learnedRing(ObjectiveKind::DdpmV, Activation::Gelu, true);
+  GpuModelData model(*gpu, *data);
+  std::vector<ParticleState> states(n);
+  Pcg32 rng(11);
+  for (auto& p : states) p = ParticleState(2 * rng.normal(), 2 * rng.normal(), 0.0, 0.0);
+  GpuBuffer stateBuffer(*gpu, n * sizeof(ParticleState), kStorageUsage, MemoryKind::DeviceLocal);
+  stateBuffer.upload(std::span<const ParticleState>(states));
+  GpuBuffer predictions(*gpu, n * sizeof(glm::vec4), kStorageUsage, MemoryKind::DeviceLocal);
+  PredictKernel kernel(*gpu, true);
+  VkDescriptorSet set = kernel.bind(model, stateBuffer, predictions);
+  const PredictPush push{n, 0, uint32_t(model.kind()), model.count(), 0.8f, 0.6f};
+  gpu->submitAndWait([&](VkCommandBuffer cmd) { kernel.record(cmd, set, push); });
+  const auto g = predictions.read<glm::vec4>(n);
+  const auto c = predictX0Cpu(data->model(), states, 0.8f, 0.6f);
+  for (size_t i = 0; i < n; ++i) {
+    const float scale = 1.0f + glm::length(glm::vec2(c[i].z, c[i].w));
+    ASSERT_NEAR(g[i].z, c[i].z, 2e-4f * scale) << "particle " << i;
+    ASSERT_NEAR(g[i].w, c[i].w, 2e-4f * scale) << "particle " << i;
+  }
+}
+
+TEST_F(LearnedGpu, KernelsWithoutTheNetworkRefuseALearnedModel) {
+  auto data = learnedRing(ObjectiveKind::Edm, Activation::Relu, false);
+  GpuModelData model(*gpu, *data);
+  ASSERT_EQ(model.kind(), GpuModel::Learned);
+  GpuBuffer field(*gpu, fieldBufferBytes(4), kStorageUsage, MemoryKind::DeviceLocal);
+  FieldGridKernel exact(*gpu);
+  EXPECT_FALSE(exact.learned());
+  VkDescriptorSet set = exact.bind(model.mixture(), field, model.points());
+  const GridSpec grid = GridSpec::covering(View2D{}, 100, 100, 2, 2);
+  const GridPush push =
+      makeGridPush(grid, model.kind(), model.count(), FieldKind::Score, 1.0, 0.5, false);
+  EXPECT_THROW(
+      gpu->submitAndWait([&](VkCommandBuffer cmd) { exact.record(cmd, set, field, push); }),
+      GpuError);
+  SamplerKernel sampler(*gpu, SamplerKind::Heun);
+  VkDescriptorSet states = sampler.bind(model, field);
+  StepContext ctx;
+  ctx.kind = SamplerKind::Heun;
+  EXPECT_THROW(gpu->submitAndWait([&](VkCommandBuffer cmd) {
+    sampler.record(cmd, states, makeSamplerPush(ctx, model, 1, 0, 1));
+  }),
+               GpuError);
 }
 
 TEST_F(LearnedGpu, CpuSteppedRunsUploadTheCpuBackendsStates) {
