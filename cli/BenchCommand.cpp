@@ -234,9 +234,10 @@ Result potentialGridCase(int runs) {
 
 // One training step (minibatch, forward, loss, backward, Adam, EMA) on the 8-component ring:
 // (a) a 3 x 64 ELU flow-matching MLP, batch 1,000 (Diffusion Explorer's setting); (b) a 4 x 256
-// SiLU EDM denoiser, batch 4,096. Median ms a step after two untimed ones.
+// SiLU EDM denoiser, batch 4,096. Median ms a step after two untimed ones. `gpu`: the Vulkan
+// trainer's device.
 template <class TrainerType>
-Result trainCase(bool large, const char* backend, int runs) {
+Result trainCase(bool large, const char* backend, int runs, const GpuContext* gpu = nullptr) {
   TrainingSpec spec;
   spec.network.width = large ? 256 : 64;
   spec.network.depth = large ? 4 : 3;
@@ -244,7 +245,7 @@ Result trainCase(bool large, const char* backend, int runs) {
   spec.objective.kind = large ? ObjectiveKind::Edm : ObjectiveKind::Flow;
   spec.batch = large ? 4096 : 1000;
   const Dataset data = loadDataset("gmm8");
-  TrainerType trainer(spec, data.sample(4096, 1));
+  TrainerType trainer(spec, data.sample(4096, 1), gpu);
   std::vector<double> wall;
   for (int r = 0; r < std::max(runs, 5) + 2; ++r) {
     auto start = Clock::now();
@@ -371,6 +372,8 @@ int runBench(bool json, int runs, bool full, const std::string& only) {
     if (!wanted(large ? "train_step_4x256" : "train_step_3x64")) continue;
     results.push_back(trainCase<FastCpuTrainer>(large, "cpu_f32", runs));
     results.push_back(trainCase<ReferenceTrainer>(large, "cpu_f64_ref", large ? 1 : runs));
+    if (backend.gpu)
+      results.push_back(trainCase<VulkanTrainer>(large, "gpu_f32", runs, backend.gpu.get()));
   }
   for (size_t n : {size_t(4096), size_t(16384)}) {
     const int attentionRuns = n > 4096 ? std::max(1, std::min(runs, 3)) : runs;

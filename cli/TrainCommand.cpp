@@ -1,5 +1,6 @@
-// flowscope-cli train: a small network trained on 2-D data with the training engine's float32
-// CPU backend, saved as safetensors (the weight average, the copy used for sampling).
+// flowscope-cli train: a small network trained on 2-D data with one of the training engine's
+// float32 backends (the fast CPU one, or Vulkan's fused MLP), saved as safetensors (the weight
+// average, the copy used for sampling).
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -28,7 +29,7 @@ namespace {
 struct TrainArgs {
   std::string data = "gmm8", out, log;
   std::string objective = "flow", tSampling = "uniform", activation = "silu", embedding = "fourier";
-  std::string schedule = "linear", coupling = "independent", backend = "cpu";
+  std::string schedule = "linear", coupling = "independent", backend = "auto";
   double tMean = 0.0, tStd = 1.0, lr = 1e-3, ema = 0.999, embeddingScale = 16.0;
   double couplingEpsilon = 0.05;
   int points = 4096, width = 64, depth = 3, embeddingWidth = 32, batch = 256, warmup = 0;
@@ -123,13 +124,24 @@ TrainingSpec specOf(const TrainArgs& a) {
   return s;
 }
 
+// The backend --backend asks for: auto is Vulkan where the device is a GPU, else the fast CPU
+// backend (on lavapipe the CPU backend is far faster than its kernels).
+std::unique_ptr<GpuContext> trainingDevice(const std::string& backend) {
+  if (backend == "cpu") return nullptr;
+  if (backend == "gpu") return requireGpu();
+  Backend b = openBackend("gpu");
+  if (b.gpu && b.gpu->isCpu()) b.gpu.reset();
+  return std::move(b.gpu);
+}
+
+template <class TrainerT>
+int trainAndSave(const TrainArgs& a, const TrainingSpec& spec,
+                 const std::shared_ptr<const Dataset>& data, TrainerT& trainer,
+                 const std::string& backend);
+
 int runTrain(const TrainArgs& a) {
   checkOutputPath("--out", a.out, ".safetensors");
   if (!a.log.empty()) checkOutputPath("--log", a.log, ".csv");
-  if (a.backend == "gpu")
-    throw InputError(
-        "--backend gpu: this build has no Vulkan training kernel (the fused MLP of issue 16 is "
-        "not written yet); training runs on the fast CPU backend, --backend cpu");
   if (a.steps < 1 || a.steps > 10000000) throw InputError("--steps: between 1 and 10000000");
   requireInRange("--reflow-rounds", a.reflowRounds, 1, 20);
   requireInRange("--reflow-pairs", a.reflowPairs, 100, TrainingSettings::kMaxReflowPairs);
@@ -137,7 +149,26 @@ int runTrain(const TrainArgs& a) {
   const TrainingSpec spec = specOf(a);
   const std::shared_ptr<const Dataset> data =
       resolve(isPreset(a.data) ? DataSource::ofPreset(a.data) : DataSource::ofFile(a.data));
-  FastCpuTrainer trainer(spec, trainingSet(*data, a.points, a.seed));
+  std::vector<glm::dvec2> points = trainingSet(*data, a.points, a.seed);
+  const std::unique_ptr<GpuContext> gpu = trainingDevice(a.backend);
+  if (gpu) {
+    VulkanTrainer trainer(spec, std::move(points), gpu.get());
+    return trainAndSave(a, spec, data, trainer,
+                        "gpu float32 (Vulkan fused MLP on " + gpu->info().name + ", " +
+                            std::to_string(trainer.network().rowsPerGroup()) +
+                            " rows a work group)");
+  }
+  FastCpuTrainer trainer(spec, std::move(points));
+  return trainAndSave(a, spec, data, trainer,
+                      "cpu float32 (Eigen, " +
+                          std::to_string(std::max(1u, std::thread::hardware_concurrency())) +
+                          " threads)");
+}
+
+template <class TrainerT>
+int trainAndSave(const TrainArgs& a, const TrainingSpec& spec,
+                 const std::shared_ptr<const Dataset>& data, TrainerT& trainer,
+                 const std::string& backend) {
   std::vector<double> losses;
   nlohmann::json quality = nlohmann::json::array(), rounds = nlohmann::json::array();
   nlohmann::json reached;
@@ -191,9 +222,6 @@ int runTrain(const TrainArgs& a) {
   const size_t tail = std::max<size_t>(1, losses.size() / 100);
   double final = 0.0;
   for (size_t k = losses.size() - tail; k < losses.size(); ++k) final += losses[k] / double(tail);
-  const std::string backend = "cpu float32 (Eigen, " +
-                              std::to_string(std::max(1u, std::thread::hardware_concurrency())) +
-                              " threads)";
   // The floor no network can go below, for a mixture: the exact model's loss on 20,000 fresh
   // draws (its own noise). Null for point clouds and for coupled pairs (a coupling changes
   // which noise goes with which sample, so the independent floor does not apply).
@@ -228,9 +256,10 @@ void addTrainCommand(CLI::App& app, Runner& run) {
   auto a = std::make_shared<TrainArgs>();
   auto* cmd = app.add_subcommand(
       "train",
-      "Train a small MLP on 2-D data (the training engine's fast CPU backend, float32: Eigen, "
-      "every "
-      "thread) and save its weight average as safetensors (README: File formats). Objectives: "
+      "Train a small MLP on 2-D data (the training engine's float32 backends: Vulkan's fused "
+      "MLP where the device is a GPU, else the fast CPU one, Eigen on every thread; --backend "
+      "and the output say which ran) and save its weight average as safetensors (README: File "
+      "formats). Objectives: "
       "edm (Karras et al. 2022: sigma_data 0.5, ln sigma ~ N(-1.2, 1.2^2), preconditioned), "
       "ddpm-eps and ddpm-v (--schedule linear or cosine, T = 1000), flow (x_t = (1 - t) x0 + t "
       "eps, target "
@@ -263,9 +292,11 @@ void addTrainCommand(CLI::App& app, Runner& run) {
       cmd->add_option("--reflow-pairs", a->reflowPairs, "reflow: pairs a round makes, 100..50000")
           ->capture_default_str();
   cmd->add_option("--backend", a->backend,
-                  "cpu: the fast CPU backend (float32, Eigen, every thread), the one this build "
-                  "trains on; gpu: refused, no Vulkan training kernel yet")
-      ->check(CLI::IsMember({"gpu", "cpu"}))
+                  "auto: gpu where the Vulkan device is a GPU, else cpu (on a CPU device such as "
+                  "lavapipe the CPU backend is the faster); gpu: the fused Vulkan MLP (forward, "
+                  "backward and weight gradients in three dispatches a step, Adam on the host) "
+                  "on any Vulkan device; cpu: the fast CPU backend (float32, Eigen, every thread)")
+      ->check(CLI::IsMember({"auto", "gpu", "cpu"}))
       ->capture_default_str();
   cmd->add_option("--quality-every", a->qualityEvery,
                   "Every K steps, 2,000 samples of the weight average (flow-heun or heun, 20 "

@@ -21,6 +21,17 @@ const NamedValue<MinibatchCoupling> kCouplings[] = {{MinibatchCoupling::Independ
                                                     {MinibatchCoupling::Exact, "exact"},
                                                     {MinibatchCoupling::Sinkhorn, "sinkhorn"}};
 
+// A backend's network: the CPU ones need only the spec.
+template <class Mlp>
+Mlp makeMlp(const MlpSpec& spec, const GpuContext*) {
+  return Mlp(spec);
+}
+template <>
+VulkanMlp makeMlp<VulkanMlp>(const MlpSpec& spec, const GpuContext* gpu) {
+  if (!gpu) throw GpuError("the Vulkan trainer needs a Vulkan device");
+  return VulkanMlp(spec, *gpu);
+}
+
 template <class T>
 std::vector<T> as(const std::vector<double>& v) {
   return std::vector<T>(v.begin(), v.end());
@@ -68,11 +79,13 @@ void validate(const TrainingSpec& s) {
 }
 
 template <class Mlp, class T>
-Trainer<Mlp, T>::Trainer(const TrainingSpec& spec, std::vector<glm::dvec2> trainingSet)
+Trainer<Mlp, T>::Trainer(const TrainingSpec& spec, std::vector<glm::dvec2> trainingSet,
+                         const GpuContext* gpu)
     : spec_(checked(spec, trainingSet.size())),
       data_(std::move(trainingSet)),
+      gpu_(gpu),
       objective_(spec.objective),
-      mlp_(spec.network),
+      mlp_(makeMlp<Mlp>(spec.network, gpu)),
       params_(as<T>(initialParameters(spec.network))),
       grad_(params_.size()),
       adam_(params_.size(), spec.adam),
@@ -147,7 +160,7 @@ template <class Mlp, class T>
 std::vector<double> Trainer<Mlp, T>::evaluate(const std::vector<T>& weights,
                                               std::span<const double> x,
                                               std::span<const double> level) const {
-  Mlp copy(spec_.network);
+  Mlp copy = makeMlp<Mlp>(spec_.network, gpu_);
   const std::vector<T> y =
       copy.forward(weights, as<T>({x.begin(), x.end()}), as<T>({level.begin(), level.end()}));
   return {y.begin(), y.end()};
@@ -155,5 +168,6 @@ std::vector<double> Trainer<Mlp, T>::evaluate(const std::vector<T>& weights,
 
 template class Trainer<ReferenceMlp, double>;
 template class Trainer<FastCpuMlp, float>;
+template class Trainer<VulkanMlp, float>;
 
 }  // namespace flowscope

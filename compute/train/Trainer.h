@@ -9,7 +9,8 @@
 // entropic plan), all by the Transport lab's solvers (transport/Couplings.h). Reflow (Liu et al.
 // 2023, k-rectified flow) trains on given pairs (z, ODE(z)) instead: setPairs.
 //   ReferenceTrainer: the double-precision oracle of the tests;
-//   FastCpuTrainer: float32 with Eigen, for CPU-only devices (lavapipe) and the CLI there.
+//   FastCpuTrainer: float32 with Eigen, for CPU-only devices (lavapipe) and the CLI there;
+//   VulkanTrainer: float32 on a Vulkan device (VulkanMlp.h), the optimiser on the host.
 #include <glm/glm.hpp>
 
 #include <vector>
@@ -18,6 +19,7 @@
 #include "FastCpuMlp.h"
 #include "Objective.h"
 #include "ReferenceMlp.h"
+#include "VulkanMlp.h"
 
 namespace flowscope {
 
@@ -51,8 +53,10 @@ void validate(const TrainingSpec& spec);
 template <class Mlp, class T>
 class Trainer {
  public:
-  // validate(spec), and a training set of at least one point (InputError).
-  Trainer(const TrainingSpec& spec, std::vector<glm::dvec2> trainingSet);
+  // validate(spec), and a training set of at least one point (InputError). `gpu`: the device of
+  // a VulkanTrainer (GpuError without one), unused by the CPU backends.
+  Trainer(const TrainingSpec& spec, std::vector<glm::dvec2> trainingSet,
+          const GpuContext* gpu = nullptr);
   double step();  // one optimiser step; returns the minibatch's loss
   long steps() const { return adam_.steps(); }
   // Reflow: from now on minibatches are drawn from these pairs (noise z_k, its endpoint y_k),
@@ -66,6 +70,7 @@ class Trainer {
   double loss(const std::vector<T>& weights, const RegressionBatch& batch) const;
   const TrainingSpec& spec() const { return spec_; }
   const Objective& objective() const { return objective_; }
+  const Mlp& network() const { return mlp_; }  // the backend's (VulkanMlp: rowsPerGroup)
   const std::vector<T>& parameters() const { return params_; }
   // The weight average (the initial weights before the first step).
   const std::vector<T>& averaged() const {
@@ -81,6 +86,7 @@ class Trainer {
   // The minibatch's clean samples and their noise (coupled, or reflow's pairs).
   void drawMinibatch(std::vector<glm::dvec2>& x0, std::vector<glm::dvec2>& eps);
   std::vector<glm::dvec2> data_, pairNoise_, pairData_;
+  const GpuContext* gpu_;
   Objective objective_;
   Mlp mlp_;
   std::vector<T> params_, grad_;
@@ -91,7 +97,9 @@ class Trainer {
 
 using ReferenceTrainer = Trainer<ReferenceMlp, double>;
 using FastCpuTrainer = Trainer<FastCpuMlp, float>;
+using VulkanTrainer = Trainer<VulkanMlp, float>;
 extern template class Trainer<ReferenceMlp, double>;
 extern template class Trainer<FastCpuMlp, float>;
+extern template class Trainer<VulkanMlp, float>;
 
 }  // namespace flowscope

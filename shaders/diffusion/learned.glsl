@@ -16,20 +16,7 @@ layout(std430, set = 0, binding = 2) readonly buffer MlpData { float mlpFloats[]
 
 float mlpValue(uint i) { return mlpFloats[i]; }
 
-float erfApprox(float x) {  // Abramowitz & Stegun 7.1.26, |error| < 1.5e-7
-  float t = 1.0 / (1.0 + 0.3275911 * abs(x));
-  float y = 1.0 - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t +
-                   0.254829592) * t * exp(-x * x);
-  return sign(x) * y;
-}
-
-float activated(uint kind, float z) {
-  if (kind == 0u) return max(z, 0.0);
-  if (kind == 1u) return z / (1.0 + exp(-z));
-  if (kind == 2u) return 0.5 * z * (1.0 + erfApprox(z * 0.70710678));
-  if (kind == 3u) return tanh(z);
-  return z > 0.0 ? z : exp(z) - 1.0;
-}
+#include "activations.glsl"
 
 // The network's output at (input, level): e holds the first layer's input [x, cos(w c),
 // sin(w c)], z a hidden layer's activations, nz the next one's.

@@ -313,9 +313,10 @@ TEST_F(Cli, TrainWritesWeightsAndALossLog) {
 }
 
 // A trained network is a model for sample and field (--model learned:FILE): samples written,
-// the JSON naming the model; the GPU twin and the CPU agree; couplings train and report; bad
-// model files, a density of a network, a GPU training backend and couplings of other objectives
-// are refused naming the flag or file, with no output left.
+// the JSON naming the model; the GPU twin and the CPU agree; couplings train and report; the
+// Vulkan trainer follows the CPU one; bad model files, a density of a network, an unknown
+// training backend and couplings of other objectives are refused naming the flag or file, with
+// no output left.
 TEST_F(Cli, LearnedModelsSampleAndCouplingsTrain) {
   const std::string m = path("flow.safetensors");
   CliResult r =
@@ -371,7 +372,22 @@ TEST_F(Cli, LearnedModelsSampleAndCouplingsTrain) {
                     " --sampler flow-euler --coupling exact --out " + o,
                 "--coupling", o);
   const std::string w = path("w.safetensors");
-  expectInvalid("train --backend gpu --steps 5 --out " + w, "--backend gpu", w);
+  // The Vulkan trainer (on any Vulkan device when asked) follows the CPU one's losses: the same
+  // minibatches, float32 both.
+  double losses[2];
+  for (int k = 0; k < 2; ++k) {
+    r = cli(std::string("train --steps 30 --batch 64 --width 16 --depth 2 --backend ") +
+            (k ? "gpu" : "cpu") + " --out " + path(k ? "g.safetensors" : "c.safetensors") +
+            " --json");
+    ASSERT_EQ(r.code, 0) << r.err;
+    j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["backend"].get<std::string>().rfind(k ? "gpu float32 (Vulkan" : "cpu float32", 0),
+              0u)
+        << j["backend"];
+    losses[k] = j["final_loss"].get<double>();
+  }
+  EXPECT_NEAR(losses[1], losses[0], 1e-4 * losses[0]);
+  expectInvalid("train --backend metal --steps 5 --out " + w, "--backend", w);
   expectInvalid("train --objective edm --coupling sinkhorn --steps 5 --out " + w, "--coupling", w);
   expectInvalid("train --reflow-rounds 2 --steps 5 --out " + w, "--reflow-rounds", w);
 }
