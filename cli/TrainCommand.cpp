@@ -31,13 +31,14 @@ struct TrainArgs {
   std::string objective = "flow", tSampling = "uniform", activation = "silu", embedding = "fourier";
   std::string schedule = "linear", coupling = "independent", backend = "auto";
   double tMean = 0.0, tStd = 1.0, lr = 1e-3, ema = 0.999, embeddingScale = 16.0;
-  double couplingEpsilon = 0.05;
+  double couplingEpsilon = 0.05, labelDropout = 0.1;
   int points = 4096, width = 64, depth = 3, embeddingWidth = 32, batch = 256, warmup = 0;
   int reflowRounds = 1, reflowPairs = 4000, qualityEvery = 0;
   long steps = 2000;
   uint64_t seed = 1;
-  bool residual = false, json = false;
+  bool residual = false, json = false, conditional = false;
   CLI::Option* reflowOpts[2] = {};
+  CLI::Option* labelDropoutOpt = nullptr;
 };
 
 // A sample-quality check: 2,000 samples of the weight average (flow-heun, 20 steps, for flow;
@@ -59,12 +60,19 @@ double sampleQuality(const std::shared_ptr<const Dataset>& data, const TrainingS
   return energyDistance(samples, data->sample(2000, seed + 1));
 }
 
-// The training set: N draws of a mixture, or the first N points of a point cloud.
-std::vector<glm::dvec2> trainingSet(const Dataset& data, int n, uint64_t seed) {
+// The training set: N draws of a mixture, or the first N points of a point cloud, with their
+// class labels into *labels (a mixture's components', a CSV's label column; empty without).
+std::vector<glm::dvec2> trainingSet(const Dataset& data, int n, uint64_t seed,
+                                    std::vector<int>* labels) {
   if (n < 4 || n > 1000000) throw InputError("--points: between 4 and 1000000");
-  if (data.mixture) return data.sample(size_t(n), seed);
+  labels->clear();
+  if (data.mixture)
+    return data.mixture->sample(size_t(n), seed, data.classCount() > 0 ? labels : nullptr);
   const std::vector<glm::dvec2>& all = data.points->points();
-  return {all.begin(), all.begin() + long(std::min(all.size(), size_t(n)))};
+  const size_t count = std::min(all.size(), size_t(n));
+  if (!data.pointLabels.empty())
+    labels->assign(data.pointLabels.begin(), data.pointLabels.begin() + long(count));
+  return {all.begin(), all.begin() + long(count)};
 }
 
 // A check's "field: why" as the flag's "--flag: why": spaces become dashes ("embedding width"
@@ -139,6 +147,22 @@ int trainAndSave(const TrainArgs& a, const TrainingSpec& spec,
                  const std::shared_ptr<const Dataset>& data, TrainerT& trainer,
                  const std::string& backend);
 
+// --conditional: the network sees the data's classes (label dropout --label-dropout).
+void conditionOn(const TrainArgs& a, const Dataset& data, TrainingSpec& spec) {
+  if (!a.conditional) {
+    if (a.labelDropoutOpt->count() > 0) throw InputError("--label-dropout: needs --conditional");
+    return;
+  }
+  if (data.classCount() == 0)
+    throw InputError("--conditional: " + a.data +
+                     " has no class labels (a mixture's \"labels\", a CSV's label column)");
+  if (a.coupling == "reflow")
+    throw InputError("--conditional: reflow rectifies an unconditional flow");
+  spec.network.classes = data.classCount();
+  spec.labelDropout = a.labelDropout;
+  asFlag([&] { validate(spec); });
+}
+
 int runTrain(const TrainArgs& a) {
   checkOutputPath("--out", a.out, ".safetensors");
   if (!a.log.empty()) checkOutputPath("--log", a.log, ".csv");
@@ -146,19 +170,24 @@ int runTrain(const TrainArgs& a) {
   requireInRange("--reflow-rounds", a.reflowRounds, 1, 20);
   requireInRange("--reflow-pairs", a.reflowPairs, 100, TrainingSettings::kMaxReflowPairs);
   if (a.qualityEvery < 0) throw InputError("--quality-every: 0 (off) or a number of steps");
-  const TrainingSpec spec = specOf(a);
+  TrainingSpec spec = specOf(a);
   const std::shared_ptr<const Dataset> data =
       resolve(isPreset(a.data) ? DataSource::ofPreset(a.data) : DataSource::ofFile(a.data));
-  std::vector<glm::dvec2> points = trainingSet(*data, a.points, a.seed);
+  std::vector<int> labels;
+  std::vector<glm::dvec2> points = trainingSet(*data, a.points, a.seed, &labels);
+  conditionOn(a, *data, spec);
+  if (!spec.network.classes) labels.clear();
   const std::unique_ptr<GpuContext> gpu = trainingDevice(a.backend);
   if (gpu) {
     VulkanTrainer trainer(spec, std::move(points), gpu.get());
+    if (!labels.empty()) trainer.setLabels(std::move(labels));
     return trainAndSave(a, spec, data, trainer,
                         "gpu float32 (Vulkan fused MLP on " + gpu->info().name + ", " +
                             std::to_string(trainer.network().rowsPerGroup()) +
                             " rows a work group)");
   }
   FastCpuTrainer trainer(spec, std::move(points));
+  if (!labels.empty()) trainer.setLabels(std::move(labels));
   return trainAndSave(a, spec, data, trainer,
                       "cpu float32 (Eigen, " +
                           std::to_string(std::max(1u, std::thread::hardware_concurrency())) +
@@ -223,10 +252,12 @@ int trainAndSave(const TrainArgs& a, const TrainingSpec& spec,
   double final = 0.0;
   for (size_t k = losses.size() - tail; k < losses.size(); ++k) final += losses[k] / double(tail);
   // The floor no network can go below, for a mixture: the exact model's loss on 20,000 fresh
-  // draws (its own noise). Null for point clouds and for coupled pairs (a coupling changes
-  // which noise goes with which sample, so the independent floor does not apply).
+  // draws (its own noise). Null for point clouds, for coupled pairs (a coupling changes which
+  // noise goes with which sample, so the independent floor does not apply) and for a
+  // class-conditional network (knowing the class lowers the floor).
   nlohmann::json floor;
-  if (data->mixture && spec.coupling == MinibatchCoupling::Independent && !reflow) {
+  if (data->mixture && spec.coupling == MinibatchCoupling::Independent && !reflow &&
+      spec.network.classes == 0) {
     Pcg32 rng(a.seed, 101u);
     floor = irreducibleLoss(Objective(spec.objective), *data->mixture,
                             data->sample(20000, a.seed + 1), rng);
@@ -239,7 +270,9 @@ int trainAndSave(const TrainArgs& a, const TrainingSpec& spec,
                    {"backend", backend},
                    {"parameters", trainer.parameters().size()},
                    {"objective", a.objective},
-                   {"coupling", a.coupling}};
+                   {"coupling", a.coupling},
+                   {"classes", spec.network.classes}};
+  if (spec.network.classes > 0) j["label_dropout"] = spec.labelDropout;
   if (reflow) j["reflow_rounds"] = rounds;
   if (a.qualityEvery > 0) {
     j["quality"] = quality;
@@ -298,6 +331,16 @@ void addTrainCommand(CLI::App& app, Runner& run) {
                   "on any Vulkan device; cpu: the fast CPU backend (float32, Eigen, every thread)")
       ->check(CLI::IsMember({"auto", "gpu", "cpu"}))
       ->capture_default_str();
+  cmd->add_flag("--conditional", a->conditional,
+                "Class-conditional: the network also sees each sample's class, a one-hot of K + 1 "
+                "(K the data's classes: a mixture's \"labels\", a CSV's label column; the last "
+                "slot \"no class\"), replaced by \"no class\" with probability --label-dropout "
+                "(classifier-free guidance's training). A model file of it samples unconditionally "
+                "(no class)");
+  a->labelDropoutOpt =
+      cmd->add_option("--label-dropout", a->labelDropout,
+                      "--conditional: P(a sample's label becomes \"no class\"), in [0, 1]")
+          ->capture_default_str();
   cmd->add_option("--quality-every", a->qualityEvery,
                   "Every K steps, 2,000 samples of the weight average (flow-heun or heun, 20 "
                   "steps) against 2,000 fresh draws: their energy distance (0: off)")
@@ -328,9 +371,10 @@ void addTrainCommand(CLI::App& app, Runner& run) {
   cmd->add_flag("--json", a->json,
                 "Print {\"steps\", \"final_loss\" (the mean of the last 1% of steps), "
                 "\"irreducible_loss\" (a mixture's exact model under the same objective on "
-                " 20,000 fresh draws: the floor; null for point clouds and couplings other than "
-                "independent), \"time_ms\", "
-                "\"steps_per_s\", \"backend\", \"parameters\", \"objective\", \"coupling\"}, "
+                " 20,000 fresh draws: the floor; null for point clouds, couplings other than "
+                "independent and --conditional), \"time_ms\", "
+                "\"steps_per_s\", \"backend\", \"parameters\", \"objective\", \"coupling\", "
+                "\"classes\" (0: unconditional)}, with --conditional \"label_dropout\", "
                 "with reflow \"reflow_rounds\" [{step, crossings, straightness, mean_sq_length}], "
                 "with --quality-every \"quality\" [{step, train_ms, energy_distance}] and "
                 "\"time_to_energy_distance_0.03_ms\" (training time, null if never)");

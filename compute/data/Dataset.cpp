@@ -308,13 +308,24 @@ std::vector<glm::dvec2> presetPoints(const std::string& name, int n, uint64_t se
   return out;
 }
 
-std::vector<glm::dvec2> readPointsCsv(const std::string& path) {
+std::vector<glm::dvec2> readPointsCsv(const std::string& path, std::vector<int>* labels) {
   CsvSpec spec;
   spec.header = {"x", "y"};
+  if (labels) spec.orHeader = {"x", "y", "label"};
   spec.maxRows = EmpiricalModel::kMaxPoints;
   const NumericCsv csv = readNumericCsv(path, spec);
+  const bool labelled = csv.cols == 3;
   std::vector<glm::dvec2> points(csv.rows());
   for (size_t i = 0; i < points.size(); ++i) points[i] = {csv.at(i, 0), csv.at(i, 1)};
+  if (labels) labels->clear();
+  for (size_t i = 0; labelled && i < points.size(); ++i) {
+    const double l = csv.at(i, 2);
+    if (!(l == std::floor(l) && l >= 0.0 && l < GaussianMixture::kMaxClasses))
+      throw InputError(path + ": line " + std::to_string(csv.lines[i]) +
+                       ", column 3 (label): a class between 0 and " +
+                       std::to_string(GaussianMixture::kMaxClasses - 1));
+    labels->push_back(int(l));
+  }
   return points;
 }
 
@@ -370,7 +381,7 @@ Dataset loadDataset(const std::string& requested) {
   } else if (extension(nameOrPath) == ".json") {
     d.mixture = GaussianMixture::load(nameOrPath);
   } else if (extension(nameOrPath) == ".csv") {
-    d.points.emplace(readPointsCsv(nameOrPath), nameOrPath);
+    d.points.emplace(readPointsCsv(nameOrPath, &d.pointLabels), nameOrPath);
   } else if (extension(nameOrPath) == ".png") {
     d.points.emplace(readDensityPng(nameOrPath, kPresetPoints, 0), nameOrPath);
   } else {
@@ -380,6 +391,11 @@ Dataset loadDataset(const std::string& requested) {
                      ") nor a .json, .csv or .png file");
   }
   return d;
+}
+
+int Dataset::classCount() const {
+  if (mixture) return mixture->classCount();
+  return pointLabels.empty() ? 0 : *std::max_element(pointLabels.begin(), pointLabels.end()) + 1;
 }
 
 Dataset rescaledToUnitVariance(const Dataset& data) {
@@ -396,10 +412,12 @@ Dataset rescaledToUnitVariance(const Dataset& data) {
       c.c *= k * k;
     }
     out.mixture.emplace(std::move(comps), data.name);
+    out.mixture->setLabels(data.mixture->labels(), data.name);
   } else {
     std::vector<glm::dvec2> pts = data.points->points();
     for (auto& p : pts) p *= k;
     out.points.emplace(std::move(pts), data.name);
+    out.pointLabels = data.pointLabels;
   }
   return out;
 }

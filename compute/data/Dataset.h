@@ -38,6 +38,12 @@ struct Dataset {
   // stays the heatmap's, its samples the metrics' reference).
   std::shared_ptr<const ExactModel> learned;
   std::string learnedName;  // for captions: the weights file
+  // A point cloud's class labels, one per point (a CSV's label column), or none. A mixture's are
+  // its components' (GaussianMixture::labels).
+  std::vector<int> pointLabels;
+
+  // The number of classes (the largest label + 1), 0 for unlabelled data.
+  int classCount() const;
 
   const ExactModel& model() const;
   // Fresh samples of the data distribution (for metrics), seeded.
@@ -96,7 +102,9 @@ Dataset loadDataset(const std::string& nameOrPath);
 Dataset rescaledToUnitVariance(const Dataset& data);
 std::vector<glm::dvec2> presetPoints(const std::string& name, int n, uint64_t seed);
 // Header x,y; coordinates within limits::kMaxCoordinate; at most EmpiricalModel::kMaxPoints rows.
-std::vector<glm::dvec2> readPointsCsv(const std::string& path);
+// With `labels`, the header may be x,y,label: integer classes 0..63, one a row, into *labels
+// (left empty for x,y).
+std::vector<glm::dvec2> readPointsCsv(const std::string& path, std::vector<int>* labels = nullptr);
 // Points drawn from a grayscale PNG read as a density (dark = more mass), in [-2, 2] x [-2h/w,
 // 2h/w].
 std::vector<glm::dvec2> readDensityPng(const std::string& path, int n, uint64_t seed);

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <numbers>
 
@@ -105,7 +106,35 @@ GaussianMixture GaussianMixture::fromJson(const json& j, const std::string& sour
     comps[k].b = r0.y;
     comps[k].c = r1.y;
   }
-  return GaussianMixture(std::move(comps), source);
+  GaussianMixture mixture(std::move(comps), source);
+  if (j.contains("labels")) {
+    const json& l = j["labels"];
+    if (!l.is_array()) fail(source, "labels", "expected an array of integers, one per component");
+    std::vector<int> labels;
+    for (size_t k = 0; k < l.size(); ++k) {
+      if (!l[k].is_number_integer())
+        fail(source, "labels[" + std::to_string(k) + "]", "expected an integer");
+      labels.push_back(l[k].get<int>());
+    }
+    mixture.setLabels(std::move(labels), source);
+  }
+  return mixture;
+}
+
+void GaussianMixture::setLabels(std::vector<int> labels, const std::string& source) {
+  if (!labels.empty() && labels.size() != components_.size())
+    fail(source, "labels",
+         std::to_string(labels.size()) + " labels for " + std::to_string(components_.size()) +
+             " components: one per component");
+  for (size_t k = 0; k < labels.size(); ++k)
+    if (labels[k] < 0 || labels[k] >= kMaxClasses)
+      fail(source, "labels[" + std::to_string(k) + "]",
+           "a class between 0 and " + std::to_string(kMaxClasses - 1));
+  labels_ = std::move(labels);
+}
+
+int GaussianMixture::classCount() const {
+  return labels_.empty() ? 0 : *std::max_element(labels_.begin(), labels_.end()) + 1;
 }
 
 GaussianMixture GaussianMixture::load(const std::string& path) {
@@ -138,7 +167,9 @@ json GaussianMixture::toJson() const {
     m.push_back({c.mean.x, c.mean.y});
     cov.push_back({{c.a, c.b}, {c.b, c.c}});
   }
-  return {{"type", "gmm"}, {"weights", w}, {"means", m}, {"covariances", cov}};
+  json j{{"type", "gmm"}, {"weights", w}, {"means", m}, {"covariances", cov}};
+  if (!labels_.empty()) j["labels"] = labels_;
+  return j;
 }
 
 ExactModel::Evaluation GaussianMixture::evaluate(glm::dvec2 x, double s, double tau) const {
@@ -196,10 +227,13 @@ glm::dmat2 GaussianMixture::covariance() const {
   return cov;
 }
 
-std::vector<glm::dvec2> GaussianMixture::sample(size_t n, uint64_t seed) const {
+std::vector<glm::dvec2> GaussianMixture::sample(size_t n, uint64_t seed,
+                                                std::vector<int>* labels) const {
   Pcg32 rng(seed, 7u);
   std::vector<glm::dvec2> out(n);
-  for (auto& x : out) {
+  if (labels) labels->assign(n, 0);
+  for (size_t i = 0; i < n; ++i) {
+    glm::dvec2& x = out[i];
     double u = rng.uniform(), acc = 0.0;
     const MixtureComponent* chosen = &components_.back();
     for (const auto& c : components_) {
@@ -209,6 +243,7 @@ std::vector<glm::dvec2> GaussianMixture::sample(size_t n, uint64_t seed) const {
         break;
       }
     }
+    if (labels && !labels_.empty()) (*labels)[i] = labels_[size_t(chosen - components_.data())];
     // Cholesky factor of [[a, b], [b, c]].
     double l00 = std::sqrt(chosen->a), l10 = chosen->b / l00;
     double l11 = std::sqrt(chosen->c - l10 * l10);

@@ -35,6 +35,7 @@ FLOWSCOPE_SHADER_OFFSET(GpuMixtureComponent, cov, 16);
 class GaussianMixture : public ExactModel {
  public:
   static constexpr size_t kMaxComponents = 64;
+  static constexpr int kMaxClasses = 64;
 
   // Validates and normalises; throws InputError naming `source` and the field.
   static GaussianMixture fromJson(const nlohmann::json& j, const std::string& source);
@@ -62,11 +63,19 @@ class GaussianMixture : public ExactModel {
 
   glm::dvec2 mean() const;
   glm::dmat2 covariance() const;
-  std::vector<glm::dvec2> sample(size_t n, uint64_t seed) const;
+  // Seeded draws; `labels` (when given) receives each draw's class (its component's label).
+  std::vector<glm::dvec2> sample(size_t n, uint64_t seed, std::vector<int>* labels = nullptr) const;
   std::vector<GpuMixtureComponent> gpuComponents() const;
+
+  // Class labels, one integer in 0..kMaxClasses-1 per component (the JSON's optional "labels"),
+  // or none. InputError naming `source` and "labels" on a wrong length or value.
+  void setLabels(std::vector<int> labels, const std::string& source = "mixture");
+  const std::vector<int>& labels() const { return labels_; }
+  int classCount() const;  // the largest label + 1; 0 without labels
 
  private:
   std::vector<MixtureComponent> components_;
+  std::vector<int> labels_;
 };
 
 }  // namespace flowscope

@@ -63,8 +63,11 @@ NumericCsv readNumericCsv(const std::string& path, const CsvSpec& spec) {
   const bool hasHeader = bool(std::getline(in, line));
   csv.header = cells(trim(line));
   const LineReader first{path, 1};
-  if (!spec.header.empty() && (!hasHeader || csv.header != spec.header))
-    first.fail("expected the header " + joined(spec.header));
+  const bool matches =
+      csv.header == spec.header || (!spec.orHeader.empty() && csv.header == spec.orHeader);
+  if (!spec.header.empty() && (!hasHeader || !matches))
+    first.fail("expected the header " + joined(spec.header) +
+               (spec.orHeader.empty() ? "" : " or " + joined(spec.orHeader)));
   if (!hasHeader || trim(line).empty()) first.fail("expected a header line (column names)");
   csv.cols = csv.header.size();
   for (int lineNo = 2; std::getline(in, line); ++lineNo) {

@@ -16,7 +16,8 @@
 namespace flowscope {
 
 struct CsvSpec {
-  std::vector<std::string> header;  // the exact header required; empty: any header of names
+  std::vector<std::string> header;    // the exact header required; empty: any header of names
+  std::vector<std::string> orHeader;  // another header accepted in its place (empty: none)
   double maxAbs = limits::kMaxCoordinate;
   std::string quantity = "coordinates";  // what the values are, for the range message
   size_t maxRows = size_t(1) << 24;

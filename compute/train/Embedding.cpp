@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "InputError.h"
 #include "Rng.h"
 
 namespace flowscope {
@@ -27,13 +28,24 @@ void Embedding::features(double c, std::span<double> out) const {
 }
 
 template <class T>
-std::vector<T> Embedding::firstLayerInputs(std::span<const T> x, std::span<const T> c,
-                                           int inputs) const {
-  const size_t in = size_t(inputs), first = in + size_t(width()), batch = x.size() / in;
+std::vector<T> Embedding::firstLayerInputs(std::span<const T> x, std::span<const T> c, int inputs,
+                                           std::span<const int> labels, int classes) const {
+  const size_t in = size_t(inputs), oneHot = classes > 0 ? size_t(classes) + 1 : 0;
+  const size_t first = in + size_t(width()) + oneHot, batch = x.size() / in;
+  if (!labels.empty() && labels.size() != batch)
+    throw InputError("labels: one a row (" + std::to_string(batch) + "), got " +
+                     std::to_string(labels.size()));
   std::vector<T> rows(batch * first);
   std::vector<double> features(static_cast<size_t>(width()));
   for (size_t r = 0; r < batch; ++r) {
     for (size_t i = 0; i < in; ++i) rows[r * first + i] = x[r * in + i];
+    if (oneHot > 0) {
+      const int label = labels.empty() ? classes : labels[r];
+      if (label < 0 || label > classes)
+        throw InputError("labels: a class between 0 and " + std::to_string(classes) +
+                         " (the last: no class)");
+      rows[r * first + in + size_t(width()) + size_t(label)] = T(1);
+    }
     if (features.empty()) continue;
     this->features(double(c[r]), features);
     for (size_t k = 0; k < features.size(); ++k) rows[r * first + in + k] = T(features[k]);
@@ -42,8 +54,10 @@ std::vector<T> Embedding::firstLayerInputs(std::span<const T> x, std::span<const
 }
 
 template std::vector<double> Embedding::firstLayerInputs(std::span<const double>,
-                                                         std::span<const double>, int) const;
+                                                         std::span<const double>, int,
+                                                         std::span<const int>, int) const;
 template std::vector<float> Embedding::firstLayerInputs(std::span<const float>,
-                                                        std::span<const float>, int) const;
+                                                        std::span<const float>, int,
+                                                        std::span<const int>, int) const;
 
 }  // namespace flowscope

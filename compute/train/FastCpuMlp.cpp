@@ -113,13 +113,14 @@ FastCpuMlp::FastCpuMlp(const MlpSpec& spec)
     : spec_((validate(spec), spec)), layout_(layoutOf(spec)), embedding_(spec.embedding) {}
 
 std::vector<float> FastCpuMlp::forward(std::span<const float> params, std::span<const float> x,
-                                       std::span<const float> c) {
+                                       std::span<const float> c, std::span<const int> labels) {
   if (params.size() != layout_.count)
     throw InputError("parameters: expected " + std::to_string(layout_.count) + " values");
   batch_ = x.size() / size_t(spec_.inputs);
   a_.assign(size_t(spec_.depth) + 1, {});
   z_.assign(size_t(spec_.depth) + 1, {});
-  const std::vector<float> first = embedding_.firstLayerInputs(x, c, spec_.inputs);
+  const std::vector<float> first =
+      embedding_.firstLayerInputs(x, c, spec_.inputs, labels, spec_.classes);
   a_[0].assign(first.begin(), first.end());
   for (int k = 1; k <= spec_.depth; ++k) {
     z_[size_t(k)].resize(batch_ * size_t(spec_.width));

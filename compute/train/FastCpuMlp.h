@@ -22,7 +22,7 @@ class FastCpuMlp {
 
   // As ReferenceMlp::forward / backward, in float32.
   std::vector<float> forward(std::span<const float> params, std::span<const float> x,
-                             std::span<const float> c);
+                             std::span<const float> c, std::span<const int> labels = {});
   std::vector<float> backward(std::span<const float> params, std::span<const float> dy,
                               std::span<float> grad) const;
 

@@ -42,8 +42,10 @@ float activated(Activation a, float z) {
 
 }  // namespace
 
-LearnedModel::LearnedModel(MlpWeights weights, const std::string& source)
-    : weights_(std::move(weights)),
+LearnedModel::LearnedModel(MlpWeights weights, const std::string& source, int label)
+    : classes_(weights.spec.classes),
+      label_(label < 0 ? classes_ : label),
+      weights_(withClassFolded(weights, label_)),
       objective_(objectiveOf(weights_, source)),
       embedding_(weights_.frequencies.empty() ? Embedding(weights_.spec.embedding)
                                               : Embedding(weights_.frequencies)) {

@@ -20,8 +20,10 @@ namespace flowscope {
 class LearnedModel : public ExactModel {
  public:
   // InputError when the network does not map 2-D points (and a level) to 2-D outputs, or the
-  // weights carry no objective.
-  explicit LearnedModel(MlpWeights weights, const std::string& source = "weights");
+  // weights carry no objective. A class-conditional network is asked for class `label` (0..K-1;
+  // -1 or K: no class, the unconditional model label dropout trained), folded into its first
+  // layer (withClassFolded): weights() is that unconditional equivalent.
+  explicit LearnedModel(MlpWeights weights, const std::string& source = "weights", int label = -1);
   // A .safetensors file written by `train` (or the PyTorch export); InputError naming the file.
   static std::shared_ptr<const LearnedModel> load(const std::string& path);
 
@@ -37,6 +39,8 @@ class LearnedModel : public ExactModel {
   std::vector<float> gpuPacking() const;
 
   const MlpWeights& weights() const { return weights_; }
+  int classes() const { return classes_; }  // the network's K (0: unconditional)
+  int label() const { return label_; }      // the class asked for (K: none)
   const Objective& objective() const { return objective_; }
   const Embedding& embedding() const { return embedding_; }
 
@@ -49,6 +53,7 @@ class LearnedModel : public ExactModel {
   // The last hidden layer's activations, every hidden layer's into `every` when given.
   std::vector<float> hidden(glm::dvec2 input, double level,
                             std::vector<std::vector<float>>* every) const;
+  int classes_, label_;
   MlpWeights weights_;
   Objective objective_;
   Embedding embedding_;

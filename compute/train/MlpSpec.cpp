@@ -38,6 +38,7 @@ void validate(const MlpSpec& s) {
   requireInRange("outputs", s.outputs, 1, 64);
   requireInRange("width", s.width, 16, 512);
   requireInRange("depth", s.depth, 1, 8);
+  requireInRange("classes", s.classes, 0, 64);
   if (s.embedding.kind != EmbeddingKind::None) {
     requireInRange("embedding width", s.embedding.width, 2, 256);
     if (s.embedding.width % 2 != 0) throw InputError("embedding width: must be even");

@@ -3,7 +3,8 @@
 // values) and a fixed embedding of the noise level or time, then `depth` hidden layers of `width`
 // units with one activation (optionally residual from the second on), then a linear output.
 //
-//   a_0 = [x, emb(c)]                      (the embedding has no trainable parameters)
+//   a_0 = [x, emb(c), onehot(label)]       (the embedding has no trainable parameters; the
+//                                           one-hot only for a class-conditional network)
 //   a_1 = act(W_1 a_0 + b_1)
 //   a_l = act(W_l a_{l-1} + b_l) (+ a_{l-1} when residual), l = 2..depth
 //   y   = W_out a_depth + b_out
@@ -40,10 +41,14 @@ struct MlpSpec {
   Activation activation = Activation::Silu;
   bool residual = false;
   EmbeddingSpec embedding;
+  // Class-conditional with K classes (0: not): the first layer also sees a one-hot of K + 1
+  // values, the last one "no class" (label dropout's, and unconditional queries).
+  int classes = 0;
   uint64_t seed = 1;  // the initial weights' draw
 
   int embeddingWidth() const { return embedding.kind == EmbeddingKind::None ? 0 : embedding.width; }
-  int firstInputs() const { return inputs + embeddingWidth(); }
+  int classInputs() const { return classes > 0 ? classes + 1 : 0; }
+  int firstInputs() const { return inputs + embeddingWidth() + classInputs(); }
 };
 
 // InputError naming the first bad field ("width: between 16 and 512").

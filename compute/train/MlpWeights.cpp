@@ -10,19 +10,49 @@
 #include "Safetensors.h"
 
 namespace flowscope {
+MlpWeights withClassFolded(const MlpWeights& w, int label) {
+  if (w.spec.classes == 0) return w;
+  if (label < 0 || label > w.spec.classes)
+    throw InputError("class: between 0 and " + std::to_string(w.spec.classes - 1) + ", or " +
+                     std::to_string(w.spec.classes) + " for no class");
+  MlpWeights out = w;
+  out.spec.classes = 0;
+  const MlpLayout from = layoutOf(w.spec), to = layoutOf(out.spec);
+  if (w.parameters.size() != from.count)
+    throw InputError("weights: " + std::to_string(w.parameters.size()) +
+                     " values, the network has " + std::to_string(from.count));
+  out.parameters.assign(to.count, 0.0);
+  const auto& f = from.layers[0];
+  const auto& t = to.layers[0];
+  for (int o = 0; o < f.out; ++o) {
+    for (int i = 0; i < t.in; ++i)
+      out.parameters[t.weights + size_t(o * t.in + i)] =
+          w.parameters[f.weights + size_t(o * f.in + i)];
+    out.parameters[t.bias + size_t(o)] = w.parameters[f.bias + size_t(o)] +
+                                         w.parameters[f.weights + size_t(o * f.in + t.in + label)];
+  }
+  // Every later layer is where it was, shifted by the columns the first one lost.
+  const size_t rest = from.layers[1].weights;
+  std::copy(w.parameters.begin() + long(rest), w.parameters.end(),
+            out.parameters.begin() + long(to.layers[1].weights));
+  return out;
+}
+
 nlohmann::json mlpSpecJson(const MlpSpec& s) {
-  return {{"inputs", s.inputs},
-          {"outputs", s.outputs},
-          {"width", s.width},
-          {"depth", s.depth},
-          {"activation", activationName(s.activation)},
-          {"residual", s.residual},
-          {"seed", s.seed},
-          {"embedding",
-           {{"kind", embeddingName(s.embedding.kind)},
-            {"width", s.embedding.width},
-            {"scale", s.embedding.scale},
-            {"seed", s.embedding.seed}}}};
+  nlohmann::json j{{"inputs", s.inputs},
+                   {"outputs", s.outputs},
+                   {"width", s.width},
+                   {"depth", s.depth},
+                   {"activation", activationName(s.activation)},
+                   {"residual", s.residual},
+                   {"seed", s.seed},
+                   {"embedding",
+                    {{"kind", embeddingName(s.embedding.kind)},
+                     {"width", s.embedding.width},
+                     {"scale", s.embedding.scale},
+                     {"seed", s.embedding.seed}}}};
+  if (s.classes > 0) j["classes"] = s.classes;  // absent: unconditional (files before it too)
+  return j;
 }
 
 MlpSpec mlpSpecFromJson(const nlohmann::json& j) {
@@ -40,6 +70,7 @@ MlpSpec mlpSpecFromJson(const nlohmann::json& j) {
     s.embedding.width = e.at("width").get<int>();
     s.embedding.scale = e.at("scale").get<double>();
     s.embedding.seed = e.at("seed").get<uint64_t>();
+    s.classes = j.value("classes", 0);
     validate(s);
     return s;
   } catch (const nlohmann::json::exception& e) {

@@ -31,6 +31,12 @@ struct MlpWeights {
   std::vector<double> frequencies;
 };
 
+// A class-conditional network asked for one class (0..K-1, or K: no class) as the unconditional
+// network it then is: the one-hot's columns leave the first layer, the chosen one's weights join
+// its bias (W [x, e, onehot] + b = W' [x, e] + (b + W_label)). `weights` unchanged when it is not
+// class-conditional; InputError for a label out of range.
+MlpWeights withClassFolded(const MlpWeights& weights, int label);
+
 // The file's bytes (float32 or float64 tensors).
 std::string encodeMlp(const MlpWeights& weights, bool float32);
 // InputError naming the file and the tensor or field at fault: a missing or malformed

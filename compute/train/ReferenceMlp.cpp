@@ -75,13 +75,13 @@ ReferenceMlp::ReferenceMlp(const MlpSpec& spec)
     : spec_((validate(spec), spec)), layout_(layoutOf(spec)), embedding_(spec.embedding) {}
 
 std::vector<double> ReferenceMlp::forward(std::span<const double> params, std::span<const double> x,
-                                          std::span<const double> c) {
+                                          std::span<const double> c, std::span<const int> labels) {
   if (params.size() != layout_.count)
     throw InputError("parameters: expected " + std::to_string(layout_.count) + " values");
   batch_ = x.size() / size_t(spec_.inputs);
   a_.assign(size_t(spec_.depth) + 1, {});
   z_.assign(size_t(spec_.depth) + 1, {});
-  a_[0] = embedding_.firstLayerInputs(x, c, spec_.inputs);
+  a_[0] = embedding_.firstLayerInputs(x, c, spec_.inputs, labels, spec_.classes);
   for (int k = 1; k <= spec_.depth; ++k) {
     linear(layout_.layers[size_t(k - 1)], params, a_[size_t(k - 1)], batch_, z_[size_t(k)]);
     std::vector<double>& a = a_[size_t(k)];

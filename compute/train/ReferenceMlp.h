@@ -34,9 +34,10 @@ class ReferenceMlp {
   const MlpLayout& layout() const { return layout_; }
 
   // y (batch x outputs) for x (batch x inputs, row-major) at levels c (batch values; ignored
-  // without an embedding). Keeps what backward() needs.
+  // without an embedding) and, for a class-conditional network, labels (batch classes in 0..K,
+  // K "no class"; empty: no class for every row). Keeps what backward() needs.
   std::vector<double> forward(std::span<const double> params, std::span<const double> x,
-                              std::span<const double> c);
+                              std::span<const double> c, std::span<const int> labels = {});
   // For the last forward: adds dL/dparams to `grad` (layout().count values) from dL/dy, and
   // returns dL/dx (batch x inputs).
   std::vector<double> backward(std::span<const double> params, std::span<const double> dy,

@@ -76,6 +76,14 @@ void validate(const TrainingSpec& s) {
                        " solves a batch x batch problem each step: batch at most 4096");
   }
   requireInRange("coupling epsilon", s.couplingEpsilon, 1e-4, 1e3);
+  if (s.network.classes > 0 && s.coupling != MinibatchCoupling::Independent)
+    throw InputError("coupling: a class-conditional network trains on independent pairs");
+  requireInRange("label dropout", s.labelDropout, 0.0, 1.0);
+}
+
+void dropLabels(std::vector<int>& labels, double p, int none, Pcg32& rng) {
+  for (int& l : labels)
+    if (rng.uniform() < p) l = none;
 }
 
 template <class Mlp, class T>
@@ -95,8 +103,24 @@ Trainer<Mlp, T>::Trainer(const TrainingSpec& spec, std::vector<glm::dvec2> train
 template <class Mlp, class T>
 void Trainer<Mlp, T>::setPairs(std::vector<glm::dvec2> noise, std::vector<glm::dvec2> data) {
   if (noise.size() != data.size()) throw InputError("reflow pairs: as many endpoints as noise");
+  if (spec_.network.classes > 0 && !noise.empty())
+    throw InputError("reflow pairs: a class-conditional network trains on labelled data only");
   pairNoise_ = std::move(noise);
   pairData_ = std::move(data);
+}
+
+template <class Mlp, class T>
+void Trainer<Mlp, T>::setLabels(std::vector<int> labels) {
+  const int k = spec_.network.classes;
+  if (k == 0) throw InputError("labels: the network is not class-conditional");
+  if (labels.size() != data_.size())
+    throw InputError("labels: " + std::to_string(labels.size()) + " for " +
+                     std::to_string(data_.size()) + " training points");
+  for (int l : labels)
+    if (l < 0 || l >= k)
+      throw InputError("labels: " + std::to_string(l) + " is not a class of 0.." +
+                       std::to_string(k - 1));
+  labels_ = std::move(labels);
 }
 
 template <class Mlp, class T>
@@ -110,10 +134,12 @@ void Trainer<Mlp, T>::setParameters(std::vector<T> weights) {
 }
 
 template <class Mlp, class T>
-void Trainer<Mlp, T>::drawMinibatch(std::vector<glm::dvec2>& x0, std::vector<glm::dvec2>& eps) {
+void Trainer<Mlp, T>::drawMinibatch(std::vector<glm::dvec2>& x0, std::vector<glm::dvec2>& eps,
+                                    std::vector<int>& labels) {
   const size_t n = size_t(spec_.batch);
   x0.resize(n);
   eps.resize(n);
+  labels.clear();
   auto index = [&](size_t size) {
     return std::min(size - 1, size_t(rng_.uniform() * double(size)));
   };
@@ -125,19 +151,27 @@ void Trainer<Mlp, T>::drawMinibatch(std::vector<glm::dvec2>& x0, std::vector<glm
     }
     return;
   }
-  for (glm::dvec2& x : x0) x = data_[index(data_.size())];
+  for (size_t k = 0; k < n; ++k) {
+    const size_t i = index(data_.size());
+    x0[k] = data_[i];
+    if (!labels_.empty()) labels.push_back(labels_[i]);
+  }
   for (glm::dvec2& e : eps) e = glm::dvec2(rng_.normal(), rng_.normal());
+  if (!labels_.empty()) dropLabels(labels, spec_.labelDropout, spec_.network.classes, rng_);
   if (spec_.coupling != MinibatchCoupling::Independent)
     x0 = coupledData(x0, eps, spec_.coupling, spec_.couplingEpsilon, rng_.next());
 }
 
 template <class Mlp, class T>
 double Trainer<Mlp, T>::step() {
+  if (spec_.network.classes > 0 && labels_.empty())
+    throw InputError("labels: a class-conditional network needs its training set's labels");
   std::vector<glm::dvec2> x0, eps;
-  drawMinibatch(x0, eps);
+  std::vector<int> labels;
+  drawMinibatch(x0, eps, labels);
   const RegressionBatch b = objective_.batch(x0, eps, rng_);
   const std::vector<T> target = as<T>(b.target), weight = as<T>(b.weight);
-  const std::vector<T> y = mlp_.forward(params_, as<T>(b.input), as<T>(b.level));
+  const std::vector<T> y = mlp_.forward(params_, as<T>(b.input), as<T>(b.level), labels);
   std::vector<T> dy(y.size());
   const double loss = weightedSquaredError(std::span<const T>(y), std::span<const T>(target),
                                            std::span<const T>(weight), 2, std::span<T>(dy));

@@ -8,6 +8,10 @@
 // distance: OT-CFM) or Sinkhorn at eps (each noise point draws its partner from its row of the
 // entropic plan), all by the Transport lab's solvers (transport/Couplings.h). Reflow (Liu et al.
 // 2023, k-rectified flow) trains on given pairs (z, ODE(z)) instead: setPairs.
+//
+// A class-conditional network (MlpSpec::classes = K) sees each sample's class (setLabels), and
+// with probability labelDropout "no class" instead (Ho & Salimans 2022, classifier-free
+// guidance: one network learns the conditional and the unconditional model).
 //   ReferenceTrainer: the double-precision oracle of the tests;
 //   FastCpuTrainer: float32 with Eigen, for CPU-only devices (lavapipe) and the CLI there;
 //   VulkanTrainer: float32 on a Vulkan device (VulkanMlp.h), the optimiser on the host.
@@ -42,13 +46,17 @@ struct TrainingSpec {
   uint64_t seed = 1;
   MinibatchCoupling coupling = MinibatchCoupling::Independent;  // flow objective only
   double couplingEpsilon = 0.05;  // sinkhorn: POT's reg, squared Euclidean cost
+  double labelDropout = 0.1;      // class-conditional: P(a sample's label becomes "no class")
 };
 
 // InputError naming the first bad field of the network, objective, optimiser, "EMA decay" or
 // "batch", "coupling" (not independent for an objective other than flow; batch at most 4096 for
-// exact and Sinkhorn) or "coupling epsilon"; the data must be 2-D points (network inputs and
-// outputs 2).
+// exact and Sinkhorn; independent for a class-conditional network), "coupling epsilon" or "label
+// dropout" (in [0, 1]); the data must be 2-D points (network inputs and outputs 2).
 void validate(const TrainingSpec& spec);
+
+// Label dropout: each label becomes `none` with probability p (one uniform draw a label, in order).
+void dropLabels(std::vector<int>& labels, double p, int none, Pcg32& rng);
 
 template <class Mlp, class T>
 class Trainer {
@@ -62,6 +70,10 @@ class Trainer {
   // Reflow: from now on minibatches are drawn from these pairs (noise z_k, its endpoint y_k),
   // the coupling ignored; an empty set returns to the training set. InputError on sizes.
   void setPairs(std::vector<glm::dvec2> noise, std::vector<glm::dvec2> data);
+  // A class-conditional network's training labels, one a training point in 0..K-1 (InputError
+  // naming "labels" otherwise, or for a network that is not class-conditional). Required before
+  // the first step of such a network.
+  void setLabels(std::vector<int> labels);
   bool reflowing() const { return !pairNoise_.empty(); }
   // Starts from given weights (a loaded file): the network and its average both take them; the
   // optimiser's moments and step count stay as they are.
@@ -84,8 +96,11 @@ class Trainer {
  private:
   TrainingSpec spec_;
   // The minibatch's clean samples and their noise (coupled, or reflow's pairs).
-  void drawMinibatch(std::vector<glm::dvec2>& x0, std::vector<glm::dvec2>& eps);
+  // (With labels: each sample's, dropped out.)
+  void drawMinibatch(std::vector<glm::dvec2>& x0, std::vector<glm::dvec2>& eps,
+                     std::vector<int>& labels);
   std::vector<glm::dvec2> data_, pairNoise_, pairData_;
+  std::vector<int> labels_;
   const GpuContext* gpu_;
   Objective objective_;
   Mlp mlp_;

@@ -101,10 +101,11 @@ MlpPush VulkanMlp::push(bool keep) const {
 }
 
 std::vector<float> VulkanMlp::forward(std::span<const float> params, std::span<const float> x,
-                                      std::span<const float> c) {
+                                      std::span<const float> c, std::span<const int> labels) {
   if (params.size() != layout_.count)
     throw InputError("parameters: expected " + std::to_string(layout_.count) + " values");
-  const std::vector<float> first = embedding_.firstLayerInputs(x, c, spec_.inputs);
+  const std::vector<float> first =
+      embedding_.firstLayerInputs(x, c, spec_.inputs, labels, spec_.classes);
   reserve(x.size() / size_t(spec_.inputs));
   if (batch_ == 0) return {};
   buffers_->params.upload(params);

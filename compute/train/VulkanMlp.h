@@ -53,7 +53,7 @@ class VulkanMlp {
 
   // As ReferenceMlp::forward / backward, in float32; backward follows the last forward.
   std::vector<float> forward(std::span<const float> params, std::span<const float> x,
-                             std::span<const float> c);
+                             std::span<const float> c, std::span<const int> labels = {});
   std::vector<float> backward(std::span<const float> params, std::span<const float> dy,
                               std::span<float> grad);
 

@@ -388,6 +388,18 @@ TEST_F(Cli, LearnedModelsSampleAndCouplingsTrain) {
   }
   EXPECT_NEAR(losses[1], losses[0], 1e-4 * losses[0]);
   expectInvalid("train --backend metal --steps 5 --out " + w, "--backend", w);
+  // Class-conditional training on a labelled mixture; unlabelled data is refused.
+  const std::string labelled = path("labelled.json");
+  std::ofstream(labelled) << R"({"type": "gmm", "weights": [1, 1], "means": [[-2, 0], [2, 0]],
+    "covariances": [[[0.1, 0], [0, 0.1]], [[0.1, 0], [0, 0.1]]], "labels": [0, 1]})";
+  r = cli("train --data " + labelled + " --conditional --label-dropout 0.2 --steps 20 --out " +
+          path("cond.safetensors") + " --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["classes"], 2);
+  EXPECT_EQ(j["label_dropout"], 0.2);
+  EXPECT_TRUE(j["irreducible_loss"].is_null());
+  expectInvalid("train --conditional --steps 5 --out " + w, "--conditional", w);
   expectInvalid("train --objective edm --coupling sinkhorn --steps 5 --out " + w, "--coupling", w);
   expectInvalid("train --reflow-rounds 2 --steps 5 --out " + w, "--reflow-rounds", w);
 }

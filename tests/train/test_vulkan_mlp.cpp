@@ -1,8 +1,8 @@
 // The training engine's Vulkan backend (VulkanMlp: fused forward, fused backward, weight
 // gradients) against the double reference on seeded inputs: outputs, parameter gradients and
-// input gradients of every activation, residual or not, at batches that end in a part-filled
-// tile; gradients that are the same bits every run; whole training steps against the reference
-// trainer. Validation layer on.
+// input gradients of every activation, residual or not, class-conditional or not, at batches that
+// end in a part-filled tile; gradients that are the same bits every run; whole training steps
+// against the reference trainer. Validation layer on.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -31,15 +31,18 @@ double largest(const std::vector<double>& v) {
 
 struct Inputs {
   std::vector<double> x, c, dy;
+  std::vector<int> labels;  // a class-conditional network's: 0..K, K no class
 };
 
-Inputs seeded(size_t batch, uint64_t seed) {
+Inputs seeded(size_t batch, uint64_t seed, int classes = 0) {
   Pcg32 rng(seed);
   Inputs in{std::vector<double>(2 * batch), std::vector<double>(batch),
             std::vector<double>(2 * batch)};
   for (double& v : in.x) v = 2.0 * rng.normal();
   for (double& v : in.c) v = rng.uniform();
   for (double& v : in.dy) v = rng.normal() / double(batch);
+  for (size_t r = 0; classes > 0 && r < batch; ++r)
+    in.labels.push_back(int(rng.next() % uint32_t(classes + 1)));
   return in;
 }
 
@@ -47,14 +50,14 @@ Inputs seeded(size_t batch, uint64_t seed) {
 // relative to the largest of its kind.
 void expectMatchesReference(const GpuContext& gpu, const MlpSpec& spec, size_t batch) {
   const std::vector<double> p = initialParameters(spec);
-  const Inputs in = seeded(batch, 17);
+  const Inputs in = seeded(batch, 17, spec.classes);
   ReferenceMlp ref(spec);
   VulkanMlp vk(spec, gpu);
-  const std::vector<double> y = ref.forward(p, in.x, in.c);
+  const std::vector<double> y = ref.forward(p, in.x, in.c, in.labels);
   std::vector<double> grad(p.size(), 0.0);
   const std::vector<double> dx = ref.backward(p, in.dy, grad);
   const std::vector<float> pf = cast<float>(p);
-  const std::vector<float> yf = vk.forward(pf, cast<float>(in.x), cast<float>(in.c));
+  const std::vector<float> yf = vk.forward(pf, cast<float>(in.x), cast<float>(in.c), in.labels);
   std::vector<float> gradf(p.size(), 0.0f);
   const std::vector<float> dxf = vk.backward(pf, cast<float>(in.dy), gradf);
   ASSERT_EQ(yf.size(), y.size());
@@ -86,7 +89,7 @@ TEST_F(VulkanMlpTest, MatchesTheDoubleReferenceForEveryActivation) {
     }
 }
 
-TEST_F(VulkanMlpTest, MatchesTheReferenceAtTheWidestAndNarrowestShapes) {
+TEST_F(VulkanMlpTest, MatchesTheReferenceAtTheWidestNarrowestAndConditionalShapes) {
   MlpSpec wide;  // the widest layer the shared memory must hold: 512 units
   wide.width = 512;
   wide.depth = 2;
@@ -95,6 +98,16 @@ TEST_F(VulkanMlpTest, MatchesTheReferenceAtTheWidestAndNarrowestShapes) {
   {
     SCOPED_TRACE("width 512, embedding 256");
     expectMatchesReference(*gpu, wide, 37);
+  }
+  MlpSpec conditional;  // a one-hot class input after the embedding
+  conditional.width = 24;
+  conditional.depth = 2;
+  conditional.classes = 5;
+  conditional.embedding.width = 10;
+  conditional.embedding.scale = 1.0;
+  {
+    SCOPED_TRACE("5 classes");
+    expectMatchesReference(*gpu, conditional, 77);
   }
   MlpSpec narrow;  // one hidden layer, no embedding: the first layer sees x alone
   narrow.width = 16;
