@@ -10,6 +10,7 @@ FLOWSCOPE_PACKAGES=(
   qt6-base-dev qt6-base-dev-tools qt6-svg-dev
   libvulkan-dev mesa-vulkan-drivers vulkan-validationlayers glslc
   libglm-dev libimgui-dev libstb-dev nlohmann-json3-dev libcli11-dev libgtest-dev libeigen3-dev
+  libopenblas-dev
   libavformat-dev libavcodec-dev libavfilter-dev libavutil-dev
   xvfb xauth
 )

@@ -18,12 +18,13 @@ void parallelFor(size_t n, Fn&& fn, size_t minPerThread = 4096) {
   }
   std::vector<std::thread> pool;
   size_t block = (n + threads - 1) / threads;
-  for (size_t t = 0; t < threads; ++t) {
+  for (size_t t = 1; t < threads; ++t) {
     size_t begin = t * block, end = std::min(n, begin + block);
     pool.emplace_back([&fn, begin, end] {
       for (size_t i = begin; i < end; ++i) fn(i);
     });
   }
+  for (size_t i = 0; i < std::min(n, block); ++i) fn(i);  // the first block on this thread
   for (auto& th : pool) th.join();
 }
 

@@ -21,10 +21,7 @@ Embedding::Embedding(const EmbeddingSpec& spec) {
 
 void Embedding::features(double c, std::span<double> out) const {
   const size_t h = frequencies_.size();
-  for (size_t k = 0; k < h; ++k) {
-    out[k] = std::cos(frequencies_[k] * c);
-    out[h + k] = std::sin(frequencies_[k] * c);
-  }
+  for (size_t k = 0; k < h; ++k) ::sincos(frequencies_[k] * c, &out[h + k], &out[k]);
 }
 
 template <class T>

@@ -1,5 +1,6 @@
 #include "FastCpuMlp.h"
 
+#include <cblas.h>
 #include <Eigen/Core>
 
 #include <algorithm>
@@ -35,8 +36,8 @@ void activateAll(Activation a, const float* zp, float* out, size_t n) {
     case Activation::Tanh:
       o = z.tanh();
       return;
-    case Activation::Elu:
-      o = (z > 0.0f).select(z, z.exp() - 1.0f);
+    case Activation::Elu:  // max(z, 0) + exp(min(z, 0)) - 1: vectorised, where select is not
+      o = z.max(0.0f) + (z.min(0.0f).exp() - 1.0f);
       return;
     case Activation::Gelu:
       for (size_t j = 0; j < n; ++j) out[j] = float(activate(a, double(zp[j])));
@@ -50,7 +51,7 @@ void slopeTimes(Activation a, const float* zp, const float* dap, float* out, siz
   Array o(out, Eigen::Index(n));
   switch (a) {
     case Activation::Relu:
-      o = (z > 0.0f).select(da, 0.0f);
+      o = da * (z > 0.0f).cast<float>();
       return;
     case Activation::Silu: {
       const Eigen::ArrayXf s = 1.0f / (1.0f + (-z).exp());
@@ -60,8 +61,8 @@ void slopeTimes(Activation a, const float* zp, const float* dap, float* out, siz
     case Activation::Tanh:
       o = da * (1.0f - z.tanh().square());
       return;
-    case Activation::Elu:
-      o = da * (z > 0.0f).select(Eigen::ArrayXf::Ones(z.size()), z.exp());
+    case Activation::Elu:  // exp(min(z, 0)): 1 above 0
+      o = da * z.min(0.0f).exp();
       return;
     case Activation::Gelu:
       for (size_t j = 0; j < n; ++j) out[j] = dap[j] * float(activationSlope(a, double(zp[j])));
@@ -74,9 +75,9 @@ template <class Out>
 void linear(const MlpLayout::Layer& n, std::span<const float> p, const AlignedFloats& in, size_t r0,
             size_t r1, Out& out) {
   const auto rows = Eigen::Index(r1 - r0);
-  const ConstMap w(&p[n.weights], n.out, n.in), a(&in[r0 * size_t(n.in)], rows, n.in);
   Map z(&out[r0 * size_t(n.out)], rows, n.out);
-  z.noalias() = a * w.transpose();
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, int(rows), n.out, n.in, 1.0f,
+              &in[r0 * size_t(n.in)], n.in, &p[n.weights], n.in, 0.0f, z.data(), n.out);
   z.rowwise() += ConstVectorMap(&p[n.bias], n.out).transpose();
 }
 
@@ -85,15 +86,16 @@ AlignedFloats linearBackward(const MlpLayout::Layer& n, std::span<const float> p
                              const AlignedFloats& a, const AlignedFloats& d, size_t r0, size_t r1,
                              std::span<float> grad) {
   const auto rows = Eigen::Index(r1 - r0);
-  const ConstMap w(&p[n.weights], n.out, n.in), in(&a[r0 * size_t(n.in)], rows, n.in),
-      dz(d.data(), rows, n.out);
-  Map(&grad[n.weights], n.out, n.in).noalias() += dz.transpose() * in;
+  const ConstMap dz(d.data(), rows, n.out);
+  cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, n.out, n.in, int(rows), 1.0f, d.data(),
+              n.out, &a[r0 * size_t(n.in)], n.in, 1.0f, &grad[n.weights], n.in);
   // The bias gradient row by row in order: Eigen's vectorised column sums split the rows by the
   // buffers' alignment, which varies between runs, and a replayed scene must train the same.
   for (Eigen::Index r = 0; r < rows; ++r)
     for (int o = 0; o < n.out; ++o) grad[n.bias + size_t(o)] += dz(r, o);
   AlignedFloats da(size_t(rows) * size_t(n.in));
-  Map(da.data(), rows, n.in).noalias() = dz * w;
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, int(rows), n.in, n.out, 1.0f, d.data(),
+              n.out, &p[n.weights], n.in, 0.0f, da.data(), n.in);
   return da;
 }
 
@@ -110,24 +112,36 @@ void overRowBlocks(size_t batch, Fn&& fn) {
 }  // namespace
 
 FastCpuMlp::FastCpuMlp(const MlpSpec& spec)
-    : spec_((validate(spec), spec)), layout_(layoutOf(spec)), embedding_(spec.embedding) {}
+    : spec_((validate(spec), spec)), layout_(layoutOf(spec)), embedding_(spec.embedding) {
+  openblas_set_num_threads(1);  // the row blocks are the parallelism: one thread a product
+}
 
 std::vector<float> FastCpuMlp::forward(std::span<const float> params, std::span<const float> x,
                                        std::span<const float> c, std::span<const int> labels) {
   if (params.size() != layout_.count)
     throw InputError("parameters: expected " + std::to_string(layout_.count) + " values");
-  batch_ = x.size() / size_t(spec_.inputs);
-  a_.assign(size_t(spec_.depth) + 1, {});
-  z_.assign(size_t(spec_.depth) + 1, {});
-  const std::vector<float> first =
-      embedding_.firstLayerInputs(x, c, spec_.inputs, labels, spec_.classes);
-  a_[0].assign(first.begin(), first.end());
+  const size_t in = size_t(spec_.inputs), first = size_t(spec_.firstInputs());
+  batch_ = x.size() / in;
+  if (!labels.empty() && labels.size() != batch_)
+    throw InputError("labels: one a row (" + std::to_string(batch_) + "), got " +
+                     std::to_string(labels.size()));
+  // The layers' buffers keep their memory from step to step (no allocation, no page faults).
+  a_.resize(size_t(spec_.depth) + 1);
+  z_.resize(size_t(spec_.depth) + 1);
+  a_[0].resize(batch_ * first);
   for (int k = 1; k <= spec_.depth; ++k) {
     z_[size_t(k)].resize(batch_ * size_t(spec_.width));
     a_[size_t(k)].resize(batch_ * size_t(spec_.width));
   }
   std::vector<float> y(batch_ * size_t(spec_.outputs));
-  overRowBlocks(batch_, [&](size_t, size_t r0, size_t r1) { forwardRows(params, r0, r1, y); });
+  overRowBlocks(batch_, [&](size_t, size_t r0, size_t r1) {
+    // Each block's first-layer inputs (the level's features: sines and cosines) on its thread.
+    const std::vector<float> rows = embedding_.firstLayerInputs(
+        x.subspan(r0 * in, (r1 - r0) * in), c.subspan(r0, r1 - r0), spec_.inputs,
+        labels.empty() ? labels : labels.subspan(r0, r1 - r0), spec_.classes);
+    std::copy(rows.begin(), rows.end(), a_[0].begin() + long(r0 * first));
+    forwardRows(params, r0, r1, y);
+  });
   return y;
 }
 
