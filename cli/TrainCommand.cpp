@@ -14,13 +14,13 @@
 #include "CsvFile.h"
 #include "Dataset.h"
 #include "DiffusionSimulation.h"
+#include "FloatTrainer.h"
 #include "LearnedModel.h"
 #include "Metrics.h"
 #include "MlpWeights.h"
 #include "OutputFiles.h"
 #include "OutputPath.h"
 #include "Reflow.h"
-#include "Trainer.h"
 #include "TrainingEvaluation.h"
 
 namespace flowscope::cli {
@@ -132,20 +132,16 @@ TrainingSpec specOf(const TrainArgs& a) {
   return s;
 }
 
-// The backend --backend asks for: auto is Vulkan where the device is a GPU, else the fast CPU
-// backend (on lavapipe the CPU backend is far faster than its kernels).
+// The Vulkan device --backend may train on: none for cpu; gpu needs one (GpuError, exit 3);
+// auto takes one if there is (makeFloatTrainer then picks the CPU on a CPU device).
 std::unique_ptr<GpuContext> trainingDevice(const std::string& backend) {
   if (backend == "cpu") return nullptr;
   if (backend == "gpu") return requireGpu();
-  Backend b = openBackend("gpu");
-  if (b.gpu && b.gpu->isCpu()) b.gpu.reset();
-  return std::move(b.gpu);
+  return std::move(openBackend("gpu").gpu);
 }
 
-template <class TrainerT>
 int trainAndSave(const TrainArgs& a, const TrainingSpec& spec,
-                 const std::shared_ptr<const Dataset>& data, TrainerT& trainer,
-                 const std::string& backend);
+                 const std::shared_ptr<const Dataset>& data, FloatTrainer& trainer);
 
 // --conditional: the network sees the data's classes (label dropout --label-dropout).
 void conditionOn(const TrainArgs& a, const Dataset& data, TrainingSpec& spec) {
@@ -178,26 +174,15 @@ int runTrain(const TrainArgs& a) {
   conditionOn(a, *data, spec);
   if (!spec.network.classes) labels.clear();
   const std::unique_ptr<GpuContext> gpu = trainingDevice(a.backend);
-  if (gpu) {
-    VulkanTrainer trainer(spec, std::move(points), gpu.get());
-    if (!labels.empty()) trainer.setLabels(std::move(labels));
-    return trainAndSave(a, spec, data, trainer,
-                        "gpu float32 (Vulkan fused MLP on " + gpu->info().name + ", " +
-                            std::to_string(trainer.network().rowsPerGroup()) +
-                            " rows a work group)");
-  }
-  FastCpuTrainer trainer(spec, std::move(points));
-  if (!labels.empty()) trainer.setLabels(std::move(labels));
-  return trainAndSave(a, spec, data, trainer,
-                      "cpu float32 (Eigen, " +
-                          std::to_string(std::max(1u, std::thread::hardware_concurrency())) +
-                          " threads)");
+  const std::unique_ptr<FloatTrainer> trainer =
+      makeFloatTrainer(spec, std::move(points), gpu.get(), parseTrainingBackend(a.backend));
+  if (!labels.empty()) trainer->setLabels(std::move(labels));
+  return trainAndSave(a, spec, data, *trainer);
 }
 
-template <class TrainerT>
 int trainAndSave(const TrainArgs& a, const TrainingSpec& spec,
-                 const std::shared_ptr<const Dataset>& data, TrainerT& trainer,
-                 const std::string& backend) {
+                 const std::shared_ptr<const Dataset>& data, FloatTrainer& trainer) {
+  const std::string backend = (trainer.onGpu() ? "gpu: " : "cpu: ") + trainer.backend();
   std::vector<double> losses;
   nlohmann::json quality = nlohmann::json::array(), rounds = nlohmann::json::array();
   nlohmann::json reached;
@@ -290,7 +275,8 @@ void addTrainCommand(CLI::App& app, Runner& run) {
   auto* cmd = app.add_subcommand(
       "train",
       "Train a small MLP on 2-D data (the training engine's float32 backends: Vulkan's fused "
-      "MLP where the device is a GPU, else the fast CPU one, Eigen on every thread; --backend "
+      "MLP where the device is a GPU, else the fast CPU one, OpenBLAS and Eigen on every thread; "
+      "--backend "
       "and the output say which ran) and save its weight average as safetensors (README: File "
       "formats). Objectives: "
       "edm (Karras et al. 2022: sigma_data 0.5, ln sigma ~ N(-1.2, 1.2^2), preconditioned), "
@@ -328,7 +314,9 @@ void addTrainCommand(CLI::App& app, Runner& run) {
                   "auto: gpu where the Vulkan device is a GPU, else cpu (on a CPU device such as "
                   "lavapipe the CPU backend is the faster); gpu: the fused Vulkan MLP (forward, "
                   "backward and weight gradients in three dispatches a step, Adam on the host) "
-                  "on any Vulkan device; cpu: the fast CPU backend (float32, Eigen, every thread)")
+                  "on any Vulkan device; cpu: the fast CPU backend (float32, OpenBLAS and Eigen, "
+                  "every thread). The output's backend says which ran: \"gpu: ...\" or "
+                  "\"cpu: ...\"")
       ->check(CLI::IsMember({"auto", "gpu", "cpu"}))
       ->capture_default_str();
   cmd->add_flag("--conditional", a->conditional,

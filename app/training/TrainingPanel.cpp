@@ -52,6 +52,20 @@ std::optional<LabRequest> TrainingPanel::build(TrainingLab& lab,
   DockLayout::current().begin("Training", DockSide::Left, ui(430));
   edits_.show();
   ImGui::TextWrapped("backend: %s", lab.backendName().c_str());
+  TrainingBackend backend = lab.trainingBackend();
+  if (enumCombo("trainer", backend,
+                {TrainingBackend::Auto, TrainingBackend::Cpu, TrainingBackend::Gpu},
+                trainingBackendName))
+    edits_.apply([&] {
+      try {
+        lab.setTrainingBackend(backend);
+      } catch (const GpuError& e) {  // the lab is unchanged: said on the panel's error line
+        throw InputError(std::string("trainer: ") + e.what());
+      }
+    });
+  hint(
+      "auto: Vulkan's fused MLP on a GPU, the fast CPU trainer on a CPU device such as lavapipe "
+      "(far faster there); a change starts training over.");
   hint(
       "A small network learns the data's denoiser or velocity by the objective below; arrows "
       "compare it with the exact model at the level (cyan learned, grey exact), the heatmap is "

@@ -51,9 +51,12 @@ std::optional<LabRequest> TransportPanel::build(TransportLab& lab, ControlRects&
       ImGui::TextUnformatted(lab.progress() ? "solving..." : "no solution");
     } else {
       ImGui::Text("%s = %.6g   <P,C> = %.6g", sq ? "W2" : "W1", s.w, s.cost);
-      ImGui::Text("%ld %s, marginal error %.2e, %.1f ms%s", s.iterations,
+      ImGui::Text("%ld %s, marginal error %.2e, %.1f ms", s.iterations,
                   s.method == OtMethod::Sinkhorn ? "iterations" : "pivots", s.marginalError,
-                  s.timeMs, lab.progress() ? " (previous; solving)" : "");
+                  s.timeMs);
+      // A line of its own, kept when empty: the figures' line stays within the panel and the
+      // controls below never move as solves start and end.
+      ImGui::TextUnformatted(lab.progress() ? "(the previous solve's figures; solving)" : " ");
     }
     if (s.status != SolveStatus::Converged && !s.message.empty())
       ImGui::TextColored(ImVec4(1.0f, 0.45f, 0.35f, 1.0f), "%s", s.message.c_str());

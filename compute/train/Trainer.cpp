@@ -1,6 +1,7 @@
 #include "Trainer.h"
 
 #include <algorithm>
+#include <type_traits>
 
 #include "Couplings.h"
 #include "EnumNames.h"
@@ -91,7 +92,6 @@ Trainer<Mlp, T>::Trainer(const TrainingSpec& spec, std::vector<glm::dvec2> train
                          const GpuContext* gpu)
     : spec_(checked(spec, trainingSet.size())),
       data_(std::move(trainingSet)),
-      gpu_(gpu),
       objective_(spec.objective),
       mlp_(makeMlp<Mlp>(spec.network, gpu)),
       params_(as<T>(initialParameters(spec.network))),
@@ -194,7 +194,10 @@ template <class Mlp, class T>
 std::vector<double> Trainer<Mlp, T>::evaluate(const std::vector<T>& weights,
                                               std::span<const double> x,
                                               std::span<const double> level) const {
-  Mlp copy = makeMlp<Mlp>(spec_.network, gpu_);
+  // On the CPU twin of the backend's precision: no device work from a const query (the Training
+  // lab's held-out loss), the same figures to float rounding.
+  using Twin = std::conditional_t<std::is_same_v<T, double>, ReferenceMlp, FastCpuMlp>;
+  Twin copy(spec_.network);
   const std::vector<T> y =
       copy.forward(weights, as<T>({x.begin(), x.end()}), as<T>({level.begin(), level.end()}));
   return {y.begin(), y.end()};

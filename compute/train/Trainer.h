@@ -89,7 +89,8 @@ class Trainer {
     return ema_.weights().empty() ? params_ : ema_.weights();
   }
   // The raw network outputs (batch x 2) at points x (batch x 2) and their levels, with the given
-  // weights (a copy of the network runs them, the trainer's own keeps its last batch).
+  // weights (a CPU copy of the network in the backend's precision runs them: the trainer's own
+  // keeps its last batch).
   std::vector<double> evaluate(const std::vector<T>& weights, std::span<const double> x,
                                std::span<const double> level) const;
 
@@ -101,7 +102,6 @@ class Trainer {
                      std::vector<int>& labels);
   std::vector<glm::dvec2> data_, pairNoise_, pairData_;
   std::vector<int> labels_;
-  const GpuContext* gpu_;
   Objective objective_;
   Mlp mlp_;
   std::vector<T> params_, grad_;

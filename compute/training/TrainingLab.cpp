@@ -43,9 +43,10 @@ void splitData(const Dataset& d, int n, uint64_t seed, std::vector<glm::dvec2>& 
 }  // namespace
 
 struct TrainingLab::Engine {
-  Engine(const TrainingSpec& spec, std::vector<glm::dvec2> train)
-      : trainer(spec, std::move(train)) {}
-  FastCpuTrainer trainer;
+  Engine(const TrainingSpec& spec, std::vector<glm::dvec2> train, const GpuContext* gpu,
+         TrainingBackend backend)
+      : trainer(makeFloatTrainer(spec, std::move(train), gpu, backend)) {}
+  std::unique_ptr<FloatTrainer> trainer;
   std::optional<RegressionBatch> heldOut;  // one fixed batch of the held-out points
 };
 
@@ -73,10 +74,11 @@ void TrainingLab::rebuild(const TrainingSettings& s, std::shared_ptr<const Datas
   validate(s);
   std::vector<glm::dvec2> train, heldOut;
   splitData(*data, s.points, s.training.seed, train, heldOut);
-  auto engine = std::make_unique<Engine>(s.training, train);  // validates the spec too
+  // Validates the spec too; GpuError for the Vulkan trainer without a device.
+  auto engine = std::make_unique<Engine>(s.training, train, gpu_, backend_);
   if (!heldOut.empty()) {
     Pcg32 rng(s.training.seed, 202u);
-    engine->heldOut = engine->trainer.objective().batch(heldOut, rng);
+    engine->heldOut = engine->trainer->objective().batch(heldOut, rng);
   }
   // Nothing above changed the lab; from here on it cannot fail.
   job_.cancel();
@@ -91,7 +93,7 @@ void TrainingLab::rebuild(const TrainingSettings& s, std::shared_ptr<const Datas
   irreducible_.reset();
   if (data_->mixture && engine->heldOut)
     irreducible_ =
-        flowscope::irreducibleLoss(engine->trainer.objective(), *data_->mixture, *engine->heldOut);
+        flowscope::irreducibleLoss(engine->trainer->objective(), *data_->mixture, *engine->heldOut);
   engine_ = std::move(engine);
   losses_.clear();
   stepMs_.clear();
@@ -110,24 +112,45 @@ void TrainingLab::rebuild(const TrainingSettings& s, std::shared_ptr<const Datas
 }
 
 long TrainingLab::steps() const {
-  return stepsBefore_ + engine_->trainer.steps();
+  return stepsBefore_ + engine_->trainer->steps();
 }
 
 std::string TrainingLab::backendName() const {
-  return "fast CPU, float32 (Eigen, " +
-         std::to_string(std::max(1u, std::thread::hardware_concurrency())) + " threads)";
+  return engine_->trainer->backend();
+}
+
+void TrainingLab::useGpu(const GpuContext* gpu) {
+  gpu_ = gpu;
+  // Auto picks Vulkan's trainer on a GPU: taken now while nothing has trained, else at the next
+  // reset (a replayed scene keeps the backend it started on).
+  const bool wantsGpu = backend_ == TrainingBackend::Gpu ||
+                        (backend_ == TrainingBackend::Auto && gpu && !gpu->isCpu());
+  if (wantsGpu != engine_->trainer->onGpu() && steps() == 0 && pendingSteps_ == 0 &&
+      rounds_.empty())
+    rebuild(s_, data_);
+}
+
+void TrainingLab::setTrainingBackend(TrainingBackend b) {
+  const TrainingBackend before = backend_;
+  backend_ = b;
+  try {
+    rebuild(s_, data_);
+  } catch (...) {
+    backend_ = before;
+    throw;
+  }
 }
 
 void TrainingLab::heldOutPoint() {
   if (!engine_->heldOut) return;
   heldOut_.push_back(
-      {steps(), engine_->trainer.loss(engine_->trainer.averaged(), *engine_->heldOut)});
+      {steps(), engine_->trainer->loss(engine_->trainer->averaged(), *engine_->heldOut)});
 }
 
 void TrainingLab::trainSteps(long k) {
   for (long i = 0; i < k; ++i) {
     const auto start = std::chrono::steady_clock::now();
-    const double loss = engine_->trainer.step();
+    const double loss = engine_->trainer->step();
     trainingMs_ += msSince(start);
     if (!std::isfinite(loss)) {
       playing_ = false;
@@ -255,7 +278,7 @@ void TrainingLab::reflow() {
   const EvaluationRequest r = request();
   const ReflowPairs p = makeReflowPairs(withLearnedModel(data_, r.model, "the network"), s_,
                                         s_.training.seed + 31 + rounds_.size());
-  engine_->trainer.setPairs(p.noise, p.data);
+  engine_->trainer->setPairs(p.noise, p.data);
   rounds_.push_back(
       {int(rounds_.size()) + 1, steps(), p.crossings, p.meanSquaredLength, p.straightness});
   ++display_;
@@ -264,7 +287,7 @@ void TrainingLab::reflow() {
 
 EvaluationRequest TrainingLab::request() const {
   EvaluationRequest r;
-  const std::vector<float>& w = engine_->trainer.averaged();
+  const std::vector<float>& w = engine_->trainer->averaged();
   r.model = std::make_shared<const LearnedModel>(
       MlpWeights{s_.training.network, {w.begin(), w.end()}, s_.training.objective});
   r.data = data_;
@@ -359,7 +382,7 @@ void TrainingLab::resetCamera() {
 }
 
 void TrainingLab::saveWeights(const std::string& path) const {
-  const std::vector<float>& w = engine_->trainer.averaged();
+  const std::vector<float>& w = engine_->trainer->averaged();
   OutputFiles files;
   files.stage(path,
               encodeMlp({s_.training.network, {w.begin(), w.end()}, s_.training.objective}, true));
@@ -384,7 +407,7 @@ void TrainingLab::loadWeights(const std::string& path) {
                      "; the lab's objective is " + objectiveName(s_.training.objective.kind));
   const long before = steps();
   rebuild(s_, data_);
-  engine_->trainer.setParameters({w.parameters.begin(), w.parameters.end()});
+  engine_->trainer->setParameters({w.parameters.begin(), w.parameters.end()});
   stepsBefore_ = before;
   heldOut_.clear();
   heldOutPoint();
@@ -407,7 +430,7 @@ void TrainingLab::replaceScene(const TrainingScene& scene) {
   rebuild(scene.settings, std::move(data));
   camera_ = scene.camera;
   if (weights) {
-    engine_->trainer.setParameters({weights->parameters.begin(), weights->parameters.end()});
+    engine_->trainer->setParameters({weights->parameters.begin(), weights->parameters.end()});
     stepsBefore_ = scene.steps;
     heldOut_.clear();
     heldOutPoint();

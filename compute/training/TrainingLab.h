@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "BackgroundJob.h"
+#include "FloatTrainer.h"
 #include "Lab.h"
 #include "Reflow.h"
 #include "TrainingEvaluation.h"
@@ -101,7 +102,14 @@ class TrainingLab : public Lab {
   };
   std::optional<Reached> reached() const { return reached_; }
   static constexpr double kQualityTarget = 0.03;
+  // The trainer that runs, in words (FloatTrainer::backend).
   std::string backendName() const;
+  // Auto (the default): Vulkan's fused MLP where the lab's device is a GPU, else the fast CPU
+  // trainer; Cpu or Gpu force one. Changing it starts training over (GpuError without a device
+  // for Gpu, the lab unchanged).
+  void setTrainingBackend(TrainingBackend b);
+  TrainingBackend trainingBackend() const { return backend_; }
+  void useGpu(const GpuContext* gpu) override;
   uint64_t revision() const { return revision_; }  // of what the renderer draws
 
  private:
@@ -118,6 +126,8 @@ class TrainingLab : public Lab {
   std::vector<glm::dvec2> trainingSet_, heldOutPoints_, reference_;
   std::shared_ptr<const EmpiricalModel> trainingModel_;
   std::unique_ptr<Engine> engine_;
+  const GpuContext* gpu_ = nullptr;
+  TrainingBackend backend_ = TrainingBackend::Auto;
   std::vector<float> losses_;
   std::vector<double> stepMs_;  // cumulative training time after each step
   std::vector<std::pair<long, double>> heldOut_;

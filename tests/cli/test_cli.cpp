@@ -381,7 +381,7 @@ TEST_F(Cli, LearnedModelsSampleAndCouplingsTrain) {
             " --json");
     ASSERT_EQ(r.code, 0) << r.err;
     j = nlohmann::json::parse(r.out);
-    EXPECT_EQ(j["backend"].get<std::string>().rfind(k ? "gpu float32 (Vulkan" : "cpu float32", 0),
+    EXPECT_EQ(j["backend"].get<std::string>().rfind(k ? "gpu: Vulkan" : "cpu: fast CPU", 0),
               0u)
         << j["backend"];
     losses[k] = j["final_loss"].get<double>();

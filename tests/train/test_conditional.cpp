@@ -16,6 +16,7 @@
 #include "FastCpuMlp.h"
 #include "InputError.h"
 #include "LearnedModel.h"
+#include "MlpTesting.h"
 #include "MlpWeights.h"
 #include "ReferenceMlp.h"
 #include "Rng.h"
@@ -23,19 +24,11 @@
 
 using namespace flowscope;
 namespace fs = std::filesystem;
+using flowscope::testing::expectMatchesReference;
+using flowscope::testing::MlpInputs;
+using flowscope::testing::seededInputs;
 
 namespace {
-
-template <class T>
-std::vector<T> cast(const std::vector<double>& v) {
-  return std::vector<T>(v.begin(), v.end());
-}
-
-double largest(const std::vector<double>& v) {
-  double m = 0.0;
-  for (double x : v) m = std::max(m, std::abs(x));
-  return m;
-}
 
 std::string errorOf(const std::function<void()>& f) {
   try {
@@ -108,31 +101,15 @@ TEST(ConditionalMlp, TheFastBackendMatchesTheReferenceWithLabels) {
   spec.classes = 3;
   spec.embedding.width = 8;
   spec.embedding.scale = 1.0;
-  const std::vector<double> p = initialParameters(spec);
-  Pcg32 rng(9);
-  const size_t batch = 150;
-  std::vector<double> x(2 * batch), c(batch), dy(2 * batch);
-  std::vector<int> labels(batch);
-  for (double& v : x) v = rng.normal();
-  for (double& v : c) v = rng.uniform();
-  for (double& v : dy) v = rng.normal() / double(batch);
-  for (int& l : labels) l = int(rng.next() % 4);  // 3: no class
-  ReferenceMlp ref(spec);
   FastCpuMlp fast(spec);
-  const std::vector<double> y = ref.forward(p, x, c, labels);
-  std::vector<double> grad(p.size(), 0.0);
-  ref.backward(p, dy, grad);
-  const std::vector<float> pf = cast<float>(p);
-  const std::vector<float> yf = fast.forward(pf, cast<float>(x), cast<float>(c), labels);
-  std::vector<float> gradf(p.size(), 0.0f);
-  fast.backward(pf, cast<float>(dy), gradf);
-  for (size_t k = 0; k < y.size(); ++k) ASSERT_NEAR(yf[k], y[k], 2e-5 * largest(y)) << k;
-  for (size_t k = 0; k < grad.size(); ++k)
-    ASSERT_NEAR(gradf[k], grad[k], 1e-4 * largest(grad)) << k;
+  const MlpInputs in = seededInputs(150, 9, spec.classes);
+  expectMatchesReference(fast, spec, in);
   // The labels matter: the same rows with every label "no class" give other outputs.
-  EXPECT_NE(ref.forward(p, x, c), y);
-  const std::vector<int> wrong(batch, 4);
-  EXPECT_NE(errorOf([&] { ref.forward(p, x, c, wrong); }).find("labels"), std::string::npos);
+  const std::vector<double> p = initialParameters(spec);
+  ReferenceMlp ref(spec);
+  EXPECT_NE(ref.forward(p, in.x, in.c), ref.forward(p, in.x, in.c, in.labels));
+  const std::vector<int> wrong(150, 4);
+  EXPECT_NE(errorOf([&] { ref.forward(p, in.x, in.c, wrong); }).find("labels"), std::string::npos);
 }
 
 TEST(ConditionalMlp, AFoldedClassIsTheNetworkAskedForIt) {

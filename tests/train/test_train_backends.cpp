@@ -1,30 +1,19 @@
-// The fast CPU backend (float32, Eigen) against the double reference on seeded inputs: outputs,
-// parameter gradients and input gradients of every activation, residual or not.
+// The fast CPU backend (float32, OpenBLAS and Eigen) against the double reference on seeded inputs:
+// outputs, parameter gradients and input gradients of every activation, residual or not.
 #include <gtest/gtest.h>
 
 #include <cmath>
 
 #include "FastCpuMlp.h"
+#include "MlpTesting.h"
 #include "ReferenceMlp.h"
 #include "Rng.h"
 #include "Trainer.h"
 
 using namespace flowscope;
 
-namespace {
-
-template <class T>
-std::vector<T> cast(const std::vector<double>& v) {
-  return std::vector<T>(v.begin(), v.end());
-}
-
-double largest(const std::vector<double>& v) {
-  double m = 0.0;
-  for (double x : v) m = std::max(m, std::abs(x));
-  return m;
-}
-
-}  // namespace
+using flowscope::testing::expectMatchesReference;
+using flowscope::testing::seededInputs;
 
 TEST(FastCpuMlp, MatchesTheDoubleReference) {
   for (Activation a :
@@ -38,26 +27,8 @@ TEST(FastCpuMlp, MatchesTheDoubleReference) {
       spec.residual = residual;
       spec.embedding.width = 16;
       spec.embedding.scale = 1.0;
-      const std::vector<double> p = initialParameters(spec);
-      Pcg32 rng(17);
-      const size_t batch = 300;
-      std::vector<double> x(2 * batch), c(batch), dy(2 * batch);
-      for (double& v : x) v = 2.0 * rng.normal();
-      for (double& v : c) v = rng.uniform();
-      for (double& v : dy) v = rng.normal() / double(batch);
-      ReferenceMlp ref(spec);
       FastCpuMlp fast(spec);
-      const std::vector<double> y = ref.forward(p, x, c);
-      std::vector<double> grad(p.size(), 0.0);
-      const std::vector<double> dx = ref.backward(p, dy, grad);
-      const std::vector<float> pf = cast<float>(p);
-      const std::vector<float> yf = fast.forward(pf, cast<float>(x), cast<float>(c));
-      std::vector<float> gradf(p.size(), 0.0f);
-      const std::vector<float> dxf = fast.backward(pf, cast<float>(dy), gradf);
-      const double ys = largest(y), gs = largest(grad), xs = largest(dx);
-      for (size_t k = 0; k < y.size(); ++k) ASSERT_NEAR(yf[k], y[k], 2e-5 * ys) << k;
-      for (size_t k = 0; k < grad.size(); ++k) ASSERT_NEAR(gradf[k], grad[k], 1e-4 * gs) << k;
-      for (size_t k = 0; k < dx.size(); ++k) ASSERT_NEAR(dxf[k], dx[k], 1e-4 * xs) << k;
+      expectMatchesReference(fast, spec, seededInputs(300, 17));
     }
 }
 

@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "GpuFixture.h"
+#include "MlpTesting.h"
 #include "ReferenceMlp.h"
 #include "Rng.h"
 #include "Trainer.h"
@@ -16,57 +17,14 @@
 using namespace flowscope;
 using flowscope::testing::GpuTest;
 
+using flowscope::testing::cast;
+using flowscope::testing::seededInputs;
+
 namespace {
 
-template <class T>
-std::vector<T> cast(const std::vector<double>& v) {
-  return std::vector<T>(v.begin(), v.end());
-}
-
-double largest(const std::vector<double>& v) {
-  double m = 0.0;
-  for (double x : v) m = std::max(m, std::abs(x));
-  return m;
-}
-
-struct Inputs {
-  std::vector<double> x, c, dy;
-  std::vector<int> labels;  // a class-conditional network's: 0..K, K no class
-};
-
-Inputs seeded(size_t batch, uint64_t seed, int classes = 0) {
-  Pcg32 rng(seed);
-  Inputs in{std::vector<double>(2 * batch), std::vector<double>(batch),
-            std::vector<double>(2 * batch)};
-  for (double& v : in.x) v = 2.0 * rng.normal();
-  for (double& v : in.c) v = rng.uniform();
-  for (double& v : in.dy) v = rng.normal() / double(batch);
-  for (size_t r = 0; classes > 0 && r < batch; ++r)
-    in.labels.push_back(int(rng.next() % uint32_t(classes + 1)));
-  return in;
-}
-
-// Forward and backward of `spec` on both backends; every output, gradient and dL/dx compared
-// relative to the largest of its kind.
 void expectMatchesReference(const GpuContext& gpu, const MlpSpec& spec, size_t batch) {
-  const std::vector<double> p = initialParameters(spec);
-  const Inputs in = seeded(batch, 17, spec.classes);
-  ReferenceMlp ref(spec);
   VulkanMlp vk(spec, gpu);
-  const std::vector<double> y = ref.forward(p, in.x, in.c, in.labels);
-  std::vector<double> grad(p.size(), 0.0);
-  const std::vector<double> dx = ref.backward(p, in.dy, grad);
-  const std::vector<float> pf = cast<float>(p);
-  const std::vector<float> yf = vk.forward(pf, cast<float>(in.x), cast<float>(in.c), in.labels);
-  std::vector<float> gradf(p.size(), 0.0f);
-  const std::vector<float> dxf = vk.backward(pf, cast<float>(in.dy), gradf);
-  ASSERT_EQ(yf.size(), y.size());
-  ASSERT_EQ(dxf.size(), dx.size());
-  const double ys = largest(y), gs = largest(grad), xs = largest(dx);
-  for (size_t k = 0; k < y.size(); ++k) ASSERT_NEAR(yf[k], y[k], 2e-5 * ys) << "y " << k;
-  for (size_t k = 0; k < grad.size(); ++k)
-    ASSERT_NEAR(gradf[k], grad[k], 1e-4 * gs) << "gradient " << k;
-  for (size_t k = 0; k < dx.size(); ++k) ASSERT_NEAR(dxf[k], dx[k], 1e-4 * xs) << "dx " << k;
+  flowscope::testing::expectMatchesReference(vk, spec, seededInputs(batch, 17, spec.classes));
 }
 
 }  // namespace
@@ -126,7 +84,7 @@ TEST_F(VulkanMlpTest, GradientsAreTheSameBitsEveryRun) {
   spec.width = 48;
   spec.depth = 2;
   const std::vector<float> p = cast<float>(initialParameters(spec));
-  const Inputs in = seeded(500, 3);
+  const auto in = seededInputs(500, 3);
   std::vector<float> first(p.size(), 0.0f), second(p.size(), 0.0f);
   for (std::vector<float>* g : {&first, &second}) {
     VulkanMlp vk(spec, *gpu);

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <fstream>
 
+#include "GpuFixture.h"
 #include "InputError.h"
 #include "LabCatalog.h"
 #include "MlpWeights.h"
@@ -177,4 +178,31 @@ TEST(TrainingLab, ANonFiniteLossPausesAndIsReportedByName) {
   }
   EXPECT_TRUE(lab.stepPlayback(1));  // the Right key: refused the same way, never thrown
   EXPECT_THROW(lab.update(), InputError);
+}
+
+// The trainer follows the device: on a CPU device (lavapipe) auto keeps the fast CPU trainer;
+// forced to Vulkan's fused MLP the lab trains on it (its name on the panel) and its losses follow
+// the CPU trainer's; without a device Vulkan is refused and the lab stays as it was.
+class TrainingLabGpu : public flowscope::testing::GpuTest {};
+
+TEST_F(TrainingLabGpu, TheTrainerFollowsTheDeviceAndVulkansFollowsTheCpus) {
+  TrainingLab onCpu;
+  onCpu.replaceScene(sceneOf(small(), 0));
+  onCpu.useGpu(gpu);
+  EXPECT_EQ(onCpu.backendName().rfind(gpu->isCpu() ? "fast CPU" : "Vulkan", 0), 0u);
+  onCpu.setTrainingBackend(TrainingBackend::Cpu);
+  onCpu.trainSteps(20);
+  TrainingLab onVulkan;
+  onVulkan.replaceScene(sceneOf(small(), 0));
+  onVulkan.useGpu(gpu);
+  onVulkan.setTrainingBackend(TrainingBackend::Gpu);
+  EXPECT_EQ(onVulkan.backendName().rfind("Vulkan fused MLP", 0), 0u) << onVulkan.backendName();
+  onVulkan.trainSteps(20);
+  ASSERT_EQ(onVulkan.lossCurve().size(), onCpu.lossCurve().size());
+  for (size_t k = 0; k < onCpu.lossCurve().size(); ++k)
+    EXPECT_NEAR(onVulkan.lossCurve()[k], onCpu.lossCurve()[k], 1e-3 * onCpu.lossCurve()[k]) << k;
+  TrainingLab noDevice;
+  EXPECT_THROW(noDevice.setTrainingBackend(TrainingBackend::Gpu), GpuError);
+  EXPECT_EQ(noDevice.trainingBackend(), TrainingBackend::Auto);
+  EXPECT_EQ(noDevice.backendName().rfind("fast CPU", 0), 0u);
 }
