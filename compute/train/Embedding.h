@@ -27,6 +27,8 @@ class Embedding {
   const std::vector<double>& frequencies() const { return frequencies_; }
 
  private:
+  void floatFeatures(std::span<const float> c, std::span<float> rows, size_t offset,
+                     size_t stride) const;
   std::vector<double> frequencies_;
 };
 
