@@ -21,7 +21,8 @@ enum class GpuModel : uint32_t { Mixture = 0, Dataset = 1, Coupling = 2, Learned
 
 // Kernels that include model.glsl come in two builds: the plain one (exact models) and the
 // learned one, with model 3's network compiled in (FLOWSCOPE_LEARNED, shaders/CMakeLists.txt),
-// whose pipeline takes seconds to create on lavapipe. Throws GpuError when `kernel`, built without the learned model, is asked to evaluate one.
+// whose pipeline takes seconds to create on lavapipe. Throws GpuError when `kernel`, built
+// without the learned model, is asked to evaluate one.
 void requireModelVariant(uint32_t model, bool learned, const char* kernel);
 
 std::vector<float> logDensityGridCpu(const ExactModel& model, const GridSpec& grid, double s,

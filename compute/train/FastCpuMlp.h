@@ -2,8 +2,9 @@
 // The training engine's fast CPU backend: the same network and parameter layout as ReferenceMlp
 // (MlpSpec.h, MlpLayout) in float32, each layer's batch product by OpenBLAS (cblas_sgemm, one
 // thread a call), the activations elementwise and vectorised by Eigen, the batch split into one
-// block of rows per hardware thread (each block's gradient summed after, in block order). The backend that runs where the Vulkan device is a CPU
-// (lavapipe); tested against the double reference.
+// block of rows per hardware thread (each block's gradient summed after, in block order). The
+// backend that runs where the Vulkan device is a CPU (lavapipe); tested against the double
+// reference.
 #include <span>
 #include <vector>
 

@@ -7,8 +7,9 @@
 //            marginal velocity v = sum_k softmax_k(-|x - mu_k|^2 / (2 bw^2)) (z_k - y_k) of the
 //            smoothed straight paths mu_k = s y_k + tau z_k; D = (x - tau v) / (s + tau).
 //   model 3: a learned model (binding 2: a trained MLP as floats, two to a vec2; learned.glsl,
-//            compiled only into a kernel's learned variant, FLOWSCOPE_LEARNED): D from the network's output as its objective says
-//            (compute/train/Objective.h, query / denoised); logp is the data mixture's at binding 0
+//            compiled only into a kernel's learned variant, FLOWSCOPE_LEARNED): D from the
+//            network's output as its objective says (compute/train/Objective.h, query /
+//            denoised); logp is the data mixture's at binding 0
 //            when there is one (count = its components), else -3e38 (a network has no density).
 // CPU twins: compute/GaussianMixture.cpp, compute/EmpiricalModel.cpp, compute/CouplingModel.cpp,
 // compute/train/LearnedModel.cpp.

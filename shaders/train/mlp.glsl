@@ -4,14 +4,16 @@
 // Host side and CPU twins: compute/train/VulkanMlp.cpp, FastCpuMlp.cpp, ReferenceMlp.cpp.
 #include "activations.glsl"
 
+// Buffers: a_0 (batch x in0); z_l and a_l for l = 1..depth (batch x width each, layer after
+// layer); y and dL/dy (batch x outputs); dL/dz_l (as z_l); dL/dx (batch x xInputs); dL/dparams.
 layout(std430, set = 0, binding = 0) readonly buffer Params { float params[]; };
-layout(std430, set = 0, binding = 1) readonly buffer Inputs { float inputs[]; };  // a_0: batch x in0
-layout(std430, set = 0, binding = 2) buffer Pre { float pre[]; };    // z_l, l = 1..depth: batch x width
-layout(std430, set = 0, binding = 3) buffer Post { float post[]; };  // a_l, l = 1..depth: batch x width
-layout(std430, set = 0, binding = 4) buffer Outputs { float outputs[]; };  // y: batch x outputs
-layout(std430, set = 0, binding = 5) readonly buffer OutGrad { float dy[]; };  // dL/dy
-layout(std430, set = 0, binding = 6) buffer PreGrad { float dz[]; };   // dL/dz_l, as Pre
-layout(std430, set = 0, binding = 7) buffer InGrad { float dx[]; };    // dL/dx: batch x xInputs
+layout(std430, set = 0, binding = 1) readonly buffer Inputs { float inputs[]; };
+layout(std430, set = 0, binding = 2) buffer Pre { float pre[]; };
+layout(std430, set = 0, binding = 3) buffer Post { float post[]; };
+layout(std430, set = 0, binding = 4) buffer Outputs { float outputs[]; };
+layout(std430, set = 0, binding = 5) readonly buffer OutGrad { float dy[]; };
+layout(std430, set = 0, binding = 6) buffer PreGrad { float dz[]; };
+layout(std430, set = 0, binding = 7) buffer InGrad { float dx[]; };
 layout(std430, set = 0, binding = 8) buffer ParamGrad { float grad[]; };
 
 layout(push_constant) uniform Push {
