@@ -62,11 +62,15 @@ VulkanMlp::VulkanMlp(const MlpSpec& spec, const GpuContext& gpu)
 
 VulkanMlp::VulkanMlp(VulkanMlp&&) noexcept = default;
 VulkanMlp::~VulkanMlp() {
-  if (buffers_) {  // the sets go back to their kernels' pools before the buffers go
-    forward_->freeSet(buffers_->forward);
-    backward_->freeSet(buffers_->backward);
-    weightGrad_->freeSet(buffers_->weightGrad);
-  }
+  freeSets();
+}
+
+// The sets go back to their kernels' pools before their buffers go.
+void VulkanMlp::freeSets() {
+  if (!buffers_) return;
+  forward_->freeSet(buffers_->forward);
+  backward_->freeSet(buffers_->backward);
+  weightGrad_->freeSet(buffers_->weightGrad);
 }
 
 // Buffers for `batch` rows (kept while the batch does not grow) and their sets.
@@ -74,11 +78,8 @@ void VulkanMlp::reserve(size_t batch) {
   batch_ = batch;
   if (buffers_ && buffers_->inputs.size() >= batch * size_t(spec_.firstInputs()) * sizeof(float))
     return;
-  if (buffers_) {
-    forward_->freeSet(buffers_->forward);
-    backward_->freeSet(buffers_->backward);
-    weightGrad_->freeSet(buffers_->weightGrad);
-  }
+  freeSets();
+  uploaded_.clear();  // new buffers hold no parameters yet
   const size_t hidden = size_t(spec_.depth) * batch * size_t(spec_.width);
   buffers_ = std::make_unique<Buffers>(Buffers{
       storage(*gpu_, layout_.count), storage(*gpu_, batch * size_t(spec_.firstInputs())),
@@ -91,6 +92,13 @@ void VulkanMlp::reserve(size_t batch) {
   b.forward = forward_->makeSet(all);
   b.backward = backward_->makeSet(all);
   b.weightGrad = weightGrad_->makeSet(all);
+}
+
+// The parameters onto the device unless they are there already (backward after forward).
+void VulkanMlp::uploadParams(std::span<const float> params) {
+  if (std::equal(params.begin(), params.end(), uploaded_.begin(), uploaded_.end())) return;
+  buffers_->params.upload(params);
+  uploaded_.assign(params.begin(), params.end());
 }
 
 MlpPush VulkanMlp::push(bool keep) const {
@@ -108,7 +116,7 @@ std::vector<float> VulkanMlp::forward(std::span<const float> params, std::span<c
       embedding_.firstLayerInputs(x, c, spec_.inputs, labels, spec_.classes);
   reserve(x.size() / size_t(spec_.inputs));
   if (batch_ == 0) return {};
-  buffers_->params.upload(params);
+  uploadParams(params);
   buffers_->inputs.upload(std::span<const float>(first));
   const MlpPush p = push(true);
   const uint32_t groups = uint32_t((batch_ + rows_ - 1) / rows_);
@@ -125,7 +133,7 @@ std::vector<float> VulkanMlp::backward(std::span<const float> params, std::span<
   if (dy.size() != batch_ * size_t(spec_.outputs))
     throw InputError("dL/dy: expected the last forward's batch x outputs values");
   if (batch_ == 0) return {};
-  buffers_->params.upload(params);
+  uploadParams(params);
   buffers_->dy.upload(dy);
   const MlpPush p = push(true);
   const uint32_t groups = uint32_t((batch_ + rows_ - 1) / rows_);

@@ -60,6 +60,8 @@ class VulkanMlp {
  private:
   struct Buffers;
   void reserve(size_t batch);
+  void freeSets();
+  void uploadParams(std::span<const float> params);
   MlpPush push(bool keep) const;
 
   MlpSpec spec_;
@@ -70,6 +72,7 @@ class VulkanMlp {
   std::unique_ptr<ComputeKernel> forward_, backward_, weightGrad_;
   std::unique_ptr<Buffers> buffers_;
   size_t batch_ = 0;
+  std::vector<float> uploaded_;  // what the device's parameter buffer holds
 };
 
 }  // namespace flowscope

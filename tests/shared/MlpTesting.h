@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
 #include <vector>
 
 #include "ReferenceMlp.h"
@@ -21,6 +22,29 @@ inline double largest(const std::vector<double>& v) {
   double m = 0.0;
   for (double x : v) m = std::max(m, std::abs(x));
   return m;
+}
+
+// A width x depth network of each activation, plain and residual, with a 16-wide embedding of
+// scale 1: what every backend is compared on. `name` says which, for SCOPED_TRACE.
+struct NamedSpec {
+  std::string name;
+  MlpSpec spec;
+};
+inline std::vector<NamedSpec> everyActivation(int width, int depth) {
+  std::vector<NamedSpec> out;
+  for (Activation a :
+       {Activation::Relu, Activation::Silu, Activation::Gelu, Activation::Tanh, Activation::Elu})
+    for (bool residual : {false, true}) {
+      MlpSpec spec;
+      spec.width = width;
+      spec.depth = depth;
+      spec.activation = a;
+      spec.residual = residual;
+      spec.embedding.width = 16;
+      spec.embedding.scale = 1.0;
+      out.push_back({activationName(a) + (residual ? " residual" : ""), spec});
+    }
+  return out;
 }
 
 struct MlpInputs {

@@ -16,20 +16,11 @@ using flowscope::testing::expectMatchesReference;
 using flowscope::testing::seededInputs;
 
 TEST(FastCpuMlp, MatchesTheDoubleReference) {
-  for (Activation a :
-       {Activation::Relu, Activation::Silu, Activation::Gelu, Activation::Tanh, Activation::Elu})
-    for (bool residual : {false, true}) {
-      SCOPED_TRACE(activationName(a) + (residual ? " residual" : ""));
-      MlpSpec spec;
-      spec.width = 64;
-      spec.depth = 4;
-      spec.activation = a;
-      spec.residual = residual;
-      spec.embedding.width = 16;
-      spec.embedding.scale = 1.0;
-      FastCpuMlp fast(spec);
-      expectMatchesReference(fast, spec, seededInputs(300, 17));
-    }
+  for (const auto& [name, spec] : flowscope::testing::everyActivation(64, 4)) {
+    SCOPED_TRACE(name);
+    FastCpuMlp fast(spec);
+    expectMatchesReference(fast, spec, seededInputs(300, 17));
+  }
 }
 
 // Whole training steps (objective batch, forward, loss, backward, Adam, EMA): the fast trainer's

@@ -32,19 +32,10 @@ void expectMatchesReference(const GpuContext& gpu, const MlpSpec& spec, size_t b
 class VulkanMlpTest : public GpuTest {};
 
 TEST_F(VulkanMlpTest, MatchesTheDoubleReferenceForEveryActivation) {
-  for (Activation a :
-       {Activation::Relu, Activation::Silu, Activation::Gelu, Activation::Tanh, Activation::Elu})
-    for (bool residual : {false, true}) {
-      SCOPED_TRACE(activationName(a) + (residual ? " residual" : ""));
-      MlpSpec spec;
-      spec.width = 32;
-      spec.depth = 3;
-      spec.activation = a;
-      spec.residual = residual;
-      spec.embedding.width = 16;
-      spec.embedding.scale = 1.0;
-      expectMatchesReference(*gpu, spec, 203);  // a part-filled last tile
-    }
+  for (const auto& [name, spec] : flowscope::testing::everyActivation(32, 3)) {
+    SCOPED_TRACE(name);
+    expectMatchesReference(*gpu, spec, 203);  // a part-filled last tile
+  }
 }
 
 TEST_F(VulkanMlpTest, MatchesTheReferenceAtTheWidestNarrowestAndConditionalShapes) {
