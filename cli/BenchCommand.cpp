@@ -108,8 +108,7 @@ Result empiricalDenoiser(const GpuContext* gpu, int runs) {
   GpuBuffer out(*gpu, fieldBufferBytes(512 * 512), kStorageUsage, MemoryKind::DeviceLocal);
   FieldGridKernel kernel(*gpu);
   VkDescriptorSet set = kernel.bind(model.mixture(), out, model.points());
-  GridPush push =
-      makeGridPush(grid, model.kind(), model.count(), FieldKind::DenoiserDisplacement, 1.0, 0.5);
+  GridPush push = makeGridPush(grid, model.ref(), FieldKind::DenoiserDisplacement, 1.0, 0.5);
   std::vector<double> device;
   for (int r = 0; r < runs + 1; ++r) {
     auto start = Clock::now();

@@ -69,7 +69,7 @@ int runField(const FieldArgs& a) {
     throw InputError("--" + std::string(a.sigma ? "sigma" : "t") + ": " + a.quantity +
                      " is not defined at noise level 0");
   checkOutputPath("--out", a.out, ".csv");
-  auto data = a.flags.loadData();
+  auto data = a.flags.guided(a.flags.loadData());
   if (data->learned && a.quantity == "logp")
     throw InputError("--quantity: logp: a learned model (a denoiser) has no density");
   if (level.tau == 0.0 && !data->mixture)
@@ -122,8 +122,9 @@ int runField(const FieldArgs& a) {
   });
   // sigma = tau / s is infinite where s = 0 (flow at t = 1): null there.
   const nlohmann::json sigma = level.s > 0.0 ? nlohmann::json(level.sigma()) : nlohmann::json();
-  const nlohmann::json j{{"quantity", a.quantity}, {"points", size_t(w) * h}, {"s", level.s},
-                         {"tau", level.tau},       {"sigma", sigma},          {"time_ms", ms}};
+  nlohmann::json j{{"quantity", a.quantity}, {"points", size_t(w) * h}, {"s", level.s},
+                   {"tau", level.tau},       {"sigma", sigma},          {"time_ms", ms}};
+  a.flags.describeGuidance(j);
   return finish(
       files, j, a.json,
       "wrote " + std::to_string(size_t(w) * h) + " values of " + a.quantity + " to " + a.out);
@@ -145,7 +146,10 @@ void addFieldCommand(CLI::App& app, Runner& run) {
       "density. --schedule NAME --t T evaluates "
       "at that schedule's time instead (x = s x0 + tau eps): a timestep "
       "for linear/cosine, t in [0,1] for "
-      "vp/ve/flow, sigma for karras.");
+      "vp/ve/flow, sigma for karras.\n"
+      "With --class C the fields are class C's (p(x | c)); with --guidance G the guided ones, "
+      "and logp is the tilted log density G log p(x | c) + (1 - G) log p(x) (unnormalised), "
+      "whose gradient is the guided score.");
   a->flags.addTo(*cmd, false);
   cmd->add_option("--schedule", a->flags.schedule, "linear|cosine|vp|ve|karras|flow, with --t");
   cmd->add_option("--quantity", a->quantity, "score|velocity|eps|denoiser|logp")

@@ -86,7 +86,7 @@ int runSample(const SampleArgs& a) {
   if (loaded->learned && coupling.kind != FlowCoupling::None)
     throw InputError(
         "--coupling: a learned model is its own velocity; train it with `train --coupling`");
-  auto data = withFlowCoupling(loaded, coupling, a.seed);
+  auto data = a.flags.guided(withFlowCoupling(loaded, coupling, a.seed));
 
   Backend backend = openBackend(a.backend);
   if (data->learned && a.backendOpt->count() == 0 && backend.gpu && backend.gpu->isCpu())
@@ -124,6 +124,7 @@ int runSample(const SampleArgs& a) {
                    {"schedule", scheduleName(config.schedule.kind)},
                    {"coupling", flowCouplingName(coupling.kind)},
                    {"model", data->learned ? "learned:" + data->learnedName : "exact"}};
+  a.flags.describeGuidance(j);
   if (data->coupling) {
     j["coupling_pairs"] = coupling.pairs;
     j["coupling_crossings"] = data->coupling->crossings;

@@ -1,6 +1,7 @@
 #include "SamplingFlags.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "CliOutput.h"
 #include "DiffusionParams.h"
@@ -98,11 +99,57 @@ void SamplingFlags::addTo(CLI::App& cmd, bool withSampler) {
              "langevin: step size at the smallest level (a_i = eps sigma_i^2 / sigma_min^2), "
              "at most 2 sigma_min^2 (a larger step overshoots the modes and diverges)")
           ->capture_default_str();
+  addGuidanceOptions(cmd);
   langevinOpts[1] =
       cmd.add_option("--langevin-steps", samplerParams.langevinStepsPerLevel,
                      "langevin: steps per noise level T, 1..1000; steps x (T + 1) <= 10,000 "
                      "model evaluations")
           ->capture_default_str();
+}
+
+void SamplingFlags::addGuidanceOptions(CLI::App& cmd) {
+  cmd.add_option("--class", classLabel,
+                 "Sample (or evaluate) class C of labelled data: a mixture's \"labels\", a CSV's "
+                 "label column, the presets gmm8 (4), grid25, moons, rings, spiral (2), or a "
+                 "network trained with --conditional");
+  cmd.add_option("--guidance", guidance,
+                 "Classifier-free guidance gamma, 0..20, with --class: " + guidanceConvention())
+      ->capture_default_str();
+  cmd.add_option("--guidance-interval", interval,
+                 "LO HI: guide only for sigma = tau / s in [LO, HI] (Kynkaanniemi et al. 2024); "
+                 "the conditional model elsewhere")
+      ->expected(2);
+  cmd.add_option("--autoguidance", autoguidance,
+                 "F in (1, 100]: guide with class C's own mixture, covariances x F, instead of "
+                 "the unconditional model (Karras et al. 2024); mixtures only")
+      ->capture_default_str();
+}
+
+GuidanceSpec SamplingFlags::guidanceSpec() const {
+  GuidanceSpec g;
+  g.classLabel = classLabel;
+  g.scale = guidance;
+  g.autoguidance = autoguidance;
+  if (interval.size() == 2) g.sigmaLo = interval[0], g.sigmaHi = interval[1];
+  return g;
+}
+
+std::shared_ptr<const Dataset> SamplingFlags::guided(
+    const std::shared_ptr<const Dataset>& data) const {
+  if (classLabel < -1) throw InputError("--class: must be 0 or more");
+  std::shared_ptr<const Dataset> out;
+  asFlags([&] { out = withGuidance(data, guidanceSpec()); });
+  return out;
+}
+
+void SamplingFlags::describeGuidance(nlohmann::json& j) const {
+  if (classLabel < 0) return;
+  const GuidanceSpec g = guidanceSpec();
+  j["class"] = g.classLabel;
+  j["guidance"] = g.scale;
+  const nlohmann::json hi = std::isinf(g.sigmaHi) ? nlohmann::json() : nlohmann::json(g.sigmaHi);
+  j["guidance_interval"] = {g.sigmaLo, hi};  // null: no upper bound
+  j["autoguidance"] = g.autoguidance;
 }
 
 std::shared_ptr<const Dataset> SamplingFlags::loadData() const {

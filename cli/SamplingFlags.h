@@ -1,6 +1,7 @@
 #pragma once
 // The flags that choose data, sampler and schedule, shared by `sample` and `sweep`.
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include <functional>
 #include <memory>
@@ -9,6 +10,7 @@
 
 #include "Dataset.h"
 #include "DiffusionSimulation.h"
+#include "Guidance.h"
 
 namespace flowscope::cli {
 
@@ -22,11 +24,22 @@ struct SamplingFlags {
   CLI::Option *spacingOpt = nullptr, *sigmaMinOpt = nullptr, *sigmaMaxOpt = nullptr,
               *rhoOpt = nullptr;
   CLI::Option *etaOpt = nullptr, *churnOpts[4] = {}, *langevinOpts[2] = {};
+  // --class C --guidance G --guidance-interval LO HI --autoguidance F (Guidance.h).
+  int classLabel = -1;
+  double guidance = 1.0, autoguidance = 1.0;
+  std::vector<double> interval;
 
   // `withSampler`: add --sampler/--schedule/--steps (sweep chooses samplers itself).
   void addTo(CLI::App& cmd, bool withSampler);
+  void addGuidanceOptions(CLI::App& cmd);
   // Validates everything before any work; throws InputError naming the flag.
   std::shared_ptr<const Dataset> loadData() const;
+  // The guidance the flags ask for (validated against the data by `guided`).
+  GuidanceSpec guidanceSpec() const;
+  // `data` guided as the flags say (itself without --class); InputError naming the flag.
+  std::shared_ptr<const Dataset> guided(const std::shared_ptr<const Dataset>& data) const;
+  // The guidance's JSON fields (class, guidance, guidance_interval, autoguidance), or none.
+  void describeGuidance(nlohmann::json& j) const;
   SamplingConfig config(SamplerKind kind, std::optional<ScheduleKind> schedule, int steps, int n,
                         uint64_t seed) const;
   SamplingConfig config(int n, uint64_t seed) const;

@@ -43,7 +43,7 @@ int runSweepCommand(const SweepArgs& a) {
     if (b < 1 || b > 100000) throw InputError("--nfe: budgets must be between 1 and 100000");
   if (a.n < 100 || a.n > (1 << 20)) throw InputError("--n: must be between 100 and 1048576");
   checkOutputPath("--out", a.out, ".csv");
-  auto data = a.flags.loadData();
+  auto data = a.flags.guided(a.flags.loadData());
   Backend backend = openBackend(a.backend);
   auto rows =
       runSweep(data, samplers, a.nfe, a.n, a.seed, backend.gpu.get(), [&](int done, int total) {

@@ -49,6 +49,7 @@ GaussianMixture grid25() {
 }  // namespace
 
 const ExactModel& Dataset::model() const {
+  if (guided) return *guided;
   if (learned) return *learned;
   if (coupling) return *coupling;
   if (mixture) return *mixture;
@@ -266,6 +267,14 @@ const std::vector<std::string>& shippedImages() {
   return images;
 }
 
+std::vector<int> presetLabels(const std::string& name, int n) {
+  std::vector<int> out;
+  if (name == "gmm8" || name == "grid25" || name == "moons" || name == "rings" || name == "spiral")
+    for (int i = 0; i < n; ++i)
+      out.push_back(name == "gmm8" ? i / 2 % 4 : name == "grid25" ? (i / 5 + i % 5) % 2 : i % 2);
+  return out;
+}
+
 std::vector<glm::dvec2> presetPoints(const std::string& name, int n, uint64_t seed) {
   Pcg32 rng(seed, 3u);
   std::vector<glm::dvec2> out;
@@ -374,10 +383,13 @@ Dataset loadDataset(const std::string& requested) {
   d.name = requested;
   if (nameOrPath == "gmm8") {
     d.mixture = GaussianMixture::ring();
+    d.mixture->setLabels(presetLabels(nameOrPath, 8));
   } else if (nameOrPath == "grid25") {
     d.mixture = grid25();
+    d.mixture->setLabels(presetLabels(nameOrPath, 25));
   } else if (isPreset(nameOrPath)) {
     d.points.emplace(presetPoints(nameOrPath, kPresetPoints, 0), nameOrPath);
+    d.pointLabels = presetLabels(nameOrPath, kPresetPoints);
   } else if (extension(nameOrPath) == ".json") {
     d.mixture = GaussianMixture::load(nameOrPath);
   } else if (extension(nameOrPath) == ".csv") {

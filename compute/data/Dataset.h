@@ -41,6 +41,9 @@ struct Dataset {
   // A point cloud's class labels, one per point (a CSV's label column), or none. A mixture's are
   // its components' (GaussianMixture::labels).
   std::vector<int> pointLabels;
+  // A guided model (diffusion/Guidance.h, withGuidance): when present it is the model, built from
+  // the rest (conditional and unconditional parts); the rest still describes the data.
+  std::shared_ptr<const ExactModel> guided;
 
   // The number of classes (the largest label + 1), 0 for unlabelled data.
   int classCount() const;
@@ -101,6 +104,11 @@ Dataset loadDataset(const std::string& nameOrPath);
 // Rescaled about the origin so the per-axis variance is 1 (mixtures and points alike).
 Dataset rescaledToUnitVariance(const Dataset& data);
 std::vector<glm::dvec2> presetPoints(const std::string& name, int n, uint64_t seed);
+// The presets' classes (none for the others), one per component or point of `n`:
+//   gmm8    4 classes, adjacent pairs of the ring (components 2k, 2k+1: class k)
+//   grid25  2 classes coloured like a checkerboard ((i + j) mod 2)
+//   moons, rings, spiral   2 classes: the two moons, the inner/outer ring, the two arms
+std::vector<int> presetLabels(const std::string& name, int n);
 // Header x,y; coordinates within limits::kMaxCoordinate; at most EmpiricalModel::kMaxPoints rows.
 // With `labels`, the header may be x,y,label: integer classes 0..63, one a row, into *labels
 // (left empty for x,y).

@@ -68,29 +68,26 @@ std::vector<glm::vec4> fieldGridCpu(const ExactModel& model, const GridSpec& gri
   return out;
 }
 
-GridPush makeGridPush(const GridSpec& grid, GpuModel model, uint32_t modelCount, FieldKind kind,
-                      double s, double tau, bool flow) {
+GridPush makeGridPush(const GridSpec& grid, const GpuModelRef& model, FieldKind kind, double s,
+                      double tau, bool flow) {
   return {{float(grid.origin.x), float(grid.origin.y)},
           {float(grid.spacing.x), float(grid.spacing.y)},
           grid.nx,
           grid.ny,
-          modelCount,
           fieldMode(kind, flow),
           float(s),
           float(tau),
-          uint32_t(model)};
+          model};
 }
 
-DensityPush makeDensityPush(const GridSpec& grid, GpuModel model, uint32_t modelCount, double s,
-                            double tau) {
+DensityPush makeDensityPush(const GridSpec& grid, const GpuModelRef& model, double s, double tau) {
   return {{float(grid.origin.x), float(grid.origin.y)},
           {float(grid.spacing.x), float(grid.spacing.y)},
           grid.nx,
           grid.ny,
-          modelCount,
           float(s),
           float(tau),
-          uint32_t(model)};
+          model};
 }
 
 LogDensityKernel::LogDensityKernel(const GpuContext& ctx)
@@ -104,7 +101,7 @@ VkDescriptorSet LogDensityKernel::bind(const GpuBuffer& mixture, const GpuBuffer
 
 void LogDensityKernel::record(VkCommandBuffer cmd, VkDescriptorSet set,
                               const DensityPush& push) const {
-  kernel_.dispatch(cmd, set, &push, invocations(push.nx * push.ny, push.model), kLocalSize);
+  kernel_.dispatch(cmd, set, &push, invocations(push.nx * push.ny, push.model.kind), kLocalSize);
 }
 
 void requireModelVariant(uint32_t model, bool learned, const char* kernel) {
@@ -125,12 +122,12 @@ VkDescriptorSet FieldGridKernel::bind(const GpuBuffer& mixture, const GpuBuffer&
 
 void FieldGridKernel::record(VkCommandBuffer cmd, VkDescriptorSet set, const GpuBuffer& field,
                              const GridPush& push) const {
-  requireModelVariant(push.model, learned_, "FieldGridKernel");
+  requireModelVariant(push.model.kind, learned_, "FieldGridKernel");
   vkCmdFillBuffer(cmd, field.handle(), 0, 16, 0);
   bufferBarrier(cmd, field, VK_PIPELINE_STAGE_TRANSFER_BIT, VK_ACCESS_TRANSFER_WRITE_BIT,
                 VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT,
                 VK_ACCESS_SHADER_READ_BIT | VK_ACCESS_SHADER_WRITE_BIT);
-  kernel_.dispatch(cmd, set, &push, invocations(push.nx * push.ny, push.model), kLocalSize);
+  kernel_.dispatch(cmd, set, &push, invocations(push.nx * push.ny, push.model.kind), kLocalSize);
 }
 
 }  // namespace flowscope

@@ -34,46 +34,56 @@ std::vector<glm::vec4> fieldGridCpu(const ExactModel& model, const GridSpec& gri
 glm::dvec2 fieldAt(const ExactModel& model, glm::dvec2 x, double s, double tau, FieldKind kind,
                    bool flow);
 
+// What a kernel evaluates (ModelRef in shaders/diffusion/model.glsl): model `kind` over its
+// buffer range (first, count), guided by the range (guideFirst, guideCount) with
+// D = D_g + gamma (D_c - D_g) for sigma = tau / s in [sigmaLo, sigmaHi] (sigmaHi < 0: unbounded);
+// gamma = 1: unguided. GpuModelData (GpuModel.h) fills it.
+struct GpuModelRef {
+  uint32_t kind = 0, first = 0, count = 0, guideFirst = 0, guideCount = 0;
+  float gamma = 1.0f, sigmaLo = 0.0f, sigmaHi = -1.0f;
+};
+FLOWSCOPE_SHADER_SIZE(GpuModelRef, 32);  // = ModelRef in model.glsl (std430)
+FLOWSCOPE_SHADER_OFFSET(GpuModelRef, guideFirst, 12);
+FLOWSCOPE_SHADER_OFFSET(GpuModelRef, gamma, 20);
+FLOWSCOPE_SHADER_OFFSET(GpuModelRef, sigmaHi, 28);
+
 struct GridPush {
   float origin[2];
   float spacing[2];
-  uint32_t nx, ny, modelCount;
+  uint32_t nx, ny;
   uint32_t mode;  // field kind
   float s, tau;
-  uint32_t model;
+  GpuModelRef model;
 };
-FLOWSCOPE_SHADER_SIZE(GridPush, 44);  // = field_grid.comp
+FLOWSCOPE_SHADER_SIZE(GridPush, 68);  // = field_grid.comp
 FLOWSCOPE_SHADER_OFFSET(GridPush, origin, 0);
 FLOWSCOPE_SHADER_OFFSET(GridPush, spacing, 8);
 FLOWSCOPE_SHADER_OFFSET(GridPush, nx, 16);
 FLOWSCOPE_SHADER_OFFSET(GridPush, ny, 20);
-FLOWSCOPE_SHADER_OFFSET(GridPush, modelCount, 24);
-FLOWSCOPE_SHADER_OFFSET(GridPush, mode, 28);
-FLOWSCOPE_SHADER_OFFSET(GridPush, s, 32);
-FLOWSCOPE_SHADER_OFFSET(GridPush, tau, 36);
-FLOWSCOPE_SHADER_OFFSET(GridPush, model, 40);
+FLOWSCOPE_SHADER_OFFSET(GridPush, mode, 24);
+FLOWSCOPE_SHADER_OFFSET(GridPush, s, 28);
+FLOWSCOPE_SHADER_OFFSET(GridPush, tau, 32);
+FLOWSCOPE_SHADER_OFFSET(GridPush, model, 36);
 // log_density.comp's block has no `mode`.
 struct DensityPush {
   float origin[2];
   float spacing[2];
-  uint32_t nx, ny, modelCount;
+  uint32_t nx, ny;
   float s, tau;
-  uint32_t model;
+  GpuModelRef model;
 };
-FLOWSCOPE_SHADER_SIZE(DensityPush, 40);  // = log_density.comp
+FLOWSCOPE_SHADER_SIZE(DensityPush, 64);  // = log_density.comp
 FLOWSCOPE_SHADER_OFFSET(DensityPush, origin, 0);
 FLOWSCOPE_SHADER_OFFSET(DensityPush, spacing, 8);
 FLOWSCOPE_SHADER_OFFSET(DensityPush, nx, 16);
 FLOWSCOPE_SHADER_OFFSET(DensityPush, ny, 20);
-FLOWSCOPE_SHADER_OFFSET(DensityPush, modelCount, 24);
-FLOWSCOPE_SHADER_OFFSET(DensityPush, s, 28);
-FLOWSCOPE_SHADER_OFFSET(DensityPush, tau, 32);
-FLOWSCOPE_SHADER_OFFSET(DensityPush, model, 36);
+FLOWSCOPE_SHADER_OFFSET(DensityPush, s, 24);
+FLOWSCOPE_SHADER_OFFSET(DensityPush, tau, 28);
+FLOWSCOPE_SHADER_OFFSET(DensityPush, model, 32);
 
-GridPush makeGridPush(const GridSpec& grid, GpuModel model, uint32_t modelCount, FieldKind kind,
-                      double s, double tau, bool flow = false);
-DensityPush makeDensityPush(const GridSpec& grid, GpuModel model, uint32_t modelCount, double s,
-                            double tau);
+GridPush makeGridPush(const GridSpec& grid, const GpuModelRef& model, FieldKind kind, double s,
+                      double tau, bool flow = false);
+DensityPush makeDensityPush(const GridSpec& grid, const GpuModelRef& model, double s, double tau);
 
 // Bytes of the field buffer for n nodes: a 16-byte header (max |v| bits) then n vec4.
 inline VkDeviceSize fieldBufferBytes(uint32_t nodes) {

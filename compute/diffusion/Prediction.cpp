@@ -33,7 +33,7 @@ VkDescriptorSet PredictKernel::bind(const GpuModelData& model, const GpuBuffer& 
 
 void PredictKernel::record(VkCommandBuffer cmd, VkDescriptorSet set,
                            const PredictPush& push) const {
-  requireModelVariant(push.model, learned_, "PredictKernel");
+  requireModelVariant(push.model.kind, learned_, "PredictKernel");
   kernel_.dispatch(cmd, set, &push, push.count, 64);
 }
 

@@ -16,16 +16,16 @@ std::vector<glm::vec4> predictX0Cpu(const ExactModel& model, std::span<const Par
                                     double s, double tau);
 
 struct PredictPush {
-  uint32_t count, srcOffset, model, modelCount;
+  uint32_t count, srcOffset;
   float s, tau;
+  GpuModelRef model;
 };
-FLOWSCOPE_SHADER_SIZE(PredictPush, 24);  // = predict_x0.comp
+FLOWSCOPE_SHADER_SIZE(PredictPush, 48);  // = predict_x0.comp
 FLOWSCOPE_SHADER_OFFSET(PredictPush, count, 0);
 FLOWSCOPE_SHADER_OFFSET(PredictPush, srcOffset, 4);
-FLOWSCOPE_SHADER_OFFSET(PredictPush, model, 8);
-FLOWSCOPE_SHADER_OFFSET(PredictPush, modelCount, 12);
-FLOWSCOPE_SHADER_OFFSET(PredictPush, s, 16);
-FLOWSCOPE_SHADER_OFFSET(PredictPush, tau, 20);
+FLOWSCOPE_SHADER_OFFSET(PredictPush, s, 8);
+FLOWSCOPE_SHADER_OFFSET(PredictPush, tau, 12);
+FLOWSCOPE_SHADER_OFFSET(PredictPush, model, 16);
 
 class PredictKernel {
  public:

@@ -15,9 +15,7 @@ const uint32_t kLearnedSpirv[] =
 SamplerPush makeSamplerPush(const StepContext& c, const GpuModelData& model, uint32_t count,
                             uint32_t srcOffset, uint32_t dstOffset) {
   return {uint32_t(c.kind),
-          uint32_t(model.kind()),
           count,
-          model.count(),
           srcOffset,
           dstOffset,
           c.seed,
@@ -33,7 +31,8 @@ SamplerPush makeSamplerPush(const StepContext& c, const GpuModelData& model, uin
           float(c.sNoise),
           float(c.hLast),
           float(c.langevinAlpha),
-          uint32_t(c.langevinSteps)};
+          uint32_t(c.langevinSteps),
+          model.ref()};
 }
 
 SamplerKernel::SamplerKernel(const GpuContext& ctx, SamplerKind kind, bool learned)
@@ -51,7 +50,7 @@ void SamplerKernel::record(VkCommandBuffer cmd, VkDescriptorSet set,
                            const SamplerPush& push) const {
   if (push.kind != uint32_t(kind_))
     throw GpuError("SamplerKernel::record: push constants of another sampler");
-  requireModelVariant(push.model, learned_, "SamplerKernel");
+  requireModelVariant(push.model.kind, learned_, "SamplerKernel");
   kernel_.dispatch(cmd, set, &push, push.count, kLocalSize);
 }
 

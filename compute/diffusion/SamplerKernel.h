@@ -10,34 +10,34 @@ namespace flowscope {
 
 // std430 push constants of sampler_step.comp.
 struct SamplerPush {
-  uint32_t kind, model, count, modelCount;
+  uint32_t kind, count;
   uint32_t srcOffset, dstOffset, seed, step;
   float s, tau, sNext, tauNext;
   float t, tNext, eta, churnGamma;
   float sNoise, hLast, langevinAlpha;
   uint32_t langevinSteps;
+  GpuModelRef model;
 };
-FLOWSCOPE_SHADER_SIZE(SamplerPush, 80);  // = sampler_step.comp
+FLOWSCOPE_SHADER_SIZE(SamplerPush, 104);  // = sampler_step.comp
 FLOWSCOPE_SHADER_OFFSET(SamplerPush, kind, 0);
-FLOWSCOPE_SHADER_OFFSET(SamplerPush, model, 4);
-FLOWSCOPE_SHADER_OFFSET(SamplerPush, count, 8);
-FLOWSCOPE_SHADER_OFFSET(SamplerPush, modelCount, 12);
-FLOWSCOPE_SHADER_OFFSET(SamplerPush, srcOffset, 16);
-FLOWSCOPE_SHADER_OFFSET(SamplerPush, dstOffset, 20);
-FLOWSCOPE_SHADER_OFFSET(SamplerPush, seed, 24);
-FLOWSCOPE_SHADER_OFFSET(SamplerPush, step, 28);
-FLOWSCOPE_SHADER_OFFSET(SamplerPush, s, 32);
-FLOWSCOPE_SHADER_OFFSET(SamplerPush, tau, 36);
-FLOWSCOPE_SHADER_OFFSET(SamplerPush, sNext, 40);
-FLOWSCOPE_SHADER_OFFSET(SamplerPush, tauNext, 44);
-FLOWSCOPE_SHADER_OFFSET(SamplerPush, t, 48);
-FLOWSCOPE_SHADER_OFFSET(SamplerPush, tNext, 52);
-FLOWSCOPE_SHADER_OFFSET(SamplerPush, eta, 56);
-FLOWSCOPE_SHADER_OFFSET(SamplerPush, churnGamma, 60);
-FLOWSCOPE_SHADER_OFFSET(SamplerPush, sNoise, 64);
-FLOWSCOPE_SHADER_OFFSET(SamplerPush, hLast, 68);
-FLOWSCOPE_SHADER_OFFSET(SamplerPush, langevinAlpha, 72);
-FLOWSCOPE_SHADER_OFFSET(SamplerPush, langevinSteps, 76);
+FLOWSCOPE_SHADER_OFFSET(SamplerPush, count, 4);
+FLOWSCOPE_SHADER_OFFSET(SamplerPush, srcOffset, 8);
+FLOWSCOPE_SHADER_OFFSET(SamplerPush, dstOffset, 12);
+FLOWSCOPE_SHADER_OFFSET(SamplerPush, seed, 16);
+FLOWSCOPE_SHADER_OFFSET(SamplerPush, step, 20);
+FLOWSCOPE_SHADER_OFFSET(SamplerPush, s, 24);
+FLOWSCOPE_SHADER_OFFSET(SamplerPush, tau, 28);
+FLOWSCOPE_SHADER_OFFSET(SamplerPush, sNext, 32);
+FLOWSCOPE_SHADER_OFFSET(SamplerPush, tauNext, 36);
+FLOWSCOPE_SHADER_OFFSET(SamplerPush, t, 40);
+FLOWSCOPE_SHADER_OFFSET(SamplerPush, tNext, 44);
+FLOWSCOPE_SHADER_OFFSET(SamplerPush, eta, 48);
+FLOWSCOPE_SHADER_OFFSET(SamplerPush, churnGamma, 52);
+FLOWSCOPE_SHADER_OFFSET(SamplerPush, sNoise, 56);
+FLOWSCOPE_SHADER_OFFSET(SamplerPush, hLast, 60);
+FLOWSCOPE_SHADER_OFFSET(SamplerPush, langevinAlpha, 64);
+FLOWSCOPE_SHADER_OFFSET(SamplerPush, langevinSteps, 68);
+FLOWSCOPE_SHADER_OFFSET(SamplerPush, model, 72);
 
 SamplerPush makeSamplerPush(const StepContext& c, const GpuModelData& model, uint32_t count,
                             uint32_t srcOffset, uint32_t dstOffset);

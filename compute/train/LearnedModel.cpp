@@ -45,6 +45,7 @@ float activated(Activation a, float z) {
 LearnedModel::LearnedModel(MlpWeights weights, const std::string& source, int label)
     : classes_(weights.spec.classes),
       label_(label < 0 ? classes_ : label),
+      conditional_(classes_ > 0 ? weights : MlpWeights{}),
       weights_(withClassFolded(weights, label_)),
       objective_(objectiveOf(weights_, source)),
       embedding_(weights_.frequencies.empty() ? Embedding(weights_.spec.embedding)
@@ -64,6 +65,16 @@ LearnedModel::LearnedModel(MlpWeights weights, const std::string& source, int la
 
 std::shared_ptr<const LearnedModel> LearnedModel::load(const std::string& path) {
   return std::make_shared<const LearnedModel>(decodeMlp(readInputFile(path), path), path);
+}
+
+std::shared_ptr<const LearnedModel> LearnedModel::forClass(int label) const {
+  if (classes_ == 0)
+    throw InputError("class: the network was trained without classes (train --conditional)");
+  if (label > classes_)
+    throw InputError("class: " + std::to_string(label) + " is not a class of the network (0.." +
+                     std::to_string(classes_ - 1) + ", or " + std::to_string(classes_) +
+                     " for none)");
+  return std::make_shared<const LearnedModel>(conditional_, "weights", label);
 }
 
 std::vector<float> LearnedModel::firstInputs(glm::dvec2 input, double level) const {

@@ -40,7 +40,10 @@ class LearnedModel : public ExactModel {
 
   const MlpWeights& weights() const { return weights_; }
   int classes() const { return classes_; }  // the network's K (0: unconditional)
-  int label() const { return label_; }      // the class asked for (K: none)
+  // The same network asked for class `label` (0..K-1, or K / -1: no class); InputError naming
+  // "class" when the network has no classes or the label is out of range.
+  std::shared_ptr<const LearnedModel> forClass(int label) const;
+  int label() const { return label_; }  // the class asked for (K: none)
   const Objective& objective() const { return objective_; }
   const Embedding& embedding() const { return embedding_; }
 
@@ -54,6 +57,7 @@ class LearnedModel : public ExactModel {
   std::vector<float> hidden(glm::dvec2 input, double level,
                             std::vector<std::vector<float>>* every) const;
   int classes_, label_;
+  MlpWeights conditional_;  // the weights as trained, with the class inputs (classes_ > 0)
   MlpWeights weights_;
   Objective objective_;
   Embedding embedding_;

@@ -76,7 +76,7 @@ bool FieldLayer::compute(VkCommandBuffer cmd, const DiffusionFrame& f) {
   ny_ = grid.ny;
   kernels_.kernel(learned).record(
       cmd, computeSet, field_,
-      makeGridPush(grid, model.kind(), model.count(), f.params.field(), level.x, level.y,
+      makeGridPush(grid, model.ref(), f.params.field(), level.x, level.y,
                    f.sim.config().schedule.kind == ScheduleKind::Flow));
   valid_ = true;
   view_ = f.view;

@@ -59,10 +59,9 @@ bool GhostLayer::compute(VkCommandBuffer cmd, const DiffusionFrame& f) {
   const NoiseLevel& l = f.levelShown();
   count_ = std::min<uint32_t>(kGhosts, uint32_t(f.sim.config().particleCount));
   const uint32_t n = uint32_t(f.sim.config().particleCount);
-  kernels_.kernel(learned).record(
-      cmd, computeSet,
-      {count_, f.sim.slotOf(f.sim.current()) * n, uint32_t(model.kind()), model.count(), float(l.s),
-       float(std::max(l.tau, 1e-6))});
+  kernels_.kernel(learned).record(cmd, computeSet,
+                                  {count_, f.sim.slotOf(f.sim.current()) * n, float(l.s),
+                                   float(std::max(l.tau, 1e-6)), model.ref()});
   state_ = f.sim.current();
   return true;
 }

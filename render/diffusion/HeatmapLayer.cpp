@@ -77,8 +77,7 @@ bool HeatmapLayer::compute(VkCommandBuffer cmd, const DiffusionFrame& f) {
   grid.nx = nx_;
   grid.ny = ny_;
   const GpuModelData& model = *f.sim.gpuModel();
-  kernel_.record(cmd, computeSet,
-                 makeDensityPush(grid, model.kind(), model.count(), level.x, level.y));
+  kernel_.record(cmd, computeSet, makeDensityPush(grid, model.dataRef(), level.x, level.y));
   valid_ = true;
   view_ = f.view;
   level_ = level;

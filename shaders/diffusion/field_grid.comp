@@ -18,11 +18,10 @@ layout(push_constant) uniform Push {
   vec2 spacing;
   uint nx;
   uint ny;
-  uint modelCount;
   uint mode;  // 0 score, 1 denoiser displacement D(x) - x, 2 eps-prediction, 3 flow velocity eps - D
   float s;
   float tau;
-  uint model;  // 0 mixture, 1 dataset, 2 coupling (model.glsl)
+  ModelRef model;  // the model, guided or not (model.glsl)
 } pc;
 
 vec2 fieldOf(vec2 x, vec2 d, vec2 g) {
@@ -41,13 +40,13 @@ void store(uint i, vec2 x, vec2 v) {
 // (model.glsl).
 void main() {
   uint nodes = pc.nx * pc.ny;
-  if (pc.model != 1u) {
+  if (pc.model.kind != 1u) {
     uint i = flatInvocation();
     if (i >= nodes) return;
     vec2 x = nodeAt(i);
     float logp;
     vec2 d, g;
-    modelEvaluate(pc.model, x, pc.s, pc.tau, pc.modelCount, logp, d, g);
+    modelEvaluate(pc.model, x, pc.s, pc.tau, logp, d, g);
     store(i, x, fieldOf(x, d, g));
     return;
   }
@@ -57,6 +56,6 @@ void main() {
   for (uint q = 0u; q < kQueries; ++q) x[q] = nodeAt(min(first + q, nodes - 1u));
   float logp[kQueries];
   vec2 d[kQueries], g[kQueries];
-  empiricalEvaluate4(x, pc.s, pc.tau, pc.modelCount, logp, d, g);
+  modelEvaluate4(pc.model, x, pc.s, pc.tau, logp, d, g);
   for (uint q = 0u; q < kQueries && first + q < nodes; ++q) store(first + q, x[q], fieldOf(x[q], d[q], g[q]));
 }

@@ -20,15 +20,17 @@ const float kLog2Pi = 1.8378770664093453;
 
 // For x = s x0 + tau eps: streams the components once with an online log-sum-exp, so no weight
 // ever under- or overflows. Outputs log p(x), the ideal denoiser D = E[x0 | x] and the score
-// grad log p(x). Component k: x ~ N(s mu_k, s^2 C_k + tau^2 I).
-void gmmEvaluate(vec2 x, float s, float tau, uint count, out float logp, out vec2 denoised, out vec2 score) {
+// grad log p(x). Component k: x ~ N(s mu_k, s^2 C_k + tau^2 I). The mixture is components
+// first .. first + count - 1 of the buffer (a guided model keeps several there).
+void gmmEvaluate(vec2 x, float s, float tau, uint first, uint count, out float logp, out vec2 denoised,
+                 out vec2 score) {
   float ss = s * s, t2 = tau * tau;
   float m = -3.0e38;
   float total = 0.0;
   vec2 accD = vec2(0.0);
   vec2 accS = vec2(0.0);
   for (uint k = 0; k < count; ++k) {
-    Component c = comps[k];
+    Component c = comps[first + k];
     float a = ss * c.cov.x + t2, b = ss * c.cov.y, d = ss * c.cov.z + t2;
     float det = a * d - b * b;
     vec2 r = x - s * c.mean;

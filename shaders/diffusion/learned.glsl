@@ -14,7 +14,9 @@ const uint kMaxMlpInputs = 2u + 256u;
 // The same binding as Data, read as floats (a descriptor may back two blocks of one type).
 layout(std430, set = 0, binding = 2) readonly buffer MlpData { float mlpFloats[]; };
 
-float mlpValue(uint i) { return mlpFloats[i]; }
+// The network being evaluated starts at float gMlpBase (a guided model keeps two there).
+uint gMlpBase = 0u;
+float mlpValue(uint i) { return mlpFloats[gMlpBase + i]; }
 
 #include "activations.glsl"
 
@@ -72,7 +74,8 @@ float ddpmStep(uint first, uint n, float ab) {
 }
 
 // Objective::query, the network, then Objective::denoised (in s and tau: the flow's s = 0 too).
-vec2 learnedDenoise(vec2 x, float s, float tau) {
+vec2 learnedDenoise(vec2 x, float s, float tau, uint base) {
+  gMlpBase = base;
   if (!(tau > 0.0)) return x / s;
   uint objective = uint(mlpValue(5u));
   if (objective == 0u) {  // edm
@@ -95,11 +98,12 @@ vec2 learnedDenoise(vec2 x, float s, float tau) {
   return objective == 1u ? (x / r - b * f) / a : a * (x / r) - b * f;
 }
 
-void learnedEvaluate(vec2 x, float s, float tau, uint count, out float logp, out vec2 denoised,
+// The network at float `base`; logp is the data mixture's (components 0 .. count - 1), if any.
+void learnedEvaluate(vec2 x, float s, float tau, uint base, uint count, out float logp, out vec2 denoised,
                      out vec2 score) {
   vec2 d, g;
   logp = -3.0e38;
-  if (count > 0u) gmmEvaluate(x, s, tau, count, logp, d, g);
-  denoised = learnedDenoise(x, s, tau);
+  if (count > 0u) gmmEvaluate(x, s, tau, 0u, count, logp, d, g);
+  denoised = learnedDenoise(x, s, tau, base);
   score = (s * denoised - x) / (tau * tau);
 }

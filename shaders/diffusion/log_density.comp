@@ -12,10 +12,9 @@ layout(push_constant) uniform Push {
   vec2 spacing;
   uint nx;
   uint ny;
-  uint modelCount;
   float s;
   float tau;
-  uint model;  // 0 mixture, 1 dataset, 2 coupling (model.glsl)
+  ModelRef model;  // model.glsl; a learned model: the data mixture (components 0 .. count - 1)
 } pc;
 
 vec2 nodeAt(uint i) { return pc.origin + pc.spacing * vec2(float(i % pc.nx), float(i / pc.nx)); }
@@ -24,15 +23,15 @@ vec2 nodeAt(uint i) { return pc.origin + pc.spacing * vec2(float(i % pc.nx), flo
 // (model.glsl).
 void main() {
   uint nodes = pc.nx * pc.ny;
-  if (pc.model != 1u) {
+  if (pc.model.kind != 1u) {
     uint i = flatInvocation();
     if (i >= nodes) return;
     float logp = -3.0e38;  // a learned model: the data mixture's density alone, no network
     vec2 d, g;
-    if (pc.model != 3u)
-      modelEvaluate(pc.model, nodeAt(i), pc.s, pc.tau, pc.modelCount, logp, d, g);
-    else if (pc.modelCount > 0u)
-      gmmEvaluate(nodeAt(i), pc.s, pc.tau, pc.modelCount, logp, d, g);
+    if (pc.model.kind != 3u)
+      modelEvaluate(pc.model, nodeAt(i), pc.s, pc.tau, logp, d, g);
+    else if (pc.model.count > 0u)
+      gmmEvaluate(nodeAt(i), pc.s, pc.tau, 0u, pc.model.count, logp, d, g);
     values[i] = logp;
     return;
   }
@@ -42,6 +41,6 @@ void main() {
   for (uint q = 0u; q < kQueries; ++q) x[q] = nodeAt(min(first + q, nodes - 1u));
   float logp[kQueries];
   vec2 d[kQueries], g[kQueries];
-  empiricalEvaluate4(x, pc.s, pc.tau, pc.modelCount, logp, d, g);
+  modelEvaluate4(pc.model, x, pc.s, pc.tau, logp, d, g);
   for (uint q = 0u; q < kQueries && first + q < nodes; ++q) values[first + q] = logp[q];
 }

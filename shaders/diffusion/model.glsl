@@ -11,8 +11,11 @@
 //            network's output as its objective says (compute/train/Objective.h, query /
 //            denoised); logp is the data mixture's at binding 0
 //            when there is one (count = its components), else -3e38 (a network has no density).
+// A model is a range of its buffer (first, count: components, points, or for model 3 the
+// network's first float and the data mixture's components), so one buffer can hold a guided
+// model's conditional and guiding parts (ModelRef below; compute/diffusion/Guidance.h).
 // CPU twins: compute/GaussianMixture.cpp, compute/EmpiricalModel.cpp, compute/CouplingModel.cpp,
-// compute/train/LearnedModel.cpp.
+// compute/train/LearnedModel.cpp, compute/diffusion/Guidance.cpp (GuidedModel).
 #include "gmm.glsl"
 
 layout(std430, set = 0, binding = 2) readonly buffer Data { vec2 dataPoints[]; };
@@ -23,7 +26,8 @@ const uint kTile = 64u;
 // and one exp per point (a branch-free online softmax: a per-point "if (l > m)" would run both
 // sides on SIMD lanes, two exps per point). Points are read straight from the storage buffer:
 // every lane reads the same point, which a CPU driver turns into one broadcast load.
-void empiricalEvaluate(vec2 x, float s, float tau, uint count, out float logp, out vec2 denoised, out vec2 score) {
+void empiricalEvaluate(vec2 x, float s, float tau, uint first, uint count, out float logp, out vec2 denoised,
+                       out vec2 score) {
   float inv = 1.0 / (2.0 * tau * tau);
   float m = -3.0e38;
   float total = 0.0;
@@ -32,7 +36,7 @@ void empiricalEvaluate(vec2 x, float s, float tau, uint count, out float logp, o
     uint n = min(kTile, count - base);
     float tileMax = -3.0e38;
     for (uint k = 0u; k < n; ++k) {
-      vec2 r = x - s * dataPoints[base + k];
+      vec2 r = x - s * dataPoints[first + base + k];
       tileMax = max(tileMax, -dot(r, r) * inv);
     }
     float next = max(m, tileMax);
@@ -41,7 +45,7 @@ void empiricalEvaluate(vec2 x, float s, float tau, uint count, out float logp, o
     acc *= rescale;
     m = next;
     for (uint k = 0u; k < n; ++k) {
-      vec2 p = dataPoints[base + k];
+      vec2 p = dataPoints[first + base + k];
       vec2 r = x - s * p;
       float w = exp(-dot(r, r) * inv - m);
       total += w;
@@ -56,7 +60,7 @@ void empiricalEvaluate(vec2 x, float s, float tau, uint count, out float logp, o
 // The same for kQueries points at once: every data point is loaded once for all of them, which
 // is what bounds the single-point loop on a CPU driver. Used by the grid kernels.
 const uint kQueries = 16u;  // = kQueriesPerInvocation in compute/MixtureGrids.cpp
-void empiricalEvaluate4(vec2 x[kQueries], float s, float tau, uint count, out float logp[kQueries],
+void empiricalEvaluate4(vec2 x[kQueries], float s, float tau, uint first, uint count, out float logp[kQueries],
                         out vec2 denoised[kQueries], out vec2 score[kQueries]) {
   float inv = 1.0 / (2.0 * tau * tau);
   float m[kQueries], total[kQueries];
@@ -67,7 +71,7 @@ void empiricalEvaluate4(vec2 x[kQueries], float s, float tau, uint count, out fl
     float tileMax[kQueries];
     for (uint q = 0u; q < kQueries; ++q) tileMax[q] = -3.0e38;
     for (uint k = 0u; k < n; ++k) {
-      vec2 p = s * dataPoints[base + k];
+      vec2 p = s * dataPoints[first + base + k];
       for (uint q = 0u; q < kQueries; ++q) {
         vec2 r = x[q] - p;
         tileMax[q] = max(tileMax[q], -dot(r, r) * inv);
@@ -81,7 +85,7 @@ void empiricalEvaluate4(vec2 x[kQueries], float s, float tau, uint count, out fl
       m[q] = next;
     }
     for (uint k = 0u; k < n; ++k) {
-      vec2 p = dataPoints[base + k];
+      vec2 p = dataPoints[first + base + k];
       for (uint q = 0u; q < kQueries; ++q) {
         vec2 r = x[q] - s * p;
         float w = exp(-dot(r, r) * inv - m[q]);
@@ -139,26 +143,81 @@ void couplingEvaluate(vec2 x, float s, float tau, uint count, out float logp, ou
 #include "learned.glsl"
 #endif
 
-void modelEvaluate(uint model, vec2 x, float s, float tau, uint count, out float logp, out vec2 denoised,
-                   out vec2 score) {
-  if (model == 0u)
-    gmmEvaluate(x, s, tau, count, logp, denoised, score);
-  else if (model == 1u)
-    empiricalEvaluate(x, s, tau, count, logp, denoised, score);
+// What a kernel evaluates: model `kind` over its range (first, count), guided toward it by the
+// range (guideFirst, guideCount) with D = D_g + gamma (D_c - D_g) for sigma = tau / s in
+// [sigmaLo, sigmaHi] (sigmaHi < 0: no upper bound); gamma = 1: the model alone. std430, 32 bytes:
+// GpuModelRef in compute/diffusion/MixtureGrids.h.
+struct ModelRef {
+  uint kind;
+  uint first;
+  uint count;
+  uint guideFirst;
+  uint guideCount;
+  float gamma;
+  float sigmaLo;
+  float sigmaHi;
+};
+
+bool guidanceActive(ModelRef r, float s, float tau) {
+  return r.gamma != 1.0 && tau >= r.sigmaLo * s && (r.sigmaHi < 0.0 || tau <= r.sigmaHi * s);
+}
+
+void rangeEvaluate(uint kind, uint first, uint count, vec2 x, float s, float tau, out float logp,
+                   out vec2 denoised, out vec2 score) {
+  if (kind == 0u)
+    gmmEvaluate(x, s, tau, first, count, logp, denoised, score);
+  else if (kind == 1u)
+    empiricalEvaluate(x, s, tau, first, count, logp, denoised, score);
 #ifdef FLOWSCOPE_LEARNED
-  else if (model == 3u)
-    learnedEvaluate(x, s, tau, count, logp, denoised, score);
+  else if (kind == 3u)
+    learnedEvaluate(x, s, tau, first, count, logp, denoised, score);
 #endif
   else
     couplingEvaluate(x, s, tau, count, logp, denoised, score);
 }
 
-vec2 modelDenoise(uint model, vec2 x, float s, float tau, uint count) {
+vec2 rangeDenoise(uint kind, uint first, uint count, vec2 x, float s, float tau) {
 #ifdef FLOWSCOPE_LEARNED
-  if (model == 3u) return learnedDenoise(x, s, tau);
+  if (kind == 3u) return learnedDenoise(x, s, tau, first);
 #endif
   float logp;
   vec2 d, g;
-  modelEvaluate(model, x, s, tau, count, logp, d, g);
+  rangeEvaluate(kind, first, count, x, s, tau, logp, d, g);
   return d;
+}
+
+// The guided combination u + gamma (c - u) of one quantity (CPU twin: GuidedModel::evaluate).
+float guided(float u, float c, float gamma) { return u + gamma * (c - u); }
+vec2 guided(vec2 u, vec2 c, float gamma) { return u + gamma * (c - u); }
+
+void modelEvaluate(ModelRef r, vec2 x, float s, float tau, out float logp, out vec2 denoised, out vec2 score) {
+  rangeEvaluate(r.kind, r.first, r.count, x, s, tau, logp, denoised, score);
+  if (!guidanceActive(r, s, tau)) return;
+  float lu;
+  vec2 du, gu;
+  rangeEvaluate(r.kind, r.guideFirst, r.guideCount, x, s, tau, lu, du, gu);
+  logp = lu > -3.0e38 && logp > -3.0e38 ? guided(lu, logp, r.gamma) : logp;
+  denoised = guided(du, denoised, r.gamma);
+  score = guided(gu, score, r.gamma);
+}
+
+vec2 modelDenoise(ModelRef r, vec2 x, float s, float tau) {
+  vec2 d = rangeDenoise(r.kind, r.first, r.count, x, s, tau);
+  if (!guidanceActive(r, s, tau)) return d;
+  return guided(rangeDenoise(r.kind, r.guideFirst, r.guideCount, x, s, tau), d, r.gamma);
+}
+
+// The empirical model (kind 1) at kQueries points, guided as modelEvaluate.
+void modelEvaluate4(ModelRef r, vec2 x[kQueries], float s, float tau, out float logp[kQueries],
+                    out vec2 denoised[kQueries], out vec2 score[kQueries]) {
+  empiricalEvaluate4(x, s, tau, r.first, r.count, logp, denoised, score);
+  if (!guidanceActive(r, s, tau)) return;
+  float lu[kQueries];
+  vec2 du[kQueries], gu[kQueries];
+  empiricalEvaluate4(x, s, tau, r.guideFirst, r.guideCount, lu, du, gu);
+  for (uint q = 0u; q < kQueries; ++q) {
+    logp[q] = guided(lu[q], logp[q], r.gamma);
+    denoised[q] = guided(du[q], denoised[q], r.gamma);
+    score[q] = guided(gu[q], score[q], r.gamma);
+  }
 }

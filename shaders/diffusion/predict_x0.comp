@@ -11,10 +11,9 @@ layout(std430, set = 0, binding = 3) writeonly buffer Predictions { vec4 predict
 layout(push_constant) uniform Push {
   uint count;
   uint srcOffset;
-  uint model;
-  uint modelCount;
   float s;
   float tau;
+  ModelRef model;  // the model, guided or not (model.glsl)
 } pc;
 
 void main() {
@@ -23,6 +22,6 @@ void main() {
   vec2 x = inRange ? states[pc.srcOffset + i].xy : vec2(0.0);
   float logp;
   vec2 d, g;
-  modelEvaluate(pc.model, x, pc.s, pc.tau, pc.modelCount, logp, d, g);
+  modelEvaluate(pc.model, x, pc.s, pc.tau, logp, d, g);
   if (inRange) predictions[i] = vec4(x, d);
 }

@@ -14,9 +14,7 @@ layout(std430, set = 0, binding = 1) buffer States { vec4 states[]; };
 
 layout(push_constant) uniform Push {
   uint kind;  // SamplerKind (= kKind)
-  uint model;
   uint count;
-  uint modelCount;
   uint srcOffset;  // in vec4 elements
   uint dstOffset;
   uint seed;
@@ -25,12 +23,13 @@ layout(push_constant) uniform Push {
   float t, tNext, eta, churnGamma;
   float sNoise, hLast, langevinAlpha;
   uint langevinSteps;
+  ModelRef model;  // the model, guided or not (model.glsl)
 } pc;
 
 const uint DDPM = 0u, DDIM = 1u, EULER = 2u, HEUN = 3u, EDM_STOCHASTIC = 4u, EULER_MARUYAMA = 5u, DPMPP_2M = 6u,
            LANGEVIN = 7u, FLOW_EULER = 8u, FLOW_MIDPOINT = 9u, FLOW_HEUN = 10u;
 
-vec2 D(vec2 x, float s, float tau) { return modelDenoise(pc.model, x, s, tau, pc.modelCount); }
+vec2 D(vec2 x, float s, float tau) { return modelDenoise(pc.model, x, s, tau); }
 vec2 z(uint particle, uint draw) { return counterGaussian(pc.seed, pc.step, particle, draw); }
 vec2 velocity(vec2 x, float t) { return (x - D(x, 1.0 - t, t)) / t; }
 

@@ -16,6 +16,8 @@
 #include <sstream>
 #include <vector>
 
+#include <glm/glm.hpp>
+
 #include "LabCatalog.h"
 #include "MlpWeights.h"
 #include "VideoWriter.h"
@@ -218,6 +220,62 @@ TEST_F(Cli, SampleErrorsExitTwoNamingTheProblemAndLeaveNoFile) {
 
 // The OT coupling's paths are nearly straight: one Euler step lands where 32 steps do, unlike the
 // independent coupling's (whose paths cross).
+// --class/--guidance: the class's samples on both backends (the same to float precision), gamma
+// recorded in the JSON, the class's mean moved away from the ring's centre by guidance; field
+// --class --guidance; bad classes, labels and combinations exit 2 naming the flag or field.
+TEST_F(Cli, GuidedSamplingAndFields) {
+  auto meanOf = [](const std::string& csv) {
+    std::ifstream in(csv);
+    std::string line;
+    std::getline(in, line);
+    double x = 0, y = 0, n = 0;
+    char comma;
+    for (double a, b; in >> a >> comma >> b;) x += a, y += b, n += 1;
+    return glm::dvec2(x, y) / n;
+  };
+  double radius[2];
+  for (int k = 0; k < 2; ++k) {
+    const std::string o = path(k ? "g3.csv" : "g1.csv");
+    CliResult r = cli("sample --data gmm8 --class 2 --guidance " + std::string(k ? "3" : "1") +
+                      " --n 2000 --steps 12 --backend cpu --out " + o + " --json");
+    ASSERT_EQ(r.code, 0) << r.err;
+    const auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["class"], 2);
+    EXPECT_EQ(j["guidance"], k ? 3.0 : 1.0);
+    EXPECT_TRUE(j["guidance_interval"][1].is_null());
+    const glm::dvec2 m = meanOf(o);
+    EXPECT_LT(m.x, -0.5);  // class 2: the ring's components at 180 and 225 degrees
+    radius[k] = glm::length(m);
+  }
+  EXPECT_GT(radius[1], radius[0] + 0.05);
+  const std::string g = path("gpu.csv");
+  CliResult r =
+      cli("sample --data gmm8 --class 2 --guidance 3 --n 2000 --steps 12 --backend gpu "
+          "--guidance-interval 0.1 5 --out " +
+          g);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string f = path("field.csv");
+  r = cli("field --data moons --class 1 --guidance 2 --sigma 0.5 --grid 8 8 --out " + f +
+          " --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["class"], 1);
+  const std::string o = path("bad.csv");
+  expectInvalid("sample --data gmm8 --class 4 --guidance 2 --out " + o, "--class: 4", o);
+  expectInvalid("sample --data pinwheel --class 0 --out " + o, "--class", o);
+  expectInvalid("sample --data gmm8 --guidance 2 --out " + o, "--class", o);
+  expectInvalid("sample --data gmm8 --class 0 --guidance 30 --out " + o, "--guidance", o);
+  expectInvalid("sample --data gmm8 --class 0 --guidance-interval 2 1 --out " + o,
+                "--guidance-interval", o);
+  expectInvalid("sample --data moons --class 0 --autoguidance 2 --out " + o, "--autoguidance", o);
+  expectInvalid("sample --data gmm8 --class 0 --sampler flow-euler --coupling exact --out " + o,
+                "--class", o);
+  write("labels.json", R"({"type": "gmm", "weights": [1, 1], "means": [[0, 0], [1, 1]],
+    "covariances": [[[1, 0], [0, 1]], [[1, 0], [0, 1]]], "labels": [0, 1, 1]})");
+  expectInvalid("sample --data " + path("labels.json") + " --class 0 --out " + o, "labels", o);
+  expectInvalid("field --data gmm8 --class 9 --sigma 0.5 --out " + path("f.csv"), "--class",
+                path("f.csv"));
+}
+
 TEST_F(Cli, SampleWithAnOtCouplingNeedsOneStep) {
   auto run = [&](const std::string& coupling, int steps) {
     const std::string out = path(coupling + std::to_string(steps) + ".csv");
@@ -381,8 +439,7 @@ TEST_F(Cli, LearnedModelsSampleAndCouplingsTrain) {
             " --json");
     ASSERT_EQ(r.code, 0) << r.err;
     j = nlohmann::json::parse(r.out);
-    EXPECT_EQ(j["backend"].get<std::string>().rfind(k ? "gpu: Vulkan" : "cpu: fast CPU", 0),
-              0u)
+    EXPECT_EQ(j["backend"].get<std::string>().rfind(k ? "gpu: Vulkan" : "cpu: fast CPU", 0), 0u)
         << j["backend"];
     losses[k] = j["final_loss"].get<double>();
   }
@@ -399,7 +456,7 @@ TEST_F(Cli, LearnedModelsSampleAndCouplingsTrain) {
   EXPECT_EQ(j["classes"], 2);
   EXPECT_EQ(j["label_dropout"], 0.2);
   EXPECT_TRUE(j["irreducible_loss"].is_null());
-  expectInvalid("train --conditional --steps 5 --out " + w, "--conditional", w);
+  expectInvalid("train --data " + gmm + " --conditional --steps 5 --out " + w, "--conditional", w);
   expectInvalid("train --objective edm --coupling sinkhorn --steps 5 --out " + w, "--coupling", w);
   expectInvalid("train --reflow-rounds 2 --steps 5 --out " + w, "--reflow-rounds", w);
 }

@@ -151,11 +151,9 @@ TEST_F(GpuKernels, GridKernelsMatchCpuTwinsOnEveryModel) {
     for (glm::dvec2 level : {glm::dvec2(1.0, 0.3), glm::dvec2(0.6, 0.4), glm::dvec2(0.0, 1.0)}) {
       for (auto kind : {FieldKind::Score, FieldKind::DenoiserDisplacement, FieldKind::Velocity}) {
         gpu->submitAndWait([&](VkCommandBuffer cmd) {
-          densityKernel.record(
-              cmd, dset, makeDensityPush(grid, model.kind(), model.count(), level.x, level.y));
-          fieldKernel.record(
-              cmd, fset, field,
-              makeGridPush(grid, model.kind(), model.count(), kind, level.x, level.y, true));
+          densityKernel.record(cmd, dset, makeDensityPush(grid, model.dataRef(), level.x, level.y));
+          fieldKernel.record(cmd, fset, field,
+                             makeGridPush(grid, model.ref(), kind, level.x, level.y, true));
         });
         auto g = density.read<float>(nodes);
         auto c = logDensityGridCpu(data->model(), grid, level.x, level.y);
@@ -191,8 +189,7 @@ TEST_F(GpuKernels, PredictX0MatchesItsCpuTwinOnEveryModel) {
     PredictKernel kernel(*gpu);
     VkDescriptorSet set = kernel.bind(model, stateBuffer, predictions);
     for (auto [s, tau] : {std::pair{1.0, 0.3}, {0.6, 0.4}}) {
-      const PredictPush push{n,        offset,    uint32_t(model.kind()), model.count(),
-                             float(s), float(tau)};
+      const PredictPush push{n, offset, float(s), float(tau), model.ref()};
       gpu->submitAndWait([&](VkCommandBuffer cmd) { kernel.record(cmd, set, push); });
       const auto onGpu = predictions.read<glm::vec4>(n);
       const auto onCpu = predictX0Cpu(data->model(), std::span(states).subspan(offset, n), s, tau);
@@ -232,7 +229,7 @@ TEST_F(GpuKernels, DispatchesPastTheGroupLimitReachEveryInvocation) {
   GpuBuffer predictions(*gpu, n * sizeof(glm::vec4), kStorageUsage, MemoryKind::DeviceLocal);
   PredictKernel kernel(*gpu);
   VkDescriptorSet set = kernel.bind(model, stateBuffer, predictions);
-  const PredictPush push{n, 0, uint32_t(model.kind()), model.count(), 1.0f, 0.5f};
+  const PredictPush push{n, 0, 1.0f, 0.5f, model.ref()};
   gpu->submitAndWait([&](VkCommandBuffer cmd) { kernel.record(cmd, set, push); });
   for (const size_t first : {size_t(0), size_t(limit) * 64 / 2, size_t(n) - 2000}) {
     const auto onGpu = predictions.read<glm::vec4>(2000, first * sizeof(glm::vec4));
@@ -260,8 +257,7 @@ TEST_F(GpuKernels, EmpiricalDenoiserWithTinySigmaReturnsTheNearestPoint) {
   VkDescriptorSet set = kernel.bind(model.mixture(), field, model.points());
   gpu->submitAndWait([&](VkCommandBuffer cmd) {
     kernel.record(cmd, set, field,
-                  makeGridPush(grid, model.kind(), model.count(), FieldKind::DenoiserDisplacement,
-                               1.0, 0.005));
+                  makeGridPush(grid, model.ref(), FieldKind::DenoiserDisplacement, 1.0, 0.005));
   });
   auto out = field.read<glm::vec4>(16, 16);
   glm::vec2 denoised = glm::vec2(out[0].x + out[0].z, out[0].y + out[0].w);

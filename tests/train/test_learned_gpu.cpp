@@ -92,8 +92,7 @@ TEST_F(LearnedGpu, FieldGridMatchesTheCpuTwin) {
   VkDescriptorSet set = kernel.bind(model.mixture(), field, model.points());
   for (auto kind : {FieldKind::Score, FieldKind::DenoiserDisplacement}) {
     gpu->submitAndWait([&](VkCommandBuffer cmd) {
-      kernel.record(cmd, set, field,
-                    makeGridPush(grid, model.kind(), model.count(), kind, 1.0, 0.7, true));
+      kernel.record(cmd, set, field, makeGridPush(grid, model.ref(), kind, 1.0, 0.7, true));
     });
     const auto g = field.read<glm::vec4>(nodes, 16);
     const auto c = fieldGridCpu(data->model(), grid, 1.0, 0.7, kind, true);
@@ -117,7 +116,7 @@ TEST_F(LearnedGpu, PredictionsMatchTheCpuTwin) {
   GpuBuffer predictions(*gpu, n * sizeof(glm::vec4), kStorageUsage, MemoryKind::DeviceLocal);
   PredictKernel kernel(*gpu, true);
   VkDescriptorSet set = kernel.bind(model, stateBuffer, predictions);
-  const PredictPush push{n, 0, uint32_t(model.kind()), model.count(), 0.8f, 0.6f};
+  const PredictPush push{n, 0, 0.8f, 0.6f, model.ref()};
   gpu->submitAndWait([&](VkCommandBuffer cmd) { kernel.record(cmd, set, push); });
   const auto g = predictions.read<glm::vec4>(n);
   const auto c = predictX0Cpu(data->model(), states, 0.8f, 0.6f);
@@ -137,8 +136,7 @@ TEST_F(LearnedGpu, KernelsWithoutTheNetworkRefuseALearnedModel) {
   EXPECT_FALSE(exact.learned());
   VkDescriptorSet set = exact.bind(model.mixture(), field, model.points());
   const GridSpec grid = GridSpec::covering(View2D{}, 100, 100, 2, 2);
-  const GridPush push =
-      makeGridPush(grid, model.kind(), model.count(), FieldKind::Score, 1.0, 0.5, false);
+  const GridPush push = makeGridPush(grid, model.ref(), FieldKind::Score, 1.0, 0.5, false);
   EXPECT_THROW(
       gpu->submitAndWait([&](VkCommandBuffer cmd) { exact.record(cmd, set, field, push); }),
       GpuError);
