@@ -38,6 +38,7 @@ void addBenchCommand(CLI::App& app, Runner& run);
 void addSceneCommand(CLI::App& app, Runner& run);
 void addFieldCommand(CLI::App& app, Runner& run);
 void addSweepCommand(CLI::App& app, Runner& run);
+void addGuidanceCommand(CLI::App& app, Runner& run);
 void addOtCommand(CLI::App& app, Runner& run);
 void addAttentionCommand(CLI::App& app, Runner& run);
 void addRfCommand(CLI::App& app, Runner& run);

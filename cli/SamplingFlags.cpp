@@ -45,7 +45,7 @@ std::string conventionsHelp() {
          "double.";
 }
 
-void SamplingFlags::addTo(CLI::App& cmd, bool withSampler) {
+void SamplingFlags::addTo(CLI::App& cmd, bool withSampler, bool withGuidance) {
   std::string presets;
   for (const auto& p : presetNames()) presets += (presets.empty() ? "" : ", ") + p;
   addPathOption(cmd, "--data", data,
@@ -99,7 +99,7 @@ void SamplingFlags::addTo(CLI::App& cmd, bool withSampler) {
              "langevin: step size at the smallest level (a_i = eps sigma_i^2 / sigma_min^2), "
              "at most 2 sigma_min^2 (a larger step overshoots the modes and diverges)")
           ->capture_default_str();
-  addGuidanceOptions(cmd);
+  if (withGuidance) addGuidanceOptions(cmd);
   langevinOpts[1] =
       cmd.add_option("--langevin-steps", samplerParams.langevinStepsPerLevel,
                      "langevin: steps per noise level T, 1..1000; steps x (T + 1) <= 10,000 "

@@ -29,8 +29,9 @@ struct SamplingFlags {
   double guidance = 1.0, autoguidance = 1.0;
   std::vector<double> interval;
 
-  // `withSampler`: add --sampler/--schedule/--steps (sweep chooses samplers itself).
-  void addTo(CLI::App& cmd, bool withSampler);
+  // `withSampler`: add --sampler/--schedule/--steps (sweep chooses samplers itself);
+  // `withGuidance`: add --class/--guidance/--guidance-interval/--autoguidance.
+  void addTo(CLI::App& cmd, bool withSampler, bool withGuidance = true);
   void addGuidanceOptions(CLI::App& cmd);
   // Validates everything before any work; throws InputError naming the flag.
   std::shared_ptr<const Dataset> loadData() const;

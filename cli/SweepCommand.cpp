@@ -43,7 +43,7 @@ int runSweepCommand(const SweepArgs& a) {
     if (b < 1 || b > 100000) throw InputError("--nfe: budgets must be between 1 and 100000");
   if (a.n < 100 || a.n > (1 << 20)) throw InputError("--n: must be between 100 and 1048576");
   checkOutputPath("--out", a.out, ".csv");
-  auto data = a.flags.guided(a.flags.loadData());
+  auto data = a.flags.loadData();
   Backend backend = openBackend(a.backend);
   auto rows =
       runSweep(data, samplers, a.nfe, a.n, a.seed, backend.gpu.get(), [&](int done, int total) {
@@ -80,7 +80,7 @@ void addSweepCommand(CLI::App& app, Runner& run) {
       "samples and a fresh sample of the data (at most 4,000 points each). CSV columns: "
       "sampler,schedule,steps,nfe,energy_distance,sliced_w2,time_ms.\n" +
           conventionsHelp());
-  a->flags.addTo(*cmd, false);
+  a->flags.addTo(*cmd, false, false);
   cmd->add_option("--samplers", a->samplers, "Comma-separated sampler names")
       ->delimiter(',')
       ->capture_default_str();

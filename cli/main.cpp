@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   cli::addSceneCommand(app, run);
   cli::addFieldCommand(app, run);
   cli::addSweepCommand(app, run);
+  cli::addGuidanceCommand(app, run);
   cli::addOtCommand(app, run);
   cli::addAttentionCommand(app, run);
   cli::addRfCommand(app, run);

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "DiffusionParams.h"
+#include "Guidance.h"
 #include "InputError.h"
 #include "JsonReader.h"
 
@@ -268,6 +269,10 @@ std::shared_ptr<const Dataset> DiffusionLab::coupled(const std::shared_ptr<const
 }
 
 std::shared_ptr<const Dataset> DiffusionLab::runData(SamplerKind sampler) {
+  return guided(coupledData(sampler));
+}
+
+std::shared_ptr<const Dataset> DiffusionLab::coupledData(SamplerKind sampler) {
   DiffusionParams& p = scene_.params;
   if (!isFlowSampler(sampler) || p.flowCoupling().kind == FlowCoupling::None ||
       scene_.dataset->learned)  // a learned model is its own velocity
@@ -279,6 +284,19 @@ std::shared_ptr<const Dataset> DiffusionLab::runData(SamplerKind sampler) {
     off.kind = FlowCoupling::None;
     p.setFlowCoupling(off);
     throw InputError(std::string(e.what()) + " (the flow coupling is now off)");
+  }
+}
+
+std::shared_ptr<const Dataset> DiffusionLab::guided(const std::shared_ptr<const Dataset>& data) {
+  DiffusionParams& p = scene_.params;
+  if (!p.guidance().conditional()) return data;
+  try {
+    return withGuidance(data, p.guidance());
+  } catch (const InputError& e) {  // e.g. a class the new data lacks: say so once
+    GuidanceSpec off = p.guidance();
+    off.classLabel = -1;
+    p.setGuidance(off);
+    throw InputError(std::string(e.what()) + " (guidance is now off)");
   }
 }
 

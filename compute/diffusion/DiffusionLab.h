@@ -68,7 +68,8 @@ class DiffusionLab : public Lab {
   const Dataset& dataset() const { return *scene_.dataset; }
   // The data as a run with `sampler` sees it: with the flow coupling's model attached for flow
   // samplers when one is chosen (built once per data, coupling and seed; throws InputError when
-  // the coupling cannot be built).
+  // the coupling cannot be built), then guided toward the chosen class (Guidance.h; InputError
+  // when the data has no such class, and the guidance is switched off).
   std::shared_ptr<const Dataset> runData(SamplerKind sampler);
   // Sets the flow coupling, building it first when the current sampler is a flow sampler, so a
   // coupling that cannot be built (InputError) leaves everything unchanged.
@@ -146,6 +147,8 @@ class DiffusionLab : public Lab {
   DiffusionParams builtParams_;  // those of the run shown
   // The data with a coupling attached, for the data revision, seed and coupling in the key; a
   // different key builds anew (InputError when it cannot be built; the cache is then unchanged).
+  std::shared_ptr<const Dataset> coupledData(SamplerKind sampler);
+  std::shared_ptr<const Dataset> guided(const std::shared_ptr<const Dataset>& data);
   struct CouplingKey {
     uint64_t data = ~0ull, seed = 0;
     FlowCouplingParams params{};

@@ -92,6 +92,15 @@ void DiffusionParams::setSeed(uint64_t seed) {
   ++samplingRevision_;
 }
 
+void DiffusionParams::setGuidance(const GuidanceSpec& g) {
+  validateRanges(g);
+  if (g.classLabel < -1 || g.classLabel >= GaussianMixture::kMaxClasses)
+    throw InputError("class: between 0 and " + std::to_string(GaussianMixture::kMaxClasses - 1) +
+                     ", or -1 for none");
+  guidance_ = g;
+  ++samplingRevision_;
+}
+
 void DiffusionParams::setFlowCoupling(const FlowCouplingParams& c) {
   validate(c);
   flowCoupling_ = c;
@@ -172,15 +181,16 @@ bool DiffusionParams::operator==(const DiffusionParams& o) const {
          a.langevinStepsPerLevel == b.langevinStepsPerLevel && c.kind == d.kind &&
          c.steps == d.steps && c.spacing == d.spacing && c.sigmaMin == d.sigmaMin &&
          c.sigmaMax == d.sigmaMax && c.rho == d.rho && particleCount_ == o.particleCount_ &&
-         seed_ == o.seed_ && flowCoupling_ == o.flowCoupling_ && trailLength_ == o.trailLength_ &&
-         field_ == o.field_ && heatmap_ == o.heatmap_ && showParticles_ == o.showParticles_ &&
-         showTrails_ == o.showTrails_ && showField_ == o.showField_ &&
-         showHeatmap_ == o.showHeatmap_ && stepsPerSecond_ == o.stepsPerSecond_ &&
-         loop_ == o.loop_ && showStreamlines_ == o.showStreamlines_ &&
-         showGhosts_ == o.showGhosts_ && showCoupling_ == o.showCoupling_ &&
-         showPaths_ == o.showPaths_ && showTimeStrip_ == o.showTimeStrip_ &&
-         splitView_ == o.splitView_ && compareSampler_ == o.compareSampler_ &&
-         compareAt_ == o.compareAt_ && arrowsAcross_ == o.arrowsAcross_;
+         seed_ == o.seed_ && flowCoupling_ == o.flowCoupling_ && guidance_ == o.guidance_ &&
+         trailLength_ == o.trailLength_ && field_ == o.field_ && heatmap_ == o.heatmap_ &&
+         showParticles_ == o.showParticles_ && showTrails_ == o.showTrails_ &&
+         showField_ == o.showField_ && showHeatmap_ == o.showHeatmap_ &&
+         stepsPerSecond_ == o.stepsPerSecond_ && loop_ == o.loop_ &&
+         showStreamlines_ == o.showStreamlines_ && showGhosts_ == o.showGhosts_ &&
+         showCoupling_ == o.showCoupling_ && showPaths_ == o.showPaths_ &&
+         showTimeStrip_ == o.showTimeStrip_ && splitView_ == o.splitView_ &&
+         compareSampler_ == o.compareSampler_ && compareAt_ == o.compareAt_ &&
+         arrowsAcross_ == o.arrowsAcross_;
 }
 
 namespace {

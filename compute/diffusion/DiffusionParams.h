@@ -9,6 +9,7 @@
 #include "CompareAt.h"
 #include "FieldKind.h"
 #include "FlowCoupling.h"
+#include "Guidance.h"
 #include "Samplers.h"
 
 namespace flowscope {
@@ -48,6 +49,10 @@ class DiffusionParams {
   // integrate (CouplingModel.h); "none" keeps the ideal field of the independent coupling.
   const FlowCouplingParams& flowCoupling() const { return flowCoupling_; }
   void setFlowCoupling(const FlowCouplingParams& c);  // validates (InputError naming the field)
+  // Class-conditional sampling and guidance (Guidance.h); no class: the data's own model. The
+  // ranges are checked here, the class against the data when the run is built.
+  const GuidanceSpec& guidance() const { return guidance_; }
+  void setGuidance(const GuidanceSpec& g);
 
   // Display: no restart.
   int trailLength() const { return trailLength_; }
@@ -104,6 +109,7 @@ class DiffusionParams {
   int particleCount_ = 8192;
   uint64_t seed_ = 1;
   FlowCouplingParams flowCoupling_{};
+  GuidanceSpec guidance_{};
   int trailLength_ = 12;
   FieldKind field_ = FieldKind::Score;
   HeatmapKind heatmap_ = HeatmapKind::DataDensity;

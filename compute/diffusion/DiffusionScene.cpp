@@ -42,7 +42,37 @@ json samplingJson(const DiffusionParams& p) {
                    {"pairs", c.pairs},
                    {"epsilon", c.epsilon},
                    {"bandwidth", c.bandwidth}};
+  const GuidanceSpec& g = p.guidance();
+  j["guidance"] = {{"class", g.classLabel},
+                   {"gamma", g.scale},
+                   {"sigma_lo", g.sigmaLo},
+                   {"sigma_hi", std::isinf(g.sigmaHi) ? json() : json(g.sigmaHi)},
+                   {"autoguidance", g.autoguidance}};
   return j;
+}
+
+// "sampling.guidance": {"class", "gamma", "sigma_lo", "sigma_hi" (null: no bound),
+// "autoguidance"}.
+void readGuidance(const JsonReader& r, const json& s, DiffusionParams& p) {
+  const json& j = r.object(s, "guidance", "sampling.guidance",
+                           {"class", "gamma", "sigma_lo", "sigma_hi", "autoguidance"});
+  GuidanceSpec g;
+  g.classLabel = r.integer(j, "class", "sampling.guidance.class");
+  g.scale = r.number(j, "gamma", "sampling.guidance.gamma");
+  g.sigmaLo = r.number(j, "sigma_lo", "sampling.guidance.sigma_lo");
+  if (j.contains("sigma_hi") && !j["sigma_hi"].is_null())
+    g.sigmaHi = r.number(j, "sigma_hi", "sampling.guidance.sigma_hi");
+  g.autoguidance = r.number(j, "autoguidance", "sampling.guidance.autoguidance");
+  try {
+    p.setGuidance(g);
+  } catch (const InputError& e) {  // "guidance: ..." / "guidance_interval: ..." / "class: ..."
+    const std::string why = e.what();
+    const std::string key = why.substr(0, why.find(':'));
+    const std::string field = key == "guidance"            ? "gamma"
+                              : key == "guidance_interval" ? "sigma_lo"
+                                                           : key;
+    r.fail("sampling.guidance." + field, why.substr(why.find(": ") + 2));
+  }
 }
 
 // "sampling": validators name their field ("sigma_min: ..."), re-thrown as "sampling.<field>".
@@ -50,7 +80,7 @@ void readSampling(const JsonReader& r, const json& j, DiffusionParams& p) {
   const json& s = r.object(j, "sampling", "sampling",
                            {"sampler", "schedule", "spacing", "steps", "sigma_min", "sigma_max",
                             "rho", "particles", "eta", "s_churn", "s_tmin", "s_tmax", "s_noise",
-                            "langevin_eps", "langevin_steps", "coupling"});
+                            "langevin_eps", "langevin_steps", "coupling", "guidance"});
   auto optionalNumber = [&](const char* key, double fallback) {
     return s.contains(key) ? r.number(s, key, std::string("sampling.") + key) : fallback;
   };
@@ -103,6 +133,7 @@ void readSampling(const JsonReader& r, const json& j, DiffusionParams& p) {
       r.fail("sampling.coupling." + key.substr(key.find(' ') + 1), why.substr(why.find(": ") + 2));
     }
   }
+  if (s.contains("guidance")) readGuidance(r, s, p);  // optional: older scenes have none
 }
 
 }  // namespace

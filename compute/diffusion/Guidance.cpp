@@ -47,7 +47,7 @@ bool GuidanceSpec::activeAt(double s, double tau) const {
   return sigma >= sigmaLo && sigma <= sigmaHi;
 }
 
-void validate(const GuidanceSpec& g, const Dataset& data) {
+void validateRanges(const GuidanceSpec& g) {
   if (!(g.scale >= 0.0 && g.scale <= kMaxGuidance))
     throw InputError("guidance: gamma must be between 0 and " + number(kMaxGuidance) + " (got " +
                      number(g.scale) + ")");
@@ -57,6 +57,10 @@ void validate(const GuidanceSpec& g, const Dataset& data) {
   if (!(g.autoguidance >= 1.0 && g.autoguidance <= kMaxAutoguidance))
     throw InputError("autoguidance: the covariance factor must be between 1 (off) and " +
                      number(kMaxAutoguidance) + " (got " + number(g.autoguidance) + ")");
+}
+
+void validate(const GuidanceSpec& g, const Dataset& data) {
+  validateRanges(g);
   if (!g.conditional()) {
     if (g.scale != 1.0 || g.autoguided() || g.sigmaLo > 0.0 || std::isfinite(g.sigmaHi))
       throw InputError("class: guidance needs a class to guide toward");

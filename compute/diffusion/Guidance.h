@@ -34,10 +34,13 @@ struct GuidanceSpec {
   bool autoguided() const { return autoguidance != 1.0; }
   // Whether guidance applies at this level (the interval; sigma = tau / s, s = 0 is sigma = inf).
   bool activeAt(double s, double tau) const;
+  bool operator==(const GuidanceSpec&) const = default;
 };
 
 inline constexpr double kMaxGuidance = 20.0, kMaxAutoguidance = 100.0;
 
+// The ranges alone (gamma, interval, factor): InputError naming the field.
+void validateRanges(const GuidanceSpec& g);
 // Ranges and combinations, against `data`'s classes: InputError naming the field ("class",
 // "guidance", "guidance_interval", "autoguidance").
 void validate(const GuidanceSpec& g, const Dataset& data);

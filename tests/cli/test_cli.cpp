@@ -259,7 +259,20 @@ TEST_F(Cli, GuidedSamplingAndFields) {
           " --json");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(nlohmann::json::parse(r.out)["class"], 1);
+  const std::string sweep = path("sweep.csv");
+  r = cli("guidance --data gmm8 --class 0 --gammas 0,1,4 --n 500 --steps 12 --backend cpu --out " +
+          sweep);
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::ifstream in(sweep);
+  std::string header, line;
+  std::getline(in, header);
+  EXPECT_EQ(header, "gamma,spread,energy_to_class,energy_to_tilted,tv_to_tilted");
+  int rows = 0;
+  while (std::getline(in, line)) ++rows;
+  EXPECT_EQ(rows, 3);
   const std::string o = path("bad.csv");
+  expectInvalid("guidance --data gmm8 --gammas 0,1 --out " + o, "--class", o);
+  expectInvalid("guidance --data gmm8 --class 0 --gammas 0,40 --out " + o, "--gammas", o);
   expectInvalid("sample --data gmm8 --class 4 --guidance 2 --out " + o, "--class: 4", o);
   expectInvalid("sample --data pinwheel --class 0 --out " + o, "--class", o);
   expectInvalid("sample --data gmm8 --guidance 2 --out " + o, "--class", o);

@@ -12,6 +12,7 @@
 #include "DiffusionSimulation.h"
 #include "GpuFixture.h"
 #include "Guidance.h"
+#include "GuidanceTarget.h"
 #include "InputError.h"
 #include "LearnedModel.h"
 #include "MixtureGrids.h"
@@ -412,4 +413,58 @@ TEST_F(GuidanceGpu, GammaZeroAndOneAreExactOnTheGpuToo) {
     EXPECT_EQ(samples(withGuidance(data, guidance(1, 0.0)), c, gpu), samples(data, c, gpu));
     EXPECT_EQ(samples(withGuidance(data, guidance(1, 1.0)), c, gpu), samples(classOne, c, gpu));
   }
+}
+
+// Autoguidance with a one-Gaussian class N(mu, v I) and its weak model N(mu, F v I): the tilted
+// target is N(mu, v / (gamma + (1 - gamma) / F) I) in closed form; the grid's moments and its
+// draws' moments must match it.
+TEST(GuidanceTarget, TiltedTargetOfAutoguidanceIsTheClosedFormGaussian) {
+  std::vector<MixtureComponent> comps(2);
+  comps[0].mean = {1.0, 0.0};
+  comps[0].a = comps[0].c = 0.3;
+  comps[1].mean = {-2.0, 1.0};
+  comps[1].a = comps[1].c = 0.5;
+  GaussianMixture m(comps, "two");
+  m.setLabels({0, 1});
+  const auto data = resolve(DataSource::ofMixture(m));
+  GuidanceSpec g = guidance(0, 3.0);
+  g.autoguidance = 2.0;
+  const double variance = 0.3 / (3.0 + (1.0 - 3.0) / 2.0);
+  const DensityGrid q = tiltedTarget(*data, g, gridAround(*data, 160));
+  glm::dvec2 mean(0.0), second(0.0);
+  for (int j = 0; j < q.n; ++j)
+    for (int i = 0; i < q.n; ++i) {
+      const double w = q.mass[size_t(j) * q.n + i];
+      mean += w * q.centre(i, j);
+      second += w * q.centre(i, j) * q.centre(i, j);
+    }
+  EXPECT_NEAR(mean.x, 1.0, 1e-6);
+  EXPECT_NEAR(mean.y, 0.0, 1e-6);
+  // A Gaussian sampled at the cell centres keeps its variance (up to exponentially small terms).
+  EXPECT_NEAR(second.x - mean.x * mean.x, variance, 1e-5);
+  EXPECT_NEAR(second.y - mean.y * mean.y, variance, 1e-5);
+  const auto draws = sampleGrid(q, 20000, 3);
+  glm::dvec2 dm(0.0), dv(0.0);
+  for (const auto& x : draws) dm += x / double(draws.size());
+  for (const auto& x : draws) dv += (x - dm) * (x - dm) / double(draws.size());
+  EXPECT_NEAR(dm.x, 1.0, 0.02);
+  EXPECT_NEAR(dv.x, variance, 0.01);
+  EXPECT_NEAR(dv.y, variance, 0.01);
+}
+
+// The gamma sweep on gmm8's class 0: the samples are nearest the class's distribution at
+// gamma = 1, their spread shrinks as gamma grows, and gamma 0 and 1 reach their tilted targets
+// (p and p(x | c)) while gamma = 4 does not reach p_c^4 p^-3.
+TEST(GuidanceTarget, SweepShowsOverSharpening) {
+  const auto data = gmm8();
+  const SamplingConfig c = configFor(SamplerKind::Heun, 18, 2000);
+  const double gammas[] = {0.0, 1.0, 2.0, 4.0};
+  const auto rows = guidanceSweep(data, guidance(0, 1.0), c, gammas);
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_LT(rows[1].readout.energyToClass, 0.02);
+  for (size_t k : {0u, 2u, 3u}) EXPECT_GT(rows[k].readout.energyToClass, 0.03) << k;
+  for (size_t k = 1; k < 4; ++k) EXPECT_LT(rows[k].readout.spread, rows[k - 1].readout.spread);
+  EXPECT_LT(rows[0].readout.energyToTilted, 0.02);
+  EXPECT_LT(rows[1].readout.energyToTilted, 0.02);
+  EXPECT_GT(rows[3].readout.energyToTilted, 0.1);
 }

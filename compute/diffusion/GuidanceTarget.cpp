@@ -1,0 +1,157 @@
+#include "GuidanceTarget.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "InputError.h"
+#include "Metrics.h"
+#include "Rng.h"
+
+namespace flowscope {
+namespace {
+
+// The exact models the target is made of: class c's and the guide's (unconditional or weak).
+struct TargetModels {
+  std::shared_ptr<const ExactModel> conditional, guide;
+  double tau = 0.0;  // the level the density is read at: 0, or a cloud's bandwidth
+};
+
+TargetModels targetModels(const Dataset& data, const GuidanceSpec& g) {
+  TargetModels t;
+  if (data.mixture) {
+    auto c = std::make_shared<const GaussianMixture>(mixtureOfClass(*data.mixture, g.classLabel));
+    t.guide = g.autoguided() ? std::make_shared<const GaussianMixture>(inflated(*c, g.autoguidance))
+                             : std::make_shared<const GaussianMixture>(*data.mixture);
+    t.conditional = c;
+  } else {
+    t.conditional =
+        std::make_shared<const EmpiricalModel>(pointsOfClass(data, g.classLabel), "class");
+    t.guide = std::make_shared<const EmpiricalModel>(*data.points);
+    t.tau = kPointCloudBandwidth;
+  }
+  return t;
+}
+
+void normalise(std::vector<double>& logs) {
+  const double top = *std::max_element(logs.begin(), logs.end());
+  double total = 0.0;
+  for (double& v : logs) total += (v = std::isfinite(v) ? std::exp(v - top) : 0.0);
+  for (double& v : logs) v /= total;
+}
+
+}  // namespace
+
+DensityGrid gridAround(const Dataset& data, int n) {
+  DensityGrid g;
+  g.n = n;
+  const glm::dvec2 m = data.mean();
+  double var = 0.0;
+  if (data.mixture) {
+    const glm::dmat2 c = data.mixture->covariance();
+    var = std::max(c[0][0], c[1][1]);
+  } else {
+    glm::dvec2 v(0.0);
+    for (const auto& p : data.points->points()) v += (p - m) * (p - m);
+    var = std::max(v.x, v.y) / double(data.points->points().size());
+  }
+  const double half = 3.5 * std::sqrt(var);
+  g.lo = m - half;
+  g.hi = m + half;
+  g.mass.assign(size_t(n) * n, 0.0);
+  return g;
+}
+
+DensityGrid tiltedTarget(const Dataset& data, const GuidanceSpec& g, const DensityGrid& window) {
+  const TargetModels t = targetModels(data, g);
+  DensityGrid out = window;
+  std::vector<double> logs(size_t(out.n) * out.n);
+  for (int j = 0; j < out.n; ++j)
+    for (int i = 0; i < out.n; ++i) {
+      const glm::dvec2 x = out.centre(i, j);
+      const double lc = t.conditional->evaluate(x, 1.0, t.tau).logp;
+      const double lu = t.guide->evaluate(x, 1.0, t.tau).logp;
+      logs[size_t(j) * out.n + i] = g.scale == 1.0 ? lc : lu + g.scale * (lc - lu);
+    }
+  normalise(logs);
+  out.mass = std::move(logs);
+  return out;
+}
+
+DensityGrid histogram(std::span<const glm::vec2> samples, const DensityGrid& window) {
+  DensityGrid out = window;
+  out.mass.assign(size_t(out.n) * out.n, 0.0);
+  for (const auto& p : samples) {
+    const glm::dvec2 u = (glm::dvec2(p) - out.lo) / out.cell();
+    if (!(u.x >= 0.0 && u.y >= 0.0 && u.x < out.n && u.y < out.n)) continue;
+    out.mass[size_t(int(u.y)) * out.n + size_t(int(u.x))] += 1.0 / double(samples.size());
+  }
+  return out;
+}
+
+std::vector<glm::dvec2> sampleGrid(const DensityGrid& g, size_t n, uint64_t seed) {
+  std::vector<double> cdf(g.mass.size());
+  double acc = 0.0;
+  for (size_t k = 0; k < cdf.size(); ++k) cdf[k] = (acc += g.mass[k]);
+  Pcg32 rng(seed, 17u);
+  std::vector<glm::dvec2> out(n);
+  for (auto& x : out) {
+    const double u = rng.uniform() * acc;
+    const size_t k = size_t(std::lower_bound(cdf.begin(), cdf.end(), u) - cdf.begin());
+    const size_t cellIndex = std::min(k, cdf.size() - 1);
+    const int i = int(cellIndex % size_t(g.n)), j = int(cellIndex / size_t(g.n));
+    x = g.lo + g.cell() * glm::dvec2(i + rng.uniform(), j + rng.uniform());
+  }
+  return out;
+}
+
+double totalVariation(const DensityGrid& p, const DensityGrid& q) {
+  double tv = 0.0;
+  for (size_t k = 0; k < p.mass.size(); ++k) tv += std::abs(p.mass[k] - q.mass[k]);
+  return 0.5 * tv;
+}
+
+std::vector<glm::dvec2> classSamples(const Dataset& data, int label, size_t n, uint64_t seed) {
+  if (data.mixture) return mixtureOfClass(*data.mixture, label).sample(n, seed);
+  const std::vector<glm::dvec2> pts = pointsOfClass(data, label);
+  Pcg32 rng(seed, 19u);
+  std::vector<glm::dvec2> out(n);
+  for (auto& x : out) x = pts[rng.next() % pts.size()];
+  return out;
+}
+
+GuidanceReadout guidanceReadout(const Dataset& data, const GuidanceSpec& g,
+                                std::span<const glm::vec2> samples, uint64_t seed) {
+  GuidanceReadout r;
+  std::vector<glm::dvec2> x;
+  const size_t stride = std::max<size_t>(1, samples.size() / kReadoutSamples);
+  for (size_t i = 0; i < samples.size(); i += stride) x.push_back(glm::dvec2(samples[i]));
+  if (x.empty()) return r;
+  glm::dvec2 m(0.0), v(0.0);
+  for (const auto& p : x) m += p;
+  m /= double(x.size());
+  for (const auto& p : x) v += (p - m) * (p - m);
+  v /= double(x.size());
+  r.spread = std::sqrt(0.5 * (v.x + v.y));
+  r.energyToClass = energyDistance(x, classSamples(data, g.classLabel, x.size(), seed));
+  const DensityGrid target = tiltedTarget(data, g, gridAround(data));
+  r.energyToTilted = energyDistance(x, sampleGrid(target, x.size(), seed + 1));
+  r.tvToTilted = totalVariation(histogram(samples, target), target);
+  return r;
+}
+
+std::vector<GuidanceSweepRow> guidanceSweep(const std::shared_ptr<const Dataset>& data,
+                                            const GuidanceSpec& g, const SamplingConfig& config,
+                                            std::span<const double> gammas, const GpuContext* gpu) {
+  std::vector<GuidanceSweepRow> rows;
+  for (double gamma : gammas) {
+    GuidanceSpec at = g;
+    at.scale = gamma;
+    DiffusionSimulation sim(withGuidance(data, at), config, gpu);
+    sim.seek(config.schedule.steps);
+    const auto x = sim.positions(config.schedule.steps);
+    rows.push_back({gamma, guidanceReadout(*data, at, x, config.seed)});
+  }
+  return rows;
+}
+
+}  // namespace flowscope
