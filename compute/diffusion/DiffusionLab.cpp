@@ -300,6 +300,12 @@ std::shared_ptr<const Dataset> DiffusionLab::guided(const std::shared_ptr<const 
   }
 }
 
+void DiffusionLab::setGuidance(const GuidanceSpec& g) {
+  DiffusionParams& p = scene_.params;
+  if (g.conditional()) withGuidance(coupledData(p.sampler().kind), g);  // throws before any change
+  p.setGuidance(g);
+}
+
 void DiffusionLab::setFlowCoupling(const FlowCouplingParams& c) {
   validate(c);
   DiffusionParams& p = scene_.params;

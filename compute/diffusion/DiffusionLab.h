@@ -74,6 +74,9 @@ class DiffusionLab : public Lab {
   // Sets the flow coupling, building it first when the current sampler is a flow sampler, so a
   // coupling that cannot be built (InputError) leaves everything unchanged.
   void setFlowCoupling(const FlowCouplingParams& c);
+  // Sets the guidance, first building the guided model of the current data (InputError: a class
+  // the data lacks; nothing changed).
+  void setGuidance(const GuidanceSpec& g);
   std::shared_ptr<const Dataset> datasetPtr() const { return scene_.dataset; }
   Playback& playback() { return playback_; }
   const Playback& playback() const { return playback_; }

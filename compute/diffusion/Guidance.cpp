@@ -144,6 +144,15 @@ std::shared_ptr<const Dataset> withGuidance(const std::shared_ptr<const Dataset>
   return out;
 }
 
+int guidanceClasses(const Dataset& data) {
+  if (data.coupling) return 0;
+  if (data.learned) {
+    const auto* m = dynamic_cast<const LearnedModel*>(data.learned.get());
+    return m ? m->classes() : 0;
+  }
+  return data.classCount();
+}
+
 std::string guidanceConvention() {
   return "guided D = D_u + gamma (D_c - D_u) (Ho & Salimans, as diffusers writes it): gamma 0 "
          "unconditional, 1 conditional, > 1 extrapolated; the other convention is w = gamma - 1, "

@@ -74,6 +74,10 @@ class GuidedModel : public ExactModel {
 std::shared_ptr<const Dataset> withGuidance(const std::shared_ptr<const Dataset>& data,
                                             const GuidanceSpec& spec);
 
+// The classes guidance can ask `data` for: a learned model's (trained with classes), else the
+// data's labels' (Dataset::classCount); 0 when none.
+int guidanceClasses(const Dataset& data);
+
 // The guidance convention, one line, for --help, the panel and the README.
 std::string guidanceConvention();
 

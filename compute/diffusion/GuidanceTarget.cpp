@@ -61,6 +61,21 @@ DensityGrid gridAround(const Dataset& data, int n) {
   return g;
 }
 
+DensityGrid gridAroundClass(const Dataset& data, int label, int n) {
+  const std::vector<glm::dvec2> x = classSamples(data, label, 4000, 0);
+  glm::dvec2 m(0.0), v(0.0);
+  for (const auto& p : x) m += p / double(x.size());
+  for (const auto& p : x) v += (p - m) * (p - m) / double(x.size());
+  const double half =
+      std::max({4.0 * std::sqrt(std::max(v.x, v.y)), 1.5 * glm::length(m - data.mean()), 1e-3});
+  DensityGrid g;
+  g.n = n;
+  g.lo = m - half;
+  g.hi = m + half;
+  g.mass.assign(size_t(n) * n, 0.0);
+  return g;
+}
+
 DensityGrid tiltedTarget(const Dataset& data, const GuidanceSpec& g, const DensityGrid& window) {
   const TargetModels t = targetModels(data, g);
   DensityGrid out = window;
@@ -120,7 +135,8 @@ std::vector<glm::dvec2> classSamples(const Dataset& data, int label, size_t n, u
 }
 
 GuidanceReadout guidanceReadout(const Dataset& data, const GuidanceSpec& g,
-                                std::span<const glm::vec2> samples, uint64_t seed) {
+                                std::span<const glm::vec2> samples, uint64_t seed,
+                                const DensityGrid* target) {
   GuidanceReadout r;
   std::vector<glm::dvec2> x;
   const size_t stride = std::max<size_t>(1, samples.size() / kReadoutSamples);
@@ -133,9 +149,10 @@ GuidanceReadout guidanceReadout(const Dataset& data, const GuidanceSpec& g,
   v /= double(x.size());
   r.spread = std::sqrt(0.5 * (v.x + v.y));
   r.energyToClass = energyDistance(x, classSamples(data, g.classLabel, x.size(), seed));
-  const DensityGrid target = tiltedTarget(data, g, gridAround(data));
-  r.energyToTilted = energyDistance(x, sampleGrid(target, x.size(), seed + 1));
-  r.tvToTilted = totalVariation(histogram(samples, target), target);
+  const DensityGrid q =
+      target ? *target : tiltedTarget(data, g, gridAroundClass(data, g.classLabel));
+  r.energyToTilted = energyDistance(x, sampleGrid(q, x.size(), seed + 1));
+  r.tvToTilted = totalVariation(histogram(samples, q), q);
   return r;
 }
 

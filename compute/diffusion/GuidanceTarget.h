@@ -2,8 +2,8 @@
 // What guidance reaches against what it is often said to sample: the tilted target
 //   q_gamma(x) proportional to p(x | c)^gamma p(x)^(1 - gamma)
 // (with autoguidance p_weak in place of p), normalised numerically on a grid over the data at
-// noise level 0 (point clouds: smoothed by kPointCloudBandwidth), the histogram of the guided
-// samples on the same grid, and the distances between them; and the gamma sweep: for each gamma
+// noise level 0 (point clouds: smoothed by kPointCloudBandwidth) on a grid around the class, the
+// histogram of the guided samples on the same grid (samples outside it count as missing mass), and the distances between them; and the gamma sweep: for each gamma
 // the spread of the class's samples and their energy distance to the class's true distribution
 // p(x | c) and to q_gamma. The exact data is the reference also for a learned model.
 #include <glm/glm.hpp>
@@ -25,9 +25,13 @@ struct DensityGrid {
   glm::dvec2 centre(int i, int j) const { return lo + cell() * glm::dvec2(i + 0.5, j + 0.5); }
 };
 
-inline constexpr int kTargetCells = 96;
+inline constexpr int kTargetCells = 64;
 // A square around the data: its mean +- 3.5 standard deviations (the larger axis).
 DensityGrid gridAround(const Dataset& data, int n = kTargetCells);
+// A square around class c, where guided samples land: its mean +- the larger of 4 of its standard
+// deviations (the larger axis) and 1.5 times its mean's distance from the data's mean (guidance
+// pushes the class away from the others).
+DensityGrid gridAroundClass(const Dataset& data, int label, int n = kTargetCells);
 // q_gamma on `window`'s cells (mass = density at the centre x cell area, normalised).
 DensityGrid tiltedTarget(const Dataset& data, const GuidanceSpec& g, const DensityGrid& window);
 // The fraction of `samples` in each cell (those outside the window are left out).
@@ -46,9 +50,11 @@ struct GuidanceReadout {
   double tvToTilted = 0.0;      // total variation between the histogram and q_gamma
 };
 inline constexpr size_t kReadoutSamples = 1000;
-// The readout of samples of a guided run on `data` (the unguided data) with guidance `g`.
+// The readout of samples of a guided run on `data` (its exact data; guidance attached or not)
+// with guidance `g`; `target`: q_gamma on gridAroundClass(data, c) when already computed.
 GuidanceReadout guidanceReadout(const Dataset& data, const GuidanceSpec& g,
-                                std::span<const glm::vec2> samples, uint64_t seed);
+                                std::span<const glm::vec2> samples, uint64_t seed,
+                                const DensityGrid* target = nullptr);
 
 struct GuidanceSweepRow {
   double gamma;

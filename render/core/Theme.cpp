@@ -20,6 +20,15 @@ std::atomic<ThemeKind> active{ThemeKind::Dark};
 
 }  // namespace
 
+glm::vec4 classColor(int label, float alpha) {
+  // The palette's 8-bit values, as drawn (the framebuffers are UNORM: values are shown as is).
+  static const glm::vec3 kSrgb[8] = {{230, 159, 0},   {86, 180, 233}, {0, 158, 115},
+                                     {240, 228, 66},  {0, 114, 178},  {213, 94, 0},
+                                     {204, 121, 167}, {150, 150, 150}};
+  const glm::vec3 c = kSrgb[((label % 8) + 8) % 8] / 255.0f;
+  return {c, alpha};
+}
+
 const Theme& themeOf(ThemeKind kind) {
   return kind == ThemeKind::Light ? kLight : kDark;
 }

@@ -32,6 +32,9 @@ inline glm::vec4 ink(float alpha) {
 inline glm::vec4 inkSoft(float alpha) {
   return {theme().inkSoft.r, theme().inkSoft.g, theme().inkSoft.b, alpha};
 }
+// Class colours (Okabe & Ito's colour-blind-safe palette), by label modulo 8: orange,
+// sky blue, bluish green, yellow, blue, vermillion, reddish purple, grey. The same in both themes.
+glm::vec4 classColor(int label, float alpha = 1.0f);
 std::string themeName(ThemeKind kind);                                    // "dark" | "light"
 ThemeKind parseTheme(const std::string& name, const std::string& field);  // InputError naming field
 

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "GuidanceOverlay.h"
 #include "HeatmapLayer.h"
 #include "OverlayFont.h"
 #include "Streamlines.h"
@@ -156,6 +157,7 @@ std::vector<OverlayVertex> buildOverlay(const DiffusionFrame& f,
   textBlock(out, {10.0f, captionTop}, caption, theme().text);
   if (f.params.showTimeStrip()) timeStrip(out, f, captionTop);
   std::vector<std::string> legend = layerLegend(f, streamlines != nullptr);
+  guidanceOverlay(out, legend, f);
   if (f.params.showField()) {
     legend.push_back(
         fieldLegend(f.params.field(), f.sim.config().schedule.kind == ScheduleKind::Flow));

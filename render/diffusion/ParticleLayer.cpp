@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "GuidanceOverlay.h"
+
 namespace flowscope {
 namespace {
 const uint32_t kPointVert[] =
@@ -105,7 +107,7 @@ bool ParticleLayer::compute(VkCommandBuffer cmd, const DiffusionFrame& f) {
 
 void ParticleLayer::draw(VkCommandBuffer cmd, const DiffusionFrame& f) const {
   if (!f.params.showParticles()) return;
-  const glm::vec4 c = kParticleColor;
+  const glm::vec4 c = particleColor(f);
   if (splats(f)) {
     if (!valid_) return;
     vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, splatPipeline_);
