@@ -67,8 +67,9 @@ void addGuidanceCommand(CLI::App& app, Runner& run) {
       "The gamma sweep of classifier-free guidance for --class C: for each gamma one run of the "
       "sampler, then the spread of the samples (sqrt of the per-axis variance), their energy "
       "distance to the class's true distribution p(x | c), and their energy distance and total "
-      "variation (on a 64 x 64 grid around the class: its mean +- max(4 std, 1.5 x its distance "
-      "to the data's mean)) to the tilted target "
+      "variation (on a 64 x 64 grid around the class for gamma >= 1: its mean +- max(4 std, 1.5 x "
+      "its distance to the data's mean); around the data, mean +- 3.5 std, for gamma < 1) to the "
+      "tilted target "
       "p(x | c)^gamma p(x)^(1 - gamma) normalised on that grid (the guide's density in place of "
       "p(x) with --autoguidance). At most 1,000 samples enter each distance. CSV columns: "
       "gamma,spread,energy_to_class,energy_to_tilted,tv_to_tilted.\n" +

@@ -143,8 +143,9 @@ void DiffusionPanel::guidanceWindow(DiffusionLab& lab, PanelContext& context) {
   ImGui::Text("total variation to target  %.3f", m.readout.tvToTilted);
   hint(
       "q_γ ∝ p(x | c)^γ p(x)^(1−γ) (the guide's density for p(x) with autoguidance), "
-      "normalised on 64 × 64 cells around class c (its mean ± max(4 std, 1.5 × its distance "
-      "to the data's mean)); √mass shading, the class's colour. Distances on 1,000 samples; "
+      "normalised on 64 × 64 cells around class c for γ ≥ 1 (its mean ± max(4 std, 1.5 × its "
+      "distance to the data's mean)), around the data for γ < 1; √mass shading, the class's "
+      "colour. Distances on 1,000 samples; "
       "the TV includes the histogram's sampling noise and the mass outside the grid. Read them "
       "at the last step.");
   ImGui::Separator();

@@ -76,6 +76,10 @@ DensityGrid gridAroundClass(const Dataset& data, int label, int n) {
   return g;
 }
 
+DensityGrid guidanceGrid(const Dataset& data, const GuidanceSpec& g, int n) {
+  return g.scale >= 1.0 ? gridAroundClass(data, g.classLabel, n) : gridAround(data, n);
+}
+
 DensityGrid tiltedTarget(const Dataset& data, const GuidanceSpec& g, const DensityGrid& window) {
   const TargetModels t = targetModels(data, g);
   DensityGrid out = window;
@@ -149,8 +153,7 @@ GuidanceReadout guidanceReadout(const Dataset& data, const GuidanceSpec& g,
   v /= double(x.size());
   r.spread = std::sqrt(0.5 * (v.x + v.y));
   r.energyToClass = energyDistance(x, classSamples(data, g.classLabel, x.size(), seed));
-  const DensityGrid q =
-      target ? *target : tiltedTarget(data, g, gridAroundClass(data, g.classLabel));
+  const DensityGrid q = target ? *target : tiltedTarget(data, g, guidanceGrid(data, g));
   r.energyToTilted = energyDistance(x, sampleGrid(q, x.size(), seed + 1));
   r.tvToTilted = totalVariation(histogram(samples, q), q);
   return r;

@@ -3,9 +3,10 @@
 //   q_gamma(x) proportional to p(x | c)^gamma p(x)^(1 - gamma)
 // (with autoguidance p_weak in place of p), normalised numerically on a grid over the data at
 // noise level 0 (point clouds: smoothed by kPointCloudBandwidth) on a grid around the class, the
-// histogram of the guided samples on the same grid (samples outside it count as missing mass), and the distances between them; and the gamma sweep: for each gamma
-// the spread of the class's samples and their energy distance to the class's true distribution
-// p(x | c) and to q_gamma. The exact data is the reference also for a learned model.
+// histogram of the guided samples on the same grid (samples outside it count as missing mass), and
+// the distances between them; and the gamma sweep: for each gamma the spread of the class's samples
+// and their energy distance to the class's true distribution p(x | c) and to q_gamma. The exact
+// data is the reference also for a learned model.
 #include <glm/glm.hpp>
 
 #include <span>
@@ -32,6 +33,9 @@ DensityGrid gridAround(const Dataset& data, int n = kTargetCells);
 // deviations (the larger axis) and 1.5 times its mean's distance from the data's mean (guidance
 // pushes the class away from the others).
 DensityGrid gridAroundClass(const Dataset& data, int label, int n = kTargetCells);
+// The grid the readout uses: around class c for gamma >= 1, around the whole data for gamma < 1
+// (where q_gamma spreads over it).
+DensityGrid guidanceGrid(const Dataset& data, const GuidanceSpec& g, int n = kTargetCells);
 // q_gamma on `window`'s cells (mass = density at the centre x cell area, normalised).
 DensityGrid tiltedTarget(const Dataset& data, const GuidanceSpec& g, const DensityGrid& window);
 // The fraction of `samples` in each cell (those outside the window are left out).
@@ -51,7 +55,7 @@ struct GuidanceReadout {
 };
 inline constexpr size_t kReadoutSamples = 1000;
 // The readout of samples of a guided run on `data` (its exact data; guidance attached or not)
-// with guidance `g`; `target`: q_gamma on gridAroundClass(data, c) when already computed.
+// with guidance `g`; `target`: q_gamma on guidanceGrid(data, g) when already computed.
 GuidanceReadout guidanceReadout(const Dataset& data, const GuidanceSpec& g,
                                 std::span<const glm::vec2> samples, uint64_t seed,
                                 const DensityGrid* target = nullptr);

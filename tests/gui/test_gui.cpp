@@ -17,6 +17,7 @@
 #include "DiffusionScene.h"
 #include "DiffusionView.h"
 #include "ImGuiLayer.h"
+#include "InputError.h"
 #include "LabCatalog.h"
 #include "Lessons.h"
 #include "MainWindow.h"
@@ -1235,6 +1236,53 @@ class GuiTest : public QObject {
     lab_->openScene(saved, "saved");
     window_->showLab(labIndex("diffusion"));
     waitFrames(3);
+  }
+
+  // Guidance toward class 1 of gmm8: the particles take the class's colour, the Guidance window's
+  // readout follows the shown state (the samples close to p(x | c) at gamma = 1, sharper at 3),
+  // and a class the data lacks is refused with the lab unchanged.
+  void guidanceColoursTheClassAndFillsItsWindow() {
+    VulkanViewport* vp = window_->viewport();
+    lab_->params().setSplitView(false);
+    lab_->setData(DataSource::ofPreset("gmm8"));
+    lab_->params().chooseSampler(SamplerKind::Heun);
+    lab_->params().setSteps(12);
+    auto& view = dynamic_cast<DiffusionView&>(vp->view(labIndex("diffusion")));
+    view.panelContext().guidanceOpen = true;
+    double spread[2];
+    for (int k = 0; k < 2; ++k) {
+      GuidanceSpec g;
+      g.classLabel = 1;
+      g.scale = k ? 3.0 : 1.0;
+      lab_->setGuidance(g);
+      lab_->playback().scrub(12, 12);
+      QTRY_VERIFY(view.metrics().guided && view.metrics().state == 12 &&
+                  view.metrics().guidance.scale == g.scale);
+      spread[k] = view.metrics().readout.spread;
+      if (k == 0) QVERIFY(view.metrics().readout.energyToClass < 0.02);
+    }
+    QVERIFY(spread[1] < spread[0]);
+    // Class 1's colour (sky blue, 86 180 233) on many pixels: the particles (arrows off).
+    lab_->params().setShowField(false);
+    waitFrames(3);
+    const QImage image = vp->grabRgb(false);
+    lab_->params().setShowField(true);
+    int blue = 0;
+    for (int y = 0; y < image.height(); y += 2)
+      for (int x = 0; x < image.width(); x += 2) {
+        const QColor c = image.pixelColor(x, y);
+        blue += std::abs(c.red() - 86) + std::abs(c.green() - 180) + std::abs(c.blue() - 233) < 40;
+      }
+    QVERIFY2(blue > 1000, qPrintable(QString::number(blue)));  // 3,423 seen; 218 when orange
+    const nlohmann::json before = lab_->sceneJson();
+    GuidanceSpec missing;
+    missing.classLabel = 7;
+    missing.scale = 2.0;
+    QVERIFY_THROWS_EXCEPTION(InputError, lab_->setGuidance(missing));
+    QCOMPARE(lab_->sceneJson(), before);
+    lab_->setGuidance(GuidanceSpec{});
+    view.panelContext().guidanceOpen = false;
+    waitFrames(2);
   }
 
   void cleanupTestCase() {
