@@ -330,6 +330,9 @@ void DiffusionPanel::metricsWindow(const DiffusionLab& lab, const DiffusionSimul
   if (m.state >= 0) {
     ImGui::Text("state %d, on %zu particles:", m.state, kLiveSamples);
     ImGui::Text("energy distance to data  %.4g", m.energyDistance);
+    if (m.guided)
+      ImGui::Text("to p(x|c) %.4g, to target q_γ %.4g", m.readout.energyToClass,
+                  m.readout.energyToTilted);
     ImGui::Text("sliced W2 (64 dirs)      %.4g", m.slicedW2);
     ImGui::Text("mean path length         %.4g", m.paths.meanPathLength);
     ImGui::Text("straightness |end−start|/len  %.3f", m.paths.meanStraightness);

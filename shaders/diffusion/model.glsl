@@ -190,21 +190,30 @@ vec2 rangeDenoise(uint kind, uint first, uint count, vec2 x, float s, float tau)
 float guided(float u, float c, float gamma) { return u + gamma * (c - u); }
 vec2 guided(vec2 u, vec2 c, float gamma) { return u + gamma * (c - u); }
 
+// The model, then (guidance active) the guide, in one loop: the evaluation is inlined once, not
+// twice (a learned network's code doubles a pipeline's creation time on lavapipe).
 void modelEvaluate(ModelRef r, vec2 x, float s, float tau, out float logp, out vec2 denoised, out vec2 score) {
-  rangeEvaluate(r.kind, r.first, r.count, x, s, tau, logp, denoised, score);
-  if (!guidanceActive(r, s, tau)) return;
-  float lu;
-  vec2 du, gu;
-  rangeEvaluate(r.kind, r.guideFirst, r.guideCount, x, s, tau, lu, du, gu);
-  logp = lu > -3.0e38 && logp > -3.0e38 ? guided(lu, logp, r.gamma) : logp;
-  denoised = guided(du, denoised, r.gamma);
-  score = guided(gu, score, r.gamma);
+  const bool guide = guidanceActive(r, s, tau);
+  float l[2];
+  vec2 d[2], g[2];
+  for (uint k = 0u; k < (guide ? 2u : 1u); ++k)
+    rangeEvaluate(r.kind, k == 0u ? r.first : r.guideFirst, k == 0u ? r.count : r.guideCount, x, s, tau, l[k],
+                  d[k], g[k]);
+  logp = l[0];
+  denoised = d[0];
+  score = g[0];
+  if (!guide) return;
+  logp = l[1] > -3.0e38 && l[0] > -3.0e38 ? guided(l[1], l[0], r.gamma) : l[0];
+  denoised = guided(d[1], d[0], r.gamma);
+  score = guided(g[1], g[0], r.gamma);
 }
 
 vec2 modelDenoise(ModelRef r, vec2 x, float s, float tau) {
-  vec2 d = rangeDenoise(r.kind, r.first, r.count, x, s, tau);
-  if (!guidanceActive(r, s, tau)) return d;
-  return guided(rangeDenoise(r.kind, r.guideFirst, r.guideCount, x, s, tau), d, r.gamma);
+  const bool guide = guidanceActive(r, s, tau);
+  vec2 d[2];
+  for (uint k = 0u; k < (guide ? 2u : 1u); ++k)
+    d[k] = rangeDenoise(r.kind, k == 0u ? r.first : r.guideFirst, k == 0u ? r.count : r.guideCount, x, s, tau);
+  return guide ? guided(d[1], d[0], r.gamma) : d[0];
 }
 
 // The empirical model (kind 1) at kQueries points, guided as modelEvaluate.
