@@ -99,12 +99,12 @@ void SamplingFlags::addTo(CLI::App& cmd, bool withSampler, bool withGuidance) {
              "langevin: step size at the smallest level (a_i = eps sigma_i^2 / sigma_min^2), "
              "at most 2 sigma_min^2 (a larger step overshoots the modes and diverges)")
           ->capture_default_str();
-  if (withGuidance) addGuidanceOptions(cmd);
   langevinOpts[1] =
       cmd.add_option("--langevin-steps", samplerParams.langevinStepsPerLevel,
                      "langevin: steps per noise level T, 1..1000; steps x (T + 1) <= 10,000 "
                      "model evaluations")
           ->capture_default_str();
+  if (withGuidance) addGuidanceOptions(cmd);
 }
 
 void SamplingFlags::addGuidanceOptions(CLI::App& cmd) {

@@ -1,6 +1,6 @@
 #include "GpuModel.h"
 
-#include <cstring>
+#include <cmath>
 #include <stdexcept>
 
 #include "Guidance.h"
@@ -14,7 +14,7 @@ struct Buffers {
   std::vector<glm::vec2> pts;
 };
 
-// Appends an exact model of kind `kind` to the buffers; returns its range (first, count). A
+// Appends a mixture, point cloud or network to the buffers; returns its range (first, count). A
 // learned model's first is its first float; its count is left to the caller (the data mixture's).
 std::pair<uint32_t, uint32_t> append(Buffers& b, const ExactModel& model) {
   if (const auto* m = dynamic_cast<const GaussianMixture*>(&model)) {

@@ -10,6 +10,7 @@
 
 #include "DiffusionParams.h"
 #include "DiffusionSimulation.h"
+#include "ErrorText.h"
 #include "GpuFixture.h"
 #include "Guidance.h"
 #include "GuidanceTarget.h"
@@ -22,6 +23,7 @@
 #include "SamplerKernel.h"
 
 using namespace flowscope;
+using flowscope::testing::errorOf;
 using flowscope::testing::GpuTest;
 
 namespace {
@@ -35,15 +37,6 @@ GuidanceSpec guidance(int label, double gamma) {
   g.classLabel = label;
   g.scale = gamma;
   return g;
-}
-
-std::string errorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
 }
 
 SamplingConfig configFor(SamplerKind kind, int steps, int particles) {

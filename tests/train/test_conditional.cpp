@@ -13,6 +13,7 @@
 #include "Dataset.h"
 #include "DiffusionParams.h"
 #include "DiffusionSimulation.h"
+#include "ErrorText.h"
 #include "FastCpuMlp.h"
 #include "InputError.h"
 #include "LearnedModel.h"
@@ -23,21 +24,13 @@
 #include "Trainer.h"
 
 using namespace flowscope;
+using flowscope::testing::errorOf;
 namespace fs = std::filesystem;
 using flowscope::testing::expectMatchesReference;
 using flowscope::testing::MlpInputs;
 using flowscope::testing::seededInputs;
 
 namespace {
-
-std::string errorOf(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
-}
 
 // Four tight Gaussians: class 0 on the left, class 1 on the right.
 GaussianMixture twoClasses() {
