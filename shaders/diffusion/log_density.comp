@@ -14,7 +14,8 @@ layout(push_constant) uniform Push {
   uint ny;
   float s;
   float tau;
-  ModelRef model;  // model.glsl; a learned model: the data mixture (components 0 .. count - 1)
+  ModelRef model;  // model.glsl: never guided (the data's own density, GpuModelData::dataRef);
+                   // a learned model: the data mixture (components 0 .. count - 1)
 } pc;
 
 vec2 nodeAt(uint i) { return pc.origin + pc.spacing * vec2(float(i % pc.nx), float(i / pc.nx)); }
@@ -29,7 +30,7 @@ void main() {
     float logp = -3.0e38;  // a learned model: the data mixture's density alone, no network
     vec2 d, g;
     if (pc.model.kind != 3u)
-      modelEvaluate(pc.model, nodeAt(i), pc.s, pc.tau, logp, d, g);
+      rangeEvaluate(pc.model.kind, pc.model.first, pc.model.count, nodeAt(i), pc.s, pc.tau, logp, d, g);
     else if (pc.model.count > 0u)
       gmmEvaluate(nodeAt(i), pc.s, pc.tau, 0u, pc.model.count, logp, d, g);
     values[i] = logp;
@@ -41,6 +42,6 @@ void main() {
   for (uint q = 0u; q < kQueries; ++q) x[q] = nodeAt(min(first + q, nodes - 1u));
   float logp[kQueries];
   vec2 d[kQueries], g[kQueries];
-  modelEvaluate4(pc.model, x, pc.s, pc.tau, logp, d, g);
+  empiricalEvaluate4(x, pc.s, pc.tau, pc.model.first, pc.model.count, logp, d, g);
   for (uint q = 0u; q < kQueries && first + q < nodes; ++q) values[first + q] = logp[q];
 }
