@@ -82,7 +82,7 @@ void DiffusionPanel::build(DiffusionLab& lab, const DiffusionSimulation& sim,
   ImGui::End();
   if (context.metricsOpen) metricsWindow(lab, sim, context);
   if (context.sweepOpen) sweepWindow(lab, context);
-  if (context.guidanceOpen) guidanceWindow(lab, context);
+  if (context.guidanceOpen) guidanceWindow(lab, context, rects);
 }
 
 void DiffusionPanel::playbackSection(DiffusionLab& lab, const DiffusionSimulation& sim,

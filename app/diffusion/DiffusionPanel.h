@@ -5,6 +5,7 @@
 #include <map>
 #include <string>
 
+#include "BackgroundJob.h"
 #include "ControlRect.h"
 #include "DiffusionLab.h"
 #include "EditErrors.h"
@@ -31,6 +32,7 @@ class DiffusionPanel {
   // Builds the panel; records the rectangle of each named control (used by GUI tests).
   void build(DiffusionLab& lab, const DiffusionSimulation& sim,
              std::map<std::string, ControlRect>& rects, PanelContext& context);
+  size_t guidanceSweepRows() const { return guidanceSweep_.size(); }  // the last gamma sweep's
 
  private:
   void playbackSection(DiffusionLab& lab, const DiffusionSimulation& sim,
@@ -47,12 +49,14 @@ class DiffusionPanel {
   void sweepPlot(const std::vector<SweepRow>& rows);
   // GuidancePanel.cpp.
   void guidanceSection(DiffusionLab& lab);
-  void guidanceWindow(DiffusionLab& lab, PanelContext& context);
+  void guidanceWindow(DiffusionLab& lab, PanelContext& context, ControlRects& rects);
+  void startGuidanceSweep(DiffusionLab& lab);
   void guidanceSweepPlot(glm::vec4 classColour);
   GuidanceSpec guidanceDraft_{};
   bool guidanceEditing_ = false;
   std::vector<GuidanceSweepRow> guidanceSweep_;
-  EditErrors& edits_;  // the viewport's one error line
+  BackgroundJob<std::vector<GuidanceSweepRow>> guidanceJob_;  // the sweep, off the GUI thread
+  EditErrors& edits_;                                         // the viewport's one error line
   std::string notice_;
   FlowCouplingParams couplingDraft_{};
   bool couplingEditing_ = false;

@@ -30,6 +30,7 @@ class DiffusionView : public LabView {
 
   // The metrics window's figures, computed between frames while the window is open.
   const LiveMetrics& metrics() const { return metrics_; }
+  size_t guidanceSweepRows() const { return panel_.guidanceSweepRows(); }
   PanelContext& panelContext() { return context_; }
   SweepController& sweep() { return sweep_; }
 

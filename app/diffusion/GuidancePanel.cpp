@@ -86,7 +86,7 @@ void DiffusionPanel::guidanceSection(DiffusionLab& lab) {
     ImGui::Text("w = γ − 1 = %.2f   (γ 0: p(x), 1: p(x | c))", guidanceDraft_.scale - 1.0);
     bool interval = std::isfinite(guidanceDraft_.sigmaHi) || guidanceDraft_.sigmaLo > 0.0;
     if (ImGui::Checkbox("only for σ in an interval", &interval)) {
-      guidanceDraft_.sigmaLo = interval ? 0.28 : 0.0;  // EDM2's XL interval, scaled to unit data
+      guidanceDraft_.sigmaLo = interval ? 0.28 : 0.0;  // a starting interval; the sliders move it
       guidanceDraft_.sigmaHi = interval ? 5.42 : INFINITY;
       commit = true;
     }
@@ -114,7 +114,7 @@ void DiffusionPanel::guidanceSection(DiffusionLab& lab) {
   if (commit && !(guidanceDraft_ == g)) edits_.apply([&] { lab.setGuidance(guidanceDraft_); });
 }
 
-void DiffusionPanel::guidanceWindow(DiffusionLab& lab, PanelContext& context) {
+void DiffusionPanel::guidanceWindow(DiffusionLab& lab, PanelContext& context, ControlRects& rects) {
   DockLayout::current().begin("Guidance", DockSide::Right, ui(340), &context.guidanceOpen);
   const LiveMetrics& m = *context.metrics;
   if (!m.guided) {
@@ -149,17 +149,36 @@ void DiffusionPanel::guidanceWindow(DiffusionLab& lab, PanelContext& context) {
       "the TV includes the histogram's sampling noise and the mass outside the grid. Read them "
       "at the last step.");
   ImGui::Separator();
-  if (ImGui::Button("Run γ sweep")) {
-    const DiffusionParams& p = lab.params();
-    const SamplingConfig config{p.sampler(), p.schedule(), kSweepSamples, p.seed()};
-    edits_.apply([&] {
-      guidanceSweep_ = guidanceSweep(lab.datasetPtr(), p.guidance(), config, kSweepGammas);
-    });
+  if (guidanceJob_.ready()) edits_.apply([&] { guidanceSweep_ = guidanceJob_.take(); });
+  if (!guidanceJob_.running()) {
+    if (ImGui::Button("Run γ sweep")) startGuidanceSweep(lab);
+    remember(rects, "guidance sweep");
+    ImGui::SameLine();
+    ImGui::TextDisabled("γ 0..8, %d samples each, CPU", kSweepSamples);
+  } else {
+    if (ImGui::Button("Cancel")) guidanceJob_.cancel();
+    remember(rects, "guidance sweep");
+    ImGui::SameLine();
+    ImGui::ProgressBar(float(std::max(0.0, guidanceJob_.monitor()->fraction.load())),
+                       ImVec2(-1, 0));
   }
-  ImGui::SameLine();
-  ImGui::TextDisabled("γ 0..8, %d samples each, CPU", kSweepSamples);
   guidanceSweepPlot(color);
   ImGui::End();
+}
+
+// One run per gamma on a worker thread (the CPU backend), stopping between runs when cancelled.
+void DiffusionPanel::startGuidanceSweep(DiffusionLab& lab) {
+  const DiffusionParams& p = lab.params();
+  const SamplingConfig config{p.sampler(), p.schedule(), kSweepSamples, p.seed()};
+  guidanceJob_.start([data = lab.datasetPtr(), g = p.guidance(), config](JobMonitor& m) {
+    std::vector<GuidanceSweepRow> rows;
+    const size_t n = std::size(kSweepGammas);
+    for (size_t k = 0; k < n && !m.stop; ++k) {
+      rows.push_back(guidanceSweep(data, g, config, std::span(&kSweepGammas[k], 1)).front());
+      m.fraction = double(k + 1) / double(n);
+    }
+    return rows;
+  });
 }
 
 void DiffusionPanel::guidanceSweepPlot(glm::vec4 classColour) {
@@ -178,10 +197,10 @@ void DiffusionPanel::guidanceSweepPlot(glm::vec4 classColour) {
   const double gammaTop = guidanceSweep_.back().gamma;
   auto at = [&](double gamma, double v) {
     return ImVec2(origin.x + ui(8) + float(gamma / gammaTop) * (size.x - ui(16)),
-                  origin.y + ui(8) + float(1.0 - v) * (size.y - ui(40)));
+                  origin.y + ui(8) + float(1.0 - v) * (size.y - ui(16)));
   };
   const ImU32 spreadColor = imColor(classColour), toClass = IM_COL32(230, 230, 235, 255),
-              toTarget = IM_COL32(120, 200, 255, 255);
+              toTarget = IM_COL32(150, 150, 160, 255);
   draw->AddLine(at(1.0, 0.0), at(1.0, 1.0), IM_COL32(90, 90, 100, 255));  // gamma = 1
   for (size_t i = 0; i < guidanceSweep_.size(); ++i) {
     const auto& r = guidanceSweep_[i];
@@ -197,14 +216,13 @@ void DiffusionPanel::guidanceSweepPlot(glm::vec4 classColour) {
       draw->AddLine(at(q.gamma, prev[k]), at(r.gamma, values[k]), colors[k], 2.0f);
     }
   }
-  char label[96];
-  std::snprintf(label, sizeof label, "γ 0..%.0f (line: γ = 1)", gammaTop);
-  draw->AddText(ImVec2(origin.x + ui(8), origin.y + size.y - ui(30)), IM_COL32(200, 200, 210, 255),
-                label);
-  std::snprintf(label, sizeof label, "spread (max %.3g)", spreadTop);
-  draw->AddText(ImVec2(origin.x + ui(8), origin.y + size.y - ui(16)), spreadColor, label);
-  std::snprintf(label, sizeof label, "ED to p(x|c) / to target (max %.3g)", distTop);
-  draw->AddText(ImVec2(origin.x + size.x * 0.42f, origin.y + size.y - ui(16)), toClass, label);
+  const ImVec4 grey(0.78f, 0.78f, 0.82f, 1.0f);
+  ImGui::TextColored(grey, "γ 0..%.0f along x (the line: γ = 1)", gammaTop);
+  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(spreadColor), "line: spread (max %.3g)",
+                     spreadTop);
+  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(toClass), "line: energy distance to p(x|c)");
+  ImGui::TextColored(ImGui::ColorConvertU32ToFloat4(toTarget),
+                     "line: energy distance to q_γ (max %.3g, both)", distTop);
 }
 
 }  // namespace flowscope

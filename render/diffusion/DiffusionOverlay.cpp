@@ -115,7 +115,9 @@ void timeStrip(std::vector<OverlayVertex>& out, const DiffusionFrame& f, float b
 std::vector<std::string> layerLegend(const DiffusionFrame& f, bool streamlines) {
   std::vector<std::string> out;
   const DiffusionParams& p = f.params;
-  if (p.showParticles()) out.push_back("orange dots: the particles x at the shown step");
+  if (p.showParticles())
+    out.push_back(std::string(f.sim.data().guided ? "dots (the class's colour)" : "orange dots") +
+                  ": the particles x at the shown step");
   if (p.showPaths()) out.push_back("yellow: tracked particles' paths from the noise");
   if (p.showCoupling()) out.push_back("violet: straight lines from each start point to it now");
   if (p.showGhosts()) out.push_back("green-yellow: the x0-prediction D(x), joined to its particle");

@@ -1262,6 +1262,17 @@ class GuiTest : public QObject {
       if (k == 0) QVERIFY(view.metrics().readout.energyToClass < 0.02);
     }
     QVERIFY(spread[1] < spread[0]);
+    // The gamma sweep runs off the GUI thread: frames go on, then its plot has rows.
+    QTRY_VERIFY(vp->controlRects().count("guidance sweep") == 1);
+    const ControlRect sweep = vp->controlRects().at("guidance sweep");
+    const QPoint sweepAt(int((sweep.x0 + sweep.x1) / 2), int((sweep.y0 + sweep.y1) / 2));
+    QTest::mouseMove(vp, sweepAt);
+    waitFrames(2);
+    QTest::mouseClick(vp, Qt::LeftButton, Qt::NoModifier, sweepAt);
+    const long framesAtClick = vp->stats().frames();
+    QTRY_VERIFY_WITH_TIMEOUT(view.guidanceSweepRows() == 9, 60000);
+    QVERIFY(vp->stats().frames() > framesAtClick + 3);
+    QTest::mouseMove(vp, QPoint(vp->width() - 50, vp->height() / 2));
     // Class 1's colour (sky blue, 86 180 233) on many pixels: the particles (arrows off).
     lab_->params().setShowField(false);
     waitFrames(3);
