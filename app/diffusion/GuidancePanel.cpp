@@ -69,12 +69,14 @@ void DiffusionPanel::guidanceSection(DiffusionLab& lab) {
     if (ImGui::Selectable("none: p(x)", g.classLabel < 0))
       guidanceDraft_.classLabel = -1, commit = true;
     for (int c = 0; c < classes; ++c) {
+      ImGui::PushID(c);  // one swatch id a class
       ImGui::ColorButton("##swatch", ImGui::ColorConvertU32ToFloat4(imColor(classColor(c))),
                          ImGuiColorEditFlags_NoTooltip, ImVec2(ui(14), ui(14)));
       ImGui::SameLine();
       const std::string name = "class " + std::to_string(c);
       if (ImGui::Selectable(name.c_str(), c == g.classLabel))
         guidanceDraft_.classLabel = c, commit = true;
+      ImGui::PopID();
     }
     ImGui::EndCombo();
   }
