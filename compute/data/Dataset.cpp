@@ -268,10 +268,10 @@ const std::vector<std::string>& shippedImages() {
 }
 
 std::vector<int> presetLabels(const std::string& name, int n) {
+  if (name == "gmm8") return GaussianMixture::ring().labels();  // the ring's own (n = 8)
   std::vector<int> out;
-  if (name == "gmm8" || name == "grid25" || name == "moons" || name == "rings" || name == "spiral")
-    for (int i = 0; i < n; ++i)
-      out.push_back(name == "gmm8" ? i / 2 % 4 : name == "grid25" ? (i / 5 + i % 5) % 2 : i % 2);
+  if (name == "grid25" || name == "moons" || name == "rings" || name == "spiral")
+    for (int i = 0; i < n; ++i) out.push_back(name == "grid25" ? (i / 5 + i % 5) % 2 : i % 2);
   return out;
 }
 
@@ -382,7 +382,7 @@ Dataset loadDataset(const std::string& requested) {
   Dataset d;
   d.name = requested;
   if (nameOrPath == "gmm8") {
-    d.mixture = GaussianMixture::ring();  // labelled as presetLabels says
+    d.mixture = GaussianMixture::ring();  // with its four classes
   } else if (nameOrPath == "grid25") {
     d.mixture = grid25();
     d.mixture->setLabels(presetLabels(nameOrPath, 25));

@@ -16,22 +16,15 @@ std::string number(double v) {
 void validateClass(int label, const Dataset& data) {
   if (data.coupling)
     throw InputError("class: a flow-matching coupling's model has no classes (coupling none)");
-  if (data.learned) {
-    const auto* m = dynamic_cast<const LearnedModel*>(data.learned.get());
-    if (!m || m->classes() == 0)
-      throw InputError("class: the network was trained without classes (train --conditional)");
-    if (label < 0 || label >= m->classes())
-      throw InputError("class: " + std::to_string(label) + " is not a class of the network (0.." +
-                       std::to_string(m->classes() - 1) + ")");
-    return;
-  }
-  const int k = data.classCount();
+  const int k = guidanceClasses(data);
   if (k == 0)
-    throw InputError(
-        "class: the data has no class labels (a mixture's \"labels\", a CSV's label column)");
+    throw InputError(data.learned ? "class: the network was trained without classes (train "
+                                    "--conditional)"
+                                  : "class: the data has no class labels (a mixture's "
+                                    "\"labels\", a CSV's label column)");
   if (label < 0 || label >= k)
-    throw InputError("class: " + std::to_string(label) + " is not a class of the data (0.." +
-                     std::to_string(k - 1) + ")");
+    throw InputError("class: " + std::to_string(label) + " is not a class of the " +
+                     (data.learned ? "network" : "data") + " (0.." + std::to_string(k - 1) + ")");
 }
 
 // gamma and the interval combined: u + g (c - u), a non-finite logp left to the side that counts.
@@ -104,6 +97,18 @@ GaussianMixture inflated(const GaussianMixture& m, double factor) {
   return out;
 }
 
+ExactClassModels exactClassModels(const Dataset& data, const GuidanceSpec& g) {
+  if (data.mixture) {
+    auto c = std::make_shared<const GaussianMixture>(mixtureOfClass(*data.mixture, g.classLabel));
+    if (g.autoguided())
+      return {c, std::make_shared<const GaussianMixture>(inflated(*c, g.autoguidance))};
+    return {c, std::make_shared<const GaussianMixture>(*data.mixture)};
+  }
+  return {std::make_shared<const EmpiricalModel>(pointsOfClass(data, g.classLabel),
+                                                 "class " + std::to_string(g.classLabel)),
+          std::make_shared<const EmpiricalModel>(*data.points)};
+}
+
 GuidedModel::GuidedModel(std::shared_ptr<const ExactModel> conditional,
                          std::shared_ptr<const ExactModel> guide, const GuidanceSpec& spec)
     : conditional_(std::move(conditional)), guide_(std::move(guide)), spec_(spec) {}
@@ -122,25 +127,15 @@ std::shared_ptr<const Dataset> withGuidance(const std::shared_ptr<const Dataset>
                                             const GuidanceSpec& spec) {
   validate(spec, *data);
   if (!spec.conditional()) return data;
-  std::shared_ptr<const ExactModel> cond, guide;
+  ExactClassModels parts;
   if (data->learned) {
     const auto& m = dynamic_cast<const LearnedModel&>(*data->learned);
-    cond = m.forClass(spec.classLabel);
-    guide = m.forClass(m.classes());
-  } else if (data->mixture) {
-    auto c =
-        std::make_shared<const GaussianMixture>(mixtureOfClass(*data->mixture, spec.classLabel));
-    guide = spec.autoguided()
-                ? std::make_shared<const GaussianMixture>(inflated(*c, spec.autoguidance))
-                : std::make_shared<const GaussianMixture>(*data->mixture);
-    cond = c;
+    parts = {m.forClass(spec.classLabel), m.forClass(m.classes())};
   } else {
-    cond = std::make_shared<const EmpiricalModel>(pointsOfClass(*data, spec.classLabel),
-                                                  "class " + std::to_string(spec.classLabel));
-    guide = std::make_shared<const EmpiricalModel>(*data->points);
+    parts = exactClassModels(*data, spec);
   }
   auto out = std::make_shared<Dataset>(*data);
-  out->guided = std::make_shared<const GuidedModel>(cond, guide, spec);
+  out->guided = std::make_shared<const GuidedModel>(parts.conditional, parts.guide, spec);
   return out;
 }
 

@@ -51,6 +51,13 @@ GaussianMixture mixtureOfClass(const GaussianMixture& m, int label);
 std::vector<glm::dvec2> pointsOfClass(const Dataset& data, int label);
 // The mixture with every covariance multiplied by `factor` (autoguidance's weak model).
 GaussianMixture inflated(const GaussianMixture& m, double factor);
+// The exact data's conditional model for g's class and its guide (the whole data, or with
+// autoguidance the class inflated): what a guided exact model combines, and what the tilted
+// target is made of also when a network is the run's model.
+struct ExactClassModels {
+  std::shared_ptr<const ExactModel> conditional, guide;
+};
+ExactClassModels exactClassModels(const Dataset& data, const GuidanceSpec& g);
 
 class GuidedModel : public ExactModel {
  public:

@@ -3,33 +3,31 @@
 #include <algorithm>
 #include <cmath>
 
-#include "InputError.h"
 #include "Metrics.h"
 #include "Rng.h"
 
 namespace flowscope {
 namespace {
 
-// The exact models the target is made of: class c's and the guide's (unconditional or weak).
-struct TargetModels {
-  std::shared_ptr<const ExactModel> conditional, guide;
-  double tau = 0.0;  // the level the density is read at: 0, or a cloud's bandwidth
+// Per-axis mean and variance of points.
+struct Moments {
+  glm::dvec2 mean{0.0}, variance{0.0};
 };
+Moments momentsOf(std::span<const glm::dvec2> x) {
+  Moments m;
+  for (const auto& p : x) m.mean += p / double(x.size());
+  for (const auto& p : x) m.variance += (p - m.mean) * (p - m.mean) / double(x.size());
+  return m;
+}
 
-TargetModels targetModels(const Dataset& data, const GuidanceSpec& g) {
-  TargetModels t;
-  if (data.mixture) {
-    auto c = std::make_shared<const GaussianMixture>(mixtureOfClass(*data.mixture, g.classLabel));
-    t.guide = g.autoguided() ? std::make_shared<const GaussianMixture>(inflated(*c, g.autoguidance))
-                             : std::make_shared<const GaussianMixture>(*data.mixture);
-    t.conditional = c;
-  } else {
-    t.conditional =
-        std::make_shared<const EmpiricalModel>(pointsOfClass(data, g.classLabel), "class");
-    t.guide = std::make_shared<const EmpiricalModel>(*data.points);
-    t.tau = kPointCloudBandwidth;
-  }
-  return t;
+// n x n empty cells over the square centre +- half.
+DensityGrid squareGrid(glm::dvec2 centre, double half, int n) {
+  DensityGrid g;
+  g.n = n;
+  g.lo = centre - half;
+  g.hi = centre + half;
+  g.mass.assign(size_t(n) * n, 0.0);
+  return g;
 }
 
 void normalise(std::vector<double>& logs) {
@@ -42,38 +40,21 @@ void normalise(std::vector<double>& logs) {
 }  // namespace
 
 DensityGrid gridAround(const Dataset& data, int n) {
-  DensityGrid g;
-  g.n = n;
-  const glm::dvec2 m = data.mean();
-  double var = 0.0;
+  glm::dvec2 variance;
   if (data.mixture) {
     const glm::dmat2 c = data.mixture->covariance();
-    var = std::max(c[0][0], c[1][1]);
+    variance = {c[0][0], c[1][1]};
   } else {
-    glm::dvec2 v(0.0);
-    for (const auto& p : data.points->points()) v += (p - m) * (p - m);
-    var = std::max(v.x, v.y) / double(data.points->points().size());
+    variance = momentsOf(data.points->points()).variance;
   }
-  const double half = 3.5 * std::sqrt(var);
-  g.lo = m - half;
-  g.hi = m + half;
-  g.mass.assign(size_t(n) * n, 0.0);
-  return g;
+  return squareGrid(data.mean(), 3.5 * std::sqrt(std::max(variance.x, variance.y)), n);
 }
 
 DensityGrid gridAroundClass(const Dataset& data, int label, int n) {
-  const std::vector<glm::dvec2> x = classSamples(data, label, 4000, 0);
-  glm::dvec2 m(0.0), v(0.0);
-  for (const auto& p : x) m += p / double(x.size());
-  for (const auto& p : x) v += (p - m) * (p - m) / double(x.size());
-  const double half =
-      std::max({4.0 * std::sqrt(std::max(v.x, v.y)), 1.5 * glm::length(m - data.mean()), 1e-3});
-  DensityGrid g;
-  g.n = n;
-  g.lo = m - half;
-  g.hi = m + half;
-  g.mass.assign(size_t(n) * n, 0.0);
-  return g;
+  const Moments c = momentsOf(classSamples(data, label, 4000, 0));
+  const double half = std::max({4.0 * std::sqrt(std::max(c.variance.x, c.variance.y)),
+                                1.5 * glm::length(c.mean - data.mean()), 1e-3});
+  return squareGrid(c.mean, half, n);
 }
 
 DensityGrid guidanceGrid(const Dataset& data, const GuidanceSpec& g, int n) {
@@ -81,14 +62,15 @@ DensityGrid guidanceGrid(const Dataset& data, const GuidanceSpec& g, int n) {
 }
 
 DensityGrid tiltedTarget(const Dataset& data, const GuidanceSpec& g, const DensityGrid& window) {
-  const TargetModels t = targetModels(data, g);
+  const ExactClassModels t = exactClassModels(data, g);
+  const double tau = data.mixture ? 0.0 : kPointCloudBandwidth;  // a cloud has no density at 0
   DensityGrid out = window;
   std::vector<double> logs(size_t(out.n) * out.n);
   for (int j = 0; j < out.n; ++j)
     for (int i = 0; i < out.n; ++i) {
       const glm::dvec2 x = out.centre(i, j);
-      const double lc = t.conditional->evaluate(x, 1.0, t.tau).logp;
-      const double lu = t.guide->evaluate(x, 1.0, t.tau).logp;
+      const double lc = t.conditional->evaluate(x, 1.0, tau).logp;
+      const double lu = t.guide->evaluate(x, 1.0, tau).logp;
       logs[size_t(j) * out.n + i] = g.scale == 1.0 ? lc : lu + g.scale * (lc - lu);
     }
   normalise(logs);
@@ -146,11 +128,7 @@ GuidanceReadout guidanceReadout(const Dataset& data, const GuidanceSpec& g,
   const size_t stride = std::max<size_t>(1, samples.size() / kReadoutSamples);
   for (size_t i = 0; i < samples.size(); i += stride) x.push_back(glm::dvec2(samples[i]));
   if (x.empty()) return r;
-  glm::dvec2 m(0.0), v(0.0);
-  for (const auto& p : x) m += p;
-  m /= double(x.size());
-  for (const auto& p : x) v += (p - m) * (p - m);
-  v /= double(x.size());
+  const glm::dvec2 v = momentsOf(x).variance;
   r.spread = std::sqrt(0.5 * (v.x + v.y));
   r.energyToClass = energyDistance(x, classSamples(data, g.classLabel, x.size(), seed));
   const DensityGrid q = target ? *target : tiltedTarget(data, g, guidanceGrid(data, g));

@@ -1,24 +1,24 @@
 #include "LiveMetrics.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 namespace flowscope {
 
 namespace {
 
-// On every particle of the shown state (the readout's distances on 1,000 of them).
-void addGuidance(LiveMetrics& m, const DiffusionSimulation& sim, uint64_t seed,
-                 const LiveMetrics* previous) {
+// On every particle of the shown state, `x` (the readout's distances on 1,000 of them).
+void addGuidance(LiveMetrics& m, const DiffusionSimulation& sim, std::span<const glm::vec2> x,
+                 uint64_t seed, const LiveMetrics* previous) {
   const auto* g = dynamic_cast<const GuidedModel*>(sim.data().guided.get());
   if (!g) return;
   m.guided = true;
   m.guidance = g->spec();
   const bool reuse = previous && previous->guided && previous->targetFor == sim.id();
   m.target = reuse ? previous->target
-                   : tiltedTarget(sim.data(), g->spec(),
-                                  gridAroundClass(sim.data(), g->spec().classLabel));
+                   : tiltedTarget(sim.data(), g->spec(), guidanceGrid(sim.data(), g->spec()));
   m.targetFor = sim.id();
-  const std::vector<glm::vec2> x = sim.positions(m.state);
   m.histogram = histogram(x, m.target);
   m.readout = guidanceReadout(sim.data(), g->spec(), x, seed, &m.target);
 }
@@ -30,9 +30,12 @@ LiveMetrics computeLiveMetrics(const DiffusionSimulation& sim, uint64_t seed,
   LiveMetrics m;
   m.state = sim.current();
   m.nfe = sim.evaluations(m.state);
-  const std::vector<glm::vec2> subset = sim.positions(m.state, kLiveSamples);
+  // One download: every particle for a guided run's histogram, else the first kLiveSamples.
+  const bool guided = sim.data().guided != nullptr;
+  const std::vector<glm::vec2> shown = sim.positions(m.state, guided ? SIZE_MAX : kLiveSamples);
+  const std::span<const glm::vec2> subset(shown.data(), std::min(shown.size(), kLiveSamples));
   std::vector<glm::dvec2> x(subset.begin(), subset.end());
-  addGuidance(m, sim, seed, previous);
+  if (guided) addGuidance(m, sim, shown, seed, previous);
   auto y = sim.data().sample(x.size(), seed);
   m.energyDistance = energyDistance(x, y);
   m.slicedW2 = slicedWasserstein2(x, y, 64, seed);
