@@ -43,5 +43,7 @@ void addOtCommand(CLI::App& app, Runner& run);
 void addAttentionCommand(CLI::App& app, Runner& run);
 void addRfCommand(CLI::App& app, Runner& run);
 void addTrainCommand(CLI::App& app, Runner& run);
+void addFlowTrainCommand(CLI::App& app, Runner& run);
+void addLogpCommand(CLI::App& app, Runner& run);
 
 }  // namespace flowscope::cli

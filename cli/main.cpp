@@ -33,6 +33,8 @@ int main(int argc, char** argv) {
   cli::addAttentionCommand(app, run);
   cli::addRfCommand(app, run);
   cli::addTrainCommand(app, run);
+  cli::addFlowTrainCommand(app, run);
+  cli::addLogpCommand(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -24,6 +24,23 @@ EmpiricalModel::EmpiricalModel(std::vector<glm::dvec2> points, const std::string
     requirePoint(source + ": point " + std::to_string(i), points_[i].x, points_[i].y);
 }
 
+glm::dmat2 EmpiricalModel::denoiserJacobian(glm::dvec2 x, double s, double tau) const {
+  const double inv = 1.0 / (2.0 * tau * tau);
+  double top = -INFINITY;
+  for (const auto& p : points_) top = std::max(top, -glm::dot(x - s * p, x - s * p) * inv);
+  double total = 0.0;
+  glm::dvec2 d(0.0);
+  glm::dmat2 second(0.0);
+  for (const auto& p : points_) {
+    const double w = std::exp(-glm::dot(x - s * p, x - s * p) * inv - top);
+    total += w;
+    d += w * p;
+    second += w * glm::outerProduct(p, p);
+  }
+  d /= total;
+  return (s / (tau * tau)) * (second / total - glm::outerProduct(d, d));
+}
+
 ExactModel::Evaluation EmpiricalModel::evaluate(glm::dvec2 x, double s, double tau) const {
   if (tau == 0.0) {
     const glm::dvec2* best = &points_[0];

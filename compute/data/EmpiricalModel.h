@@ -22,6 +22,9 @@ class EmpiricalModel : public ExactModel {
   // One streaming pass with an online softmax (no N x M matrix). tau = 0 returns the nearest point.
   Evaluation evaluate(glm::dvec2 x, double s, double tau) const override;
   size_t terms() const override { return points_.size(); }
+  // s Cov[x0 | x] / tau^2 with the softmax weights of evaluate().
+  glm::dmat2 denoiserJacobian(glm::dvec2 x, double s, double tau) const override;
+  bool exactJacobian() const override { return true; }
   const std::vector<glm::dvec2>& points() const { return points_; }
   // Fraction of `samples` within `radius` of some data point.
   double memorisedFraction(std::span<const glm::vec2> samples, double radius) const;

@@ -22,6 +22,22 @@ class ExactModel {
   glm::dvec2 denoise(glm::dvec2 x, double s, double tau) const {
     return evaluate(x, s, tau).denoised;
   }
+  // The denoiser's Jacobian dD/dx at x (glm's column-major: J[c][r] = dD_r / dx_c), what the
+  // probability-flow ODE's divergence needs. Exact where a model has it in closed form
+  // (exactJacobian(): mixtures and point clouds by Tweedie's second moment, dD/dx =
+  // s Cov[x0 | x] / tau^2; networks by forward-mode through their layers); otherwise central
+  // differences of denoise() with the step 1e-5 (1 + |x|).
+  virtual glm::dmat2 denoiserJacobian(glm::dvec2 x, double s, double tau) const {
+    const double h = 1e-5 * (1.0 + glm::length(x));
+    glm::dmat2 j;
+    for (int c = 0; c < 2; ++c) {
+      glm::dvec2 e(0.0);
+      e[c] = h;
+      j[c] = (denoise(x + e, s, tau) - denoise(x - e, s, tau)) / (2.0 * h);
+    }
+    return j;
+  }
+  virtual bool exactJacobian() const { return false; }
 };
 
 // Exact conversions between the x0-, eps-, score- and velocity-predictions at a point x of a

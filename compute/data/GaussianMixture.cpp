@@ -206,6 +206,39 @@ ExactModel::Evaluation GaussianMixture::evaluate(glm::dvec2 x, double s, double 
   return {m + std::log(total), accD / total, accS / total};
 }
 
+glm::dmat2 GaussianMixture::denoiserJacobian(glm::dvec2 x, double s, double tau) const {
+  const double s2 = s * s, t2 = tau * tau;
+  std::vector<double> logw(components_.size(), -INFINITY);
+  std::vector<glm::dvec2> means(components_.size());
+  std::vector<glm::dmat2> covs(components_.size());
+  double top = -INFINITY;
+  for (size_t k = 0; k < components_.size(); ++k) {
+    const MixtureComponent& c = components_[k];
+    if (c.weight == 0.0) continue;
+    const glm::dmat2 C(c.a, c.b, c.b, c.c);
+    const glm::dmat2 A = s2 * C + glm::dmat2(t2);
+    const glm::dmat2 Ai = glm::inverse(A);
+    const glm::dvec2 r = x - s * c.mean;
+    logw[k] = std::log(c.weight) - 0.5 * std::log(glm::determinant(A)) - 0.5 * glm::dot(r, Ai * r);
+    means[k] = c.mean + s * (C * (Ai * r));
+    covs[k] = C - s2 * C * Ai * C;
+    top = std::max(top, logw[k]);
+  }
+  double total = 0.0;
+  glm::dvec2 d(0.0);
+  glm::dmat2 second(0.0);
+  for (size_t k = 0; k < components_.size(); ++k) {
+    if (logw[k] == -INFINITY) continue;
+    const double w = std::exp(logw[k] - top);
+    total += w;
+    d += w * means[k];
+    second += w * (covs[k] + glm::outerProduct(means[k], means[k]));
+  }
+  d /= total;
+  const glm::dmat2 cov = second / total - glm::outerProduct(d, d);
+  return (s / t2) * cov;
+}
+
 double GaussianMixture::peakLogDensity(double sigma) const {
   double best = -INFINITY;
   for (const auto& c : components_) best = std::max(best, logDensity(c.mean, sigma));

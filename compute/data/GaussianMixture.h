@@ -54,6 +54,10 @@ class GaussianMixture : public ExactModel {
   // posterior is the prior.
   Evaluation evaluate(glm::dvec2 x, double s, double tau) const override;
   size_t terms() const override { return components_.size(); }
+  // s Cov[x0 | x] / tau^2: the components' posterior weights, means m_k and covariances
+  // C_k - s^2 C_k (s^2 C_k + tau^2 I)^-1 C_k; Cov = sum_k pi_k (C'_k + m_k m_k^T) - D D^T.
+  glm::dmat2 denoiserJacobian(glm::dvec2 x, double s, double tau) const override;
+  bool exactJacobian() const override { return true; }
   Evaluation evaluate(glm::dvec2 x, double sigma) const { return evaluate(x, 1.0, sigma); }
   using ExactModel::denoise;
   double logDensity(glm::dvec2 x, double sigma) const { return evaluate(x, sigma).logp; }

@@ -10,4 +10,5 @@
   LAB(Transport)            \
   LAB(Attention)            \
   LAB(Rf)                   \
-  LAB(Training)
+  LAB(Training)             \
+  LAB(Flows)

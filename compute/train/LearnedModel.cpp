@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "InputError.h"
+#include "Activations.h"
 #include "InputFile.h"
 #include "ReferenceMlp.h"
 
@@ -152,6 +153,47 @@ ExactModel::Evaluation LearnedModel::evaluate(glm::dvec2 x, double s, double tau
   const Objective::Query q = objective_.query(x, s, tau);
   const glm::dvec2 d = objective_.denoised(x, s, tau, network(q.input, q.level));
   return {nan, d, (s * d - x) / (tau * tau)};
+}
+
+glm::dmat2 LearnedModel::networkJacobian(glm::dvec2 input, double level) const {
+  // Tangents of the two input coordinates carried through each layer: t' = act'(z) (W t) (+ t).
+  const MlpSpec& spec = weights_.spec;
+  std::vector<float> a = firstInputs(input, level);
+  std::vector<std::vector<double>> t(2, std::vector<double>(a.size(), 0.0));
+  t[0][0] = 1.0;
+  t[1][1] = 1.0;
+  for (int l = 0; l <= spec.depth; ++l) {
+    const bool hidden = l < spec.depth;
+    const std::vector<float> z = layer(size_t(l), a, false);
+    std::vector<std::vector<double>> nt(2, std::vector<double>(z.size(), 0.0));
+    std::vector<float> na(z.size());
+    for (size_t o = 0; o < z.size(); ++o) {
+      const double slope = hidden ? activationSlope(spec.activation, z[o]) : 1.0;
+      const float* w = w_[size_t(l)].data() + o * size_t(in_[size_t(l)]);
+      for (int c = 0; c < 2; ++c) {
+        double sum = 0.0;
+        for (int i = 0; i < in_[size_t(l)]; ++i) sum += double(w[i]) * t[size_t(c)][size_t(i)];
+        nt[size_t(c)][o] = slope * sum;
+      }
+      na[o] = hidden ? activated(spec.activation, z[o]) : z[o];
+    }
+    if (hidden && spec.residual && l > 0)
+      for (size_t o = 0; o < z.size(); ++o) {
+        na[o] += a[o];
+        for (int c = 0; c < 2; ++c) nt[size_t(c)][o] += t[size_t(c)][o];
+      }
+    a = std::move(na);
+    t = std::move(nt);
+  }
+  return glm::dmat2(t[0][0], t[0][1], t[1][0], t[1][1]);
+}
+
+glm::dmat2 LearnedModel::denoiserJacobian(glm::dvec2 x, double s, double tau) const {
+  const Objective::Query q = objective_.query(x, s, tau);
+  const double cIn = objective_.query({1.0, 0.0}, s, tau).input.x;
+  const double cSkip = objective_.denoised({1.0, 0.0}, s, tau, glm::dvec2(0.0)).x;
+  const double cOut = objective_.denoised(glm::dvec2(0.0), s, tau, {1.0, 0.0}).x;
+  return glm::dmat2(cSkip) + (cOut * cIn) * networkJacobian(q.input, q.level);
 }
 
 std::shared_ptr<const Dataset> withLearnedModel(const std::shared_ptr<const Dataset>& data,

@@ -28,6 +28,12 @@ class LearnedModel : public ExactModel {
   static std::shared_ptr<const LearnedModel> load(const std::string& path);
 
   Evaluation evaluate(glm::dvec2 x, double s, double tau) const override;
+  // c_skip I + c_out c_in dF/dinput: the objective's conversions are linear in the point and the
+  // output (Objective::query, denoised), the network's Jacobian by forward-mode through its layers.
+  glm::dmat2 denoiserJacobian(glm::dvec2 x, double s, double tau) const override;
+  bool exactJacobian() const override { return true; }
+  // The network's Jacobian with respect to its 2-D input at (input, level), float32 layers.
+  glm::dmat2 networkJacobian(glm::dvec2 input, double level) const;
   size_t terms() const override { return std::max<size_t>(1, weights_.parameters.size() / 10); }
   // The raw network output at (input, level), float32.
   glm::dvec2 network(glm::dvec2 input, double level) const;
