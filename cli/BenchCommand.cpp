@@ -7,6 +7,7 @@
 
 #include "AttentionKernel.h"
 #include "CliCommon.h"
+#include "FlowTrainer.h"
 #include "DenseSinkhorn.h"
 #include "DiffusionHeadless.h"
 #include "DiffusionParams.h"
@@ -339,6 +340,30 @@ Result erfCase(const GpuContext* gpu, bool reluRandom, int runs) {
   return r;
 }
 
+// Training steps of a RealNVP (8 affine couplings, conditioners 2 x 64 ReLU) by maximum likelihood
+// on batch 1,024 of the 8-Gaussian ring (scripts/bench_flow_reference.py runs the same in PyTorch).
+template <class Mlp>
+Result flowCase(const char* backend, int runs) {
+  FlowTrainingSpec spec;
+  spec.flow.kind = FlowKind::RealNvp;
+  spec.flow.layers = 8;
+  spec.flow.width = 64;
+  spec.flow.depth = 2;
+  spec.flow.activation = Activation::Relu;
+  spec.batch = 1024;
+  spec.adam.totalSteps = 0;  // a constant rate
+  FlowTrainer<Mlp, typename std::conditional_t<std::is_same_v<Mlp, ReferenceMlp>, double, float>>
+      trainer(spec, loadDataset("gmm8").sample(4096, 1));
+  std::vector<double> wall;
+  for (int r = 0; r < std::max(runs, 5) + 2; ++r) {
+    auto start = Clock::now();
+    const double loss = trainer.step();
+    if (!std::isfinite(loss)) throw std::runtime_error("bench flow: the NLL is not finite");
+    if (r >= 2) wall.push_back(msSince(start));
+  }
+  return {"flow_train_step_realnvp8_2x64_b1024", backend, median(wall), -1.0, int(wall.size())};
+}
+
 int runBench(bool json, int runs, bool full, const std::string& only) {
   if (runs < 1 || runs > 1000) throw InputError("--runs: must be between 1 and 1000");
   Dataset gmm8 = loadDataset("gmm8");
@@ -375,6 +400,10 @@ int runBench(bool json, int runs, bool full, const std::string& only) {
     // a large one): the small case only, with --full.
     if (backend.gpu && (!backend.gpu->isCpu() || (full && !large)))
       results.push_back(trainCase<VulkanTrainer>(large, "gpu_f32", runs, backend.gpu.get()));
+  }
+  if (wanted("flow_train")) {
+    results.push_back(flowCase<FastCpuMlp>("cpu_f32", 4 * runs));
+    if (full) results.push_back(flowCase<ReferenceMlp>("cpu_f64_ref", runs));
   }
   for (size_t n : {size_t(4096), size_t(16384)}) {
     const int attentionRuns = n > 4096 ? std::max(1, std::min(runs, 3)) : runs;

@@ -83,7 +83,8 @@ int runFlowTrain(const FlowTrainArgs& a) {
   std::vector<glm::dvec2> train = drawData(a.data, a.points, a.seed);
   // Held out: a mixture's fresh draws; a point cloud's last fifth (not trained on).
   std::vector<glm::dvec2> heldOut;
-  const auto data = resolve(isPreset(a.data) ? DataSource::ofPreset(a.data) : DataSource::ofFile(a.data));
+  const auto data =
+      resolve(isPreset(a.data) ? DataSource::ofPreset(a.data) : DataSource::ofFile(a.data));
   if (data->mixture) {
     heldOut = data->mixture->sample(4096, a.seed + 17);
   } else if (train.size() >= 10) {
@@ -92,7 +93,8 @@ int runFlowTrain(const FlowTrainArgs& a) {
     train.resize(keep);
   }
   std::unique_ptr<GpuContext> gpu;
-  if (a.backend != "cpu") gpu = a.backend == "gpu" ? requireGpu() : std::move(openBackend("gpu").gpu);
+  if (a.backend != "cpu")
+    gpu = a.backend == "gpu" ? requireGpu() : std::move(openBackend("gpu").gpu);
   auto trainer = makeFlowTrainer(spec, train, gpu.get(), parseTrainingBackend(a.backend));
   std::vector<double> losses;
   const auto start = std::chrono::steady_clock::now();
@@ -143,7 +145,8 @@ struct LogpArgs {
 };
 
 struct LogpResult {
-  std::vector<double> logp, standardError, closed;  // closed: the data's own log p_0 where it has one
+  std::vector<double> logp, standardError,
+      closed;  // closed: the data's own log p_0 where it has one
   std::string method;
 };
 
@@ -180,7 +183,8 @@ OdeLikelihoodSpec odeSpec(const LogpArgs& a) {
 
 LogpResult odeLogp(const LogpArgs& a, const std::vector<glm::dvec2>& x) {
   OdeLikelihoodSpec s = odeSpec(a);
-  const auto data = resolve(isPreset(a.data) ? DataSource::ofPreset(a.data) : DataSource::ofFile(a.data));
+  const auto data =
+      resolve(isPreset(a.data) ? DataSource::ofPreset(a.data) : DataSource::ofFile(a.data));
   std::shared_ptr<const LearnedModel> learned;
   if (a.model.rfind("learned:", 0) == 0) {
     learned = LearnedModel::load(a.model.substr(8));
@@ -236,11 +240,11 @@ int runLogp(const LogpArgs& a) {
                    {"mean_logp", mean},
                    {"time_ms", ms},
                    {"max_abs_error", r.closed.empty() ? nlohmann::json() : nlohmann::json(worst)}};
-  return finish(files, j, a.json,
-                format("%zu points, %s: mean log p %.5f%s (%.0f ms) -> %s", x.size(),
-                       r.method.c_str(), mean,
-                       r.closed.empty() ? "" : format(", max |error| vs closed form %.2e", worst).c_str(),
-                       ms, a.out.c_str()));
+  return finish(
+      files, j, a.json,
+      format("%zu points, %s: mean log p %.5f%s (%.0f ms) -> %s", x.size(), r.method.c_str(), mean,
+             r.closed.empty() ? "" : format(", max |error| vs closed form %.2e", worst).c_str(), ms,
+             a.out.c_str()));
 }
 
 }  // namespace
@@ -253,8 +257,9 @@ void addFlowTrainCommand(CLI::App& app, Runner& run) {
       "N(0, base-scale^2 I); forward = data -> latent, sampling = its inverse)");
   cmd->add_option("--data", a->data, "A preset (gmm8, moons, rings, spiral, ...) or a file")
       ->capture_default_str();
-  cmd->add_option("--points", a->points, "Training points (a mixture's seeded draws; a point "
-                                         "cloud's first N, its last fifth held out)")
+  cmd->add_option("--points", a->points,
+                  "Training points (a mixture's seeded draws; a point "
+                  "cloud's first N, its last fifth held out)")
       ->capture_default_str();
   cmd->add_option("--flow", a->flow,
                   "nice: additive couplings + a diagonal scaling; realnvp: affine couplings, "

@@ -96,7 +96,8 @@ void FlowsView::flowSection() {
   if (f.kind == FlowKind::Spline) {
     changed |= ImGui::SliderInt("bins", &f.bins, 2, 16);
     float b = float(f.tailBound);
-    if (ImGui::SliderFloat("tail bound B", &b, 1.0f, 10.0f, "%.1f")) f.tailBound = b, changed = true;
+    if (ImGui::SliderFloat("tail bound B", &b, 1.0f, 10.0f, "%.1f"))
+      f.tailBound = b, changed = true;
   }
   float lr = float(s.training.adam.learningRate);
   if (ImGui::SliderFloat("learning rate", &lr, 1e-4f, 3e-2f, "%.1e", ImGuiSliderFlags_Logarithmic))
@@ -104,7 +105,8 @@ void FlowsView::flowSection() {
   int total = int(s.training.adam.totalSteps);
   if (ImGui::SliderInt("total steps", &total, 100, 20000, "%d", ImGuiSliderFlags_Logarithmic))
     s.training.adam.totalSteps = total, changed = true;
-  changed |= ImGui::SliderInt("batch", &s.training.batch, 16, 4096, "%d", ImGuiSliderFlags_Logarithmic);
+  changed |=
+      ImGui::SliderInt("batch", &s.training.batch, 16, 4096, "%d", ImGuiSliderFlags_Logarithmic);
   changed |= ImGui::SliderInt("steps / frame", &s.stepsPerFrame, 1, 200, "%d",
                               ImGuiSliderFlags_Logarithmic);
   if (changed) edits_.apply([&] { lab_.setSettings(s); });
@@ -150,15 +152,19 @@ void FlowsView::continuousSection(ControlRects& rects) {
       "noise), for the exact data: log p0(x) = log N(x1) + ∫ div v dt along the path "
       "(instantaneous change of variables). Hutchinson: div v ≈ εᵀ(∂v/∂x)ε with K probes.");
   float t = float(s.divergenceTime);
-  if (ImGui::SliderFloat("divergence t", &t, 0.01f, 0.99f, "%.2f")) s.divergenceTime = t, changed = true;
+  if (ImGui::SliderFloat("divergence t", &t, 0.01f, 0.99f, "%.2f"))
+    s.divergenceTime = t, changed = true;
   float y = float(s.lineY);
   if (ImGui::SliderFloat("line y", &y, -4.0f, 4.0f, "%.2f")) s.lineY = y, changed = true;
   changed |= enumCombo("solver", s.ode.solver, {OdeSolver::Euler, OdeSolver::Heun, OdeSolver::Rk4},
                        odeSolverName);
-  changed |= ImGui::SliderInt("ODE steps", &s.ode.steps, 4, 1024, "%d", ImGuiSliderFlags_Logarithmic);
-  changed |= enumCombo("trace", s.ode.trace, {TraceKind::Exact, TraceKind::Hutchinson}, traceKindName);
+  changed |=
+      ImGui::SliderInt("ODE steps", &s.ode.steps, 4, 1024, "%d", ImGuiSliderFlags_Logarithmic);
+  changed |=
+      enumCombo("trace", s.ode.trace, {TraceKind::Exact, TraceKind::Hutchinson}, traceKindName);
   if (s.ode.trace == TraceKind::Hutchinson) {
-    changed |= ImGui::SliderInt("probes K", &s.ode.probes, 1, 256, "%d", ImGuiSliderFlags_Logarithmic);
+    changed |=
+        ImGui::SliderInt("probes K", &s.ode.probes, 1, 256, "%d", ImGuiSliderFlags_Logarithmic);
     changed |= enumCombo("probe", s.ode.probe, {ProbeKind::Gaussian, ProbeKind::Rademacher},
                          probeKindName);
   }
@@ -189,7 +195,8 @@ void FlowsView::curvesWindow() {
   }
   ImGui::TextUnformatted("NLL (nats per point)");
   if (!x.empty())
-    chart("##nll", x, {{"minibatch", train, kAmber}, {"held-out", held, kCyan}, {"data's own", floor, kGreen}},
+    chart("##nll", x,
+          {{"minibatch", train, kAmber}, {"held-out", held, kCyan}, {"data's own", floor, kGreen}},
           false, false, "step", ImVec2(w, ui(150)));
   else
     ImGui::TextDisabled("press Train");

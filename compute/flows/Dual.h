@@ -30,8 +30,12 @@ template <class T>
 T valueOf(const Dual<T>& x) {
   return x.v;
 }
-inline double valueOf(double x) { return x; }
-inline float valueOf(float x) { return x; }
+inline double valueOf(double x) {
+  return x;
+}
+inline float valueOf(float x) {
+  return x;
+}
 
 namespace dual {
 // r.d = a * x.d + b * y.d over the inputs either uses.

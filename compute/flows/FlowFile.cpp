@@ -48,8 +48,9 @@ FlowWeights decodeFlow(const std::string& bytes, const std::string& path) {
     const auto t = f.tensors.find(name);
     if (t == f.tensors.end()) throw InputError(path + ": tensor " + name + " is missing");
     if (t->second.values.size() != l.count)
-      throw InputError(path + ": tensor " + name + " has " + std::to_string(t->second.values.size()) +
-                       " values, the " + flowLayerName(l.type) + " needs " + std::to_string(l.count));
+      throw InputError(path + ": tensor " + name + " has " +
+                       std::to_string(t->second.values.size()) + " values, the " +
+                       flowLayerName(l.type) + " needs " + std::to_string(l.count));
     for (size_t k = 0; k < l.count; ++k) {
       if (!std::isfinite(t->second.values[k]))
         throw InputError(path + ": tensor " + name + " holds a value that is not finite");
@@ -66,7 +67,9 @@ FlowWeights decodeFlow(const std::string& bytes, const std::string& path) {
   return w;
 }
 
-FlowWeights loadFlow(const std::string& path) { return decodeFlow(readInputFile(path), path); }
+FlowWeights loadFlow(const std::string& path) {
+  return decodeFlow(readInputFile(path), path);
+}
 
 void saveFlow(const FlowWeights& w, const std::string& path) {
   writeFileAtomically(path, encodeFlow(w));

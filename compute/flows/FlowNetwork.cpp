@@ -51,7 +51,7 @@ size_t FlowNetwork<Mlp, T>::netIndex(size_t layer) const {
 
 template <class Mlp, class T>
 std::vector<T> FlowNetwork<Mlp, T>::conditionerOutputs(size_t i, std::span<const T> params,
-                                                      const std::vector<T>& p, int cond) {
+                                                       const std::vector<T>& p, int cond) {
   const FlowLayer& l = layout_.layers[i];
   const size_t n = p.size() / 2;
   std::vector<T> c(n);
@@ -209,8 +209,8 @@ void FlowNetwork<Mlp, T>::initialiseActNorm(std::span<T> params, std::span<const
 }
 
 template <class Mlp, class T>
-void FlowNetwork<Mlp, T>::couplingBackward(size_t i, std::span<const T> params,
-                                           std::vector<T>& g, T gLogDet, std::span<T> grad) {
+void FlowNetwork<Mlp, T>::couplingBackward(size_t i, std::span<const T> params, std::vector<T>& g,
+                                           T gLogDet, std::span<T> grad) {
   const FlowLayer& l = layout_.layers[i];
   const std::vector<T>&x = inputs_[i], &out = outputs_[i];
   const size_t n = x.size() / 2, a = size_t(l.cond), b = 1 - a, k = size_t(l.net.outputs);
@@ -230,8 +230,8 @@ void FlowNetwork<Mlp, T>::couplingBackward(size_t i, std::span<const T> params,
       const int m = int(k) + 1;  // the bin parameters, then the input
       std::vector<Dual<T>> theta(k);
       for (size_t j = 0; j < k; ++j) theta[j] = Dual<T>::variable(o[j], int(j), m);
-      const auto res = splineForward(Dual<T>::variable(y, m - 1, m), theta.data(), spec_.bins,
-                                     spec_.tailBound);
+      const auto res =
+          splineForward(Dual<T>::variable(y, m - 1, m), theta.data(), spec_.bins, spec_.tailBound);
       for (size_t j = 0; j < k; ++j) d[j] = gy * res.y.d[j] + gLogDet * res.logDet.d[j];
       g[2 * r + b] = gy * res.y.d[k] + gLogDet * res.logDet.d[k];
     }
@@ -268,8 +268,8 @@ void FlowNetwork<Mlp, T>::backward(size_t i, std::span<const T> params, std::vec
     }
     const T dM[2][2] = {{l.swap ? G[1][0] : G[0][0], l.swap ? G[1][1] : G[0][1]},
                         {l.swap ? G[0][0] : G[1][0], l.swap ? G[0][1] : G[1][1]}};
-    gq[0] += dM[1][0] * m.U.a + dM[1][1] * m.U.b;        // (dM U^T)[1][0]
-    gq[1] += m.L.a * dM[0][1] + m.L.c * dM[1][1];        // (L^T dM)[0][1]
+    gq[0] += dM[1][0] * m.U.a + dM[1][1] * m.U.b;  // (dM U^T)[1][0]
+    gq[1] += m.L.a * dM[0][1] + m.L.c * dM[1][1];  // (L^T dM)[0][1]
     gq[2] += (m.L.a * dM[0][0] + m.L.c * dM[1][0]) * m.U.a + gLogDet * T(n);
     gq[3] += (m.L.b * dM[0][1] + m.L.d * dM[1][1]) * m.U.d + gLogDet * T(n);
     return;

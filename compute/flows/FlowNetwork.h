@@ -68,8 +68,8 @@ class FlowNetwork {
   // loss's derivative with respect to each point's log-det; adds to grad.
   void backward(size_t i, std::span<const T> params, std::vector<T>& g, T gLogDet,
                 std::span<T> grad);
-  std::vector<T> conditionerOutputs(size_t i, std::span<const T> params,
-                                    const std::vector<T>& p, int cond);
+  std::vector<T> conditionerOutputs(size_t i, std::span<const T> params, const std::vector<T>& p,
+                                    int cond);
   void couplingForward(const FlowLayer& l, const std::vector<T>& out, std::vector<T>& p,
                        std::vector<T>& logDet, bool inverse) const;
   void couplingBackward(size_t i, std::span<const T> params, std::vector<T>& g, T gLogDet,

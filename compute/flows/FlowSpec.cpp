@@ -53,7 +53,12 @@ MixStart mixStart(uint64_t seed, size_t index) {
     std::swap(m01, m11);
   }
   const double l = m10 / m00, u11 = m11 - l * m01;
-  return {swap, l, m01, std::log(std::abs(m00)), std::log(std::abs(u11)), m00 < 0 ? -1.0 : 1.0,
+  return {swap,
+          l,
+          m01,
+          std::log(std::abs(m00)),
+          std::log(std::abs(u11)),
+          m00 < 0 ? -1.0 : 1.0,
           u11 < 0 ? -1.0 : 1.0};
 }
 
@@ -73,25 +78,39 @@ void addCoupling(FlowLayout& out, const FlowSpec& s, FlowLayerType t, int cond) 
 
 }  // namespace
 
-std::string flowKindName(FlowKind k) { return nameIn(kKinds, k); }
-FlowKind parseFlowKind(const std::string& name) { return parseIn(kKinds, name, "flow"); }
+std::string flowKindName(FlowKind k) {
+  return nameIn(kKinds, k);
+}
+FlowKind parseFlowKind(const std::string& name) {
+  return parseIn(kKinds, name, "flow");
+}
 std::string flowKindTitle(FlowKind k) {
   switch (k) {
-    case FlowKind::Nice: return "NICE (additive coupling)";
-    case FlowKind::RealNvp: return "RealNVP (affine coupling)";
-    case FlowKind::Glow: return "Glow (actnorm, LU mixing, affine coupling)";
-    default: return "neural spline flow (rational-quadratic coupling)";
+    case FlowKind::Nice:
+      return "NICE (additive coupling)";
+    case FlowKind::RealNvp:
+      return "RealNVP (affine coupling)";
+    case FlowKind::Glow:
+      return "Glow (actnorm, LU mixing, affine coupling)";
+    default:
+      return "neural spline flow (rational-quadratic coupling)";
   }
 }
 
 std::string flowLayerName(FlowLayerType t) {
   switch (t) {
-    case FlowLayerType::Additive: return "additive coupling";
-    case FlowLayerType::Affine: return "affine coupling";
-    case FlowLayerType::Spline: return "spline coupling";
-    case FlowLayerType::ActNorm: return "actnorm";
-    case FlowLayerType::Mix: return "LU mixing";
-    default: return "scaling";
+    case FlowLayerType::Additive:
+      return "additive coupling";
+    case FlowLayerType::Affine:
+      return "affine coupling";
+    case FlowLayerType::Spline:
+      return "spline coupling";
+    case FlowLayerType::ActNorm:
+      return "actnorm";
+    case FlowLayerType::Mix:
+      return "LU mixing";
+    default:
+      return "scaling";
   }
 }
 
@@ -109,11 +128,15 @@ void validate(const FlowSpec& s) {
 }
 
 nlohmann::json flowSpecJson(const FlowSpec& s) {
-  return {{"flow", flowKindName(s.kind)}, {"layers", s.layers},
-          {"width", s.width},             {"depth", s.depth},
+  return {{"flow", flowKindName(s.kind)},
+          {"layers", s.layers},
+          {"width", s.width},
+          {"depth", s.depth},
           {"activation", activationName(s.activation)},
-          {"base_scale", s.baseScale},    {"bins", s.bins},
-          {"tail_bound", s.tailBound},    {"seed", s.seed}};
+          {"base_scale", s.baseScale},
+          {"bins", s.bins},
+          {"tail_bound", s.tailBound},
+          {"seed", s.seed}};
 }
 
 FlowSpec flowSpecFromJson(const nlohmann::json& j) {
@@ -141,9 +164,15 @@ FlowLayout flowLayout(const FlowSpec& s) {
   for (int l = 0; l < s.layers; ++l) {
     const int cond = l % 2;
     switch (s.kind) {
-      case FlowKind::Nice: addCoupling(out, s, FlowLayerType::Additive, cond); break;
-      case FlowKind::RealNvp: addCoupling(out, s, FlowLayerType::Affine, cond); break;
-      case FlowKind::Spline: addCoupling(out, s, FlowLayerType::Spline, cond); break;
+      case FlowKind::Nice:
+        addCoupling(out, s, FlowLayerType::Additive, cond);
+        break;
+      case FlowKind::RealNvp:
+        addCoupling(out, s, FlowLayerType::Affine, cond);
+        break;
+      case FlowKind::Spline:
+        addCoupling(out, s, FlowLayerType::Spline, cond);
+        break;
       case FlowKind::Glow: {
         add(out, FlowLayer{FlowLayerType::ActNorm}, 4);  // b0, b1, log s0, log s1
         FlowLayer mix{FlowLayerType::Mix};

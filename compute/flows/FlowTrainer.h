@@ -33,8 +33,7 @@ template <class Mlp, class T>
 class FlowTrainer {
  public:
   template <class... Args>
-  FlowTrainer(const FlowTrainingSpec& spec, std::vector<glm::dvec2> trainingSet,
-              Args&&... mlpArgs)
+  FlowTrainer(const FlowTrainingSpec& spec, std::vector<glm::dvec2> trainingSet, Args&&... mlpArgs)
       : spec_(checked(spec, trainingSet)),
         flow_(spec.flow, mlpArgs...),
         data_(std::move(trainingSet)),

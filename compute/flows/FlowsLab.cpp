@@ -51,8 +51,12 @@ nlohmann::json trainingKey(const FlowsSettings& s) {
 
 }  // namespace
 
-std::string flowHeatmapName(FlowHeatmap h) { return nameIn(kHeatmaps, h); }
-FlowHeatmap parseFlowHeatmap(const std::string& n) { return parseIn(kHeatmaps, n, "heatmap"); }
+std::string flowHeatmapName(FlowHeatmap h) {
+  return nameIn(kHeatmaps, h);
+}
+FlowHeatmap parseFlowHeatmap(const std::string& n) {
+  return parseIn(kHeatmaps, n, "heatmap");
+}
 
 void validate(const FlowsSettings& s) {
   validate(s.training);
@@ -69,7 +73,9 @@ const LabInfo& describeFlowsLab() {
   return info;
 }
 
-std::unique_ptr<Lab> makeFlowsLab() { return std::make_unique<FlowsLab>(); }
+std::unique_ptr<Lab> makeFlowsLab() {
+  return std::make_unique<FlowsLab>();
+}
 
 FlowsLab::FlowsLab() {
   s_.ode.path = OdePath::Flow;
@@ -79,11 +85,17 @@ FlowsLab::FlowsLab() {
 
 FlowsLab::~FlowsLab() = default;
 
-const LabInfo& FlowsLab::info() const { return describeFlowsLab(); }
+const LabInfo& FlowsLab::info() const {
+  return describeFlowsLab();
+}
 
-long FlowsLab::steps() const { return trainer_->steps(); }
+long FlowsLab::steps() const {
+  return trainer_->steps();
+}
 
-int FlowsLab::layerCount() const { return int(eval_->layout().layers.size()); }
+int FlowsLab::layerCount() const {
+  return int(eval_->layout().layers.size());
+}
 
 std::string FlowsLab::layerName(int k) const {
   if (k < 1 || k > layerCount()) return "";
@@ -93,7 +105,9 @@ std::string FlowsLab::layerName(int k) const {
   return n;
 }
 
-std::string FlowsLab::backendName() const { return trainer_->backend(); }
+std::string FlowsLab::backendName() const {
+  return trainer_->backend();
+}
 
 bool FlowsLab::separatedModes() const {
   static const char* kSeparated[] = {"gmm8", "moons", "rings", "grid25", "spiral", "ring"};
@@ -164,7 +178,9 @@ void FlowsLab::setTraining(const FlowTrainingSpec& spec) {
   setSettings(s);
 }
 
-void FlowsLab::resetTraining() { rebuild(s_); }
+void FlowsLab::resetTraining() {
+  rebuild(s_);
+}
 
 void FlowsLab::trainSteps(long k) {
   for (long i = 0; i < k && !finished(); ++i) {
@@ -342,7 +358,7 @@ void FlowsLab::heatmapOf(FlowPicture& v, std::vector<float>& params) {
       const double lp = useModel ? model[n] : data_->logDensity(nodes[n], 1.0, blur);
       values[n] = float(std::exp(std::min(lp, 30.0)));
     }
-    v.heatmapLabel = h == FlowHeatmap::Split ? "density: model (left) | data (right)"
+    v.heatmapLabel = h == FlowHeatmap::Split   ? "density: model (left) | data (right)"
                      : h == FlowHeatmap::Model ? "density exp(log p) of the flow"
                                                : "density of the data";
   } else if (h == FlowHeatmap::LayerLogDet) {
@@ -353,9 +369,11 @@ void FlowsLab::heatmapOf(FlowPicture& v, std::vector<float>& params) {
     v.heatmapLabel = "log |det J| of layer " + std::to_string(k) + " at its input";
   } else {
     for (size_t n = 0; n < nodes.size(); ++n)
-      values[n] = float(velocityDivergence(data_->model(), OdePath::Flow, nodes[n], s_.divergenceTime));
+      values[n] =
+          float(velocityDivergence(data_->model(), OdePath::Flow, nodes[n], s_.divergenceTime));
     char buf[96];
-    std::snprintf(buf, sizeof(buf), "div v of the flow-matching ODE at t = %.2f", s_.divergenceTime);
+    std::snprintf(buf, sizeof(buf), "div v of the flow-matching ODE at t = %.2f",
+                  s_.divergenceTime);
     v.heatmapLabel = buf;
   }
   std::vector<float> sorted = values;
@@ -403,9 +421,11 @@ void FlowsLab::evaluate() {
 }
 
 void FlowsLab::computeOdeLine() {
-  if (!data_->mixture) throw InputError("ODE likelihood: the data has no closed-form density (a mixture has)");
+  if (!data_->mixture)
+    throw InputError("ODE likelihood: the data has no closed-form density (a mixture has)");
   OdeLine line;
-  const double half = 0.5 * camera_.height * double(viewport_.x) / std::max(1.0, double(viewport_.y));
+  const double half =
+      0.5 * camera_.height * double(viewport_.x) / std::max(1.0, double(viewport_.y));
   std::vector<glm::dvec2> pts;
   for (int i = 0; i < 64; ++i) {
     const double x = camera_.center.x - half + 2.0 * half * (i + 0.5) / 64.0;
@@ -430,7 +450,8 @@ void FlowsLab::computeOdeLine() {
       const auto r = odeLikelihoods(*data_->mixture, few, o);
       double worst = 0.0;
       for (size_t i = 0; i < few.size(); ++i)
-        worst = std::max(worst, std::abs(r[i].logp - data_->mixture->evaluate(few[i], 1.0, 0.0).logp));
+        worst =
+            std::max(worst, std::abs(r[i].logp - data_->mixture->evaluate(few[i], 1.0, 0.0).logp));
       row.push_back(worst);
     }
     line.error.push_back(row);
@@ -440,11 +461,12 @@ void FlowsLab::computeOdeLine() {
 
 std::string FlowsLab::status() const {
   char buf[256];
-  std::snprintf(buf, sizeof(buf), "Flows: %s, %d layers, step %ld/%ld, NLL %.4f%s, layer %d/%d",
-                flowKindName(s_.training.flow.kind).c_str(), layerCount(), steps(),
-                s_.training.adam.totalSteps, nll_.empty() ? 0.0 : double(nll_.back()),
-                view_ ? (", held-out " + std::to_string(view_->heldOutNll).substr(0, 6)).c_str() : "",
-                shownLayer(), layerCount());
+  std::snprintf(
+      buf, sizeof(buf), "Flows: %s, %d layers, step %ld/%ld, NLL %.4f%s, layer %d/%d",
+      flowKindName(s_.training.flow.kind).c_str(), layerCount(), steps(),
+      s_.training.adam.totalSteps, nll_.empty() ? 0.0 : double(nll_.back()),
+      view_ ? (", held-out " + std::to_string(view_->heldOutNll).substr(0, 6)).c_str() : "",
+      shownLayer(), layerCount());
   return buf;
 }
 
@@ -520,16 +542,18 @@ void FlowsLab::openScene(const nlohmann::json& j, const std::string& source) {
                             "divergence_t", "line_y"});
   s.generate = r.boolean(v, "generate", "view.generate");
   s.layer = r.integer(v, "layer", "view.layer");
-  r.apply("view.heatmap", [&] { s.heatmap = parseFlowHeatmap(r.string(v, "heatmap", "view.heatmap")); });
+  r.apply("view.heatmap",
+          [&] { s.heatmap = parseFlowHeatmap(r.string(v, "heatmap", "view.heatmap")); });
   s.showGrid = r.boolean(v, "grid", "view.grid");
   s.showPoints = r.boolean(v, "points", "view.points");
   s.stepsPerFrame = r.integer(v, "steps_per_frame", "view.steps_per_frame");
   s.divergenceTime = r.number(v, "divergence_t", "view.divergence_t");
   s.lineY = r.number(v, "line_y", "view.line_y");
-  const auto& d = r.object(j, "ode", "ode",
-                           {"path", "solver", "steps", "start", "trace", "probes", "probe"});
+  const auto& d =
+      r.object(j, "ode", "ode", {"path", "solver", "steps", "start", "trace", "probes", "probe"});
   r.apply("ode.path", [&] { s.ode.path = parseOdePath(r.string(d, "path", "ode.path")); });
-  r.apply("ode.solver", [&] { s.ode.solver = parseOdeSolver(r.string(d, "solver", "ode.solver")); });
+  r.apply("ode.solver",
+          [&] { s.ode.solver = parseOdeSolver(r.string(d, "solver", "ode.solver")); });
   s.ode.steps = r.integer(d, "steps", "ode.steps");
   s.ode.uMin = r.number(d, "start", "ode.start");
   r.apply("ode.trace", [&] { s.ode.trace = parseTraceKind(r.string(d, "trace", "ode.trace")); });
@@ -548,7 +572,8 @@ void FlowsLab::openScene(const nlohmann::json& j, const std::string& source) {
 
 void FlowsLab::saveFlow(const std::string& path) const {
   const std::vector<float>& w = trainer_->parameters();
-  flowscope::saveFlow({s_.training.flow, {w.begin(), w.end()},
+  flowscope::saveFlow({s_.training.flow,
+                       {w.begin(), w.end()},
                        view_ ? std::optional<double>(view_->heldOutNll) : std::nullopt},
                       path);
 }

@@ -35,9 +35,9 @@ struct FlowsSettings {
   std::string data = "moons";  // a preset or a points file
   int points = 2000;           // training points (a mixture's seeded draws), 100..100,000
   FlowTrainingSpec training;
-  int stepsPerFrame = 8;        // training steps a frame while playing, 1..200
-  bool generate = true;         // latent -> data (else data -> latent)
-  int layer = -1;               // layers shown applied, 0..L (-1: all)
+  int stepsPerFrame = 8;  // training steps a frame while playing, 1..200
+  bool generate = true;   // latent -> data (else data -> latent)
+  int layer = -1;         // layers shown applied, 0..L (-1: all)
   FlowHeatmap heatmap = FlowHeatmap::Split;
   bool showGrid = true, showPoints = true;
   double divergenceTime = 0.3;  // the continuous view's t (flow path), (0, 1)

@@ -90,14 +90,30 @@ double endDensity(const ExactModel& m, const OdeLikelihoodSpec& s, glm::dvec2 x,
 
 }  // namespace
 
-std::string odePathName(OdePath p) { return nameIn(kPaths, p); }
-OdePath parseOdePath(const std::string& n) { return parseIn(kPaths, n, "path"); }
-std::string odeSolverName(OdeSolver s) { return nameIn(kSolvers, s); }
-OdeSolver parseOdeSolver(const std::string& n) { return parseIn(kSolvers, n, "solver"); }
-std::string traceKindName(TraceKind t) { return nameIn(kTraces, t); }
-TraceKind parseTraceKind(const std::string& n) { return parseIn(kTraces, n, "trace"); }
-std::string probeKindName(ProbeKind p) { return nameIn(kProbes, p); }
-ProbeKind parseProbeKind(const std::string& n) { return parseIn(kProbes, n, "probe"); }
+std::string odePathName(OdePath p) {
+  return nameIn(kPaths, p);
+}
+OdePath parseOdePath(const std::string& n) {
+  return parseIn(kPaths, n, "path");
+}
+std::string odeSolverName(OdeSolver s) {
+  return nameIn(kSolvers, s);
+}
+OdeSolver parseOdeSolver(const std::string& n) {
+  return parseIn(kSolvers, n, "solver");
+}
+std::string traceKindName(TraceKind t) {
+  return nameIn(kTraces, t);
+}
+TraceKind parseTraceKind(const std::string& n) {
+  return parseIn(kTraces, n, "trace");
+}
+std::string probeKindName(ProbeKind p) {
+  return nameIn(kProbes, p);
+}
+ProbeKind parseProbeKind(const std::string& n) {
+  return parseIn(kProbes, n, "probe");
+}
 
 void validate(const OdeLikelihoodSpec& s) {
   requireInRange("steps", s.steps, 1, 100000);
@@ -159,8 +175,8 @@ OdeLikelihood odeLikelihood(const ExactModel& model, glm::dvec2 x, const OdeLike
   if (!probes.empty()) {
     out.probeIntegrals = integral;
     out.standardError = integral.size() > 1
-                     ? std::sqrt(sq / double(integral.size() - 1) / double(integral.size()))
-                     : 0.0;
+                            ? std::sqrt(sq / double(integral.size() - 1) / double(integral.size()))
+                            : 0.0;
   }
   if (trajectory) {
     trajectory->points = std::move(path);

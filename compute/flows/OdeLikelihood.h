@@ -39,14 +39,14 @@ ProbeKind parseProbeKind(const std::string& name);  // "probe"
 struct OdeLikelihoodSpec {
   OdePath path = OdePath::Edm;
   OdeSolver solver = OdeSolver::Heun;
-  int steps = 256;          // 1 .. 100,000
-  double uMin = 1e-5;       // the start: sigma_min (edm) or t_min (flow), > 0
-  double sigmaMax = 80.0;   // edm's end
+  int steps = 256;         // 1 .. 100,000
+  double uMin = 1e-5;      // the start: sigma_min (edm) or t_min (flow), > 0
+  double sigmaMax = 80.0;  // edm's end
   TraceKind trace = TraceKind::Exact;
-  int probes = 1;           // hutchinson: 1 .. 4096
+  int probes = 1;  // hutchinson: 1 .. 4096
   ProbeKind probe = ProbeKind::Rademacher;
-  uint64_t seed = 0;        // hutchinson: the probes' draw (per point: seed, point index)
-  double sigmaData = 0.5;   // the prior's data scale when the model has no density
+  uint64_t seed = 0;       // hutchinson: the probes' draw (per point: seed, point index)
+  double sigmaData = 0.5;  // the prior's data scale when the model has no density
 };
 void validate(const OdeLikelihoodSpec& s);  // InputError naming the field
 
@@ -55,11 +55,12 @@ std::vector<double> odeLevels(const OdeLikelihoodSpec& s);
 glm::dvec2 pathScales(OdePath path, double u);  // (s, tau)
 
 struct OdeLikelihood {
-  double logp = 0.0;    // the estimate of log p at the path's start
-  double standardError = 0.0;  // hutchinson: the standard error of the probes' mean (0: exact trace)
-  double endLogp = 0.0;       // log p_end(x(u_end))
-  double divergence = 0.0;    // the integral of div v (its probes' mean)
-  glm::dvec2 end{0.0};        // x(u_end)
+  double logp = 0.0;  // the estimate of log p at the path's start
+  double standardError =
+      0.0;                  // hutchinson: the standard error of the probes' mean (0: exact trace)
+  double endLogp = 0.0;     // log p_end(x(u_end))
+  double divergence = 0.0;  // the integral of div v (its probes' mean)
+  glm::dvec2 end{0.0};      // x(u_end)
   std::vector<double> probeIntegrals;  // hutchinson: each probe's integral
 };
 

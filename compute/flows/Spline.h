@@ -9,8 +9,8 @@
 // In bin k, xi = (x - x_k) / w_k, s = h_k / w_k:
 //   y = y_k + h_k (s xi^2 + d_k xi (1 - xi)) / (s + (d_{k+1} + d_k - 2 s) xi (1 - xi)),
 //   dy/dx = s^2 (d_{k+1} xi^2 + 2 s xi (1 - xi) + d_k (1 - xi)^2) / (same denominator)^2.
-// The inverse solves the quadratic in xi with the numerically stable root 2c / (-b - sqrt(b^2 - 4ac)).
-// Templates over the scalar S (double, float, Dual<T>: Dual.h) with P the parameters' type.
+// The inverse solves the quadratic in xi with the numerically stable root 2c / (-b - sqrt(b^2 -
+// 4ac)). Templates over the scalar S (double, float, Dual<T>: Dual.h) with P the parameters' type.
 #include <cmath>
 #include <vector>
 

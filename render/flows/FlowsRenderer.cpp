@@ -39,10 +39,11 @@ std::vector<std::string> caption(const FlowsLab& lab) {
               " layers, conditioners " + std::to_string(f.depth) + " × " + std::to_string(f.width) +
               " " + activationName(f.activation) + ", base N(0, " + fmt("%.3g", f.baseScale) +
               "² I)");
-  std::string line = "step " + std::to_string(lab.steps()) + "/" +
-                     std::to_string(s.training.adam.totalSteps);
+  std::string line =
+      "step " + std::to_string(lab.steps()) + "/" + std::to_string(s.training.adam.totalSteps);
   if (!lab.nllCurve().empty()) line += "   NLL " + fmt("%.4f", lab.nllCurve().back());
-  if (const FlowPicture* v = lab.view(); v && v->step >= 0) line += "   held-out " + fmt("%.4f", v->heldOutNll);
+  if (const FlowPicture* v = lab.view(); v && v->step >= 0)
+    line += "   held-out " + fmt("%.4f", v->heldOutNll);
   if (lab.dataEntropyBound()) line += "   data's own " + fmt("%.4f", *lab.dataEntropyBound());
   c.push_back(line + " nats/point");
   const int k = lab.shownLayer();
@@ -51,8 +52,9 @@ std::vector<std::string> caption(const FlowsLab& lab) {
   if (lab.animatingLayers())
     shown += "layer " + fmt("%.1f", u) + " of " + std::to_string(lab.layerCount());
   else
-    shown += std::to_string(k) + " of " + std::to_string(lab.layerCount()) + " layers applied" +
-             (k > 0 ? " (last: " + lab.layerName(s.generate ? lab.layerCount() - k + 1 : k) + ")" : "");
+    shown +=
+        std::to_string(k) + " of " + std::to_string(lab.layerCount()) + " layers applied" +
+        (k > 0 ? " (last: " + lab.layerName(s.generate ? lab.layerCount() - k + 1 : k) + ")" : "");
   c.push_back(shown);
   return c;
 }
@@ -64,11 +66,12 @@ std::vector<std::string> legend(const FlowsLab& lab) {
     l.push_back(s.generate ? "cyan: a grid over the base Gaussian (±3σ), carried toward the data"
                            : "cyan: a grid over the data, carried toward the latent Gaussian");
   if (s.showPoints)
-    l.push_back(s.generate ? "orange: base draws z ~ N(0, σ²I), carried through f⁻¹"
+    l.push_back(s.generate ? "orange: base draws z ~ N(0, σ²I), carried through f^-1"
                            : "orange: training points, carried through f");
   if (lab.separatedModes())
-    l.push_back("topology: f is a diffeomorphism, so one Gaussian cannot split into separated "
-                "modes; the model keeps thin filaments of density between them");
+    l.push_back(
+        "topology: f is a diffeomorphism, so one Gaussian cannot split into separated "
+        "modes; the model keeps thin filaments of density between them");
   return l;
 }
 

@@ -20,8 +20,7 @@ namespace {
 using RefFlow = FlowNetwork<ReferenceMlp, double>;
 using FastFlow = FlowNetwork<FastCpuMlp, float>;
 
-constexpr FlowKind kKinds[] = {FlowKind::Nice, FlowKind::RealNvp, FlowKind::Glow,
-                               FlowKind::Spline};
+constexpr FlowKind kKinds[] = {FlowKind::Nice, FlowKind::RealNvp, FlowKind::Glow, FlowKind::Spline};
 
 FlowSpec smallSpec(FlowKind k) {
   FlowSpec s;
@@ -84,7 +83,8 @@ TEST(Flows, EveryKindInvertsInDoubleAndFloat) {
       fast.layer(l, pf, q, false);
       fast.layer(l, pf, q, true);
       double e = 0.0;
-      for (size_t i = 0; i < q.size(); ++i) e = std::max(e, double(std::abs(q[i] - t.states[l][i])));
+      for (size_t i = 0; i < q.size(); ++i)
+        e = std::max(e, double(std::abs(q[i] - t.states[l][i])));
       EXPECT_LT(e, 1e-5) << flowKindName(k) << " layer " << l;
     }
     EXPECT_LT(twin, 1e-4) << flowKindName(k) << ": float32 against the double reference";
@@ -113,8 +113,8 @@ TEST(Flows, LogDeterminantsEqualFiniteDifferenceJacobians) {
         }
         const double fd = std::log(std::abs(J[0][0] * J[1][1] - J[0][1] * J[1][0]));
         EXPECT_NEAR(t.logDets[l][r], fd, 1e-5)
-            << flowKindName(k) << " layer " << l << " (" << flowLayerName(ref.layout().layers[l].type)
-            << ") point " << r;
+            << flowKindName(k) << " layer " << l << " ("
+            << flowLayerName(ref.layout().layers[l].type) << ") point " << r;
         if (ref.layout().layers[l].type == FlowLayerType::Additive) {
           EXPECT_EQ(t.logDets[l][r], 0.0);  // NICE's coupling: exactly volume-preserving
         }

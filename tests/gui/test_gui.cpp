@@ -16,6 +16,7 @@
 #include "DiffusionLab.h"
 #include "DiffusionScene.h"
 #include "DiffusionView.h"
+#include "FlowsLab.h"
 #include "ImGuiLayer.h"
 #include "InputError.h"
 #include "LabCatalog.h"
@@ -1293,6 +1294,53 @@ class GuiTest : public QObject {
     QCOMPARE(lab_->sceneJson(), before);
     lab_->setGuidance(GuidanceSpec{});
     view.panelContext().guidanceOpen = false;
+    waitFrames(2);
+  }
+
+  // The Normalizing Flows lab: "+500" trains (the held-out NLL falls), the arrow keys step the
+  // layers shown, and the ODE line's log p matches the closed form while frames are drawn.
+  void flowsLabTrainsStepsLayersAndIntegratesTheOde() {
+    VulkanViewport* vp = window_->viewport();
+    window_->showLab(labIndex("flows"));
+    auto& flows = dynamic_cast<FlowsLab&>(vp->lab(labIndex("flows")));
+    flows.setData("gmm8", 2000);
+    waitFrames(3);
+    QVERIFY(flows.view() != nullptr);
+    const double before = flows.view()->heldOutNll;
+    auto click = [&](const char* name) {
+      QTRY_VERIFY(vp->controlRects().count(name) == 1);
+      const ControlRect r = vp->controlRects().at(name);
+      const QPoint at(int((r.x0 + r.x1) / 2), int((r.y0 + r.y1) / 2));
+      QTest::mouseMove(vp, at);
+      waitFrames(2);
+      QTest::mouseClick(vp, Qt::LeftButton, Qt::NoModifier, at);
+      waitFrames(3);
+    };
+    click("flows_train500");
+    QCOMPARE(flows.steps(), 500L);
+    QTRY_VERIFY(flows.view()->step == 500);
+    QVERIFY(flows.view()->heldOutNll < before - 0.5);
+    QCOMPARE(flows.shownLayer(), flows.layerCount());
+    QTest::keyClick(vp, Qt::Key_Left);
+    waitFrames(2);
+    QCOMPARE(flows.shownLayer(), flows.layerCount() - 1);
+    QTest::keyClick(vp, Qt::Key_Right);
+    waitFrames(2);
+    QCOMPARE(flows.shownLayer(), flows.layerCount());
+    FlowsSettings s = flows.settings();
+    s.ode.steps = 512;
+    flows.setSettings(s);
+    flows.computeOdeLine();  // what the continuous section's button runs (folded by default)
+    waitFrames(2);
+    QCOMPARE(flows.odeLine().x.size(), size_t(64));
+    int inData = 0;  // where the data has density (log p > -3): far outside, the ODE is stiff
+    for (size_t i = 0; i < 64; ++i)
+      if (flows.odeLine().closed[i] > -3.0) {
+        ++inData;
+        QVERIFY(std::abs(flows.odeLine().ode[i] - flows.odeLine().closed[i]) < 0.01);
+      }
+    QVERIFY(inData >= 2);
+    window_->showLab(labIndex("diffusion"));
     waitFrames(2);
   }
 
