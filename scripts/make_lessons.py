@@ -153,6 +153,19 @@ LESSONS = [
      "its endpoint, training goes on from those pairs, and the paths straighten: fewer "
      "crossings, straightness nearer 1, a better one-step sample.",
      {"training": {"playing": True, "reflow_pairs": 4000}}),
+    ("20-a-flow-gaussianises", "flows", "A flow carries the data to a Gaussian",
+     "A RealNVP of 8 affine couplings, trained for 400 steps on two moons. Pick gaussianise "
+     "and step the layers with Left and Right: each coupling moves one coordinate by an amount "
+     "the other decides, and the data and the grid over it bend, layer by layer, into the "
+     "round latent Gaussian. Its log-likelihood is the base density plus every layer's "
+     "log |det J|: the bars in the curves window.",
+     {"data": "moons", "trained_steps": 400, "view": {"generate": False, "heatmap": "logdet"}}),
+    ("21-flows-keep-filaments", "flows", "Why a flow keeps filaments between modes",
+     "An invertible, smooth map cannot tear one Gaussian into eight separate pieces. Trained "
+     "on the ring of eight, the flow's density (left of the split) keeps thin bridges of mass "
+     "between the modes that the data's (right) does not have; train longer (Space) and they "
+     "thin, but never vanish. Spline couplings bend more sharply than affine ones.",
+     {"data": "gmm8", "trained_steps": 400, "view": {"generate": True, "heatmap": "split"}}),
 ]
 
 
@@ -160,7 +173,7 @@ def main():
     build = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build")
     cli = os.path.join(build, "bin", "flowscope-cli")
     defaults = {lab: default_scene(cli, lab)
-                for lab in {"diffusion", "transport", "attention", "rf", "training"}}
+                for lab in {"diffusion", "transport", "attention", "rf", "training", "flows"}}
     out_dir = os.path.join(ROOT, "assets", "lessons")
     os.makedirs(out_dir, exist_ok=True)
     for name, lab, title, note, patch in LESSONS:
