@@ -52,7 +52,8 @@ std::optional<LabRequest> FlowsView::buildPanel(ControlRects& rects) {
 }
 
 void FlowsView::trainingSection(ControlRects& rects) {
-  ImGui::TextWrapped("backend: %s", lab_.backendName().c_str());
+  ImGui::TextWrapped("training: %s; drawing: %s", lab_.backendName().c_str(),
+                     lab_.drawingBackend().c_str());
   if (ImGui::Button(lab_.playing() ? "Pause" : "Train")) lab_.togglePlay();
   remember(rects, "flows_play");
   ImGui::SameLine();
@@ -233,6 +234,11 @@ void FlowsView::curvesWindow() {
           false, false, "x", ImVec2(w, ui(120)));
     chart("##odediff", line.x, {{"ODE − closed form", diff, kPink}}, false, false, "x",
           ImVec2(w, ui(80)));
+    if (!line.trajectory.empty()) {
+      ImGui::TextUnformatted("log p(x(t), t) carried along the white trajectory");
+      chart("##traj", line.trajectoryT, {{"log p(x(t), t)", line.trajectoryLogp, kGreen}}, true,
+            false, "t", ImVec2(w, ui(90)));
+    }
     ImGui::TextUnformatted("max |error| on 16 of the points");
     if (ImGui::BeginTable("##odeerr", int(line.steps.size()) + 1, ImGuiTableFlags_Borders)) {
       ImGui::TableNextRow();

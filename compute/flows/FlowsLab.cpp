@@ -7,6 +7,8 @@
 #include "EnumNames.h"
 #include "FastCpuMlp.h"
 #include "FlowFile.h"
+#include "FlowKernel.h"
+#include "GpuContext.h"
 #include "InputError.h"
 #include "JsonReader.h"
 #include "Limits.h"
@@ -107,6 +109,20 @@ std::string FlowsLab::layerName(int k) const {
 
 std::string FlowsLab::backendName() const {
   return trainer_->backend();
+}
+
+std::string FlowsLab::drawingBackend() const {
+  return gpuFlow_ ? "Vulkan flow kernel (" + gpuName_ + ")" : "fast CPU, float32";
+}
+
+void FlowsLab::useGpu(const GpuContext* gpu) {
+  gpuFlow_.reset();
+  gpuName_.clear();
+  if (gpu && !gpu->isCpu()) {
+    gpuFlow_ = std::make_unique<GpuFlow>(*gpu);
+    gpuName_ = gpu->info().name;
+  }
+  stale_ = true;
 }
 
 bool FlowsLab::separatedModes() const {
@@ -327,8 +343,12 @@ void FlowsLab::traceThrough(FlowPicture& v, std::vector<float>& params) {
     const size_t stride = std::max<size_t>(1, train_.size() / kShownPoints);
     for (size_t i = 0; i < train_.size(); i += stride) pts.push_back(train_[i]);
   }
-  const FlowTrace<float> g = eval_->trace(params, flat(grid), s_.generate);
-  const FlowTrace<float> p = eval_->trace(params, flat(pts), s_.generate);
+  auto traced = [&](const std::vector<glm::dvec2>& x) {
+    return gpuFlow_ ? gpuFlow_->trace(s_.training.flow, params, flat(x), s_.generate)
+                    : eval_->trace(params, flat(x), s_.generate);
+  };
+  const FlowTrace<float> g = traced(grid);
+  const FlowTrace<float> p = traced(pts);
   for (const auto& st : g.states) v.gridStates.push_back(pairs(st));
   for (const auto& st : p.states) v.pointStates.push_back(pairs(st));
   v.gridLines = 2 * kGridLines;
@@ -437,6 +457,13 @@ void FlowsLab::computeOdeLine() {
     line.ode.push_back(o.logp);
     line.standardError.push_back(o.standardError);
   }
+  const size_t densest =
+      size_t(std::max_element(line.closed.begin(), line.closed.end()) - line.closed.begin());
+  OdeTrajectory traj;
+  odeLikelihood(*data_->mixture, pts[densest], s_.ode, densest, &traj);
+  line.trajectory = traj.points;
+  line.trajectoryLogp = traj.logDensity;
+  line.trajectoryT = odeLevels(s_.ode);
   line.steps = {16, 32, 64, 128, 256, 512};
   std::vector<glm::dvec2> few;
   for (size_t i = 0; i < pts.size(); i += 4) few.push_back(pts[i]);
@@ -478,6 +505,7 @@ void FlowsLab::addStats(nlohmann::json& stats) const {
   stats["flow_layer"] = shownLayer();
   stats["flow_layers"] = layerCount();
   stats["flow_backend"] = backendName();
+  stats["flow_drawing_backend"] = drawingBackend();
 }
 
 nlohmann::json FlowsLab::sceneJson() const {

@@ -26,6 +26,7 @@
 namespace flowscope {
 
 class FastCpuMlp;
+class GpuFlow;
 
 enum class FlowHeatmap { None, Split, Model, Data, LayerLogDet, Divergence };
 std::string flowHeatmapName(FlowHeatmap h);  // "none", "split", "model", "data", "logdet", ...
@@ -68,6 +69,11 @@ struct OdeLine {
   // Max |ODE - closed form| on 16 of the points for each solver and step count.
   std::vector<int> steps;
   std::vector<std::vector<double>> error;  // [solver: euler, heun, rk4][steps]
+  // The continuity equation along one trajectory: from the line's densest point x(t_min) to
+  // x(1), the ODE's states at its levels t and the log-density carried with them,
+  // log p(x(t), t) = log p0(x) - integral from t_min to t of div v.
+  std::vector<glm::dvec2> trajectory;
+  std::vector<double> trajectoryT, trajectoryLogp;
   uint64_t key = 0;
 };
 
@@ -85,6 +91,9 @@ class FlowsLab : public Lab {
   void tick(double seconds) override;
   void update() override;
   void settle(const std::function<void(int, int)>& progress) override;
+  // Where the device is a GPU, the grid and points are traced by the flow kernel (FlowKernel.h);
+  // on a CPU device (lavapipe) or none, by the fast CPU path.
+  void useGpu(const GpuContext* gpu) override;
   bool togglePlay() override;
   bool stepPlayback(int delta) override;  // Right / Left: one layer more / less
   bool resetPlayback() override;          // R: training from the seed again
@@ -125,7 +134,8 @@ class FlowsLab : public Lab {
   const OdeLine& odeLine() const { return odeLine_; }
   void computeOdeLine();  // the line and the solver table now (exact mixtures only)
   bool hasClosedForm() const { return bool(data_->mixture); }
-  std::string backendName() const;
+  std::string backendName() const;     // training's
+  std::string drawingBackend() const;  // what traces the picture
   // True when the data has separated modes a diffeomorphism of one Gaussian must join.
   bool separatedModes() const;
   uint64_t revision() const { return revision_; }
@@ -140,6 +150,8 @@ class FlowsLab : public Lab {
   std::vector<glm::dvec2> train_, heldOut_;
   std::unique_ptr<FloatFlowTrainer> trainer_;
   std::unique_ptr<FlowNetwork<FastCpuMlp, float>> eval_;
+  std::unique_ptr<GpuFlow> gpuFlow_;
+  std::string gpuName_;
   std::vector<float> nll_;
   std::vector<std::pair<long, double>> heldOutCurve_;
   std::optional<double> dataNll_;

@@ -68,6 +68,10 @@ std::vector<std::string> legend(const FlowsLab& lab) {
   if (s.showPoints)
     l.push_back(s.generate ? "orange: base draws z ~ N(0, σ²I), carried through f^-1"
                            : "orange: training points, carried through f");
+  if (!lab.odeLine().x.empty())
+    l.push_back(
+        "grey line: where the ODE likelihood was computed; white: one ODE trajectory "
+        "from its densest point to t = 1, carrying log p (continuity equation)");
   if (lab.separatedModes())
     l.push_back(
         "topology: f is a diffeomorphism, so one Gaussian cannot split into separated "
@@ -99,6 +103,22 @@ std::vector<OverlayVertex> FlowsRenderer::buildVertices(const FlowsLab& lab, uin
     if (s.showPoints)
       for (size_t i = 0; i < v->pointStates.front().size(); ++i)
         disc(out, px(at(v->pointStates, u, i)), 2.0f, kPointColor);
+  }
+  const OdeLine& line = lab.odeLine();
+  if (!line.x.empty()) {  // the ODE's line and one trajectory with its carried log-density
+    auto px = [&](glm::dvec2 p) { return glm::vec2(view.worldToPixel(p, w, h)); };
+    segment(out, px({line.x.front(), s.lineY}), px({line.x.back(), s.lineY}), 1.5f, ink(0.6f));
+    const glm::vec4 white{1.0f, 1.0f, 1.0f, 0.95f};
+    for (size_t i = 0; i + 1 < line.trajectory.size(); ++i)
+      segment(out, px(line.trajectory[i]), px(line.trajectory[i + 1]), 2.0f, white);
+    if (!line.trajectory.empty()) {
+      disc(out, px(line.trajectory.front()), 4.0f, white);
+      text(out, px(line.trajectory.front()) + glm::vec2(8.0f, -20.0f),
+           "log p0 " + fmt("%.3f", line.trajectoryLogp.front()), theme().text);
+      disc(out, px(line.trajectory.back()), 4.0f, white);
+      text(out, px(line.trajectory.back()) + glm::vec2(8.0f, 4.0f),
+           "t = 1: log p " + fmt("%.3f", line.trajectoryLogp.back()), theme().text);
+    }
   }
   if (v && s.heatmap == FlowHeatmap::Split) {
     segment(out, {float(w) / 2, 0.0f}, {float(w) / 2, float(h)}, 2.0f, theme().text);

@@ -10,6 +10,7 @@
 #include "FlowNetwork.h"
 #include "FlowTrainer.h"
 #include "GaussianMixture.h"
+#include "LearnedModel.h"
 #include "OdeLikelihood.h"
 #include "ReferenceMlp.h"
 #include "Rng.h"
@@ -260,6 +261,32 @@ TEST(Flows, ExactJacobiansEqualFiniteDifferences) {
     const glm::dmat2 fd = g.ExactModel::denoiserJacobian(x, 1.0, sigma);
     for (int c = 0; c < 2; ++c)
       for (int r = 0; r < 2; ++r) EXPECT_NEAR(j[c][r], fd[c][r], 1e-5 * (1.0 + std::abs(fd[c][r])));
+  }
+}
+
+TEST(Flows, NetworkDenoiserJacobiansEqualFiniteDifferences) {
+  // A random network under each objective: c_skip I + c_out c_in dF/dx against central
+  // differences of the float32 denoiser (step 1e-3: float rounding bounds the agreement).
+  for (ObjectiveKind kind : {ObjectiveKind::Flow, ObjectiveKind::Edm, ObjectiveKind::DdpmEpsilon}) {
+    MlpSpec spec;
+    spec.width = 32;
+    spec.depth = 3;
+    spec.activation = Activation::Silu;
+    spec.residual = true;
+    MlpWeights w{spec, initialParameters(spec), ObjectiveSpec{}, {}};
+    w.objective->kind = kind;
+    const LearnedModel m(w);
+    const glm::dvec2 x{0.7, -0.4};
+    const double s = kind == ObjectiveKind::Flow ? 0.6 : 1.0,
+                 tau = kind == ObjectiveKind::Flow ? 0.4 : 0.8;
+    const glm::dmat2 j = m.denoiserJacobian(x, s, tau);
+    const double h = 1e-3;
+    for (int c = 0; c < 2; ++c) {
+      glm::dvec2 e(0.0);
+      e[c] = h;
+      const glm::dvec2 fd = (m.denoise(x + e, s, tau) - m.denoise(x - e, s, tau)) / (2.0 * h);
+      for (int r = 0; r < 2; ++r) EXPECT_NEAR(j[c][r], fd[r], 2e-3) << objectiveName(kind);
+    }
   }
 }
 
