@@ -128,7 +128,7 @@ void FlowsView::shownSection(ControlRects& rects) {
     changed = true;
   }
   remember(rects, "flows_layer");
-  if (ImGui::Button(lab_.animatingLayers() ? "Animating…" : "Animate the layers"))
+  if (ImGui::Button(lab_.animatingLayers() ? "Animating..." : "Animate the layers"))
     lab_.animateLayers(true);
   remember(rects, "flows_animate");
   changed |= enumCombo("heatmap", s.heatmap,
@@ -151,12 +151,14 @@ void FlowsView::continuousSection(ControlRects& rects) {
   hint(
       "The probability-flow ODE of flow matching, x_t = (1 − t) x0 + t ε (t = 0 data, t = 1 "
       "noise), for the exact data: log p0(x) = log N(x1) + ∫ div v dt along the path "
-      "(instantaneous change of variables). Hutchinson: div v ≈ εᵀ(∂v/∂x)ε with K probes.");
+      "(instantaneous change of variables); edm path: x = x0 + σ ε, σ to 80. Hutchinson: div v ≈ "
+      "ε^T (∂v/∂x) ε with K probes.");
   float t = float(s.divergenceTime);
   if (ImGui::SliderFloat("divergence t", &t, 0.01f, 0.99f, "%.2f"))
     s.divergenceTime = t, changed = true;
   float y = float(s.lineY);
   if (ImGui::SliderFloat("line y", &y, -4.0f, 4.0f, "%.2f")) s.lineY = y, changed = true;
+  changed |= enumCombo("path", s.ode.path, {OdePath::Flow, OdePath::Edm}, odePathName);
   changed |= enumCombo("solver", s.ode.solver, {OdeSolver::Euler, OdeSolver::Heun, OdeSolver::Rk4},
                        odeSolverName);
   changed |=
@@ -170,6 +172,14 @@ void FlowsView::continuousSection(ControlRects& rects) {
                          probeKindName);
   }
   if (changed) edits_.apply([&] { lab_.setSettings(s); });
+  ImGui::InputText("model", odeModel_, sizeof(odeModel_));
+  hint(
+      "empty: the exact data (a mixture); else a network file of `flowscope-cli train` (or the "
+      "Training lab's Save weights), its ODE compared with the data's closed form.");
+  if (std::string(odeModel_) != s.odeModel) {
+    s.odeModel = odeModel_;
+    edits_.apply([&] { lab_.setSettings(s); });
+  }
   if (ImGui::Button("Compute the ODE likelihood along the line"))
     edits_.apply([&] { lab_.computeOdeLine(); });
   remember(rects, "flows_ode");
@@ -203,7 +213,7 @@ void FlowsView::curvesWindow() {
     ImGui::TextDisabled("press Train");
   // Each layer's share: NLL = −mean log N(z) − Σ mean log|det J_k|.
   if (const FlowPicture* view = lab_.view(); view && !view->layerLogDet.empty()) {
-    ImGui::TextUnformatted("held-out NLL by layer (−mean log|det J|; base: −mean log N(z))");
+    ImGui::TextWrapped("held-out NLL by layer (−mean log|det J|; base: −mean log N(z))");
     const ImVec2 o = ImGui::GetCursorScreenPos();
     const float h = ui(110);
     ImGui::InvisibleButton("##layers", ImVec2(w, h));
@@ -221,17 +231,33 @@ void FlowsView::curvesWindow() {
                         ImVec2(o.x + bw * float(i + 1) - 1, std::max(mid, mid - len)),
                         i == 0 ? kGreen : (int(i) == lab_.shownLayer() ? kAmber : kCyan));
     }
-    ImGui::TextDisabled("green: base %.3f; bars: layers 1..%zu (up: adds NLL); total %.4f",
-                        -view->baseLogp, view->layerLogDet.size(), view->heldOutNll);
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::TextWrapped(
+        "green: base %.3f; bars: layers 1..%zu (up: adds NLL; amber: the shown "
+        "layer); total %.4f",
+        -view->baseLogp, view->layerLogDet.size(), view->heldOutNll);
+    ImGui::PopStyleColor();
   }
   const OdeLine& line = lab_.odeLine();
   if (!line.x.empty()) {
     ImGui::Separator();
-    ImGui::TextUnformatted("ODE log p along the line (exact data)");
-    std::vector<double> diff;
-    for (size_t i = 0; i < line.x.size(); ++i) diff.push_back(line.ode[i] - line.closed[i]);
-    chart("##odeline", line.x, {{"ODE", line.ode, kAmber}, {"closed form", line.closed, kCyan}},
-          false, false, "x", ImVec2(w, ui(120)));
+    ImGui::TextWrapped("ODE log p along the line (%s) and the data's closed form",
+                       line.model.c_str());
+    std::vector<double> diff, lo, hi;
+    for (size_t i = 0; i < line.x.size(); ++i) {
+      diff.push_back(line.ode[i] - line.closed[i]);
+      lo.push_back(line.ode[i] - 2.0 * line.standardError[i]);
+      hi.push_back(line.ode[i] + 2.0 * line.standardError[i]);
+    }
+    std::vector<Series> series{{"ODE", line.ode, kAmber}, {"closed form", line.closed, kCyan}};
+    if (line.hutchinson) {
+      series.push_back({"± 2 s.e.", lo, kPink});
+      series.push_back({"", hi, kPink});
+    }
+    chart("##odeline", line.x, series, false, false, "x", ImVec2(w, ui(120)));
+    if (line.hutchinson)
+      ImGui::TextWrapped("Hutchinson: mean standard error %.3g (K = %d probes)",
+                         line.meanStandardError, lab_.settings().ode.probes);
     chart("##odediff", line.x, {{"ODE − closed form", diff, kPink}}, false, false, "x",
           ImVec2(w, ui(80)));
     if (!line.trajectory.empty()) {

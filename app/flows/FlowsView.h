@@ -29,6 +29,7 @@ class FlowsView : public LabView {
   EditErrors& edits_;
   PlaneInput plane_;
   char path_[512] = "flow.safetensors";
+  char odeModel_[512] = "";
 };
 
 }  // namespace flowscope

@@ -11,6 +11,7 @@
 #include "GpuContext.h"
 #include "InputError.h"
 #include "JsonReader.h"
+#include "LearnedModel.h"
 #include "Limits.h"
 #include "Rng.h"
 
@@ -443,7 +444,20 @@ void FlowsLab::evaluate() {
 void FlowsLab::computeOdeLine() {
   if (!data_->mixture)
     throw InputError("ODE likelihood: the data has no closed-form density (a mixture has)");
+  OdeLikelihoodSpec spec = s_.ode;
+  std::shared_ptr<const LearnedModel> learned;
+  if (!s_.odeModel.empty()) {
+    learned = LearnedModel::load(s_.odeModel);
+    spec.sigmaData = learned->objective().spec().sigmaData;
+    if (spec.path == OdePath::Flow && learned->objective().spec().kind != ObjectiveKind::Flow)
+      throw InputError("ODE path: the flow path reaches t = 1, where a network trained with " +
+                       objectiveName(learned->objective().spec().kind) +
+                       " is undefined; choose the edm path");
+  }
+  const ExactModel& model = learned ? static_cast<const ExactModel&>(*learned) : *data_->mixture;
   OdeLine line;
+  line.model = learned ? s_.odeModel : "the exact mixture";
+  line.hutchinson = spec.trace == TraceKind::Hutchinson;
   const double half =
       0.5 * camera_.height * double(viewport_.x) / std::max(1.0, double(viewport_.y));
   std::vector<glm::dvec2> pts;
@@ -453,28 +467,29 @@ void FlowsLab::computeOdeLine() {
     line.x.push_back(x);
     line.closed.push_back(data_->mixture->evaluate(pts.back(), 1.0, 0.0).logp);
   }
-  for (const OdeLikelihood& o : odeLikelihoods(*data_->mixture, pts, s_.ode)) {
+  for (const OdeLikelihood& o : odeLikelihoods(model, pts, spec)) {
     line.ode.push_back(o.logp);
     line.standardError.push_back(o.standardError);
+    line.meanStandardError += o.standardError / 64.0;
   }
   const size_t densest =
       size_t(std::max_element(line.closed.begin(), line.closed.end()) - line.closed.begin());
   OdeTrajectory traj;
-  odeLikelihood(*data_->mixture, pts[densest], s_.ode, densest, &traj);
+  odeLikelihood(model, pts[densest], spec, densest, &traj);
   line.trajectory = traj.points;
   line.trajectoryLogp = traj.logDensity;
-  line.trajectoryT = odeLevels(s_.ode);
+  line.trajectoryT = odeLevels(spec);
   line.steps = {16, 32, 64, 128, 256, 512};
   std::vector<glm::dvec2> few;
   for (size_t i = 0; i < pts.size(); i += 4) few.push_back(pts[i]);
   for (OdeSolver solver : {OdeSolver::Euler, OdeSolver::Heun, OdeSolver::Rk4}) {
     std::vector<double> row;
     for (int n : line.steps) {
-      OdeLikelihoodSpec o = s_.ode;
+      OdeLikelihoodSpec o = spec;
       o.solver = solver;
       o.steps = n;
       o.trace = TraceKind::Exact;
-      const auto r = odeLikelihoods(*data_->mixture, few, o);
+      const auto r = odeLikelihoods(model, few, o);
       double worst = 0.0;
       for (size_t i = 0; i < few.size(); ++i)
         worst =
@@ -538,7 +553,8 @@ nlohmann::json FlowsLab::sceneJson() const {
             {"start", s.ode.uMin},
             {"trace", traceKindName(s.ode.trace)},
             {"probes", s.ode.probes},
-            {"probe", probeKindName(s.ode.probe)}}}};
+            {"probe", probeKindName(s.ode.probe)},
+            {"model", s.odeModel}}}};
 }
 
 nlohmann::json FlowsLab::editState() const {
@@ -577,8 +593,8 @@ void FlowsLab::openScene(const nlohmann::json& j, const std::string& source) {
   s.stepsPerFrame = r.integer(v, "steps_per_frame", "view.steps_per_frame");
   s.divergenceTime = r.number(v, "divergence_t", "view.divergence_t");
   s.lineY = r.number(v, "line_y", "view.line_y");
-  const auto& d =
-      r.object(j, "ode", "ode", {"path", "solver", "steps", "start", "trace", "probes", "probe"});
+  const auto& d = r.object(
+      j, "ode", "ode", {"path", "solver", "steps", "start", "trace", "probes", "probe", "model"});
   r.apply("ode.path", [&] { s.ode.path = parseOdePath(r.string(d, "path", "ode.path")); });
   r.apply("ode.solver",
           [&] { s.ode.solver = parseOdeSolver(r.string(d, "solver", "ode.solver")); });
@@ -587,6 +603,7 @@ void FlowsLab::openScene(const nlohmann::json& j, const std::string& source) {
   r.apply("ode.trace", [&] { s.ode.trace = parseTraceKind(r.string(d, "trace", "ode.trace")); });
   s.ode.probes = r.integer(d, "probes", "ode.probes");
   r.apply("ode.probe", [&] { s.ode.probe = parseProbeKind(r.string(d, "probe", "ode.probe")); });
+  s.odeModel = r.string(d, "model", "ode.model");
   r.applySection("flows", [&] { validate(s); });
   const int layers = int(flowLayout(s.training.flow).layers.size());
   if (s.layer < -1 || s.layer > layers)

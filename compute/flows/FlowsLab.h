@@ -43,6 +43,7 @@ struct FlowsSettings {
   bool showGrid = true, showPoints = true;
   double divergenceTime = 0.3;  // the continuous view's t (flow path), (0, 1)
   double lineY = 0.0;           // the ODE likelihood's line y = lineY
+  std::string odeModel;         // its model: "" the exact data, else a network file (train)
   OdeLikelihoodSpec ode;        // its solver (the flow path by default)
 };
 void validate(const FlowsSettings& s);  // InputError naming the field
@@ -66,6 +67,9 @@ struct FlowPicture {
 // The ODE likelihood along the line y = lineY (64 points across the view).
 struct OdeLine {
   std::vector<double> x, ode, closed, standardError;
+  std::string model;  // "the exact mixture" or the network's file
+  bool hutchinson = false;
+  double meanStandardError = 0.0;
   // Max |ODE - closed form| on 16 of the points for each solver and step count.
   std::vector<int> steps;
   std::vector<std::vector<double>> error;  // [solver: euler, heun, rk4][steps]
@@ -134,6 +138,8 @@ class FlowsLab : public Lab {
   const OdeLine& odeLine() const { return odeLine_; }
   void computeOdeLine();  // the line and the solver table now (exact mixtures only)
   bool hasClosedForm() const { return bool(data_->mixture); }
+  // The ODE's model: the exact mixture, or the network of settings().odeModel (InputError
+  // naming the file).
   std::string backendName() const;     // training's
   std::string drawingBackend() const;  // what traces the picture
   // True when the data has separated modes a diffeomorphism of one Gaussian must join.
