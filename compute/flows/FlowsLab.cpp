@@ -25,6 +25,7 @@ constexpr NamedValue<FlowHeatmap> kHeatmaps[] = {
 
 constexpr size_t kGridLines = 17, kGridPoints = 65, kShownPoints = 1000, kHeldOut = 2000;
 constexpr double kLayersPerSecond = 1.5, kEvalInterval = 0.4, kKdeBlur = 0.1;
+constexpr long kCatchUp = 100;  // a scene's trained steps (or a frame's) trained per update
 
 std::vector<float> flat(const std::vector<glm::dvec2>& p) {
   std::vector<float> out;
@@ -239,9 +240,9 @@ void FlowsLab::tick(double seconds) {
 }
 
 void FlowsLab::update() {
-  if (pendingSteps_ > 0) {
-    const long k = pendingSteps_;
-    pendingSteps_ = 0;
+  if (pendingSteps_ > 0) {  // at most kCatchUp a frame: the GUI stays responsive
+    const long k = std::min(pendingSteps_, kCatchUp);
+    pendingSteps_ -= k;
     trainSteps(k);
   }
   const auto now = std::chrono::steady_clock::now();
@@ -608,11 +609,14 @@ void FlowsLab::openScene(const nlohmann::json& j, const std::string& source) {
   const int layers = int(flowLayout(s.training.flow).layers.size());
   if (s.layer < -1 || s.layer > layers)
     r.fail("view.layer", "-1 (all) or 0.." + std::to_string(layers) + " (the flow's layers)");
-  r.applySection("flows", [&] { rebuild(s); });
+  // The same training at the same step (undo of a view edit, a scene saved a moment ago): the
+  // trained flow stays; otherwise training starts again and catches up over the next frames.
+  const bool same = trainingKey(s) == trainingKey(s_) && trained == steps();
+  r.applySection("flows", [&] { same ? setSettings(s) : rebuild(s); });
   s_.layer = s.layer;
   animated_ = shownLayer();
   camera_ = camera;
-  pendingSteps_ = trained;
+  pendingSteps_ = same ? 0 : trained;
 }
 
 void FlowsLab::saveFlow(const std::string& path) const {
