@@ -11,17 +11,6 @@
 namespace flowscope {
 namespace {
 
-template <class Enum, class Names>
-bool enumCombo(const char* label, Enum& value, std::initializer_list<Enum> all, Names name) {
-  bool changed = false;
-  if (ImGui::BeginCombo(label, name(value).c_str())) {
-    for (Enum e : all)
-      if (ImGui::Selectable(name(e).c_str(), e == value)) value = e, changed = true;
-    ImGui::EndCombo();
-  }
-  return changed;
-}
-
 constexpr size_t kChartPoints = 300;
 
 }  // namespace

@@ -34,17 +34,6 @@ ImU32 neuronColor(float t) {
   return IM_COL32(int(255 * r), int(255 * g), int(255 * b), 255);
 }
 
-template <class Enum, class Names>
-bool enumCombo(const char* label, Enum& value, std::initializer_list<Enum> all, Names name) {
-  bool changed = false;
-  if (ImGui::BeginCombo(label, name(value).c_str())) {
-    for (Enum e : all)
-      if (ImGui::Selectable(name(e).c_str(), e == value)) value = e, changed = true;
-    ImGui::EndCombo();
-  }
-  return changed;
-}
-
 }  // namespace
 
 std::optional<LabRequest> TrainingPanel::build(TrainingLab& lab,

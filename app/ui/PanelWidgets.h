@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <initializer_list>
 #include <map>
 #include <string>
 #include <vector>
@@ -13,6 +14,18 @@
 #include "UiUnits.h"
 
 namespace flowscope {
+
+// A combo box over `all` of an enum, each shown by name(e); true when another was chosen.
+template <class Enum, class Names>
+bool enumCombo(const char* label, Enum& value, std::initializer_list<Enum> all, Names name) {
+  bool changed = false;
+  if (ImGui::BeginCombo(label, name(value).c_str())) {
+    for (Enum e : all)
+      if (ImGui::Selectable(name(e).c_str(), e == value)) value = e, changed = true;
+    ImGui::EndCombo();
+  }
+  return changed;
+}
 
 // Records the last item's rectangle under `name` (GUI tests click there).
 inline void remember(std::map<std::string, ControlRect>& rects, const char* name) {

@@ -197,7 +197,8 @@ std::vector<double> initialFlowParameters(const FlowSpec& s) {
     const FlowLayer& l = layout.layers[i];
     if (l.coupling()) {
       std::vector<double> net = initialParameters(l.net);
-      const MlpLayout::Layer& last = layoutOf(l.net).layers.back();
+      const MlpLayout netLayout = layoutOf(l.net);
+      const MlpLayout::Layer& last = netLayout.layers.back();
       std::fill(net.begin() + long(last.weights), net.end(), 0.0);  // W_out, b_out: identity
       std::copy(net.begin(), net.end(), p.begin() + long(l.offset));
     } else if (l.type == FlowLayerType::Mix) {

@@ -87,25 +87,31 @@ int splineBin(const std::vector<S>& t, double v) {
   return k;
 }
 
+// log |dy/dx| in bin k at xi (eq. 8), from the bin's slope s and the knot derivatives.
+template <class S>
+S splineLogSlope(const SplineKnots<S>& kn, size_t k, const S& s, const S& xi) {
+  using std::log;
+  const S om = S(1) - xi, xo = xi * om;
+  const S den = s + (kn.d[k + 1] + kn.d[k] - S(2) * s) * xo;
+  const S num = s * s * (kn.d[k + 1] * xi * xi + S(2) * s * xo + kn.d[k] * om * om);
+  return log(num) - S(2) * log(den);
+}
+
 template <class S>
 SplineResult<S> splineForward(const S& x, const S* theta, int K, double B) {
-  using std::log;
   const double xv = double(valueOf(x));
   if (!(xv > -B && xv < B)) return {x, S(0)};
   const SplineKnots<S> kn = splineKnots(theta, K, B);
   const size_t k = size_t(splineBin(kn.x, xv));
   const S w = kn.x[k + 1] - kn.x[k], h = kn.y[k + 1] - kn.y[k];
-  const S s = h / w, xi = (x - kn.x[k]) / w, om = S(1) - xi, xo = xi * om;
+  const S s = h / w, xi = (x - kn.x[k]) / w, xo = xi * (S(1) - xi);
   const S den = s + (kn.d[k + 1] + kn.d[k] - S(2) * s) * xo;
-  const S y = kn.y[k] + h * (s * xi * xi + kn.d[k] * xo) / den;
-  const S num = s * s * (kn.d[k + 1] * xi * xi + S(2) * s * xo + kn.d[k] * om * om);
-  return {y, log(num) - S(2) * log(den)};
+  return {kn.y[k] + h * (s * xi * xi + kn.d[k] * xo) / den, splineLogSlope(kn, k, s, xi)};
 }
 
 // x = f^-1(y) and log |dy/dx| at that x (the inverse's log-det is its negative).
 template <class S>
 SplineResult<S> splineInverse(const S& y, const S* theta, int K, double B) {
-  using std::log;
   using std::sqrt;
   const double yv = double(valueOf(y));
   if (!(yv > -B && yv < B)) return {y, S(0)};
@@ -117,10 +123,7 @@ SplineResult<S> splineInverse(const S& y, const S* theta, int K, double B) {
   S disc = b * b - S(4) * a * c;
   if (valueOf(disc) < 0) disc = S(0);
   const S xi = S(2) * c / (-b - sqrt(disc));
-  const S om = S(1) - xi, xo = xi * om;
-  const S den = s + sum * xo;
-  const S num = s * s * (kn.d[k + 1] * xi * xi + S(2) * s * xo + kn.d[k] * om * om);
-  return {kn.x[k] + xi * w, log(num) - S(2) * log(den)};
+  return {kn.x[k] + xi * w, splineLogSlope(kn, k, s, xi)};
 }
 
 }  // namespace flowscope
