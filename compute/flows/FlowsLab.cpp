@@ -241,7 +241,7 @@ void FlowsLab::tick(double seconds) {
 
 void FlowsLab::update() {
   if (pendingSteps_ > 0) {  // at most kCatchUp a frame: the GUI stays responsive
-    const long k = std::min(pendingSteps_, kCatchUp);
+    const long k = std::min(pendingSteps_, std::max<long>(kCatchUp, s_.stepsPerFrame));
     pendingSteps_ -= k;
     trainSteps(k);
   }

@@ -36,7 +36,7 @@ struct FlowsSettings {
   std::string data = "moons";  // a preset or a points file
   int points = 2000;           // training points (a mixture's seeded draws), 100..100,000
   FlowTrainingSpec training;
-  int stepsPerFrame = 8;  // training steps a frame while playing, 1..200
+  int stepsPerFrame = 4;  // training steps a frame while playing, 1..200 (4: ~11 ms here)
   bool generate = true;   // latent -> data (else data -> latent)
   int layer = -1;         // layers shown applied, 0..L (-1: all)
   FlowHeatmap heatmap = FlowHeatmap::Split;
