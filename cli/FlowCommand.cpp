@@ -301,10 +301,12 @@ void addLogpCommand(CLI::App& app, Runner& run) {
       "logp",
       "log p of each point: a flow's by the change of variables; an exact or learned model's by "
       "the probability-flow ODE, log p(x) = log p_end(x(u_end)) + integral of div v du");
-  cmd->add_option("--model", a->model,
-                  "exact: the data's own model (a mixture or point cloud; the CSV also gets its "
-                  "closed form); learned:FILE.safetensors: a network of `train`; "
-                  "flow:FILE.safetensors: a flow of `flow-train`")
+  cmd->add_option(
+         "--model", a->model,
+         "exact: the data's own model (a mixture or point cloud; the CSV also gets its "
+         "closed form); learned:FILE.safetensors: a network of `train`; "
+         "flow:FILE.safetensors: a flow of `flow-train` (exact change of variables in float32; "
+         "the ODE flags do not apply and stderr is 0)")
       ->capture_default_str();
   cmd->add_option("--data", a->data, "The data of --model exact (a preset or a file)")
       ->capture_default_str();
