@@ -394,8 +394,7 @@ void FlowsLab::heatmapOf(FlowPicture& v, std::vector<float>& params) {
       values[n] =
           float(velocityDivergence(data_->model(), OdePath::Flow, nodes[n], s_.divergenceTime));
     char buf[96];
-    std::snprintf(buf, sizeof(buf), "div v of the flow-matching ODE at t = %.2f",
-                  s_.divergenceTime);
+    std::snprintf(buf, sizeof(buf), "div v at t = %.2f (flow ODE)", s_.divergenceTime);
     v.heatmapLabel = buf;
   }
   std::vector<float> sorted = values;
