@@ -132,7 +132,8 @@ void addRenderCommand(CLI::App& app, Runner& run) {
                 "Output video instead of a PNG: .mp4 (H.264) or .gif, of the lab's animation: "
                 "the Diffusion & Flow lab's run, every step; the Transport lab's displacement "
                 "interpolation, t from 0 (source) to 1 (target), or in coupling mode its flow "
-                "paths from the noise (t = 1) to the data (t = 0)");
+                "paths from the noise (t = 1) to the data (t = 0); the Normalizing Flows lab's "
+                "layers, from none applied to all, in its scene's direction");
   cmd->add_option("--theme", a->theme,
                   "dark (screens) or light (projectors in bright rooms, print): the background, "
                   "grid, axes, text and neutral lines; data colours stay")
@@ -151,8 +152,9 @@ void addRenderCommand(CLI::App& app, Runner& run) {
   cmd->add_option("--size", a->size, "Image size W H in pixels (the same as --width --height)")
       ->expected(2);
   cmd->add_option("--step", a->step,
-                  "Step to show, for a lab whose scenes have steps (Diffusion & Flow): 0..N or "
-                  "'end' (default: the scene's step)");
+                  "Step to show, for a lab whose scenes have steps (Diffusion & Flow: the "
+                  "sampler's step; Normalizing Flows: the layers applied): 0..N or 'end' "
+                  "(default: the scene's step)");
   cmd->add_option("--width", a->width, "Image width in pixels (16..8192)")->capture_default_str();
   cmd->add_option("--height", a->height, "Image height in pixels (16..8192)")
       ->capture_default_str();
