@@ -45,5 +45,6 @@ void addRfCommand(CLI::App& app, Runner& run);
 void addTrainCommand(CLI::App& app, Runner& run);
 void addFlowTrainCommand(CLI::App& app, Runner& run);
 void addLogpCommand(CLI::App& app, Runner& run);
+void addEstimateCommand(CLI::App& app, Runner& run);
 
 }  // namespace flowscope::cli

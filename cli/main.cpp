@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   cli::addTrainCommand(app, run);
   cli::addFlowTrainCommand(app, run);
   cli::addLogpCommand(app, run);
+  cli::addEstimateCommand(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -392,7 +392,7 @@ TEST_F(Cli, FlowTrainAndLogp) {
                     f + " --json");
   ASSERT_EQ(r.code, 0) << r.err;
   auto j = nlohmann::json::parse(r.out);
-  EXPECT_EQ(j["layers"], 9);  // glow: actnorm, mixing, coupling a step
+  EXPECT_EQ(j["layers"], 9);                       // glow: actnorm, mixing, coupling a step
   EXPECT_LT(j["heldout_nll"].get<double>(), 3.0);  // the untrained flow's is about 5.6
   {
     std::ofstream p(pts);
@@ -412,14 +412,44 @@ TEST_F(Cli, FlowTrainAndLogp) {
   std::string line;
   std::getline(lines, line);
   std::getline(lines, line);
-  EXPECT_GT(std::stod(line.substr(line.find(',', line.find(',', line.find(',') + 1) + 1) + 1)), 0.0);
+  EXPECT_GT(std::stod(line.substr(line.find(',', line.find(',', line.find(',') + 1) + 1) + 1)),
+            0.0);
   const std::string x = path("x.csv"), y = path("y.safetensors");
   expectInvalid("flow-train --flow bogus --out " + y, "--flow", y);
   expectInvalid("flow-train --layers 0 --out " + y, "--layers", y);
-  expectInvalid("logp --model flow:" + path("none.safetensors") + " --points " + pts + " --out " + x,
-                "none.safetensors", x);
+  expectInvalid(
+      "logp --model flow:" + path("none.safetensors") + " --points " + pts + " --out " + x,
+      "none.safetensors", x);
   expectInvalid("logp --points " + pts + " --trace sometimes --out " + x, "--trace", x);
   expectInvalid("logp --points " + path("none.csv") + " --out " + x, "none.csv", x);
+}
+
+// estimate: REINFORCE on a categorical is unbiased within its standard error, the JSON has an
+// array per statistic with one value per logit; the step's pathwise gradient is 0 (its bias the
+// exact gradient's negative); bad values exit 2 naming the flag.
+TEST_F(Cli, EstimateReportsBiasAndVarianceAgainstTheExactGradient) {
+  CliResult r =
+      cli("estimate --dist categorical --theta 0.5,-1,1.5 --f 1,4,-2 --estimator reinforce "
+          "--samples 4 --repeats 20000 --seed 2 --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  auto j = nlohmann::json::parse(r.out);
+  for (const char* key : {"exact", "mean", "variance", "bias", "stderr"})
+    EXPECT_EQ(j[key].size(), 3u) << key;
+  for (size_t k = 0; k < 3; ++k)
+    EXPECT_LT(std::abs(j["bias"][k].get<double>()), 4.0 * j["stderr"][k].get<double>());
+  r = cli("estimate --theta 0.4,1.3 --f step --estimator pathwise --repeats 50 --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["mean"][0].get<double>(), 0.0);
+  EXPECT_DOUBLE_EQ(j["bias"][0].get<double>(), -j["exact"][0].get<double>());
+  const std::string none = path("none");
+  expectInvalid("estimate --theta 0.4,x", "--theta", none);
+  expectInvalid("estimate --dist categorical --theta 1,2 --f 1", "--f", none);
+  expectInvalid("estimate --estimator gumbel-softmax", "--estimator", none);
+  expectInvalid(
+      "estimate --dist categorical --theta 1,2 --f 1,2 --estimator gumbel-softmax "
+      "--tau 0",
+      "--tau", none);
 }
 
 // A trained network is a model for sample and field (--model learned:FILE): samples written,

@@ -1,0 +1,316 @@
+#include "Estimators.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+
+#include "EnumNames.h"
+#include "InputError.h"
+#include "Limits.h"
+#include "Parallel.h"
+
+namespace flowscope {
+namespace {
+
+constexpr NamedValue<EstimatorDist> kDists[] = {{EstimatorDist::Gaussian, "gaussian"},
+                                                {EstimatorDist::Categorical, "categorical"}};
+constexpr NamedValue<EstimatorKind> kKinds[] = {
+    {EstimatorKind::Pathwise, "pathwise"},
+    {EstimatorKind::Reinforce, "reinforce"},
+    {EstimatorKind::ReinforceBaseline, "reinforce-baseline"},
+    {EstimatorKind::ReinforceLoo, "reinforce-loo"},
+    {EstimatorKind::GumbelSoftmax, "gumbel-softmax"},
+    {EstimatorKind::StraightThrough, "straight-through"}};
+constexpr NamedValue<GaussianF> kFs[] = {{GaussianF::Square, "x^2"},
+                                         {GaussianF::Sin, "sin"},
+                                         {GaussianF::Cos, "cos"},
+                                         {GaussianF::Step, "step"},
+                                         {GaussianF::Abs, "abs"}};
+
+double normalPdf(double x) {
+  return std::exp(-0.5 * x * x) / std::sqrt(2.0 * std::numbers::pi);
+}
+double normalCdf(double x) {
+  return 0.5 * std::erfc(-x / std::sqrt(2.0));
+}
+
+double fOf(GaussianF f, double z) {
+  switch (f) {
+    case GaussianF::Square:
+      return z * z;
+    case GaussianF::Sin:
+      return std::sin(z);
+    case GaussianF::Cos:
+      return std::cos(z);
+    case GaussianF::Step:
+      return z > 0.0 ? 1.0 : 0.0;
+    default:
+      return std::abs(z);
+  }
+}
+
+// f'(z) (0 for the step, almost everywhere: the pathwise estimator's blind spot).
+double fSlope(GaussianF f, double z) {
+  switch (f) {
+    case GaussianF::Square:
+      return 2.0 * z;
+    case GaussianF::Sin:
+      return std::cos(z);
+    case GaussianF::Cos:
+      return -std::sin(z);
+    case GaussianF::Step:
+      return 0.0;
+    default:
+      return z > 0.0 ? 1.0 : (z < 0.0 ? -1.0 : 0.0);
+  }
+}
+
+std::vector<double> softmax(const std::vector<double>& v) {
+  const double top = *std::max_element(v.begin(), v.end());
+  std::vector<double> p(v.size());
+  double sum = 0.0;
+  for (size_t k = 0; k < v.size(); ++k) sum += p[k] = std::exp(v[k] - top);
+  for (double& x : p) x /= sum;
+  return p;
+}
+
+double gumbel(Pcg32& rng) {
+  return -std::log(-std::log(rng.uniform()));
+}
+
+// One draw: f(z) and grad log p(z) (reinforce's ingredients), or the estimator's own gradient.
+struct Draw {
+  double f;
+  std::vector<double> score;   // grad log p(z)
+  std::vector<double> direct;  // pathwise / relaxed gradient
+};
+
+Draw drawGaussian(const EstimatorProblem& p, Pcg32& rng) {
+  const double mu = p.theta[0], sigma = p.theta[1], eps = rng.normal(), z = mu + sigma * eps;
+  const double slope = fSlope(p.f, z);
+  return {fOf(p.f, z),
+          {(z - mu) / (sigma * sigma), ((z - mu) * (z - mu) - sigma * sigma) / std::pow(sigma, 3)},
+          {slope, slope * eps}};
+}
+
+Draw drawCategorical(const EstimatorProblem& p, const EstimatorSpec& s, Pcg32& rng) {
+  const size_t K = p.theta.size();
+  const std::vector<double> prob = softmax(p.theta);
+  Draw d;
+  if (s.kind == EstimatorKind::GumbelSoftmax || s.kind == EstimatorKind::StraightThrough) {
+    std::vector<double> noisy(K);
+    for (size_t k = 0; k < K; ++k) noisy[k] = (p.theta[k] + gumbel(rng)) / s.tau;
+    const std::vector<double> y = softmax(noisy);
+    double fy = 0.0;
+    for (size_t k = 0; k < K; ++k) fy += y[k] * p.table[k];
+    d.direct.resize(K);
+    for (size_t j = 0; j < K; ++j) d.direct[j] = y[j] * (p.table[j] - fy) / s.tau;
+    const size_t hard = size_t(std::max_element(y.begin(), y.end()) - y.begin());
+    d.f = s.kind == EstimatorKind::StraightThrough ? p.table[hard] : fy;
+    return d;
+  }
+  double u = rng.uniform(), acc = 0.0;
+  size_t k = 0;
+  for (; k + 1 < K; ++k) {
+    acc += prob[k];
+    if (u < acc) break;
+  }
+  d.f = p.table[k];
+  d.score.resize(K);
+  for (size_t j = 0; j < K; ++j) d.score[j] = (j == k ? 1.0 : 0.0) - prob[j];
+  return d;
+}
+
+}  // namespace
+
+std::string estimatorDistName(EstimatorDist d) {
+  return nameIn(kDists, d);
+}
+EstimatorDist parseEstimatorDist(const std::string& n) {
+  return parseIn(kDists, n, "dist");
+}
+std::string estimatorKindName(EstimatorKind k) {
+  return nameIn(kKinds, k);
+}
+EstimatorKind parseEstimatorKind(const std::string& n) {
+  return parseIn(kKinds, n, "estimator");
+}
+std::string gaussianFName(GaussianF f) {
+  return nameIn(kFs, f);
+}
+GaussianF parseGaussianF(const std::string& n) {
+  return parseIn(kFs, n, "f");
+}
+
+const std::vector<EstimatorKind>& allEstimators() {
+  static const std::vector<EstimatorKind> all = {
+      EstimatorKind::Pathwise,     EstimatorKind::Reinforce,     EstimatorKind::ReinforceBaseline,
+      EstimatorKind::ReinforceLoo, EstimatorKind::GumbelSoftmax, EstimatorKind::StraightThrough};
+  return all;
+}
+
+void validate(const EstimatorProblem& p) {
+  for (double v : p.theta)
+    if (!std::isfinite(v) || std::abs(v) > 1e6)
+      throw InputError("theta: values must be finite, |v| <= 1e6");
+  if (p.dist == EstimatorDist::Gaussian) {
+    if (p.theta.size() != 2) throw InputError("theta: the Gaussian takes mu,sigma (2 values)");
+    if (!(p.theta[1] > 0.0)) throw InputError("theta: sigma must be above 0");
+    return;
+  }
+  if (p.theta.size() < 2 || p.theta.size() > 8)
+    throw InputError("theta: the categorical takes 2..8 logits (got " +
+                     std::to_string(p.theta.size()) + ")");
+  if (p.table.size() != p.theta.size())
+    throw InputError("f: the table needs one value per class (" + std::to_string(p.theta.size()) +
+                     ", got " + std::to_string(p.table.size()) + ")");
+  for (double v : p.table)
+    if (!std::isfinite(v) || std::abs(v) > 1e6)
+      throw InputError("f: values must be finite, |v| <= 1e6");
+}
+
+void checkApplies(EstimatorKind k, EstimatorDist d) {
+  const bool relaxed = k == EstimatorKind::GumbelSoftmax || k == EstimatorKind::StraightThrough;
+  if (d == EstimatorDist::Categorical && k == EstimatorKind::Pathwise)
+    throw InputError(
+        "estimator: pathwise needs a reparameterisable distribution (the Gaussian); "
+        "a categorical's relaxation is gumbel-softmax");
+  if (d == EstimatorDist::Gaussian && relaxed)
+    throw InputError("estimator: " + estimatorKindName(k) +
+                     " relaxes a categorical; the Gaussian "
+                     "has pathwise");
+}
+
+void validate(const EstimatorSpec& s) {
+  if (!(s.tau > 0.0 && s.tau <= 1e3)) throw InputError("tau: must be above 0 and at most 1000");
+  requireInRange("samples", s.samples, 1, 1000000);
+  requireInRange("repeats", s.repeats, 2, 1000000);
+  if (s.kind == EstimatorKind::ReinforceLoo && s.samples < 2)
+    throw InputError(
+        "samples: reinforce-loo needs at least 2 (each sample's baseline is the others')");
+}
+
+double objective(const EstimatorProblem& p) {
+  if (p.dist == EstimatorDist::Categorical) {
+    const std::vector<double> prob = softmax(p.theta);
+    double l = 0.0;
+    for (size_t k = 0; k < prob.size(); ++k) l += prob[k] * p.table[k];
+    return l;
+  }
+  const double mu = p.theta[0], s = p.theta[1], damp = std::exp(-0.5 * s * s);
+  switch (p.f) {
+    case GaussianF::Square:
+      return mu * mu + s * s;
+    case GaussianF::Sin:
+      return std::sin(mu) * damp;
+    case GaussianF::Cos:
+      return std::cos(mu) * damp;
+    case GaussianF::Step:
+      return normalCdf(mu / s);
+    default:
+      return s * std::sqrt(2.0 / std::numbers::pi) * std::exp(-mu * mu / (2 * s * s)) +
+             mu * (2.0 * normalCdf(mu / s) - 1.0);
+  }
+}
+
+std::vector<double> exactGradient(const EstimatorProblem& p) {
+  if (p.dist == EstimatorDist::Categorical) {
+    const std::vector<double> prob = softmax(p.theta);
+    const double l = objective(p);
+    std::vector<double> g(prob.size());
+    for (size_t j = 0; j < g.size(); ++j) g[j] = prob[j] * (p.table[j] - l);
+    return g;
+  }
+  const double mu = p.theta[0], s = p.theta[1], damp = std::exp(-0.5 * s * s);
+  switch (p.f) {
+    case GaussianF::Square:
+      return {2 * mu, 2 * s};
+    case GaussianF::Sin:
+      return {std::cos(mu) * damp, -s * std::sin(mu) * damp};
+    case GaussianF::Cos:
+      return {-std::sin(mu) * damp, -s * std::cos(mu) * damp};
+    case GaussianF::Step:
+      return {normalPdf(mu / s) / s, -mu * normalPdf(mu / s) / (s * s)};
+    default:
+      return {2.0 * normalCdf(mu / s) - 1.0,
+              std::sqrt(2.0 / std::numbers::pi) * std::exp(-mu * mu / (2 * s * s))};
+  }
+}
+
+std::vector<double> estimateGradient(const EstimatorProblem& p, const EstimatorSpec& s,
+                                     Pcg32& rng) {
+  const size_t n = p.theta.size(), m = size_t(s.samples);
+  std::vector<Draw> draws;
+  draws.reserve(m);
+  for (size_t i = 0; i < m; ++i)
+    draws.push_back(p.dist == EstimatorDist::Gaussian ? drawGaussian(p, rng)
+                                                      : drawCategorical(p, s, rng));
+  std::vector<double> g(n, 0.0);
+  double total = 0.0;
+  for (const Draw& d : draws) total += d.f;
+  double running = 0.0;
+  for (size_t i = 0; i < m; ++i) {
+    const Draw& d = draws[i];
+    double weight = d.f;  // reinforce's f(z) - baseline
+    switch (s.kind) {
+      case EstimatorKind::Pathwise:
+      case EstimatorKind::GumbelSoftmax:
+      case EstimatorKind::StraightThrough:
+        for (size_t j = 0; j < n; ++j) g[j] += d.direct[j];
+        continue;
+      case EstimatorKind::ReinforceBaseline:
+        weight -= i > 0 ? running / double(i) : 0.0;
+        break;
+      case EstimatorKind::ReinforceLoo:
+        weight -= (total - d.f) / double(m - 1);
+        break;
+      default:
+        break;
+    }
+    running += d.f;
+    for (size_t j = 0; j < n; ++j) g[j] += weight * d.score[j];
+  }
+  for (double& v : g) v /= double(m);
+  return g;
+}
+
+EstimatorStats estimatorStats(const EstimatorProblem& p, const EstimatorSpec& s) {
+  validate(p);
+  validate(s);
+  checkApplies(s.kind, p.dist);
+  const size_t n = p.theta.size(), r = size_t(s.repeats);
+  std::vector<std::vector<double>> estimates(r);
+  parallelFor(
+      r,
+      [&](size_t i) {
+        Pcg32 rng(s.seed, 1000u + i);
+        estimates[i] = estimateGradient(p, s, rng);
+      },
+      64);
+  EstimatorStats out;
+  out.exact = exactGradient(p);
+  out.mean.assign(n, 0.0);
+  out.variance.assign(n, 0.0);
+  for (const auto& e : estimates)
+    for (size_t j = 0; j < n; ++j) out.mean[j] += e[j] / double(r);
+  for (const auto& e : estimates)
+    for (size_t j = 0; j < n; ++j)
+      out.variance[j] += std::pow(e[j] - out.mean[j], 2) / double(r - 1);
+  for (size_t j = 0; j < n; ++j) {
+    out.bias.push_back(out.mean[j] - out.exact[j]);
+    out.standardError.push_back(std::sqrt(out.variance[j] / double(r)));
+  }
+  return out;
+}
+
+int gumbelMax(const std::vector<double>& logits, Pcg32& rng) {
+  int best = 0;
+  double top = -INFINITY;
+  for (size_t k = 0; k < logits.size(); ++k) {
+    const double v = logits[k] + gumbel(rng);
+    if (v > top) top = v, best = int(k);
+  }
+  return best;
+}
+
+}  // namespace flowscope

@@ -1,0 +1,153 @@
+// Gradient estimators against the exact gradients (closed form, enumeration): Gumbel-max draws
+// follow softmax (chi-square), REINFORCE and its baselines are unbiased, the pathwise gradient is
+// the closed form's, Gumbel-softmax trades bias for variance as tau falls.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "ErrorText.h"
+#include "Estimators.h"
+
+namespace flowscope {
+namespace {
+
+EstimatorProblem categorical() {
+  EstimatorProblem p;
+  p.dist = EstimatorDist::Categorical;
+  p.theta = {0.5, -1.0, 1.5, 0.0, -0.3};
+  p.table = {1.0, 4.0, -2.0, 0.5, 3.0};
+  return p;
+}
+
+TEST(Estimators, GumbelMaxDrawsFollowTheSoftmax) {
+  const std::vector<double> logits = categorical().theta;
+  std::vector<double> p(logits.size());
+  double sum = 0.0;
+  for (size_t k = 0; k < p.size(); ++k) sum += p[k] = std::exp(logits[k]);
+  const int n = 200000;
+  std::vector<int> count(logits.size(), 0);
+  Pcg32 rng(17);
+  for (int i = 0; i < n; ++i) ++count[size_t(gumbelMax(logits, rng))];
+  double chi2 = 0.0;
+  for (size_t k = 0; k < p.size(); ++k) {
+    const double expected = n * p[k] / sum;
+    chi2 += std::pow(count[k] - expected, 2) / expected;
+  }
+  EXPECT_LT(chi2, 18.47);  // chi-square, 4 degrees of freedom, p = 0.001
+}
+
+TEST(Estimators, ScoreFunctionEstimatorsAreUnbiased) {
+  for (EstimatorKind k :
+       {EstimatorKind::Reinforce, EstimatorKind::ReinforceBaseline, EstimatorKind::ReinforceLoo}) {
+    EstimatorSpec s;
+    s.kind = k;
+    s.samples = 8;
+    s.repeats = 20000;
+    s.seed = 3;
+    EstimatorProblem g;
+    g.f = GaussianF::Sin;
+    g.theta = {0.7, 0.9};
+    for (const EstimatorProblem& p : {g, categorical()}) {
+      const EstimatorStats r = estimatorStats(p, s);
+      for (size_t j = 0; j < r.exact.size(); ++j)
+        EXPECT_LT(std::abs(r.bias[j]), 4.0 * r.standardError[j] + 1e-12)
+            << estimatorKindName(k) << " " << estimatorDistName(p.dist) << " component " << j;
+    }
+  }
+}
+
+TEST(Estimators, BaselinesLowerTheVariance) {
+  EstimatorProblem p;
+  p.f = GaussianF::Square;
+  p.theta = {2.0, 0.5};  // f far from 0: plain REINFORCE's weights are large
+  EstimatorSpec s;
+  s.samples = 16;
+  s.repeats = 4000;
+  s.kind = EstimatorKind::Reinforce;
+  const double plain = estimatorStats(p, s).variance[0];
+  for (EstimatorKind k : {EstimatorKind::ReinforceBaseline, EstimatorKind::ReinforceLoo}) {
+    s.kind = k;
+    EXPECT_LT(estimatorStats(p, s).variance[0], plain / 2.0) << estimatorKindName(k);
+  }
+}
+
+TEST(Estimators, PathwiseMatchesTheClosedForm) {
+  for (GaussianF f : {GaussianF::Square, GaussianF::Sin, GaussianF::Cos, GaussianF::Abs}) {
+    EstimatorProblem p;
+    p.f = f;
+    p.theta = {0.4, 1.3};
+    EstimatorSpec s;
+    s.kind = EstimatorKind::Pathwise;
+    s.samples = 4;
+    s.repeats = 20000;
+    const EstimatorStats r = estimatorStats(p, s);
+    for (size_t j = 0; j < 2; ++j)
+      EXPECT_LT(std::abs(r.bias[j]), 4.0 * r.standardError[j]) << gaussianFName(f) << " " << j;
+  }
+  // The closed forms themselves against central differences of L.
+  for (GaussianF f :
+       {GaussianF::Square, GaussianF::Sin, GaussianF::Cos, GaussianF::Step, GaussianF::Abs}) {
+    EstimatorProblem p;
+    p.f = f;
+    p.theta = {0.4, 1.3};
+    const std::vector<double> g = exactGradient(p);
+    for (size_t j = 0; j < 2; ++j) {
+      EstimatorProblem a = p, b = p;
+      a.theta[j] += 1e-6;
+      b.theta[j] -= 1e-6;
+      EXPECT_NEAR(g[j], (objective(a) - objective(b)) / 2e-6, 1e-6) << gaussianFName(f);
+    }
+  }
+  // The step's pathwise gradient is 0 almost surely: biased, where REINFORCE is not.
+  EstimatorProblem step;
+  step.f = GaussianF::Step;
+  EstimatorSpec s;
+  s.kind = EstimatorKind::Pathwise;
+  s.repeats = 100;
+  const EstimatorStats r = estimatorStats(step, s);
+  EXPECT_EQ(r.mean[0], 0.0);
+  EXPECT_GT(r.exact[0], 0.1);
+}
+
+TEST(Estimators, GumbelSoftmaxTradesBiasForVarianceAsTauFalls) {
+  double lastBias = INFINITY, lastVariance = 0.0;
+  for (double tau : {2.0, 0.5, 0.1}) {
+    EstimatorSpec s;
+    s.kind = EstimatorKind::GumbelSoftmax;
+    s.tau = tau;
+    s.repeats = 40000;
+    s.seed = 5;
+    const EstimatorStats r = estimatorStats(categorical(), s);
+    double bias = 0.0, variance = 0.0;
+    for (size_t j = 0; j < r.exact.size(); ++j) {
+      bias += r.bias[j] * r.bias[j];
+      variance += r.variance[j];
+    }
+    bias = std::sqrt(bias);
+    EXPECT_LT(bias, lastBias) << "tau " << tau;
+    EXPECT_GT(variance, lastVariance) << "tau " << tau;
+    lastBias = bias;
+    lastVariance = variance;
+  }
+}
+
+TEST(Estimators, BadProblemsAndSpecsAreRefusedByName) {
+  using testing::errorOf;
+  EstimatorProblem p = categorical();
+  p.table.pop_back();
+  EXPECT_NE(errorOf([&] { validate(p); }).find("f:"), std::string::npos);
+  EstimatorProblem g;
+  g.theta = {0.0, -1.0};
+  EXPECT_NE(errorOf([&] { validate(g); }).find("sigma"), std::string::npos);
+  EXPECT_NE(errorOf([&] {
+              checkApplies(EstimatorKind::Pathwise, EstimatorDist::Categorical);
+            }).find("estimator:"),
+            std::string::npos);
+  EstimatorSpec s;
+  s.kind = EstimatorKind::ReinforceLoo;
+  s.samples = 1;
+  EXPECT_NE(errorOf([&] { validate(s); }).find("samples:"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace flowscope
