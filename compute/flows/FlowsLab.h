@@ -136,10 +136,11 @@ class FlowsLab : public Lab {
   std::optional<double> dataEntropyBound() const { return dataNll_; }  // the data's own NLL
   const FlowPicture* view() const { return view_ ? &*view_ : nullptr; }
   const OdeLine& odeLine() const { return odeLine_; }
-  void computeOdeLine();  // the line and the solver table now (exact mixtures only)
+  // The line, its trajectory and the solver table now, for data with a closed form (a mixture):
+  // the ODE's model is the mixture, or the network of settings().odeModel (InputError naming the
+  // file, or a path the network cannot reach).
+  void computeOdeLine();
   bool hasClosedForm() const { return bool(data_->mixture); }
-  // The ODE's model: the exact mixture, or the network of settings().odeModel (InputError
-  // naming the file).
   std::string backendName() const;     // training's
   std::string drawingBackend() const;  // what traces the picture
   // True when the data has separated modes a diffeomorphism of one Gaussian must join.
