@@ -59,9 +59,13 @@ int runEstimate(const EstimateArgs& a) {
   EstimatorProblem p;
   p.dist = asFlag([&] { return parseEstimatorDist(a.dist); });
   p.theta = numbers("--theta", a.theta);
-  if (p.dist == EstimatorDist::Gaussian)
-    p.f = asFlag([&] { return parseGaussianF(a.f); });
-  else
+  if (p.dist == EstimatorDist::Gaussian) {
+    bool named = false;
+    for (GaussianF f :
+         {GaussianF::Square, GaussianF::Sin, GaussianF::Cos, GaussianF::Step, GaussianF::Abs})
+      if (a.f == gaussianFName(f)) p.f = f, named = true;
+    if (!named) p.expression = asFlag([&] { return Expression::parse(a.f); });
+  } else
     p.table = numbers("--f", a.f);
   EstimatorSpec s;
   s.kind = asFlag([&] { return parseEstimatorKind(a.estimator); });
@@ -74,7 +78,7 @@ int runEstimate(const EstimateArgs& a) {
     validate(s);
     checkApplies(s.kind, p.dist);
   });
-  const EstimatorStats r = estimatorStats(p, s);
+  const EstimatorStats r = asFlag([&] { return estimatorStats(p, s); });
   nlohmann::json j{{"dist", a.dist},           {"estimator", a.estimator},
                    {"theta", p.theta},         {"objective", objective(p)},
                    {"samples", s.samples},     {"repeats", s.repeats},
@@ -83,7 +87,9 @@ int runEstimate(const EstimateArgs& a) {
                    {"stderr", r.standardError}};
   if (s.kind == EstimatorKind::GumbelSoftmax || s.kind == EstimatorKind::StraightThrough)
     j["tau"] = s.tau;
-  std::string text = a.estimator + " on " + a.dist + ", L = " + format("%.6g", objective(p)) +
+  std::string text = a.estimator + " on " + a.dist +
+                     (p.expression ? " of f(x) = " + p.expression->text() : "") +
+                     ", L = " + format("%.6g", objective(p)) +
                      "\ncomponent        exact         mean     variance         bias       stderr";
   for (size_t k = 0; k < r.exact.size(); ++k)
     text += format("\n%9zu %12.6g %12.6g %12.6g %12.6g %12.6g", k, r.exact[k], r.mean[k],
@@ -107,8 +113,10 @@ void addEstimateCommand(CLI::App& app, Runner& run) {
   cmd->add_option("--theta", a->theta, "Comma-separated: mu,sigma or the logits")
       ->capture_default_str();
   cmd->add_option("--f", a->f,
-                  "gaussian: x^2|sin|cos|step|abs; categorical: the table f(0),...,f(K-1), "
-                  "comma-separated")
+                  "gaussian: x^2|sin|cos|step|abs (exact gradient in closed form) or an "
+                  "expression in x (+ - * / ^, sin cos tan exp log sqrt abs tanh step sigmoid, "
+                  "pi; exact gradient by quadrature), e.g. 'x^3 - 2*x'; categorical: the table "
+                  "f(0),...,f(K-1), comma-separated")
       ->capture_default_str();
   cmd->add_option("--estimator", a->estimator,
                   "pathwise (gaussian: f'(z) (1, eps), z = mu + sigma eps); reinforce (f(z) grad "

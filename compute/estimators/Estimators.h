@@ -3,7 +3,8 @@
 // gradient estimation in machine learning"; Jang et al. 2017; Maddison et al. 2017), each against
 // the exact gradient:
 //   gaussian:    z ~ N(mu, sigma^2), theta = (mu, sigma), f one of a few functions of z (exact
-//                L and grad L in closed form: Gaussian integrals);
+//                L and grad L in closed form: Gaussian integrals) or a typed expression
+//                (quadrature);
 //   categorical: z ~ softmax(logits) over K <= 8 classes, theta = the logits, f a table
 //                (exact grad_j L = p_j (f_j - L), by enumeration).
 // The estimators (one sample's gradient; an estimate averages `samples` of them):
@@ -22,6 +23,9 @@
 #include <string>
 #include <vector>
 
+#include <optional>
+
+#include "Expression.h"
 #include "Rng.h"
 
 namespace flowscope {
@@ -48,7 +52,10 @@ struct EstimatorProblem {
   EstimatorDist dist = EstimatorDist::Gaussian;
   std::vector<double> theta{0.5, 1.0};  // gaussian: mu, sigma (> 0); categorical: K logits
   GaussianF f = GaussianF::Square;      // gaussian
-  std::vector<double> table;            // categorical: f(0..K-1)
+  // gaussian: f typed as an expression instead (Expression.h); its exact L and gradient by
+  // quadrature: the score-function integrals of f against N(0, 1) on [-12, 12], 24,001 points.
+  std::optional<Expression> expression;
+  std::vector<double> table;  // categorical: f(0..K-1)
 };
 // InputError naming "theta" or "f": two values with sigma > 0 for the Gaussian; 2..8 logits and a
 // table of as many values for the categorical; every value finite.

@@ -442,8 +442,13 @@ TEST_F(Cli, EstimateReportsBiasAndVarianceAgainstTheExactGradient) {
   j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["mean"][0].get<double>(), 0.0);
   EXPECT_DOUBLE_EQ(j["bias"][0].get<double>(), -j["exact"][0].get<double>());
+  r = cli("estimate --theta 0.5,0.8 --f 'x^3 - 2*x' --estimator pathwise --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NEAR(nlohmann::json::parse(r.out)["exact"][0].get<double>(), 0.67, 1e-8);  // 3(mu^2+s^2)-2
   const std::string none = path("none");
   expectInvalid("estimate --theta 0.4,x", "--theta", none);
+  expectInvalid("estimate --f 'x^^3'", "--f: unexpected '^' at column 3", none);
+  expectInvalid("estimate --f 'log(x)'", "--f: 'log(x)' is not finite", none);
   expectInvalid("estimate --dist categorical --theta 1,2 --f 1", "--f", none);
   expectInvalid("estimate --estimator gumbel-softmax", "--estimator", none);
   expectInvalid(
