@@ -7,12 +7,12 @@
 
 #include "AttentionKernel.h"
 #include "CliCommon.h"
-#include "FlowTrainer.h"
 #include "DenseSinkhorn.h"
 #include "DiffusionHeadless.h"
 #include "DiffusionParams.h"
 #include "DiffusionSimulation.h"
 #include "ExactTransport.h"
+#include "FlowTrainer.h"
 #include "InputError.h"
 #include "Metrics.h"
 #include "ReceptiveField.h"

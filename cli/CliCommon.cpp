@@ -1,10 +1,28 @@
 #include "CliCommon.h"
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <thread>
 
 namespace flowscope::cli {
+
+std::string asFlagMessage(const std::string& what) {
+  static const std::map<std::string, std::string> flags = {{"learning rate", "lr"},
+                                                           {"warm-up steps", "warmup"},
+                                                           {"total steps", "steps"},
+                                                           {"EMA decay", "ema"},
+                                                           {"flow specification", "flow"}};
+  const size_t colon = std::min(what.find(':'), what.size());
+  std::string field = what.substr(0, colon);
+  const auto named = flags.find(field);
+  if (named != flags.end())
+    field = named->second;
+  else
+    std::replace(field.begin(), field.end(), ' ', '-');
+  return "--" + field + what.substr(colon);
+}
 
 std::string cpuDescription() {
   std::ifstream in("/proc/cpuinfo");

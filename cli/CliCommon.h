@@ -7,6 +7,7 @@
 #include <string>
 
 #include "GpuContext.h"
+#include "InputError.h"
 
 namespace flowscope::cli {
 
@@ -26,6 +27,21 @@ std::unique_ptr<GpuContext> requireGpu();
 
 std::string cpuDescription();
 CLI::Option* addBackendOption(CLI::App& cmd, std::string& backend);
+
+// A check's "field: why" as the flag's "--flag: why": spaces become dashes ("embedding width" is
+// --embedding-width), and the optimiser's and average's names become their flags' ("learning
+// rate" is --lr, "total steps" --steps, "warm-up steps" --warmup, "EMA decay" --ema, "flow
+// specification" --flow).
+std::string asFlagMessage(const std::string& what);
+// Runs `check`, its InputError re-thrown in the flag's words.
+template <class Fn>
+auto asFlag(Fn&& check) {
+  try {
+    return check();
+  } catch (const InputError& e) {
+    throw InputError(asFlagMessage(e.what()));
+  }
+}
 
 using Runner = std::function<int()>;
 // For --help: the built-in scene names ('default', 'default-<lab>') and each lab's scene tag.

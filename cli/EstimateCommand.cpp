@@ -45,16 +45,6 @@ std::vector<double> numbers(const std::string& flag, const std::string& text) {
   return out;
 }
 
-// "theta: why" as "--theta: why".
-template <class Fn>
-auto asFlag(Fn&& fn) {
-  try {
-    return fn();
-  } catch (const InputError& e) {
-    throw InputError(std::string("--") + e.what());
-  }
-}
-
 int runEstimate(const EstimateArgs& a) {
   EstimatorProblem p;
   p.dist = asFlag([&] { return parseEstimatorDist(a.dist); });

@@ -31,23 +31,6 @@ struct FlowTrainArgs {
   bool json = false;
 };
 
-// "layers: why" as "--layers: why".
-template <class Fn>
-auto asFlag(Fn&& fn) {
-  try {
-    return fn();
-  } catch (const InputError& e) {
-    std::string what = e.what();
-    const size_t colon = std::min(what.find(':'), what.size());
-    std::string field = what.substr(0, colon);
-    if (field == "learning rate") field = "lr";
-    if (field == "total steps") field = "steps";
-    if (field == "flow specification") field = "flow";
-    std::replace(field.begin(), field.end(), ' ', '-');
-    throw InputError("--" + field + what.substr(colon));
-  }
-}
-
 FlowTrainingSpec specOf(const FlowTrainArgs& a) {
   FlowTrainingSpec s;
   s.flow.kind = asFlag([&] { return parseFlowKind(a.flow); });
@@ -67,31 +50,15 @@ FlowTrainingSpec specOf(const FlowTrainArgs& a) {
   return s;
 }
 
-std::vector<glm::dvec2> drawData(const std::string& name, int n, uint64_t seed) {
-  if (n < 4 || n > 1000000) throw InputError("--points: between 4 and 1000000");
-  const auto data = resolve(isPreset(name) ? DataSource::ofPreset(name) : DataSource::ofFile(name));
-  if (data->mixture) return data->mixture->sample(size_t(n), seed);
-  const auto& all = data->points->points();
-  return {all.begin(), all.begin() + long(std::min(all.size(), size_t(n)))};
-}
-
 int runFlowTrain(const FlowTrainArgs& a) {
   checkOutputPath("--out", a.out, ".safetensors");
   if (!a.log.empty()) checkOutputPath("--log", a.log, ".csv");
   if (a.steps < 1 || a.steps > 10000000) throw InputError("--steps: between 1 and 10000000");
   const FlowTrainingSpec spec = specOf(a);
-  std::vector<glm::dvec2> train = drawData(a.data, a.points, a.seed);
-  // Held out: a mixture's fresh draws; a point cloud's last fifth (not trained on).
-  std::vector<glm::dvec2> heldOut;
-  const auto data =
-      resolve(isPreset(a.data) ? DataSource::ofPreset(a.data) : DataSource::ofFile(a.data));
-  if (data->mixture) {
-    heldOut = data->mixture->sample(4096, a.seed + 17);
-  } else if (train.size() >= 10) {
-    const size_t keep = train.size() - train.size() / 5;
-    heldOut.assign(train.begin() + long(keep), train.end());
-    train.resize(keep);
-  }
+  if (a.points < 4 || a.points > 1000000) throw InputError("--points: between 4 and 1000000");
+  const FlowData data = flowData(a.data, a.points, a.seed, 4096);
+  const std::vector<glm::dvec2>& train = data.train;
+  const std::vector<glm::dvec2>& heldOut = data.heldOut;
   std::unique_ptr<GpuContext> gpu;
   if (a.backend != "cpu")
     gpu = a.backend == "gpu" ? requireGpu() : std::move(openBackend("gpu").gpu);
@@ -154,11 +121,7 @@ LogpResult flowLogp(const std::string& path, const std::vector<glm::dvec2>& x) {
   const FlowWeights w = loadFlow(path);
   FlowNetwork<FastCpuMlp, float> flow(w.spec);
   const std::vector<float> p(w.parameters.begin(), w.parameters.end());
-  std::vector<float> xs;
-  for (const glm::dvec2& v : x) {
-    xs.push_back(float(v.x));
-    xs.push_back(float(v.y));
-  }
+  const std::vector<float> xs = flatPoints<float>(x);
   LogpResult r;
   r.logp = flow.logDensity(p, xs);
   r.standardError.assign(x.size(), 0.0);
@@ -183,8 +146,7 @@ OdeLikelihoodSpec odeSpec(const LogpArgs& a) {
 
 LogpResult odeLogp(const LogpArgs& a, const std::vector<glm::dvec2>& x) {
   OdeLikelihoodSpec s = odeSpec(a);
-  const auto data =
-      resolve(isPreset(a.data) ? DataSource::ofPreset(a.data) : DataSource::ofFile(a.data));
+  const auto data = resolve(DataSource::named(a.data));
   std::shared_ptr<const LearnedModel> learned;
   if (a.model.rfind("learned:", 0) == 0) {
     learned = LearnedModel::load(a.model.substr(8));

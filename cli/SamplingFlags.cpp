@@ -156,7 +156,7 @@ std::shared_ptr<const Dataset> SamplingFlags::loadData() const {
   const bool learned = model.rfind("learned:", 0) == 0;
   if (model != "exact" && !learned)
     throw InputError("--model: unknown '" + model + "' (valid: exact, learned:FILE.safetensors)");
-  DataSource source = isPreset(data) ? DataSource::ofPreset(data) : DataSource::ofFile(data);
+  DataSource source = DataSource::named(data);
   source.unitVariance = unitVariance;
   auto resolved = resolve(source);
   if (!learned) return resolved;

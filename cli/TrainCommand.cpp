@@ -75,29 +75,6 @@ std::vector<glm::dvec2> trainingSet(const Dataset& data, int n, uint64_t seed,
   return {all.begin(), all.begin() + long(count)};
 }
 
-// A check's "field: why" as the flag's "--flag: why": spaces become dashes ("embedding width"
-// is --embedding-width), and the optimiser's and average's names become their flags'.
-template <class Fn>
-auto asFlag(Fn&& check) {
-  try {
-    return check();
-  } catch (const InputError& e) {
-    static const std::map<std::string, std::string> flags = {{"learning rate", "lr"},
-                                                             {"warm-up steps", "warmup"},
-                                                             {"total steps", "steps"},
-                                                             {"EMA decay", "ema"}};
-    const std::string what = e.what();
-    const size_t colon = std::min(what.find(':'), what.size());
-    std::string field = what.substr(0, colon);
-    const auto named = flags.find(field);
-    if (named != flags.end())
-      field = named->second;
-    else
-      std::replace(field.begin(), field.end(), ' ', '-');
-    throw InputError("--" + field + what.substr(colon));
-  }
-}
-
 TrainingSpec specOf(const TrainArgs& a) {
   TrainingSpec s;
   s.network.width = a.width;
@@ -167,8 +144,7 @@ int runTrain(const TrainArgs& a) {
   requireInRange("--reflow-pairs", a.reflowPairs, 100, TrainingSettings::kMaxReflowPairs);
   if (a.qualityEvery < 0) throw InputError("--quality-every: 0 (off) or a number of steps");
   TrainingSpec spec = specOf(a);
-  const std::shared_ptr<const Dataset> data =
-      resolve(isPreset(a.data) ? DataSource::ofPreset(a.data) : DataSource::ofFile(a.data));
+  const std::shared_ptr<const Dataset> data = resolve(DataSource::named(a.data));
   std::vector<int> labels;
   std::vector<glm::dvec2> points = trainingSet(*data, a.points, a.seed, &labels);
   conditionOn(a, *data, spec);

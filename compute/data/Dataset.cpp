@@ -124,6 +124,10 @@ DataSource DataSource::ofPreset(const std::string& name) {
   return d;
 }
 
+DataSource DataSource::named(const std::string& presetOrPath) {
+  return isPreset(presetOrPath) ? ofPreset(presetOrPath) : ofFile(presetOrPath);
+}
+
 DataSource DataSource::ofFile(const std::string& path) {
   DataSource d;
   d.kind = Kind::File;

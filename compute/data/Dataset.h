@@ -81,6 +81,8 @@ struct DataSource {
   static DataSource ofMixture(GaussianMixture m);
   static DataSource ofPreset(const std::string& name);
   static DataSource ofFile(const std::string& path);
+  // A preset by its name, else a file by its path (what --data and scene fields take).
+  static DataSource named(const std::string& presetOrPath);
   static DataSource ofPoints(std::vector<glm::dvec2> points);
   std::string label() const;  // for the UI
 };

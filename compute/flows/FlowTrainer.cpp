@@ -1,7 +1,6 @@
 #include "FlowTrainer.h"
 
 #include <algorithm>
-#include <thread>
 
 #include "FastCpuMlp.h"
 #include "GpuContext.h"
@@ -11,6 +10,22 @@
 #include "VulkanMlp.h"
 
 namespace flowscope {
+
+FlowData flowData(const std::string& name, int points, uint64_t seed, size_t heldOutDraws) {
+  FlowData d;
+  d.data = resolve(DataSource::named(name));
+  if (d.data->mixture) {
+    d.train = d.data->mixture->sample(size_t(points), seed);
+    d.heldOut = d.data->mixture->sample(heldOutDraws, seed + 17);
+    return d;
+  }
+  const auto& all = d.data->points->points();
+  const size_t n = std::min(all.size(), size_t(points));
+  const size_t keep = n >= 10 ? n - n / 5 : n;
+  d.train.assign(all.begin(), all.begin() + long(keep));
+  d.heldOut.assign(all.begin() + long(keep), all.begin() + long(n));
+  return d;
+}
 
 void validate(const FlowTrainingSpec& s) {
   validate(s.flow);
@@ -59,12 +74,7 @@ double FlowTrainer<Mlp, T>::nll(const std::vector<glm::dvec2>& points) {
   constexpr size_t kChunk = 8192;
   for (size_t begin = 0; begin < points.size(); begin += kChunk) {
     const size_t end = std::min(points.size(), begin + kChunk);
-    std::vector<T> x;
-    x.reserve(2 * (end - begin));
-    for (size_t i = begin; i < end; ++i) {
-      x.push_back(T(points[i].x));
-      x.push_back(T(points[i].y));
-    }
+    const std::vector<T> x = flatPoints<T>(std::span(points).subspan(begin, end - begin));
     for (double lp : flow_.logDensity(params_, x)) sum -= lp;
   }
   return points.empty() ? 0.0 : sum / double(points.size());
@@ -99,17 +109,11 @@ class FloatFlowTrainerOf : public FloatFlowTrainer {
 std::unique_ptr<FloatFlowTrainer> makeFlowTrainer(const FlowTrainingSpec& spec,
                                                   std::vector<glm::dvec2> trainingSet,
                                                   const GpuContext* gpu, TrainingBackend backend) {
-  const bool vulkan =
-      backend == TrainingBackend::Gpu || (backend == TrainingBackend::Auto && gpu && !gpu->isCpu());
-  if (vulkan) {
-    if (!gpu) throw GpuError("the Vulkan trainer needs a Vulkan device");
+  if (usesVulkanTrainer(backend, gpu))
     return std::make_unique<FloatFlowTrainerOf<FlowTrainer<VulkanMlp, float>>>(
         "Vulkan MLPs, float32 (" + gpu->info().name + ")", spec, std::move(trainingSet), *gpu);
-  }
   return std::make_unique<FloatFlowTrainerOf<FlowTrainer<FastCpuMlp, float>>>(
-      "fast CPU, float32 (OpenBLAS + Eigen, " +
-          std::to_string(std::max(1u, std::thread::hardware_concurrency())) + " threads)",
-      spec, std::move(trainingSet));
+      fastCpuTrainerName(), spec, std::move(trainingSet));
 }
 
 }  // namespace flowscope

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "Adam.h"
+#include "Dataset.h"
 #include "FloatTrainer.h"
 #include "FlowNetwork.h"
 #include "Rng.h"
@@ -20,6 +21,15 @@
 namespace flowscope {
 
 class GpuContext;
+
+// A flow's data by name (a preset or a file): a mixture's `points` seeded draws for training and
+// `heldOutDraws` fresh ones (seed + 17) held out; a point cloud's first `points`, the last fifth
+// of them held out when there are 10 or more. InputError naming the file.
+struct FlowData {
+  std::shared_ptr<const Dataset> data;
+  std::vector<glm::dvec2> train, heldOut;
+};
+FlowData flowData(const std::string& name, int points, uint64_t seed, size_t heldOutDraws);
 
 struct FlowTrainingSpec {
   FlowSpec flow;

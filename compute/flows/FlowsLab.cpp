@@ -28,13 +28,7 @@ constexpr double kLayersPerSecond = 1.5, kEvalInterval = 0.4, kKdeBlur = 0.1;
 constexpr long kCatchUp = 100;  // a scene's trained steps (or a frame's) trained per update
 
 std::vector<float> flat(const std::vector<glm::dvec2>& p) {
-  std::vector<float> out;
-  out.reserve(2 * p.size());
-  for (const glm::dvec2& v : p) {
-    out.push_back(float(v.x));
-    out.push_back(float(v.y));
-  }
-  return out;
+  return flatPoints<float>(p);
 }
 
 std::vector<glm::vec2> pairs(const std::vector<float>& p) {
@@ -136,23 +130,12 @@ bool FlowsLab::separatedModes() const {
 
 void FlowsLab::rebuild(const FlowsSettings& s) {
   validate(s);
-  auto data = resolve(isPreset(s.data) ? DataSource::ofPreset(s.data) : DataSource::ofFile(s.data));
-  std::vector<glm::dvec2> train, held;
-  if (data->mixture) {
-    train = data->mixture->sample(size_t(s.points), s.training.seed);
-    held = data->mixture->sample(kHeldOut, s.training.seed + 17);
-  } else {
-    const auto& all = data->points->points();
-    const size_t n = std::min(all.size(), size_t(s.points));
-    const size_t keep = n >= 10 ? n - n / 5 : n;
-    train.assign(all.begin(), all.begin() + long(keep));
-    held.assign(all.begin() + long(keep), all.begin() + long(n));
-  }
-  auto trainer = makeFlowTrainer(s.training, train, nullptr, TrainingBackend::Cpu);
+  FlowData d = flowData(s.data, s.points, s.training.seed, kHeldOut);
+  auto trainer = makeFlowTrainer(s.training, d.train, nullptr, TrainingBackend::Cpu);
   s_ = s;
-  data_ = std::move(data);
-  train_ = std::move(train);
-  heldOut_ = std::move(held);
+  data_ = std::move(d.data);
+  train_ = std::move(d.train);
+  heldOut_ = std::move(d.heldOut);
   trainer_ = std::move(trainer);
   eval_ = std::make_unique<FlowNetwork<FastCpuMlp, float>>(s.training.flow);
   nll_.clear();
@@ -481,7 +464,8 @@ void FlowsLab::computeOdeLine() {
   line.trajectoryT = odeLevels(spec);
   line.steps = {16, 32, 64, 128, 256, 512};
   std::vector<glm::dvec2> few;
-  for (size_t i = 0; i < pts.size(); i += 4) few.push_back(pts[i]);
+  constexpr size_t kEvery = 4;  // the table's points: every 4th of the line's
+  for (size_t i = 0; i < pts.size(); i += kEvery) few.push_back(pts[i]);
   for (OdeSolver solver : {OdeSolver::Euler, OdeSolver::Heun, OdeSolver::Rk4}) {
     std::vector<double> row;
     for (int n : line.steps) {
@@ -492,8 +476,7 @@ void FlowsLab::computeOdeLine() {
       const auto r = odeLikelihoods(model, few, o);
       double worst = 0.0;
       for (size_t i = 0; i < few.size(); ++i)
-        worst =
-            std::max(worst, std::abs(r[i].logp - data_->mixture->evaluate(few[i], 1.0, 0.0).logp));
+        worst = std::max(worst, std::abs(r[i].logp - line.closed[kEvery * i]));
       row.push_back(worst);
     }
     line.error.push_back(row);

@@ -54,21 +54,26 @@ TrainingBackend parseTrainingBackend(const std::string& name) {
   return parseIn(kBackends, name, "backend");
 }
 
+bool usesVulkanTrainer(TrainingBackend backend, const GpuContext* gpu) {
+  const bool vulkan =
+      backend == TrainingBackend::Gpu || (backend == TrainingBackend::Auto && gpu && !gpu->isCpu());
+  if (vulkan && !gpu) throw GpuError("the Vulkan trainer needs a Vulkan device");
+  return vulkan;
+}
+
+std::string fastCpuTrainerName() {
+  return "fast CPU, float32 (OpenBLAS + Eigen, " +
+         std::to_string(std::max(1u, std::thread::hardware_concurrency())) + " threads)";
+}
+
 std::unique_ptr<FloatTrainer> makeFloatTrainer(const TrainingSpec& spec,
                                                std::vector<glm::dvec2> trainingSet,
                                                const GpuContext* gpu, TrainingBackend backend) {
-  const bool vulkan =
-      backend == TrainingBackend::Gpu || (backend == TrainingBackend::Auto && gpu && !gpu->isCpu());
-  if (vulkan) {
-    if (!gpu) throw GpuError("the Vulkan trainer needs a Vulkan device");
-    auto t = std::make_unique<FloatTrainerOf<VulkanTrainer>>(
+  if (usesVulkanTrainer(backend, gpu))
+    return std::make_unique<FloatTrainerOf<VulkanTrainer>>(
         "Vulkan fused MLP, float32 (" + gpu->info().name, spec, std::move(trainingSet), gpu);
-    return t;
-  }
-  return std::make_unique<FloatTrainerOf<FastCpuTrainer>>(
-      "fast CPU, float32 (OpenBLAS + Eigen, " +
-          std::to_string(std::max(1u, std::thread::hardware_concurrency())) + " threads)",
-      spec, std::move(trainingSet));
+  return std::make_unique<FloatTrainerOf<FastCpuTrainer>>(fastCpuTrainerName(), spec,
+                                                          std::move(trainingSet));
 }
 
 }  // namespace flowscope

@@ -31,6 +31,12 @@ class FloatTrainer {
   virtual bool onGpu() const = 0;
 };
 
+// Whether a trainer runs on Vulkan: Gpu always (GpuError without a device), Auto where `gpu` is a
+// GPU, Cpu never.
+bool usesVulkanTrainer(TrainingBackend backend, const GpuContext* gpu);
+// The fast CPU backend in words: "fast CPU, float32 (OpenBLAS + Eigen, N threads)".
+std::string fastCpuTrainerName();
+
 // Gpu: Vulkan's trainer on `gpu`, whatever the device (GpuError without one); Cpu: the fast CPU
 // one; Auto: Vulkan's where `gpu` is a GPU, else the CPU one. InputError as Trainer's.
 std::unique_ptr<FloatTrainer> makeFloatTrainer(const TrainingSpec& spec,
