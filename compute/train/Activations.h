@@ -47,4 +47,26 @@ inline double activationSlope(Activation a, double z) {
   return 1.0;
 }
 
+// d^2 act / dz^2 at z (a gradient penalty's backward pass needs it; ReLU's is 0 almost
+// everywhere).
+inline double activationCurvature(Activation a, double z) {
+  switch (a) {
+    case Activation::Relu:
+      return 0.0;
+    case Activation::Silu: {
+      const double s = 1.0 / (1.0 + std::exp(-z));
+      return s * (1.0 - s) * (2.0 + z * (1.0 - 2.0 * s));
+    }
+    case Activation::Gelu:
+      return std::exp(-0.5 * z * z) / std::sqrt(2.0 * M_PI) * (2.0 - z * z);
+    case Activation::Tanh: {
+      const double t = std::tanh(z);
+      return -2.0 * t * (1.0 - t * t);
+    }
+    case Activation::Elu:
+      return z > 0.0 ? 0.0 : std::exp(z);
+  }
+  return 0.0;
+}
+
 }  // namespace flowscope

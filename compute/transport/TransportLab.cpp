@@ -112,8 +112,10 @@ Measure loadMeasure(const MeasureSpec& spec, uint64_t seed) {
     Pcg32 rng(seed);
     points.resize(size_t(spec.count));
     for (auto& p : points) p.x = rng.normal(), p.y = rng.normal();
-  } else if (isPreset(spec.name)) {
-    points = presetPoints(spec.name, spec.count, seed);
+  } else if (isPreset(spec.name)) {  // the mixtures (gmm8, grid25) sampled, the rest drawn
+    const Dataset d = loadDataset(spec.name);
+    points = d.mixture ? d.mixture->sample(size_t(spec.count), seed)
+                       : presetPoints(spec.name, spec.count, seed);
   } else {
     points = readPointsCsv(spec.name);  // errors name the file and line
     file = true;
