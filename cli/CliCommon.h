@@ -62,5 +62,6 @@ void addTrainCommand(CLI::App& app, Runner& run);
 void addFlowTrainCommand(CLI::App& app, Runner& run);
 void addLogpCommand(CLI::App& app, Runner& run);
 void addEstimateCommand(CLI::App& app, Runner& run);
+void addCriticCommand(CLI::App& app, Runner& run);
 
 }  // namespace flowscope::cli

@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
   cli::addFlowTrainCommand(app, run);
   cli::addLogpCommand(app, run);
   cli::addEstimateCommand(app, run);
+  cli::addCriticCommand(app, run);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

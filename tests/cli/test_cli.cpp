@@ -20,6 +20,7 @@
 
 #include "LabCatalog.h"
 #include "MlpWeights.h"
+#include "Rng.h"
 #include "VideoWriter.h"
 
 namespace fs = std::filesystem;
@@ -455,6 +456,48 @@ TEST_F(Cli, EstimateReportsBiasAndVarianceAgainstTheExactGradient) {
       "estimate --dist categorical --theta 1,2 --f 1,2 --estimator gumbel-softmax "
       "--tau 0",
       "--tau", none);
+}
+
+// critic: between a cloud and its translate the exact W1 is the shift's length and a gp critic's
+// estimate settles near W1 (1 + W1 / (2 lambda)) (the soft penalty's bias), its normalised
+// estimate below W1; the grid has W x H rows; bad flags exit 2 naming the flag, nothing written.
+TEST_F(Cli, CriticEstimatesW1AgainstTheExactSolver) {
+  const std::string a = path("a.csv"), b = path("b.csv"), out = path("f.csv");
+  {
+    std::ofstream pa(a), pb(b);
+    pa << "x,y\n";
+    pb << "x,y\n";
+    flowscope::Pcg32 rng(9);
+    for (int i = 0; i < 200; ++i) {
+      const double x = rng.normal(), y = 0.5 * rng.normal();
+      pa << x << ',' << y << '\n';
+      pb << x + 0.6 << ',' << y - 0.8 << '\n';
+    }
+  }
+  CliResult r = cli("critic --source " + a + " --target " + b +
+                    " --method gp --steps 800 --width 32 --depth 2 --out " + out +
+                    " --grid 6 5 --range -3,3,-2,2 --json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_NEAR(j["w1_exact"].get<double>(), 1.0, 1e-6);  // the CSV holds 6 digits
+  EXPECT_NEAR(j["w1_estimate"].get<double>(), 1.05, 0.03);
+  EXPECT_LT(j["w1_normalised"].get<double>(), 1.0 + 1e-3);
+  EXPECT_GT(j["max_grad_norm"].get<double>(), 0.9);
+  std::ifstream in(out);
+  std::string line;
+  int rows = 0;
+  while (std::getline(in, line)) ++rows;
+  EXPECT_EQ(rows, 1 + 6 * 5);
+  const std::string none = path("none.csv");
+  expectInvalid("critic --source " + a + " --target " + b + " --method none --out " + none,
+                "--method", none);
+  expectInvalid("critic --source " + a + " --target " + b + " --lambda -2 --out " + none,
+                "--lambda", none);
+  expectInvalid("critic --source " + a + " --target " + b + " --grid 4 4 --range 1,0,0,1 --out " +
+                    none,
+                "--range", none);
+  expectInvalid("critic --source " + path("missing.csv") + " --target " + b + " --out " + none,
+                "missing.csv", none);
 }
 
 // A trained network is a model for sample and field (--model learned:FILE): samples written,
