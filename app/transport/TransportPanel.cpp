@@ -42,6 +42,11 @@ std::optional<LabRequest> TransportPanel::build(TransportLab& lab, ControlRects&
   ImGui::SameLine();
   ImGui::RadioButton("Couplings for flow matching", &mode, 1);
   remember(rects, "transport.mode.coupling");
+  ImGui::RadioButton("W1 critic", &mode, 2);
+  remember(rects, "transport.mode.critic");
+  ImGui::SameLine();
+  ImGui::RadioButton("2-D GAN", &mode, 3);
+  remember(rects, "transport.mode.gan");
   if (mode != int(lab.settings().mode)) lab.setMode(TransportMode(mode));
 
   if (lab.settings().mode == TransportMode::Plan) {
@@ -66,8 +71,12 @@ std::optional<LabRequest> TransportPanel::build(TransportLab& lab, ControlRects&
     if (foldable("Display", true)) displaySection(lab, rects);
     if (lab.settings().method == OtMethod::Sinkhorn && foldable("Sinkhorn step-through", false))
       stepThroughSection(lab, rects);
-  } else {
+  } else if (lab.settings().mode == TransportMode::Coupling) {
     request = couplingSection(lab, rects);
+  } else if (lab.settings().mode == TransportMode::Critic) {
+    criticSection(lab, rects);
+  } else {
+    ganSection(lab, rects);
   }
   ImGui::End();
   return request;

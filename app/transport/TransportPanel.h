@@ -26,6 +26,8 @@ class TransportPanel {
   void displaySection(TransportLab& lab, std::map<std::string, ControlRect>& rects);
   void stepThroughSection(TransportLab& lab, std::map<std::string, ControlRect>& rects);
   std::optional<LabRequest> couplingSection(TransportLab& lab, ControlRects& rects);
+  void criticSection(TransportLab& lab, ControlRects& rects);  // CriticPanel.cpp
+  void ganSection(TransportLab& lab, ControlRects& rects);
   EditErrors& edits_;  // the viewport's one error line
   char sourcePath_[512] = "", targetPath_[512] = "", sourceWeights_[512] = "",
        targetWeights_[512] = "";

@@ -2,6 +2,7 @@
 
 #include <Eigen/Core>
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 
@@ -55,11 +56,11 @@ struct CriticMlpT<T>::Workspace {
 };
 
 template <class T>
-void CriticMlpT<T>::run(std::span<const T> p, std::span<const T> points) const {
+void CriticMlpT<T>::run(std::span<const T> p, std::span<const T> points, bool tangents) const {
   const Eigen::Index n = Eigen::Index(points.size() / size_t(spec_.inputs));
   const int depth = spec_.depth, inputs = spec_.inputs;
   Workspace& r = *work_;
-  const size_t L = static_cast<size_t>(depth) + 1, K = static_cast<size_t>(inputs);
+  const size_t L = static_cast<size_t>(depth) + 1, K = tangents ? static_cast<size_t>(inputs) : 0;
   r.a.resize(L);
   r.z.resize(L);
   r.slope.resize(L);
@@ -94,7 +95,7 @@ void CriticMlpT<T>::run(std::span<const T> p, std::span<const T> points) const {
   r.f.resize(1, n);
   r.f.noalias() = w * r.a[L - 1];
   r.f.array() += biasOf(p, out)(0);
-  r.g.resize(inputs, n);
+  r.g.setZero(inputs, n);
   for (size_t k = 0; k < K; ++k) r.g.row(Eigen::Index(k)).noalias() = w * r.t[k][L - 1];
 }
 
@@ -113,7 +114,7 @@ CriticMlpT<T>::~CriticMlpT() = default;
 template <class T>
 typename CriticMlpT<T>::Evaluation CriticMlpT<T>::evaluate(std::span<const T> params,
                                                            std::span<const T> points) const {
-  run(params, points);
+  run(params, points, true);
   const Workspace& r = *work_;
   Evaluation e;
   e.values.assign(r.f.data(), r.f.data() + r.f.size());
@@ -122,13 +123,23 @@ typename CriticMlpT<T>::Evaluation CriticMlpT<T>::evaluate(std::span<const T> pa
 }
 
 template <class T>
+std::vector<T> CriticMlpT<T>::values(std::span<const T> params, std::span<const T> points) const {
+  run(params, points, false);
+  return {work_->f.data(), work_->f.data() + work_->f.size()};
+}
+
+template <class T>
 double CriticMlpT<T>::lossGradient(std::span<const T> params, std::span<const T> points,
                                    std::span<const T> valueWeights,
                                    std::span<const T> penaltyWeights, std::span<T> grad) const {
-  run(params, points);
+  // Without a penalty the tangents (and their adjoints) are not needed.
+  const bool penalised =
+      std::any_of(penaltyWeights.begin(), penaltyWeights.end(), [](T w) { return w != T(0); });
+  run(params, points, penalised);
   Workspace& r = *work_;
   const Eigen::Index n = r.f.cols();
-  const size_t K = static_cast<size_t>(spec_.inputs), top = static_cast<size_t>(spec_.depth);
+  const size_t K = penalised ? static_cast<size_t>(spec_.inputs) : 0,
+               top = static_cast<size_t>(spec_.depth);
   const Eigen::Map<const Eigen::Matrix<T, 1, Eigen::Dynamic>> dF(valueWeights.data(), n),
       pw(penaltyWeights.data(), n);
   // The penalty and its derivative in g: dP/dg_k = 2 pw (|g| - 1) g_k / |g|.

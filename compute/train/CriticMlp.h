@@ -40,6 +40,8 @@ class CriticMlpT {
   };
   // points: batch x inputs, row-major.
   Evaluation evaluate(std::span<const T> params, std::span<const T> points) const;
+  // f(x_i) alone (no tangents: a third of evaluate's work on the plane).
+  std::vector<T> values(std::span<const T> params, std::span<const T> points) const;
   // Adds to `grad` the parameters' gradient of
   //   L = sum_i valueWeights_i f(x_i) + sum_i penaltyWeights_i (|grad f(x_i)| - 1)^2
   // and returns the penalty's part of L.
@@ -49,7 +51,8 @@ class CriticMlpT {
 
  private:
   struct Workspace;
-  void run(std::span<const T> params, std::span<const T> points) const;  // fills the workspace
+  // Fills the workspace: the forward pass, and the tangents when asked.
+  void run(std::span<const T> params, std::span<const T> points, bool tangents) const;
 
   MlpSpec spec_;
   MlpLayout layout_;

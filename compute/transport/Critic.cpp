@@ -169,7 +169,7 @@ double Critic::update(const std::vector<glm::dvec2>& real, const std::vector<glm
     std::fill(valueWeights.begin(), valueWeights.begin() + long(n), -inv);
     std::fill(valueWeights.begin() + long(n), valueWeights.begin() + long(2 * n), inv);
   } else {
-    const auto f = net_.evaluate(acting_, x).values;
+    const auto f = net_.values(acting_, std::span(x).first(4 * n));
     for (size_t i = 0; i < n; ++i) {
       value += (softplus(-f[i]) + softplus(f[n + i])) / double(n);
       valueWeights[i] = float(-sigmoid(-f[i]) / double(n));
@@ -182,7 +182,7 @@ double Critic::update(const std::vector<glm::dvec2>& real, const std::vector<glm
   std::vector<float> grad(params_.size(), 0.0f);
   lastPenalty_ = net_.lossGradient(acting_, x, valueWeights, penaltyWeights, grad);
   if (loss == CriticLoss::Wasserstein) {
-    const auto f = net_.evaluate(acting_, std::span(x).first(4 * n)).values;
+    const auto f = net_.values(acting_, std::span(x).first(4 * n));
     for (size_t i = 0; i < n; ++i) value += (double(f[n + i]) - f[i]) / double(n);
   }
   if (spec_.method == LipschitzMethod::Spectral) spectralBackward(grad);
@@ -198,8 +198,8 @@ CriticMlpT<float>::Evaluation Critic::evaluate(std::span<const glm::dvec2> point
 }
 
 std::vector<double> Critic::values(std::span<const glm::dvec2> points) const {
-  const auto e = evaluate(points);
-  return {e.values.begin(), e.values.end()};
+  const auto f = net_.values(acting_, flat(points));
+  return {f.begin(), f.end()};
 }
 
 double Critic::maxGradientNorm(std::span<const glm::dvec2> points) const {
@@ -249,15 +249,21 @@ void DualCritic::train(int steps) {
 }
 
 double DualCritic::estimate() const {
+  if (estimateStep_ == critic_.steps()) return estimate_;
   const auto fp = critic_.values(p_.points), fq = critic_.values(q_.points);
   double e = 0.0;
   for (size_t i = 0; i < fp.size(); ++i) e += p_.weights[i] * fp[i];
   for (size_t j = 0; j < fq.size(); ++j) e -= q_.weights[j] * fq[j];
-  return e;
+  estimateStep_ = critic_.steps();
+  return estimate_ = e;
 }
 
 double DualCritic::maxGradientNorm() const {
-  return critic_.maxGradientNorm(probes_);
+  if (normStep_ != critic_.steps()) {
+    norm_ = critic_.maxGradientNorm(probes_);
+    normStep_ = critic_.steps();
+  }
+  return norm_;
 }
 
 double DualCritic::normalisedEstimate() const {

@@ -43,6 +43,7 @@ struct CriticSpec {
   int batch = 256;  // points of each side a step, 8..4096
   double learningRate = 1e-3;
   uint64_t seed = 1;
+  bool operator==(const CriticSpec&) const = default;
 };
 // InputError naming the field ("lambda: ...").
 void validate(const CriticSpec& spec);
@@ -110,6 +111,10 @@ class DualCritic {
   Pcg32 rng_;
   std::vector<glm::dvec2> probes_;  // where maxGradientNorm looks
   std::vector<Record> history_;
+  // estimate() and maxGradientNorm() as of the step they were computed at (a frame asks several
+  // times).
+  mutable long estimateStep_ = -1, normStep_ = -1;
+  mutable double estimate_ = 0.0, norm_ = 0.0;
 };
 
 }  // namespace flowscope

@@ -78,6 +78,7 @@ Gan::Gan(const GanSpec& spec, Measure data, int shown)
   weights_.assign(init.begin(), init.end());
   Pcg32 r(spec.critic.seed, 81u);
   noise_ = normals(std::clamp(shown, 1, 4096), r);
+  measureData_ = Measure::uniform(drawFrom(data_, int(kMeasurePoints), r));
   refreshShown(true);
 }
 
@@ -137,16 +138,18 @@ void Gan::iterate(int count) {
     }
     for (int g = 0; g < spec_.generatorSteps; ++g) lastGeneratorLoss_ = generatorStep();
     ++iterations_;
-    refreshShown(iterations_ % 25 == 0 || k + 1 == count);
+    if (iterations_ % kMeasureEvery == 0) refreshShown(true);
   }
+  if (iterations_ % kMeasureEvery != 0) refreshShown(false);
 }
 
 void Gan::refreshShown(bool measure) {
   samples_ = generate(noise_);
   pushes_ = pushesAt(samples_, nullptr);
   if (!measure) return;
-  const Measure generated = Measure::uniform(samples_);
-  const ExactResult r = exactTransport(generated, data_, CostKind::Euclidean);
+  const size_t n = std::min(samples_.size(), kMeasurePoints);
+  const Measure generated = Measure::uniform({samples_.begin(), samples_.begin() + long(n)});
+  const ExactResult r = exactTransport(generated, measureData_, CostKind::Euclidean);
   history_.push_back({iterations_, lastCriticLoss_, lastGeneratorLoss_, r.cost});
 }
 

@@ -56,13 +56,17 @@ void validate(const TransportSettings& s) {
   checkT(s.t);
   checkCouplingEpsilon(s.couplingEpsilon);
   checkCouplingCount(s.couplingCount);
+  validate(s.critic);
+  validate(s.gan);
 }
 
 namespace {
 const NamedValue<OtMethod> kMethods[] = {{OtMethod::Exact, "exact"},
                                          {OtMethod::Sinkhorn, "sinkhorn"}};
 const NamedValue<TransportMode> kModes[] = {{TransportMode::Plan, "plan"},
-                                            {TransportMode::Coupling, "coupling"}};
+                                            {TransportMode::Coupling, "coupling"},
+                                            {TransportMode::Critic, "critic"},
+                                            {TransportMode::Gan, "gan"}};
 const NamedValue<PotentialShown> kPotentials[] = {{PotentialShown::None, "none"},
                                                   {PotentialShown::Source, "source"},
                                                   {PotentialShown::Target, "target"}};
@@ -159,6 +163,17 @@ void TransportLab::openScene(const nlohmann::json& scene, const std::string& sou
 
 std::string TransportLab::status() const {
   char buf[160];
+  if (s_.mode == TransportMode::Critic && demo_.critic()) {
+    std::snprintf(buf, sizeof(buf), "Transport critic (%s): step %ld, W1 estimate %.5g, exact %.5g",
+                  lipschitzName(s_.critic.spec.method).c_str(), demo_.critic()->steps(),
+                  demo_.critic()->estimate(), demo_.exact().cost);
+    return buf;
+  }
+  if (s_.mode == TransportMode::Gan && demo_.gan()) {
+    std::snprintf(buf, sizeof(buf), "Transport GAN (%s): iteration %ld",
+                  ganLossName(s_.gan.spec.loss).c_str(), demo_.gan()->iterations());
+    return buf;
+  }
   std::snprintf(buf, sizeof(buf), "Transport: %s, W = %.6g, solve %.1f ms",
                 otMethodName(solution_.method).c_str(), solution_.w, solution_.timeMs);
   return buf;
@@ -170,6 +185,17 @@ void TransportLab::addStats(nlohmann::json& stats) const {
   stats["transport_solve_ms"] = solution_.timeMs;
   stats["transport_iterations"] = double(solution_.iterations);
   stats["transport_marginal_error"] = solution_.marginalError;
+  if (s_.mode == TransportMode::Critic && demo_.critic()) {
+    stats["critic_steps"] = double(demo_.critic()->steps());
+    stats["critic_w1_estimate"] = demo_.critic()->estimate();
+    stats["critic_w1_exact"] = demo_.exact().cost;
+    stats["critic_max_grad_norm"] = demo_.critic()->maxGradientNorm();
+  }
+  if (s_.mode == TransportMode::Gan && demo_.gan()) {
+    stats["gan_iterations"] = double(demo_.gan()->iterations());
+    if (!demo_.gan()->history().empty()) stats["gan_w1"] = demo_.gan()->history().back().w1;
+    if (demo_.modeCount() > 0) stats["gan_modes_covered"] = double(demo_.modesCovered());
+  }
 }
 
 bool TransportLab::togglePlay() {
@@ -286,6 +312,18 @@ void TransportLab::setMode(TransportMode m) {
   } else {
     resetCamera();
   }
+}
+
+void TransportLab::setCritic(const CriticSettings& c) {
+  validate(c);
+  s_.critic = c;
+  ++revision_;
+}
+
+void TransportLab::setGan(const GanSettings& g) {
+  validate(g);
+  s_.gan = g;
+  ++revision_;
 }
 
 void TransportLab::setT(double t) {
@@ -405,8 +443,42 @@ void TransportLab::tick(double seconds) {
   s_.t = t;
 }
 
+void TransportLab::syncDemo() {
+  if (s_.mode == TransportMode::Critic) {
+    demo_.syncCritic(s_.critic, a_, b_);
+    return;
+  }
+  // The modes of a mixture preset target, where its points came from the preset.
+  std::vector<glm::dvec2> centres;
+  double radius = 0.0;
+  if (isPreset(s_.target.name)) {
+    const Dataset d = loadDataset(s_.target.name);
+    if (d.mixture) {
+      for (const auto& c : d.mixture->components()) {
+        centres.push_back(c.mean * s_.target.scale + s_.target.offset);
+        radius = std::max(radius, 3.0 * std::sqrt(std::max(c.a, c.c)) * s_.target.scale);
+      }
+    }
+  }
+  demo_.syncGan(s_.gan, b_, std::move(centres), radius);
+}
+
 void TransportLab::update() {
   collectSolve();
+  if (learnedMode()) {
+    syncDemo();
+    // In the GUI a frame trains for 12 ms at most, and the picture follows every 150 ms (its
+    // field costs more than a step); headless, all the way to the target.
+    const bool gan = s_.mode == TransportMode::Gan;
+    if (demo_.advance(gan, background_ ? 12.0 : 0.0)) {
+      const auto now = std::chrono::steady_clock::now();
+      if (!background_ || demo_.finished(gan) || now - shownAt_ > std::chrono::milliseconds(150)) {
+        ++revision_;
+        shownAt_ = now;
+      }
+    }
+    return;
+  }
   if (s_.mode == TransportMode::Coupling) {
     if (couplingsStale_) recomputeCouplings();
     return;
@@ -416,6 +488,11 @@ void TransportLab::update() {
 
 void TransportLab::settle(const std::function<void(int, int)>& progress) {
   (void)progress;
+  if (learnedMode()) {
+    syncDemo();
+    if (demo_.advance(s_.mode == TransportMode::Gan, 0.0)) ++revision_;
+    return;
+  }
   update();
   while (job_.running()) {
     job_.wait();

@@ -9,6 +9,7 @@
 // Potentials are extended to the plane by the c-transform: exact f(x) = min_j C(x, y_j) - g_j,
 // Sinkhorn f(x) = -eps log sum_j b_j exp((g_j - C(x, y_j))/eps) (likewise g from f).
 #include <algorithm>
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -16,6 +17,7 @@
 
 #include "BackgroundJob.h"
 #include "Couplings.h"
+#include "CriticDemo.h"
 #include "Lab.h"
 #include "ScalarGrid.h"
 #include "TransportSolve.h"
@@ -23,11 +25,14 @@
 
 namespace flowscope {
 
-enum class TransportMode { Plan, Coupling };
+// plan: OT between the clouds; coupling: flow matching's couplings; critic: a learned
+// Kantorovich-Rubinstein critic beside the exact W1 potential; gan: a 2-D GAN on the target cloud.
+enum class TransportMode { Plan, Coupling, Critic, Gan };
 enum class PotentialShown { None, Source, Target };  // f on the source side, g on the target's
 std::string otMethodName(OtMethod m);
 OtMethod parseOtMethod(const std::string& name);  // "exact" | "sinkhorn"; throws InputError
-// Names in files: "plan" | "coupling", "none" | "source" | "target"; the parsers throw InputError
+// Names in files: "plan" | "coupling" | "critic" | "gan", "none" | "source" | "target"; the parsers
+// throw InputError
 // listing the names.
 std::string modeName(TransportMode m);
 TransportMode parseMode(const std::string& name);
@@ -76,6 +81,9 @@ struct TransportSettings {
   CouplingKind coupling = CouplingKind::Exact;
   double couplingEpsilon = 0.05;
   int couplingCount = 256;
+  // Critic and GAN modes.
+  CriticSettings critic;
+  GanSettings gan;
 };
 
 // Throws InputError naming the first bad field as the setters do ("epsilon: ...", "source count:
@@ -150,6 +158,14 @@ class TransportLab : public Lab {
   void setStep(int k);  // step-through: show iteration k (1-based), clamped to the history
   void stepBy(int delta) { setStep(step_ + delta); }
   void setCoupling(CouplingKind k) { s_.coupling = k; }
+  void setCritic(const CriticSettings& c);  // validates; training restarts
+  void setGan(const GanSettings& g);        // validates; training restarts
+  // Critic and GAN modes: the models, the exact potential, the fields (CriticDemo.h).
+  const CriticDemo& demo() const { return demo_; }
+  CriticField criticField(const View2D& view, int width, int height, int cellPixels) const {
+    return demo_.field(s_.mode == TransportMode::Gan, view, width, height, cellPixels);
+  }
+  void useGpu(const GpuContext* gpu) override { demo_.useGpu(gpu); }
   void setCouplingEpsilon(double eps);
   void setCouplingCount(int n);
 
@@ -217,6 +233,10 @@ class TransportLab : public Lab {
   void adopt(SolveOutcome&& out);
   void dropSolver();
   void recomputeCouplings();
+  bool learnedMode() const {
+    return s_.mode == TransportMode::Critic || s_.mode == TransportMode::Gan;
+  }
+  void syncDemo();  // the critic or GAN started from the current settings and clouds
 
   TransportSettings s_;
   View2D camera_;
@@ -249,7 +269,9 @@ class TransportLab : public Lab {
   PlanMatrix matrix_;
   std::vector<glm::dvec2> noise_, data_;
   std::vector<Coupling> couplings_;
-  BackgroundJob<SolveOutcome> job_;  // declared last: stopped and joined first
+  CriticDemo demo_;
+  std::chrono::steady_clock::time_point shownAt_;  // when the critic's picture last followed
+  BackgroundJob<SolveOutcome> job_;                // declared last: stopped and joined first
 };
 
 }  // namespace flowscope

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <set>
 
 #include "InputError.h"
 #include "JsonReader.h"
@@ -56,6 +57,80 @@ void readSide(const JsonReader& r, const json& t, bool target, TransportScene& s
     r.fail(path + ".weights", "all weights are zero");
 }
 
+json criticSpecJson(const CriticSpec& c) {
+  return {{"method", lipschitzName(c.method)},
+          {"lambda", c.lambda},
+          {"clip", c.clip},
+          {"width", c.width},
+          {"depth", c.depth},
+          {"activation", activationName(c.activation)},
+          {"batch", c.batch},
+          {"lr", c.learningRate},
+          {"seed", c.seed}};
+}
+
+const std::set<std::string> kCriticKeys = {"method",     "lambda", "clip", "width", "depth",
+                                           "activation", "batch",  "lr",   "seed"};
+
+void readCriticSpec(const JsonReader& r, const json& j, const std::string& path, CriticSpec& c) {
+  r.apply(path + ".method",
+          [&] { c.method = parseLipschitz(r.string(j, "method", path + ".method")); });
+  r.apply(path + ".activation",
+          [&] { c.activation = parseActivation(r.string(j, "activation", path + ".activation")); });
+  c.lambda = r.number(j, "lambda", path + ".lambda");
+  c.clip = r.number(j, "clip", path + ".clip");
+  c.width = r.integer(j, "width", path + ".width");
+  c.depth = r.integer(j, "depth", path + ".depth");
+  c.batch = r.integer(j, "batch", path + ".batch");
+  c.learningRate = r.number(j, "lr", path + ".lr");
+  if (!j.contains("seed") || !j["seed"].is_number_unsigned())
+    r.fail(path + ".seed", "expected a non-negative integer");
+  c.seed = j["seed"].get<uint64_t>();
+}
+
+// "critic" and "gan" are optional (scenes written before these modes have neither).
+void readLearned(const JsonReader& r, const json& t, TransportSettings& s) {
+  if (t.contains("critic")) {
+    std::set<std::string> keys = kCriticKeys;
+    keys.insert("steps");
+    const json& c = r.object(t, "critic", "transport.critic", keys);
+    readCriticSpec(r, c, "transport.critic", s.critic.spec);
+    s.critic.steps = r.integer(c, "steps", "transport.critic.steps");
+    r.applySection("transport.critic", [&] { validate(s.critic); });
+  }
+  if (t.contains("gan")) {
+    std::set<std::string> keys = kCriticKeys;
+    for (const char* k : {"loss", "generator_width", "generator_depth", "generator_lr",
+                          "critic_steps", "generator_steps", "iterations"})
+      keys.insert(k);
+    const json& g = r.object(t, "gan", "transport.gan", keys);
+    readCriticSpec(r, g, "transport.gan", s.gan.spec.critic);
+    r.apply("transport.gan.loss",
+            [&] { s.gan.spec.loss = parseGanLoss(r.string(g, "loss", "transport.gan.loss")); });
+    s.gan.spec.generatorWidth = r.integer(g, "generator_width", "transport.gan.generator_width");
+    s.gan.spec.generatorDepth = r.integer(g, "generator_depth", "transport.gan.generator_depth");
+    s.gan.spec.generatorLearningRate = r.number(g, "generator_lr", "transport.gan.generator_lr");
+    s.gan.spec.criticSteps = r.integer(g, "critic_steps", "transport.gan.critic_steps");
+    s.gan.spec.generatorSteps = r.integer(g, "generator_steps", "transport.gan.generator_steps");
+    s.gan.iterations = r.integer(g, "iterations", "transport.gan.iterations");
+    r.applySection("transport.gan", [&] { validate(s.gan); });
+  }
+}
+
+json learnedJson(const TransportSettings& s) {
+  json c = criticSpecJson(s.critic.spec);
+  c["steps"] = s.critic.steps;
+  json g = criticSpecJson(s.gan.spec.critic);
+  g["loss"] = ganLossName(s.gan.spec.loss);
+  g["generator_width"] = s.gan.spec.generatorWidth;
+  g["generator_depth"] = s.gan.spec.generatorDepth;
+  g["generator_lr"] = s.gan.spec.generatorLearningRate;
+  g["critic_steps"] = s.gan.spec.criticSteps;
+  g["generator_steps"] = s.gan.spec.generatorSteps;
+  g["iterations"] = s.gan.iterations;
+  return {{"critic", c}, {"gan", g}};
+}
+
 }  // namespace
 
 TransportScene transportSceneFromJson(const json& j, const std::string& source) {
@@ -70,10 +145,10 @@ TransportScene transportSceneFromJson(const json& j, const std::string& source) 
   if (r.string(j, "lab", "lab") != "transport") r.fail("lab", "expected transport");
   const json& t = r.object(
       j, "transport", "transport",
-      {"method",    "cost",  "epsilon",      "annealing",   "tolerance",          "max_iterations",
-       "seed",      "mode",  "show_plan",    "show_matrix", "show_interpolation", "animate",
-       "potential", "t",     "step_through", "coupling",    "coupling_epsilon",   "coupling_count",
-       "source",    "target"});
+      {"method",    "cost",   "epsilon",      "annealing",   "tolerance",          "max_iterations",
+       "seed",      "mode",   "show_plan",    "show_matrix", "show_interpolation", "animate",
+       "potential", "t",      "step_through", "coupling",    "coupling_epsilon",   "coupling_count",
+       "source",    "target", "critic",       "gan"});
   TransportScene scene;
   TransportSettings& s = scene.settings;
   auto str = [&](const char* key) { return r.string(t, key, std::string("transport.") + key); };
@@ -97,6 +172,7 @@ TransportScene transportSceneFromJson(const json& j, const std::string& source) 
   s.showInterpolation = r.boolean(t, "show_interpolation", "transport.show_interpolation");
   s.animate = r.boolean(t, "animate", "transport.animate");
   s.stepThrough = r.boolean(t, "step_through", "transport.step_through");
+  readLearned(r, t, s);
   readSide(r, t, false, scene);
   readSide(r, t, true, scene);
   try {
@@ -137,7 +213,9 @@ json transportSceneToJson(const TransportScene& scene) {
             {"coupling_epsilon", s.couplingEpsilon},
             {"coupling_count", s.couplingCount},
             {"source", sideJson(s.source, scene.sourcePoints, scene.sourceWeights)},
-            {"target", sideJson(s.target, scene.targetPoints, scene.targetWeights)}}},
+            {"target", sideJson(s.target, scene.targetPoints, scene.targetWeights)},
+            {"critic", learnedJson(s)["critic"]},
+            {"gan", learnedJson(s)["gan"]}}},
           {"camera", cameraJson(scene.camera)}};
 }
 

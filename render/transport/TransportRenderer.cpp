@@ -182,11 +182,15 @@ void couplingVertices(std::vector<OverlayVertex>& out, const TransportLab& lab, 
 
 std::vector<OverlayVertex> TransportRenderer::buildVertices(const TransportLab& lab, uint32_t width,
                                                             uint32_t height,
-                                                            const ScalarGrid* potential) {
+                                                            const ScalarGrid* potential,
+                                                            const CriticOverlay* critic) {
   std::vector<OverlayVertex> out;
   out.reserve(1 << 16);
   gridAndAxes(out, lab.camera(), int(width), int(height));
-  if (lab.settings().mode == TransportMode::Plan)
+  const TransportMode mode = lab.settings().mode;
+  if (mode == TransportMode::Critic || mode == TransportMode::Gan)
+    learnedVertices(out, lab, int(width), int(height), critic);
+  else if (mode == TransportMode::Plan)
     planVertices(out, lab, int(width), int(height), potential);
   else
     couplingVertices(out, lab, int(width), int(height));
@@ -219,18 +223,44 @@ TransportRenderer::~TransportRenderer() {
 
 const ScalarGrid& TransportRenderer::grid(const TransportLab& lab, uint32_t width,
                                           uint32_t height) {
-  GridKey key{
-      lab.revision(), lab.settings().potential, lab.camera().center, lab.camera().height, width,
-      height};
+  GridKey key{lab.revision(),
+              lab.settings().potential,
+              TransportMode::Plan,
+              lab.camera().center,
+              lab.camera().height,
+              width,
+              height};
   if (!(key == gridKey_)) {
     uint32_t cell = kCellPixels;
     while (size_t(width / cell + 2) * (height / cell + 2) > HostHeatmap::kCapacity) ++cell;
     grid_ = lab.potentialGrid(lab.camera(), int(width), int(height), int(cell));
     gridCell_ = cell;
     gridKey_ = key;
+    criticKey_ = {};
     ++gridVersion_;
   }
   return grid_;
+}
+
+const CriticOverlay& TransportRenderer::critic(const TransportLab& lab, uint32_t width,
+                                               uint32_t height) {
+  GridKey key{lab.revision(),
+              PotentialShown::None,
+              lab.settings().mode,
+              lab.camera().center,
+              lab.camera().height,
+              width,
+              height};
+  if (!(key == criticKey_)) {
+    uint32_t cell = kCellPixels;
+    while (size_t(width / cell + 2) * (height / cell + 2) > HostHeatmap::kCapacity) ++cell;
+    critic_ = criticOverlay(lab, lab.camera(), int(width), int(height), int(cell));
+    gridCell_ = cell;
+    criticKey_ = key;
+    gridKey_ = {};
+    ++gridVersion_;
+  }
+  return critic_;
 }
 
 void TransportRenderer::draw(VkCommandBuffer cmd, const TransportLab& lab, const LabFrame& f) {
@@ -238,6 +268,16 @@ void TransportRenderer::draw(VkCommandBuffer cmd, const TransportLab& lab, const
   const float uiScale = f.uiScale;
   setViewportAndScissor(cmd, f.x, width, height, f.y);
   const TransportSettings& s = lab.settings();
+  if (s.mode == TransportMode::Critic || s.mode == TransportMode::Gan) {
+    const CriticOverlay& c = critic(lab, width, height);
+    if (!c.grid.values.empty())
+      heatmap_.draw(cmd, slot, c.grid, gridVersion_, float(gridCell_), width, height);
+    const OverlaySize o = overlaySize(width, height, uiScale);
+    // The overlay maps the world onto its own (scaled) size: the same lines, in its pixels.
+    overlay_.drawVertices(cmd, slot, buildVertices(lab, o.width, o.height, nullptr, &c), o.width,
+                          o.height);
+    return;
+  }
   const ScalarGrid* potential = nullptr;
   if (s.mode == TransportMode::Plan && s.potential != PotentialShown::None) {
     const ScalarGrid& g = grid(lab, width, height);

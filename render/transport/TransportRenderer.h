@@ -9,6 +9,7 @@
 #include <memory>
 #include <vector>
 
+#include "CriticVertices.h"
 #include "HostHeatmap.h"
 #include "LabRenderer.h"
 #include "OverlayLayer.h"
@@ -38,10 +39,13 @@ class TransportRenderer {
   // drawn under them, for its colour bar.
   static std::vector<OverlayVertex> buildVertices(const TransportLab& lab, uint32_t width,
                                                   uint32_t height,
-                                                  const ScalarGrid* potential = nullptr);
+                                                  const ScalarGrid* potential = nullptr,
+                                                  const CriticOverlay* critic = nullptr);
 
  private:
   const ScalarGrid& grid(const TransportLab& lab, uint32_t width, uint32_t height);
+  // Critic and GAN modes: the field's grid and overlay, recomputed when the lab or view changes.
+  const CriticOverlay& critic(const TransportLab& lab, uint32_t width, uint32_t height);
   const GpuContext& ctx_;
   std::vector<std::array<float, 4>> magma_;
   GpuBuffer magmaBuffer_;
@@ -55,12 +59,14 @@ class TransportRenderer {
   struct GridKey {
     uint64_t revision = 0;
     PotentialShown potential = PotentialShown::None;
+    TransportMode mode = TransportMode::Plan;
     glm::dvec2 center{0.0};
     double height = 0.0;
     uint32_t width = 0, heightPx = 0;
     bool operator==(const GridKey&) const = default;
   };
-  GridKey gridKey_;
+  GridKey gridKey_, criticKey_;
+  CriticOverlay critic_;
   ScalarGrid grid_;
   uint64_t gridVersion_ = 0;
   // What each frame-in-flight slot's buffers hold (grid version, lab revision): uploads happen

@@ -1,0 +1,101 @@
+#pragma once
+// The Transport lab's two learned-dual modes, trained live towards a target step count:
+//   critic  a Kantorovich-Rubinstein critic f between the source p and the target q (DualCritic),
+//           beside the exact potential of W1: phi(x) = min_j |x - y_j| - v_j (the c-transform of
+//           the exact solver's target potentials, euclidean cost; 1-Lipschitz, and
+//           E_p phi - E_q phi = W1 exactly)
+//   gan     a generator trained against a critic on the target cloud (Gan), the modes it covers
+//           where the target is a mixture preset
+// Training restarts from step 0 when the settings or the clouds change, so a scene (settings and
+// points) always reproduces the same state.
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "Critic.h"
+#include "ExactTransport.h"
+#include "Gan.h"
+#include "ScalarGrid.h"
+#include "View2D.h"
+
+namespace flowscope {
+
+class GpuCritic;
+class GpuContext;
+
+struct CriticSettings {
+  CriticSpec spec;
+  int steps = 1500;  // the training target, 1..100,000
+  bool operator==(const CriticSettings&) const = default;
+};
+struct GanSettings {
+  GanSpec spec = defaultGanSpec();
+  int iterations = 1000;            // the training target, 1..100,000
+  static GanSpec defaultGanSpec();  // wgan with gp, batch 128, 2 x 64 networks
+  bool operator==(const GanSettings&) const = default;
+};
+void validate(const CriticSettings& s);  // InputError naming the field ("critic steps: ...")
+void validate(const GanSettings& s);
+
+// The critic heatmap's grids over a view (row 0 at the top, as ScalarGrid): the critic's f shifted
+// by a constant so its mean over the clouds equals the exact potential's, |grad f|, and phi.
+struct CriticField {
+  ScalarGrid critic, exact;
+  std::vector<float> gradientNorm;
+  float shift = 0.0f;  // added to the critic's f
+};
+
+class CriticDemo {
+ public:
+  CriticDemo();
+  ~CriticDemo();
+  // Where the Vulkan device is a GPU, the field is evaluated by the critic kernel; else (null, or
+  // a CPU device) by the CPU twin.
+  void useGpu(const GpuContext* gpu);
+  std::string fieldBackend() const;
+
+  void syncCritic(const CriticSettings& s, const Measure& p, const Measure& q);
+  // centres: a mixture's component means (empty: the data is no mixture); radius: how close a
+  // sample must be to count for its mode.
+  void syncGan(const GanSettings& s, const Measure& data, std::vector<glm::dvec2> centres,
+               double radius);
+  // Trains the mode's model towards its target for at most budgetMs (<= 0: all the way). True
+  // when it took a step.
+  bool advance(bool gan, double budgetMs);
+  bool finished(bool gan) const;
+
+  const DualCritic* critic() const { return critic_.get(); }
+  const Gan* gan() const { return gan_.get(); }
+  const ExactResult& exact() const { return exact_; }
+  double exactPotential(glm::dvec2 x) const;
+  // Modes the GAN's shown samples cover, and how many there are (0: the data is no mixture).
+  int modesCovered() const;
+  int modeCount() const { return int(centres_.size()); }
+  const std::vector<glm::dvec2>& modeCentres() const { return centres_; }
+  double modeRadius() const { return radius_; }
+  // Per GAN record: the modes covered then (the record's samples).
+  const std::vector<int>& modeHistory() const { return modeHistory_; }
+
+  // Critic mode: the critic and the exact potential; GAN mode: the critic's raw f only.
+  CriticField field(bool gan, const View2D& view, int width, int height, int cellPixels) const;
+
+ private:
+  CriticMlpT<float>::Evaluation evaluate(const Critic& c, std::span<const glm::dvec2> x) const;
+
+  std::optional<CriticSettings> criticSettings_;
+  std::optional<GanSettings> ganSettings_;
+  std::vector<glm::dvec2> criticPoints_, ganPoints_;  // what the models were started from
+  std::vector<double> criticWeights_, ganWeights_;
+  std::unique_ptr<DualCritic> critic_;
+  std::unique_ptr<Gan> gan_;
+  ExactResult exact_;
+  std::vector<glm::dvec2> targets_;  // the exact potential's y_j
+  std::vector<glm::dvec2> centres_;
+  double radius_ = 0.0;
+  std::vector<int> modeHistory_;
+  mutable std::unique_ptr<GpuCritic> gpu_;  // a device handle; its buffers are a cache
+  std::string gpuName_;
+};
+
+}  // namespace flowscope
