@@ -35,6 +35,24 @@ def merged(base, patch):
 TWELVE = [[round(2.0 * __import__("math").cos(k * 0.5236), 6),
            round(2.0 * __import__("math").sin(k * 0.5236), 6)] for k in range(12)]
 
+
+
+def ring_of_eight(n, seed):
+    """n points of the ring of 8 Gaussians (gmm8: radius 2.5, variances 0.09 along the ring and
+    0.02 across it), seeded: the GAN lesson's data, stored in the scene."""
+    import math
+    import random
+    rng = random.Random(seed)
+    points = []
+    for _ in range(n):
+        a = 2.0 * math.pi * rng.randrange(8) / 8
+        d, t = (math.cos(a), math.sin(a)), (-math.sin(a), math.cos(a))
+        u, v = rng.gauss(0.0, math.sqrt(0.02)), rng.gauss(0.0, math.sqrt(0.09))
+        points.append([round(2.5 * d[0] + u * d[0] + v * t[0], 6),
+                       round(2.5 * d[1] + u * d[1] + v * t[1], 6)])
+    return points
+
+
 LESSONS = [
     ("01-ddpm-vs-ddim", "diffusion", "DDPM vs DDIM on the same noise",
      "Both halves start from the same noise and use the same exact denoiser on a linear VP "
@@ -166,6 +184,22 @@ LESSONS = [
      "between the modes that the data's (right) does not have; train longer (Space) and they "
      "thin, but never vanish. Spline couplings bend more sharply than affine ones.",
      {"data": "gmm8", "trained_steps": 400, "view": {"generate": True, "heatmap": "split"}}),
+    ("22-a-critic-is-a-kantorovich-potential", "transport",
+     "A WGAN critic is a learned Kantorovich potential",
+     "By Kantorovich–Rubinstein duality W1 is the largest E_a f − E_b f over 1-Lipschitz f. A "
+     "network trained to maximise it with a gradient penalty (left of the line) learns nearly "
+     "the exact potential φ (right): compare the level lines. The penalty is soft: red dots "
+     "mark |∇f| > 1, and the estimate overshoots W1 by about W1/(2λ). Switch Lipschitz to clip "
+     "(the estimate collapses) or sn (it stays below W1).",
+     {"transport": {"mode": "critic", "critic": {"steps": 600}}}),
+    ("23-gan-drops-modes", "transport", "Mode dropping: the original GAN and WGAN-GP",
+     "A generator (orange) learns the ring of eight Gaussians (teal) against a critic; the "
+     "white arrows are the pushes it feels. With WGAN-GP all eight modes are covered after 500 "
+     "iterations. Set loss to original and train again: at the same seed it covers only some "
+     "of the modes (5 of 8 here) and wanders between them before it spreads out.",
+     {"transport": {"mode": "gan", "gan": {"iterations": 500},
+                    "target": {"name": "gmm8", "count": 500, "scale": 1.0, "offset": [0.0, 0.0],
+                               "points": ring_of_eight(500, 5), "weights": [1.0] * 500}}}),
 ]
 
 
