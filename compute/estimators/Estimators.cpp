@@ -159,6 +159,10 @@ std::string estimatorKindName(EstimatorKind k) {
 EstimatorKind parseEstimatorKind(const std::string& n) {
   return parseIn(kKinds, n, "estimator");
 }
+double gaussianFValue(GaussianF f, double z) {
+  return fOf(f, z);
+}
+
 std::string gaussianFName(GaussianF f) {
   return nameIn(kFs, f);
 }
@@ -303,19 +307,30 @@ std::vector<double> estimateGradient(const EstimatorProblem& p, const EstimatorS
   return g;
 }
 
-EstimatorStats estimatorStats(const EstimatorProblem& p, const EstimatorSpec& s) {
+std::vector<std::vector<double>> gradientEstimates(const EstimatorProblem& p,
+                                                   const EstimatorSpec& s) {
   validate(p);
   validate(s);
   checkApplies(s.kind, p.dist);
-  const size_t n = p.theta.size(), r = size_t(s.repeats);
-  std::vector<std::vector<double>> estimates(r);
+  std::vector<std::vector<double>> estimates(size_t(s.repeats));
   parallelFor(
-      r,
+      estimates.size(),
       [&](size_t i) {
         Pcg32 rng(s.seed, 1000u + i);
         estimates[i] = estimateGradient(p, s, rng);
       },
       64);
+  return estimates;
+}
+
+EstimatorStats estimatorStats(const EstimatorProblem& p, const EstimatorSpec& s) {
+  return statsOf(p, gradientEstimates(p, s));
+}
+
+EstimatorStats statsOf(const EstimatorProblem& p,
+                       const std::vector<std::vector<double>>& estimates) {
+  const size_t n = p.theta.size(), r = estimates.size();
+  if (r < 2) throw InputError("repeats: at least 2 estimates");
   EstimatorStats out;
   out.exact = exactGradient(p);
   out.mean.assign(n, 0.0);
@@ -330,6 +345,12 @@ EstimatorStats estimatorStats(const EstimatorProblem& p, const EstimatorSpec& s)
     out.standardError.push_back(std::sqrt(out.variance[j] / double(r)));
   }
   return out;
+}
+
+std::vector<double> relaxedSample(const std::vector<double>& logits, double tau, Pcg32& rng) {
+  std::vector<double> v(logits.size());
+  for (size_t k = 0; k < v.size(); ++k) v[k] = (logits[k] + gumbel(rng)) / tau;
+  return softmax(v);
 }
 
 int gumbelMax(const std::vector<double>& logits, Pcg32& rng) {

@@ -46,6 +46,7 @@ std::string estimatorKindName(EstimatorKind k);
 EstimatorKind parseEstimatorKind(const std::string& name);  // "estimator"
 std::string gaussianFName(GaussianF f);                     // "x^2", "sin", "cos", "step", "abs"
 GaussianF parseGaussianF(const std::string& name);          // "f"
+double gaussianFValue(GaussianF f, double z);               // f(z) of a named function
 const std::vector<EstimatorKind>& allEstimators();
 
 struct EstimatorProblem {
@@ -84,6 +85,14 @@ struct EstimatorStats {
   std::vector<double> exact, mean, variance, bias, standardError;
 };
 EstimatorStats estimatorStats(const EstimatorProblem& p, const EstimatorSpec& s);
+// The spec.repeats estimates themselves (estimate r from Pcg32(seed, 1000 + r)), validated as
+// estimatorStats validates; and the statistics of given estimates (at least 2).
+std::vector<std::vector<double>> gradientEstimates(const EstimatorProblem& p,
+                                                   const EstimatorSpec& s);
+EstimatorStats statsOf(const EstimatorProblem& p,
+                       const std::vector<std::vector<double>>& estimates);
+// A relaxed Gumbel-softmax sample: y = softmax((logits + g) / tau), a point of the simplex.
+std::vector<double> relaxedSample(const std::vector<double>& logits, double tau, Pcg32& rng);
 
 // A Gumbel-max draw: argmax_k (logits_k + g_k), g_k = -log(-log u_k).
 int gumbelMax(const std::vector<double>& logits, Pcg32& rng);

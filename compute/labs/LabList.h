@@ -11,4 +11,5 @@
   LAB(Attention)            \
   LAB(Rf)                   \
   LAB(Training)             \
-  LAB(Flows)
+  LAB(Flows)                \
+  LAB(Estimators)

@@ -1,0 +1,133 @@
+#include "EstimatorsView.h"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "DockLayout.h"
+#include "PanelWidgets.h"
+
+namespace flowscope {
+
+std::unique_ptr<LabView> makeEstimatorsView(Lab& lab, EditErrors& edits) {
+  return std::make_unique<EstimatorsView>(dynamic_cast<EstimatorsLab&>(lab), edits);
+}
+
+std::optional<LabRequest> EstimatorsView::buildPanel(ControlRects& rects) {
+  DockLayout::current().begin("Estimators", DockSide::Left, ui(400));
+  edits_.show();
+  hint(
+      "L(θ) = E_{z~p_θ}[f(z)]. Each estimator of ∇L against the exact gradient: pathwise "
+      "(reparameterisation z = μ + σε), REINFORCE f(z)∇log p(z) with no baseline, a running "
+      "mean or the leave-one-out mean, Gumbel-softmax at temperature τ and its straight-through "
+      "version. Space runs the descent, Right steps it, R starts it over.");
+  problemSection(rects);
+  if (foldable("Estimators", true)) estimatorSection(rects);
+  if (foldable("Descent", true)) descentSection(rects);
+  ImGui::End();
+  return std::nullopt;
+}
+
+void EstimatorsView::problemSection(ControlRects& rects) {
+  EstimatorsSettings s = lab_.settings();
+  bool changed = false;
+  int dist = int(s.dist);
+  ImGui::RadioButton("Gaussian z", &dist, 0);
+  remember(rects, "estimators.dist.gaussian");
+  ImGui::SameLine();
+  ImGui::RadioButton("categorical z", &dist, 1);
+  remember(rects, "estimators.dist.categorical");
+  if (dist != int(s.dist)) s.dist = EstimatorDist(dist), s.component = 0, changed = true;
+  if (s.dist == EstimatorDist::Gaussian) {
+    float mu = float(s.gaussianTheta[0]), sigma = float(s.gaussianTheta[1]);
+    if (ImGui::SliderFloat("μ", &mu, -3.0f, 3.0f, "%.3f")) s.gaussianTheta[0] = mu, changed = true;
+    remember(rects, "estimators.mu");
+    if (ImGui::SliderFloat("σ", &sigma, 0.05f, 3.0f, "%.3f"))
+      s.gaussianTheta[1] = sigma, changed = true;
+    if (ImGui::BeginCombo("f", s.f.c_str())) {
+      for (GaussianF f :
+           {GaussianF::Square, GaussianF::Sin, GaussianF::Cos, GaussianF::Step, GaussianF::Abs})
+        if (ImGui::Selectable(gaussianFName(f).c_str(), s.f == gaussianFName(f)))
+          s.f = gaussianFName(f), changed = true;
+      ImGui::EndCombo();
+    }
+    ImGui::InputText("f(x) =", expression_, sizeof(expression_));
+    ImGui::SameLine();
+    if (ImGui::Button("use")) s.f = expression_, changed = true;
+    hint("+ - * / ^, sin cos tan exp log sqrt abs tanh step sigmoid, pi; e.g. x^3 - 2*x");
+  } else {
+    int k = int(s.logits.size());
+    if (ImGui::SliderInt("classes K", &k, 2, 8)) {
+      s.logits.resize(size_t(k), 0.0);
+      s.table.resize(size_t(k), 0.0);
+      s.component = std::min(s.component, k - 1);
+      changed = true;
+    }
+    for (size_t j = 0; j < s.logits.size(); ++j) {
+      ImGui::PushID(int(j));
+      float l = float(s.logits[j]), f = float(s.table[j]);
+      ImGui::SetNextItemWidth(ui(120));
+      if (ImGui::SliderFloat("##logit", &l, -4.0f, 4.0f, "θ %.2f")) s.logits[j] = l, changed = true;
+      ImGui::SameLine();
+      ImGui::SetNextItemWidth(ui(120));
+      if (ImGui::SliderFloat("##f", &f, -5.0f, 5.0f, "f %.2f")) s.table[j] = f, changed = true;
+      ImGui::SameLine();
+      ImGui::Text("class %zu", j);
+      ImGui::PopID();
+    }
+  }
+  const int components = int(s.dist == EstimatorDist::Gaussian ? 2 : s.logits.size());
+  changed |= ImGui::SliderInt("component of θ", &s.component, 0, components - 1);
+  if (changed) edits_.apply([&] { lab_.setSettings(s); });
+  ImGui::Text("L = %.5g, exact dL/dθ_%d = %.5g", lab_.objectiveValue(), lab_.settings().component,
+              lab_.exact().empty() ? 0.0 : lab_.exact()[size_t(lab_.settings().component)]);
+}
+
+void EstimatorsView::estimatorSection(ControlRects& rects) {
+  EstimatorsSettings s = lab_.settings();
+  bool changed = false;
+  changed |= ImGui::SliderInt("samples M", &s.samples, 1, 256, "%d", ImGuiSliderFlags_Logarithmic);
+  remember(rects, "estimators.samples");
+  changed |=
+      ImGui::SliderInt("estimates", &s.repeats, 100, 20000, "%d", ImGuiSliderFlags_Logarithmic);
+  float tau = float(s.tau);
+  if (ImGui::SliderFloat("τ", &tau, 0.05f, 5.0f, "%.3g", ImGuiSliderFlags_Logarithmic))
+    s.tau = tau, changed = true;
+  remember(rects, "estimators.tau");
+  int seed = int(s.seed);
+  if (ImGui::InputInt("seed", &seed) && seed >= 0) s.seed = uint64_t(seed), changed = true;
+  if (changed) edits_.apply([&] { lab_.setSettings(s); });
+  for (const EstimatorRow& r : lab_.rows()) {
+    const size_t k = size_t(lab_.settings().component);
+    ImGui::Text("%-18s mean %+.4f  var %.3g  bias %+.2g ± %.2g", estimatorKindName(r.kind).c_str(),
+                r.stats.mean[k], r.stats.variance[k], r.stats.bias[k], r.stats.standardError[k]);
+  }
+  for (const auto& why : lab_.skipped()) ImGui::TextDisabled("%s", why.c_str());
+}
+
+void EstimatorsView::descentSection(ControlRects& rects) {
+  if (ImGui::Button(lab_.playing() ? "Pause" : "Run")) lab_.togglePlay();
+  remember(rects, "estimators.play");
+  ImGui::SameLine();
+  if (ImGui::Button("+50")) lab_.descend(50);
+  remember(rects, "estimators.plus50");
+  ImGui::SameLine();
+  if (ImGui::Button("Reset")) lab_.resetDescent();
+  ImGui::Text("step %ld / %d", lab_.descentSteps(), lab_.settings().steps);
+  EstimatorsSettings s = lab_.settings();
+  bool changed = false;
+  float lr = float(s.learningRate);
+  if (ImGui::SliderFloat("SGD lr", &lr, 1e-3f, 1.0f, "%.3g", ImGuiSliderFlags_Logarithmic))
+    s.learningRate = lr, changed = true;
+  changed |= ImGui::SliderInt("steps", &s.steps, 10, 5000, "%d", ImGuiSliderFlags_Logarithmic);
+  if (changed) edits_.apply([&] { lab_.setSettings(s); });
+  hint(
+      "θ ← θ − lr g with each estimator's g from M samples, the same draws for all at a step; "
+      "the chart plots the exact L(θ_t). Straight-through is left out (its gradient is "
+      "Gumbel-softmax's).");
+  for (const DescentPath& p : lab_.descent())
+    ImGui::Text("%-18s L %.5g", estimatorKindName(p.kind).c_str(), p.loss.back());
+}
+
+}  // namespace flowscope
