@@ -55,8 +55,15 @@ int runEstimate(const EstimateArgs& a) {
          {GaussianF::Square, GaussianF::Sin, GaussianF::Cos, GaussianF::Step, GaussianF::Abs})
       if (a.f == gaussianFName(f)) p.f = f, named = true;
     if (!named) p.expression = asFlag([&] { return Expression::parse(a.f); });
-  } else
+  } else if (p.dist == EstimatorDist::Gaussian2d) {
+    bool named = false;
+    for (Gaussian2F f :
+         {Gaussian2F::Bowl, Gaussian2F::Product, Gaussian2F::Wave, Gaussian2F::Quadrant})
+      if (a.f == gaussian2FName(f)) p.f2 = f, named = true;
+    if (!named) p.expression = asFlag([&] { return Expression::parse(a.f); });
+  } else {
     p.table = numbers("--f", a.f);
+  }
   EstimatorSpec s;
   s.kind = asFlag([&] { return parseEstimatorKind(a.estimator); });
   s.tau = a.tau;
@@ -78,7 +85,9 @@ int runEstimate(const EstimateArgs& a) {
   if (s.kind == EstimatorKind::GumbelSoftmax || s.kind == EstimatorKind::StraightThrough)
     j["tau"] = s.tau;
   std::string text = a.estimator + " on " + a.dist +
-                     (p.expression ? " of f(x) = " + p.expression->text() : "") +
+                     (p.expression ? (p.expression->usesY() ? " of f(x, y) = " : " of f(x) = ") +
+                                         p.expression->text()
+                                   : "") +
                      ", L = " + format("%.6g", objective(p)) +
                      "\ncomponent        exact         mean     variance         bias       stderr";
   for (size_t k = 0; k < r.exact.size(); ++k)
@@ -97,16 +106,19 @@ void addEstimateCommand(CLI::App& app, Runner& run) {
       "Gradient estimators of L(theta) = E_{z ~ p_theta}[f(z)] against the exact gradient: each "
       "of --repeats estimates is the mean of --samples single-sample gradients");
   cmd->add_option("--dist", a->dist,
-                  "gaussian: z ~ N(mu, sigma^2), --theta mu,sigma; categorical: z ~ "
-                  "softmax(--theta) over 2..8 classes")
+                  "gaussian: z ~ N(mu, sigma^2), --theta mu,sigma; gaussian2d: z ~ N(mu, sigma^2 "
+                  "I) in the plane, --theta mu1,mu2,sigma; categorical: z ~ softmax(--theta) over "
+                  "2..8 classes")
       ->capture_default_str();
-  cmd->add_option("--theta", a->theta, "Comma-separated: mu,sigma or the logits")
+  cmd->add_option("--theta", a->theta, "Comma-separated: mu,sigma, mu1,mu2,sigma or the logits")
       ->capture_default_str();
   cmd->add_option("--f", a->f,
                   "gaussian: x^2|sin|cos|step|abs (exact gradient in closed form) or an "
                   "expression in x (+ - * / ^, sin cos tan exp log sqrt abs tanh step sigmoid, "
-                  "pi; exact gradient by quadrature), e.g. 'x^3 - 2*x'; categorical: the table "
-                  "f(0),...,f(K-1), comma-separated")
+                  "pi; exact gradient by quadrature), e.g. 'x^3 - 2*x'; gaussian2d: x^2+y^2, x*y, "
+                  "sin(x)*cos(y), step(x)*step(y) (closed forms) or an expression in x and y "
+                  "(quadrature on 801 x 801 points); categorical: the table f(0),...,f(K-1), "
+                  "comma-separated")
       ->capture_default_str();
   cmd->add_option("--estimator", a->estimator,
                   "pathwise (gaussian: f'(z) (1, eps), z = mu + sigma eps); reinforce (f(z) grad "

@@ -200,6 +200,20 @@ LESSONS = [
      {"transport": {"mode": "gan", "gan": {"iterations": 500},
                     "target": {"name": "gmm8", "count": 500, "scale": 1.0, "offset": [0.0, 0.0],
                                "points": ring_of_eight(500, 5), "weights": [1.0] * 500}}}),
+    ("24-reparameterise-or-reinforce", "estimators", "Reparameterisation against REINFORCE",
+     "Both estimate the gradient of E[z²] for z ~ N(μ, σ²), without bias: the histograms centre "
+     "on the exact value (white). The pathwise estimate f′(μ + σε) differentiates through the "
+     "sample and is narrow; REINFORCE f(z)∇log p(z) only scores it and is several times wider. "
+     "Baselines (running mean, leave-one-out) narrow it. Press Space: the descent with "
+     "REINFORCE wanders. Try f = step: the pathwise gradient is 0 almost surely.",
+     {"estimators": {"descent_steps": 100}}),
+    ("25-gumbel-softmax-temperature", "estimators", "Gumbel-softmax: bias for variance",
+     "For a categorical z, relax the sample to y = softmax((θ + g)/τ) and differentiate "
+     "through it. At small τ the samples sit on the corners of the simplex (its panel): "
+     "nearly unbiased but noisy; at large τ they crowd the middle: smooth gradients, biased. The "
+     "chart against τ measures both. Move τ and watch the pink histogram move off "
+     "the exact value.",
+     {"estimators": {"dist": "categorical", "tau": 0.3, "descent_steps": 100}}),
 ]
 
 
@@ -207,7 +221,8 @@ def main():
     build = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "build")
     cli = os.path.join(build, "bin", "flowscope-cli")
     defaults = {lab: default_scene(cli, lab)
-                for lab in {"diffusion", "transport", "attention", "rf", "training", "flows"}}
+                for lab in {"diffusion", "transport", "attention", "rf", "training", "flows",
+                        "estimators"}}
     out_dir = os.path.join(ROOT, "assets", "lessons")
     os.makedirs(out_dir, exist_ok=True)
     for name, lab, title, note, patch in LESSONS:

@@ -15,7 +15,7 @@ std::unique_ptr<LabView> makeEstimatorsView(Lab& lab, EditErrors& edits) {
 }
 
 std::optional<LabRequest> EstimatorsView::buildPanel(ControlRects& rects) {
-  DockLayout::current().begin("Estimators", DockSide::Left, ui(400));
+  DockLayout::current().begin("Estimators", DockSide::Left, ui(430));
   edits_.show();
   hint(
       "L(θ) = E_{z~p_θ}[f(z)]. Each estimator of ∇L against the exact gradient: pathwise "
@@ -33,10 +33,13 @@ void EstimatorsView::problemSection(ControlRects& rects) {
   EstimatorsSettings s = lab_.settings();
   bool changed = false;
   int dist = int(s.dist);
-  ImGui::RadioButton("Gaussian z", &dist, 0);
+  ImGui::RadioButton("Gaussian", &dist, 0);
   remember(rects, "estimators.dist.gaussian");
   ImGui::SameLine();
-  ImGui::RadioButton("categorical z", &dist, 1);
+  ImGui::RadioButton("2-D", &dist, 2);
+  remember(rects, "estimators.dist.gaussian2d");
+  ImGui::SameLine();
+  ImGui::RadioButton("categorical", &dist, 1);
   remember(rects, "estimators.dist.categorical");
   if (dist != int(s.dist)) s.dist = EstimatorDist(dist), s.component = 0, changed = true;
   if (s.dist == EstimatorDist::Gaussian) {
@@ -56,6 +59,23 @@ void EstimatorsView::problemSection(ControlRects& rects) {
     ImGui::SameLine();
     if (ImGui::Button("use")) s.f = expression_, changed = true;
     hint("+ - * / ^, sin cos tan exp log sqrt abs tanh step sigmoid, pi; e.g. x^3 - 2*x");
+  } else if (s.dist == EstimatorDist::Gaussian2d) {
+    float m1 = float(s.planeTheta[0]), m2 = float(s.planeTheta[1]), sigma = float(s.planeTheta[2]);
+    if (ImGui::SliderFloat("μ1", &m1, -3.0f, 3.0f, "%.3f")) s.planeTheta[0] = m1, changed = true;
+    if (ImGui::SliderFloat("μ2", &m2, -3.0f, 3.0f, "%.3f")) s.planeTheta[1] = m2, changed = true;
+    if (ImGui::SliderFloat("σ (both axes)", &sigma, 0.05f, 3.0f, "%.3f"))
+      s.planeTheta[2] = sigma, changed = true;
+    if (ImGui::BeginCombo("f(x, y)", s.f2.c_str())) {
+      for (Gaussian2F f :
+           {Gaussian2F::Bowl, Gaussian2F::Product, Gaussian2F::Wave, Gaussian2F::Quadrant})
+        if (ImGui::Selectable(gaussian2FName(f).c_str(), s.f2 == gaussian2FName(f)))
+          s.f2 = gaussian2FName(f), changed = true;
+      ImGui::EndCombo();
+    }
+    ImGui::InputText("f(x, y) =", plane_, sizeof(plane_));
+    ImGui::SameLine();
+    if (ImGui::Button("use##2")) s.f2 = plane_, changed = true;
+    hint("an expression in x and y; its exact L and gradient by quadrature (801 x 801 points)");
   } else {
     int k = int(s.logits.size());
     if (ImGui::SliderInt("classes K", &k, 2, 8)) {
@@ -77,7 +97,9 @@ void EstimatorsView::problemSection(ControlRects& rects) {
       ImGui::PopID();
     }
   }
-  const int components = int(s.dist == EstimatorDist::Gaussian ? 2 : s.logits.size());
+  const int components = int(s.dist == EstimatorDist::Gaussian     ? 2
+                             : s.dist == EstimatorDist::Gaussian2d ? 3
+                                                                   : s.logits.size());
   changed |= ImGui::SliderInt("component of θ", &s.component, 0, components - 1);
   if (changed) edits_.apply([&] { lab_.setSettings(s); });
   ImGui::Text("L = %.5g, exact dL/dθ_%d = %.5g", lab_.objectiveValue(), lab_.settings().component,
@@ -98,12 +120,16 @@ void EstimatorsView::estimatorSection(ControlRects& rects) {
   int seed = int(s.seed);
   if (ImGui::InputInt("seed", &seed) && seed >= 0) s.seed = uint64_t(seed), changed = true;
   if (changed) edits_.apply([&] { lab_.setSettings(s); });
-  for (const EstimatorRow& r : lab_.rows()) {
-    const size_t k = size_t(lab_.settings().component);
-    ImGui::Text("%-18s mean %+.4f  var %.3g  bias %+.2g ± %.2g", estimatorKindName(r.kind).c_str(),
-                r.stats.mean[k], r.stats.variance[k], r.stats.bias[k], r.stats.standardError[k]);
+  const size_t k = size_t(lab_.settings().component);
+  for (const EstimatorRow& r : lab_.rows())
+    ImGui::TextWrapped("%s: mean %+.4f, var %.3g, bias %+.2g ± %.2g",
+                       estimatorKindName(r.kind).c_str(), r.stats.mean[k], r.stats.variance[k],
+                       r.stats.bias[k], r.stats.standardError[k]);
+  for (const auto& why : lab_.skipped()) {
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::TextWrapped("%s", why.c_str());
+    ImGui::PopStyleColor();
   }
-  for (const auto& why : lab_.skipped()) ImGui::TextDisabled("%s", why.c_str());
 }
 
 void EstimatorsView::descentSection(ControlRects& rects) {
@@ -126,8 +152,13 @@ void EstimatorsView::descentSection(ControlRects& rects) {
       "θ ← θ − lr g with each estimator's g from M samples, the same draws for all at a step; "
       "the chart plots the exact L(θ_t). Straight-through is left out (its gradient is "
       "Gumbel-softmax's).");
-  for (const DescentPath& p : lab_.descent())
-    ImGui::Text("%-18s L %.5g", estimatorKindName(p.kind).c_str(), p.loss.back());
+  for (const DescentPath& p : lab_.descent()) {
+    if (p.divergedAt >= 0)
+      ImGui::TextWrapped("%s: diverged at step %ld", estimatorKindName(p.kind).c_str(),
+                         p.divergedAt);
+    else
+      ImGui::TextWrapped("%s: L %.5g", estimatorKindName(p.kind).c_str(), p.loss.back());
+  }
 }
 
 }  // namespace flowscope

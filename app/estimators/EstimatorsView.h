@@ -23,7 +23,7 @@ class EstimatorsView : public LabView {
   void descentSection(ControlRects& rects);
   EstimatorsLab& lab_;
   EditErrors& edits_;
-  char expression_[256] = "x^2";
+  char expression_[256] = "x^2", plane_[256] = "x^2 + 3*y";
 };
 
 }  // namespace flowscope

@@ -1,6 +1,7 @@
 #include "Estimators.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <numbers>
 
@@ -13,7 +14,12 @@ namespace flowscope {
 namespace {
 
 constexpr NamedValue<EstimatorDist> kDists[] = {{EstimatorDist::Gaussian, "gaussian"},
-                                                {EstimatorDist::Categorical, "categorical"}};
+                                                {EstimatorDist::Categorical, "categorical"},
+                                                {EstimatorDist::Gaussian2d, "gaussian2d"}};
+constexpr NamedValue<Gaussian2F> kF2s[] = {{Gaussian2F::Bowl, "x^2+y^2"},
+                                           {Gaussian2F::Product, "x*y"},
+                                           {Gaussian2F::Wave, "sin(x)*cos(y)"},
+                                           {Gaussian2F::Quadrant, "step(x)*step(y)"}};
 constexpr NamedValue<EstimatorKind> kKinds[] = {
     {EstimatorKind::Pathwise, "pathwise"},
     {EstimatorKind::Reinforce, "reinforce"},
@@ -108,6 +114,80 @@ std::vector<double> quadrature(const EstimatorProblem& p) {
   return {l, gm, gs};
 }
 
+Expression::Value2 f2Of(const EstimatorProblem& p, double x, double y) {
+  if (p.expression) return p.expression->evaluate(x, y);
+  switch (p.f2) {
+    case Gaussian2F::Bowl:
+      return {x * x + y * y, 2 * x, 2 * y};
+    case Gaussian2F::Product:
+      return {x * y, y, x};
+    case Gaussian2F::Wave:
+      return {std::sin(x) * std::cos(y), std::cos(x) * std::cos(y), -std::sin(x) * std::sin(y)};
+    default:  // the step's derivative is 0 almost everywhere
+      return {(x > 0.0 && y > 0.0) ? 1.0 : 0.0, 0.0, 0.0};
+  }
+}
+
+// L and grad L in the plane: closed forms, or the score-function integrals of a typed f against
+// N(0, I) on [-8, 8]^2 (801 x 801 points, trapezoid rule).
+std::vector<double> plane(const EstimatorProblem& p) {
+  const double m1 = p.theta[0], m2 = p.theta[1], s = p.theta[2];
+  if (!p.expression) {
+    switch (p.f2) {
+      case Gaussian2F::Bowl:
+        return {m1 * m1 + m2 * m2 + 2 * s * s, 2 * m1, 2 * m2, 4 * s};
+      case Gaussian2F::Product:
+        return {m1 * m2, m2, m1, 0.0};
+      case Gaussian2F::Wave: {
+        const double d = std::exp(-s * s), l = std::sin(m1) * std::cos(m2) * d;
+        return {l, std::cos(m1) * std::cos(m2) * d, -std::sin(m1) * std::sin(m2) * d, -2 * s * l};
+      }
+      default: {
+        const double a = m1 / s, b = m2 / s;
+        return {normalCdf(a) * normalCdf(b), normalPdf(a) / s * normalCdf(b),
+                normalCdf(a) * normalPdf(b) / s,
+                -(m1 * normalPdf(a) * normalCdf(b) + m2 * normalCdf(a) * normalPdf(b)) / (s * s)};
+      }
+    }
+  }
+  constexpr int n = 400;
+  constexpr double h = 8.0 / n;
+  std::vector<std::array<double, 4>> rows(2 * n + 1);
+  parallelFor(
+      rows.size(),
+      [&](size_t r) {
+        const int i = int(r) - n;
+        const double e1 = i * h, w1 = (std::abs(i) == n ? 0.5 : 1.0) * h * normalPdf(e1);
+        std::array<double, 4> acc{};
+        for (int j = -n; j <= n; ++j) {
+          const double e2 = j * h, w = w1 * (std::abs(j) == n ? 0.5 : 1.0) * h * normalPdf(e2);
+          const double f = p.expression->evaluate(m1 + s * e1, m2 + s * e2).f;
+          acc[0] += w * f;
+          acc[1] += w * f * e1 / s;
+          acc[2] += w * f * e2 / s;
+          acc[3] += w * f * (e1 * e1 + e2 * e2 - 2.0) / s;
+        }
+        rows[r] = acc;
+      },
+      16);
+  std::vector<double> out(4, 0.0);
+  for (const auto& r : rows)
+    for (size_t k = 0; k < 4; ++k) out[k] += r[k];
+  for (double v : out)
+    if (!std::isfinite(v))
+      throw InputError("f: '" + p.expression->text() +
+                       "' is not finite over the Gaussian's support (mu +- 8 sigma)");
+  return out;
+}
+
+Draw drawGaussian2d(const EstimatorProblem& p, Pcg32& rng) {
+  const double m1 = p.theta[0], m2 = p.theta[1], s = p.theta[2];
+  const double e1 = rng.normal(), e2 = rng.normal();
+  const Expression::Value2 v = f2Of(p, m1 + s * e1, m2 + s * e2);
+  return {
+      v.f, {e1 / s, e2 / s, (e1 * e1 + e2 * e2 - 2.0) / s}, {v.dx, v.dy, v.dx * e1 + v.dy * e2}};
+}
+
 Draw drawGaussian(const EstimatorProblem& p, Pcg32& rng) {
   const double mu = p.theta[0], sigma = p.theta[1], eps = rng.normal(), z = mu + sigma * eps;
   const Expression::Value v = gaussianF(p, z);
@@ -163,6 +243,15 @@ double gaussianFValue(GaussianF f, double z) {
   return fOf(f, z);
 }
 
+std::string gaussian2FName(Gaussian2F f) {
+  return nameIn(kF2s, f);
+}
+double gaussian2FValue(Gaussian2F f, double x, double y) {
+  EstimatorProblem p;
+  p.f2 = f;
+  return f2Of(p, x, y).f;
+}
+
 std::string gaussianFName(GaussianF f) {
   return nameIn(kFs, f);
 }
@@ -184,6 +273,14 @@ void validate(const EstimatorProblem& p) {
   if (p.dist == EstimatorDist::Gaussian) {
     if (p.theta.size() != 2) throw InputError("theta: the Gaussian takes mu,sigma (2 values)");
     if (!(p.theta[1] > 0.0)) throw InputError("theta: sigma must be above 0");
+    if (p.expression && p.expression->usesY())
+      throw InputError("f: y is a variable of the 2-D Gaussian (gaussian2d) only");
+    return;
+  }
+  if (p.dist == EstimatorDist::Gaussian2d) {
+    if (p.theta.size() != 3)
+      throw InputError("theta: the 2-D Gaussian takes mu1,mu2,sigma (3 values)");
+    if (!(p.theta[2] > 0.0)) throw InputError("theta: sigma must be above 0");
     return;
   }
   if (p.theta.size() < 2 || p.theta.size() > 8)
@@ -203,7 +300,7 @@ void checkApplies(EstimatorKind k, EstimatorDist d) {
     throw InputError(
         "estimator: pathwise needs a reparameterisable distribution (the Gaussian); "
         "a categorical's relaxation is gumbel-softmax");
-  if (d == EstimatorDist::Gaussian && relaxed)
+  if (d != EstimatorDist::Categorical && relaxed)
     throw InputError("estimator: " + estimatorKindName(k) +
                      " relaxes a categorical; the Gaussian "
                      "has pathwise");
@@ -219,6 +316,7 @@ void validate(const EstimatorSpec& s) {
 }
 
 double objective(const EstimatorProblem& p) {
+  if (p.dist == EstimatorDist::Gaussian2d) return plane(p)[0];
   if (p.dist == EstimatorDist::Categorical) {
     const std::vector<double> prob = softmax(p.theta);
     double l = 0.0;
@@ -243,6 +341,10 @@ double objective(const EstimatorProblem& p) {
 }
 
 std::vector<double> exactGradient(const EstimatorProblem& p) {
+  if (p.dist == EstimatorDist::Gaussian2d) {
+    const std::vector<double> q = plane(p);
+    return {q[1], q[2], q[3]};
+  }
   if (p.dist == EstimatorDist::Categorical) {
     const std::vector<double> prob = softmax(p.theta);
     const double l = objective(p);
@@ -276,8 +378,9 @@ std::vector<double> estimateGradient(const EstimatorProblem& p, const EstimatorS
   std::vector<Draw> draws;
   draws.reserve(m);
   for (size_t i = 0; i < m; ++i)
-    draws.push_back(p.dist == EstimatorDist::Gaussian ? drawGaussian(p, rng)
-                                                      : drawCategorical(p, s, rng));
+    draws.push_back(p.dist == EstimatorDist::Gaussian     ? drawGaussian(p, rng)
+                    : p.dist == EstimatorDist::Gaussian2d ? drawGaussian2d(p, rng)
+                                                          : drawCategorical(p, s, rng));
   std::vector<double> g(n, 0.0);
   double total = 0.0;
   for (const Draw& d : draws) total += d.f;

@@ -5,10 +5,13 @@
 //   gaussian:    z ~ N(mu, sigma^2), theta = (mu, sigma), f one of a few functions of z (exact
 //                L and grad L in closed form: Gaussian integrals) or a typed expression
 //                (quadrature);
+//   gaussian2d:  z ~ N(mu, sigma^2 I) in the plane, theta = (mu1, mu2, sigma), f one of a few
+//                functions of the plane (closed forms) or an expression in x and y (quadrature
+//                on a 801 x 801 grid over +-8 sigma);
 //   categorical: z ~ softmax(logits) over K <= 8 classes, theta = the logits, f a table
 //                (exact grad_j L = p_j (f_j - L), by enumeration).
 // The estimators (one sample's gradient; an estimate averages `samples` of them):
-//   pathwise            z = mu + sigma eps: f'(z) (1, eps)                          (gaussian)
+//   pathwise            z = mu + sigma eps: f'(z) (1, eps)  (2-D: grad f, grad f . eps) (gaussians)
 //   reinforce           f(z) grad log p(z)                                            (both)
 //   reinforce-baseline  (f(z_i) - b_i) grad log p(z_i), b_i the mean of f over the estimate's
 //                       earlier samples (0 for the first): independent of z_i, so unbiased
@@ -30,7 +33,7 @@
 
 namespace flowscope {
 
-enum class EstimatorDist { Gaussian, Categorical };
+enum class EstimatorDist { Gaussian, Categorical, Gaussian2d };
 enum class EstimatorKind {
   Pathwise,
   Reinforce,
@@ -40,6 +43,8 @@ enum class EstimatorKind {
   StraightThrough
 };
 enum class GaussianF { Square, Sin, Cos, Step, Abs };
+// Functions of the plane for the 2-D Gaussian, each with L and grad L in closed form.
+enum class Gaussian2F { Bowl, Product, Wave, Quadrant };
 std::string estimatorDistName(EstimatorDist d);
 EstimatorDist parseEstimatorDist(const std::string& name);  // InputError naming "dist"
 std::string estimatorKindName(EstimatorKind k);
@@ -47,12 +52,16 @@ EstimatorKind parseEstimatorKind(const std::string& name);  // "estimator"
 std::string gaussianFName(GaussianF f);                     // "x^2", "sin", "cos", "step", "abs"
 GaussianF parseGaussianF(const std::string& name);          // "f"
 double gaussianFValue(GaussianF f, double z);               // f(z) of a named function
+// "x^2+y^2", "x*y", "sin(x)*cos(y)", "step(x)*step(y)"
+std::string gaussian2FName(Gaussian2F f);
+double gaussian2FValue(Gaussian2F f, double x, double y);
 const std::vector<EstimatorKind>& allEstimators();
 
 struct EstimatorProblem {
   EstimatorDist dist = EstimatorDist::Gaussian;
   std::vector<double> theta{0.5, 1.0};  // gaussian: mu, sigma (> 0); categorical: K logits
   GaussianF f = GaussianF::Square;      // gaussian
+  Gaussian2F f2 = Gaussian2F::Bowl;  // gaussian2d: theta = (mu1, mu2, sigma), z ~ N(mu, sigma^2 I)
   // gaussian: f typed as an expression instead (Expression.h); its exact L and gradient by
   // quadrature: the score-function integrals of f against N(0, 1) on [-12, 12], 24,001 points.
   std::optional<Expression> expression;

@@ -29,6 +29,19 @@ EstimatorProblem problemOf(const EstimatorsSettings& s) {
          {GaussianF::Square, GaussianF::Sin, GaussianF::Cos, GaussianF::Step, GaussianF::Abs})
       if (s.f == gaussianFName(f)) p.f = f, named = true;
     if (!named) p.expression = Expression::parse(s.f);
+  } else if (s.dist == EstimatorDist::Gaussian2d) {
+    p.theta = s.planeTheta;
+    bool named = false;
+    for (Gaussian2F f :
+         {Gaussian2F::Bowl, Gaussian2F::Product, Gaussian2F::Wave, Gaussian2F::Quadrant})
+      if (s.f2 == gaussian2FName(f)) p.f2 = f, named = true;
+    if (!named) {
+      try {
+        p.expression = Expression::parse(s.f2);
+      } catch (const InputError& e) {  // "f: ..." is f2's here
+        throw InputError("f2" + std::string(e.what()).substr(1));
+      }
+    }
   } else {
     p.theta = s.logits;
     p.table = s.table;
@@ -69,7 +82,8 @@ const LabInfo& EstimatorsLab::info() const {
 void EstimatorsLab::setSettings(const EstimatorsSettings& s) {
   validate(s);
   const bool descentKept = s.dist == s_.dist && s.gaussianTheta == s_.gaussianTheta &&
-                           s.f == s_.f && s.logits == s_.logits && s.table == s_.table &&
+                           s.f == s_.f && s.planeTheta == s_.planeTheta && s.f2 == s_.f2 &&
+                           s.logits == s_.logits && s.table == s_.table &&
                            s.samples == s_.samples && s.tau == s_.tau && s.seed == s_.seed &&
                            s.learningRate == s_.learningRate && !descent_.empty();
   s_ = s;
@@ -167,7 +181,7 @@ void EstimatorsLab::resetDescent() {
     }
     if (kind == EstimatorKind::ReinforceLoo && s_.samples < 2) continue;
     if (kind == EstimatorKind::StraightThrough) continue;  // its gradient is gumbel-softmax's
-    descent_.push_back({kind, {problem_.theta}, {objective(problem_)}});
+    descent_.push_back({kind, {problem_.theta}, {objective(problem_)}, -1});
   }
   ++revision_;
 }
@@ -178,13 +192,33 @@ void EstimatorsLab::descend(int steps) {
     for (DescentPath& path : descent_) {
       EstimatorProblem p = problem_;
       p.theta = path.theta.back();
+      if (path.divergedAt >= 0) {
+        path.theta.push_back(p.theta);
+        path.loss.push_back(path.loss.back());
+        continue;
+      }
       // The same draws for every estimator at a step (common random numbers).
       Pcg32 rng(s_.seed + 17, 5000u + uint64_t(step));
       const std::vector<double> g = estimateGradient(p, specFor(path.kind, s_.samples), rng);
       for (size_t j = 0; j < g.size(); ++j) p.theta[j] -= s_.learningRate * g[j];
-      if (p.dist == EstimatorDist::Gaussian) p.theta[1] = std::max(p.theta[1], kMinSigma);
+      if (p.dist != EstimatorDist::Categorical)
+        p.theta.back() = std::max(p.theta.back(), kMinSigma);
+      double loss = NAN;
+      if (std::all_of(p.theta.begin(), p.theta.end(),
+                      [](double v) { return std::isfinite(v) && std::abs(v) < 1e6; })) {
+        try {
+          loss = objective(p);
+        } catch (const InputError&) {  // a typed f not finite out there
+        }
+      }
+      if (!std::isfinite(loss)) {
+        path.divergedAt = step + 1;
+        path.theta.push_back(path.theta.back());
+        path.loss.push_back(path.loss.back());
+        continue;
+      }
       path.theta.push_back(p.theta);
-      path.loss.push_back(objective(p));
+      path.loss.push_back(loss);
     }
   }
   ++revision_;

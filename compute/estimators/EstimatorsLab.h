@@ -25,6 +25,8 @@ struct EstimatorsSettings {
   EstimatorDist dist = EstimatorDist::Gaussian;
   std::vector<double> gaussianTheta{0.5, 1.0};  // mu, sigma
   std::string f = "x^2";  // gaussian: x^2 | sin | cos | step | abs, or an expression in x
+  std::vector<double> planeTheta{1.0, -0.5, 0.8};  // gaussian2d: mu1, mu2, sigma
+  std::string f2 = "sin(x)*cos(y)";  // gaussian2d: a named function of the plane or an expression
   std::vector<double> logits{0.5, -0.5, 1.0};  // categorical theta
   std::vector<double> table{1.0, 4.0, -2.0};   // categorical f(0..K-1)
   int component = 0;                           // the theta component of the histograms and sweeps
@@ -52,6 +54,9 @@ struct DescentPath {
   EstimatorKind kind;
   std::vector<std::vector<double>> theta;  // theta_0 .. theta_t
   std::vector<double> loss;                // exact L(theta_t)
+  // The step whose update was not finite (REINFORCE's variance as sigma falls): the path stops
+  // there, its last theta repeated; -1 while it runs.
+  long divergedAt = -1;
 };
 
 class EstimatorsLab : public Lab {

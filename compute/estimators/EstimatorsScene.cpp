@@ -33,15 +33,18 @@ EstimatorsScene estimatorsSceneFromJson(const json& j, const std::string& source
     r.fail("flowscope_scene", "unsupported version (this build reads 1)");
   if (r.string(j, "lab", "lab") != describeEstimatorsLab().sceneTag)
     r.fail("lab", "expected " + describeEstimatorsLab().sceneTag);
-  const json& e = r.object(j, "estimators", "estimators",
-                           {"dist", "gaussian_theta", "f", "logits", "table", "component",
-                            "samples", "repeats", "tau", "seed", "lr", "steps", "descent_steps"});
+  const json& e =
+      r.object(j, "estimators", "estimators",
+               {"dist", "gaussian_theta", "f", "gaussian2d_theta", "f2", "logits", "table",
+                "component", "samples", "repeats", "tau", "seed", "lr", "steps", "descent_steps"});
   EstimatorsScene scene;
   EstimatorsSettings& s = scene.settings;
   r.apply("estimators.dist",
           [&] { s.dist = parseEstimatorDist(r.string(e, "dist", "estimators.dist")); });
   s.gaussianTheta = numbers(r, e, "gaussian_theta", "estimators.gaussian_theta");
   s.f = r.string(e, "f", "estimators.f");
+  s.planeTheta = numbers(r, e, "gaussian2d_theta", "estimators.gaussian2d_theta");
+  s.f2 = r.string(e, "f2", "estimators.f2");
   s.logits = numbers(r, e, "logits", "estimators.logits");
   s.table = numbers(r, e, "table", "estimators.table");
   s.component = r.integer(e, "component", "estimators.component");
@@ -56,13 +59,16 @@ EstimatorsScene estimatorsSceneFromJson(const json& j, const std::string& source
   scene.descentSteps = r.integer(e, "descent_steps", "estimators.descent_steps");
   if (scene.descentSteps < 0) r.fail("estimators.descent_steps", "must be non-negative");
   // "theta: ..." names the distribution's own field.
-  const std::string theta = s.dist == EstimatorDist::Gaussian ? "gaussian_theta" : "logits";
+  const std::string theta = s.dist == EstimatorDist::Gaussian     ? "gaussian_theta"
+                            : s.dist == EstimatorDist::Gaussian2d ? "gaussian2d_theta"
+                                                                  : "logits";
   try {
     validate(s);
   } catch (const InputError& err) {
     std::string why = err.what(), key = why.substr(0, why.find(':'));
     if (key == "theta") key = theta;
     if (key == "f" && s.dist == EstimatorDist::Categorical) key = "table";
+    if (key == "f" && s.dist == EstimatorDist::Gaussian2d) key = "f2";
     if (key == "learning rate") key = "lr";
     r.fail("estimators." + key, why.substr(why.find(": ") + 2));
   }
@@ -77,6 +83,8 @@ json estimatorsSceneToJson(const EstimatorsScene& scene, const View2D& camera) {
            {{"dist", estimatorDistName(s.dist)},
             {"gaussian_theta", s.gaussianTheta},
             {"f", s.f},
+            {"gaussian2d_theta", s.planeTheta},
+            {"f2", s.f2},
             {"logits", s.logits},
             {"table", s.table},
             {"component", s.component},

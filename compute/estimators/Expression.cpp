@@ -115,7 +115,8 @@ class Parser {
     size_t end = i_;
     while (end < t_.size() && std::isalnum(static_cast<unsigned char>(t_[end]))) ++end;
     const std::string name = t_.substr(i_, end - i_);
-    if (name == "x" || name == "z") return i_ = end, make(Node::Variable);
+    if (name == "x" || name == "z") return i_ = end, make(Node::Variable, {}, 0.0);
+    if (name == "y") return i_ = end, usesY_ = true, make(Node::Variable, {}, 1.0);
     if (name == "pi") return i_ = end, make(Node::Number, {}, M_PI);
     for (const char* f : kFunctions)
       if (name == f) {
@@ -126,26 +127,30 @@ class Parser {
         return make(Node::Call, {arg}, 0.0, name);
       }
     fail("unknown name '" + name +
-         "' (the variable is x; functions: sin cos tan exp log sqrt "
+         "' (the variables are x and, in 2-D, y; functions: sin cos tan exp log sqrt "
          "abs tanh step sigmoid)");
   }
   const std::string& t_;
   size_t i_ = 0;
+
+ public:
+  bool usesY_ = false;
 };
 
-Expression::Value eval(const Node& n, double x) {
+// The value and the derivative along `dir` at the point `at` (x, y).
+Expression::Value eval(const Node& n, const double* at, const double* dir) {
   using V = Expression::Value;
   switch (n.kind) {
     case Node::Number:
       return {n.number, 0.0};
     case Node::Variable:
-      return {x, 1.0};
+      return {at[int(n.number)], dir[int(n.number)]};
     case Node::Neg: {
-      const V a = eval(*n.args[0], x);
+      const V a = eval(*n.args[0], at, dir);
       return {-a.f, -a.slope};
     }
     case Node::Call: {
-      const V a = eval(*n.args[0], x);
+      const V a = eval(*n.args[0], at, dir);
       const std::string& f = n.function;
       if (f == "sin") return {std::sin(a.f), std::cos(a.f) * a.slope};
       if (f == "cos") return {std::cos(a.f), -std::sin(a.f) * a.slope};
@@ -162,7 +167,7 @@ Expression::Value eval(const Node& n, double x) {
     default:
       break;
   }
-  const V a = eval(*n.args[0], x), b = eval(*n.args[1], x);
+  const V a = eval(*n.args[0], at, dir), b = eval(*n.args[1], at, dir);
   switch (n.kind) {
     case Node::Add:
       return {a.f + b.f, a.slope + b.slope};
@@ -186,12 +191,21 @@ Expression Expression::parse(const std::string& text) {
   if (text.size() > 1000) throw InputError("f: longer than 1000 characters");
   Expression e;
   e.text_ = text;
-  e.root_ = Parser(e.text_).all();
+  Parser parser(e.text_);
+  e.root_ = parser.all();
+  e.usesY_ = parser.usesY_;
   return e;
 }
 
 Expression::Value Expression::evaluate(double x) const {
-  return eval(*root_, x);
+  const double at[2] = {x, 0.0}, dir[2] = {1.0, 0.0};
+  return eval(*root_, at, dir);
+}
+
+Expression::Value2 Expression::evaluate(double x, double y) const {
+  const double at[2] = {x, y}, dx[2] = {1.0, 0.0}, dy[2] = {0.0, 1.0};
+  const Value a = eval(*root_, at, dx), b = eval(*root_, at, dy);
+  return {a.f, a.slope, b.slope};
 }
 
 }  // namespace flowscope

@@ -138,34 +138,48 @@ void tauOrDensity(std::vector<OverlayVertex>& out, const EstimatorsLab& lab, Cel
     return;
   }
   const auto& p = lab.problem();
-  if (p.dist != EstimatorDist::Gaussian) return;
-  const double mu = p.theta[0], s = p.theta[1];
+  if (p.dist == EstimatorDist::Categorical) return;
+  // 1-D: f and the density over mu +- 4 sigma; 2-D: both along the line y = mu2.
+  const bool plane = p.dist == EstimatorDist::Gaussian2d;
+  const double mu = p.theta[0], s = p.theta.back();
   std::vector<double> z, density, f;
   for (int i = 0; i <= 200; ++i) {
     const double x = mu - 4.0 * s + 8.0 * s * i / 200.0;
     z.push_back(x);
-    density.push_back(std::exp(-0.5 * std::pow((x - mu) / s, 2)) / (s * std::sqrt(2 * M_PI)));
-    f.push_back(p.expression ? p.expression->evaluate(x).f : gaussianFValue(p.f, x));
+    density.push_back(std::exp(-0.5 * std::pow((x - mu) / s, 2)));
+    if (plane)
+      f.push_back(p.expression ? p.expression->evaluate(x, p.theta[1]).f
+                               : gaussian2FValue(p.f2, x, p.theta[1]));
+    else
+      f.push_back(p.expression ? p.expression->evaluate(x).f : gaussianFValue(p.f, x));
   }
   // The density scaled onto f's range, so that both read on one axis.
   const auto [flo, fhi] = std::minmax_element(f.begin(), f.end());
-  const double peak = 1.0 / (s * std::sqrt(2 * M_PI)), span = std::max(*fhi - *flo, 1e-9);
-  for (double& d : density) d = *flo + span * d / peak;
-  lineChart(out, {c.lo, c.hi, "f(z) and p_θ(z) (scaled to f's range)", "z", false, false},
-            {{"density N(μ, σ²)", z, density, {0.35f, 0.85f, 0.95f, 1.0f}},
-             {"f(z)", z, f, {0.98f, 0.55f, 0.25f, 1.0f}}});
+  const double span = std::max(*fhi - *flo, 1e-9);
+  for (double& d : density) d = *flo + span * d;
+  lineChart(
+      out,
+      {c.lo, c.hi,
+       plane ? "f(x, μ2) and p_θ along y = μ2 (scaled)" : "f(z) and p_θ(z) (scaled to f's range)",
+       plane ? "x" : "z", false, false},
+      {{"density", z, density, {0.35f, 0.85f, 0.95f, 1.0f}},
+       {plane ? "f(x, μ2)" : "f(z)", z, f, {0.98f, 0.55f, 0.25f, 1.0f}}});
 }
 
 void simplexOrPaths(std::vector<OverlayVertex>& out, const EstimatorsLab& lab, Cell c) {
   const auto& p = lab.problem();
-  if (p.dist == EstimatorDist::Gaussian) {
+  if (p.dist != EstimatorDist::Categorical) {  // the paths in (mu, sigma) or (mu1, mu2)
     std::vector<ChartLine> lines;
     for (const auto& path : lab.descent()) {
       ChartLine l{estimatorKindName(path.kind), {}, {}, colorOf(path.kind)};
       for (const auto& th : path.theta) l.x.push_back(th[0]), l.y.push_back(th[1]);
       lines.push_back(l);
     }
-    lineChart(out, {c.lo, c.hi, "descent paths in (μ, σ)", "μ", false, false}, lines);
+    const bool plane = p.dist == EstimatorDist::Gaussian2d;
+    lineChart(out,
+              {c.lo, c.hi, plane ? "descent paths in (μ1, μ2)" : "descent paths in (μ, σ)",
+               plane ? "μ1" : "μ", false, false},
+              lines);
     return;
   }
   quad(out, c.lo, c.hi, theme().box);
@@ -186,8 +200,7 @@ void simplexOrPaths(std::vector<OverlayVertex>& out, const EstimatorsLab& lab, C
     }
     return;
   }
-  textBlock(out, {c.lo.x + 6, c.lo.y + 4},
-            {"relaxed softmax((θ + g)/τ) on the simplex"},
+  textBlock(out, {c.lo.x + 6, c.lo.y + 4}, {"relaxed softmax((θ + g)/τ) on the simplex"},
             theme().text);
   const float side = std::min(c.hi.x - c.lo.x - 40.0f, (c.hi.y - c.lo.y - 70.0f) / 0.866f);
   const glm::vec2 centre{(c.lo.x + c.hi.x) / 2.0f, c.lo.y + 40.0f};
@@ -213,7 +226,11 @@ void simplexOrPaths(std::vector<OverlayVertex>& out, const EstimatorsLab& lab, C
 void descentChart(std::vector<OverlayVertex>& out, const EstimatorsLab& lab, Cell c) {
   std::vector<ChartLine> lines;
   for (const auto& path : lab.descent()) {
-    ChartLine l{estimatorKindName(path.kind), {}, path.loss, colorOf(path.kind)};
+    ChartLine l{estimatorKindName(path.kind) +
+                    (path.divergedAt >= 0
+                         ? " (diverged at step " + std::to_string(path.divergedAt) + ")"
+                         : ""),
+                {}, path.loss, colorOf(path.kind)};
     for (size_t t = 0; t < path.loss.size(); ++t) l.x.push_back(double(t));
     lines.push_back(l);
   }
@@ -238,6 +255,9 @@ std::vector<OverlayVertex> EstimatorsRenderer::buildVertices(const EstimatorsLab
   if (p.dist == EstimatorDist::Gaussian)
     what = "z ~ N(μ = " + fmt("%.3g", p.theta[0]) + ", σ = " + fmt("%.3g", p.theta[1]) +
            "²), f(z) = " + s.f;
+  else if (p.dist == EstimatorDist::Gaussian2d)
+    what = "z ~ N((" + fmt("%.3g", p.theta[0]) + ", " + fmt("%.3g", p.theta[1]) + "), " +
+           fmt("%.3g", p.theta[2]) + "² I), f(x, y) = " + s.f2;
   else
     what = "z ~ softmax(θ) over " + std::to_string(p.theta.size()) + " classes, f a table";
   std::vector<std::string> caption = {

@@ -105,7 +105,11 @@ TEST(EstimatorsLab, SweepsShowOneOverMAndTheTemperatureTradeOff) {
 }
 
 TEST(EstimatorsLab, DescentLowersTheExactLossWithEveryEstimator) {
-  for (const EstimatorsSettings& s : {EstimatorsSettings{}, categorical()}) {
+  EstimatorsSettings plane;
+  plane.dist = EstimatorDist::Gaussian2d;
+  plane.f2 = "x^2+y^2";
+  plane.learningRate = 0.01;
+  for (const EstimatorsSettings& s : {EstimatorsSettings{}, categorical(), plane}) {
     EstimatorsLab lab(s);
     lab.update();
     EXPECT_EQ(lab.descentSteps(), 0);
@@ -116,11 +120,35 @@ TEST(EstimatorsLab, DescentLowersTheExactLossWithEveryEstimator) {
       EXPECT_LT(p.loss.back(), p.loss.front() - 0.5) << estimatorKindName(p.kind);
       EXPECT_EQ(p.theta.size(), 151u);
     }
+    for (const DescentPath& p : lab.descent()) EXPECT_EQ(p.divergedAt, -1);
     // Space plays it to the target, by the clock.
     lab.togglePlay();
     for (int k = 0; k < 100 && lab.playing(); ++k) lab.tick(0.1);
     EXPECT_EQ(lab.descentSteps(), s.steps);
   }
+}
+
+// At a rate too high for it, REINFORCE's steps blow up as sigma shrinks: its path stops, marked,
+// every loss finite, while the pathwise path converges.
+TEST(EstimatorsLab, ADivergingDescentStopsAndSaysSo) {
+  EstimatorsSettings s;
+  s.dist = EstimatorDist::Gaussian2d;
+  s.f2 = "x^2+y^2";
+  s.samples = 1;
+  s.learningRate = 0.3;
+  s.steps = 300;
+  EstimatorsLab lab(s);
+  lab.showStep(300);
+  bool diverged = false;
+  for (const DescentPath& p : lab.descent()) {
+    for (double l : p.loss) EXPECT_TRUE(std::isfinite(l)) << estimatorKindName(p.kind);
+    if (p.kind == EstimatorKind::Pathwise) {
+      EXPECT_EQ(p.divergedAt, -1);
+      EXPECT_LT(p.loss.back(), 1e-3);
+    }
+    diverged |= p.divergedAt > 0;
+  }
+  EXPECT_TRUE(diverged);
 }
 
 TEST(EstimatorsLab, ScenesRoundTripAndErrorsNameTheField) {

@@ -16,6 +16,7 @@
 #include "DiffusionLab.h"
 #include "DiffusionScene.h"
 #include "DiffusionView.h"
+#include "EstimatorsLab.h"
 #include "FlowsLab.h"
 #include "ImGuiLayer.h"
 #include "InputError.h"
@@ -1344,6 +1345,45 @@ class GuiTest : public QObject {
     waitFrames(2);
   }
 
+  // The Estimators lab: "+50" runs the descent 50 steps; the categorical radio button swaps the
+  // estimators for the categorical's (Gumbel-softmax among them) with the simplex of K = 3.
+  void estimatorsLabDescendsAndSwitchesDistribution() {
+    VulkanViewport* vp = window_->viewport();
+    window_->showLab(labIndex("estimators"));
+    auto& est = dynamic_cast<EstimatorsLab&>(vp->lab(labIndex("estimators")));
+    waitFrames(3);
+    QCOMPARE(est.rows().size(), size_t(4));  // pathwise and the three score-function ones
+    clickControl(vp, "estimators.plus50");
+    QCOMPARE(est.descentSteps(), 50L);
+    for (const DescentPath& p : est.descent()) QVERIFY(p.loss.back() < p.loss.front());
+    clickControl(vp, "estimators.dist.categorical");
+    QTRY_VERIFY(est.settings().dist == EstimatorDist::Categorical);
+    waitFrames(2);
+    QCOMPARE(est.rows().size(), size_t(5));
+    QCOMPARE(est.simplex().size(), EstimatorsLab::kSimplexTaus.size());
+    QCOMPARE(est.descentSteps(), 0L);  // a new problem starts the descent over
+    window_->showLab(labIndex("diffusion"));
+    waitFrames(2);
+  }
+
+  // The Transport lab's critic mode, chosen in the panel, trains live frame after frame (the
+  // frame never waits for the whole training) towards its target, its estimate rising.
+  void transportCriticTrainsLive() {
+    VulkanViewport* vp = window_->viewport();
+    window_->showLab(labIndex("transport"));
+    waitFrames(2);
+    clickControl(vp, "transport.mode.critic");
+    QTRY_VERIFY(transport_->settings().mode == TransportMode::Critic);
+    QTRY_VERIFY(transport_->demo().critic() && transport_->demo().critic()->steps() > 20);
+    const long early = transport_->demo().critic()->steps();
+    QVERIFY(early < transport_->settings().critic.steps);
+    QTRY_VERIFY_WITH_TIMEOUT(transport_->demo().critic()->steps() > early + 50, 20000);
+    QVERIFY(transport_->demo().critic()->estimate() > 0.0);
+    clickControl(vp, "transport.mode.plan");
+    QTRY_VERIFY(transport_->settings().mode == TransportMode::Plan);
+    waitFrames(2);
+  }
+
   void cleanupTestCase() {
     window_.reset();  // and the labs
     QCOMPARE(sink_.count.load(), 0u);
@@ -1351,6 +1391,16 @@ class GuiTest : public QObject {
   }
 
  private:
+  // Clicks the control the panel recorded under `name`, a few frames apart.
+  void clickControl(VulkanViewport* vp, const char* name) {
+    QTRY_VERIFY(vp->controlRects().count(name) == 1);
+    const ControlRect r = vp->controlRects().at(name);
+    const QPoint at(int((r.x0 + r.x1) / 2), int((r.y0 + r.y1) / 2));
+    QTest::mouseMove(vp, at);
+    waitFrames(2);
+    QTest::mouseClick(vp, Qt::LeftButton, Qt::NoModifier, at);
+    waitFrames(3);
+  }
   // The Transport source point furthest right (a drag there moves it, not the camera).
   size_t rightmostSourcePoint() const {
     const auto& pts = transport_->source().points;
