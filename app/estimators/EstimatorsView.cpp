@@ -120,6 +120,7 @@ void EstimatorsView::estimatorSection(ControlRects& rects) {
   int seed = int(s.seed);
   if (ImGui::InputInt("seed", &seed) && seed >= 0) s.seed = uint64_t(seed), changed = true;
   if (changed) edits_.apply([&] { lab_.setSettings(s); });
+  ImGui::TextWrapped("estimates: %s", lab_.backendName().c_str());
   const size_t k = size_t(lab_.settings().component);
   for (const EstimatorRow& r : lab_.rows())
     ImGui::TextWrapped("%s: mean %+.4f, var %.3g, bias %+.2g ± %.2g",

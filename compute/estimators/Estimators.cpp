@@ -180,16 +180,16 @@ std::vector<double> plane(const EstimatorProblem& p) {
   return out;
 }
 
-Draw drawGaussian2d(const EstimatorProblem& p, Pcg32& rng) {
+Draw drawGaussian2d(const EstimatorProblem& p, const double* noise) {
   const double m1 = p.theta[0], m2 = p.theta[1], s = p.theta[2];
-  const double e1 = rng.normal(), e2 = rng.normal();
+  const double e1 = noise[0], e2 = noise[1];
   const Expression::Value2 v = f2Of(p, m1 + s * e1, m2 + s * e2);
   return {
       v.f, {e1 / s, e2 / s, (e1 * e1 + e2 * e2 - 2.0) / s}, {v.dx, v.dy, v.dx * e1 + v.dy * e2}};
 }
 
-Draw drawGaussian(const EstimatorProblem& p, Pcg32& rng) {
-  const double mu = p.theta[0], sigma = p.theta[1], eps = rng.normal(), z = mu + sigma * eps;
+Draw drawGaussian(const EstimatorProblem& p, const double* noise) {
+  const double mu = p.theta[0], sigma = p.theta[1], eps = noise[0], z = mu + sigma * eps;
   const Expression::Value v = gaussianF(p, z);
   const double slope = v.slope;
   return {v.f,
@@ -197,13 +197,13 @@ Draw drawGaussian(const EstimatorProblem& p, Pcg32& rng) {
           {slope, slope * eps}};
 }
 
-Draw drawCategorical(const EstimatorProblem& p, const EstimatorSpec& s, Pcg32& rng) {
+Draw drawCategorical(const EstimatorProblem& p, const EstimatorSpec& s, const double* noise) {
   const size_t K = p.theta.size();
   const std::vector<double> prob = softmax(p.theta);
   Draw d;
   if (s.kind == EstimatorKind::GumbelSoftmax || s.kind == EstimatorKind::StraightThrough) {
     std::vector<double> noisy(K);
-    for (size_t k = 0; k < K; ++k) noisy[k] = (p.theta[k] + gumbel(rng)) / s.tau;
+    for (size_t k = 0; k < K; ++k) noisy[k] = (p.theta[k] + noise[k]) / s.tau;
     const std::vector<double> y = softmax(noisy);
     double fy = 0.0;
     for (size_t k = 0; k < K; ++k) fy += y[k] * p.table[k];
@@ -213,7 +213,7 @@ Draw drawCategorical(const EstimatorProblem& p, const EstimatorSpec& s, Pcg32& r
     d.f = s.kind == EstimatorKind::StraightThrough ? p.table[hard] : fy;
     return d;
   }
-  double u = rng.uniform(), acc = 0.0;
+  double u = noise[0], acc = 0.0;
   size_t k = 0;
   for (; k + 1 < K; ++k) {
     acc += prob[k];
@@ -372,15 +372,41 @@ std::vector<double> exactGradient(const EstimatorProblem& p) {
   }
 }
 
+size_t noiseStride(const EstimatorProblem& p, const EstimatorSpec& s) {
+  if (p.dist == EstimatorDist::Gaussian) return 1;
+  if (p.dist == EstimatorDist::Gaussian2d) return 2;
+  const bool relaxed =
+      s.kind == EstimatorKind::GumbelSoftmax || s.kind == EstimatorKind::StraightThrough;
+  return relaxed ? p.theta.size() : 1;
+}
+
+std::vector<double> drawNoise(const EstimatorProblem& p, const EstimatorSpec& s, Pcg32& rng) {
+  const size_t stride = noiseStride(p, s);
+  const bool categorical = p.dist == EstimatorDist::Categorical;
+  std::vector<double> noise(size_t(s.samples) * stride);
+  for (double& v : noise)
+    v = !categorical ? rng.normal() : stride > 1 ? gumbel(rng) : rng.uniform();
+  return noise;
+}
+
 std::vector<double> estimateGradient(const EstimatorProblem& p, const EstimatorSpec& s,
                                      Pcg32& rng) {
-  const size_t n = p.theta.size(), m = size_t(s.samples);
+  return estimateFromNoise(p, s, drawNoise(p, s, rng));
+}
+
+std::vector<double> estimateFromNoise(const EstimatorProblem& p, const EstimatorSpec& s,
+                                      std::span<const double> noise) {
+  const size_t n = p.theta.size(), m = size_t(s.samples), stride = noiseStride(p, s);
+  if (noise.size() != m * stride)
+    throw InputError("noise: " + std::to_string(m * stride) + " values expected");
   std::vector<Draw> draws;
   draws.reserve(m);
-  for (size_t i = 0; i < m; ++i)
-    draws.push_back(p.dist == EstimatorDist::Gaussian     ? drawGaussian(p, rng)
-                    : p.dist == EstimatorDist::Gaussian2d ? drawGaussian2d(p, rng)
-                                                          : drawCategorical(p, s, rng));
+  for (size_t i = 0; i < m; ++i) {
+    const double* e = noise.data() + i * stride;
+    draws.push_back(p.dist == EstimatorDist::Gaussian     ? drawGaussian(p, e)
+                    : p.dist == EstimatorDist::Gaussian2d ? drawGaussian2d(p, e)
+                                                          : drawCategorical(p, s, e));
+  }
   std::vector<double> g(n, 0.0);
   double total = 0.0;
   for (const Draw& d : draws) total += d.f;

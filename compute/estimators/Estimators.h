@@ -23,6 +23,7 @@
 //                       linear relaxation its gradient equals gumbel-softmax's
 // Gumbel-max: argmax_k (logits_k + g_k) is an exact draw of softmax(logits).
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -87,6 +88,13 @@ void validate(const EstimatorSpec& s);  // InputError naming "tau", "samples", "
 
 // One estimate of grad L: the mean of spec.samples single-sample gradients drawn from rng.
 std::vector<double> estimateGradient(const EstimatorProblem& p, const EstimatorSpec& s, Pcg32& rng);
+// The same from given noise: noiseStride values a sample (the Gaussian: eps; the 2-D Gaussian:
+// eps1, eps2; categorical: a uniform u for the score-function estimators, the K Gumbel draws
+// g_k for the relaxed ones), as drawNoise draws them from rng. The GPU twin reads the same noise.
+size_t noiseStride(const EstimatorProblem& p, const EstimatorSpec& s);
+std::vector<double> drawNoise(const EstimatorProblem& p, const EstimatorSpec& s, Pcg32& rng);
+std::vector<double> estimateFromNoise(const EstimatorProblem& p, const EstimatorSpec& s,
+                                      std::span<const double> noise);
 
 // Per component of theta, over spec.repeats estimates: the exact gradient, their mean, variance
 // (unbiased), bias (mean - exact) and standard error of the mean (sqrt(variance / repeats)).

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "EstimatorKernel.h"
+#include "GpuContext.h"
 #include "InputError.h"
 #include "Parallel.h"
 
@@ -79,6 +81,39 @@ const LabInfo& EstimatorsLab::info() const {
   return describeEstimatorsLab();
 }
 
+EstimatorsLab::~EstimatorsLab() = default;
+
+void EstimatorsLab::useGpu(const GpuContext* gpu) {
+  gpu_.reset();
+  gpuName_.clear();
+  if (gpu && !gpu->isCpu()) {
+    gpu_ = std::make_unique<GpuEstimator>(*gpu);
+    gpuName_ = gpu->info().name;
+  }
+  stale_ = true;
+}
+
+std::string EstimatorsLab::backendName() const {
+  if (gpu_ && !problem_.expression) return "Vulkan estimator kernel (" + gpuName_ + "), float32";
+  return "CPU, double";
+}
+
+std::vector<std::vector<double>> EstimatorsLab::estimatesOf(const EstimatorSpec& spec) const {
+  if (!gpu_ || problem_.expression) return gradientEstimates(problem_, spec);
+  std::vector<float> noise;
+  for (int r = 0; r < spec.repeats; ++r) {  // the CPU's streams (gradientEstimates')
+    Pcg32 rng(spec.seed, 1000u + uint64_t(r));
+    const auto e = drawNoise(problem_, spec, rng);
+    noise.insert(noise.end(), e.begin(), e.end());
+  }
+  const std::vector<float> g = gpu_->estimates(problem_, spec, noise);
+  const size_t n = problem_.theta.size();
+  std::vector<std::vector<double>> out(size_t(spec.repeats));
+  for (size_t r = 0; r < out.size(); ++r)
+    out[r].assign(g.begin() + long(r * n), g.begin() + long((r + 1) * n));
+  return out;
+}
+
 void EstimatorsLab::setSettings(const EstimatorsSettings& s) {
   validate(s);
   const bool descentKept = s.dist == s_.dist && s.gaussianTheta == s_.gaussianTheta &&
@@ -125,13 +160,13 @@ void EstimatorsLab::recompute() {
       continue;
     }
     EstimatorRow row{kind, {}, {}, {}, {}};
-    const auto all = gradientEstimates(problem_, spec);
+    const auto all = estimatesOf(spec);
     row.stats = statsOf(problem_, all);
     for (const auto& e : all) row.estimates.push_back(e[k]);
     for (int m : kSweepSamples) {
       EstimatorSpec sweep = specFor(kind, kind == EstimatorKind::ReinforceLoo ? std::max(m, 2) : m);
       sweep.repeats = kSweepRepeats;
-      const EstimatorStats st = estimatorStats(problem_, sweep);
+      const EstimatorStats st = statsOf(problem_, estimatesOf(sweep));
       row.varianceBySamples.push_back(st.variance[k]);
       row.biasBySamples.push_back(std::abs(st.bias[k]));
     }
@@ -147,7 +182,7 @@ void EstimatorsLab::recompute() {
     EstimatorSpec spec = specFor(EstimatorKind::GumbelSoftmax, s_.samples);
     spec.tau = tau;
     spec.repeats = kSweepRepeats;
-    const EstimatorStats st = estimatorStats(problem_, spec);
+    const EstimatorStats st = statsOf(problem_, estimatesOf(spec));
     t.bias.push_back(std::abs(st.bias[k]));
     t.variance.push_back(st.variance[k]);
   }

@@ -21,6 +21,8 @@
 
 namespace flowscope {
 
+class GpuEstimator;
+
 struct EstimatorsSettings {
   EstimatorDist dist = EstimatorDist::Gaussian;
   std::vector<double> gaussianTheta{0.5, 1.0};  // mu, sigma
@@ -67,6 +69,7 @@ class EstimatorsLab : public Lab {
   static constexpr int kSweepRepeats = 400, kSimplexPoints = 300;
 
   explicit EstimatorsLab(EstimatorsSettings s = {});
+  ~EstimatorsLab() override;
   const EstimatorsSettings& settings() const { return s_; }
   void setSettings(const EstimatorsSettings& s);  // validates; what it changes is recomputed
   // Descent playback: Space plays, Right takes one step, R starts over.
@@ -75,6 +78,11 @@ class EstimatorsLab : public Lab {
   void descend(int steps);
 
   const LabInfo& info() const override;
+  // Where the Vulkan device is a GPU, the estimates of named functions come from the estimators'
+  // kernel (float32, the same noise); on a CPU device (lavapipe) and for typed f, from the CPU
+  // (double, all cores), which is faster there.
+  void useGpu(const GpuContext* gpu) override;
+  std::string backendName() const;
   nlohmann::json sceneJson() const override;
   void openScene(const nlohmann::json& scene, const std::string& source) override;
   nlohmann::json editState() const override;
@@ -111,6 +119,8 @@ class EstimatorsLab : public Lab {
 
  private:
   void recompute();
+  // spec.repeats estimates (each theta.size() values), by the kernel or the CPU.
+  std::vector<std::vector<double>> estimatesOf(const EstimatorSpec& spec) const;
   EstimatorSpec specFor(EstimatorKind k, int samples) const;
 
   EstimatorsSettings s_;
@@ -127,6 +137,8 @@ class EstimatorsLab : public Lab {
   std::vector<std::vector<std::vector<double>>> simplex_;
   std::vector<double> gumbelFrequencies_, probabilities_;
   std::vector<DescentPath> descent_;
+  std::unique_ptr<GpuEstimator> gpu_;
+  std::string gpuName_;
 };
 
 const LabInfo& describeEstimatorsLab();

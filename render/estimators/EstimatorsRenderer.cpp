@@ -226,11 +226,13 @@ void simplexOrPaths(std::vector<OverlayVertex>& out, const EstimatorsLab& lab, C
 void descentChart(std::vector<OverlayVertex>& out, const EstimatorsLab& lab, Cell c) {
   std::vector<ChartLine> lines;
   for (const auto& path : lab.descent()) {
-    ChartLine l{estimatorKindName(path.kind) +
-                    (path.divergedAt >= 0
-                         ? " (diverged at step " + std::to_string(path.divergedAt) + ")"
-                         : ""),
-                {}, path.loss, colorOf(path.kind)};
+    ChartLine l{
+        estimatorKindName(path.kind) +
+            (path.divergedAt >= 0 ? " (diverged at step " + std::to_string(path.divergedAt) + ")"
+                                  : ""),
+        {},
+        path.loss,
+        colorOf(path.kind)};
     for (size_t t = 0; t < path.loss.size(); ++t) l.x.push_back(double(t));
     lines.push_back(l);
   }
@@ -263,7 +265,8 @@ std::vector<OverlayVertex> EstimatorsRenderer::buildVertices(const EstimatorsLab
   std::vector<std::string> caption = {
       "L(θ) = E_{z ~ p_θ}[f(z)] = " + fmt("%.5g", lab.objectiveValue()) + ";  " + what,
       std::to_string(s.repeats) + " estimates of " + std::to_string(s.samples) +
-          " samples each, τ " + fmt("%.3g", s.tau) + ", seed " + std::to_string(s.seed)};
+          " samples each, τ " + fmt("%.3g", s.tau) + ", seed " + std::to_string(s.seed) + "; " +
+          lab.backendName()};
   for (const auto& skipped : lab.skipped()) caption.back() += ";  not shown: " + skipped;
   caption.back() += ";  SGD lr " + fmt("%.3g", s.learningRate) + " (Space runs the descent)";
   const std::vector<std::string> wrapped = wrapLines(caption, w - 2 * kMargin);
