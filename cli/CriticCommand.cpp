@@ -32,12 +32,6 @@ struct CriticArgs {
 // The exact solver's limit on n x m for this command (as ot --method exact's).
 constexpr double kMaxEntries = 25e6;
 
-Measure readMeasure(const std::string& points, const std::string& weights) {
-  auto pts = readPointsCsv(points);
-  if (weights.empty()) return Measure::uniform(std::move(pts));
-  return Measure::weighted(std::move(pts), readWeightsCsv(weights), weights);
-}
-
 // "xmin,xmax,ymin,ymax"; empty: the clouds' bounding box, 10% wider each way.
 std::array<double, 4> rangeOf(const std::string& text, const Measure& p, const Measure& q) {
   if (text.empty()) {
@@ -106,8 +100,8 @@ int runCritic(const CriticArgs& a) {
   if (spec.method == LipschitzMethod::None)
     throw InputError("--method: clip, gp or sn (a W1 critic must be kept Lipschitz)");
   if (a.steps < 1 || a.steps > 1000000) throw InputError("--steps: between 1 and 1000000");
-  const Measure p = readMeasure(a.source, a.sourceWeights),
-                q = readMeasure(a.target, a.targetWeights);
+  const Measure p = readMeasureCsv(a.source, a.sourceWeights),
+                q = readMeasureCsv(a.target, a.targetWeights);
   if (double(p.points.size()) * double(q.points.size()) > kMaxEntries)
     throw InputError("--source, --target: " + std::to_string(p.points.size()) + " x " +
                      std::to_string(q.points.size()) +

@@ -30,12 +30,6 @@ struct OtArgs {
   bool json = false;
 };
 
-Measure readMeasure(const std::string& points, const std::string& weights) {
-  auto pts = readPointsCsv(points);
-  if (weights.empty()) return Measure::uniform(std::move(pts));
-  return Measure::weighted(std::move(pts), readWeightsCsv(weights), weights);
-}
-
 // Entries n x m a method may face: exact OT's simplex slows sharply beyond 5,000^2; Sinkhorn's
 // iterations each touch every entry.
 constexpr double kMaxExactEntries = 25e6, kMaxSinkhornEntries = double(1 << 30);
@@ -134,8 +128,8 @@ int runOt(const OtArgs& a) {
   if (a.maxIter < 1 || a.maxIter > 10000000)
     throw InputError("--max-iter: must be between 1 and 10000000");
   if (!a.planOut.empty()) checkOutputPath("--plan-out", a.planOut, ".csv");
-  Measure src = readMeasure(a.source, a.sourceWeights),
-          dst = readMeasure(a.target, a.targetWeights);
+  Measure src = readMeasureCsv(a.source, a.sourceWeights),
+          dst = readMeasureCsv(a.target, a.targetWeights);
   checkSizes(a, src, dst);
 
   Backend backend = a.method == "sinkhorn" ? openBackend(a.backend) : Backend{};

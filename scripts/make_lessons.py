@@ -191,7 +191,8 @@ LESSONS = [
      "the exact potential φ (right): compare the level lines. The penalty is soft: red dots "
      "mark |∇f| > 1, and the estimate overshoots W1 by about W1/(2λ). Switch Lipschitz to clip "
      "(the estimate collapses) or sn (it stays below W1).",
-     {"transport": {"mode": "critic", "critic": {"steps": 600}}}),
+     {"transport": {"mode": "critic",
+                    "critic": {"steps": 800, "width": 32, "depth": 2, "batch": 128}}}),
     ("23-gan-drops-modes", "transport", "Mode dropping: the original GAN and WGAN-GP",
      "A generator (orange) learns the ring of eight Gaussians (teal) against a critic; the "
      "white arrows are the pushes it feels. With WGAN-GP all eight modes are covered after 500 "

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "CsvFile.h"
+#include "Dataset.h"
 #include "EnumNames.h"
 #include "InputError.h"
 #include "Limits.h"
@@ -49,6 +50,12 @@ Measure Measure::weighted(std::vector<glm::dvec2> points, std::vector<double> we
   if (!(total > 0.0)) throw InputError(source + ": all weights are zero");
   for (auto& w : weights) w /= total;
   return Measure{std::move(points), std::move(weights)};
+}
+
+Measure readMeasureCsv(const std::string& points, const std::string& weights) {
+  auto pts = readPointsCsv(points);
+  if (weights.empty()) return Measure::uniform(std::move(pts));
+  return Measure::weighted(std::move(pts), readWeightsCsv(weights), weights);
 }
 
 std::vector<double> readWeightsCsv(const std::string& path) {

@@ -59,6 +59,9 @@ struct Measure {
 
 // Reads a weights CSV (header "w", one weight a row); errors name the file and the row.
 std::vector<double> readWeightsCsv(const std::string& path);
+// A points CSV (x,y) with an optional weights CSV (empty: uniform), as the CLI's commands take
+// them.
+Measure readMeasureCsv(const std::string& points, const std::string& weights);
 
 struct SinkhornOptions {
   double epsilon = 0.05;

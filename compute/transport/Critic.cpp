@@ -45,13 +45,6 @@ std::vector<float> flat(std::span<const glm::dvec2> points) {
   return out;
 }
 
-double softplus(double x) {
-  return x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x));
-}
-double sigmoid(double x) {
-  return 1.0 / (1.0 + std::exp(-x));
-}
-
 template <class V>
 void normalise(V& v) {
   double s = 0.0;

@@ -17,6 +17,7 @@
 //         (Miyato et al. 2018); the gradient passes through the division with u, v held fixed.
 #include <glm/glm.hpp>
 
+#include <cmath>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -33,6 +34,13 @@ enum class LipschitzMethod { None, Clip, Penalty, Spectral };
 std::string lipschitzName(LipschitzMethod m);             // "none" | "clip" | "gp" | "sn"
 LipschitzMethod parseLipschitz(const std::string& name);  // InputError listing the names
 enum class CriticLoss { Wasserstein, Logistic };
+// The logistic loss's pieces, overflow-free: log(1 + e^x) and 1 / (1 + e^-x).
+inline double softplus(double x) {
+  return x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x));
+}
+inline double sigmoid(double x) {
+  return 1.0 / (1.0 + std::exp(-x));
+}
 
 struct CriticSpec {
   LipschitzMethod method = LipschitzMethod::Penalty;

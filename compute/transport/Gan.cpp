@@ -34,13 +34,6 @@ AdamOptions generatorAdam(const GanSpec& s) {
   return o;
 }
 
-double softplus(double x) {
-  return x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x));
-}
-double sigmoid(double x) {
-  return 1.0 / (1.0 + std::exp(-x));
-}
-
 std::vector<glm::dvec2> normals(int n, Pcg32& rng) {
   std::vector<glm::dvec2> z(static_cast<size_t>(n));
   for (auto& p : z) p = {rng.normal(), rng.normal()};

@@ -1308,16 +1308,7 @@ class GuiTest : public QObject {
     waitFrames(3);
     QVERIFY(flows.view() != nullptr);
     const double before = flows.view()->heldOutNll;
-    auto click = [&](const char* name) {
-      QTRY_VERIFY(vp->controlRects().count(name) == 1);
-      const ControlRect r = vp->controlRects().at(name);
-      const QPoint at(int((r.x0 + r.x1) / 2), int((r.y0 + r.y1) / 2));
-      QTest::mouseMove(vp, at);
-      waitFrames(2);
-      QTest::mouseClick(vp, Qt::LeftButton, Qt::NoModifier, at);
-      waitFrames(3);
-    };
-    click("flows_train500");
+    clickControl(vp, "flows_train500");
     QCOMPARE(flows.steps(), 500L);
     QTRY_VERIFY(flows.view()->step == 500);
     QVERIFY(flows.view()->heldOutNll < before - 0.5);

@@ -47,6 +47,16 @@ Measure cloud(const std::string& name, int n, uint64_t seed, glm::dvec2 shift = 
   return loadMeasure(spec, seed);
 }
 
+// The tests' critic: 2 x 32 ReLU, 128 points a side a step (an eighth of the default's work; the
+// sanitizer pass runs it too).
+CriticSpec smallCritic() {
+  CriticSpec s;
+  s.width = 32;
+  s.depth = 2;
+  s.batch = 128;
+  return s;
+}
+
 double exactW1(const Measure& p, const Measure& q) {
   const ExactResult r = exactTransport(p, q, CostKind::Euclidean);
   EXPECT_EQ(r.status, SolveStatus::Converged) << r.message;
@@ -125,7 +135,7 @@ TEST(Critic, EstimatesW1OfTranslatedCopiesAsTheShift) {
   const Measure p = cloud("moons", 400, 1), q = cloud("moons", 400, 1, shift);
   const double w1 = glm::length(shift);
   EXPECT_NEAR(exactW1(p, q), w1, 1e-9);
-  CriticSpec spec;
+  CriticSpec spec = smallCritic();
   spec.method = LipschitzMethod::Penalty;
   DualCritic critic(spec, p, q);
   critic.train(1500);
@@ -133,7 +143,8 @@ TEST(Critic, EstimatesW1OfTranslatedCopiesAsTheShift) {
   // s = 1 + W1 / (2 lambda), so the raw estimate settles near W1 (1 + W1 / (2 lambda)), and the
   // slope-normalised one at W1.
   EXPECT_NEAR(critic.estimate(), w1 * (1.0 + w1 / (2.0 * spec.lambda)), 0.02 * w1);
-  EXPECT_NEAR(critic.maxGradientNorm(), 1.0 + w1 / (2.0 * spec.lambda), 0.06);
+  // The steepest slope over 4,000 probes sits a little above the typical one.
+  EXPECT_NEAR(critic.maxGradientNorm(), 1.0 + w1 / (2.0 * spec.lambda), 0.1);
   // f / max |grad f| is 1-Lipschitz: its estimate is a lower bound.
   EXPECT_LT(critic.normalisedEstimate(), w1 * (1.0 + 1e-3));
   EXPECT_GT(critic.normalisedEstimate(), 0.9 * w1);
@@ -142,7 +153,7 @@ TEST(Critic, EstimatesW1OfTranslatedCopiesAsTheShift) {
 TEST(Critic, GradientPenaltyMatchesTheExactSolverOnTheRingAndClippingFallsShort) {
   const Measure p = cloud("gaussian", 300, 2), q = cloud("gmm8", 300, 3);
   const double w1 = exactW1(p, q);
-  CriticSpec gp;
+  CriticSpec gp = smallCritic();
   DualCritic penalised(gp, p, q);
   penalised.train(1500);
   // Within 8% of the exact W1 (here above it by about W1 / (2 lambda), the soft penalty's bias).
