@@ -236,8 +236,7 @@ void DualCritic::train(int steps) {
   for (int k = 0; k < steps; ++k) {
     const auto real = drawFrom(p_, batch, rng_), fake = drawFrom(q_, batch, rng_);
     const double loss = critic_.update(real, fake, CriticLoss::Wasserstein);
-    if (critic_.steps() % 10 == 0 || k + 1 == steps)
-      history_.push_back({critic_.steps(), estimate(), loss});
+    if (critic_.steps() % 10 == 0) history_.push_back({critic_.steps(), estimate(), loss});
   }
 }
 

@@ -109,7 +109,7 @@ class DualCritic {
     long step;
     double estimate, loss;
   };
-  const std::vector<Record>& history() const { return history_; }  // every 10th step and the last
+  const std::vector<Record>& history() const { return history_; }  // every 10th step
   const Measure& source() const { return p_; }
   const Measure& target() const { return q_; }
 

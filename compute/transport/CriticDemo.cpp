@@ -92,7 +92,7 @@ void CriticDemo::syncCritic(const CriticSettings& s, const Measure& p, const Mea
 
 void CriticDemo::syncGan(const GanSettings& s, const Measure& data, std::vector<glm::dvec2> centres,
                          double radius) {
-  if (gan_ && ganSettings_ == s && data.points == ganPoints_ && data.weights == ganWeights_) return;
+  if (ganCurrent(s, data)) return;
   gan_ = std::make_unique<Gan>(s.spec, data);
   ganSettings_ = s;
   ganPoints_ = data.points;
@@ -112,13 +112,17 @@ bool CriticDemo::advance(bool gan, double budgetMs) {
   bool moved = false;
   while (!finished(gan) && (budgetMs <= 0.0 || !moved || msSince(t0) < budgetMs)) {
     if (gan) {
+      // Up to the next record (its modes counted on its samples), at most 5 iterations between
+      // clock checks in the GUI.
+      const long toRecord = Gan::kMeasureEvery - gan_->iterations() % Gan::kMeasureEvery;
+      const long left = ganSettings_->iterations - gan_->iterations();
       const size_t records = gan_->history().size();
-      gan_->iterate(1);
+      gan_->iterate(int(std::min({toRecord, left, budgetMs <= 0.0 ? toRecord : 5L})));
       if (gan_->history().size() > records)
-        modeHistory_.push_back(
-            flowscope::modesCovered(gan_->samples(), centres_, radius_));  // the record's samples
+        modeHistory_.push_back(flowscope::modesCovered(gan_->samples(), centres_, radius_));
     } else {
-      critic_->train(1);
+      const long left = criticSettings_->steps - critic_->steps();
+      critic_->train(int(budgetMs <= 0.0 ? left : std::min(left, 2L)));
     }
     moved = true;
   }

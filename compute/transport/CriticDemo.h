@@ -60,6 +60,10 @@ class CriticDemo {
   // sample must be to count for its mode.
   void syncGan(const GanSettings& s, const Measure& data, std::vector<glm::dvec2> centres,
                double radius);
+  // Whether the GAN was started from these settings and data (syncGan would keep it).
+  bool ganCurrent(const GanSettings& s, const Measure& data) const {
+    return gan_ && ganSettings_ == s && data.points == ganPoints_ && data.weights == ganWeights_;
+  }
   // Trains the mode's model towards its target for at most budgetMs (<= 0: all the way). True
   // when it took a step.
   bool advance(bool gan, double budgetMs);

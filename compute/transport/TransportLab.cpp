@@ -448,6 +448,7 @@ void TransportLab::syncDemo() {
     demo_.syncCritic(s_.critic, a_, b_);
     return;
   }
+  if (demo_.ganCurrent(s_.gan, b_)) return;
   // The modes of a mixture preset target, where its points came from the preset.
   std::vector<glm::dvec2> centres;
   double radius = 0.0;
