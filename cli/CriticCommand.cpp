@@ -164,10 +164,12 @@ void addCriticCommand(CLI::App& app, Runner& run) {
   addPathOption(*cmd, "--target", a->target, "Target points q, CSV x,y")->required();
   addPathOption(*cmd, "--source-weights", a->sourceWeights, "Source weights, CSV w");
   addPathOption(*cmd, "--target-weights", a->targetWeights, "Target weights, CSV w");
-  cmd->add_option("--method", a->method,
-                  "clip: every parameter clamped to [-c, c] after each step (WGAN); gp: + lambda "
-                  "(|grad f| - 1)^2 at points between the clouds (WGAN-GP); sn: every weight "
-                  "matrix over its largest singular value (spectral normalisation)")
+  cmd->add_option(
+         "--method", a->method,
+         "clip: every parameter clamped to [-c, c] after each step (WGAN); gp: + lambda "
+         "(|grad f| - 1)^2 at points between the clouds (WGAN-GP; the penalty is soft: for a "
+         "translation the estimate settles near W1 (1 + W1 / (2 lambda))); sn: every "
+         "weight matrix over its largest singular value (spectral normalisation)")
       ->capture_default_str();
   cmd->add_option("--lambda", a->lambda, "gp: the penalty's weight")->capture_default_str();
   cmd->add_option("--clip", a->clip, "clip: the bound c")->capture_default_str();
