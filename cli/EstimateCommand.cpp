@@ -117,7 +117,7 @@ void addEstimateCommand(CLI::App& app, Runner& run) {
                   "expression in x (+ - * / ^, sin cos tan exp log sqrt abs tanh step sigmoid, "
                   "pi; exact gradient by quadrature), e.g. 'x^3 - 2*x'; gaussian2d: x^2+y^2, x*y, "
                   "sin(x)*cos(y), step(x)*step(y) (closed forms) or an expression in x and y "
-                  "(quadrature on 801 x 801 points); categorical: the table f(0),...,f(K-1), "
+                  "(quadrature on 401 x 401 points); categorical: the table f(0),...,f(K-1), "
                   "comma-separated")
       ->capture_default_str();
   cmd->add_option("--estimator", a->estimator,

@@ -75,7 +75,7 @@ void EstimatorsView::problemSection(ControlRects& rects) {
     ImGui::InputText("f(x, y) =", plane_, sizeof(plane_));
     ImGui::SameLine();
     if (ImGui::Button("use##2")) s.f2 = plane_, changed = true;
-    hint("an expression in x and y; its exact L and gradient by quadrature (801 x 801 points)");
+    hint("an expression in x and y; its exact L and gradient by quadrature (401 x 401 points)");
   } else {
     int k = int(s.logits.size());
     if (ImGui::SliderInt("classes K", &k, 2, 8)) {

@@ -129,7 +129,7 @@ Expression::Value2 f2Of(const EstimatorProblem& p, double x, double y) {
 }
 
 // L and grad L in the plane: closed forms, or the score-function integrals of a typed f against
-// N(0, I) on [-8, 8]^2 (801 x 801 points, trapezoid rule).
+// N(0, I) on [-8, 8]^2 (401 x 401 points, trapezoid rule).
 std::vector<double> plane(const EstimatorProblem& p) {
   const double m1 = p.theta[0], m2 = p.theta[1], s = p.theta[2];
   if (!p.expression) {
@@ -150,7 +150,7 @@ std::vector<double> plane(const EstimatorProblem& p) {
       }
     }
   }
-  constexpr int n = 400;
+  constexpr int n = 200;
   constexpr double h = 8.0 / n;
   std::vector<std::array<double, 4>> rows(2 * n + 1);
   parallelFor(

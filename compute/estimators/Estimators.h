@@ -7,7 +7,7 @@
 //                (quadrature);
 //   gaussian2d:  z ~ N(mu, sigma^2 I) in the plane, theta = (mu1, mu2, sigma), f one of a few
 //                functions of the plane (closed forms) or an expression in x and y (quadrature
-//                on a 801 x 801 grid over +-8 sigma);
+//                on a 401 x 401 grid over +-8 sigma);
 //   categorical: z ~ softmax(logits) over K <= 8 classes, theta = the logits, f a table
 //                (exact grad_j L = p_j (f_j - L), by enumeration).
 // The estimators (one sample's gradient; an estimate averages `samples` of them):

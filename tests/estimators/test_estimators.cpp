@@ -205,7 +205,7 @@ TEST(Estimators, PlaneClosedFormsMatchQuadratureAndEstimatorsAreUnbiased) {
     closed.f2 = named;
     EstimatorProblem typed = closed;
     typed.expression = Expression::parse(text);
-    // The trapezoid rule (h = 0.02) is exact to ~1e-6 on smooth f; across the step's jump it
+    // The trapezoid rule (h = 0.04) is exact to ~1e-6 on smooth f; across the step's jump it
     // errs by about h times the density there.
     const double tol = named == Gaussian2F::Quadrant ? 1e-2 : 1e-5;
     EXPECT_NEAR(objective(closed), objective(typed), tol) << text;
