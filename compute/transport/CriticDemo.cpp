@@ -130,6 +130,7 @@ bool CriticDemo::advance(bool gan, double budgetMs) {
 }
 
 double CriticDemo::exactPotential(glm::dvec2 x) const {
+  if (exact_.v.size() != targets_.size()) return NAN;  // no exact solution (it did not converge)
   double v = INFINITY;
   for (size_t j = 0; j < targets_.size(); ++j)
     v = std::min(v, glm::length(x - targets_[j]) - exact_.v[j]);

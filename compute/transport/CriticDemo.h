@@ -72,7 +72,7 @@ class CriticDemo {
   const DualCritic* critic() const { return critic_.get(); }
   const Gan* gan() const { return gan_.get(); }
   const ExactResult& exact() const { return exact_; }
-  double exactPotential(glm::dvec2 x) const;
+  double exactPotential(glm::dvec2 x) const;  // NaN without an exact solution
   // Modes the GAN's shown samples cover, and how many there are (0: the data is no mixture).
   int modesCovered() const;
   int modeCount() const { return int(centres_.size()); }
