@@ -108,7 +108,9 @@ void TransportPanel::ganSection(TransportLab& lab, ControlRects& rects) {
   if (const Gan* gan = d.gan()) {
     ImGui::Text("iteration %ld / %d%s", gan->iterations(), g.iterations,
                 d.finished(true) ? "" : "  (training)");
-    if (d.modeCount() > 0) ImGui::Text("modes covered %d / %d", d.modesCovered(), d.modeCount());
+    const bool mixture = !gan->modes().centres.empty();
+    if (mixture)
+      ImGui::Text("modes covered %d / %zu", gan->modesCovered(), gan->modes().centres.size());
     std::vector<double> x, dl, gl, w1, modes;
     for (size_t k = 0; k < gan->history().size(); ++k) {
       const auto& r = gan->history()[k];
@@ -116,14 +118,14 @@ void TransportPanel::ganSection(TransportLab& lab, ControlRects& rects) {
       dl.push_back(r.criticLoss);
       gl.push_back(r.generatorLoss);
       w1.push_back(r.w1);
-      if (k < d.modeHistory().size()) modes.push_back(double(d.modeHistory()[k]));
+      modes.push_back(double(r.modes));
     }
     const ImVec2 size(ImGui::GetContentRegionAvail().x, ui(120));
     if (x.size() >= 2) {
       chart("##losses", x, {{"D loss", dl, kCyan}, {"G loss", gl, kAmber}}, false, false,
             "iteration", size);
       std::vector<Series> s = {{"W1(generated, data)", w1, kGreen}};
-      if (modes.size() == x.size()) s.push_back({"modes covered", modes, kPink});
+      if (mixture) s.push_back({"modes covered", modes, kPink});
       chart("##w1modes", x, s, false, false, "iteration", size);
     }
   }

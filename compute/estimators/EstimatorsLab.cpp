@@ -85,6 +85,8 @@ const LabInfo& EstimatorsLab::info() const {
 EstimatorsLab::~EstimatorsLab() = default;
 
 void EstimatorsLab::useGpu(const GpuContext* gpu) {
+  if (gpu == device_) return;  // the shell says so every frame
+  device_ = gpu;
   gpu_.reset();
   gpuName_.clear();
   if (gpu && !gpu->isCpu()) {
@@ -117,14 +119,17 @@ std::vector<std::vector<double>> EstimatorsLab::estimatesOf(const EstimatorSpec&
 
 void EstimatorsLab::setSettings(const EstimatorsSettings& s) {
   validate(s);
-  const bool descentKept = s.dist == s_.dist && s.gaussianTheta == s_.gaussianTheta &&
-                           s.f == s_.f && s.planeTheta == s_.planeTheta && s.f2 == s_.f2 &&
-                           s.logits == s_.logits && s.table == s_.table &&
-                           s.samples == s_.samples && s.tau == s_.tau && s.seed == s_.seed &&
-                           s.learningRate == s_.learningRate && !descent_.empty();
+  // What each part depends on: an edit of the descent's rate or target keeps the estimates, one of
+  // the component or the estimate count keeps the descent.
+  const bool sameDraws = s.dist == s_.dist && s.gaussianTheta == s_.gaussianTheta && s.f == s_.f &&
+                         s.planeTheta == s_.planeTheta && s.f2 == s_.f2 && s.logits == s_.logits &&
+                         s.table == s_.table && s.samples == s_.samples && s.tau == s_.tau &&
+                         s.seed == s_.seed;
+  const bool estimatesKept = sameDraws && s.component == s_.component && s.repeats == s_.repeats;
+  const bool descentKept = sameDraws && s.learningRate == s_.learningRate && !descent_.empty();
   s_ = s;
   problem_ = problemOf(s_);
-  stale_ = true;
+  stale_ = stale_ || !estimatesKept;
   if (!descentKept) resetDescent();
   ++revision_;
 }

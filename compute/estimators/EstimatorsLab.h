@@ -137,6 +137,7 @@ class EstimatorsLab : public Lab {
   std::vector<std::vector<std::vector<double>>> simplex_;
   std::vector<double> gumbelFrequencies_, probabilities_;
   std::vector<DescentPath> descent_;
+  const GpuContext* device_ = nullptr;  // the device useGpu last named
   std::unique_ptr<GpuEstimator> gpu_;
   std::string gpuName_;
 };

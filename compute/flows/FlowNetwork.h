@@ -5,26 +5,13 @@
 // GPU. Forward is data -> latent and keeps what backward() needs; the gradient of the negative
 // log-likelihood is derived by hand layer by layer (the spline's by forward-mode dual numbers,
 // Spline.h), the conditioners' by the engine's own backward passes.
-#include <glm/glm.hpp>
-
 #include <span>
 #include <vector>
 
 #include "FlowSpec.h"
+#include "PlanePoints.h"
 
 namespace flowscope {
-
-// Points as the batch layout the flow reads (row-major n x 2) in precision T.
-template <class T>
-std::vector<T> flatPoints(std::span<const glm::dvec2> points) {
-  std::vector<T> out;
-  out.reserve(2 * points.size());
-  for (const glm::dvec2& p : points) {
-    out.push_back(T(p.x));
-    out.push_back(T(p.y));
-  }
-  return out;
-}
 
 // Points pushed through the flow one layer at a time: states[k] holds the batch (row-major
 // batch x 2) after k layers of the pass (states[0] the input), logDets[k] each point's

@@ -112,6 +112,8 @@ std::string FlowsLab::drawingBackend() const {
 }
 
 void FlowsLab::useGpu(const GpuContext* gpu) {
+  if (gpu == device_) return;  // the shell says so every frame
+  device_ = gpu;
   gpuFlow_.reset();
   gpuName_.clear();
   if (gpu && !gpu->isCpu()) {

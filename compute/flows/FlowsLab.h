@@ -157,6 +157,7 @@ class FlowsLab : public Lab {
   std::vector<glm::dvec2> train_, heldOut_;
   std::unique_ptr<FloatFlowTrainer> trainer_;
   std::unique_ptr<FlowNetwork<FastCpuMlp, float>> eval_;
+  const GpuContext* device_ = nullptr;  // the device useGpu last named
   std::unique_ptr<GpuFlow> gpuFlow_;
   std::string gpuName_;
   std::vector<float> nll_;

@@ -131,13 +131,15 @@ std::vector<T> CriticMlpT<T>::values(std::span<const T> params, std::span<const 
 template <class T>
 double CriticMlpT<T>::lossGradient(std::span<const T> params, std::span<const T> points,
                                    std::span<const T> valueWeights,
-                                   std::span<const T> penaltyWeights, std::span<T> grad) const {
+                                   std::span<const T> penaltyWeights, std::span<T> grad,
+                                   std::vector<T>* values) const {
   // Without a penalty the tangents (and their adjoints) are not needed.
   const bool penalised =
       std::any_of(penaltyWeights.begin(), penaltyWeights.end(), [](T w) { return w != T(0); });
   run(params, points, penalised);
   Workspace& r = *work_;
   const Eigen::Index n = r.f.cols();
+  if (values) values->assign(r.f.data(), r.f.data() + r.f.size());
   const size_t K = penalised ? static_cast<size_t>(spec_.inputs) : 0,
                top = static_cast<size_t>(spec_.depth);
   const Eigen::Map<const Eigen::Matrix<T, 1, Eigen::Dynamic>> dF(valueWeights.data(), n),

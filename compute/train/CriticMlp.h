@@ -44,10 +44,10 @@ class CriticMlpT {
   std::vector<T> values(std::span<const T> params, std::span<const T> points) const;
   // Adds to `grad` the parameters' gradient of
   //   L = sum_i valueWeights_i f(x_i) + sum_i penaltyWeights_i (|grad f(x_i)| - 1)^2
-  // and returns the penalty's part of L.
+  // and returns the penalty's part of L; `values`, when given, receives f(x_i) of that pass.
   double lossGradient(std::span<const T> params, std::span<const T> points,
                       std::span<const T> valueWeights, std::span<const T> penaltyWeights,
-                      std::span<T> grad) const;
+                      std::span<T> grad, std::vector<T>* values = nullptr) const;
 
  private:
   struct Workspace;

@@ -5,8 +5,8 @@
 #include <cmath>
 #include <limits>
 
-#include "InputError.h"
 #include "Activations.h"
+#include "InputError.h"
 #include "InputFile.h"
 #include "ReferenceMlp.h"
 

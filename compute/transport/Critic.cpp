@@ -15,34 +15,7 @@ constexpr NamedValue<LipschitzMethod> kMethods[] = {{LipschitzMethod::None, "non
                                                     {LipschitzMethod::Spectral, "sn"}};
 
 MlpSpec networkOf(const CriticSpec& s) {
-  MlpSpec n;
-  n.inputs = 2;
-  n.outputs = 1;
-  n.width = s.width;
-  n.depth = s.depth;
-  n.activation = s.activation;
-  n.embedding.kind = EmbeddingKind::None;
-  n.embedding.width = 0;
-  n.seed = s.seed;
-  return n;
-}
-
-AdamOptions adamOf(const CriticSpec& s) {
-  AdamOptions o;
-  o.learningRate = s.learningRate;
-  o.beta1 = 0.5;
-  o.beta2 = 0.9;
-  return o;
-}
-
-std::vector<float> flat(std::span<const glm::dvec2> points) {
-  std::vector<float> out;
-  out.reserve(points.size() * 2);
-  for (const auto& p : points) {
-    out.push_back(float(p.x));
-    out.push_back(float(p.y));
-  }
-  return out;
+  return planeNetwork(1, s.width, s.depth, s.activation, s.seed);
 }
 
 template <class V>
@@ -54,6 +27,27 @@ void normalise(V& v) {
 }
 
 }  // namespace
+
+MlpSpec planeNetwork(int outputs, int width, int depth, Activation activation, uint64_t seed) {
+  MlpSpec n;
+  n.inputs = 2;
+  n.outputs = outputs;
+  n.width = width;
+  n.depth = depth;
+  n.activation = activation;
+  n.embedding.kind = EmbeddingKind::None;
+  n.embedding.width = 0;
+  n.seed = seed;
+  return n;
+}
+
+AdamOptions wganAdam(double learningRate) {
+  AdamOptions o;
+  o.learningRate = learningRate;
+  o.beta1 = 0.5;
+  o.beta2 = 0.9;
+  return o;
+}
 
 std::string lipschitzName(LipschitzMethod m) {
   return nameIn(kMethods, m);
@@ -74,7 +68,7 @@ void validate(const CriticSpec& s) {
 Critic::Critic(const CriticSpec& spec)
     : spec_((validate(spec), spec)),
       net_(networkOf(spec)),
-      adam_(layoutOf(networkOf(spec)).count, adamOf(spec)),
+      adam_(layoutOf(networkOf(spec)).count, wganAdam(spec.learningRate)),
       rng_(spec.seed, 77u) {
   const std::vector<double> init = initialParameters(net_.spec());
   params_.assign(init.begin(), init.end());
@@ -154,7 +148,7 @@ double Critic::update(const std::vector<glm::dvec2>& real, const std::vector<glm
       const double u = rng_.uniform();
       points.push_back(u * real[i] + (1.0 - u) * fake[i]);
     }
-  const std::vector<float> x = flat(points);
+  const std::vector<float> x = flatPoints<float>(points);
   std::vector<float> valueWeights(points.size(), 0.0f), penaltyWeights(points.size(), 0.0f);
   const float inv = 1.0f / float(n);
   double value = 0.0;
@@ -172,12 +166,10 @@ double Critic::update(const std::vector<glm::dvec2>& real, const std::vector<glm
   if (penalised)
     std::fill(penaltyWeights.begin() + long(2 * n), penaltyWeights.end(),
               float(spec_.lambda) * inv);
-  std::vector<float> grad(params_.size(), 0.0f);
-  lastPenalty_ = net_.lossGradient(acting_, x, valueWeights, penaltyWeights, grad);
-  if (loss == CriticLoss::Wasserstein) {
-    const auto f = net_.values(acting_, std::span(x).first(4 * n));
+  std::vector<float> grad(params_.size(), 0.0f), f;
+  lastPenalty_ = net_.lossGradient(acting_, x, valueWeights, penaltyWeights, grad, &f);
+  if (loss == CriticLoss::Wasserstein)
     for (size_t i = 0; i < n; ++i) value += (double(f[n + i]) - f[i]) / double(n);
-  }
   if (spec_.method == LipschitzMethod::Spectral) spectralBackward(grad);
   adam_.step(params_, grad);
   if (spec_.method == LipschitzMethod::Clip)
@@ -187,11 +179,11 @@ double Critic::update(const std::vector<glm::dvec2>& real, const std::vector<glm
 }
 
 CriticMlpT<float>::Evaluation Critic::evaluate(std::span<const glm::dvec2> points) const {
-  return net_.evaluate(acting_, flat(points));
+  return net_.evaluate(acting_, flatPoints<float>(points));
 }
 
 std::vector<double> Critic::values(std::span<const glm::dvec2> points) const {
-  const auto f = net_.values(acting_, flat(points));
+  const auto f = net_.values(acting_, flatPoints<float>(points));
   return {f.begin(), f.end()};
 }
 

@@ -25,6 +25,7 @@
 
 #include "Adam.h"
 #include "CriticMlp.h"
+#include "PlanePoints.h"
 #include "Rng.h"
 #include "Transport.h"
 
@@ -34,6 +35,10 @@ enum class LipschitzMethod { None, Clip, Penalty, Spectral };
 std::string lipschitzName(LipschitzMethod m);             // "none" | "clip" | "gp" | "sn"
 LipschitzMethod parseLipschitz(const std::string& name);  // InputError listing the names
 enum class CriticLoss { Wasserstein, Logistic };
+// The engine's layout for a network of the plane (2 inputs, no embedding): the critic's
+// (1 output) and the GAN generator's (2); and Adam with WGAN-GP's betas (0.5, 0.9).
+MlpSpec planeNetwork(int outputs, int width, int depth, Activation activation, uint64_t seed);
+AdamOptions wganAdam(double learningRate);
 // The logistic loss's pieces, overflow-free: log(1 + e^x) and 1 / (1 + e^-x).
 inline double softplus(double x) {
   return x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x));

@@ -63,6 +63,8 @@ CriticDemo::CriticDemo() = default;
 CriticDemo::~CriticDemo() = default;
 
 void CriticDemo::useGpu(const GpuContext* gpu) {
+  if (gpu == device_) return;  // the shell says so every frame
+  device_ = gpu;
   gpu_.reset();
   gpuName_.clear();
   if (gpu && !gpu->isCpu()) {
@@ -76,30 +78,20 @@ std::string CriticDemo::fieldBackend() const {
 }
 
 void CriticDemo::syncCritic(const CriticSettings& s, const Measure& p, const Measure& q) {
-  std::vector<glm::dvec2> points = p.points;
-  points.insert(points.end(), q.points.begin(), q.points.end());
-  std::vector<double> weights = p.weights;
-  weights.insert(weights.end(), q.weights.begin(), q.weights.end());
-  if (critic_ && criticSettings_ == s && points == criticPoints_ && weights == criticWeights_)
+  const auto same = [](const Measure& a, const Measure& b) {
+    return a.points == b.points && a.weights == b.weights;
+  };
+  if (critic_ && criticSettings_ == s && same(p, critic_->source()) && same(q, critic_->target()))
     return;
   critic_ = std::make_unique<DualCritic>(s.spec, p, q);
   criticSettings_ = s;
-  criticPoints_ = std::move(points);
-  criticWeights_ = std::move(weights);
   exact_ = exactTransport(p, q, CostKind::Euclidean);
-  targets_ = q.points;
 }
 
-void CriticDemo::syncGan(const GanSettings& s, const Measure& data, std::vector<glm::dvec2> centres,
-                         double radius) {
+void CriticDemo::syncGan(const GanSettings& s, const Measure& data, GanModes modes) {
   if (ganCurrent(s, data)) return;
-  gan_ = std::make_unique<Gan>(s.spec, data);
+  gan_ = std::make_unique<Gan>(s.spec, data, 512, std::move(modes));
   ganSettings_ = s;
-  ganPoints_ = data.points;
-  ganWeights_ = data.weights;
-  centres_ = std::move(centres);
-  radius_ = radius;
-  modeHistory_ = {flowscope::modesCovered(gan_->samples(), centres_, radius_)};  // record 0's
 }
 
 bool CriticDemo::finished(bool gan) const {
@@ -111,15 +103,9 @@ bool CriticDemo::advance(bool gan, double budgetMs) {
   const auto t0 = std::chrono::steady_clock::now();
   bool moved = false;
   while (!finished(gan) && (budgetMs <= 0.0 || !moved || msSince(t0) < budgetMs)) {
-    if (gan) {
-      // Up to the next record (its modes counted on its samples), at most 5 iterations between
-      // clock checks in the GUI.
-      const long toRecord = Gan::kMeasureEvery - gan_->iterations() % Gan::kMeasureEvery;
+    if (gan) {  // at most 5 iterations between clock checks in the GUI
       const long left = ganSettings_->iterations - gan_->iterations();
-      const size_t records = gan_->history().size();
-      gan_->iterate(int(std::min({toRecord, left, budgetMs <= 0.0 ? toRecord : 5L})));
-      if (gan_->history().size() > records)
-        modeHistory_.push_back(flowscope::modesCovered(gan_->samples(), centres_, radius_));
+      gan_->iterate(int(budgetMs <= 0.0 ? left : std::min(left, 5L)));
     } else {
       const long left = criticSettings_->steps - critic_->steps();
       critic_->train(int(budgetMs <= 0.0 ? left : std::min(left, 2L)));
@@ -130,27 +116,18 @@ bool CriticDemo::advance(bool gan, double budgetMs) {
 }
 
 double CriticDemo::exactPotential(glm::dvec2 x) const {
-  if (exact_.v.size() != targets_.size()) return NAN;  // no exact solution (it did not converge)
+  if (!critic_) return NAN;
+  const std::vector<glm::dvec2>& y = critic_->target().points;
+  if (exact_.v.size() != y.size()) return NAN;  // no exact solution (it did not converge)
   double v = INFINITY;
-  for (size_t j = 0; j < targets_.size(); ++j)
-    v = std::min(v, glm::length(x - targets_[j]) - exact_.v[j]);
+  for (size_t j = 0; j < y.size(); ++j) v = std::min(v, glm::length(x - y[j]) - exact_.v[j]);
   return v;
-}
-
-int CriticDemo::modesCovered() const {
-  return gan_ ? flowscope::modesCovered(gan_->samples(), centres_, radius_) : 0;
 }
 
 CriticMlpT<float>::Evaluation CriticDemo::evaluate(const Critic& c,
                                                    std::span<const glm::dvec2> x) const {
   if (!gpu_) return c.evaluate(x);
-  std::vector<float> flat;
-  flat.reserve(x.size() * 2);
-  for (const auto& p : x) {
-    flat.push_back(float(p.x));
-    flat.push_back(float(p.y));
-  }
-  return gpu_->evaluate(c.network(), c.weights(), flat);
+  return gpu_->evaluate(c.network(), c.weights(), flatPoints<float>(x));
 }
 
 CriticField CriticDemo::field(bool gan, const View2D& view, int width, int height,
@@ -178,10 +155,13 @@ CriticField CriticDemo::field(bool gan, const View2D& view, int width, int heigh
         },
         4);
     // The shift: the critic's mean over the clouds onto phi's (both are defined up to a constant).
-    const auto f = c->values(criticPoints_);
     double df = 0.0;
-    for (size_t i = 0; i < f.size(); ++i) df += exactPotential(criticPoints_[i]) - f[i];
-    out.shift = float(df / double(f.size()));
+    size_t n = 0;
+    for (const Measure* m : {&critic_->source(), &critic_->target()}) {
+      const auto f = c->values(m->points);
+      for (size_t i = 0; i < f.size(); ++i, ++n) df += exactPotential(m->points[i]) - f[i];
+    }
+    out.shift = float(df / double(n));
     for (float& v : out.critic.values) v += out.shift;
     setRange(out.exact);
   }

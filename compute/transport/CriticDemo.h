@@ -56,13 +56,11 @@ class CriticDemo {
   std::string fieldBackend() const;
 
   void syncCritic(const CriticSettings& s, const Measure& p, const Measure& q);
-  // centres: a mixture's component means (empty: the data is no mixture); radius: how close a
-  // sample must be to count for its mode.
-  void syncGan(const GanSettings& s, const Measure& data, std::vector<glm::dvec2> centres,
-               double radius);
+  void syncGan(const GanSettings& s, const Measure& data, GanModes modes);
   // Whether the GAN was started from these settings and data (syncGan would keep it).
   bool ganCurrent(const GanSettings& s, const Measure& data) const {
-    return gan_ && ganSettings_ == s && data.points == ganPoints_ && data.weights == ganWeights_;
+    return gan_ && ganSettings_ == s && data.points == gan_->data().points &&
+           data.weights == gan_->data().weights;
   }
   // Trains the mode's model towards its target for at most budgetMs (<= 0: all the way). True
   // when it took a step.
@@ -73,13 +71,6 @@ class CriticDemo {
   const Gan* gan() const { return gan_.get(); }
   const ExactResult& exact() const { return exact_; }
   double exactPotential(glm::dvec2 x) const;  // NaN without an exact solution
-  // Modes the GAN's shown samples cover, and how many there are (0: the data is no mixture).
-  int modesCovered() const;
-  int modeCount() const { return int(centres_.size()); }
-  const std::vector<glm::dvec2>& modeCentres() const { return centres_; }
-  double modeRadius() const { return radius_; }
-  // Per GAN record: the modes covered then (the record's samples).
-  const std::vector<int>& modeHistory() const { return modeHistory_; }
 
   // Critic mode: the critic and the exact potential; GAN mode: the critic's raw f only.
   CriticField field(bool gan, const View2D& view, int width, int height, int cellPixels) const;
@@ -89,15 +80,10 @@ class CriticDemo {
 
   std::optional<CriticSettings> criticSettings_;
   std::optional<GanSettings> ganSettings_;
-  std::vector<glm::dvec2> criticPoints_, ganPoints_;  // what the models were started from
-  std::vector<double> criticWeights_, ganWeights_;
-  std::unique_ptr<DualCritic> critic_;
-  std::unique_ptr<Gan> gan_;
+  std::unique_ptr<DualCritic> critic_;  // it keeps the clouds it was started from
+  std::unique_ptr<Gan> gan_;            // and the data
   ExactResult exact_;
-  std::vector<glm::dvec2> targets_;  // the exact potential's y_j
-  std::vector<glm::dvec2> centres_;
-  double radius_ = 0.0;
-  std::vector<int> modeHistory_;
+  const GpuContext* device_ = nullptr;      // the device useGpu last named
   mutable std::unique_ptr<GpuCritic> gpu_;  // a device handle; its buffers are a cache
   std::string gpuName_;
 };

@@ -14,24 +14,8 @@ constexpr NamedValue<GanLoss> kLosses[] = {{GanLoss::Original, "original"},
                                            {GanLoss::Wasserstein, "wgan"}};
 
 MlpSpec generatorOf(const GanSpec& s) {
-  MlpSpec n;
-  n.inputs = 2;
-  n.outputs = 2;
-  n.width = s.generatorWidth;
-  n.depth = s.generatorDepth;
-  n.activation = s.critic.activation;
-  n.embedding.kind = EmbeddingKind::None;
-  n.embedding.width = 0;
-  n.seed = s.critic.seed + 1000;
-  return n;
-}
-
-AdamOptions generatorAdam(const GanSpec& s) {
-  AdamOptions o;
-  o.learningRate = s.generatorLearningRate;
-  o.beta1 = 0.5;
-  o.beta2 = 0.9;
-  return o;
+  return planeNetwork(2, s.generatorWidth, s.generatorDepth, s.critic.activation,
+                      s.critic.seed + 1000);
 }
 
 std::vector<glm::dvec2> normals(int n, Pcg32& rng) {
@@ -59,12 +43,13 @@ void validate(const GanSpec& s) {
   validate(generatorOf(s));
 }
 
-Gan::Gan(const GanSpec& spec, Measure data, int shown)
+Gan::Gan(const GanSpec& spec, Measure data, int shown, GanModes modes)
     : spec_((validate(spec), spec)),
       data_(std::move(data)),
+      modes_(std::move(modes)),
       critic_(spec.critic),
       generator_(generatorOf(spec)),
-      adam_(layoutOf(generatorOf(spec)).count, generatorAdam(spec)),
+      adam_(layoutOf(generatorOf(spec)).count, wganAdam(spec.generatorLearningRate)),
       rng_(spec.critic.seed, 80u) {
   if (data_.points.empty()) throw InputError("gan: the data cloud is empty");
   const std::vector<double> init = initialParameters(generator_.spec());
@@ -76,14 +61,8 @@ Gan::Gan(const GanSpec& spec, Measure data, int shown)
 }
 
 std::vector<glm::dvec2> Gan::generate(std::span<const glm::dvec2> noise) {
-  std::vector<float> z;
-  z.reserve(noise.size() * 2);
-  for (const auto& p : noise) {
-    z.push_back(float(p.x));
-    z.push_back(float(p.y));
-  }
   const std::vector<float> levels(noise.size(), 0.0f);
-  const std::vector<float> y = generator_.forward(weights_, z, levels);
+  const std::vector<float> y = generator_.forward(weights_, flatPoints<float>(noise), levels);
   std::vector<glm::dvec2> out(noise.size());
   for (size_t i = 0; i < out.size(); ++i) out[i] = {y[2 * i], y[2 * i + 1]};
   return out;
@@ -143,7 +122,11 @@ void Gan::refreshShown(bool measure) {
   const size_t n = std::min(samples_.size(), kMeasurePoints);
   const Measure generated = Measure::uniform({samples_.begin(), samples_.begin() + long(n)});
   const ExactResult r = exactTransport(generated, measureData_, CostKind::Euclidean);
-  history_.push_back({iterations_, lastCriticLoss_, lastGeneratorLoss_, r.cost});
+  history_.push_back({iterations_, lastCriticLoss_, lastGeneratorLoss_, r.cost, modesCovered()});
+}
+
+int Gan::modesCovered() const {
+  return flowscope::modesCovered(samples_, modes_.centres, modes_.radius);
 }
 
 int modesCovered(std::span<const glm::dvec2> points, std::span<const glm::dvec2> centres,

@@ -33,10 +33,16 @@ struct GanSpec {
 };
 void validate(const GanSpec& spec);  // InputError naming the field
 
+// A mixture's modes, to count the ones a GAN covers (empty centres: the data is no mixture).
+struct GanModes {
+  std::vector<glm::dvec2> centres;
+  double radius = 0.0;  // how close a sample must be to count for its mode
+};
+
 class Gan {
  public:
   // data: the cloud to imitate; shown: how many generated samples (fixed noise) to draw.
-  Gan(const GanSpec& spec, Measure data, int shown = 512);
+  Gan(const GanSpec& spec, Measure data, int shown = 512, GanModes modes = {});
   void iterate(int count);
   long iterations() const { return iterations_; }
   const GanSpec& spec() const { return spec_; }
@@ -45,11 +51,14 @@ class Gan {
   // The fixed noise's samples and their pushes, as of the last iteration.
   const std::vector<glm::dvec2>& samples() const { return samples_; }
   const std::vector<glm::dvec2>& pushes() const { return pushes_; }
+  const GanModes& modes() const { return modes_; }
+  int modesCovered() const;  // by the shown samples (modesCovered below)
   std::vector<glm::dvec2> generate(std::span<const glm::dvec2> noise);
   struct Record {
     long iteration;
     double criticLoss, generatorLoss;
     double w1;  // exact W1 between 256 of the shown samples and 256 data points
+    int modes;  // the modes the shown samples covered then
   };
   static constexpr long kMeasureEvery = 50;      // iterations between records
   static constexpr size_t kMeasurePoints = 256;  // points of each side in a record's W1
@@ -62,6 +71,7 @@ class Gan {
 
   GanSpec spec_;
   Measure data_;
+  GanModes modes_;
   Critic critic_;
   FastCpuMlp generator_;
   std::vector<float> weights_;

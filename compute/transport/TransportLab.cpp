@@ -194,7 +194,8 @@ void TransportLab::addStats(nlohmann::json& stats) const {
   if (s_.mode == TransportMode::Gan && demo_.gan()) {
     stats["gan_iterations"] = double(demo_.gan()->iterations());
     if (!demo_.gan()->history().empty()) stats["gan_w1"] = demo_.gan()->history().back().w1;
-    if (demo_.modeCount() > 0) stats["gan_modes_covered"] = double(demo_.modesCovered());
+    if (!demo_.gan()->modes().centres.empty())
+      stats["gan_modes_covered"] = double(demo_.gan()->modesCovered());
   }
 }
 
@@ -450,18 +451,18 @@ void TransportLab::syncDemo() {
   }
   if (demo_.ganCurrent(s_.gan, b_)) return;
   // The modes of a mixture preset target, where its points came from the preset.
-  std::vector<glm::dvec2> centres;
-  double radius = 0.0;
+  GanModes modes;
   if (isPreset(s_.target.name)) {
     const Dataset d = loadDataset(s_.target.name);
     if (d.mixture) {
       for (const auto& c : d.mixture->components()) {
-        centres.push_back(c.mean * s_.target.scale + s_.target.offset);
-        radius = std::max(radius, 3.0 * std::sqrt(std::max(c.a, c.c)) * s_.target.scale);
+        modes.centres.push_back(c.mean * s_.target.scale + s_.target.offset);
+        modes.radius =
+            std::max(modes.radius, 3.0 * std::sqrt(std::max(c.a, c.c)) * s_.target.scale);
       }
     }
   }
-  demo_.syncGan(s_.gan, b_, std::move(centres), radius);
+  demo_.syncGan(s_.gan, b_, std::move(modes));
 }
 
 void TransportLab::update() {

@@ -142,6 +142,12 @@ float colorBar(std::vector<OverlayVertex>& out, glm::vec2 at, float width, const
   return at.y + kColorBarHeight;
 }
 
+std::string formatValue(const char* printfFormat, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof(buf), printfFormat, v);
+  return buf;
+}
+
 std::string formatTick(double v, double step) {
   int decimals = std::max(0, -int(std::floor(std::log10(step) + 1e-9)));
   char buf[32];

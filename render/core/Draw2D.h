@@ -68,6 +68,8 @@ const std::vector<std::array<float, 4>>& namedColormap(const std::string& name);
 // Tick spacing of 1, 2 or 5 x 10^k closest above `rawStep`.
 double niceStep(double rawStep);
 std::string formatTick(double v, double step);
+// printf of one number ("%.3g"), for captions and legends.
+std::string formatValue(const char* printfFormat, double v);
 // Grid lines every ~90 px, the axes brighter, tick labels along the bottom and left edges.
 void gridAndAxes(std::vector<OverlayVertex>& out, const View2D& view, int width, int height);
 

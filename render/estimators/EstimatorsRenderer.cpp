@@ -15,12 +15,6 @@ constexpr uint32_t kMaxVertices = 1 << 18;
 constexpr int kBins = 40;
 constexpr float kMargin = 16.0f, kGap = 12.0f;
 
-std::string fmt(const char* f, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), f, v);
-  return buf;
-}
-
 glm::vec4 colorOf(EstimatorKind k) {
   switch (k) {
     case EstimatorKind::Pathwise:
@@ -70,10 +64,11 @@ void histograms(std::vector<OverlayVertex>& out, const EstimatorsLab& lab, Cell 
   quad(out, c.lo, c.hi, theme().box);
   const int k = lab.settings().component;
   const double exact = lab.exact().empty() ? 0.0 : lab.exact()[size_t(k)];
-  textBlock(out, {c.lo.x + 6, c.lo.y + 4},
-            {"dL/dθ_" + std::to_string(k) + " estimates (means of " +
-             std::to_string(lab.settings().samples) + "); white: exact " + fmt("%.4g", exact)},
-            theme().text);
+  textBlock(
+      out, {c.lo.x + 6, c.lo.y + 4},
+      {"dL/dθ_" + std::to_string(k) + " estimates (means of " +
+       std::to_string(lab.settings().samples) + "); white: exact " + formatValue("%.4g", exact)},
+      theme().text);
   const auto [lo, hi] = histogramRange(lab, exact);
   const size_t n = std::max<size_t>(1, lab.rows().size());
   const float top = c.lo.y + OverlayFont::kLineHeight + 10.0f, bottom = c.hi.y - 20.0f;
@@ -100,13 +95,14 @@ void histograms(std::vector<OverlayVertex>& out, const EstimatorsLab& lab, Cell 
     const double mean = r.stats.mean[size_t(k)], var = r.stats.variance[size_t(k)];
     segment(out, {X(mean), base - height}, {X(mean), base}, 1.5f, colorOf(r.kind));
     segment(out, {X(exact), base - height - 2.0f}, {X(exact), base}, 1.5f, theme().text);
-    textBlock(
-        out, {c.lo.x + 8.0f, base - height - OverlayFont::kLineHeight},
-        {estimatorKindName(r.kind) + "  mean " + fmt("%.4g", mean) + "  var " + fmt("%.3g", var)},
-        colorOf(r.kind));
+    textBlock(out, {c.lo.x + 8.0f, base - height - OverlayFont::kLineHeight},
+              {estimatorKindName(r.kind) + "  mean " + formatValue("%.4g", mean) + "  var " +
+               formatValue("%.3g", var)},
+              colorOf(r.kind));
   }
   textBlock(out, {c.lo.x + 6, c.hi.y - OverlayFont::kLineHeight - 2},
-            {"range " + fmt("%.3g", lo) + ".." + fmt("%.3g", hi) + " (1st..99th percentile)"},
+            {"range " + formatValue("%.3g", lo) + ".." + formatValue("%.3g", hi) +
+             " (1st..99th percentile)"},
             ink(0.7f));
 }
 
@@ -219,7 +215,7 @@ void simplexOrPaths(std::vector<OverlayVertex>& out, const EstimatorsLab& lab, C
     for (const auto& y : lab.simplex()[t])
       disc(out, float(y[0]) * v0 + float(y[1]) * v1 + float(y[2]) * v2, 2.0f, colors[t % 3]);
     textBlock(out, {c.lo.x + 8, c.hi.y - OverlayFont::kLineHeight * float(3 - t) - 4},
-              {"τ = " + fmt("%.2g", EstimatorsLab::kSimplexTaus[t])}, colors[t % 3]);
+              {"τ = " + formatValue("%.2g", EstimatorsLab::kSimplexTaus[t])}, colors[t % 3]);
   }
 }
 
@@ -255,20 +251,21 @@ std::vector<OverlayVertex> EstimatorsRenderer::buildVertices(const EstimatorsLab
   const auto& p = lab.problem();
   std::string what;
   if (p.dist == EstimatorDist::Gaussian)
-    what = "z ~ N(μ = " + fmt("%.3g", p.theta[0]) + ", σ = " + fmt("%.3g", p.theta[1]) +
-           "²), f(z) = " + s.f;
+    what = "z ~ N(μ = " + formatValue("%.3g", p.theta[0]) +
+           ", σ = " + formatValue("%.3g", p.theta[1]) + "²), f(z) = " + s.f;
   else if (p.dist == EstimatorDist::Gaussian2d)
-    what = "z ~ N((" + fmt("%.3g", p.theta[0]) + ", " + fmt("%.3g", p.theta[1]) + "), " +
-           fmt("%.3g", p.theta[2]) + "² I), f(x, y) = " + s.f2;
+    what = "z ~ N((" + formatValue("%.3g", p.theta[0]) + ", " + formatValue("%.3g", p.theta[1]) +
+           "), " + formatValue("%.3g", p.theta[2]) + "² I), f(x, y) = " + s.f2;
   else
     what = "z ~ softmax(θ) over " + std::to_string(p.theta.size()) + " classes, f a table";
   std::vector<std::string> caption = {
-      "L(θ) = E_{z ~ p_θ}[f(z)] = " + fmt("%.5g", lab.objectiveValue()) + ";  " + what,
+      "L(θ) = E_{z ~ p_θ}[f(z)] = " + formatValue("%.5g", lab.objectiveValue()) + ";  " + what,
       std::to_string(s.repeats) + " estimates of " + std::to_string(s.samples) +
-          " samples each, τ " + fmt("%.3g", s.tau) + ", seed " + std::to_string(s.seed) + "; " +
-          lab.backendName()};
+          " samples each, τ " + formatValue("%.3g", s.tau) + ", seed " + std::to_string(s.seed) +
+          "; " + lab.backendName()};
   for (const auto& skipped : lab.skipped()) caption.back() += ";  not shown: " + skipped;
-  caption.back() += ";  SGD lr " + fmt("%.3g", s.learningRate) + " (Space runs the descent)";
+  caption.back() +=
+      ";  SGD lr " + formatValue("%.3g", s.learningRate) + " (Space runs the descent)";
   const std::vector<std::string> wrapped = wrapLines(caption, w - 2 * kMargin);
   textBlock(out, {kMargin, 8.0f}, wrapped, theme().text);
   const float top = 16.0f + OverlayFont::kLineHeight * float(wrapped.size());

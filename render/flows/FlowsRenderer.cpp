@@ -14,12 +14,6 @@ constexpr glm::vec4 kGridColor{0.35f, 0.8f, 0.95f, 0.75f};
 constexpr glm::vec4 kPointColor{1.0f, 0.6f, 0.2f, 0.9f};
 constexpr float kCaptionX = 16.0f, kBarWidth = 260.0f;
 
-std::string fmt(const char* f, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), f, v);
-  return buf;
-}
-
 bool densityMap(FlowHeatmap h) {
   return h == FlowHeatmap::Split || h == FlowHeatmap::Model || h == FlowHeatmap::Data;
 }
@@ -37,20 +31,21 @@ std::vector<std::string> caption(const FlowsLab& lab) {
   std::vector<std::string> c;
   c.push_back(flowKindTitle(f.kind) + " on " + s.data + ": " + std::to_string(lab.layerCount()) +
               " layers, conditioners " + std::to_string(f.depth) + " × " + std::to_string(f.width) +
-              " " + activationName(f.activation) + ", base N(0, " + fmt("%.3g", f.baseScale) +
-              "² I)");
+              " " + activationName(f.activation) + ", base N(0, " +
+              formatValue("%.3g", f.baseScale) + "² I)");
   std::string line =
       "step " + std::to_string(lab.steps()) + "/" + std::to_string(s.training.adam.totalSteps);
-  if (!lab.nllCurve().empty()) line += "   NLL " + fmt("%.4f", lab.nllCurve().back());
+  if (!lab.nllCurve().empty()) line += "   NLL " + formatValue("%.4f", lab.nllCurve().back());
   if (const FlowPicture* v = lab.view(); v && v->step >= 0)
-    line += "   held-out " + fmt("%.4f", v->heldOutNll);
-  if (lab.dataEntropyBound()) line += "   data's own " + fmt("%.4f", *lab.dataEntropyBound());
+    line += "   held-out " + formatValue("%.4f", v->heldOutNll);
+  if (lab.dataEntropyBound())
+    line += "   data's own " + formatValue("%.4f", *lab.dataEntropyBound());
   c.push_back(line + " nats/point");
   const int k = lab.shownLayer();
   const double u = lab.animatedLayer();
   std::string shown = s.generate ? "generate (latent → data): " : "gaussianise (data → latent): ";
   if (lab.animatingLayers())
-    shown += "layer " + fmt("%.1f", u) + " of " + std::to_string(lab.layerCount());
+    shown += "layer " + formatValue("%.1f", u) + " of " + std::to_string(lab.layerCount());
   else
     shown +=
         std::to_string(k) + " of " + std::to_string(lab.layerCount()) + " layers applied" +
@@ -114,10 +109,10 @@ std::vector<OverlayVertex> FlowsRenderer::buildVertices(const FlowsLab& lab, uin
     if (!line.trajectory.empty()) {
       disc(out, px(line.trajectory.front()), 4.0f, white);
       text(out, px(line.trajectory.front()) + glm::vec2(8.0f, -20.0f),
-           "log p0 " + fmt("%.3f", line.trajectoryLogp.front()), theme().text);
+           "log p0 " + formatValue("%.3f", line.trajectoryLogp.front()), theme().text);
       disc(out, px(line.trajectory.back()), 4.0f, white);
       text(out, px(line.trajectory.back()) + glm::vec2(8.0f, 4.0f),
-           "t = 1: log p " + fmt("%.3f", line.trajectoryLogp.back()), theme().text);
+           "t = 1: log p " + formatValue("%.3f", line.trajectoryLogp.back()), theme().text);
     }
   }
   if (v && s.heatmap == FlowHeatmap::Split) {
@@ -135,7 +130,7 @@ std::vector<OverlayVertex> FlowsRenderer::buildVertices(const FlowsLab& lab, uin
   if (bar)
     colorBar(out, {float(w) - 12.0f - kBarWidth, float(h) - 40.0f - kColorBarHeight}, kBarWidth,
              {densityMap(s.heatmap) ? "magma" : "viridis", v->heatmapLabel,
-              fmt("%.3g", v->heatmap.lo), fmt("%.3g", v->heatmap.hi), ""});
+              formatValue("%.3g", v->heatmap.lo), formatValue("%.3g", v->heatmap.hi), ""});
   return out;
 }
 

@@ -19,12 +19,6 @@ constexpr float kBarWidth = 240.0f;
 constexpr size_t kMaxDrawnData =
     1000;  // a sample of the training set: discs cost lavapipe ~5 us each
 
-std::string fmt(const char* f, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), f, v);
-  return buf;
-}
-
 // An arrow from `a` to `b` (pixels): a shaft and two barbs.
 void arrow(std::vector<OverlayVertex>& out, glm::vec2 a, glm::vec2 b, glm::vec4 color) {
   const glm::vec2 d = b - a;
@@ -55,8 +49,8 @@ void arrows(std::vector<OverlayVertex>& out, const Evaluation& e, const Training
 }
 
 std::string levelText(const TrainingSettings& s) {
-  return s.training.objective.kind == ObjectiveKind::Flow ? "t = " + fmt("%.3g", s.level)
-                                                          : "σ = " + fmt("%.3g", s.level);
+  return s.training.objective.kind == ObjectiveKind::Flow ? "t = " + formatValue("%.3g", s.level)
+                                                          : "σ = " + formatValue("%.3g", s.level);
 }
 
 std::vector<std::string> caption(const TrainingLab& lab) {
@@ -71,23 +65,23 @@ std::vector<std::string> caption(const TrainingLab& lab) {
                    : ""));
   std::string line = "step " + std::to_string(lab.steps()) + "/" +
                      std::to_string(t.adam.totalSteps) + "  loss " +
-                     fmt("%.4g", lab.lossCurve().empty() ? 0.0 : lab.lossCurve().back());
+                     formatValue("%.4g", lab.lossCurve().empty() ? 0.0 : lab.lossCurve().back());
   if (!lab.heldOutCurve().empty())
-    line += "  held-out " + fmt("%.4g", lab.heldOutCurve().back().second);
-  if (lab.irreducibleLoss()) line += "  floor " + fmt("%.4g", *lab.irreducibleLoss());
+    line += "  held-out " + formatValue("%.4g", lab.heldOutCurve().back().second);
+  if (lab.irreducibleLoss()) line += "  floor " + formatValue("%.4g", *lab.irreducibleLoss());
   c.push_back(line);
   if (const Evaluation* e = lab.evaluation()) {
     std::string q = "samples (step " + std::to_string(e->step) + ", " + samplerKindName(s.sampler) +
                     ", " + std::to_string(s.samplerSteps) + " steps): energy distance " +
-                    fmt("%.4f", e->energyDistance) + ", copies " +
-                    fmt("%.0f%%", 100.0 * e->memorised) + " (nearest < 1/3 second nearest)";
-    if (!e->oneStep.empty()) q += ", one step " + fmt("%.3f", e->oneStepEnergyDistance);
+                    formatValue("%.4f", e->energyDistance) + ", copies " +
+                    formatValue("%.0f%%", 100.0 * e->memorised) + " (nearest < 1/3 second nearest)";
+    if (!e->oneStep.empty()) q += ", one step " + formatValue("%.3f", e->oneStepEnergyDistance);
     c.push_back(q);
   }
   if (!lab.reflowRounds().empty()) {
     const ReflowRound& r = lab.reflowRounds().back();
     c.push_back("reflow round " + std::to_string(r.round) + ": " + std::to_string(r.crossings) +
-                " crossings, straightness " + fmt("%.3f", r.straightness));
+                " crossings, straightness " + formatValue("%.3f", r.straightness));
   }
   return c;
 }
@@ -137,8 +131,9 @@ std::vector<OverlayVertex> TrainingRenderer::buildVertices(const TrainingLab& la
   textBlock(out, {kCaptionX, float(h) - 40.0f - OverlayFont::kLineHeight * float(l.size())}, l,
             theme().text);
   if (bar)
-    colorBar(out, {float(w) - 12.0f - kBarWidth, float(h) - 40.0f - kColorBarHeight}, kBarWidth,
-             {"magma", "heatmap: |learned − exact|", "0", fmt("%.3g", e->difference.hi), ""});
+    colorBar(
+        out, {float(w) - 12.0f - kBarWidth, float(h) - 40.0f - kColorBarHeight}, kBarWidth,
+        {"magma", "heatmap: |learned − exact|", "0", formatValue("%.3g", e->difference.hi), ""});
   return out;
 }
 

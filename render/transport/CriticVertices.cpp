@@ -8,30 +8,15 @@
 #include "Draw2D.h"
 #include "OverlayFont.h"
 #include "Theme.h"
+#include "TransportStyle.h"
 
 namespace flowscope {
 namespace {
 
-constexpr glm::vec4 kSourceColor{1.0f, 0.58f, 0.22f, 0.95f};
-constexpr glm::vec4 kTargetColor{0.25f, 0.82f, 0.95f, 0.95f};
 constexpr glm::vec4 kSteepColor{1.0f, 0.2f, 0.2f, 0.9f};
 constexpr glm::vec4 kLevelColor{1.0f, 1.0f, 1.0f, 0.45f};
 constexpr glm::vec4 kPushColor{1.0f, 1.0f, 1.0f, 0.75f};
 constexpr glm::vec4 kModeColor{1.0f, 1.0f, 1.0f, 0.35f};
-constexpr float kCaptionX = 16.0f, kBarWidth = 240.0f;
-
-std::string fmt(const char* f, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), f, v);
-  return buf;
-}
-
-void lines(std::vector<OverlayVertex>& out, float x, float y, const std::vector<std::string>& ls,
-           float width, bool fromBottom) {
-  const std::vector<std::string> wrapped = wrapLines(ls, width - x - 12.0f);
-  if (fromBottom) y -= OverlayFont::kLineHeight * float(wrapped.size());
-  textBlock(out, {x, y}, wrapped, theme().text);
-}
 
 // The shown grid: critic mode's halves side by side (one range), or the critic's f.
 ScalarGrid composite(const CriticField& f, bool split, uint32_t& seam) {
@@ -53,26 +38,28 @@ void criticText(std::vector<OverlayVertex>& out, const TransportLab& lab, int w,
   std::vector<std::string> caption;
   std::string method = lipschitzName(s.spec.method);
   if (s.spec.method == LipschitzMethod::Penalty)
-    method += " (λ " + fmt("%.3g", s.spec.lambda) + ")";
-  if (s.spec.method == LipschitzMethod::Clip) method += " (c " + fmt("%.3g", s.spec.clip) + ")";
+    method += " (λ " + formatValue("%.3g", s.spec.lambda) + ")";
+  if (s.spec.method == LipschitzMethod::Clip)
+    method += " (c " + formatValue("%.3g", s.spec.clip) + ")";
   caption.push_back("Kantorovich–Rubinstein critic, " + method +
                     ": W1 = sup over 1-Lipschitz f of " + "E_a f − E_b f");
   if (const DualCritic* c = d.critic()) {
     const double exact = d.exact().cost, est = c->estimate();
     caption.push_back("step " + std::to_string(c->steps()) + "/" + std::to_string(s.steps) +
-                      "   estimate " + fmt("%.5g", est) + "   exact W1 " + fmt("%.5g", exact) +
-                      " (" + fmt("%+.1f", 100.0 * (est - exact) / exact) + "%)   max |∇f| " +
-                      fmt("%.3g", c->maxGradientNorm()) + "   estimate / max |∇f| " +
-                      fmt("%.5g", c->normalisedEstimate()));
+                      "   estimate " + formatValue("%.5g", est) + "   exact W1 " +
+                      formatValue("%.5g", exact) + " (" +
+                      formatValue("%+.1f", 100.0 * (est - exact) / exact) + "%)   max |∇f| " +
+                      formatValue("%.3g", c->maxGradientNorm()) + "   estimate / max |∇f| " +
+                      formatValue("%.5g", c->normalisedEstimate()));
   }
-  lines(out, kCaptionX, 10.0f, caption, float(w), false);
+  transportLines(out, kCaptionX, 10.0f, caption, float(w), false);
   std::vector<std::string> legend = {
-      "left of the line: the critic f (shifted by " + fmt("%.3g", o ? o->shift : 0.0) +
+      "left of the line: the critic f (shifted by " + formatValue("%.3g", o ? o->shift : 0.0) +
           "); right: the exact potential φ(x) = min_j |x − y_j| − v_j",
       "white: " + std::to_string(kCriticLevels) +
           " level lines, one spacing on both sides; red dots: |∇f| > 1 (not 1-Lipschitz there)",
       "orange: source a, teal: target b; euclidean cost"};
-  lines(out, kCaptionX, float(h) - 40.0f, legend, float(w) - kBarWidth - 24.0f, true);
+  transportLines(out, kCaptionX, float(h) - 40.0f, legend, float(w) - kColorBarWidth - 24.0f, true);
 }
 
 void ganText(std::vector<OverlayVertex>& out, const TransportLab& lab, int w, int h) {
@@ -91,23 +78,24 @@ void ganText(std::vector<OverlayVertex>& out, const TransportLab& lab, int w, in
         "iteration " + std::to_string(g->iterations()) + "/" + std::to_string(s.iterations);
     if (!g->history().empty()) {
       const auto& r = g->history().back();
-      line += "   D loss " + fmt("%.4g", r.criticLoss) + "   G loss " +
-              fmt("%.4g", r.generatorLoss) + "   W1(generated, data) " + fmt("%.3g", r.w1);
+      line += "   D loss " + formatValue("%.4g", r.criticLoss) + "   G loss " +
+              formatValue("%.4g", r.generatorLoss) + "   W1(generated, data) " +
+              formatValue("%.3g", r.w1);
     }
-    if (d.modeCount() > 0)
-      line += "   modes covered " + std::to_string(d.modesCovered()) + "/" +
-              std::to_string(d.modeCount());
+    if (!g->modes().centres.empty())
+      line += "   modes covered " + std::to_string(g->modesCovered()) + "/" +
+              std::to_string(g->modes().centres.size());
     caption.push_back(line);
   }
-  lines(out, kCaptionX, 10.0f, caption, float(w), false);
+  transportLines(out, kCaptionX, 10.0f, caption, float(w), false);
   std::vector<std::string> legend = {
       "teal: data (the target cloud); orange: generated G(z), z ~ N(0, I), 512 fixed draws",
       "white arrows: each sample's push −dL_G/dx (" +
           std::string(s.spec.loss == GanLoss::Wasserstein ? "∇f" : "σ(−f) ∇f") +
           "); heatmap: the critic f, white level lines, red dots |∇f| > 1"};
-  if (d.modeCount() > 0)
+  if (g && !g->modes().centres.empty())
     legend.push_back("circles: the mixture's modes; covered: ≥ 1/(4K) of the samples within");
-  lines(out, kCaptionX, float(h) - 40.0f, legend, float(w) - kBarWidth - 24.0f, true);
+  transportLines(out, kCaptionX, float(h) - 40.0f, legend, float(w) - kColorBarWidth - 24.0f, true);
 }
 
 }  // namespace
@@ -161,8 +149,8 @@ void learnedVertices(std::vector<OverlayVertex>& out, const TransportLab& lab, i
     for (const auto& p : lab.source().points) disc(out, px(p), 2.5f, kSourceColor);
     criticText(out, lab, w, h, o);
   } else if (const Gan* g = d.gan()) {
-    for (const auto& c : d.modeCentres()) {
-      const float r = float(glm::length(px(c + glm::dvec2(d.modeRadius(), 0.0)) - px(c)));
+    for (const auto& c : g->modes().centres) {
+      const float r = float(glm::length(px(c + glm::dvec2(g->modes().radius, 0.0)) - px(c)));
       for (int k = 0; k < 48; ++k) {
         const double a0 = 2.0 * M_PI * k / 48, a1 = 2.0 * M_PI * (k + 1) / 48;
         segment(out, px(c) + r * glm::vec2(std::cos(a0), std::sin(a0)),
@@ -182,9 +170,10 @@ void learnedVertices(std::vector<OverlayVertex>& out, const TransportLab& lab, i
     ganText(out, lab, w, h);
   }
   if (o && !o->grid.values.empty())
-    colorBar(out, {float(w) - 12.0f - kBarWidth, float(h) - 40.0f - kColorBarHeight}, kBarWidth,
+    colorBar(out, {float(w) - 12.0f - kColorBarWidth, float(h) - 40.0f - kColorBarHeight},
+             kColorBarWidth,
              {"viridis", gan ? "heatmap: critic f" : "heatmap: f + shift | φ, cost units",
-              fmt("%.3g", o->grid.lo), fmt("%.3g", o->grid.hi), ""});
+              formatValue("%.3g", o->grid.lo), formatValue("%.3g", o->grid.hi), ""});
 }
 
 }  // namespace flowscope

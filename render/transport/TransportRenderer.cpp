@@ -6,6 +6,7 @@
 
 #include "OverlayFont.h"
 #include "Resources.h"
+#include "TransportStyle.h"
 
 namespace flowscope {
 namespace {
@@ -20,31 +21,13 @@ const uint32_t kMatrixFrag[] =
 constexpr uint32_t kMaxVertices = 1 << 18;
 constexpr size_t kMatrixCapacity = 160 * 160;
 
-constexpr glm::vec4 kSourceColor{1.0f, 0.58f, 0.22f, 0.95f};
-constexpr glm::vec4 kTargetColor{0.25f, 0.82f, 0.95f, 0.95f};
 constexpr glm::vec4 kInterpColor{1.0f, 0.38f, 0.78f, 0.9f};
 constexpr glm::vec4 kNoiseColor{0.78f, 0.82f, 0.9f, 0.8f};
 constexpr glm::vec4 kWarnColor{1.0f, 0.45f, 0.35f, 1.0f};
-constexpr float kCaptionX = 16.0f;  // the content's left (the panel is docked beside it)
-constexpr float kPotentialBarWidth = 240.0f;
-
-std::string fmt(const char* f, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), f, v);
-  return buf;
-}
 
 // Radius in pixels for a point of weight w among n (area ~ weight; uniform = 3 px).
 float radiusOf(double w, size_t n) {
   return float(3.0 * std::sqrt(std::max(0.0, w * double(n))));
-}
-
-// The caption from the top, or the legend up from the bottom, wrapped to the frame.
-void lines(std::vector<OverlayVertex>& out, float x, float y, const std::vector<std::string>& ls,
-           float width, bool fromBottom) {
-  const std::vector<std::string> wrapped = wrapLines(ls, width - x - 12.0f);
-  if (fromBottom) y -= OverlayFont::kLineHeight * float(wrapped.size());
-  textBlock(out, {x, y}, wrapped, theme().text);
 }
 
 void planVertices(std::vector<OverlayVertex>& out, const TransportLab& lab, int w, int h,
@@ -79,8 +62,8 @@ void planVertices(std::vector<OverlayVertex>& out, const TransportLab& lab, int 
   const std::string costText =
       s.cost == CostKind::SqEuclidean ? "sqeuclidean |x−y|² (W2)" : "euclidean |x−y| (W1)";
   if (sinkhorn)
-    caption.push_back("Sinkhorn, ε " + fmt("%.4g", s.epsilon) + " (POT reg; blur " +
-                      fmt("%.3g", std::sqrt(s.epsilon)) + "), " + costText +
+    caption.push_back("Sinkhorn, ε " + formatValue("%.4g", s.epsilon) + " (POT reg; blur " +
+                      formatValue("%.3g", std::sqrt(s.epsilon)) + "), " + costText +
                       (s.annealing ? ", annealed" : ""));
   else
     caption.push_back("exact OT (network simplex), " + costText);
@@ -90,28 +73,29 @@ void planVertices(std::vector<OverlayVertex>& out, const TransportLab& lab, int 
     caption.push_back(solving ? "solving…" : "no solution");
   else
     caption.push_back(std::string(s.cost == CostKind::SqEuclidean ? "W2 " : "W1 ") +
-                      fmt("%.6g", sol.w) + "  <P,C> " + fmt("%.6g", sol.cost) + "  error " +
-                      fmt("%.1e", sol.marginalError) + "  " + std::to_string(sol.iterations) +
-                      (sinkhorn ? " it  " : " pivots  ") + std::to_string(a.points.size()) + "→" +
-                      std::to_string(b.points.size()) +
+                      formatValue("%.6g", sol.w) + "  <P,C> " + formatValue("%.6g", sol.cost) +
+                      "  error " + formatValue("%.1e", sol.marginalError) + "  " +
+                      std::to_string(sol.iterations) + (sinkhorn ? " it  " : " pivots  ") +
+                      std::to_string(a.points.size()) + "→" + std::to_string(b.points.size()) +
                       (solving ? "  (the previous solve's; solving…)" : ""));
   if (s.stepThrough && !lab.history().empty()) {
     const SinkhornRecord& r = lab.history()[size_t(lab.step() - 1)];
     caption.push_back("iteration " + std::to_string(lab.step()) + "/" +
-                      std::to_string(lab.history().size()) + "  ε_k " + fmt("%.3g", r.epsilon) +
-                      "  error " + fmt("%.1e", r.marginalError) + "  gap " + fmt("%.1e", r.gap));
+                      std::to_string(lab.history().size()) + "  ε_k " +
+                      formatValue("%.3g", r.epsilon) + "  error " +
+                      formatValue("%.1e", r.marginalError) + "  gap " + formatValue("%.1e", r.gap));
   }
   if (sol.status != SolveStatus::Converged && !sol.message.empty())
     caption.push_back("! " + sol.message);
   // At the top, right of the panel (which starts at the left edge).
-  lines(out, kCaptionX, 10.0f, caption, float(w), false);
+  transportLines(out, kCaptionX, 10.0f, caption, float(w), false);
 
   std::vector<std::string> legend;
   legend.push_back("orange: source a, teal: target b (disc area ~ weight)");
   if (s.showPlan)
     legend.push_back("segments: " + std::to_string(entries.size()) + " entries" +
                      (sinkhorn ? " ≥ 1e-2 max P" : "") + " (" +
-                     fmt("%.1f", 100.0 * lab.massDrawn()) + "% of mass), opacity ~ P_ij");
+                     formatValue("%.1f", 100.0 * lab.massDrawn()) + "% of mass), opacity ~ P_ij");
   if (s.potential != PotentialShown::None) {
     const bool src = s.potential == PotentialShown::Source;
     const std::string who = src ? "f(x)" : "g(y)", other = src ? "g_j" : "f_i";
@@ -124,16 +108,16 @@ void planVertices(std::vector<OverlayVertex>& out, const TransportLab& lab, int 
   }
   if (s.showInterpolation)
     legend.push_back("pink: McCann interpolation (source at t = 0, target at 1), t = " +
-                     fmt("%.2f", s.t) + ", (1-t) x_i + t y_j per entry");
+                     formatValue("%.2f", s.t) + ", (1-t) x_i + t y_j per entry");
   const bool potentialBar = potential && s.potential != PotentialShown::None;
-  lines(out, kCaptionX, float(h) - 40.0f, legend,
-        potentialBar ? float(w) - kPotentialBarWidth - 24.0f : float(w), true);
+  transportLines(out, kCaptionX, float(h) - 40.0f, legend,
+                 potentialBar ? float(w) - kColorBarWidth - 24.0f : float(w), true);
   if (potentialBar) {
     const bool src = s.potential == PotentialShown::Source;
-    colorBar(out, {float(w) - 12.0f - kPotentialBarWidth, float(h) - 40.0f - kColorBarHeight},
-             kPotentialBarWidth,
+    colorBar(out, {float(w) - 12.0f - kColorBarWidth, float(h) - 40.0f - kColorBarHeight},
+             kColorBarWidth,
              {"viridis", std::string("heatmap: ") + (src ? "f(x)" : "g(y)") + ", cost units",
-              fmt("%.3g", potential->lo), fmt("%.3g", potential->hi), ""});
+              formatValue("%.3g", potential->lo), formatValue("%.3g", potential->hi), ""});
   }
   if (s.showMatrix && !lab.planMatrix().values.empty()) {
     const float size = float(TransportRenderer::insetSide(uint32_t(w), uint32_t(h)));
@@ -166,16 +150,16 @@ void couplingVertices(std::vector<OverlayVertex>& out, const TransportLab& lab, 
   std::vector<std::string> legend = {
       "data x0 orange, noise ε grey: " + std::to_string(noise.size()) + " paths (1−t) x0 + t ε",
       "t = 0 data, t = 1 noise, as in every lab", "crossings: pairs of intersecting paths"};
-  if (moving) legend.push_back("pink: x_t on every path at t = " + fmt("%.3f", t));
+  if (moving) legend.push_back("pink: x_t on every path at t = " + formatValue("%.3f", t));
   for (const Coupling& k : lab.couplings()) {
     std::string line = (k.kind == c.kind ? "> " : "  ") + couplingName(k.kind);
     if (k.kind == CouplingKind::Sinkhorn)
-      line += " (ε " + fmt("%.3g", lab.settings().couplingEpsilon) + ")";
+      line += " (ε " + formatValue("%.3g", lab.settings().couplingEpsilon) + ")";
     line += ": " + std::to_string(k.crossings) + " crossings, mean |ε−x0|² " +
-            fmt("%.3f", k.meanSquaredLength) + ", " + fmt("%.0f", k.timeMs) + " ms";
+            formatValue("%.3f", k.meanSquaredLength) + ", " + formatValue("%.0f", k.timeMs) + " ms";
     legend.push_back(line);
   }
-  lines(out, kCaptionX, float(h) - 40.0f, legend, float(w), true);
+  transportLines(out, kCaptionX, float(h) - 40.0f, legend, float(w), true);
 }
 
 }  // namespace
@@ -223,43 +207,28 @@ TransportRenderer::~TransportRenderer() {
 
 const ScalarGrid& TransportRenderer::grid(const TransportLab& lab, uint32_t width,
                                           uint32_t height) {
-  GridKey key{lab.revision(),
-              lab.settings().potential,
-              TransportMode::Plan,
-              lab.camera().center,
-              lab.camera().height,
-              width,
-              height};
-  if (!(key == gridKey_)) {
-    uint32_t cell = kCellPixels;
-    while (size_t(width / cell + 2) * (height / cell + 2) > HostHeatmap::kCapacity) ++cell;
-    grid_ = lab.potentialGrid(lab.camera(), int(width), int(height), int(cell));
-    gridCell_ = cell;
-    gridKey_ = key;
-    criticKey_ = {};
-    ++gridVersion_;
-  }
+  if (refreshGrid(lab, width, height))
+    grid_ = lab.potentialGrid(lab.camera(), int(width), int(height), int(gridCell_));
   return grid_;
+}
+
+bool TransportRenderer::refreshGrid(const TransportLab& lab, uint32_t width, uint32_t height) {
+  const TransportSettings& s = lab.settings();
+  const GridKey key{lab.revision(),      s.potential, s.mode, lab.camera().center,
+                    lab.camera().height, width,       height};
+  if (key == gridKey_) return false;
+  gridCell_ = kCellPixels;
+  while (size_t(width / gridCell_ + 2) * (height / gridCell_ + 2) > HostHeatmap::kCapacity)
+    ++gridCell_;
+  gridKey_ = key;
+  ++gridVersion_;
+  return true;
 }
 
 const CriticOverlay& TransportRenderer::critic(const TransportLab& lab, uint32_t width,
                                                uint32_t height) {
-  GridKey key{lab.revision(),
-              PotentialShown::None,
-              lab.settings().mode,
-              lab.camera().center,
-              lab.camera().height,
-              width,
-              height};
-  if (!(key == criticKey_)) {
-    uint32_t cell = kCellPixels;
-    while (size_t(width / cell + 2) * (height / cell + 2) > HostHeatmap::kCapacity) ++cell;
-    critic_ = criticOverlay(lab, lab.camera(), int(width), int(height), int(cell));
-    gridCell_ = cell;
-    criticKey_ = key;
-    gridKey_ = {};
-    ++gridVersion_;
-  }
+  if (refreshGrid(lab, width, height))
+    critic_ = criticOverlay(lab, lab.camera(), int(width), int(height), int(gridCell_));
   return critic_;
 }
 

@@ -46,6 +46,9 @@ class TransportRenderer {
   const ScalarGrid& grid(const TransportLab& lab, uint32_t width, uint32_t height);
   // Critic and GAN modes: the field's grid and overlay, recomputed when the lab or view changes.
   const CriticOverlay& critic(const TransportLab& lab, uint32_t width, uint32_t height);
+  // The one heatmap shown (the plan's potential or the critic's field) is stale: its key and
+  // node spacing are renewed and its version bumped; true when it must be recomputed.
+  bool refreshGrid(const TransportLab& lab, uint32_t width, uint32_t height);
   const GpuContext& ctx_;
   std::vector<std::array<float, 4>> magma_;
   GpuBuffer magmaBuffer_;
@@ -65,7 +68,7 @@ class TransportRenderer {
     uint32_t width = 0, heightPx = 0;
     bool operator==(const GridKey&) const = default;
   };
-  GridKey gridKey_, criticKey_;
+  GridKey gridKey_;
   CriticOverlay critic_;
   ScalarGrid grid_;
   uint64_t gridVersion_ = 0;

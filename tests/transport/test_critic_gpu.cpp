@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "Critic.h"
 #include "CriticKernel.h"
 #include "CriticMlp.h"
 #include "GpuFixture.h"
@@ -23,15 +24,7 @@ TEST_F(CriticGpu, FieldMatchesTheCpuTwins) {
   for (Activation a :
        {Activation::Relu, Activation::Silu, Activation::Gelu, Activation::Tanh, Activation::Elu}) {
     SCOPED_TRACE(activationName(a));
-    MlpSpec s;
-    s.inputs = 2;
-    s.outputs = 1;
-    s.width = 48;
-    s.depth = 3;
-    s.activation = a;
-    s.embedding.kind = EmbeddingKind::None;
-    s.embedding.width = 0;
-    s.seed = 7;
+    const MlpSpec s = planeNetwork(1, 48, 3, a, 7);
     std::vector<double> p = initialParameters(s);
     Pcg32 rng(3);
     for (double& v : p) v += 0.2 * rng.normal();
