@@ -9,6 +9,7 @@
 #include "CsvFile.h"
 #include "Dataset.h"
 #include "EnumNames.h"
+#include "FastAttention.h"
 #include "InputError.h"
 #include "Limits.h"
 #include "OutputFiles.h"
@@ -373,7 +374,7 @@ Matrix attentionStreamingCpu(const Matrix& q, const Matrix& k, const Matrix& v,
 }
 
 Matrix attentionCpu(const Matrix& q, const Matrix& k, const Matrix& v, const AttentionOptions& o) {
-  return o.kind == AttentionKind::Softmax ? attentionStreamingCpu(q, k, v, o)
+  return o.kind == AttentionKind::Softmax ? attentionFastCpu(q, k, v, o)
                                           : linearAttentionPrefix(q, k, v, o);
 }
 

@@ -112,7 +112,8 @@ Matrix linearAttentionPrefix(const Matrix& q, const Matrix& k, const Matrix& v,
 inline constexpr size_t kStreamTile = 32;
 Matrix attentionStreamingCpu(const Matrix& q, const Matrix& k, const Matrix& v,
                              const AttentionOptions& o);
-// The CPU backend: streaming for softmax, prefix form for the linear kinds.
+// The CPU backend: the fast float32 path for softmax (FastAttention.h), the prefix form (double)
+// for the linear kinds.
 Matrix attentionCpu(const Matrix& q, const Matrix& k, const Matrix& v, const AttentionOptions& o);
 
 // Shannon entropy (nats) of each weight row.

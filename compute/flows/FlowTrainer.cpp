@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "FastCpu.h"
 #include "FastCpuMlp.h"
 #include "GpuContext.h"
 #include "InputError.h"
@@ -113,7 +114,7 @@ std::unique_ptr<FloatFlowTrainer> makeFlowTrainer(const FlowTrainingSpec& spec,
     return std::make_unique<FloatFlowTrainerOf<FlowTrainer<VulkanMlp, float>>>(
         "Vulkan MLPs, float32 (" + gpu->info().name + ")", spec, std::move(trainingSet), *gpu);
   return std::make_unique<FloatFlowTrainerOf<FlowTrainer<FastCpuMlp, float>>>(
-      fastCpuTrainerName(), spec, std::move(trainingSet));
+      fastCpuName(), spec, std::move(trainingSet));
 }
 
 }  // namespace flowscope

@@ -7,8 +7,8 @@
 #include <thread>
 
 #include "Activations.h"
+#include "FastCpu.h"
 #include "InputError.h"
-#include "Parallel.h"
 
 namespace flowscope {
 namespace {
@@ -99,16 +99,6 @@ AlignedFloats linearBackward(const MlpLayout::Layer& n, std::span<const float> p
   return da;
 }
 
-// The batch in one contiguous block of rows per hardware thread (at least 64 rows a block).
-template <class Fn>
-void overRowBlocks(size_t batch, Fn&& fn) {
-  const size_t threads = std::max<size_t>(1, std::thread::hardware_concurrency());
-  const size_t blocks = std::clamp<size_t>(batch / 64, 1, threads);
-  const size_t per = (batch + blocks - 1) / blocks;
-  parallelFor(
-      blocks, [&](size_t b) { fn(b, b * per, std::min(batch, (b + 1) * per)); }, 1);
-}
-
 }  // namespace
 
 FastCpuMlp::FastCpuMlp(const MlpSpec& spec)
@@ -134,7 +124,7 @@ std::vector<float> FastCpuMlp::forward(std::span<const float> params, std::span<
     a_[size_t(k)].resize(batch_ * size_t(spec_.width));
   }
   std::vector<float> y(batch_ * size_t(spec_.outputs));
-  overRowBlocks(batch_, [&](size_t, size_t r0, size_t r1) {
+  overBlocks(batch_, 64, [&](size_t, size_t r0, size_t r1) {
     // Each block's first-layer inputs (the level's features: sines and cosines) on its thread.
     const std::vector<float> rows = embedding_.firstLayerInputs(
         x.subspan(r0 * in, (r1 - r0) * in), c.subspan(r0, r1 - r0), spec_.inputs,
@@ -163,8 +153,8 @@ std::vector<float> FastCpuMlp::backward(std::span<const float> params, std::span
                                         std::span<float> grad) const {
   const size_t in = size_t(spec_.inputs);
   std::vector<float> dx(batch_ * in);
-  std::vector<std::vector<float>> partial(std::max<size_t>(1, std::thread::hardware_concurrency()));
-  overRowBlocks(batch_, [&](size_t b, size_t r0, size_t r1) {
+  std::vector<std::vector<float>> partial(fastCpuThreads());
+  overBlocks(batch_, 64, [&](size_t b, size_t r0, size_t r1) {
     partial[b].assign(grad.size(), 0.0f);
     backwardRows(params, dy, r0, r1, partial[b], dx);
   });

@@ -4,12 +4,10 @@
 #include <type_traits>
 
 #include "EnumNames.h"
+#include "FastCpu.h"
 
 namespace flowscope {
 namespace {
-
-const NamedValue<TrainingBackend> kBackends[] = {
-    {TrainingBackend::Auto, "auto"}, {TrainingBackend::Cpu, "cpu"}, {TrainingBackend::Gpu, "gpu"}};
 
 template <class TrainerT>
 class FloatTrainerOf : public FloatTrainer {
@@ -47,23 +45,10 @@ class FloatTrainerOf : public FloatTrainer {
 
 }  // namespace
 
-std::string trainingBackendName(TrainingBackend b) {
-  return nameIn(kBackends, b);
-}
-TrainingBackend parseTrainingBackend(const std::string& name) {
-  return parseIn(kBackends, name, "backend");
-}
-
 bool usesVulkanTrainer(TrainingBackend backend, const GpuContext* gpu) {
-  const bool vulkan =
-      backend == TrainingBackend::Gpu || (backend == TrainingBackend::Auto && gpu && !gpu->isCpu());
-  if (vulkan && !gpu) throw GpuError("the Vulkan trainer needs a Vulkan device");
-  return vulkan;
-}
-
-std::string fastCpuTrainerName() {
-  return "fast CPU, float32 (OpenBLAS + Eigen, " +
-         std::to_string(std::max(1u, std::thread::hardware_concurrency())) + " threads)";
+  if (backend == TrainingBackend::Gpu && !gpu)
+    throw GpuError("the Vulkan trainer needs a Vulkan device");
+  return runsOnVulkan(backend, gpu);
 }
 
 std::unique_ptr<FloatTrainer> makeFloatTrainer(const TrainingSpec& spec,
@@ -72,7 +57,7 @@ std::unique_ptr<FloatTrainer> makeFloatTrainer(const TrainingSpec& spec,
   if (usesVulkanTrainer(backend, gpu))
     return std::make_unique<FloatTrainerOf<VulkanTrainer>>(
         "Vulkan fused MLP, float32 (" + gpu->info().name, spec, std::move(trainingSet), gpu);
-  return std::make_unique<FloatTrainerOf<FastCpuTrainer>>(fastCpuTrainerName(), spec,
+  return std::make_unique<FloatTrainerOf<FastCpuTrainer>>(fastCpuName(), spec,
                                                           std::move(trainingSet));
 }
 

@@ -5,13 +5,13 @@
 #include <memory>
 #include <string>
 
+#include "Backend.h"
 #include "Trainer.h"
 
 namespace flowscope {
 
-enum class TrainingBackend { Auto, Cpu, Gpu };
-std::string trainingBackendName(TrainingBackend b);             // "auto", "cpu", "gpu"
-TrainingBackend parseTrainingBackend(const std::string& name);  // InputError listing the names
+// The training engine's choice is the shared one (Backend.h).
+using TrainingBackend = BackendChoice;
 
 class FloatTrainer {
  public:
@@ -31,11 +31,8 @@ class FloatTrainer {
   virtual bool onGpu() const = 0;
 };
 
-// Whether a trainer runs on Vulkan: Gpu always (GpuError without a device), Auto where `gpu` is a
-// GPU, Cpu never.
+// Whether a trainer runs on Vulkan: runsOnVulkan, and GpuError for Gpu without a device.
 bool usesVulkanTrainer(TrainingBackend backend, const GpuContext* gpu);
-// The fast CPU backend in words: "fast CPU, float32 (OpenBLAS + Eigen, N threads)".
-std::string fastCpuTrainerName();
 
 // Gpu: Vulkan's trainer on `gpu`, whatever the device (GpuError without one); Cpu: the fast CPU
 // one; Auto: Vulkan's where `gpu` is a GPU, else the CPU one. InputError as Trainer's.

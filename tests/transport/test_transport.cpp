@@ -7,6 +7,7 @@
 
 #include "DenseSinkhorn.h"
 #include "ExactTransport.h"
+#include "FastSinkhorn.h"
 #include "InputError.h"
 #include "Rng.h"
 #include "Transport.h"
@@ -216,4 +217,85 @@ TEST(Sinkhorn, WarmStartContinuesFromGivenPotentials) {
   EXPECT_NEAR(warm.cost, cold.cost, 1e-9);
   EXPECT_GT(warm.iterations, start.iterations);
   EXPECT_LE(warm.iterations, cold.iterations + o.checkEvery);
+}
+
+// The fast CPU path (float32 stored kernel) against the double solvers.
+namespace {
+
+Measure weightedCloud(size_t n, uint64_t seed, glm::dvec2 shift) {
+  Pcg32 rng(seed);
+  std::vector<glm::dvec2> x(n);
+  std::vector<double> w(n);
+  for (size_t i = 0; i < n; ++i)
+    x[i] = shift + glm::dvec2(rng.normal(), 0.6 * rng.normal()), w[i] = 0.1 + rng.uniform();
+  return Measure::weighted(x, w, "cloud");
+}
+
+}  // namespace
+
+TEST(FastSinkhorn, MatchesPotsDocumentedExample) {
+  Measure a = Measure::uniform({{0.0, 0.0}, {1.0, 0.0}}), b = a;
+  SinkhornOptions o;
+  o.epsilon = 1.0;
+  o.tolerance = 1e-6;
+  const SinkhornResult r = FastSinkhorn(a, b, CostKind::SqEuclidean).solve(o);
+  ASSERT_EQ(r.status, SolveStatus::Converged) << r.message;
+  EXPECT_NEAR(r.cost, 0.26894142136999516, 1e-6);
+  EXPECT_NEAR(planEntry(a, b, CostKind::SqEuclidean, r, 1.0, 0, 0), 0.36552929, 1e-6);
+}
+
+// Weighted clouds of unequal sizes, both costs, with and without annealing (eps = 0.02 is below
+// max C / 64 here, so annealing runs its stages, by squaring the kernel): the same cost and
+// potentials as the double stored kernel, and the reported error is a double recount's. Cold at
+// eps = 0.02, rows of outlying points have every entry below float's range: annealing's case.
+TEST(FastSinkhorn, AgreesWithTheDoubleSolverOnWeightedClouds) {
+  const Measure a = weightedCloud(333, 5, {0.0, 0.0}), b = weightedCloud(190, 6, {1.0, 0.5});
+  for (auto cost : {CostKind::SqEuclidean, CostKind::Euclidean})
+    for (bool annealing : {true, false})
+      for (double eps : {0.2, 0.02}) {
+        if (!annealing && eps < 0.1) continue;  // cold, outlying rows underflow float (below)
+        SinkhornOptions o;
+        o.epsilon = eps, o.tolerance = 1e-5, o.annealing = annealing;
+        const std::string what = costName(cost) + (annealing ? " annealed" : " cold") +
+                                 " eps " + std::to_string(eps);
+        const SinkhornResult fast = FastSinkhorn(a, b, cost).solve(o),
+                             ref = DenseSinkhorn(a, b, cost).solve(o, false);
+        ASSERT_EQ(fast.status, SolveStatus::Converged) << fast.message << what;
+        ASSERT_EQ(ref.status, SolveStatus::Converged) << ref.message << what;
+        EXPECT_NEAR(fast.cost, ref.cost, 1e-4 * ref.cost) << what;
+        for (size_t i = 0; i < a.points.size(); i += 37)
+          for (size_t j = 0; j < b.points.size(); j += 29)
+            EXPECT_NEAR(fast.f[i] + fast.g[j], ref.f[i] + ref.g[j], 2e-3 * (1.0 + eps)) << what;
+        const auto [err, c] = sinkhornErrorAndCost(a, b, cost, fast.f, fast.g, eps);
+        EXPECT_LT(err, 2e-5) << what;
+        EXPECT_NEAR(c, fast.cost, 1e-4 * c) << what;
+      }
+}
+
+// Clouds 30 apart at eps = 0.05: a cold float kernel would be all zeros (exp(-900 / 0.05)); eps is
+// far below max C / 64, so the solve anneals from max C and converges to the double solver's cost.
+TEST(FastSinkhorn, FarCloudsAnnealInsteadOfUnderflowing) {
+  const Measure a = weightedCloud(80, 7, {0.0, 0.0}), b = weightedCloud(90, 8, {30.0, 0.0});
+  SinkhornOptions o;
+  o.epsilon = 0.05;
+  o.tolerance = 1e-5;
+  const SinkhornResult fast = FastSinkhorn(a, b, CostKind::SqEuclidean).solve(o),
+                       ref = DenseSinkhorn(a, b, CostKind::SqEuclidean).solve(o, false);
+  ASSERT_EQ(fast.status, SolveStatus::Converged) << fast.message;
+  EXPECT_NEAR(fast.cost, ref.cost, 1e-5 * ref.cost);
+  o.annealing = false;  // without it the float kernel has nothing left: a numerical failure
+  EXPECT_EQ(FastSinkhorn(a, b, CostKind::SqEuclidean).solve(o).status,
+            SolveStatus::NumericalFailure);
+}
+
+// An iteration limit too small says so instead of claiming convergence; sizes beyond the kernel's
+// limit and empty measures are input errors.
+TEST(FastSinkhorn, ReportsWhatItCouldNotDo) {
+  const Measure a = weightedCloud(50, 9, {0.0, 0.0}), b = weightedCloud(60, 10, {2.0, 0.0});
+  SinkhornOptions o;
+  o.epsilon = 0.01, o.tolerance = 1e-6, o.maxIterations = 3;
+  const SinkhornResult r = FastSinkhorn(a, b, CostKind::SqEuclidean).solve(o);
+  EXPECT_EQ(r.status, SolveStatus::NotConverged);
+  EXPECT_NE(r.message.find("iteration limit"), std::string::npos) << r.message;
+  EXPECT_THROW(FastSinkhorn(Measure{}, b, CostKind::SqEuclidean), InputError);
 }

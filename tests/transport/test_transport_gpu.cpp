@@ -3,6 +3,8 @@
 
 #include "GpuFixture.h"
 #include "Rng.h"
+#include "DenseSinkhorn.h"
+#include "FastSinkhorn.h"
 #include "SinkhornKernel.h"
 
 using namespace flowscope;
@@ -48,6 +50,33 @@ TEST_F(GpuSinkhornTest, MatchesTheCpuTwinOnWeightedCloudsOfUnequalSizes) {
     EXPECT_LT(err, 2e-4);
     EXPECT_NEAR(c, onGpu.cost, 1e-4 * c);
   }
+}
+
+// The three paths on the same seeded clouds: Vulkan (float32 log-domain), the fast CPU path
+// (float32 stored kernel) and the double reference, to the same tolerance.
+TEST_F(GpuSinkhornTest, GpuFastCpuAndReferenceAgree) {
+  Pcg32 rng(12);
+  std::vector<glm::dvec2> x(400), y(350);
+  for (auto& p : x) p = {rng.uniform(), rng.uniform()};
+  for (auto& p : y) p = {rng.uniform(), rng.uniform()};
+  const Measure a = Measure::uniform(x), b = Measure::uniform(y);
+  SinkhornOptions o;
+  o.epsilon = 0.01;
+  o.tolerance = 1e-4;
+  const SinkhornResult ref = DenseSinkhorn(a, b, CostKind::SqEuclidean).solve(o, false),
+                       fast = FastSinkhorn(a, b, CostKind::SqEuclidean).solve(o),
+                       onGpu = GpuSinkhorn(*gpu, a, b, CostKind::SqEuclidean).solve(o);
+  for (const SinkhornResult* r : {&ref, &fast, &onGpu}) {
+    ASSERT_EQ(r->status, SolveStatus::Converged) << r->message;
+    EXPECT_LT(r->marginalError, 1e-4);
+    EXPECT_NEAR(r->cost, ref.cost, 2e-3 * ref.cost);
+  }
+  EXPECT_NEAR(fast.cost, onGpu.cost, 2e-3 * ref.cost);
+  for (size_t i = 0; i < x.size(); i += 41)
+    for (size_t j = 0; j < y.size(); j += 31) {
+      EXPECT_NEAR(fast.f[i] + fast.g[j], ref.f[i] + ref.g[j], 2e-3);
+      EXPECT_NEAR(onGpu.f[i] + onGpu.g[j], ref.f[i] + ref.g[j], 5e-3);
+    }
 }
 
 TEST_F(GpuSinkhornTest, Float32StallsAboveItsFloorAndTheCpuFinishesFromThere) {

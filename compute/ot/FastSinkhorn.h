@@ -1,0 +1,34 @@
+#pragma once
+// Sinkhorn on the fast CPU backend (FastCpu.h): DenseSinkhorn's stabilised scaling (Schmitzer
+// 2019: a stored kernel, scalings absorbed into log-domain potentials, eps-annealing; the same
+// fixed point, conventions and results) with the kernel in float32. K_ij = exp((alpha_i + beta_j -
+// C_ij)/eps) is rebuilt by Eigen's vectorised exp from exponents formed in double (so K is exact to
+// float rounding however large the potentials), and each iteration's two products, K (b v) and
+// K^T (a u), are OpenBLAS sgemv calls on one block of rows or columns a thread. Half the memory
+// traffic of the double solver and no scalar exponentials. The marginal error that stops it is
+// confirmed, and the reported error and cost are summed, in double from the float kernel.
+#include <memory>
+#include <vector>
+
+#include "Transport.h"
+
+namespace flowscope {
+
+class FastSinkhorn {
+ public:
+  // The kernel's limit: n m floats (1 GiB).
+  static constexpr size_t kMaxEntries = size_t(1) << 28;
+
+  // InputError when n m > kMaxEntries or a measure is empty.
+  FastSinkhorn(Measure a, Measure b, CostKind cost);
+  ~FastSinkhorn();
+  // A cold solve: potentials from zero, eps annealed from costBound() when options.annealing.
+  // options.monitor and the history are not supported (DenseSinkhorn has them).
+  SinkhornResult solve(const SinkhornOptions& options);
+
+ private:
+  struct State;
+  std::unique_ptr<State> s_;
+};
+
+}  // namespace flowscope
