@@ -6,6 +6,7 @@
 
 #include "OverlayFont.h"
 #include "Resources.h"
+#include "SvgRecorder.h"
 #include "TransportStyle.h"
 
 namespace flowscope {
@@ -31,13 +32,13 @@ float radiusOf(double w, size_t n) {
 }
 
 void planVertices(std::vector<OverlayVertex>& out, const TransportLab& lab, int w, int h,
-                  const ScalarGrid* potential) {
+                  const ScalarGrid* potential, bool segments) {
   const TransportSettings& s = lab.settings();
   const View2D& view = lab.camera();
   const auto px = [&](glm::dvec2 p) { return glm::vec2(view.worldToPixel(p, w, h)); };
   const auto& entries = lab.drawnEntries();
   const double maxMass = entries.empty() ? 1.0 : entries.front().mass;
-  if (s.showPlan)
+  if (s.showPlan && segments)
     for (auto it = entries.rbegin(); it != entries.rend(); ++it) {  // heaviest drawn last
       const float alpha = float(0.03 + 0.75 * it->mass / maxMass);
       segment(out, px(lab.source().points[it->i]), px(lab.target().points[it->j]), 1.2f,
@@ -167,7 +168,8 @@ void couplingVertices(std::vector<OverlayVertex>& out, const TransportLab& lab, 
 std::vector<OverlayVertex> TransportRenderer::buildVertices(const TransportLab& lab, uint32_t width,
                                                             uint32_t height,
                                                             const ScalarGrid* potential,
-                                                            const CriticOverlay* critic) {
+                                                            const CriticOverlay* critic,
+                                                            bool planSegments) {
   std::vector<OverlayVertex> out;
   out.reserve(1 << 16);
   gridAndAxes(out, lab.camera(), int(width), int(height));
@@ -175,7 +177,7 @@ std::vector<OverlayVertex> TransportRenderer::buildVertices(const TransportLab& 
   if (mode == TransportMode::Critic || mode == TransportMode::Gan)
     learnedVertices(out, lab, int(width), int(height), critic);
   else if (mode == TransportMode::Plan)
-    planVertices(out, lab, int(width), int(height), potential);
+    planVertices(out, lab, int(width), int(height), potential, planSegments);
   else
     couplingVertices(out, lab, int(width), int(height));
   return out;
@@ -187,6 +189,7 @@ TransportRenderer::TransportRenderer(const GpuContext& ctx, VkRenderPass pass, u
       magmaBuffer_(uploadColormap(ctx, magma_)),
       overlay_(ctx, pass, slots, kMaxVertices),
       heatmap_(ctx, pass, slots, "viridis"),
+      ink_(ctx, pass, slots),
       matrixBindings_(ctx.device(), 2, sizeof(HeatmapPush), slots) {
   matrixPipeline_ = createPulledPipeline(ctx.device(), kMatrixVert, kMatrixFrag,
                                          VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST,
@@ -256,7 +259,14 @@ void TransportRenderer::draw(VkCommandBuffer cmd, const TransportLab& lab, const
     }
   }
   const OverlaySize o = overlaySize(width, height, uiScale);
-  overlay_.drawVertices(cmd, slot, buildVertices(lab, o.width, o.height, potential), o.width,
+  // The plan's segments as one ink layer (InkLayer.h), except in an SVG export (vector lines).
+  const bool inked = s.mode == TransportMode::Plan && s.showPlan && !SvgRecorder::active();
+  if (inked) {
+    refreshInk(lab, width, height, uiScale);
+    ink_.draw(cmd, slot, inkBox_, inkVersion_, ink(1.0f), f.x, f.y, width, height);
+  }
+  overlay_.drawVertices(cmd, slot,
+                        buildVertices(lab, o.width, o.height, potential, nullptr, !inked), o.width,
                         o.height);
   const PlanMatrix& m = lab.planMatrix();
   // The inset where the overlay framed it: its rectangle in overlay pixels, scaled.
@@ -282,6 +292,23 @@ void TransportRenderer::draw(VkCommandBuffer cmd, const TransportLab& lab, const
     vkCmdDraw(cmd, m.rows * m.cols * 6, 1, 0, 0);
     setViewportAndScissor(cmd, f.x, width, height, f.y);
   }
+}
+
+void TransportRenderer::refreshInk(const TransportLab& lab, uint32_t width, uint32_t height,
+                                   float uiScale) {
+  const View2D& view = lab.camera();
+  const InkKey key{lab.revision(), view.center, view.height, width, height, uiScale};
+  if (key == inkKey_) return;
+  inkKey_ = key;
+  inkImage_.clear(width, height);
+  const auto& entries = lab.drawnEntries();
+  const double maxMass = entries.empty() ? 1.0 : entries.front().mass;
+  const auto px = [&](glm::dvec2 p) { return glm::vec2(view.worldToPixel(p, width, height)); };
+  for (const PlanEntry& e : entries)  // opacity ~ P_ij, as the segments' own
+    inkImage_.segment(px(lab.source().points[e.i]), px(lab.target().points[e.j]), 1.2f * uiScale,
+                      float(0.03 + 0.75 * e.mass / maxMass));
+  inkBox_ = inkImage_.box();
+  ++inkVersion_;
 }
 
 std::unique_ptr<LabRenderer> makeTransportRenderer(Lab& lab, const GpuContext& ctx,

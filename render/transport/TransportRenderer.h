@@ -11,6 +11,7 @@
 
 #include "CriticVertices.h"
 #include "HostHeatmap.h"
+#include "InkLayer.h"
 #include "LabRenderer.h"
 #include "OverlayLayer.h"
 #include "Pipelines.h"
@@ -40,7 +41,8 @@ class TransportRenderer {
   static std::vector<OverlayVertex> buildVertices(const TransportLab& lab, uint32_t width,
                                                   uint32_t height,
                                                   const ScalarGrid* potential = nullptr,
-                                                  const CriticOverlay* critic = nullptr);
+                                                  const CriticOverlay* critic = nullptr,
+                                                  bool planSegments = true);
 
  private:
   const ScalarGrid& grid(const TransportLab& lab, uint32_t width, uint32_t height);
@@ -54,6 +56,21 @@ class TransportRenderer {
   GpuBuffer magmaBuffer_;
   OverlayLayer overlay_;
   HostHeatmap heatmap_;  // the potential, viridis
+  InkLayer ink_;         // the plan's segments
+  // The plan's segments rasterised for the ink layer, when the plan, view, size or scale change.
+  void refreshInk(const TransportLab& lab, uint32_t width, uint32_t height, float uiScale);
+  struct InkKey {
+    uint64_t revision = ~uint64_t(0);
+    glm::dvec2 center{0.0};
+    double height = 0.0;
+    uint32_t width = 0, heightPx = 0;
+    float scale = 0.0f;
+    bool operator==(const InkKey&) const = default;
+  };
+  InkKey inkKey_;
+  InkImage inkImage_;
+  InkImage::Box inkBox_;
+  uint64_t inkVersion_ = 0;
   GraphicsBindings matrixBindings_;
   VkPipeline matrixPipeline_ = VK_NULL_HANDLE;
   std::vector<GpuBuffer> matrixBuffers_;
