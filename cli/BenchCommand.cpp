@@ -12,6 +12,8 @@
 #include "DiffusionParams.h"
 #include "DiffusionSimulation.h"
 #include "ExactTransport.h"
+#include "FastAttention.h"
+#include "FastSinkhorn.h"
 #include "FlowTrainer.h"
 #include "InputError.h"
 #include "Metrics.h"
@@ -158,9 +160,16 @@ Result gpuSinkhornCase(const GpuContext& gpu, size_t n, double eps, int runs) {
   });
 }
 
-// The Transport lab's solver (DenseSinkhorn, CPU) on the same data: one cold annealed solve.
+// The fast CPU backend (FastSinkhorn, float32 kernel) on the same data: one cold annealed solve.
+Result fastSinkhornCase(size_t n, double eps, int runs) {
+  return sinkhornCase("sinkhorn", "cpu_f32", n, eps, runs, [](auto& a, auto& b, auto& o) {
+    return FastSinkhorn(a, b, CostKind::SqEuclidean).solve(o);
+  });
+}
+
+// The double-precision solver (DenseSinkhorn: the Transport lab's, the fast path's reference).
 Result denseSinkhornCase(size_t n, double eps, int runs) {
-  return sinkhornCase("sinkhorn_dense", "cpu", n, eps, runs, [](auto& a, auto& b, auto& o) {
+  return sinkhornCase("sinkhorn", "cpu_f64_ref", n, eps, runs, [](auto& a, auto& b, auto& o) {
     return DenseSinkhorn(a, b, CostKind::SqEuclidean).solve(o, false);
   });
 }
@@ -280,18 +289,22 @@ Result renderDefault(const GpuContext& gpu, int runs) {
   return {"render_default_scene_1280x800", "gpu", median(wall), -1.0, runs};
 }
 
-// Softmax attention, n = m tokens, d = dv = 64, one head, seeded N(0, 1) entries. GPU: the
-// streaming kernel's compute time after one untimed warm-up, memory = its device buffers (Q, K, V,
-// O: 4 n d floats, linear in n). CPU: the streaming twin on every core, memory = its float copies
-// of Q, K, V and the output (also 4 n d floats).
-Result attentionCase(const GpuContext* gpu, AttentionKind kind, size_t n, int runs) {
+// Softmax attention, n = m tokens, d = dv = 64, one head, seeded N(0, 1) entries, as Matrix
+// (double) inputs: every path's time includes its conversions. gpu: the streaming kernel's compute
+// time after one untimed warm-up, memory = its device buffers (Q, K, V, O: 4 n d floats).
+// cpu_f32: the fast CPU path (FastAttention.h), memory = its float copies and score tiles.
+// cpu_f64_ref: the double reference. Both linear in n.
+enum class AttentionPath { Gpu, FastCpu, Reference };
+
+Result attentionCase(const GpuContext* gpu, AttentionPath path, AttentionKind kind, size_t n,
+                     int runs) {
   const Matrix q = randomMatrix(n, 64, 61), k = randomMatrix(n, 64, 62),
                v = randomMatrix(n, 64, 63);
   AttentionOptions o;
   o.kind = kind;
   std::vector<double> wall;
-  double memory = double(4 * n * 64 * sizeof(float)) / (1 << 20);
-  if (gpu) {
+  double memory = double(attentionFastCpuBytes(n, n, 64, 64)) / (1 << 20);
+  if (path == AttentionPath::Gpu) {
     GpuAttention attention(*gpu);
     attention.run(q, k, v, o);  // warm-up: the driver compiles on first use
     for (int r = 0; r < runs; ++r) {
@@ -302,12 +315,17 @@ Result attentionCase(const GpuContext* gpu, AttentionKind kind, size_t n, int ru
   } else {
     for (int r = 0; r < runs; ++r) {
       auto start = Clock::now();
-      attentionCpu(q, k, v, o);
+      if (path == AttentionPath::FastCpu)
+        attentionCpu(q, k, v, o);
+      else
+        attentionReference(q, k, v, o);
       wall.push_back(msSince(start));
     }
+    if (path == AttentionPath::Reference) memory = double(4 * n * 64 * sizeof(double)) / (1 << 20);
   }
+  const char* names[] = {"gpu", "cpu_f32", "cpu_f64_ref"};
   Result r{"attention_" + attentionKindName(kind) + "_" + std::to_string(n) + "_d64",
-           gpu ? "gpu" : "cpu", median(wall), -1.0, runs};
+           names[int(path)], median(wall), -1.0, runs};
   r.memoryMiB = memory;
   return r;
 }
@@ -382,11 +400,15 @@ int runBench(bool json, int runs, bool full, const std::string& only) {
     if (full || !backend.gpu) results.push_back(empiricalDenoiser(nullptr, 1));
   }
   if (backend.gpu && wanted("render")) results.push_back(renderDefault(*backend.gpu, runs));
-  if (backend.gpu && wanted("sinkhorn")) {
-    results.push_back(gpuSinkhornCase(*backend.gpu, 4096, 0.05, std::max(1, runs / 2)));
-    results.push_back(gpuSinkhornCase(*backend.gpu, 1024, 0.01, runs));
+  for (auto [n, eps] : {std::pair<size_t, double>{4096, 0.05}, {1024, 0.01}}) {
+    if (!wanted("sinkhorn")) break;
+    const int sinkhornRuns = n > 1024 ? std::max(1, runs / 2) : runs;
+    // Vulkan on a CPU device takes seconds a solve: with --full only.
+    if (backend.gpu && (!backend.gpu->isCpu() || full))
+      results.push_back(gpuSinkhornCase(*backend.gpu, n, eps, sinkhornRuns));
+    results.push_back(fastSinkhornCase(n, eps, std::max(5, runs)));
+    if (n <= 2048) results.push_back(denseSinkhornCase(n, eps, sinkhornRuns));
   }
-  if (wanted("sinkhorn_dense")) results.push_back(denseSinkhornCase(1024, 0.01, runs));
   if (wanted("ot_drag")) results.push_back(dragCase(1000, 0.05, 4 * runs));
   if (wanted("exact_ot")) results.push_back(exactCase(2000, std::max(1, runs / 2)));
   if (wanted("transport_lab_edit"))
@@ -406,15 +428,22 @@ int runBench(bool json, int runs, bool full, const std::string& only) {
     if (full) results.push_back(flowCase<ReferenceMlp>("cpu_f64_ref", runs));
   }
   for (size_t n : {size_t(4096), size_t(16384)}) {
-    const int attentionRuns = n > 4096 ? std::max(1, std::min(runs, 3)) : runs;
+    // Vulkan on a CPU device takes 1.4 s (4,096) and 24 s (16,384) a run: its large case, and
+    // the double reference's (minutes), with --full only.
+    const bool slowGpu = backend.gpu && backend.gpu->isCpu();
     if (wanted("attention_softmax")) {
-      if (backend.gpu)
+      if (backend.gpu && (!slowGpu || n <= 4096 || full))
+        results.push_back(attentionCase(backend.gpu.get(), AttentionPath::Gpu,
+                                        AttentionKind::Softmax, n, slowGpu ? 3 : runs));
+      results.push_back(attentionCase(nullptr, AttentionPath::FastCpu, AttentionKind::Softmax, n,
+                                      std::max(5, runs)));
+      if (full && n <= 4096)
         results.push_back(
-            attentionCase(backend.gpu.get(), AttentionKind::Softmax, n, attentionRuns));
-      results.push_back(attentionCase(nullptr, AttentionKind::Softmax, n, attentionRuns));
+            attentionCase(nullptr, AttentionPath::Reference, AttentionKind::Softmax, n, 1));
     }
     if (wanted("attention_linear") && backend.gpu)
-      results.push_back(attentionCase(backend.gpu.get(), AttentionKind::LinearElu, n, runs));
+      results.push_back(
+          attentionCase(backend.gpu.get(), AttentionPath::Gpu, AttentionKind::LinearElu, n, runs));
   }
 
   for (bool reluRandom : {false, true})
@@ -457,34 +486,31 @@ void addBenchCommand(CLI::App& app, Runner& run) {
   auto only = std::make_shared<std::string>();
   auto* cmd = app.add_subcommand(
       "bench",
-      "Benchmarks, reported as medians: one step of every sampler for "
-      "1,048,576 particles on gmm8 (the middle "
-      "step of 18 on its default schedule), GPU (wall clock of "
-      "submit+wait; GPU timestamps where the queue has "
-      "them) and CPU twin (all hardware threads); the empirical ideal "
-      "denoiser on a 512x512 query grid over "
-      "4,000 points; the headless render of the default scene at "
-      "1280x800; GPU Sinkhorn on uniform points in the unit square, "
-      "4,096^2 at eps 0.05 and 1,024^2 at eps 0.01, to an L1 marginal "
-      "error of 1e-4; exact OT 2,000^2 (CPU); the Transport lab's default scene: how long "
-      "the frame's update() blocks after an eps edit, re-solving in place (CLI) or starting "
-      "the background solve (GUI), and its potential heatmap at 1280x800; one training step "
-      "(minibatch, forward, backward, Adam, EMA) of a 3x64 ELU flow-matching MLP at batch 1,000 "
-      "and a 4x256 SiLU EDM denoiser at batch 4,096 on gmm8, float32 CPU (Eigen) and the double "
-      "reference; softmax attention with n "
-      "= m = "
-      "4,096 and 16,384, d = dv = 64 (GPU streaming kernel after a warm-up, "
-      "CPU streaming twin; memory = the working buffers, linear in n), and "
-      "linear (elu+1) attention on the GPU at the same sizes; the effective receptive field of "
-      "a 20-layer 3x3 stack on 512 x 512 (uniform linear, and random weights "
-      "with ReLU), GPU against the CPU twin. "
-      "scripts/bench_reference.sh, scripts/bench_ot_reference.sh and "
-      "scripts/bench_attention_reference.sh put numpy, PyTorch and POT beside "
-      "these.");
+      "Benchmarks, reported as medians, one row per path: gpu (Vulkan compute), cpu_f32 (the "
+      "fast CPU path: float32, vectorised, every core), cpu or cpu_f64 (the double CPU twin) "
+      "and cpu_f64_ref (the double reference). One step of every sampler for 1,048,576 particles "
+      "on gmm8 (the middle step of 18 on its default schedule), GPU (wall clock of submit+wait; "
+      "GPU timestamps where the queue has them) and CPU twin; the empirical ideal denoiser on a "
+      "512x512 query grid over 4,000 points; the headless render of the default scene at "
+      "1280x800; Sinkhorn on uniform points in the unit square, 4,096^2 at eps 0.05 and 1,024^2 "
+      "at eps 0.01, to an L1 marginal error of 1e-4 (cpu_f32: FastSinkhorn; cpu_f64_ref: the "
+      "double stored kernel, up to 2,048^2); exact OT 2,000^2 (CPU); the Transport lab's default "
+      "scene: how long the frame's update() blocks after an eps edit, re-solving in place (CLI) "
+      "or starting the background solve (GUI), and its potential heatmap at 1280x800; one "
+      "training step (minibatch, forward, backward, Adam, EMA) of a 3x64 ELU flow-matching MLP "
+      "at batch 1,000 and a 4x256 SiLU EDM denoiser at batch 4,096 on gmm8; softmax attention "
+      "with n = m = 4,096 and 16,384, d = dv = 64 from double inputs (conversions included; "
+      "memory = the working buffers, linear in n), and linear (elu+1) attention on the GPU; the "
+      "effective receptive field of a 20-layer 3x3 stack on 512 x 512 (uniform linear, and random "
+      "weights with ReLU), GPU against the double CPU twin. On a CPU Vulkan device (lavapipe) the "
+      "slowest Vulkan rows run with --full only. scripts/bench_reference.sh, "
+      "scripts/bench_ot_reference.sh and scripts/bench_attention_reference.sh put numpy, "
+      "PyTorch and POT beside these in one run.");
   cmd->add_flag("--json", *json, "Print one JSON object");
   cmd->add_flag("--full", *full,
-                "Also time every CPU twin --runs times (slow), the CPU empirical denoiser, and on "
-                "a CPU Vulkan device the Vulkan trainer's small case");
+                "Also time every CPU twin --runs times (slow), the CPU empirical denoiser, the "
+                "double attention reference, and on a CPU Vulkan device the Vulkan trainer's "
+                "small case, Sinkhorn and 16,384-token attention");
   cmd->add_option("--only", *only, "Run only benchmarks whose name contains this");
   cmd->add_option("--runs", *runs, "Timed runs per benchmark (GPU sampler steps: 2*runs+1)")
       ->capture_default_str();

@@ -51,6 +51,40 @@ Backend openBackend(const std::string& requested) {
   return backend;
 }
 
+std::string KernelBackend::name() const {
+  return kind == Kind::Gpu ? "gpu" : kind == Kind::FastCpu ? "cpu" : "reference";
+}
+
+KernelBackend openKernelBackend(const std::string& requested) {
+  KernelBackend b;
+  if (requested == "reference") {
+    b.kind = KernelBackend::Kind::Reference;
+    return b;
+  }
+  if (requested == "cpu") return b;
+  b.gpu = openBackend("gpu").gpu;
+  if (b.gpu && (requested == "gpu" || !b.gpu->isCpu()))
+    b.kind = KernelBackend::Kind::Gpu;
+  else
+    b.gpu.reset();  // auto on a CPU device: the fast CPU path
+  return b;
+}
+
+CLI::Option* addKernelBackendOption(CLI::App& cmd, std::string& backend,
+                                    const std::string& cpuPath) {
+  return cmd
+      .add_option("--backend", backend,
+                  "auto: Vulkan compute on a GPU, the CPU path where the Vulkan device is a CPU "
+                  "(lavapipe: several times faster there) or there is none; gpu: Vulkan compute "
+                  "(device chosen discrete > integrated > CPU, or by FLOWSCOPE_DEVICE; falls "
+                  "back to cpu with a warning without one); cpu: " +
+                      cpuPath +
+                      "; reference: the double-precision CPU reference. --json's \"backend\" "
+                      "says which ran, \"compute\" how")
+      ->check(CLI::IsMember({"auto", "gpu", "cpu", "reference"}))
+      ->capture_default_str();
+}
+
 std::unique_ptr<GpuContext> requireGpu() {
   return std::make_unique<GpuContext>(GpuContext::create());
 }

@@ -28,6 +28,24 @@ std::unique_ptr<GpuContext> requireGpu();
 std::string cpuDescription();
 CLI::Option* addBackendOption(CLI::App& cmd, std::string& backend);
 
+// --backend for a kernel family with a fast CPU path (attention, Sinkhorn, receptive fields):
+//   auto (the default): Vulkan on a GPU; the fast CPU path where the Vulkan device is a CPU
+//        (VK_PHYSICAL_DEVICE_TYPE_CPU: lavapipe) or there is none;
+//   gpu: Vulkan (falls back to cpu with a warning without a device);
+//   cpu: the fast CPU path (float32, vectorised, every core);
+//   reference: the double-precision CPU reference (the tests' oracle).
+// JSON: "backend" is the one that ran (gpu | cpu | reference), "compute" says it in words.
+struct KernelBackend {
+  enum class Kind { Gpu, FastCpu, Reference };
+  Kind kind = Kind::FastCpu;
+  std::unique_ptr<GpuContext> gpu;  // Kind::Gpu only
+  std::string name() const;         // "gpu" | "cpu" | "reference"
+};
+KernelBackend openKernelBackend(const std::string& requested);
+// `cpuPath`: what --backend cpu runs for this command, for --help.
+CLI::Option* addKernelBackendOption(CLI::App& cmd, std::string& backend,
+                                    const std::string& cpuPath);
+
 // A check's "field: why" as the flag's "--flag: why": spaces become dashes ("embedding width" is
 // --embedding-width), and the optimiser's and average's names become their flags' ("learning
 // rate" is --lr, "total steps" --steps, "warm-up steps" --warmup, "EMA decay" --ema, "flow

@@ -62,7 +62,7 @@ int runFlowTrain(const FlowTrainArgs& a) {
   std::unique_ptr<GpuContext> gpu;
   if (a.backend != "cpu")
     gpu = a.backend == "gpu" ? requireGpu() : std::move(openBackend("gpu").gpu);
-  auto trainer = makeFlowTrainer(spec, train, gpu.get(), parseTrainingBackend(a.backend));
+  auto trainer = makeFlowTrainer(spec, train, gpu.get(), parseBackendChoice(a.backend));
   std::vector<double> losses;
   const auto start = std::chrono::steady_clock::now();
   for (long k = 0; k < a.steps; ++k) {

@@ -13,6 +13,7 @@
 #include "Dataset.h"
 #include "DenseSinkhorn.h"
 #include "ExactTransport.h"
+#include "FastSinkhorn.h"
 #include "Limits.h"
 #include "OutputFiles.h"
 #include "OutputPath.h"
@@ -24,7 +25,7 @@ namespace {
 struct OtArgs {
   std::string source, target, sourceWeights, targetWeights, method = "sinkhorn",
                                                             cost = "sqeuclidean";
-  std::string planOut, backend = "gpu";
+  std::string planOut, backend = "auto";
   double epsilon = 0.05, tolerance = 1e-4;
   int maxIter = 10000;
   bool json = false;
@@ -61,25 +62,44 @@ OtSolution solveExact(const Measure& src, const Measure& dst, CostKind cost) {
           "cpu",  std::move(r.plan)};
 }
 
-// GPU (float32, log-domain) when there is one; a run that stalls above the tolerance is finished
-// in double on the CPU from its potentials. CPU: the stored-kernel solver up to 2,048^2 entries,
-// else log-domain.
+// The CPU's solvers, by size and tolerance: the fast float32 stored kernel (FastSinkhorn) up to
+// its entries and for tolerances float reaches (>= kFastTolerance); else the double stored kernel
+// up to 2,048^2 entries (DenseSinkhorn, the Transport lab's); else log-domain in double.
+constexpr double kFastTolerance = 1e-6;
+
+SinkhornResult solveOnCpu(const Measure& src, const Measure& dst, CostKind cost,
+                          const SinkhornOptions& o, bool fast, OtSolution& s,
+                          std::unique_ptr<DenseSinkhorn>& dense) {
+  const size_t entries = src.points.size() * dst.points.size();
+  if (fast && entries <= FastSinkhorn::kMaxEntries && o.tolerance >= kFastTolerance) {
+    s.solver = "stored-kernel-f32";
+    return FastSinkhorn(src, dst, cost).solve(o);
+  }
+  if (entries <= DenseSinkhorn::kMaxEntries) {
+    s.solver = "stored-kernel";
+    dense = std::make_unique<DenseSinkhorn>(src, dst, cost);
+    return dense->solve(o, false);
+  }
+  s.solver = "log-domain";
+  return sinkhornCpu(src, dst, cost, o);
+}
+
+// GPU (float32, log-domain): a run that stalls above the tolerance is finished in double on the
+// CPU from its potentials. cpu: solveOnCpu, fast; reference: solveOnCpu in double.
 OtSolution solveSinkhorn(const OtArgs& a, const Measure& src, const Measure& dst, CostKind cost,
-                         Backend& backend) {
+                         KernelBackend& backend) {
   SinkhornOptions o;
   o.epsilon = a.epsilon, o.tolerance = a.tolerance, o.maxIterations = a.maxIter;
   Progress progress("ot: sinkhorn iteration");
   o.progress = [&](int it, double err) {
     progress(it, a.maxIter, "marginal error " + format("%.3g", err));
   };
-  const bool dense =
-      !backend.gpu && src.points.size() * dst.points.size() <= DenseSinkhorn::kMaxEntries;
   OtSolution s;
-  s.solver = dense ? "stored-kernel" : "log-domain";
   s.backend = backend.name();
   std::unique_ptr<DenseSinkhorn> denseSolver;
   SinkhornResult r;
   if (backend.gpu) {
+    s.solver = "log-domain";
     r = GpuSinkhorn(*backend.gpu, src, dst, cost).solve(o);
     if (r.stalled) {
       std::cerr << "flowscope-cli: note: sinkhorn on the GPU: " << r.message
@@ -87,11 +107,8 @@ OtSolution solveSinkhorn(const OtArgs& a, const Measure& src, const Measure& dst
       r = sinkhornCpu(src, dst, cost, o, &r);
       s.backend = "gpu+cpu";
     }
-  } else if (dense) {
-    denseSolver = std::make_unique<DenseSinkhorn>(src, dst, cost);
-    r = denseSolver->solve(o, false);
   } else {
-    r = sinkhornCpu(src, dst, cost, o);
+    r = solveOnCpu(src, dst, cost, o, backend.kind == KernelBackend::Kind::FastCpu, s, denseSolver);
   }
   if (r.status == SolveStatus::NumericalFailure) throw NumericalError("sinkhorn: " + r.message);
   if (r.status == SolveStatus::NotConverged)
@@ -132,7 +149,7 @@ int runOt(const OtArgs& a) {
           dst = readMeasureCsv(a.target, a.targetWeights);
   checkSizes(a, src, dst);
 
-  Backend backend = a.method == "sinkhorn" ? openBackend(a.backend) : Backend{};
+  KernelBackend backend = a.method == "sinkhorn" ? openKernelBackend(a.backend) : KernelBackend{};
   const auto start = std::chrono::steady_clock::now();
   const OtSolution s =
       a.method == "exact" ? solveExact(src, dst, cost) : solveSinkhorn(a, src, dst, cost, backend);
@@ -200,17 +217,19 @@ void addOtCommand(CLI::App& app, Runner& run) {
       ->capture_default_str();
   addPathOption(*cmd, "--plan-out", a->planOut,
                 "Plan CSV: non-zero entries as i,j,mass (at most 16,777,216 rows)");
-  cmd->add_option(
-         "--backend", a->backend,
-         "sinkhorn: gpu (falls back to cpu with a warning without Vulkan; a float32 run "
-         "that stalls above --tol is finished in double on the CPU: backend gpu+cpu) | cpu")
-      ->check(CLI::IsMember({"gpu", "cpu"}));
+  addKernelBackendOption(
+      *cmd, a->backend,
+      "sinkhorn: the fast float32 stored kernel (up to 2^28 entries and --tol >= 1e-6; else the "
+      "double solvers). A float32 GPU run that stalls above --tol is finished in double on the "
+      "CPU: backend gpu+cpu");
   cmd->add_flag(
       "--json", a->json,
       "Print {\"method\", \"cost\", \"w\", \"iterations\", \"marginal_error\", "
       "\"converged\", \"time_ms\", \"backend\", \"solver\"}; solver: network-simplex (exact), "
-      "log-domain (GPU, or CPU above 2,048^2 entries) or stored-kernel (CPU up to "
-      "2,048^2: the stabilised scaling of the Transport lab)");
+      "log-domain (GPU, or CPU in double above 2,048^2 entries), stored-kernel-f32 (the fast "
+      "CPU path: the stabilised scaling with a float32 kernel, sgemv on every core; "
+      "eps-annealing only when eps < max C / 64, where its stages pay) or stored-kernel (double, "
+      "up to 2,048^2: the Transport lab's)");
   cmd->callback([&run, a] { run = [a] { return runOt(*a); }; });
 }
 

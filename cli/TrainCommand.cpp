@@ -151,7 +151,7 @@ int runTrain(const TrainArgs& a) {
   if (!spec.network.classes) labels.clear();
   const std::unique_ptr<GpuContext> gpu = trainingDevice(a.backend);
   const std::unique_ptr<FloatTrainer> trainer =
-      makeFloatTrainer(spec, std::move(points), gpu.get(), parseTrainingBackend(a.backend));
+      makeFloatTrainer(spec, std::move(points), gpu.get(), parseBackendChoice(a.backend));
   if (!labels.empty()) trainer->setLabels(std::move(labels));
   return trainAndSave(a, spec, data, *trainer);
 }

@@ -1,9 +1,11 @@
 """PyTorch (CPU, OpenBLAS) beside flowscope-cli on softmax attention, n = m = 4,096 and 16,384,
 d = dv = 64, one head, scale 1/sqrt(d): the code a user would write,
-softmax(Q @ K.T / 8) @ V, which materialises the n x n scores. Reported: medians of timed runs
-after one warm-up, and peak resident memory growth of the PyTorch process per size. Also checks
-that flowscope-cli attention agrees with PyTorch on 1,024 shared tokens.
-Usage: bench_attention_reference.py CLI [--runs N]"""
+softmax(Q @ K.T / 8) @ V, which materialises the n x n scores. Reported in one run, on the same
+machine (its CPU and thread count printed first): medians of timed runs after one warm-up (5 by
+default), peak resident memory growth of the PyTorch process per size, and every flowscope path
+that flowscope-cli bench runs (gpu: Vulkan; cpu_f32: the fast CPU path) with the ratio
+PyTorch / flowscope. Also checks that flowscope-cli attention agrees with PyTorch on 1,024 shared
+tokens. Usage: bench_attention_reference.py CLI [--runs N] [--full]"""
 import json
 import os
 import resource
@@ -20,6 +22,14 @@ def torch_attention(q, k, v):
     return torch.softmax(q @ k.T / 8.0, dim=-1) @ v
 
 
+def cpu_model():
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return "unknown CPU"
+
+
 def rss_mib():
     with open("/proc/self/status") as f:
         for line in f:
@@ -30,8 +40,9 @@ def rss_mib():
 
 def main():
     cli = sys.argv[1]
-    runs = int(sys.argv[sys.argv.index("--runs") + 1]) if "--runs" in sys.argv else 3
+    runs = int(sys.argv[sys.argv.index("--runs") + 1]) if "--runs" in sys.argv else 5
     torch.set_num_threads(os.cpu_count())
+    print(f"machine: {cpu_model()}, {os.cpu_count()} hardware threads")
     rng = np.random.default_rng(0)
 
     # Agreement on shared data.
@@ -49,7 +60,7 @@ def main():
         print(f"agreement at n = 1024: max |flowscope - torch(float64)| = "
               f"{np.abs(ours - ref).max():.2e} ({json.loads(res.stdout)['backend']})")
 
-    print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads")
+    print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads, float32")
     rows = []
     for n in (4096, 16384):
         q, k, v = (torch.randn(n, 64, dtype=torch.float32) for _ in range(3))
@@ -66,9 +77,10 @@ def main():
         del q, k, v
 
     bench = subprocess.run([cli, "bench", "--only", "attention_softmax", "--runs", str(runs),
-                            "--json"], check=True, capture_output=True, text=True)
+                            "--json"] + (["--full"] if "--full" in sys.argv else []),
+                           check=True, capture_output=True, text=True)
     ours = json.loads(bench.stdout)
-    print(f"flowscope GPU device: {ours['gpu_device']}")
+    print(f"flowscope Vulkan device: {ours['gpu_device']}; CPU: {ours['cpu']}")
     print(f"{'case':<34} {'backend':<8} {'flowscope ms':>13} {'torch ms':>10} {'ratio':>7} "
           f"{'memory MiB':>11}")
     for b in ours["benchmarks"]:

@@ -1,7 +1,12 @@
-"""POT against flowscope-cli ot on the same points (uniform weights in the unit square). POT's own
-stopping rule measures one marginal in L2; here every POT run is continued until the L1 error of
-both marginals, as flowscope reports it, is below the tolerance (checked every 10 iterations,
-warm-started), so both solve to the same accuracy. Usage: bench_ot_reference.py CLI [--skip-slow]
+"""POT against flowscope-cli ot on the same points (uniform weights in the unit square), in one run
+on one machine (its CPU and thread count printed first). POT's own stopping rule measures one
+marginal in L2; here each POT case first finds the fewest iterations (a multiple of 10) at which
+the L1 error of both marginals, as flowscope reports it, is below the tolerance (untimed), then
+times exactly that many iterations (no checks: POT's best case), so both solve to the same
+accuracy. Every time is the median of --runs runs (5 by default); flowscope's is the CLI's
+time_ms (the solve, set-up included) for each path: cpu (the fast float32 path), reference (the
+double solvers) and, with --gpu, Vulkan (slow on lavapipe).
+Usage: bench_ot_reference.py CLI [--skip-slow] [--gpu] [--runs N]
 """
 import json
 import os
@@ -20,9 +25,10 @@ def l1_error(G, a, b):
     return float(np.abs(G.sum(1) - a).sum() + np.abs(G.sum(0) - b).sum())
 
 
-def pot_sinkhorn_to_tolerance(a, b, M, eps, method, budget_s=600):
+def pot_sinkhorn_to_tolerance(a, b, M, eps, method, runs, budget_s=600):
     """The smallest multiple of 10 iterations at which POT's plan has an L1 error < TOL (searched
-    untimed, doubling then bisecting), then one timed run with exactly that many iterations."""
+    untimed, doubling then bisecting), then the median of `runs` timed runs with exactly that many
+    iterations."""
     def run(iterations):
         with np.errstate(all="ignore"):
             G = ot.sinkhorn(a, b, M, eps, method=method, numItermax=iterations, stopThr=0.0)
@@ -44,18 +50,36 @@ def pot_sinkhorn_to_tolerance(a, b, M, eps, method, budget_s=600):
             hi = mid
         else:
             lo = mid
-    t = time.perf_counter()
-    G, err = run(hi)
-    return time.perf_counter() - t, hi, err
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        G, err = run(hi)
+        times.append(time.perf_counter() - t)
+    return float(np.median(times)), hi, err
 
 
-def flowscope(cli, args):
-    out = subprocess.run([cli, "ot", *args, "--json"], check=True, capture_output=True, text=True).stdout
-    return json.loads(out)
+def flowscope(cli, args, runs=1):
+    """The last run's JSON with time_ms replaced by the median over `runs` runs."""
+    outs = [json.loads(subprocess.run([cli, "ot", *args, "--json"], check=True, capture_output=True,
+                                      text=True).stdout) for _ in range(runs)]
+    outs[-1]["time_ms"] = float(np.median([o["time_ms"] for o in outs]))
+    return outs[-1]
+
+
+def cpu_model():
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return "unknown CPU"
 
 
 def main():
-    cli, skip_slow = sys.argv[1], "--skip-slow" in sys.argv
+    cli, skip_slow, with_gpu = sys.argv[1], "--skip-slow" in sys.argv, "--gpu" in sys.argv
+    runs = int(sys.argv[sys.argv.index("--runs") + 1]) if "--runs" in sys.argv else 5
+    print(f"machine: {cpu_model()}, {os.cpu_count()} hardware threads; POT {ot.__version__}, "
+          f"numpy {np.__version__} (float64)")
+    backends = ("cpu", "reference") + (("gpu",) if with_gpu else ())
     rng = np.random.default_rng(0)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -69,13 +93,12 @@ def main():
             pa, pb = save(f"a{n}.csv", x), save(f"b{n}.csv", y)
             a = b = np.full(n, 1.0 / n)
             M = ot.dist(x, y)
-            # Both backends: the GPU's log-domain solver and the CPU's (stored-kernel up to 2,048^2).
             ours = [flowscope(cli, ["--source", pa, "--target", pb, "--method", "sinkhorn", "--epsilon", str(eps),
-                                    "--tol", str(TOL), "--backend", backend]) for backend in ("gpu", "cpu")]
+                                    "--tol", str(TOL), "--backend", backend], runs) for backend in backends]
             for method in methods:
                 if method == "sinkhorn_log" and skip_slow:
                     continue
-                secs, its, err = pot_sinkhorn_to_tolerance(a, b, M, eps, method)
+                secs, its, err = pot_sinkhorn_to_tolerance(a, b, M, eps, method, runs)
                 for o in ours:
                     rows.append({"case": f"sinkhorn {n}x{n} eps {eps}", "pot_method": method,
                                  "pot_ms": None if secs is None else 1e3 * secs, "pot_iterations": its,

@@ -9,6 +9,7 @@
 
 #include "Dataset.h"
 #include "DockLayout.h"
+#include "FastCpu.h"
 #include "PanelWidgets.h"
 
 namespace flowscope {
@@ -379,8 +380,12 @@ void AttentionPanel::lessonsWindow(AttentionLab& lab, std::map<std::string, Cont
       chart("cost", n, {{"softmax (streaming)", soft, kPink}, {"linear elu+1", lin, kGreen}}, true,
             true, "n", ui(390, 100));
       const auto& last = c.back();
-      ImGui::Text("n = %d: softmax %.2f ms, linear %.2f ms (%s, d = 64)", last.n, last.softmaxMs,
-                  last.linearMs, lab.onGpu() ? "GPU kernels" : "CPU");
+      ImGui::TextWrapped(
+          "n = %d: softmax %.2f ms, linear %.2f ms (d = 64) on %s", last.n, last.softmaxMs,
+          last.linearMs,
+          lab.onGpu() ? "the Vulkan kernels"
+                      : ("the CPU: softmax " + fastCpuName() + ", linear by prefix sums in double")
+                            .c_str());
     }
     ImGui::TextDisabled("Softmax costs O(n^2 d), linear O(n d^2): log-log slopes 2 and 1.");
   }

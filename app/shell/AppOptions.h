@@ -2,6 +2,8 @@
 #include <QSize>
 #include <QString>
 
+#include "Backend.h"
+
 namespace flowscope {
 
 // flowscope [--scene FILE.json] [--lab NAME] [--ui-scale S] [--size WxH] [--frames N]
@@ -17,6 +19,8 @@ struct AppOptions {
   float uiScale = 1.0f;           // the UI scale at start (UiScale.h)
   bool lightTheme = false;        // --theme light, or the theme remembered
   QSize viewportSize{1280, 800};  // the viewport at start (--size WxH), logical pixels
+  // --backend auto|gpu|cpu: where every lab's heavy kernels run (Backend.h); auto by default.
+  BackendChoice backend = BackendChoice::Auto;
   // Remember the UI scale in the user's settings when it changes (the executable; not tests).
   bool rememberSettings = false;
 };

@@ -402,6 +402,7 @@ std::optional<QSize> MainWindow::askExportSize(const QString& title) {
 // A copy of the shown lab's scene: exports draw it, the view keeps its step, camera and run.
 std::unique_ptr<Lab> MainWindow::shownSceneCopy() {
   std::unique_ptr<Lab> copy = makeLab(shownLab().info().id);
+  copy->setBackend(shownLab().backend());
   copy->openScene(shownLab().sceneJson(), "the shown scene");
   return copy;
 }
@@ -529,15 +530,23 @@ QString MainWindow::writeViewportPng(const QString& path, bool withPanel) {
   }
 }
 
-// "frame 6.1 ms (164 fps) | device | UI 1× | <the lab's status> | validation messages: 0"
+// "frame 6.1 ms (164 fps) | device | UI 1× | <the lab's status> | compute: <what runs it>
+// (backend auto) | validation messages: 0"
+QString MainWindow::statusText() const {
+  return status_->text();
+}
+
 void MainWindow::updateStatus() {
   const double ms = viewport_->stats().recentMs();
-  QString text = QString("frame %1 ms (%2 fps)   |   %3   |   UI %4×   |   %5")
-                     .arg(ms, 0, 'f', 1)
-                     .arg(ms > 0 ? 1000.0 / ms : 0.0, 0, 'f', 0)
-                     .arg(viewport_->deviceName())
-                     .arg(double(viewport_->uiScale()))
-                     .arg(QString::fromStdString(shownLab().status()));
+  QString text =
+      QString("frame %1 ms (%2 fps)   |   %3   |   UI %4×   |   %5   |   %6 (backend %7)")
+          .arg(ms, 0, 'f', 1)
+          .arg(ms > 0 ? 1000.0 / ms : 0.0, 0, 'f', 0)
+          .arg(viewport_->deviceName())
+          .arg(double(viewport_->uiScale()))
+          .arg(QString::fromStdString(shownLab().status()))
+          .arg(QString::fromStdString(shownLab().computeBackend()))
+          .arg(QString::fromStdString(backendChoiceName(shownLab().backend())));
   if (const std::optional<LabProgress> p = shownLab().progress())
     text += QString("   |   %1").arg(QString::fromStdString(p->what));
   if (validation_) text += QString("   |   validation messages: %1").arg(validation_->count.load());
@@ -563,6 +572,8 @@ void MainWindow::finishFrames() {
                       {"height", viewport_->swapChainImageSize().height()},
                       {"validation_messages", validation_ ? int(validation_->count.load()) : -1},
                       {"lab", shownLab().info().id},
+                      {"backend", backendChoiceName(shownLab().backend())},
+                      {"compute", shownLab().computeBackend()},
                       {"ui_scale", viewport_->uiScale()}};
   const ContentRect& c = viewport_->content();  // the plot's area: x, y, width, height
   json["content"] = {c.x, c.y, c.width, c.height};

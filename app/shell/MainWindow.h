@@ -23,6 +23,7 @@ namespace flowscope {
 class MainWindow : public QMainWindow {
   Q_OBJECT
  public:
+  QString statusText() const;  // the status bar's line (tests)
   // `labs`: LabCatalog's list (makeLabs), possibly with a scene opened; options.lab names the one
   // shown first (empty: the first).
   MainWindow(std::vector<std::unique_ptr<Lab>> labs, QVulkanInstance* instance,

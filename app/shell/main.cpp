@@ -57,6 +57,14 @@ bool parseOptions(QApplication& app, AppOptions& options, QString& error) {
                     "The viewport's size in pixels, WxH (default 1280x800; e.g. 1920x1080 for a "
                     "projector).",
                     "WxH"});
+  parser.addOption(
+      {"backend",
+       "Where the labs' heavy kernels run: auto (default: Vulkan compute on a GPU; on a CPU "
+       "Vulkan device such as lavapipe, the fast float32 CPU path for attention, training, the "
+       "critic and the estimators, the double CPU twin for receptive fields, and Vulkan for the "
+       "diffusion samplers, measured faster there), gpu (Vulkan for every kernel) or cpu (the CPU "
+       "for every kernel). The status bar says what runs; drawing is always Vulkan.",
+       "NAME"});
   parser.addOption({"frames", "Run N frames, then write --stats/--screenshot and quit.", "N"});
   parser.addOption({"stats", "Write frame statistics JSON after --frames.", "FILE.json"});
   parser.addOption(
@@ -108,6 +116,14 @@ bool parseOptions(QApplication& app, AppOptions& options, QString& error) {
       return false;
     }
     options.viewportSize = QSize(w, h);
+  }
+  if (parser.isSet("backend")) {
+    try {
+      options.backend = parseBackendChoice(parser.value("backend").toStdString(), "--backend");
+    } catch (const InputError& e) {
+      error = QString::fromStdString(e.what());
+      return false;
+    }
   }
   if (parser.isSet("frames")) {
     bool ok = false;
@@ -179,6 +195,7 @@ int main(int argc, char** argv) {
     messenger = installValidationCounter(instance.vkInstance(), &sink);
   }
 
+  for (auto& lab : labs) lab->setBackend(options.backend);
   MainWindow window(std::move(labs), &instance, options, validate ? &sink : nullptr);
   auto devices = window.viewport()->availablePhysicalDevices();
   if (devices.isEmpty())

@@ -44,7 +44,7 @@ std::optional<LabRequest> TrainingPanel::build(TrainingLab& lab,
   TrainingBackend backend = lab.trainingBackend();
   if (enumCombo("trainer", backend,
                 {TrainingBackend::Auto, TrainingBackend::Cpu, TrainingBackend::Gpu},
-                trainingBackendName))
+                [](BackendChoice c) { return backendChoiceName(c); }))
     edits_.apply([&] {
       try {
         lab.setTrainingBackend(backend);

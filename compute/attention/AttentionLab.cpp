@@ -10,6 +10,7 @@
 #include "Dataset.h"
 #include "EmpiricalModel.h"
 #include "EnumNames.h"
+#include "FastCpu.h"
 #include "InputError.h"
 #include "JsonReader.h"
 
@@ -90,7 +91,6 @@ void AttentionLab::replaceScene(const AttentionScene& scene) {
   next.setSelected(scene.selected);
   next.camera_ = scene.camera;
   // The device and its kernels carry over; nothing of this lab changed before here.
-  next.gpu_ = gpu_;
   next.gpuAttention_ = std::move(gpuAttention_);
   next.stale_ = next.fieldStale_ = next.linkStale_ = true;
   *this = std::move(next);
@@ -124,11 +124,17 @@ void AttentionLab::addStats(nlohmann::json& stats) const {
 }
 
 void AttentionLab::useGpu(const GpuContext* gpu) {
-  if (gpu == gpu_) return;
-  gpuAttention_.reset();
-  gpu_ = gpu;
-  if (gpu_) gpuAttention_ = std::make_unique<GpuAttention>(*gpu_);
-  stale_ = fieldStale_ = true;
+  if (gpuAttention_.place(gpu, backend())) stale_ = fieldStale_ = true;
+}
+
+void AttentionLab::backendChanged() {
+  if (gpuAttention_.place(backend())) stale_ = fieldStale_ = true;
+  costs_.clear();  // the cost chart was measured on the other backend
+}
+
+std::string AttentionLab::computeBackend() const {
+  if (gpuAttention_) return "attention: " + gpuAttention_.describe() + ", float32";
+  return "attention: CPU; shown weights in double (reference), cost chart " + fastCpuName();
 }
 
 void AttentionLab::setTokens(const std::string& source, int count, uint64_t seed) {

@@ -20,6 +20,7 @@
 #include "Attention.h"
 #include "Lab.h"
 #include "View2D.h"
+#include "VulkanKernel.h"
 
 namespace flowscope {
 
@@ -82,9 +83,12 @@ class AttentionLab : public Lab {
   AttentionScene snapshot() const;
   void replaceScene(const AttentionScene& scene);
 
-  // The GPU the lab computes on (the viewport's adopted device); null: the CPU reference.
+  // The device the shell names; the attention kernels run there where backend() puts them on
+  // Vulkan, else on the CPU (the shown weights by the double reference, the cost chart by the fast
+  // float32 path).
   void useGpu(const GpuContext* gpu) override;
-  bool onGpu() const { return gpu_ != nullptr; }
+  bool onGpu() const { return bool(gpuAttention_); }
+  std::string computeBackend() const override;
 
   // Validating setters (InputError; the lab is unchanged when they throw).
   void setTokens(const std::string& source, int count, uint64_t seed);
@@ -166,11 +170,11 @@ class AttentionLab : public Lab {
                           const AttentionOptions& o);
   void recomputeField();
   void recomputeLink();
+  void backendChanged() override;
 
   AttentionSettings s_;
   View2D camera_{{0.0, 0.0}, 5.0};
-  const GpuContext* gpu_ = nullptr;
-  std::unique_ptr<GpuAttention> gpuAttention_;
+  VulkanKernel<GpuAttention> gpuAttention_;
   Matrix x_, wq_, wk_, wv_, q_, k_, v_, weights_, out_, compareA_, compareB_, compareDiff_;
   double performerError_ = 0.0;
   std::vector<double> entropies_;

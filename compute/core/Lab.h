@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 
+#include "Backend.h"
 #include "View2D.h"
 
 namespace flowscope {
@@ -39,6 +40,12 @@ struct LabProgress {
 
 class Lab {
  public:
+  Lab() = default;
+  Lab(const Lab&) = default;
+  // Assigning a lab's state (openScene's "build the next, then take it") keeps the backend choice:
+  // it belongs to the session, not to a scene.
+  Lab& operator=(const Lab&) { return *this; }
+  Lab& operator=(Lab&&) noexcept { return *this; }
   virtual ~Lab() = default;
   virtual const LabInfo& info() const = 0;
 
@@ -65,6 +72,18 @@ class Lab {
   // What the lab made on the previous device is released, so call it with null (or destroy the
   // lab) before that device goes.
   virtual void useGpu(const GpuContext* gpu) { (void)gpu; }
+  // Where the lab's heavy kernel families run (Backend.h): Auto (Vulkan on a GPU, the fast CPU
+  // path where the device is a CPU and that path is faster), Gpu or Cpu; the shell's and the CLI's
+  // --backend. What the lab computed on the other backend is recomputed at the next update().
+  void setBackend(BackendChoice c) {
+    if (c == backend_) return;
+    backend_ = c;
+    backendChanged();
+  }
+  BackendChoice backend() const { return backend_; }
+  // What runs the lab's heavy work now, in words, for the status line and the stats' "compute":
+  // "attention: fast CPU, float32 (OpenBLAS + Eigen, 2 threads)".
+  virtual std::string computeBackend() const = 0;
   // Each frame, before drawing: animations advance by `seconds`, then update() recomputes what
   // the last edits made stale (InputError when the edited parameters cannot run; the lab keeps
   // what it shows).
@@ -115,6 +134,13 @@ class Lab {
   // A request another lab made of this one (LabRequest); InputError, changing nothing, when it
   // cannot be taken. The default takes none.
   virtual void receive(const nlohmann::json& content);
+
+ protected:
+  // setBackend changed backend(): the lab re-places its kernels (VulkanKernel.h).
+  virtual void backendChanged() {}
+
+ private:
+  BackendChoice backend_ = BackendChoice::Auto;
 };
 
 // The "lab" tag of a scene document (InputError naming the source when it has none).

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "DiffusionParams.h"
+#include "FastCpu.h"
 #include "Guidance.h"
 #include "InputError.h"
 #include "JsonReader.h"
@@ -75,6 +76,14 @@ void DiffusionLab::settle(const std::function<void(int, int)>& progress) {
     seekReporting(*compare, paired, progress);
     requireFinitePositions(*compare, paired);
   }
+}
+
+std::string DiffusionLab::computeBackend() const {
+  const DiffusionSimulation* sim = currentSimulation();
+  if (!sim) return "sampler: not built yet";
+  if (sim->stepsOnCpu())
+    return "sampler: CPU twin, double (" + std::to_string(fastCpuThreads()) + " threads)";
+  return "sampler: Vulkan kernels (" + gpu_->info().name + "), float32";
 }
 
 std::string DiffusionLab::status() const {
@@ -320,7 +329,8 @@ DiffusionSimulation& DiffusionLab::simulation(const GpuContext* gpu, const Retir
     SamplingConfig config = configOf(p);
     const auto data = runData(config.sampler.kind);
     // A network steps on the CPU twin where the device is a CPU (lavapipe): far faster there.
-    config.stepsOnCpu = data->learned && gpu && gpu->isCpu();
+    config.stepsOnCpu = backend() == BackendChoice::Cpu ||
+                        (backend() == BackendChoice::Auto && data->learned && gpu && gpu->isCpu());
     try {
       DiffusionSimulation::check(*data, config, gpu);
     } catch (const InputError&) {  // the edit cannot run: back to the parameters of the run shown

@@ -85,19 +85,16 @@ const LabInfo& EstimatorsLab::info() const {
 EstimatorsLab::~EstimatorsLab() = default;
 
 void EstimatorsLab::useGpu(const GpuContext* gpu) {
-  if (gpu == device_) return;  // the shell says so every frame
-  device_ = gpu;
-  gpu_.reset();
-  gpuName_.clear();
-  if (gpu && !gpu->isCpu()) {
-    gpu_ = std::make_unique<GpuEstimator>(*gpu);
-    gpuName_ = gpu->info().name;
-  }
-  stale_ = true;
+  if (gpu_.place(gpu, backend())) stale_ = true;  // the shell names it every frame
+}
+
+void EstimatorsLab::backendChanged() {
+  if (gpu_.place(backend())) stale_ = true;
 }
 
 std::string EstimatorsLab::backendName() const {
-  if (gpu_ && !problem_.expression) return "Vulkan estimator kernel (" + gpuName_ + "), float32";
+  if (gpu_ && !problem_.expression)
+    return "the estimator kernel on " + gpu_.describe() + ", float32";
   return "CPU, double";
 }
 

@@ -18,6 +18,7 @@
 
 #include "Estimators.h"
 #include "Lab.h"
+#include "VulkanKernel.h"
 
 namespace flowscope {
 
@@ -83,6 +84,7 @@ class EstimatorsLab : public Lab {
   // (double, all cores), which is faster there.
   void useGpu(const GpuContext* gpu) override;
   std::string backendName() const;
+  std::string computeBackend() const override { return "estimates: " + backendName(); }
   nlohmann::json sceneJson() const override;
   void openScene(const nlohmann::json& scene, const std::string& source) override;
   nlohmann::json editState() const override;
@@ -118,6 +120,7 @@ class EstimatorsLab : public Lab {
   uint64_t revision() const { return revision_; }
 
  private:
+  void backendChanged() override;
   void recompute();
   // spec.repeats estimates (each theta.size() values), by the kernel or the CPU.
   std::vector<std::vector<double>> estimatesOf(const EstimatorSpec& spec) const;
@@ -137,9 +140,7 @@ class EstimatorsLab : public Lab {
   std::vector<std::vector<std::vector<double>>> simplex_;
   std::vector<double> gumbelFrequencies_, probabilities_;
   std::vector<DescentPath> descent_;
-  const GpuContext* device_ = nullptr;  // the device useGpu last named
-  std::unique_ptr<GpuEstimator> gpu_;
-  std::string gpuName_;
+  VulkanKernel<GpuEstimator> gpu_;  // where backend() puts the estimates on Vulkan
 };
 
 const LabInfo& describeEstimatorsLab();

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "EnumNames.h"
+#include "FastCpu.h"
 #include "FastCpuMlp.h"
 #include "FlowFile.h"
 #include "FlowKernel.h"
@@ -108,19 +109,15 @@ std::string FlowsLab::backendName() const {
 }
 
 std::string FlowsLab::drawingBackend() const {
-  return gpuFlow_ ? "Vulkan flow kernel (" + gpuName_ + ")" : "fast CPU, float32";
+  return gpuFlow_ ? "the flow kernel on " + gpuFlow_.describe() : fastCpuName();
 }
 
 void FlowsLab::useGpu(const GpuContext* gpu) {
-  if (gpu == device_) return;  // the shell says so every frame
-  device_ = gpu;
-  gpuFlow_.reset();
-  gpuName_.clear();
-  if (gpu && !gpu->isCpu()) {
-    gpuFlow_ = std::make_unique<GpuFlow>(*gpu);
-    gpuName_ = gpu->info().name;
-  }
-  stale_ = true;
+  if (gpuFlow_.place(gpu, backend())) stale_ = true;  // the shell names it every frame
+}
+
+void FlowsLab::backendChanged() {
+  if (gpuFlow_.place(backend())) stale_ = true;
 }
 
 bool FlowsLab::separatedModes() const {

@@ -22,6 +22,7 @@
 #include "Lab.h"
 #include "OdeLikelihood.h"
 #include "ScalarGrid.h"
+#include "VulkanKernel.h"
 
 namespace flowscope {
 
@@ -141,13 +142,17 @@ class FlowsLab : public Lab {
   // file, or a path the network cannot reach).
   void computeOdeLine();
   bool hasClosedForm() const { return bool(data_->mixture); }
-  std::string backendName() const;     // training's
-  std::string drawingBackend() const;  // what traces the picture
+  std::string backendName() const;  // training's
+  std::string drawingBackend() const;
+  std::string computeBackend() const override {
+    return "training: " + backendName() + "; drawing: " + drawingBackend();
+  }  // what traces the picture
   // True when the data has separated modes a diffeomorphism of one Gaussian must join.
   bool separatedModes() const;
   uint64_t revision() const { return revision_; }
 
  private:
+  void backendChanged() override;
   void rebuild(const FlowsSettings& s);
   void evaluate();
   void traceThrough(FlowPicture& v, std::vector<float>& params);
@@ -157,9 +162,7 @@ class FlowsLab : public Lab {
   std::vector<glm::dvec2> train_, heldOut_;
   std::unique_ptr<FloatFlowTrainer> trainer_;
   std::unique_ptr<FlowNetwork<FastCpuMlp, float>> eval_;
-  const GpuContext* device_ = nullptr;  // the device useGpu last named
-  std::unique_ptr<GpuFlow> gpuFlow_;
-  std::string gpuName_;
+  VulkanKernel<GpuFlow> gpuFlow_;  // where backend() puts the tracing on Vulkan
   std::vector<float> nll_;
   std::vector<std::pair<long, double>> heldOutCurve_;
   std::optional<double> dataNll_;

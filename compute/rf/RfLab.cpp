@@ -53,7 +53,6 @@ RfScene RfLab::snapshot() const {
 void RfLab::replaceScene(const RfScene& scene) {
   RfLab next(scene);
   // The device and its kernels carry over; nothing of this lab changed before here.
-  next.gpu_ = gpu_;
   next.gpuErf_ = std::move(gpuErf_);
   *this = std::move(next);
 }
@@ -88,11 +87,16 @@ void RfLab::addStats(nlohmann::json& stats) const {
 }
 
 void RfLab::useGpu(const GpuContext* gpu) {
-  if (gpu == gpu_) return;
-  gpuErf_.reset();
-  gpu_ = gpu;
-  if (gpu_) gpuErf_ = std::make_unique<GpuReceptiveField>(*gpu_);
-  erfStale_ = growthStale_ = true;
+  if (gpuErf_.place(gpu, backend())) erfStale_ = growthStale_ = true;
+}
+
+void RfLab::backendChanged() {
+  if (gpuErf_.place(backend())) erfStale_ = growthStale_ = true;
+}
+
+std::string RfLab::computeBackend() const {
+  return "effective receptive field: " +
+         (gpuErf_ ? gpuErf_.describe() + ", float32" : "CPU twin, double (every core)");
 }
 
 // Every architecture edit ends here: validated as a whole, then the table, the selection (kept

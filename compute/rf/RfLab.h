@@ -13,6 +13,7 @@
 #include "Lab.h"
 #include "ReceptiveField.h"
 #include "View2D.h"
+#include "VulkanKernel.h"
 
 namespace flowscope {
 
@@ -49,7 +50,8 @@ class RfLab : public Lab {
   // The lab as shown, and replacing it (validates first; InputError changes nothing).
   RfScene snapshot() const;
   void replaceScene(const RfScene& scene);
-  bool onGpu() const { return gpu_ != nullptr; }
+  bool onGpu() const { return bool(gpuErf_); }
+  std::string computeBackend() const override;
 
   const Architecture& architecture() const { return arch_; }
   const RfTable& table() const { return table_; }
@@ -106,6 +108,7 @@ class RfLab : public Lab {
   uint64_t revision() const { return revision_; }    // of the image and the ERF
 
  private:
+  void backendChanged() override;
   explicit RfLab(const RfScene& scene);
   void commit(Architecture a);
   ErfResult runErf(const Architecture& a, const ErfOptions& o);
@@ -116,9 +119,8 @@ class RfLab : public Lab {
   RfLabSettings s_;
   ErfOptions erf_;
   View2D camera_;
-  glm::uvec2 viewport_{1280, 800};  // the area the camera maps (setViewport)
-  const GpuContext* gpu_ = nullptr;
-  std::unique_ptr<GpuReceptiveField> gpuErf_;
+  glm::uvec2 viewport_{1280, 800};          // the area the camera maps (setViewport)
+  VulkanKernel<GpuReceptiveField> gpuErf_;  // where backend() puts the ERF on Vulkan
   std::vector<float> image_;
   ErfResult result_;
   ErfStats stats_;

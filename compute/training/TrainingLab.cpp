@@ -123,11 +123,16 @@ void TrainingLab::useGpu(const GpuContext* gpu) {
   gpu_ = gpu;
   // Auto picks Vulkan's trainer on a GPU: taken now while nothing has trained, else at the next
   // reset (a replayed scene keeps the backend it started on).
-  const bool wantsGpu = backend_ == TrainingBackend::Gpu ||
-                        (backend_ == TrainingBackend::Auto && gpu && !gpu->isCpu());
+  const bool wantsGpu = backend_ == TrainingBackend::Gpu || runsOnVulkan(backend_, gpu);
   if (wantsGpu != engine_->trainer->onGpu() && steps() == 0 && pendingSteps_ == 0 &&
       rounds_.empty())
     rebuild(s_, data_);
+}
+
+void TrainingLab::backendChanged() {
+  backend_ = backend();
+  if (backend_ == TrainingBackend::Gpu && !gpu_) return;  // useGpu() takes it with the device
+  rebuild(s_, data_);
 }
 
 void TrainingLab::setTrainingBackend(TrainingBackend b) {

@@ -104,6 +104,7 @@ class TrainingLab : public Lab {
   static constexpr double kQualityTarget = 0.03;
   // The trainer that runs, in words (FloatTrainer::backend).
   std::string backendName() const;
+  std::string computeBackend() const override { return "training: " + backendName(); }
   // Auto (the default): Vulkan's fused MLP where the lab's device is a GPU, else the fast CPU
   // trainer; Cpu or Gpu force one. Changing it starts training over (GpuError without a device
   // for Gpu, the lab unchanged).
@@ -114,6 +115,8 @@ class TrainingLab : public Lab {
 
  private:
   struct Engine;
+  // The session's --backend becomes the trainer's choice (the panel's "trainer" changes it after).
+  void backendChanged() override;
   void rebuild(const TrainingSettings& s, std::shared_ptr<const Dataset> data);
   void heldOutPoint();
   void evaluateNow();

@@ -62,19 +62,16 @@ void validate(const GanSettings& s) {
 CriticDemo::CriticDemo() = default;
 CriticDemo::~CriticDemo() = default;
 
-void CriticDemo::useGpu(const GpuContext* gpu) {
-  if (gpu == device_) return;  // the shell says so every frame
-  device_ = gpu;
-  gpu_.reset();
-  gpuName_.clear();
-  if (gpu && !gpu->isCpu()) {
-    gpu_ = std::make_unique<GpuCritic>(*gpu);
-    gpuName_ = gpu->info().name;
-  }
+void CriticDemo::useGpu(const GpuContext* gpu, BackendChoice choice) {
+  gpu_.place(gpu, choice);  // the shell names the device every frame: a no-op then
+}
+
+void CriticDemo::setBackend(BackendChoice choice) {
+  gpu_.place(choice);
 }
 
 std::string CriticDemo::fieldBackend() const {
-  return gpu_ ? "Vulkan critic kernel (" + gpuName_ + ")" : "CPU, float32";
+  return gpu_ ? "the critic kernel on " + gpu_.describe() : "CPU, float32 (Eigen)";
 }
 
 void CriticDemo::syncCritic(const CriticSettings& s, const Measure& p, const Measure& q) {

@@ -18,6 +18,7 @@
 #include "Gan.h"
 #include "ScalarGrid.h"
 #include "View2D.h"
+#include "VulkanKernel.h"
 
 namespace flowscope {
 
@@ -52,7 +53,9 @@ class CriticDemo {
   ~CriticDemo();
   // Where the Vulkan device is a GPU, the field is evaluated by the critic kernel; else (null, or
   // a CPU device) by the CPU twin.
-  void useGpu(const GpuContext* gpu);
+  // The device and the backend choice: the field kernel runs on Vulkan where they put it there.
+  void useGpu(const GpuContext* gpu, BackendChoice choice);
+  void setBackend(BackendChoice choice);
   std::string fieldBackend() const;
 
   void syncCritic(const CriticSettings& s, const Measure& p, const Measure& q);
@@ -83,9 +86,7 @@ class CriticDemo {
   std::unique_ptr<DualCritic> critic_;  // it keeps the clouds it was started from
   std::unique_ptr<Gan> gan_;            // and the data
   ExactResult exact_;
-  const GpuContext* device_ = nullptr;      // the device useGpu last named
-  mutable std::unique_ptr<GpuCritic> gpu_;  // a device handle; its buffers are a cache
-  std::string gpuName_;
+  mutable VulkanKernel<GpuCritic> gpu_;  // a device handle; its buffers are a cache
 };
 
 }  // namespace flowscope

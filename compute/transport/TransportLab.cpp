@@ -161,6 +161,19 @@ void TransportLab::openScene(const nlohmann::json& scene, const std::string& sou
   JsonReader(source).apply("transport", [&] { replaceScene(parsed); });
 }
 
+std::string TransportLab::computeBackend() const {
+  switch (s_.mode) {
+    case TransportMode::Critic:
+    case TransportMode::Gan:
+      return "training: CPU, float32 (Eigen); field: " + demo_.fieldBackend();
+    default:
+      return std::string("plan: ") +
+             (s_.method == OtMethod::Sinkhorn ? "Sinkhorn (stabilised scaling)"
+                                              : "exact OT (network simplex)") +
+             " on the CPU, double (every device: its sizes solve in the background in ~0.1 s)";
+  }
+}
+
 std::string TransportLab::status() const {
   char buf[160];
   if (s_.mode == TransportMode::Critic && demo_.critic()) {

@@ -165,7 +165,8 @@ class TransportLab : public Lab {
   CriticField criticField(const View2D& view, int width, int height, int cellPixels) const {
     return demo_.field(s_.mode == TransportMode::Gan, view, width, height, cellPixels);
   }
-  void useGpu(const GpuContext* gpu) override { demo_.useGpu(gpu); }
+  void useGpu(const GpuContext* gpu) override { demo_.useGpu(gpu, backend()); }
+  std::string computeBackend() const override;
   void setCouplingEpsilon(double eps);
   void setCouplingCount(int n);
 
@@ -214,6 +215,7 @@ class TransportLab : public Lab {
   const Coupling& shownCoupling() const { return couplings_.at(size_t(s_.coupling)); }
 
  private:
+  void backendChanged() override { demo_.setBackend(backend()); }
   // What the next update() must do: nothing, continue from the current potentials, or start over.
   enum class Solve { None, Warm, Cold };
   // A request from a changed setting makes the solve in flight obsolete (it is stopped); a point

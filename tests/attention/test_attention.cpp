@@ -8,6 +8,8 @@
 
 #include "Attention.h"
 #include "AttentionKernel.h"
+#include "AttentionLab.h"
+#include "FastAttention.h"
 #include "GpuFixture.h"
 #include "InputError.h"
 #include "Rng.h"
@@ -300,8 +302,66 @@ TEST(Attention, DenoiserAttentionIsTheIdealDenoiser) {
   EXPECT_NEAR(r.outY, w1, 1e-15);
 }
 
+// The fast CPU path (float32, tiled online softmax) against the double reference, on sizes that
+// cross its query blocks (128) and key tiles (512) unevenly, with every option.
+TEST(FastAttention, MatchesTheDoubleReferenceOnEveryOption) {
+  const Matrix q = randomMatrix(300, 16, 71, 0.6), k = randomMatrix(700, 16, 72, 0.6),
+               v = randomMatrix(700, 8, 73);
+  for (bool causal : {false, true})
+    for (int heads : {1, 2})
+      for (bool rope : {false, true})
+        for (const char* scale : {"sqrt", "none", "0.3"}) {
+          AttentionOptions o;
+          o.causal = causal, o.heads = heads, o.rope = rope;
+          parseScale(scale, o, "scale");
+          const std::string what = std::string(causal ? "causal " : "") + "heads " +
+                                   std::to_string(heads) + (rope ? " rope" : "") + " " + scale;
+          EXPECT_LT(maxAbsDiff(attentionFastCpu(q, k, v, o), attentionReference(q, k, v, o).out),
+                    2e-5)
+              << what;
+        }
+}
+
+// Causal masking at the tile edges: n = m = 1,100 (queries 0..1,099 against key tiles of 512),
+// and the fast path's attentionCpu is the CPU backend's softmax.
+TEST(FastAttention, CausalRowsSeeOnlyTheirPrefixAcrossTiles) {
+  const Matrix q = randomMatrix(1100, 8, 81), k = randomMatrix(1100, 8, 82),
+               v = randomMatrix(1100, 4, 83);
+  AttentionOptions o;
+  o.causal = true;
+  const Matrix fast = attentionCpu(q, k, v, o), ref = attentionReference(q, k, v, o).out;
+  EXPECT_LT(maxAbsDiff(fast, ref), 2e-5);
+  for (size_t c = 0; c < 4; ++c) EXPECT_NEAR(fast(0, c), v(0, c), 1e-6);  // row 0 sees key 0
+}
+
+// The kernel on raw float arrays: one query against keys with known scores; a large logit (1e4
+// apart) keeps every weight on its key (the running maximum prevents overflow).
+TEST(FastAttention, KernelIsStableForLargeLogits) {
+  const size_t m = 600;
+  std::vector<float> q = {1.0f, 0.0f}, k(m * 2, 0.0f), v(m, 0.0f), out(1);
+  for (size_t j = 0; j < m; ++j) k[2 * j] = float(j) * 20.0f, v[j] = float(j);
+  flashAttention(q.data(), k.data(), v.data(), out.data(), {1, m, 2, 1, 1.0f, false});
+  EXPECT_NEAR(out[0], float(m - 1), 1e-3);  // exp(-20) of the next key: negligible
+}
+
 // GPU kernels against their CPU twins.
 class AttentionGpu : public testing::GpuTest {};
+
+// The three paths on the same seeded inputs: GPU, fast CPU (float32) and the double reference.
+TEST_F(AttentionGpu, GpuFastCpuAndReferenceAgree) {
+  GpuAttention gpuAttention(*gpu);
+  const Matrix q = randomMatrix(700, 32, 91, 0.5), k = randomMatrix(700, 32, 92, 0.5),
+               v = randomMatrix(700, 32, 93);
+  for (bool causal : {false, true}) {
+    AttentionOptions o;
+    o.causal = causal, o.heads = 2;
+    const Matrix ref = attentionReference(q, k, v, o).out;
+    const Matrix g = gpuAttention.run(q, k, v, o).out, fast = attentionFastCpu(q, k, v, o);
+    EXPECT_LT(maxAbsDiff(g, ref), 2e-5) << causal;
+    EXPECT_LT(maxAbsDiff(fast, ref), 2e-5) << causal;
+    EXPECT_LT(maxAbsDiff(fast, g), 2e-5) << causal;
+  }
+}
 
 TEST_F(AttentionGpu, EveryVariantMatchesTheCpu) {
   GpuAttention gpuAttention(*gpu);
@@ -327,6 +387,32 @@ TEST_F(AttentionGpu, EveryVariantMatchesTheCpu) {
             EXPECT_LT(maxAbsDiff(g.out, attentionStreamingCpu(q, k, v, o)), 2e-5) << what;
           }
         }
+}
+
+// The backend choice: Auto puts the lab's kernels on Vulkan only where the device is not a CPU
+// (CI's lavapipe is one), Gpu on Vulkan whatever it is, Cpu never; opening a scene keeps the
+// choice; the lab says what runs, and its results agree either way.
+TEST_F(AttentionGpu, LabPlacesItsKernelsByTheBackendChoice) {
+  AttentionLab lab;
+  lab.useGpu(gpu);
+  EXPECT_EQ(lab.onGpu(), !gpu->isCpu());
+  lab.update();
+  const Matrix autoOut = lab.outputs();
+  lab.setBackend(BackendChoice::Gpu);
+  EXPECT_TRUE(lab.onGpu());
+  EXPECT_NE(lab.computeBackend().find("Vulkan (" + gpu->info().name), std::string::npos)
+      << lab.computeBackend();
+  lab.update();
+  EXPECT_LT(maxAbsDiff(lab.outputs(), autoOut), 2e-5);
+  lab.openScene(lab.sceneJson(), "the same scene");
+  EXPECT_EQ(lab.backend(), BackendChoice::Gpu);
+  EXPECT_TRUE(lab.onGpu());
+  lab.setBackend(BackendChoice::Cpu);
+  EXPECT_FALSE(lab.onGpu());
+  EXPECT_NE(lab.computeBackend().find("CPU"), std::string::npos) << lab.computeBackend();
+  lab.useGpu(nullptr);
+  lab.setBackend(BackendChoice::Gpu);
+  EXPECT_FALSE(lab.onGpu());  // no device: nothing to run on
 }
 
 // One GpuAttention across runs of every variant, larger, then smaller (its buffers, grown for

@@ -493,9 +493,9 @@ TEST_F(Cli, CriticEstimatesW1AgainstTheExactSolver) {
                 "--method", none);
   expectInvalid("critic --source " + a + " --target " + b + " --lambda -2 --out " + none,
                 "--lambda", none);
-  expectInvalid("critic --source " + a + " --target " + b + " --grid 4 4 --range 1,0,0,1 --out " +
-                    none,
-                "--range", none);
+  expectInvalid(
+      "critic --source " + a + " --target " + b + " --grid 4 4 --range 1,0,0,1 --out " + none,
+      "--range", none);
   expectInvalid("critic --source " + path("missing.csv") + " --target " + b + " --out " + none,
                 "missing.csv", none);
 }
@@ -847,7 +847,7 @@ TEST_F(Cli, AttentionBackendsAgreeOnEveryKind) {
   write("v.csv", v);
   for (const std::string kind : {"softmax", "linear-elu", "linear-relu", "performer"}) {
     std::vector<std::vector<double>> outs;
-    for (const std::string backend : {"cpu", "gpu"}) {
+    for (const std::string backend : {"reference", "cpu", "gpu"}) {
       const std::string out = path("o_" + backend + ".csv");
       CliResult r =
           cli("attention --q " + path("q.csv") + " --k " + path("k.csv") + " --v " + path("v.csv") +
@@ -855,6 +855,7 @@ TEST_F(Cli, AttentionBackendsAgreeOnEveryKind) {
               out + " --backend " + backend + " --json");
       ASSERT_EQ(r.code, 0) << r.err;
       expectRanOn(r.out, backend);
+      EXPECT_FALSE(nlohmann::json::parse(r.out)["compute"].get<std::string>().empty());
       if (IsSkipped() || HasFatalFailure()) return;
       std::ifstream in(out);
       std::string line;
@@ -868,8 +869,9 @@ TEST_F(Cli, AttentionBackendsAgreeOnEveryKind) {
       EXPECT_EQ(values.size(), 80u);
       outs.push_back(values);
     }
-    for (size_t i = 0; i < outs[0].size(); ++i)
-      EXPECT_NEAR(outs[0][i], outs[1][i], 2e-5) << kind << " " << i;
+    for (size_t b = 1; b < outs.size(); ++b)  // the float32 paths against the double reference
+      for (size_t i = 0; i < outs[0].size(); ++i)
+        EXPECT_NEAR(outs[b][i], outs[0][i], 2e-5) << kind << " path " << b << " " << i;
   }
 }
 
@@ -897,6 +899,35 @@ TEST_F(Cli, AttentionShapeMismatchesExitTwoNamingFilesAndShapes) {
   write("bad.csv", "a,b\n1,oops\n");
   expectInvalid(base + " --k " + path("bad.csv") + " --v " + path("v.csv") + " --out " + out,
                 "bad.csv: line 2, column 2", out);
+}
+
+// Unset, --backend is auto: Vulkan on a GPU, the fast CPU path where the Vulkan device is a CPU
+// (lavapipe) or there is none; the JSON says which ran and how, and the paths agree.
+TEST_F(Cli, AutoBackendFollowsTheDeviceType) {
+  const auto info = nlohmann::json::parse(cli("info --json").out);
+  const bool cpuDevice =
+      info["devices"].empty() || info["devices"][info["chosen"].get<int>()]["type"] == "cpu";
+  std::string pts = "x,y\n";
+  for (int i = 0; i < 300; ++i)
+    pts += std::to_string(std::fmod(i * 0.618, 1.0)) + "," + std::to_string(i / 300.0) + "\n";
+  write("a.csv", pts);
+  write("b.csv", "x,y\n0.5,0.5\n0.2,0.9\n0.9,0.1\n0.3,0.3\n");
+  const std::string base =
+      "ot --source " + path("a.csv") + " --target " + path("b.csv") + " --epsilon 0.02 --json";
+  const auto ran = nlohmann::json::parse(cli(base + " --tol 1e-5").out);
+  EXPECT_EQ(ran["backend"], cpuDevice ? "cpu" : "gpu");
+  if (cpuDevice) {
+    EXPECT_EQ(ran["solver"], "stored-kernel-f32");
+  }
+  const auto ref = nlohmann::json::parse(cli(base + " --tol 1e-5 --backend reference").out);
+  EXPECT_EQ(ref["backend"], "reference");
+  EXPECT_EQ(ref["solver"], "stored-kernel");
+  EXPECT_NEAR(ran["cost"].get<double>(), ref["cost"].get<double>(),
+              1e-4 * ref["cost"].get<double>());
+  // A tolerance below float32's reach runs the double solver on --backend cpu.
+  const auto tight = nlohmann::json::parse(cli(base + " --backend cpu --tol 1e-9").out);
+  EXPECT_EQ(tight["solver"], "stored-kernel");
+  expectInvalid(base + " --backend tpu", "--backend", "");
 }
 
 TEST_F(Cli, OtSolvesPotsExampleAndRejectsBadInput) {
