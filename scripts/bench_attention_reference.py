@@ -14,6 +14,7 @@ import sys
 import tempfile
 import time
 
+import machine
 import numpy as np
 import torch
 
@@ -22,12 +23,6 @@ def torch_attention(q, k, v):
     return torch.softmax(q @ k.T / 8.0, dim=-1) @ v
 
 
-def cpu_model():
-    with open("/proc/cpuinfo") as f:
-        for line in f:
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    return "unknown CPU"
 
 
 def rss_mib():
@@ -42,7 +37,7 @@ def main():
     cli = sys.argv[1]
     runs = int(sys.argv[sys.argv.index("--runs") + 1]) if "--runs" in sys.argv else 5
     torch.set_num_threads(os.cpu_count())
-    print(f"machine: {cpu_model()}, {os.cpu_count()} hardware threads")
+    print(f"machine: {machine.describe()}")
     rng = np.random.default_rng(0)
 
     # Agreement on shared data.

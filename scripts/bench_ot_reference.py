@@ -15,6 +15,7 @@ import sys
 import tempfile
 import time
 
+import machine
 import numpy as np
 import ot
 
@@ -66,18 +67,12 @@ def flowscope(cli, args, runs=1):
     return outs[-1]
 
 
-def cpu_model():
-    with open("/proc/cpuinfo") as f:
-        for line in f:
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    return "unknown CPU"
 
 
 def main():
     cli, skip_slow, with_gpu = sys.argv[1], "--skip-slow" in sys.argv, "--gpu" in sys.argv
     runs = int(sys.argv[sys.argv.index("--runs") + 1]) if "--runs" in sys.argv else 5
-    print(f"machine: {cpu_model()}, {os.cpu_count()} hardware threads; POT {ot.__version__}, "
+    print(f"machine: {machine.describe()}; POT {ot.__version__}, "
           f"numpy {np.__version__} (float64)")
     backends = ("cpu", "reference") + (("gpu",) if with_gpu else ())
     rng = np.random.default_rng(0)

@@ -16,7 +16,6 @@ import argparse
 import json
 import math
 import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -26,6 +25,7 @@ import time
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import machine  # noqa: E402
 from pytorch_mlp import FlowscopeMlp  # noqa: E402
 
 
@@ -79,15 +79,6 @@ def torch_case(large, runs):
     return statistics.median(times)
 
 
-def cpu_name():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown CPU"
 
 
 def main():
@@ -101,7 +92,7 @@ def main():
     ours = {}
     for row in json.loads(out)["benchmarks"]:
         ours[(row["name"], row["backend"])] = row["median_ms"]
-    print(f"CPU: {cpu_name()}, {os.cpu_count()} threads; PyTorch {torch.__version__} "
+    print(f"CPU: {machine.cpu_name()}, {os.cpu_count()} threads; PyTorch {torch.__version__} "
           f"({torch.get_num_threads()} threads); medians of {a.runs} steps")
     print(f"{'case':36} {'backend':14} {'ms/step':>9} {'steps/s':>9} {'vs PyTorch':>11}")
     for large, name in ((False, "train_step_3x64_elu_flow_b1000"),

@@ -60,10 +60,11 @@ bool parseOptions(QApplication& app, AppOptions& options, QString& error) {
   parser.addOption(
       {"backend",
        "Where the labs' heavy kernels run: auto (default: Vulkan compute on a GPU; on a CPU "
-       "Vulkan device such as lavapipe, the fast float32 CPU path for attention, training, the "
-       "critic and the estimators, the double CPU twin for receptive fields, and Vulkan for the "
-       "diffusion samplers, measured faster there), gpu (Vulkan for every kernel) or cpu (the CPU "
-       "for every kernel). The status bar says what runs; drawing is always Vulkan.",
+       "Vulkan device such as lavapipe, the CPU where it is faster there: the fast float32 path "
+       "for attention, training, the critic and flows, the double twins for receptive fields and "
+       "the estimators; Vulkan stays for the diffusion samplers, measured faster there), gpu "
+       "(Vulkan for every kernel) or cpu (the CPU for every kernel with a CPU path, the diffusion "
+       "sampler steps included). The status bar says what runs; drawing is always Vulkan.",
        "NAME"});
   parser.addOption({"frames", "Run N frames, then write --stats/--screenshot and quit.", "N"});
   parser.addOption({"stats", "Write frame statistics JSON after --frames.", "FILE.json"});

@@ -301,10 +301,7 @@ SinkhornResult DenseSinkhorn::solve(const SinkhornOptions& o, bool warm,
         stall.describe(o.tolerance, r.iterations) + ": loosen the tolerance or increase epsilon";
   } else {
     r.status = SolveStatus::NotConverged;
-    r.message = "marginal error " + formatNumber(r.marginalError) + " after " +
-                std::to_string(r.iterations) +
-                " iterations is above the tolerance: raise the iteration limit, loosen the "
-                "tolerance or increase epsilon";
+    r.message = StallDetector::iterationLimit(r.marginalError, r.iterations);
   }
   return r;
 }

@@ -323,10 +323,7 @@ SinkhornResult FastSinkhorn::solve(const SinkhornOptions& o) {
                 ": loosen the tolerance or increase epsilon (float32 kernel; --backend reference "
                 "solves in double)";
   } else {
-    r.message = "marginal error " + formatNumber(r.marginalError) + " after " +
-                std::to_string(r.iterations) +
-                " iterations is above the tolerance: raise the iteration limit, loosen the "
-                "tolerance or increase epsilon";
+    r.message = StallDetector::iterationLimit(r.marginalError, r.iterations);
   }
   return r;
 }

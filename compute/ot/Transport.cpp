@@ -133,6 +133,12 @@ std::string StallDetector::describe(double tolerance, int iterations) const {
          " in all), above the tolerance " + formatNumber(tolerance);
 }
 
+std::string StallDetector::iterationLimit(double error, int iterations) {
+  return "marginal error " + formatNumber(error) + " after " + std::to_string(iterations) +
+         " iterations is above the tolerance: raise the iteration limit, loosen the tolerance or "
+         "increase epsilon";
+}
+
 SinkhornResult sinkhornCpu(const Measure& a, const Measure& b, CostKind cost,
                            const SinkhornOptions& o, const SinkhornResult* start) {
   SinkhornResult r;

@@ -106,6 +106,8 @@ class StallDetector {
   }
   // "the marginal error stopped falling at 1.2e-05 ..." for a solver's message.
   std::string describe(double tolerance, int iterations) const;
+  // The stored-kernel solvers' message for a solve that ran out of iterations above the tolerance.
+  static std::string iterationLimit(double error, int iterations);
 
  private:
   double reference_ = INFINITY;
