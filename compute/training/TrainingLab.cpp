@@ -75,7 +75,11 @@ void TrainingLab::rebuild(const TrainingSettings& s, std::shared_ptr<const Datas
   std::vector<glm::dvec2> train, heldOut;
   splitData(*data, s.points, s.training.seed, train, heldOut);
   // Validates the spec too; GpuError for the Vulkan trainer without a device.
-  auto engine = std::make_unique<Engine>(s.training, train, gpu_, backend_);
+  // Gpu without a device (before the viewport adopts one, or after it went): the CPU trainer until
+  // useGpu() names one.
+  const TrainingBackend backend =
+      backend_ == TrainingBackend::Gpu && !gpu_ ? TrainingBackend::Cpu : backend_;
+  auto engine = std::make_unique<Engine>(s.training, train, gpu_, backend);
   if (!heldOut.empty()) {
     Pcg32 rng(s.training.seed, 202u);
     engine->heldOut = engine->trainer->objective().batch(heldOut, rng);
@@ -122,20 +126,21 @@ std::string TrainingLab::backendName() const {
 void TrainingLab::useGpu(const GpuContext* gpu) {
   gpu_ = gpu;
   // Auto picks Vulkan's trainer on a GPU: taken now while nothing has trained, else at the next
-  // reset (a replayed scene keeps the backend it started on).
-  const bool wantsGpu = backend_ == TrainingBackend::Gpu || runsOnVulkan(backend_, gpu);
-  if (wantsGpu != engine_->trainer->onGpu() && steps() == 0 && pendingSteps_ == 0 &&
-      rounds_.empty())
-    rebuild(s_, data_);
+  // reset (a replayed scene keeps the backend it started on). A Vulkan trainer whose device goes
+  // is replaced at once (its buffers go with the device).
+  const bool wantsGpu = gpu && (backend_ == TrainingBackend::Gpu || runsOnVulkan(backend_, gpu));
+  const bool untrained = steps() == 0 && pendingSteps_ == 0 && rounds_.empty();
+  if (wantsGpu != engine_->trainer->onGpu() && (untrained || !gpu)) rebuild(s_, data_);
 }
 
 void TrainingLab::backendChanged() {
   backend_ = backend();
-  if (backend_ == TrainingBackend::Gpu && !gpu_) return;  // useGpu() takes it with the device
-  rebuild(s_, data_);
+  rebuild(s_, data_);  // Gpu before a device: the CPU trainer until useGpu() names one
 }
 
 void TrainingLab::setTrainingBackend(TrainingBackend b) {
+  if (b == TrainingBackend::Gpu && !gpu_)
+    throw GpuError("the Vulkan trainer needs a Vulkan device");
   const TrainingBackend before = backend_;
   backend_ = b;
   try {

@@ -1044,6 +1044,29 @@ class GuiTest : public QObject {
              "the default scene plays: sampler steps ran under validation");
     QCOMPARE(json["validation_messages"].toInt(), 0);
     QVERIFY(distinctColours(QImage(dir.filePath("s.png"))) > 100);
+    QCOMPARE(json["backend"].toString(), QString("auto"));
+    QVERIFY(json["compute"].toString().startsWith("sampler: "));
+  }
+
+  // --backend gpu puts every lab's kernels on Vulkan, lavapipe included, and says so in the
+  // stats; the Training lab's Vulkan trainer is let go before the device at exit (exit 0).
+  void executableForcesTheBackend() {
+    QTemporaryDir dir;
+    QProcess app;
+    app.start(FLOWSCOPE_APP, {"--lab", "training", "--backend", "gpu", "--frames", "10", "--stats",
+                              dir.filePath("s.json")});
+    QVERIFY(app.waitForFinished(120000));
+    QCOMPARE(app.exitStatus(), QProcess::NormalExit);  // no abort at exit
+    QCOMPARE(app.exitCode(), 0);
+    QFile stats(dir.filePath("s.json"));
+    QVERIFY(stats.open(QIODevice::ReadOnly));
+    const QJsonObject json = QJsonDocument::fromJson(stats.readAll()).object();
+    QCOMPARE(json["backend"].toString(), QString("gpu"));
+    QVERIFY2(json["compute"].toString().contains("Vulkan"), qPrintable(json["compute"].toString()));
+    app.start(FLOWSCOPE_APP, {"--backend", "tpu", "--frames", "2"});
+    QVERIFY(app.waitForFinished(60000));
+    QCOMPARE(app.exitCode(), 2);
+    QVERIFY(app.readAllStandardError().contains("--backend: unknown 'tpu'"));
   }
 
   void executableExitCodes() {
