@@ -160,7 +160,8 @@ Result gpuSinkhornCase(const GpuContext& gpu, size_t n, double eps, int runs) {
   });
 }
 
-// The fast CPU backend (FastSinkhorn, float32 kernel) on the same data: one cold annealed solve.
+// The fast CPU backend (FastSinkhorn, float32 kernel) on the same data: one solve from zero
+// potentials, set-up included.
 Result fastSinkhornCase(size_t n, double eps, int runs) {
   return sinkhornCase("sinkhorn", "cpu_f32", n, eps, runs, [](auto& a, auto& b, auto& o) {
     return FastSinkhorn(a, b, CostKind::SqEuclidean).solve(o);

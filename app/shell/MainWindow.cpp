@@ -530,7 +530,7 @@ QString MainWindow::writeViewportPng(const QString& path, bool withPanel) {
   }
 }
 
-// "frame 6.1 ms (164 fps) | device | UI 1× | <the lab's status> | compute: <what runs it>
+// "frame 6.1 ms (164 fps) | device | UI 1× | <the lab's status> | <what runs its heavy work>
 // (backend auto) | validation messages: 0"
 QString MainWindow::statusText() const {
   return status_->text();

@@ -2,9 +2,10 @@
 // Where a heavy kernel family runs. Every family has up to three implementations (ARCHITECTURE.md,
 // Backends): Vulkan compute (float32), the fast CPU path (float32, vectorised, every core) and
 // the double-precision CPU reference, the tests' oracle. Auto, the default, runs Vulkan on a real
-// GPU and the fast CPU path where the Vulkan device is itself a CPU (VK_PHYSICAL_DEVICE_TYPE_CPU:
-// lavapipe, where the same kernels run several times slower than the CPU path); the drawing stays
-// on Vulkan either way. Gpu and Cpu force a choice (--backend gpu|cpu).
+// GPU and the CPU path where the Vulkan device is itself a CPU (VK_PHYSICAL_DEVICE_TYPE_CPU:
+// lavapipe, where most kernels run several times slower than the CPU path; a family measured
+// faster on lavapipe, the diffusion samplers, keeps Vulkan there); the drawing stays on Vulkan
+// either way. Gpu and Cpu force a choice (--backend gpu|cpu).
 #include <string>
 
 namespace flowscope {

@@ -4,7 +4,7 @@
 // engine's networks and the attention and Sinkhorn kernels use them; their arithmetic is
 // OpenBLAS's sgemm (one thread a call: the blocks are the parallelism) and Eigen's vectorised
 // elementwise functions, compiled for the build machine's vector units
-// (flowscope_fast_cpu_sources in compute/CMakeLists.txt).
+// (flowscope_fast_cpu in compute/CMakeLists.txt).
 #include <algorithm>
 #include <atomic>
 #include <cstddef>

@@ -51,8 +51,6 @@ class HugeFloats {
   float* data_ = nullptr;
 };
 
-}  // namespace
-
 // Over-relaxation at the target eps (Thibault, Chizat, Dossal & Papadakis 2017, "Overrelaxed
 // Sinkhorn-Knopp algorithm"), tuned as successive over-relaxation is (Hageman & Young): the plain
 // iteration's linear rate rho, measured on its 2nd to 6th passes, gives the optimal factor
@@ -92,6 +90,8 @@ class OverRelaxation {
   size_t changedAt_ = 0;
   bool failed_ = false;
 };
+
+}  // namespace
 
 struct FastSinkhorn::State {
   Measure a, b;
@@ -141,8 +141,9 @@ struct FastSinkhorn::State {
   }
 
   // The absorbed kernel at eps / power without exponentials: K_ij <- (u_i K_ij v_j)^power, the
-  // same entries as a rebuild up to float rounding. After a column update a_i u_i K_ij v_j <= 1,
-  // so the entries stay below n^power: no overflow for any allowed size.
+  // same entries as a rebuild up to float rounding. After a plain column update a_i u_i K_ij v_j
+  // <= 1, so the entries stay below n^power: no overflow for any allowed size (the squaring runs
+  // between annealing stages; over-relaxation only at the target eps, where power is 1).
   void rescaleKernel(int power) {
     std::vector<float> uf(n), vf(m);
     for (size_t i = 0; i < n; ++i) uf[i] = float(u[i]);

@@ -259,12 +259,14 @@ void TransportRenderer::draw(VkCommandBuffer cmd, const TransportLab& lab, const
     }
   }
   const OverlaySize o = overlaySize(width, height, uiScale);
-  // The plan's segments as one ink layer (InkLayer.h), except in an SVG export (vector lines).
-  const bool inked = s.mode == TransportMode::Plan && s.showPlan && !SvgRecorder::active();
+  // The plan's segments as one ink layer (InkLayer.h), except in an SVG export (vector lines) or
+  // beyond the layer's capacity (a frame above 3840 x 2160: triangles, as before).
+  bool inked = s.mode == TransportMode::Plan && s.showPlan && !SvgRecorder::active();
   if (inked) {
     refreshInk(lab, width, height, uiScale);
-    ink_.draw(cmd, slot, inkBox_, inkVersion_, ink(1.0f), f.x, f.y, width, height);
+    inked = inkBox_.coverage.size() <= InkLayer::kCapacity;
   }
+  if (inked) ink_.draw(cmd, slot, inkBox_, inkVersion_, ink(1.0f), f.x, f.y, width, height);
   overlay_.drawVertices(cmd, slot,
                         buildVertices(lab, o.width, o.height, potential, nullptr, !inked), o.width,
                         o.height);
