@@ -4,11 +4,34 @@
 
 #include <algorithm>
 #include <cstring>
+#include <string>
+#include <vector>
 
 #include "DockLayout.h"
 #include "PanelWidgets.h"
 
 namespace flowscope {
+
+namespace {
+
+// f: one of `named` from a combo, or the expression typed into `typed` once its button is pressed.
+// True when f changed.
+template <size_t N>
+bool functionPicker(const char* combo, const char* input, const char* button, std::string& f,
+                    const std::vector<std::string>& named, char (&typed)[N]) {
+  bool changed = false;
+  if (ImGui::BeginCombo(combo, f.c_str())) {
+    for (const std::string& name : named)
+      if (ImGui::Selectable(name.c_str(), f == name)) f = name, changed = true;
+    ImGui::EndCombo();
+  }
+  ImGui::InputText(input, typed, N);
+  ImGui::SameLine();
+  if (ImGui::Button(button)) f = typed, changed = true;
+  return changed;
+}
+
+}  // namespace
 
 std::unique_ptr<LabView> makeEstimatorsView(Lab& lab, EditErrors& edits) {
   return std::make_unique<EstimatorsView>(dynamic_cast<EstimatorsLab&>(lab), edits);
@@ -48,16 +71,11 @@ void EstimatorsView::problemSection(ControlRects& rects) {
     remember(rects, "estimators.mu");
     if (ImGui::SliderFloat("σ", &sigma, 0.05f, 3.0f, "%.3f"))
       s.gaussianTheta[1] = sigma, changed = true;
-    if (ImGui::BeginCombo("f", s.f.c_str())) {
-      for (GaussianF f :
-           {GaussianF::Square, GaussianF::Sin, GaussianF::Cos, GaussianF::Step, GaussianF::Abs})
-        if (ImGui::Selectable(gaussianFName(f).c_str(), s.f == gaussianFName(f)))
-          s.f = gaussianFName(f), changed = true;
-      ImGui::EndCombo();
-    }
-    ImGui::InputText("f(x) =", expression_, sizeof(expression_));
-    ImGui::SameLine();
-    if (ImGui::Button("use")) s.f = expression_, changed = true;
+    std::vector<std::string> named;
+    for (GaussianF f :
+         {GaussianF::Square, GaussianF::Sin, GaussianF::Cos, GaussianF::Step, GaussianF::Abs})
+      named.push_back(gaussianFName(f));
+    changed |= functionPicker("f", "f(x) =", "use", s.f, named, expression_);
     hint("+ - * / ^, sin cos tan exp log sqrt abs tanh step sigmoid, pi; e.g. x^3 - 2*x");
   } else if (s.dist == EstimatorDist::Gaussian2d) {
     float m1 = float(s.planeTheta[0]), m2 = float(s.planeTheta[1]), sigma = float(s.planeTheta[2]);
@@ -65,16 +83,11 @@ void EstimatorsView::problemSection(ControlRects& rects) {
     if (ImGui::SliderFloat("μ2", &m2, -3.0f, 3.0f, "%.3f")) s.planeTheta[1] = m2, changed = true;
     if (ImGui::SliderFloat("σ (both axes)", &sigma, 0.05f, 3.0f, "%.3f"))
       s.planeTheta[2] = sigma, changed = true;
-    if (ImGui::BeginCombo("f(x, y)", s.f2.c_str())) {
-      for (Gaussian2F f :
-           {Gaussian2F::Bowl, Gaussian2F::Product, Gaussian2F::Wave, Gaussian2F::Quadrant})
-        if (ImGui::Selectable(gaussian2FName(f).c_str(), s.f2 == gaussian2FName(f)))
-          s.f2 = gaussian2FName(f), changed = true;
-      ImGui::EndCombo();
-    }
-    ImGui::InputText("f(x, y) =", plane_, sizeof(plane_));
-    ImGui::SameLine();
-    if (ImGui::Button("use##2")) s.f2 = plane_, changed = true;
+    std::vector<std::string> named;
+    for (Gaussian2F f :
+         {Gaussian2F::Bowl, Gaussian2F::Product, Gaussian2F::Wave, Gaussian2F::Quadrant})
+      named.push_back(gaussian2FName(f));
+    changed |= functionPicker("f(x, y)", "f(x, y) =", "use##2", s.f2, named, plane_);
     hint("an expression in x and y; its exact L and gradient by quadrature (401 x 401 points)");
   } else {
     int k = int(s.logits.size());

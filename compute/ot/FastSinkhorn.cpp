@@ -119,19 +119,26 @@ struct FastSinkhorn::State {
   void rebuildKernel() {
     const double inv = 1.0 / eps;
     overBlocks(n, kMinRowsPerBlock, [&](size_t, size_t i0, size_t i1) {
+      Eigen::ArrayXd c(static_cast<Eigen::Index>(m));
       for (size_t i = i0; i < i1; ++i) {
+        costRow(i, c);
         float* row = &k[i * m];
-        const double xi = a.points[i].x, yi = a.points[i].y, ai = alpha[i];
-        for (size_t j = 0; j < m; ++j) {
-          const double dx = bx[Eigen::Index(j)] - xi, dy = by[Eigen::Index(j)] - yi;
-          const double sq = dx * dx + dy * dy;
-          const double c = cost == CostKind::SqEuclidean ? sq : std::sqrt(sq);
-          row[j] = float((ai + beta[j] - c) * inv);
-        }
+        for (size_t j = 0; j < m; ++j)
+          row[j] = float((alpha[i] + beta[j] - c[Eigen::Index(j)]) * inv);
         FloatRow r(row, Eigen::Index(m));
         r = r.exp();
       }
     });
+  }
+
+  // Row i's costs C_ij, in double, into `c` (m entries).
+  void costRow(size_t i, Eigen::ArrayXd& c) const {
+    const double xi = a.points[i].x, yi = a.points[i].y;
+    for (size_t j = 0; j < m; ++j) {
+      const double dx = bx[Eigen::Index(j)] - xi, dy = by[Eigen::Index(j)] - yi;
+      c[Eigen::Index(j)] = dx * dx + dy * dy;
+    }
+    if (cost == CostKind::Euclidean) c = c.sqrt();
   }
 
   // Absorbs the scalings into the potentials (alpha += eps log u, u = 1; beta likewise).
@@ -223,13 +230,13 @@ struct FastSinkhorn::State {
     Eigen::ArrayXd bv(static_cast<Eigen::Index>(m));
     for (size_t j = 0; j < m; ++j) bv[Eigen::Index(j)] = b.weights[j] * v[j];
     overBlocks(n, kMinRowsPerBlock, [&](size_t t, size_t i0, size_t i1) {
-      Eigen::ArrayXd p(static_cast<Eigen::Index>(m));
+      Eigen::ArrayXd p(static_cast<Eigen::Index>(m)), c(static_cast<Eigen::Index>(m));
       for (size_t i = i0; i < i1; ++i) {
         p = (a.weights[i] * u[i]) *
             Eigen::Map<const Eigen::ArrayXf>(&k[i * m], Eigen::Index(m)).cast<double>() * bv;
         rowErr[t] += std::abs(p.sum() - a.weights[i]);
-        const auto sq = (bx - a.points[i].x).square() + (by - a.points[i].y).square();
-        total[t] += cost == CostKind::SqEuclidean ? (p * sq).sum() : (p * sq.sqrt()).sum();
+        costRow(i, c);
+        total[t] += (p * c).sum();
         cols[t] += p;
       }
     });

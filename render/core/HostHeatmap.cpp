@@ -20,18 +20,11 @@ HostHeatmap::HostHeatmap(const GpuContext& ctx, VkRenderPass pass, uint32_t slot
     : ctx_(ctx),
       lut_(loadColormap(colormap)),
       lutBuffer_(uploadColormap(ctx, lut_)),
-      bindings_(ctx.device(), 2, sizeof(HeatmapPush), slots) {
+      bindings_(ctx.device(), 2, sizeof(HeatmapPush), slots),
+      values_(ctx, bindings_, slots, kCapacity * sizeof(float), {&lutBuffer_}) {
   pipeline_ =
       createPulledPipeline(ctx.device(), kHeatVert, kHeatFrag, VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST,
                            bindings_.layout(), pass, false);
-  for (uint32_t i = 0; i < slots; ++i)
-    buffers_.emplace_back(ctx, kCapacity * sizeof(float), VK_BUFFER_USAGE_STORAGE_BUFFER_BIT,
-                          MemoryKind::HostVisible);
-  for (uint32_t i = 0; i < slots; ++i) {
-    const GpuBuffer* b[2] = {&buffers_[i], &lutBuffer_};
-    sets_.push_back(bindings_.makeSet(b));
-  }
-  uploaded_.assign(slots, 0);
 }
 
 HostHeatmap::~HostHeatmap() {
@@ -41,13 +34,12 @@ HostHeatmap::~HostHeatmap() {
 void HostHeatmap::draw(VkCommandBuffer cmd, uint32_t slot, const ScalarGrid& g, uint64_t version,
                        float cellPixels, uint32_t width, uint32_t height, float opacity) {
   if (g.values.empty() || g.values.size() > kCapacity || g.nx < 2 || g.ny < 2) return;
-  if (uploaded_.at(slot) != version) {  // each slot's copy, once per change
-    buffers_[slot].upload(g.values.data(), g.values.size() * sizeof(float));
-    uploaded_[slot] = version;
-  }
+  const VkDescriptorSet set = values_.set(slot, version, [&](GpuBuffer& b) {
+    b.upload(g.values.data(), g.values.size() * sizeof(float));
+  });
   HeatmapPush push{g.nx, g.ny, g.lo, g.hi, opacity, cellPixels, {float(width), float(height)}};
   vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipeline_);
-  bindings_.bind(cmd, sets_.at(slot));
+  bindings_.bind(cmd, set);
   bindings_.push(cmd, &push);
   vkCmdDraw(cmd, (g.nx - 1) * (g.ny - 1) * 6, 1, 0, 0);
 }

@@ -9,6 +9,7 @@
 #include "GpuBuffer.h"
 #include "Pipelines.h"
 #include "ScalarGrid.h"
+#include "SlotBuffers.h"
 
 namespace flowscope {
 
@@ -30,9 +31,7 @@ class HostHeatmap {
   GpuBuffer lutBuffer_;
   GraphicsBindings bindings_;
   VkPipeline pipeline_ = VK_NULL_HANDLE;
-  std::vector<GpuBuffer> buffers_;
-  std::vector<VkDescriptorSet> sets_;
-  std::vector<uint64_t> uploaded_;
+  SlotBuffers values_;
 };
 
 }  // namespace flowscope

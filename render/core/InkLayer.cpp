@@ -71,17 +71,11 @@ InkImage::Box InkImage::box() const {
 }
 
 InkLayer::InkLayer(const GpuContext& ctx, VkRenderPass pass, uint32_t slots)
-    : ctx_(ctx), bindings_(ctx.device(), 1, sizeof(InkPush), slots) {
+    : ctx_(ctx),
+      bindings_(ctx.device(), 1, sizeof(InkPush), slots),
+      coverage_(ctx, bindings_, slots, kCapacity) {
   pipeline_ = createPulledPipeline(ctx.device(), kInkVert, kInkFrag,
                                    VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST, bindings_.layout(), pass);
-  for (uint32_t i = 0; i < slots; ++i)
-    buffers_.emplace_back(ctx, kCapacity, VK_BUFFER_USAGE_STORAGE_BUFFER_BIT,
-                          MemoryKind::HostVisible);
-  for (uint32_t i = 0; i < slots; ++i) {
-    const GpuBuffer* b[1] = {&buffers_[i]};
-    sets_.push_back(bindings_.makeSet(b));
-  }
-  uploaded_.assign(slots, 0);
 }
 
 InkLayer::~InkLayer() {
@@ -91,17 +85,15 @@ InkLayer::~InkLayer() {
 void InkLayer::draw(VkCommandBuffer cmd, uint32_t slot, const InkImage::Box& box, uint64_t version,
                     glm::vec4 color, uint32_t x, uint32_t y, uint32_t width, uint32_t height) {
   if (box.coverage.empty() || box.coverage.size() > kCapacity) return;
-  if (uploaded_.at(slot) != version) {
-    buffers_[slot].upload(box.coverage.data(), box.coverage.size());
-    uploaded_[slot] = version;
-  }
+  const VkDescriptorSet set = coverage_.set(
+      slot, version, [&](GpuBuffer& b) { b.upload(box.coverage.data(), box.coverage.size()); });
   const InkPush push{{color.r, color.g, color.b, color.a},
                      {float(width), float(height)},
                      {x, y},
                      {box.x, box.y},
                      {box.width, box.height}};
   vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, pipeline_);
-  bindings_.bind(cmd, sets_.at(slot));
+  bindings_.bind(cmd, set);
   bindings_.push(cmd, &push);
   vkCmdDraw(cmd, 6, 1, 0, 0);
 }

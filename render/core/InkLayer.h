@@ -11,6 +11,7 @@
 
 #include "GpuBuffer.h"
 #include "Pipelines.h"
+#include "SlotBuffers.h"
 
 namespace flowscope {
 
@@ -50,9 +51,7 @@ class InkLayer {
   const GpuContext& ctx_;
   GraphicsBindings bindings_;
   VkPipeline pipeline_ = VK_NULL_HANDLE;
-  std::vector<GpuBuffer> buffers_;
-  std::vector<VkDescriptorSet> sets_;
-  std::vector<uint64_t> uploaded_;
+  SlotBuffers coverage_;
 };
 
 }  // namespace flowscope

@@ -190,18 +190,11 @@ TransportRenderer::TransportRenderer(const GpuContext& ctx, VkRenderPass pass, u
       overlay_(ctx, pass, slots, kMaxVertices),
       heatmap_(ctx, pass, slots, "viridis"),
       ink_(ctx, pass, slots),
-      matrixBindings_(ctx.device(), 2, sizeof(HeatmapPush), slots) {
+      matrixBindings_(ctx.device(), 2, sizeof(HeatmapPush), slots),
+      matrix_(ctx, matrixBindings_, slots, kMatrixCapacity * sizeof(float), {&magmaBuffer_}) {
   matrixPipeline_ = createPulledPipeline(ctx.device(), kMatrixVert, kMatrixFrag,
                                          VK_PRIMITIVE_TOPOLOGY_TRIANGLE_LIST,
                                          matrixBindings_.layout(), pass, false);
-  for (uint32_t i = 0; i < slots; ++i)
-    matrixBuffers_.emplace_back(ctx, kMatrixCapacity * sizeof(float),
-                                VK_BUFFER_USAGE_STORAGE_BUFFER_BIT, MemoryKind::HostVisible);
-  matrixUploaded_.assign(slots, 0);
-  for (uint32_t i = 0; i < slots; ++i) {
-    const GpuBuffer* m[2] = {&matrixBuffers_[i], &magmaBuffer_};
-    matrixSets_.push_back(matrixBindings_.makeSet(m));
-  }
 }
 
 TransportRenderer::~TransportRenderer() {
@@ -275,12 +268,11 @@ void TransportRenderer::draw(VkCommandBuffer cmd, const TransportLab& lab, const
   if (s.mode == TransportMode::Plan && s.showMatrix && !m.values.empty() &&
       o.width > insetSide(o.width, o.height) + 32 &&
       o.height > insetSide(o.width, o.height) + kInsetTop + 20) {
-    if (matrixUploaded_.at(slot) != lab.revision()) {
+    const VkDescriptorSet set = matrix_.set(slot, lab.revision(), [&](GpuBuffer& b) {
       std::vector<float> v(m.values.size());
       for (size_t k = 0; k < v.size(); ++k) v[k] = std::sqrt(m.values[k]);  // the sqrt scale
-      matrixBuffers_[slot].upload(v.data(), v.size() * sizeof(float));
-      matrixUploaded_[slot] = lab.revision();
-    }
+      b.upload(v.data(), v.size() * sizeof(float));
+    });
     const float scaleX = float(width) / float(o.width), scaleY = float(height) / float(o.height);
     const uint32_t inset = insetSide(o.width, o.height);
     const uint32_t x0 = uint32_t(std::lround(float(o.width - inset - 16) * scaleX)),
@@ -289,7 +281,7 @@ void TransportRenderer::draw(VkCommandBuffer cmd, const TransportLab& lab, const
     setViewportAndScissor(cmd, f.x + x0, side, side, f.y + y0);
     HeatmapPush push{m.cols, m.rows, 0.0f, 1.0f, 1.0f, 0.0f, {float(side), float(side)}};
     vkCmdBindPipeline(cmd, VK_PIPELINE_BIND_POINT_GRAPHICS, matrixPipeline_);
-    matrixBindings_.bind(cmd, matrixSets_.at(slot));
+    matrixBindings_.bind(cmd, set);
     matrixBindings_.push(cmd, &push);
     vkCmdDraw(cmd, m.rows * m.cols * 6, 1, 0, 0);
     setViewportAndScissor(cmd, f.x, width, height, f.y);

@@ -73,8 +73,7 @@ class TransportRenderer {
   uint64_t inkVersion_ = 0;
   GraphicsBindings matrixBindings_;
   VkPipeline matrixPipeline_ = VK_NULL_HANDLE;
-  std::vector<GpuBuffer> matrixBuffers_;
-  std::vector<VkDescriptorSet> matrixSets_;
+  SlotBuffers matrix_;  // the plan matrix, sqrt scale, per lab revision
   // The grid is recomputed only when what it shows changes.
   struct GridKey {
     uint64_t revision = 0;
@@ -89,9 +88,6 @@ class TransportRenderer {
   CriticOverlay critic_;
   ScalarGrid grid_;
   uint64_t gridVersion_ = 0;
-  // What each frame-in-flight slot's buffers hold (grid version, lab revision): uploads happen
-  // only when those change.
-  std::vector<uint64_t> matrixUploaded_;
   uint32_t gridCell_ = kCellPixels;
 };
 
